@@ -1,0 +1,113 @@
+"""Plotly figure builders shared by the pages: pure functions (data, options) -> Figure.
+
+Histograms are binned here, on the server, so what reaches the browser is a few dozen
+bars per trace whatever the batch size (raw samples would cost ~14 bytes each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# One colour per role, the same on every page.
+COLORS = {
+    "x": "#1f77b4",  # the input activations
+    "x_hat": "#7f7f7f",  # normalized, mean 0 / variance 1
+    "y": "#d62728",  # the output gamma * x_hat + beta
+    "target": "#2ca02c",
+    "running": "#9467bd",
+}
+TEMPLATE = "plotly_white"
+
+
+def style(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
+    """The common look: light template, tight margins, legend above the plot."""
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin=dict(l=50, r=20, t=50, b=45),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        bargap=0,
+        **layout,
+    )
+    return fig
+
+
+def default_bins(n: int) -> int:
+    """About sqrt(n) bins, between 10 and 60: smooth for small batches, detailed for large."""
+    return int(np.clip(round(np.sqrt(n)), 10, 60))
+
+
+def histogram_edges(arrays, bins: int = 60) -> np.ndarray:
+    """Bin edges that cover every array given, so their histograms share one axis."""
+    lo = min(float(np.min(a)) for a in arrays)
+    hi = max(float(np.max(a)) for a in arrays)
+    if hi - lo < 1e-12 * max(1.0, abs(lo), abs(hi)):  # all values equal: a bin around them
+        half = 0.5 * max(1.0, abs(lo)) * 1e-3 if lo else 0.5
+        lo, hi = lo - half, hi + half
+    return np.linspace(lo, hi, bins + 1)
+
+
+def density(values, edges: np.ndarray) -> np.ndarray:
+    """Histogram of values as a density (area 1), over the given edges."""
+    counts, _ = np.histogram(np.ravel(values), bins=edges)
+    widths = np.diff(edges)
+    total = counts.sum()
+    return counts / (total * widths) if total else counts.astype(float)
+
+
+def histogram_bar(values, edges: np.ndarray, name: str, color: str, opacity: float = 0.6, **kwargs) -> go.Bar:
+    """One pre-binned histogram as a bar trace."""
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    return go.Bar(
+        x=centres,
+        y=density(values, edges),
+        width=np.diff(edges),
+        name=name,
+        marker=dict(color=color, line=dict(width=0)),
+        opacity=opacity,
+        hovertemplate=f"{name}<br>%{{x:.3g}}: density %{{y:.3g}}<extra></extra>",
+        **kwargs,
+    )
+
+
+def overlay_histograms(series, bins: int = 60, title: str = "", x_title: str = "value", height: int = 360) -> go.Figure:
+    """Several distributions drawn on the same axes.
+
+    series: sequence of (name, values, color); values of any shape (flattened).
+    """
+    series = list(series)
+    edges = histogram_edges([v for _, v, _ in series], bins)
+    fig = go.Figure([histogram_bar(v, edges, name, color) for name, v, color in series])
+    fig.update_layout(barmode="overlay", title=title, xaxis_title=x_title, yaxis_title="density")
+    return style(fig, height=height)
+
+
+def channel_histograms(x, bins: int | None = None, title: str = "", color: str = COLORS["x"], edges=None) -> go.Figure:
+    """Small multiples: one histogram per channel of x (N, C, ...), all on one shared x axis.
+
+    A shared axis is the point: channels on different scales must look different.
+    edges: bin edges to use (for example the same for two figures); by default they
+    cover every channel.
+    """
+    x = np.asarray(x)
+    c = x.shape[1]
+    per_channel = [x[:, k].ravel() for k in range(c)]
+    if edges is None:
+        edges = histogram_edges(per_channel, bins or default_bins(per_channel[0].size))
+    cols = min(c, 4)
+    rows = -(-c // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_xaxes="all",
+        subplot_titles=[f"channel {k}" for k in range(c)],
+        horizontal_spacing=0.04,
+        vertical_spacing=0.12 if rows > 1 else 0.1,
+    )
+    for k, values in enumerate(per_channel):
+        fig.add_trace(histogram_bar(values, edges, f"channel {k}", color, opacity=0.85), row=k // cols + 1, col=k % cols + 1)
+    fig.update_layout(title=title, showlegend=False)
+    fig.update_yaxes(showticklabels=False)
+    return style(fig, height=150 + 140 * rows)

@@ -1,0 +1,95 @@
+"""Input checks at the entries of the core, with messages a learner can act on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+SHAPES = "(N, C), (N, C, L) or (N, C, H, W)"
+
+
+def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarray:
+    """Validate a batch of activations and return it as a float64 array.
+
+    x: array-like of shape (N, C), (N, C, L) or (N, C, H, W), real numbers.
+    num_features: if given, the channel count C that axis 1 must have.
+    Raises TypeError for non-numeric data, ValueError for a wrong shape or
+    for NaN / infinity.
+    """
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
+    ):
+        raise TypeError(
+            f"{name} must hold real numbers (float32 or float64); got dtype "
+            f"'{arr.dtype}'. Convert it with np.asarray({name}, dtype=np.float64) "
+            "after removing any text or missing entries."
+        )
+    if arr.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"{name} must have shape {SHAPES}; got a {arr.ndim}-D array of shape "
+            f"{arr.shape}. Put the samples on axis 0 and the channels on axis 1."
+        )
+    if arr.shape[0] == 0 or arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); give at least one sample.")
+    if num_features is not None and arr.shape[1] != num_features:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} channels on axis 1 but the layer was built "
+            f"with num_features={num_features}. Use BatchNorm({arr.shape[1]}) or "
+            f"pass a batch of shape (N, {num_features}, ...)."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = int(arr.size - np.count_nonzero(finite))
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s); BatchNorm needs finite "
+            "numbers. Remove or replace them (for example with np.nan_to_num)."
+        )
+    return arr
+
+
+def check_channel_param(value, num_features: int, name: str) -> np.ndarray:
+    """Validate a per-channel parameter (γ, β, a running statistic): shape (C,), finite."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = np.full(num_features, arr)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
+    ):
+        raise TypeError(f"{name} must hold real numbers; got dtype '{arr.dtype}'.")
+    if arr.shape != (num_features,):
+        raise ValueError(
+            f"{name} must have shape ({num_features},), one value per channel; "
+            f"got shape {arr.shape}."
+        )
+    arr = arr.astype(np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity; every channel needs a finite value.")
+    return arr
+
+
+def check_eps(eps) -> float:
+    """ε must be a finite number ≥ 0 (PyTorch's default is 1e-5)."""
+    try:
+        eps = float(eps)
+    except (TypeError, ValueError):
+        raise TypeError(f"eps must be a number such as 1e-5; got {eps!r}.") from None
+    if not np.isfinite(eps) or eps < 0:
+        raise ValueError(f"eps must be a finite number ≥ 0 (the default is 1e-5); got {eps}.")
+    return eps
+
+
+def per_channel_count(shape: tuple[int, ...]) -> int:
+    """How many values one channel's statistics average: N · (product of spatial sizes)."""
+    return int(shape[0] * np.prod(shape[2:], dtype=np.int64))
+
+
+def check_training_batch(shape: tuple[int, ...]) -> None:
+    """PyTorch's rule: a batch statistic needs more than one value per channel."""
+    if per_channel_count(shape) <= 1:
+        raise ValueError(
+            "Expected more than 1 value per channel when training, got input of shape "
+            f"{tuple(shape)}. A batch of one value per channel has variance 0 and x̂ = 0 "
+            "for every input. Use a batch of at least 2 samples, or call eval() to "
+            "normalize with the running statistics."
+        )
