@@ -1,0 +1,102 @@
+"""Start here: the formula, the questions this app answers, and where each is answered."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from bnviz import BatchNorm
+from bnviz.figures import COLORS, channel_histograms, histogram_edges
+from ui.state import default_batch
+
+st.title("Batch Normalization, and why γ and β exist")
+
+st.markdown("For each channel of a layer's activations, over a mini-batch *B* of *m* values:")
+st.latex(r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta")
+st.markdown(
+    r"""
+- $\mu_B$ and $\sigma_B^2$ are the mean and variance of **this mini-batch**, computed anew for
+  every batch: nothing about them is learned.
+- $\epsilon$ (1e-5) keeps the division safe when a channel barely varies.
+- $\gamma$ (scale) and $\beta$ (shift) are **learned parameters**, one pair per channel, shared by
+  every batch and updated by gradient descent like any weight.
+"""
+)
+
+st.subheader("What it does, on a batch with four very different channels")
+scale = st.slider(
+    "Multiply every activation by",
+    min_value=0.1,
+    max_value=10.0,
+    value=1.0,
+    step=0.1,
+    help="As if the layer before BN had larger or smaller weights.",
+)
+batch = default_batch()
+x = scale * batch.x
+y = BatchNorm(batch.channels)(x)
+left, right = st.columns(2)
+left.plotly_chart(
+    channel_histograms(x, title="Before: each channel on its own scale", edges=histogram_edges([x], bins=60)),
+    key="home_before",
+)
+right.plotly_chart(
+    channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"]),
+    key="home_after",
+)
+st.table(
+    pd.DataFrame(
+        {
+            "mean before": x.mean(axis=0),
+            "std before": x.std(axis=0),
+            "mean after": np.round(y.mean(axis=0), 9) + 0.0,  # no "-0.000" for rounding noise
+            "std after": y.std(axis=0),
+        },
+        index=pd.Index([f"channel {c}" for c in range(batch.channels)], name="channel"),
+    ).style.format("{:.3f}")
+)
+st.caption(
+    "Within each figure the panels share one x axis, so the spread you see is the real spread. "
+    "Move the slider: the input's spread follows it, the output does not. Only each channel's "
+    "mean and spread changed; its shape did not."
+)
+
+st.subheader("The questions learners ask, and where this app answers them")
+QUESTIONS = [
+    (
+        "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
+        "pages/gamma_beta.py",
+        "Drag γ and β",
+    ),
+    (
+        "Do γ and β just “undo” the normalization?",
+        "pages/gamma_beta.py",
+        "Recover the original on “Drag γ and β”",
+    ),
+    (
+        "Is the normalization per channel or over the whole batch? What are running mean and variance?",
+        "pages/steps.py",
+        "Step through BN",
+    ),
+    (
+        "If μ and σ are recomputed for every mini-batch, where is the learning?",
+        "pages/learning.py",
+        "Watch them learned",
+    ),
+]
+for number, (question, page, label) in enumerate(QUESTIONS, start=1):
+    with st.container(border=True):
+        st.markdown(f"**{number}. {question}**")
+        st.page_link(page, label=f"Answered by experiment: {label}", icon=":material/arrow_forward:")
+st.page_link("pages/questions.py", label="All the questions, each with a small experiment and a self-check", icon=":material/help:")
+
+st.subheader("The route, one idea per page")
+ROUTE = [
+    ("pages/batch.py", "Make a batch", "shape your own activations, channel by channel"),
+    ("pages/steps.py", "Step through BN", "mean, centre, variance, normalize, scale, shift, with your numbers"),
+    ("pages/gamma_beta.py", "Drag γ and β", "what they are, and how they can give back the input"),
+    ("pages/learning.py", "Watch them learned", "γ and β move smoothly while batch statistics jump"),
+    ("pages/network.py", "Why BN helps", "the same network trained with and without BN"),
+    ("pages/questions.py", "Learners' questions", "short answers, each with an experiment"),
+]
+for page, label, idea in ROUTE:
+    st.page_link(page, label=f"{label}: {idea}")
