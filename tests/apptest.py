@@ -1,0 +1,43 @@
+"""Helpers for page tests with Streamlit's AppTest: run a page of app.py, read its figures."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+def run_page(page: str | None = None, timeout: float = 30, session_state: dict | None = None) -> AppTest:
+    """Run app.py, optionally switched to pages/<page>.py, and return the finished AppTest."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (session_state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as the JSON dicts sent to the browser."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def bar_mean(trace: dict) -> float:
+    """Mean of the distribution a pre-binned density histogram trace draws."""
+    x, y, w = (np.asarray(_decode(trace[k]), dtype=float) for k in ("x", "y", "width"))
+    mass = y * w
+    return float(np.sum(x * mass) / np.sum(mass))
+
+
+def _decode(value):
+    """plotly may send arrays as {'dtype': ..., 'bdata': base64}: turn them back into lists."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+    return value

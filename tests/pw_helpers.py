@@ -1,0 +1,46 @@
+"""Helpers for the browser tests: open a page, wait for Streamlit to finish, look for errors."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from conftest import ARTIFACTS
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the script run has finished and the app is connected."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_load_state("networkidle")
+
+
+def open_page(page: Page, base: str, path: str = "") -> Page:
+    """Go to base/path and wait for the first run to finish."""
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector('[data-testid="stMain"]')
+    wait_idle(page)
+    return page
+
+
+def assert_no_exception(page: Page) -> None:
+    """No exception element and no error callout from an uncaught error."""
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def plotly_charts(page: Page):
+    return page.locator('[data-testid="stPlotlyChart"]')
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot to the git-ignored artifacts folder."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def slider(page: Page, label: str):
+    """The slider input (an <input type=range>) whose label is `label`: focus it and press arrow keys."""
+    block = page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(re.escape(label)))
+    return block.get_by_role("slider").first

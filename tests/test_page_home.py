@@ -1,0 +1,47 @@
+"""The home page: the formula, a live before/after, and the questions linked to their pages."""
+
+import numpy as np
+
+from apptest import bar_mean, figures, run_page
+
+
+def test_home_states_the_formula_and_the_learners_questions():
+    at = run_page()
+    assert at.title[0].value == "Batch Normalization, and why γ and β exist"
+    assert any(r"\sqrt{\sigma_B^2 + \epsilon}" in el.value for el in at.latex)
+    text = " ".join(m.value for m in at.markdown)
+    for question in [
+        "Why add γ and β at all?",
+        "Do γ and β just “undo” the normalization?",
+        "Is the normalization per channel or over the whole batch?",
+        "where is the learning?",
+    ]:
+        assert question in text
+
+
+def test_home_links_every_page_in_teaching_order():
+    at = run_page()
+    links = [el.proto.page for el in at.get("page_link")]  # the URL path of each linked page
+    assert links[:4] == ["gamma-beta", "gamma-beta", "steps", "learning"]  # the four questions
+    assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
+
+
+def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
+    at = run_page()
+    before, after = figures(at)
+    assert len(before["data"]) == len(after["data"]) == 4
+    means_before = [bar_mean(t) for t in before["data"]]
+    means_after = [bar_mean(t) for t in after["data"]]
+    assert np.ptp(means_before) > 10  # channels on very different scales
+    np.testing.assert_allclose(means_after, 0, atol=0.1)  # binned, so up to half a bin
+
+
+def test_home_scale_slider_scales_the_input_but_not_the_output():
+    at = run_page()
+    at.slider[0].set_value(4.0).run()
+    table = at.table[0].value
+    before = [float(v) for v in table["std before"]]
+    after = [float(v) for v in table["std after"]]
+    unscaled = [float(v) for v in run_page().table[0].value["std before"]]
+    np.testing.assert_allclose(before, 4 * np.array(unscaled), rtol=2e-3)
+    np.testing.assert_allclose(after, 1.0, atol=1e-3)
