@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages, Debian's Chromium) and run every test.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+
+if [ -z "${BNVIZ_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "Chromium is missing: installing Debian's chromium package."
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+
+python3 -m pytest "$@"
