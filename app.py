@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/learning.py", title="Watch them learned", icon=":material/trending_down:", url_path="learning"),
     st.Page("pages/network.py", title="Why BN helps", icon=":material/hub:", url_path="network"),
     st.Page("pages/questions.py", title="Learners' questions", icon=":material/help:", url_path="questions"),
+    st.Page("pages/teach.py", title="For teachers", icon=":material/school:", url_path="teach"),
 ]
 
 st.navigation(PAGES).run()

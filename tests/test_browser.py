@@ -17,6 +17,7 @@ PAGES = [
     ("learning", "Watch γ and β learned"),
     ("network", "Why BN helps"),
     ("questions", "Learners' questions"),
+    ("teach", "For teachers: a 45-minute lesson"),
 ]
 
 
