@@ -6,6 +6,8 @@ in teaching order; each page has a stable URL path.
 
 import streamlit as st
 
+from ui import classroom
+
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
 
 PAGES = [
@@ -19,4 +21,7 @@ PAGES = [
     st.Page("pages/teach.py", title="For teachers", icon=":material/school:", url_path="teach"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+classroom.setup(PAGES)
+page.run()
+classroom.walk(PAGES, page)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from bnviz import BatchNorm
 from bnviz.figures import COLORS, channel_histograms, histogram_edges
+from ui.classroom import chart
 from ui.state import default_batch
 
 st.title("Batch Normalization, and why γ and β exist")
@@ -35,14 +36,16 @@ batch = default_batch()
 x = scale * batch.x
 y = BatchNorm(batch.channels)(x)
 left, right = st.columns(2)
-left.plotly_chart(
-    channel_histograms(x, title="Before: each channel on its own scale", edges=histogram_edges([x], bins=60)),
-    key="home_before",
-)
-right.plotly_chart(
-    channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"]),
-    key="home_after",
-)
+with left:
+    chart(
+        channel_histograms(x, title="Before: each channel on its own scale", edges=histogram_edges([x], bins=60)),
+        key="home_before",
+    )
+with right:
+    chart(
+        channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"]),
+        key="home_after",
+    )
 st.table(
     pd.DataFrame(
         {

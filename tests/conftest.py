@@ -43,6 +43,27 @@ except ImportError:  # pragma: no cover
     pass
 
 
+@pytest.fixture(autouse=True)
+def _app_uses_navigation_not_the_pages_folder(monkeypatch):
+    """Make every AppTest run go through app.py, as the real server does.
+
+    Streamlit's AppTest resets PagesManager.uses_pages_directory before each run and the
+    PagesManager then sets it to True because a pages/ folder exists, so every run after the
+    first executes the page file directly (legacy multipage mode) and skips app.py (see
+    streamlit/streamlit#9446 and PR #14217, which reset the flag but not this derivation).
+    The real server clears the flag for good once st.navigation runs; so do we.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 def chromium_path() -> str | None:
     return os.environ.get("BNVIZ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -1,0 +1,109 @@
+"""Classroom mode: large text and figures, fewer controls, predict-first prompts, page-by-page walk.
+
+A teacher turns it on with the sidebar switch or with `?classroom=1` in a link, and can hide
+any control with `?hide=seed,momentum` (names as in the page's link settings).
+Pages use:
+- `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export;
+- `shown(name, essential=...)` around a control: False when the link hides it, or when
+  classroom mode is on and the control is not essential to the page's idea;
+- `predict_first(key, question, choices)` before a reveal (recover, train, switch to eval):
+  in classroom mode the class must commit to a prediction before the action is enabled.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "classroom"
+FONT_SCALE = 1.5
+PNG = {"toImageButtonOptions": {"format": "png", "scale": 2}, "displaylogo": False}
+
+# Static CSS (no user input): larger text for the back of the room.
+_CSS = """
+<style>
+[data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.3rem !important; }
+[data-testid="stMain"] .katex { font-size: 1.5em; }
+</style>
+"""
+
+
+def enabled() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def hidden_by_link() -> set[str]:
+    """Controls a lesson link hides: `?hide=a,b` (names only; unknown names hide nothing)."""
+    text = st.query_params.get("hide", "")
+    return {name.strip() for name in text[:500].split(",") if name.strip()}
+
+
+def shown(name: str, essential: bool = True) -> bool:
+    """Whether to draw the control `name`: not when hidden by the link, nor when classroom
+    mode is on and the control is not essential to the idea at hand."""
+    if name in hidden_by_link():
+        return False
+    return essential or not enabled()
+
+
+def chart(fig, key: str | None = None, **kwargs) -> None:
+    """Draw a plotly figure; in classroom mode with fonts large enough for a projector."""
+    if enabled():
+        fig.update_layout(font=dict(size=round(12 * FONT_SCALE)))
+        if fig.layout.height:
+            fig.update_layout(height=int(fig.layout.height * 1.2))
+    st.plotly_chart(fig, key=key, config=PNG, **kwargs)
+
+
+def predict_first(key: str, question: str, choices: list[str]) -> bool:
+    """Ask the class to predict before a reveal. Returns whether the action may go ahead.
+
+    Outside classroom mode it always may. The prediction stays in session_state[key], so the
+    page can show it beside the result (see `prediction`).
+    """
+    if not enabled():
+        return True
+    with st.container(border=True):
+        st.markdown(f"**Predict first:** {question}")
+        st.radio("Your class's prediction", choices, index=None, key=key, horizontal=True)
+    if st.session_state.get(key) is None:
+        st.caption("Choose a prediction to unlock the action.")
+        return False
+    return True
+
+
+def prediction(key: str) -> str | None:
+    """The class's prediction for a reveal, to show next to what happened."""
+    return st.session_state.get(key) if enabled() else None
+
+
+def setup(pages: list) -> None:
+    """Sidebar switch (bound to ?classroom=1) and the large-text style; call before page.run()."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = st.query_params.get(KEY, "") in ("1", "true", "on")
+    st.sidebar.toggle(
+        "Classroom mode",
+        key=KEY,
+        help="Large text and figures, fewer controls, predict-first prompts, Previous / Next.",
+    )
+    if enabled():
+        st.html(_CSS)
+        st.query_params[KEY] = "1"
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
+
+
+def walk(pages: list, current) -> None:
+    """Previous / Next links in teaching order, shown in classroom mode at the foot of a page."""
+    if not enabled():
+        return
+    urls = [p.url_path for p in pages]
+    i = urls.index(current.url_path) if current.url_path in urls else 0
+    st.divider()
+    left, right = st.columns(2)
+    if i > 0:
+        left.page_link(pages[i - 1], label=f"Previous: {pages[i - 1].title}", icon=":material/arrow_back:")
+    if i < len(pages) - 1:
+        right.page_link(pages[i + 1], label=f"Next: {pages[i + 1].title}", icon=":material/arrow_forward:")
