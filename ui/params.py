@@ -132,7 +132,9 @@ def bind(settings: dict[str, Setting], prefix: str) -> None:
         if rejected:
             st.session_state[f"_link_rejected_{prefix}"] = rejected
     for key, setting in settings.items():
-        st.session_state.setdefault(key, setting.default)
+        # Re-assigning keeps a value whose widget is not drawn in this run (a control hidden
+        # in classroom mode, or the learner on another page), which Streamlit would drop.
+        st.session_state[key] = st.session_state.get(key, setting.default)
     rejected = st.session_state.pop(f"_link_rejected_{prefix}", None)  # shown once
     if rejected:
         details = "; ".join(f"{name} (expected {settings[prefix + name].expected()})" for name in rejected)
