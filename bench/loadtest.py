@@ -1,0 +1,218 @@
+"""A classroom on one laptop: one `streamlit run` server, many concurrent sessions.
+
+Each session is a client speaking Streamlit's own websocket protocol (the protobuf messages
+the browser sends and receives, from the streamlit package): it opens every page in teaching
+order, moves the page's sliders for a fixed number of interactions, and times each rerun from
+the request to the server's "script finished". It then checks that no session saw another's
+values: each session sets the home page's scale slider to its own value and reads back the
+standard deviations the page shows.
+
+    python3 bench/loadtest.py                # 30 sessions, 3 interactions per slider page
+    python3 bench/loadtest.py --sessions 5   # a quick run
+
+Writes bench/results/loadtest.json and prints a summary. Only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pyarrow as pa
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+RUN_TIMEOUT = 120.0  # seconds for one rerun, generous: first training runs are not cached yet
+SCALE_LABEL = "Multiply every activation by"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.25)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+class Session:
+    """One browser-like session over the websocket: reruns a page with given widget values."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.ws = None
+        self.pages: list[str] = []
+
+    async def __aenter__(self):
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def run(self, page: str, widgets=()) -> dict:
+        """Rerun `page` (its URL path) with these WidgetState protos; collect what it shows."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_name = page
+        for w in widgets:
+            msg.rerun_script.widget_states.widgets.append(w)
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        elements, errors, sent = [], [], 0
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
+            sent += len(raw)
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = [p.url_pathname for p in fm.navigation.app_pages]
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                elements.append(el)
+                if el.WhichOneof("type") == "exception":
+                    errors.append(f"{page}: {el.exception.type}: {el.exception.message[:200]}")
+            elif kind == "script_finished":
+                if fm.script_finished not in (0, 3):  # FINISHED_SUCCESSFULLY, FINISHED_EARLY_FOR_RERUN
+                    errors.append(f"{page}: script finished with status {fm.script_finished}")
+                if fm.script_finished == 0:
+                    break
+        return {"latency": time.perf_counter() - start, "elements": elements, "errors": errors, "bytes": sent}
+
+
+def sliders(elements) -> list:
+    return [el.slider for el in elements if el.WhichOneof("type") == "slider"]
+
+
+def slider_state(slider, value: float):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    w = WidgetState(id=slider.id)
+    w.double_array_value.data.extend([value])
+    return w
+
+
+def moved(slider, k: int) -> float:
+    """The k-th value a learner would step to from the slider's default, kept in range."""
+    start = slider.value[0] if slider.value else slider.default[0]
+    value = start + (k + 1) * slider.step * (1 if start + slider.step <= slider.max else -1)
+    return min(max(value, slider.min), slider.max)
+
+
+def table_column(elements, column: str) -> list[float]:
+    for el in elements:
+        if el.WhichOneof("type") == "table":
+            frame = pa.ipc.open_stream(el.table.arrow_data.data).read_all().to_pandas()
+            return [float(v) for v in frame[column]]
+    raise LookupError("no table on the page")
+
+
+async def classroom_session(url: str, index: int, interactions: int, record: dict) -> None:
+    async with Session(url) as s:
+        first = await s.run("")
+        record["errors"] += first["errors"]
+        for page in s.pages:
+            opened = await s.run(page)
+            record["open"].append(opened["latency"])
+            record["errors"] += opened["errors"]
+            state = {}
+            for slider in sliders(opened["elements"])[:2]:
+                for k in range(interactions):
+                    state[slider.id] = slider_state(slider, moved(slider, k))
+                    result = await s.run(page, state.values())
+                    record["interact"].append(result["latency"])
+                    record["bytes"].append(result["bytes"])
+                    record["errors"] += result["errors"]
+        # Isolation: this session's own scale, read back from the numbers the page shows.
+        home = await s.run("")
+        base = table_column(home["elements"], "std before")
+        scale = round(0.5 + 0.3 * index, 1)
+        mine = await s.run("", [slider_state(next(x for x in sliders(home["elements"]) if x.label == SCALE_LABEL), scale)])
+        shown = table_column(mine["elements"], "std before")
+        record["isolated"].append(all(abs(a - scale * b) <= 2e-3 * max(1.0, scale * b) for a, b in zip(shown, base)))
+
+
+async def main_async(args) -> dict:
+    port = free_port()
+    server = start_server(port)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    record = {"open": [], "interact": [], "bytes": [], "errors": [], "isolated": []}
+    try:
+        # Warm-up: one session through every page, so caches and imports are not billed to the class.
+        await classroom_session(url, 0, 1, {"open": [], "interact": [], "bytes": [], "errors": [], "isolated": []})
+        rss_before = rss_mb(server.pid)
+        start = time.perf_counter()
+        await asyncio.gather(*(classroom_session(url, i, args.interactions, record) for i in range(args.sessions)))
+        wall = time.perf_counter() - start
+        rss_after = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    q = statistics.quantiles(record["interact"], n=20) if len(record["interact"]) > 1 else [float("nan")] * 19
+    return {
+        "sessions": args.sessions,
+        "interactions_per_slider": args.interactions,
+        "reruns": len(record["open"]) + len(record["interact"]),
+        "errors": record["errors"],
+        "isolation_ok": all(record["isolated"]) and len(record["isolated"]) == args.sessions,
+        "open_median_s": statistics.median(record["open"]),
+        "interaction_median_s": statistics.median(record["interact"]),
+        "interaction_p95_s": q[18],
+        "interaction_bytes_median": statistics.median(record["bytes"]),
+        "server_rss_mb_before": round(rss_before, 1),
+        "server_rss_mb_after": round(rss_after, 1),
+        "server_mb_per_session": round((rss_after - rss_before) / args.sessions, 2),
+        "wall_s": round(wall, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--interactions", type=int, default=3, help="moves per slider (two sliders per page)")
+    args = parser.parse_args()
+    summary = asyncio.run(main_async(args))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "loadtest.json").write_text(json.dumps(summary, indent=2))
+    for key, value in summary.items():
+        print(f"{key:28} {value if not isinstance(value, float) else round(value, 3)}")
+    return 0 if not summary["errors"] and summary["isolation_ok"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
