@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 SHAPES = "(N, C), (N, C, L) or (N, C, H, W)"
+# Above this, squared deviations overflow float64 (about 1.8e308): the variance would be inf.
+MAX_ABS = 1e150
 
 
 def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarray:
@@ -45,7 +47,18 @@ def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarr
             f"{name} contains {bad} NaN or infinite value(s); BatchNorm needs finite "
             "numbers. Remove or replace them (for example with np.nan_to_num)."
         )
+    _check_magnitude(arr, name)
     return arr
+
+
+def _check_magnitude(arr: np.ndarray, name: str) -> None:
+    largest = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if largest > MAX_ABS:
+        raise ValueError(
+            f"{name} has values as large as {largest:.3g}; beyond {MAX_ABS:.0e} their squares "
+            "overflow and the variance would be infinite. Rescale the data (divide it by a "
+            "large constant: normalization does not change)."
+        )
 
 
 def check_channel_param(value, num_features: int, name: str) -> np.ndarray:
@@ -65,6 +78,7 @@ def check_channel_param(value, num_features: int, name: str) -> np.ndarray:
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; every channel needs a finite value.")
+    _check_magnitude(arr, name)
     return arr
 
 
