@@ -48,7 +48,9 @@ def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     axes = reduce_axes(x.ndim)
     mu = x.mean(axis=axes)
     centred = x - per_channel(mu, x.ndim)
-    var = np.mean(centred * centred, axis=axes)
+    # einsum sums the squares without a temporary array as large as the batch.
+    flat = centred.reshape(centred.shape[0], centred.shape[1], -1)
+    var = np.einsum("ncs,ncs->c", flat, flat) / per_channel_count(x.shape)
     # A constant channel can leave rounding noise of the order of ulp(mu) in x - mu;
     # zero it so that such a channel gives exactly x_hat = 0 and y = beta.
     noise = (8 * np.finfo(np.float64).eps * np.abs(mu)) ** 2
@@ -88,8 +90,10 @@ def batch_norm_forward(x, gamma, beta, eps=1e-5, mean=None, var=None):
     # var + eps is 0 only for a constant channel with eps = 0: x - mu is 0 there, keep x_hat 0.
     denom = np.sqrt(var + eps)
     inv_std = np.divide(1.0, denom, out=np.zeros_like(denom), where=denom > 0)
-    x_hat = centred * per_channel(inv_std, x.ndim)
-    y = per_channel(gamma, x.ndim) * x_hat + per_channel(beta, x.ndim)
+    x_hat = centred  # a fresh array in both branches: normalize it in place
+    x_hat *= per_channel(inv_std, x.ndim)
+    y = x_hat * per_channel(gamma, x.ndim)
+    y += per_channel(beta, x.ndim)
     return y, Cache(x_hat, gamma, inv_std, mean is None), used
 
 
@@ -106,17 +110,21 @@ def batch_norm_backward(dy: np.ndarray, cache: Cache):
     x_hat, gamma, inv_std, batch_stats = cache
     ndim = dy.ndim
     axes = reduce_axes(ndim)
-    dgamma = np.sum(dy * x_hat, axis=axes)
+    n, c = dy.shape[:2]
+    dgamma = np.einsum("ncs,ncs->c", dy.reshape(n, c, -1), x_hat.reshape(n, c, -1))
     dbeta = np.sum(dy, axis=axes)
     scale = per_channel(gamma * inv_std, ndim)
     if not batch_stats:
         return dy * scale, dgamma, dbeta
     m = per_channel_count(dy.shape)
-    # With dx_hat = gamma * dy, the two means remove the components of dy along the
-    # directions that shifting (mu) and scaling (var) the batch cannot change.
-    mean_dy = per_channel(dbeta / m, ndim)
-    mean_dy_xhat = per_channel(dgamma / m, ndim)
-    return scale * (dy - mean_dy - x_hat * mean_dy_xhat), dgamma, dbeta
+    # dx = gamma * inv_std * (dy - mean(dy) - x_hat * mean(dy * x_hat)): shifting a channel
+    # (direction 1) or scaling it (direction x_hat) leaves BN's output unchanged, so dx has
+    # no component along either. Built in one array, updated in place.
+    dx = x_hat * per_channel(-dgamma / m, ndim)
+    dx += dy
+    dx -= per_channel(dbeta / m, ndim)
+    dx *= scale
+    return dx, dgamma, dbeta
 
 
 class BatchNorm:

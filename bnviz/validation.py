@@ -40,19 +40,19 @@ def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarr
             f"pass a batch of shape (N, {num_features}, ...)."
         )
     arr = arr.astype(np.float64, copy=False)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        bad = int(arr.size - np.count_nonzero(finite))
+    # min and max propagate NaN and show infinity: two passes, no temporary array.
+    lo, hi = float(arr.min()), float(arr.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(
             f"{name} contains {bad} NaN or infinite value(s); BatchNorm needs finite "
             "numbers. Remove or replace them (for example with np.nan_to_num)."
         )
-    _check_magnitude(arr, name)
+    _check_magnitude(max(-lo, hi), name)
     return arr
 
 
-def _check_magnitude(arr: np.ndarray, name: str) -> None:
-    largest = float(np.max(np.abs(arr))) if arr.size else 0.0
+def _check_magnitude(largest: float, name: str) -> None:
     if largest > MAX_ABS:
         raise ValueError(
             f"{name} has values as large as {largest:.3g}; beyond {MAX_ABS:.0e} their squares "
@@ -78,7 +78,7 @@ def check_channel_param(value, num_features: int, name: str) -> np.ndarray:
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; every channel needs a finite value.")
-    _check_magnitude(arr, name)
+    _check_magnitude(float(np.max(np.abs(arr))), name)
     return arr
 
 
