@@ -1,0 +1,269 @@
+"""A 45-minute lesson on Batch Normalization with this app, as data for the teacher's page.
+
+The lesson is a timed sequence of views (pages of the app), each with what to show, the
+questions to ask the class (with the answer to listen for) and the misconceptions to
+listen for; each misconception names the view that shows it is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LESSON_MINUTES = 45
+
+OBJECTIVES = (
+    "Compute BatchNorm's output for one channel by hand: mean, centre, variance, normalize, scale by γ, shift by β.",
+    "Say which values share one mean and variance: per channel, over the batch (and, in a convolution, every position).",
+    "Tell what is computed from each batch ($\\mu_B$, $\\sigma_B^2$), what is learned (γ, β) and what is averaged for evaluation "
+    "(running_mean, running_var).",
+    "Explain why γ and β exist, and why they can, but need not, undo the normalization.",
+    "Predict how BN behaves in evaluation and with a batch of one, and name the alternatives for tiny batches.",
+)
+
+
+@dataclass(frozen=True)
+class Misconception:
+    key: str
+    belief: str  # what a student says
+    shown_wrong: str  # how the app shows that it is wrong
+    page: str  # the page that shows it
+
+
+MISCONCEPTIONS = {
+    m.key: m
+    for m in (
+        Misconception(
+            "gaussian",
+            "“BatchNorm makes the activations Gaussian.”",
+            "Only the mean and the spread change: a skewed or ReLU channel keeps its shape after BN "
+            "(the before/after histograms of each step).",
+            "pages/steps.py",
+        ),
+        Misconception(
+            "one_mean",
+            "“BN subtracts one mean from the whole batch.”",
+            "The “what is averaged together” diagram lights up one channel across every sample and "
+            "position: one mean and one variance per channel.",
+            "pages/steps.py",
+        ),
+        Misconception(
+            "stats_learned",
+            "“μ and σ are learned.”",
+            "On one time axis $\\mu_B$ and $\\sigma_B^2$ jump from batch to batch while γ and β move a small step at "
+            "a time: only γ and β have gradients.",
+            "pages/learning.py",
+        ),
+        Misconception(
+            "undo",
+            "“γ and β just undo the normalization, so BN does nothing.”",
+            "“Recover the original” shows the identity is one particular choice; trained on another "
+            "target, γ and β settle elsewhere.",
+            "pages/gamma_beta.py",
+        ),
+        Misconception(
+            "replace_wb",
+            "“γ and β replace the weights W and the bias b.”",
+            "With a layer w·x + b before BN, b has no effect at all on BN's output and w's scale "
+            "cancels; W still decides what each channel computes.",
+            "pages/gamma_beta.py",
+        ),
+        Misconception(
+            "no_curve",
+            "“Mean 0 and variance 1 is always the best input for the next layer.”",
+            "With γ = 1, β = 0 a sigmoid sees almost only its straight middle; γ and β let the layer "
+            "use the curve again.",
+            "pages/gamma_beta.py",
+        ),
+        Misconception(
+            "same_eval",
+            "“BN computes the same thing in training and in evaluation.”",
+            "The same held-out sample gets a different output in every training batch, and one fixed "
+            "output in eval mode (running statistics).",
+            "pages/questions.py",
+        ),
+        Misconception(
+            "settled",
+            "“We know exactly why BN helps: it removes internal covariate shift.”",
+            "The same network trains faster with BN, but why is still debated: Santurkar et al. (2018) "
+            "point to a smoother loss landscape instead.",
+            "pages/network.py",
+        ),
+        Misconception(
+            "batch_of_one",
+            "“BN works with any batch size, even one.”",
+            "With one value per channel BN refuses to train (x̂ would be 0 for every input); GroupNorm "
+            "works on one sample.",
+            "pages/questions.py",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question for the class, and the answer to listen for."""
+
+    question: str
+    expect: str
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    minutes: int
+    title: str
+    page: str  # a page file of app.py's navigation
+    show: str  # what the teacher does on the page
+    ask: tuple[Ask, ...]
+    listen_for: tuple[str, ...]  # keys of MISCONCEPTIONS
+
+
+PLAN: tuple[LessonStep, ...] = (
+    LessonStep(
+        5,
+        "The formula, and what it does",
+        "pages/home.py",
+        "Read the formula together and sort its symbols. Ask the prediction question, then drag "
+        "“Multiply every activation by” to 4: the input spreads, the output does not.",
+        (
+            Ask(
+                "Which symbols are computed from the batch, which are learned, which are fixed?",
+                "$\\mu_B$ and $\\sigma_B^2$ come from the batch; γ and β are learned; ε is a fixed small number.",
+            ),
+            Ask(
+                "Predict: if every activation is multiplied by 4, what happens to BN's output?",
+                "Nothing (up to ε): BN divides by the new spread.",
+            ),
+        ),
+        ("stats_learned",),
+    ),
+    LessonStep(
+        6,
+        "A batch, channel by channel",
+        "pages/batch.py",
+        "Pick the preset “channels on very different scales”, then “ReLU outputs”; switch to a "
+        "convolutional batch and show a channel as images. Press “Draw another batch” twice.",
+        (
+            Ask(
+                "We draw another batch from the same distributions. Will $\\mu_B$ be the same?",
+                "Close but not equal: every mini-batch has its own mean and spread.",
+            ),
+            Ask(
+                "In a convolutional batch, which numbers belong to channel 0?",
+                "Channel 0 of every image, at every position.",
+            ),
+        ),
+        ("one_mean",),
+    ),
+    LessonStep(
+        8,
+        "Step through BN",
+        "pages/steps.py",
+        "Press Next through mean, centre, variance, normalize, scale and shift on a skewed or ReLU "
+        "channel, reading one worked number aloud. Then compare BatchNorm, LayerNorm and GroupNorm "
+        "in “what is averaged together”.",
+        (
+            Ask(
+                "How many means does BN compute for a batch of shape (32, 64, 28, 28)?",
+                "64, one per channel, each over 32 × 28 × 28 values.",
+            ),
+            Ask(
+                "After normalizing, is the skewed channel Gaussian?",
+                "No: still skewed, now with mean 0 and variance 1.",
+            ),
+        ),
+        ("one_mean", "gaussian"),
+    ),
+    LessonStep(
+        9,
+        "Drag γ and β",
+        "pages/gamma_beta.py",
+        "Drag γ and β and read the output's mean and standard deviation. Show the sigmoid section at "
+        "γ = 1, β = 0, then γ = 4. Ask the prediction, then press “Recover the original”. End with "
+        "the w and b sliders.",
+        (
+            Ask(
+                "Predict: which γ and β give back the original batch?",
+                "γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$.",
+            ),
+            Ask(
+                "Then why normalize at all?",
+                "The identity is possible, not forced: γ and β go there only if the loss wants it, "
+                "and the mean and spread become two parameters SGD moves directly.",
+            ),
+            Ask(
+                "Does the bias b before BN matter?",
+                "No: subtracting $\\mu_B$ removes it; β does its job.",
+            ),
+        ),
+        ("no_curve", "undo", "replace_wb"),
+    ),
+    LessonStep(
+        8,
+        "Watch γ and β learned",
+        "pages/learning.py",
+        "Train on “Reconstruct the input”, then on “A different target”. Point at $\\mu_B$ jumping and "
+        "γ, β moving smoothly on the same time axis; then compare the held-out batch in training "
+        "and eval mode with a batch size of 2.",
+        (
+            Ask(
+                "Where is the learning?",
+                "In γ and β (and the other layers' weights); $\\mu_B$ and $\\sigma_B^2$ are recomputed every batch.",
+            ),
+            Ask(
+                "Predict: will γ and β end at σ and μ?",
+                "Only when the task asks for the original activations (“Reconstruct the input”).",
+            ),
+        ),
+        ("stats_learned", "undo", "same_eval"),
+    ),
+    LessonStep(
+        4,
+        "Why BN helps",
+        "pages/network.py",
+        "Train the same small network with and without BN and compare the loss curves.",
+        (
+            Ask(
+                "Why does BN make training faster?",
+                "It is still debated: the original paper said internal covariate shift; Santurkar et al. "
+                "(2018) argue for a smoother loss landscape.",
+            ),
+        ),
+        ("settled",),
+    ),
+    LessonStep(
+        5,
+        "Exit questions",
+        "pages/questions.py",
+        "Open questions 6 and 7 one at a time. Let the class vote on each self-check before you "
+        "click an answer, then run the experiment: one sample in training and eval mode, and a "
+        "batch of one.",
+        (
+            Ask(
+                "Why does BN behave differently in evaluation?",
+                "Evaluation uses running_mean and running_var, so a prediction does not depend on the batch.",
+            ),
+            Ask(
+                "Why does training fail with a batch of one, and what do people use instead?",
+                "One value gives x̂ = 0 for any input; GroupNorm or LayerNorm, or BN kept in eval mode.",
+            ),
+        ),
+        ("same_eval", "batch_of_one"),
+    ),
+)
+
+
+def total_minutes(plan=PLAN) -> int:
+    return sum(step.minutes for step in plan)
+
+
+def schedule(plan=PLAN) -> list[tuple[int, int, LessonStep]]:
+    """(start minute, end minute, step) for each step, in order."""
+    rows, start = [], 0
+    for step in plan:
+        rows.append((start, start + step.minutes, step))
+        start += step.minutes
+    return rows
+
+
+def misconceptions_for(step: LessonStep) -> list[Misconception]:
+    return [MISCONCEPTIONS[key] for key in step.listen_for]
