@@ -1,0 +1,139 @@
+"""bnviz.gamma_beta_figures: each figure plots the statistics of the data it is given, binned."""
+
+import numpy as np
+import pytest
+
+from bnviz import make_batch, preset
+from bnviz import gamma_beta as gb
+from bnviz import gamma_beta_figures as gbf
+from bnviz.figures import COLORS
+
+
+def bar_mean(trace) -> float:
+    """Mean of the distribution a pre-binned density bar trace draws."""
+    x, y, w = (np.asarray(v, dtype=float) for v in (trace.x, trace.y, trace.width))
+    return float(np.sum(x * y * w) / np.sum(y * w))
+
+
+def bars(fig):
+    return [t for t in fig.data if t.type == "bar"]
+
+
+def scatters(fig, mode: str):
+    return [t for t in fig.data if t.type == "scatter" and t.mode == mode]
+
+
+def channel(n=4096, name="channels on very different scales", c=3, spatial=None):
+    x = make_batch(preset(name, 4), n, spatial=spatial, seed=0)
+    return gb.channel_values(x, c)
+
+
+def stages(x, gamma, beta):
+    x_hat, y = gb.standardized(x, gamma, beta)
+    return x_hat, y, gbf.stages_figure(x, x_hat, y)
+
+
+def test_stages_figure_draws_x_x_hat_and_y_with_their_means_and_spreads():
+    x = channel()
+    x_hat, y, fig = stages(x, 3.0, -7.0)
+    rows = bars(fig)
+    assert [t.marker.color for t in rows] == [COLORS["x"], COLORS["x_hat"], COLORS["y"]]
+    bin_width = [float(np.max(t.width)) for t in rows]
+    for trace, values, width in zip(rows, (x, x_hat, y), bin_width):
+        assert bar_mean(trace) == pytest.approx(values.mean(), abs=width / 2)
+    markers = scatters(fig, "markers")
+    np.testing.assert_allclose([m.x[0] for m in markers], [x.mean(), 0.0, -7.0], atol=1e-9)
+    np.testing.assert_allclose([m.error_x.value for m in markers], [x.std(), x_hat.std(), 3 * x_hat.std()], rtol=1e-12)
+
+
+def test_stages_figure_shares_one_x_axis_covering_all_three_stages():
+    x = channel()
+    x_hat, y, fig = stages(x, 3.0, -7.0)
+    lo, hi = fig.layout.xaxis.range
+    assert lo < min(x.min(), y.min(), x_hat.min()) and hi > max(x.max(), y.max(), x_hat.max())
+    assert fig.layout.xaxis.matches == fig.layout.xaxis2.matches == "x3"  # one shared axis
+
+
+def test_at_the_recovery_the_output_bars_fill_the_input_outline_exactly():
+    x = channel()
+    gamma, beta = gb.recovery(x[:, None])
+    _, y, fig = stages(x, gamma[0], beta[0])
+    y_bars = bars(fig)[2]
+    (outline,) = scatters(fig, "lines")
+    np.testing.assert_allclose(np.asarray(outline.y)[1:-1], y_bars.y, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(outline.x)[1:-1] + y_bars.width / 2, y_bars.x, rtol=1e-12)
+
+
+def test_figures_stay_small_whatever_the_batch_size():
+    small, large = channel(n=64), channel(n=1024, spatial=(16, 16))  # 64 and 262144 values
+    for values in (small, large):
+        x_hat, y, fig = stages(values, 2.0, 1.0)
+        assert len(fig.to_json()) < 30_000
+        assert len(gbf.nonlinearity_figure(y, "sigmoid").to_json()) < 30_000
+        assert len(gbf.target_figure(y, y + 1).to_json()) < 15_000
+        assert len(gbf.shape_figure(values, x_hat, gb.quantile_comparison(values)).to_json()) < 30_000
+
+
+def test_a_constant_channel_draws_without_error():
+    x = np.zeros(50)
+    x_hat, y, fig = stages(x, 2.0, 1.0)
+    assert np.all(y == 1.0)
+    assert all(np.isfinite(t.y).all() for t in bars(fig))
+
+
+def test_target_figure_draws_the_target_as_bars_and_the_learners_y_as_an_outline():
+    values = channel()
+    _, goal = gb.standardized(values, 2.0, 1.5)
+    _, y = gb.standardized(values, 1.0, 0.0)
+    fig = gbf.target_figure(y, goal)
+    (target,) = bars(fig)
+    assert target.marker.color == COLORS["target"]
+    assert bar_mean(target) == pytest.approx(1.5, abs=float(np.max(target.width)) / 2)
+    (outline,) = scatters(fig, "lines")
+    assert outline.line.color == COLORS["y"]
+    # the outline uses the same bins as the target: its steps start at the bar edges
+    np.testing.assert_allclose(np.asarray(outline.x)[1:-1] + target.width / 2, target.x, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", gb.NONLINEARITIES)
+def test_nonlinearity_figure_draws_the_curve_the_region_and_the_output(name):
+    z = np.random.default_rng(0).normal(0.5, 2.0, 5000)
+    fig = gbf.nonlinearity_figure(z, name)
+    (curve,) = scatters(fig, "lines")
+    np.testing.assert_allclose(curve.y, gb.nonlinearity(name, np.asarray(curve.x)))
+    assert curve.x[0] <= min(-6, z.min()) and curve.x[-1] >= max(6, z.max())
+    (region,) = fig.layout.shapes
+    lo, hi = gb.linear_region(name)
+    assert region.x0 == pytest.approx(max(lo, curve.x[0])) and region.x1 == pytest.approx(min(hi, curve.x[-1]))
+    z_bars, out_bars = bars(fig)
+    assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
+    out = gb.nonlinearity(name, z)
+    assert bar_mean(out_bars) == pytest.approx(out.mean(), abs=float(np.max(out_bars.width)) / 2)
+
+
+def test_shape_figure_plots_the_quantiles_it_is_given_against_the_normal_ones():
+    values = gb.shape_example("bimodal")
+    x_hat, _ = gb.standardized(values, 1.0, 0.0)
+    q = gb.quantile_comparison(values)
+    fig = gbf.shape_figure(values, x_hat, q)
+    (points,) = scatters(fig, "markers")
+    np.testing.assert_allclose(points.x, q["normal"])
+    np.testing.assert_allclose(points.y, q["x_hat"])
+    x_bars, x_hat_bars = bars(fig)
+    assert bar_mean(x_bars) == pytest.approx(values.mean(), abs=float(np.max(x_bars.width)) / 2)
+    assert bar_mean(x_hat_bars) == pytest.approx(0.0, abs=float(np.max(x_hat_bars.width)) / 2)
+    normal = [t for t in scatters(fig, "lines") if t.xaxis == "x2"][0]
+    assert np.trapezoid(normal.y, normal.x) == pytest.approx(1.0, abs=0.05)  # a density, over x_hat's range
+
+
+def test_linear_figure_compares_now_with_the_start_on_shared_bins():
+    u = gb.linear_inputs()
+    z, y = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 5.0)
+    z0, y0 = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 0.0)
+    fig = gbf.linear_figure(z, z0, y, y0)
+    z_bars, y_bars = bars(fig)
+    z_start, y_start = scatters(fig, "lines")
+    assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
+    assert bar_mean(z_bars) - 5.0 == pytest.approx(z0.mean(), abs=float(np.max(z_bars.width)))
+    # b changed nothing after BN: the bars are the outline of the start
+    np.testing.assert_allclose(np.asarray(y_start.y)[1:-1], y_bars.y, rtol=1e-12)
