@@ -1,6 +1,403 @@
-"""Drag γ and β (in progress)."""
+"""Drag γ and β: what the scale and shift are, how they can give back the input, and why BN has them."""
 
+import pandas as pd
 import streamlit as st
 
+from bnviz import gamma_beta as gb
+from bnviz import gamma_beta_figures as gbf
+from ui.guard import require_navigation
+from ui.state import current_batch
+
+require_navigation()
+
+# The page's settings, declared once. γ and β hold one value per channel; channels
+# missing from the tuple take γ = 1, β = 0 (the batch's channel count is known only later).
+DEFAULTS = {
+    "gb_channel": 1,  # in the default batch, a channel far from mean 0, variance 1
+    "gb_gamma": (),
+    "gb_beta": (),
+    "gb_target_seed": 0,
+    "gb_target_gamma": 1.0,
+    "gb_target_beta": 0.0,
+    "gb_nonlinearity": "sigmoid",
+    "gb_nl_gamma": 1.0,
+    "gb_nl_beta": 0.0,
+    "gb_shape": "skewed",
+    "gb_w_scale": 1.0,
+    "gb_w_angle": 30.0,
+    "gb_b": 0.0,
+}
+SHAPE_NAMES = {"skewed": "skewed", "bimodal": "two bumps", "relu": "ReLU output", "heavy-tailed": "heavy tails", "batch": "your batch, this channel"}
+ss = st.session_state
+
+
+@st.cache_data(show_spinner=False)
+def channel_info(x):
+    return gb.channel_summary(x)
+
+
+@st.cache_data(show_spinner=False)
+def shape_example(dist):
+    return gb.shape_example(dist)
+
+
+@st.cache_data(show_spinner=False)
+def linear_inputs():
+    return gb.linear_inputs()
+
+
+# --- the γ and β of the selected channel: one source of truth (gb_gamma, gb_beta), two widgets each ---
+
+
+def _show_channel():
+    """Put the selected channel's γ and β into its slider and number box (before they are drawn)."""
+    c = ss.gb_channel
+    ss.gb_gamma_slider = ss.gb_gamma_number = ss.gb_gamma[c]
+    ss.gb_beta_slider = ss.gb_beta_number = ss.gb_beta[c]
+
+
+def _store(name, value):
+    values = list(ss[f"gb_{name}"])
+    values[ss.gb_channel] = float(value)
+    ss[f"gb_{name}"] = tuple(values)
+
+
+def _from_slider(name):
+    _store(name, ss[f"gb_{name}_slider"])
+    ss[f"gb_{name}_number"] = ss[f"gb_{name}_slider"]
+
+
+def _from_number(name):
+    _store(name, ss[f"gb_{name}_number"])
+    ss[f"gb_{name}_slider"] = ss[f"gb_{name}_number"]
+
+
+def _set_all(gamma, beta):
+    ss.gb_gamma, ss.gb_beta = tuple(float(g) for g in gamma), tuple(float(b) for b in beta)
+    _show_channel()
+
+
+def _reconcile(channels, ranges):
+    """Fit the stored settings to this batch (it may have changed on /batch since the last visit)."""
+    if not 0 <= ss.gb_channel < channels:
+        ss.gb_channel = 0
+    ss.gb_gamma = tuple(gb.clamp(g, 0.0, r.gamma_max) for g, r in zip(gb.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges))
+    ss.gb_beta = tuple(gb.clamp(b, -r.beta_max, r.beta_max) for b, r in zip(gb.fit_to_channels(ss.gb_beta, channels, 0.0), ranges))
+    c = ss.gb_channel
+    keys = {"gb_gamma_slider": ss.gb_gamma[c], "gb_gamma_number": ss.gb_gamma[c], "gb_beta_slider": ss.gb_beta[c], "gb_beta_number": ss.gb_beta[c]}
+    if any(ss.get(k) != v for k, v in keys.items()):
+        _show_channel()
+
+
+def _show_answer(target):
+    ss.gb_target_gamma, ss.gb_target_beta = target.gamma, target.beta
+
+
+def _new_target():
+    ss.gb_target_seed += 1
+    ss.gb_target_gamma, ss.gb_target_beta = 1.0, 0.0
+
+
 st.title("Drag γ and β")
-st.info("Drag the scale and shift, and recover the original distribution. This page is being built.")
+for key, value in DEFAULTS.items():
+    # Re-assigning keeps a setting whose widget was not drawn on the last run (the learner
+    # was on another page), which Streamlit would otherwise forget.
+    ss[key] = ss.get(key, value)
+
+batch = current_batch()
+try:
+    info = channel_info(batch.x)
+except (ValueError, TypeError) as err:
+    st.error(f"This page cannot use the current batch: {err}")
+    st.page_link("pages/batch.py", label="Make another batch", icon=":material/grid_on:")
+    st.stop()
+C = batch.channels
+_reconcile(C, info.ranges)
+values_per_channel = batch.x.size // C
+st.caption(
+    f"Uses your batch ({batch.source}): shape {tuple(batch.x.shape)}, {C} channels of "
+    f"m = {values_per_channel:,} values each. Make another on *Make a batch*."
+)
+st.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta")
+st.markdown(
+    "BatchNorm first normalizes each channel: $\\hat x$ has mean 0 and variance ≈ 1, whatever the "
+    "layer before produced. Then $\\gamma$ and $\\beta$, one pair per channel, shared by every "
+    "batch and learned by gradient descent, give the output any spread and any mean."
+)
+
+# --- 1. what γ and β are -----------------------------------------------------------------
+st.header("1. γ sets the spread, β sets the mean")
+st.columns([2, 3])[0].selectbox(
+    "Channel",
+    range(C),
+    key="gb_channel",
+    format_func=lambda c: f"channel {c}: μ_B = {info.mu[c]:.4g}, σ_B = {info.var[c] ** 0.5:.4g}",
+    on_change=_show_channel,
+)
+
+
+@st.fragment
+def drag_section():
+    c = ss.gb_channel
+    r = info.ranges[c]
+    controls, chart = st.columns([2, 3], gap="large")
+    with controls:
+        s, n = st.columns([3, 1], vertical_alignment="bottom")
+        s.slider("γ (scale)", 0.0, r.gamma_max, step=r.gamma_step, key="gb_gamma_slider", on_change=_from_slider, args=("gamma",))
+        n.number_input("exact γ", 0.0, r.gamma_max, step=r.gamma_step, format="%.4f", key="gb_gamma_number", on_change=_from_number, args=("gamma",))
+        s, n = st.columns([3, 1], vertical_alignment="bottom")
+        s.slider("β (shift)", -r.beta_max, r.beta_max, step=r.beta_step, key="gb_beta_slider", on_change=_from_slider, args=("beta",))
+        n.number_input("exact β", -r.beta_max, r.beta_max, step=r.beta_step, format="%.4f", key="gb_beta_number", on_change=_from_number, args=("beta",))
+        st.caption(
+            f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
+            f"√(σ²_B + ε) = {info.gamma_rec[c]:.4g}), β from −{r.beta_max:g} to {r.beta_max:g} (room "
+            f"for μ_B = {info.mu[c]:.4g}). Type in the boxes for exact values. Training may also make "
+            "γ negative (it flips the channel); this page keeps γ ≥ 0."
+        )
+        b1, b2 = st.columns(2)
+        b1.button(
+            "Recover the original", on_click=_set_all, args=(info.gamma_rec, info.beta_rec), type="primary",
+            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.", width="stretch",
+        )
+        b2.button("Reset to γ = 1, β = 0", on_click=_set_all, args=((1.0,) * C, (0.0,) * C), help="In every channel.", width="stretch")
+        try:
+            y, x_hat, out = gb.output_readout(batch.x, ss.gb_gamma, ss.gb_beta)
+        except (ValueError, TypeError) as err:
+            st.error(str(err))
+            return
+        m1, m2 = st.columns(2)
+        m1.metric(f"Mean of y, channel {c}", f"{out.mean[c]:.4f}", help="Over the channel's m values. Equals β.")
+        m2.metric(f"Std of y, channel {c}", f"{out.std[c]:.4f}", help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).")
+        m1.metric("Largest |y − x|, whole batch", f"{out.batch_max_abs_diff:.3g}", help="The biggest difference between an output and its own input, over every value and channel.")
+        m2.metric(f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|.")
+        shrink = out.predicted_std[c] / out.gamma[c] if out.gamma[c] else 1.0
+        st.caption(
+            f"The mean of y is β = {out.beta[c]:.4f}. The std of y is γ·σ_B/√(σ²_B + ε) = "
+            f"{out.gamma[c]:.4f} × {shrink:.6f} = {out.predicted_std[c]:.4f}: γ, times the spread of x̂, "
+            "which is just below 1 because ε is added to the variance."
+        )
+        if out.batch_max_abs_diff < 1e-9:
+            st.success(
+                f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}). "
+                "With γ = √(σ²_B + ε) and β = μ_B, BatchNorm is the identity on this batch."
+            )
+    chart.plotly_chart(
+        gbf.stages_figure(gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600),
+        key="gb_stages",
+    )
+    table = pd.DataFrame(
+        {
+            "μ_B": out.mu,
+            "σ_B": out.var**0.5,
+            "γ": out.gamma,
+            "β": out.beta,
+            "mean of y": out.mean.round(9) + 0.0,  # no "-0.0000" for rounding noise
+            "std of y": out.std,
+            "largest |y − x|": out.max_abs_diff,
+            "W₁(y, x)": out.w1,
+        },
+        index=pd.Index([f"channel {k}" for k in range(C)], name="channel"),
+    )
+    fmt = {col: "{:.4f}" for col in table.columns[:6]} | {"largest |y − x|": "{:.2e}", "W₁(y, x)": "{:.2e}"}
+    st.table(table.style.format(fmt))
+
+
+drag_section()
+st.markdown(
+    """
+**Do γ and β just undo the normalization?** They *can*: press *Recover the original* and the
+distance to the input falls to about 1e-15, the rounding of float64. With γ = √(σ²_B + ε) and
+β = μ_B, BN gives back its input exactly, on this batch. But nothing puts them there: γ and β
+are learned, and gradient descent moves them wherever the loss is lowest, which may be the
+identity, plain normalization (γ = 1, β = 0) or anything else. And the identity holds for
+*this* batch only: the next batch brings its own μ_B and σ²_B.
+"""
+)
+st.caption(
+    "Largest |y − x|: the biggest difference between an output and its own input. W₁, the "
+    "1-Wasserstein distance between the distributions of y and x in a channel: "
+    "mean |sort(y) − sort(x)|, how far values must move on average to turn one histogram into "
+    "the other. Both are 0 only when the two agree."
+)
+st.page_link("pages/learning.py", label="Where the optimizer takes γ and β: Watch them learned", icon=":material/trending_down:")
+
+# --- 2. match the target -------------------------------------------------------------------
+st.header("2. Match the target")
+st.markdown(
+    "The green histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
+    "γ and β until your red outline traces it: read its centre and its width off the chart."
+)
+
+
+@st.fragment
+def target_section():
+    c = ss.gb_channel
+    target = gb.draw_target(ss.gb_target_seed)
+    left, right = st.columns(2)
+    left.slider("your γ", 0.0, 4.0, step=gb.TARGET_STEP, key="gb_target_gamma")
+    right.slider("your β", -4.0, 4.0, step=gb.TARGET_STEP, key="gb_target_beta")
+    values = gb.channel_values(batch.x, c)
+    try:
+        _, y = gb.standardized(values, ss.gb_target_gamma, ss.gb_target_beta)
+        _, goal = gb.standardized(values, target.gamma, target.beta)
+    except (ValueError, TypeError) as err:
+        st.error(str(err))
+        return
+    score = gb.closeness(y, goal)
+    b1, b2, m = st.columns([1, 1, 2])
+    b1.button("Show the answer", on_click=_show_answer, args=(target,))
+    b2.button("New target", on_click=_new_target)
+    m.metric("Closeness", f"{100 * score:.0f} %", help="100 % × max(0, 1 − W₁(your y, target) / std of the target).")
+    if score >= 0.999:
+        st.success(
+            f"Matched: γ = {target.gamma:g}, β = {target.beta:g}. The target's mean is β and its "
+            "spread is γ (times the spread of x̂, ≈ 1)."
+        )
+    elif score >= 0.9:
+        st.info("Close. Fine-tune with the arrow keys on a slider.")
+    st.plotly_chart(gbf.target_figure(y, goal), key="gb_target")
+    if info.var[c] == 0:
+        st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
+    st.caption(
+        "Closeness = 100 % × max(0, 1 − W₁/s), with W₁ the 1-Wasserstein distance between your y "
+        "and the target and s the target's standard deviation: 100 % when they coincide, 0 % when "
+        "values are on average a whole target spread apart."
+    )
+
+
+target_section()
+
+# --- 3. why not stay at mean 0, variance 1? ---------------------------------------------------
+st.header("3. Why not stay at mean 0, variance 1?")
+st.markdown(
+    """
+BN's output usually feeds a nonlinearity. Ioffe and Szegedy, who introduced BatchNorm, wrote:
+*"normalizing the inputs of a sigmoid would constrain them to the linear regime of the
+nonlinearity. To address this, we make sure that the transformation inserted in the network can
+represent the identity transform"*, hence γ and β (Ioffe & Szegedy, 2015, *Batch Normalization:
+Accelerating Deep Network Training by Reducing Internal Covariate Shift*, ICML, section 3).
+Here is this channel's x̂, scaled and shifted by γ and β, going into a nonlinearity.
+"""
+)
+
+
+@st.fragment
+def nonlinearity_section():
+    c = ss.gb_channel
+    st.radio("Nonlinearity", gb.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
+    left, right = st.columns(2)
+    left.slider("γ before the nonlinearity", 0.0, 5.0, step=0.05, key="gb_nl_gamma")
+    right.slider("β before the nonlinearity", -5.0, 5.0, step=0.05, key="gb_nl_beta")
+    name = ss.gb_nonlinearity
+    try:
+        _, z = gb.standardized(gb.channel_values(batch.x, c), ss.gb_nl_gamma, ss.gb_nl_beta)
+    except (ValueError, TypeError) as err:
+        st.error(str(err))
+        return
+    share = gb.share_in_linear_region(z, name)
+    region = "on the active side z ≥ 0" if name == "ReLU" else "in the nearly linear region"
+    st.metric(f"Share of the values {region}", f"{100 * share:.1f} %")
+    st.plotly_chart(gbf.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
+
+
+nonlinearity_section()
+a_sig = gb.linear_region("sigmoid")[1]
+a_tanh = gb.linear_region("tanh")[1]
+st.markdown(
+    f"""
+**Nearly linear region, precisely.** For sigmoid and tanh: the inputs z where the curve stays
+within 5 % of its output range of its tangent line at z = 0, that is |z| ≤ {a_sig:.2f} for the
+sigmoid (within 0.05 of ½ + z/4) and |z| ≤ {a_tanh:.2f} for tanh (within 0.1 of z). For ReLU:
+z ≥ 0, where ReLU(z) = z exactly; every value below 0 becomes 0.
+
+With γ = 1, β = 0, most of a channel's values fall where a sigmoid is nearly a straight line, and
+a stack of nearly linear layers is nearly one linear layer. Raise γ or move β: the values reach
+the bends and the layer is nonlinear again. For ReLU, β decides how many values pass: at β = 0
+about half are cut, whatever the network needs.
+"""
+)
+
+# --- 4. only two numbers change -----------------------------------------------------------------
+st.header("4. Only two numbers change")
+st.markdown(
+    "BN is an affine map per channel: every value of a channel goes through the same "
+    "x̂ = (x − μ_B)/√(σ²_B + ε). It sets the mean and the variance, and nothing else: a skewed "
+    "channel stays skewed, a two-bump channel keeps its bumps. **BN does not make activations Gaussian.**"
+)
+
+
+@st.fragment
+def shape_section():
+    c = ss.gb_channel
+    st.radio("Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True)
+    values = gb.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
+    try:
+        x_hat, _ = gb.standardized(values, 1.0, 0.0)
+        q = gb.quantile_comparison(values)
+    except (ValueError, TypeError) as err:
+        st.error(str(err))
+        return
+    st.plotly_chart(gbf.shape_figure(values, x_hat, q), key="gb_shape_fig")
+    stats = pd.DataFrame({"x (before BN)": gb.shape_statistics(values), "x̂ (after BN)": gb.shape_statistics(x_hat)})
+    left, right = st.columns([2, 3])
+    left.table(stats.style.format("{:.3f}"))
+    right.markdown(
+        "The **mean** and the **std** change: those are the two numbers BN sets. **Skewness** and "
+        "**excess kurtosis** describe the shape (both 0 for a normal distribution): they stay.\n\n"
+        "Right-hand plot: if x̂ were normal, its quantiles would lie on the dashed diagonal. They are "
+        "exactly the quantiles of x moved by the same affine map (largest gap "
+        f"{float(q['affine_gap']):.1e}), so the bend you see is the shape of x itself."
+    )
+
+
+shape_section()
+
+# --- 5. do γ and β replace W and b? -------------------------------------------------------------
+st.header("5. Do γ and β replace W and b?")
+st.markdown(
+    "Put a linear layer before BN: one unit z = w·u + b = w₁u₁ + w₂u₂ + b computed from two "
+    "inputs per sample (u₁ skewed, u₂ with two bumps; 1000 samples), then BN with γ = 1, β = 0. "
+    "The weight vector w is set by its length ‖w‖ and its direction θ."
+)
+
+
+@st.fragment
+def linear_section():
+    s1, s2, s3 = st.columns(3)
+    s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, key="gb_w_scale")
+    s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, key="gb_w_angle")
+    s3.slider("bias b", -20.0, 20.0, step=0.5, key="gb_b")
+    u = linear_inputs()
+    start = DEFAULTS["gb_w_angle"]
+    try:
+        w = gb.weights(ss.gb_w_scale, ss.gb_w_angle)
+        z, y = gb.linear_then_bn(u, w, ss.gb_b)
+        z0, y0 = gb.linear_then_bn(u, gb.weights(DEFAULTS["gb_w_scale"], start), DEFAULTS["gb_b"])
+        effects = gb.linear_effects(u, ss.gb_w_scale, ss.gb_w_angle, ss.gb_b, start)
+    except (ValueError, TypeError) as err:
+        st.error(str(err))
+        return
+    st.caption(f"w = ({w[0]:.3f}, {w[1]:.3f}). Before BN, z has mean {z.mean():.3f} and std {z.std():.3f}; after BN, y has mean {y.mean():.3f} and std {y.std():.3f}.")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Effect of b on y", f"{effects.b:.1e}", help="Largest |Δy| between this b and b = 0.")
+    m2.metric("Effect of ‖w‖ on y", f"{effects.scale:.1e}", help="Largest |Δy| between this w and w/‖w‖.")
+    m3.metric(f"Effect of w's direction on y (from θ = {start:g}°)", f"{effects.direction:.2f}", help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.")
+    st.plotly_chart(gbf.linear_figure(z, z0, y, y0), key="gb_linear")
+    st.caption(
+        "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "
+        "y does not change (BN divides by the spread; the tiny effect left at small ‖w‖ comes "
+        "from ε). Turn θ: z mixes the inputs differently, and y changes shape and values."
+    )
+
+
+linear_section()
+st.info(
+    """
+**The answer.** No, γ and β do not replace W and b. They are extra parameters, one pair per
+channel, that re-introduce the scale and the offset that normalization removed. The bias b before
+BN is redundant: the mean subtraction removes it and β takes over its role (which is why a layer
+followed by BN is usually built without a bias, `bias=False` in PyTorch). The length of w is
+cancelled as well, and γ takes over the scale. But w is still needed: with several inputs, its
+direction decides which combination of the inputs the unit measures, and BN cannot change that.
+"""
+)

@@ -1,0 +1,222 @@
+"""The "Drag γ and β" page in AppTest: every control changes what it should, with the core's numbers."""
+
+import numpy as np
+import pytest
+
+from streamlit.testing.v1 import AppTest
+
+from apptest import _decode, bar_mean, figures
+from conftest import ROOT
+from bnviz import make_batch, preset
+from bnviz import gamma_beta as gb
+from bnviz.data import PRESETS
+from ui.state import Batch, default_batch
+
+EPS = 1e-5
+
+
+def run_page(page: str = "gamma_beta", session_state: dict | None = None) -> AppTest:
+    """Like apptest.run_page, but runs app.py once before switching: before its first run,
+    AppTest knows a page by its file name, which does not match st.navigation's url_path."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in (session_state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def with_batch(x, source="test batch") -> dict:
+    return {"batch": Batch(np.asarray(x, dtype=np.float64), None, 0, source)}
+
+
+def metric(at, label_start: str) -> float:
+    (value,) = [m.value for m in at.metric if m.label.startswith(label_start)]
+    return float(value.rstrip(" %"))
+
+
+def table_column(at, column: str) -> np.ndarray:
+    return np.array([float(v) for v in at.table[0].value[column]])
+
+
+def test_the_page_names_its_batch_and_shows_the_default_readouts():
+    at = run_page("gamma_beta")
+    assert at.title[0].value == "Drag γ and β"
+    assert "default: channels on very different scales" in at.caption[0].value
+    assert at.selectbox(key="gb_channel").value == 1
+    x = default_batch().x
+    var = x[:, 1].var()
+    assert metric(at, "Mean of y, channel 1") == 0.0
+    assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
+    assert metric(at, "Largest |y − x|") == pytest.approx(np.max(np.abs(gb.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2)
+    np.testing.assert_allclose(table_column(at, "μ_B"), x.mean(axis=0), atol=5e-5)
+    np.testing.assert_allclose(table_column(at, "σ_B"), x.std(axis=0), atol=5e-5)
+    assert len(figures(at)) == 5
+
+
+def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
+    at = run_page("gamma_beta")
+    at.slider(key="gb_gamma_slider").set_value(7.5).run()
+    x = default_batch().x[:, 1]
+    assert at.number_input(key="gb_gamma_number").value == 7.5
+    assert at.session_state["gb_gamma"][1] == 7.5
+    assert metric(at, "Std of y, channel 1") == pytest.approx(7.5 * x.std() / np.sqrt(x.var() + EPS), abs=5e-5)
+    assert metric(at, "Mean of y, channel 1") == 0.0
+    np.testing.assert_allclose(table_column(at, "std of y")[[0, 2, 3]], 1.0, atol=1e-3)  # other channels untouched
+    stages = figures(at)[0]
+    y_bars = [t for t in stages["data"] if t["type"] == "bar"][2]
+    assert bar_mean(y_bars) == pytest.approx(0.0, abs=1.0)
+
+
+def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
+    at = run_page("gamma_beta")
+    at.number_input(key="gb_beta_number").set_value(3.14159).run()
+    assert at.slider(key="gb_beta_slider").value == 3.14159
+    assert metric(at, "Mean of y, channel 1") == pytest.approx(3.1416, abs=1e-9)
+    assert table_column(at, "mean of y")[1] == pytest.approx(3.14159, abs=1e-9)
+    stages = figures(at)[0]
+    y_bars = [t for t in stages["data"] if t["type"] == "bar"][2]
+    width = float(np.max(_decode(y_bars["width"])))
+    assert bar_mean(y_bars) == pytest.approx(3.14159, abs=width / 2)
+
+
+def test_recover_the_original_gives_back_the_input_and_says_so():
+    at = run_page("gamma_beta")
+    at.button[0].click().run()
+    assert at.button[0].label == "Recover the original"
+    x = default_batch().x
+    gamma, beta = gb.recovery(x)
+    assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
+    assert at.slider(key="gb_gamma_slider").value == gamma[1] and at.number_input(key="gb_beta_number").value == beta[1]
+    assert metric(at, "Largest |y − x|") < 1e-9
+    assert metric(at, "W₁(y, x)") < 1e-9
+    assert any("BatchNorm is the identity on this batch" in s.value for s in at.success)
+    np.testing.assert_allclose(table_column(at, "largest |y − x|"), 0.0, atol=1e-9)
+
+
+def test_reset_puts_gamma_one_and_beta_zero_back_in_every_channel():
+    at = run_page("gamma_beta")
+    at.button[0].click().run()
+    at.button[1].click().run()
+    assert at.button[1].label == "Reset to γ = 1, β = 0"
+    assert at.session_state["gb_gamma"] == (1.0,) * 4 and at.session_state["gb_beta"] == (0.0,) * 4
+    assert at.slider(key="gb_gamma_slider").value == 1.0
+    assert metric(at, "Largest |y − x|") > 1.0
+
+
+def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
+    at = run_page("gamma_beta")
+    at.slider(key="gb_gamma_slider").set_value(4.0).run()
+    at.selectbox(key="gb_channel").select(3).run()
+    slider = at.slider(key="gb_gamma_slider")
+    assert slider.value == 1.0
+    x3 = default_batch().x[:, 3]
+    assert slider.max == gb.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
+    assert at.slider(key="gb_beta_slider").max >= abs(x3.mean())
+    at.number_input(key="gb_gamma_number").set_value(30.0).run()
+    at.selectbox(key="gb_channel").select(1).run()
+    assert at.slider(key="gb_gamma_slider").value == 4.0
+    assert at.session_state["gb_gamma"] == (1.0, 4.0, 1.0, 30.0)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("spatial", [None, (5, 4)], ids=["FC", "conv"])
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
+    x = make_batch(preset(name, 6), 32, spatial=spatial, seed=3)
+    at = run_page("gamma_beta", session_state=with_batch(x, f"preset: {name}"))
+    assert f"shape {x.shape}" in at.caption[0].value
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert metric(at, "Largest |y − x|") < 1e-9
+
+
+def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
+    at = run_page("gamma_beta", session_state=with_batch(np.ones((1, 3))))
+    assert "more than 1 value per channel" in at.error[0].value
+    assert len(figures(at)) == 0
+
+
+def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
+    x = make_batch(preset("all standard normal", 2), 64, seed=0)
+    state = with_batch(x) | {"gb_channel": 5, "gb_gamma": (2.0, 500.0, 3.0, 3.0, 3.0, 9.0), "gb_beta": (1.0,)}
+    at = run_page("gamma_beta", session_state=state)
+    assert at.selectbox(key="gb_channel").value == 0
+    assert at.session_state["gb_gamma"] == (2.0, 3.0)  # 500 clamped to the channel's range [0, 3]
+    assert at.session_state["gb_beta"] == (1.0, 0.0)
+    assert at.slider(key="gb_gamma_slider").value == 2.0
+
+
+def test_show_the_answer_matches_the_target():
+    at = run_page("gamma_beta")
+    target = gb.draw_target(0)
+    start = metric(at, "Closeness")
+    assert start < 95
+    [b for b in at.button if b.label == "Show the answer"][0].click().run()
+    assert at.slider(key="gb_target_gamma").value == target.gamma
+    assert at.slider(key="gb_target_beta").value == target.beta
+    assert metric(at, "Closeness") == 100
+    assert any(f"γ = {target.gamma:g}, β = {target.beta:g}" in s.value for s in at.success)
+
+
+def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
+    at = run_page("gamma_beta")
+    [b for b in at.button if b.label == "New target"][0].click().run()
+    assert at.session_state["gb_target_seed"] == 1
+    target = gb.draw_target(1)
+    at.slider(key="gb_target_beta").set_value(target.beta).run()
+    near = metric(at, "Closeness")
+    at.slider(key="gb_target_gamma").set_value(target.gamma).run()
+    assert metric(at, "Closeness") == 100 > near
+    values = default_batch().x[:, 1]
+    goal = gb.standardized(values, target.gamma, target.beta)[1]
+    fig = figures(at)[1]
+    assert bar_mean(fig["data"][0]) == pytest.approx(goal.mean(), abs=0.5)
+
+
+def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
+    at = run_page("gamma_beta")
+    values = default_batch().x[:, 1]
+    share = lambda g, b, f: 100 * gb.share_in_linear_region(gb.standardized(values, g, b)[1], f)  # noqa: E731
+    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(share(1, 0, "sigmoid"), abs=0.05)
+    at.slider(key="gb_nl_gamma").set_value(3.0).run()
+    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(share(3, 0, "sigmoid"), abs=0.05)
+    at.radio(key="gb_nonlinearity").set_value("ReLU").run()
+    at.slider(key="gb_nl_beta").set_value(1.0).run()
+    assert metric(at, "Share of the values on the active side") == pytest.approx(share(3, 1, "ReLU"), abs=0.05)
+    curve = [t for t in figures(at)[2]["data"] if t["type"] == "scatter"][0]
+    assert curve["name"] == "ReLU(z)"
+    assert "Ioffe" in " ".join(m.value for m in at.markdown)
+
+
+def test_only_two_numbers_change_for_every_shape():
+    at = run_page("gamma_beta")
+    for shape in ["skewed", "bimodal", "relu", "heavy-tailed", "batch"]:
+        at.radio(key="gb_shape").set_value(shape).run()
+        table = at.table[1].value
+        before, after = (np.array([float(v) for v in table[c]]) for c in table.columns)
+        assert after[0] == pytest.approx(0.0, abs=1e-3) and after[1] == pytest.approx(1.0, abs=1e-3)
+        np.testing.assert_allclose(after[2:], before[2:], atol=1e-3)  # skewness, kurtosis kept
+    values = gb.shape_example("heavy-tailed")
+    at.radio(key="gb_shape").set_value("heavy-tailed").run()
+    assert float(at.table[1].value.iloc[3, 0]) == pytest.approx(gb.shape_statistics(values)["excess kurtosis"], abs=1e-3)
+
+
+def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does():
+    at = run_page("gamma_beta")
+    at.slider(key="gb_b").set_value(12.0).run()
+    at.slider(key="gb_w_scale").set_value(3.0).run()
+    assert metric(at, "Effect of b on y") < 1e-12
+    assert metric(at, "Effect of ‖w‖ on y") < 1e-4
+    assert metric(at, "Effect of w's direction") == 0.0
+    z_bars = [t for t in figures(at)[4]["data"] if t["type"] == "bar"][0]
+    u = gb.linear_inputs()
+    z, _ = gb.linear_then_bn(u, gb.weights(3.0, 30.0), 12.0)
+    assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=0.5)
+    at.slider(key="gb_w_angle").set_value(120.0).run()
+    expected = gb.linear_effects(u, 3.0, 120.0, 12.0, 30.0).direction
+    assert metric(at, "Effect of w's direction") == pytest.approx(expected, abs=0.005) and expected > 0.5
+    answer = " ".join(" ".join(i.value.split()) for i in at.info)
+    assert "The bias b before BN is redundant" in answer and "β takes over its role" in answer
