@@ -1,6 +1,212 @@
-"""Step through BatchNorm (in progress)."""
+"""Step through BatchNorm: the learner's batch through mean, centre, variance, std, normalize,
+scale and shift; train vs eval; and which values each kind of normalization averages together."""
 
 import streamlit as st
 
+from bnviz.norms import KINDS
+from bnviz.stepper import (
+    KIND_NAMES,
+    distance_sentence,
+    explanation,
+    groups_choices,
+    initial_weight_sentence,
+    norm_table,
+    pooled_sentence,
+    running_history,
+    running_vs_batch,
+    statistic_table,
+    worked_numbers,
+)
+from bnviz.steps import batch_norm_steps
+from bnviz.steps_figures import pooled_block_figure, running_figure, step_figure
+from ui.classroom import chart
+from ui.guard import require_navigation
+from ui.state import current_batch
+
+require_navigation()
+
+DEFAULTS = {
+    "steps_channel": 1,
+    "steps_gamma": 1.0,
+    "steps_beta": 0.0,
+    "steps_step": "mean",
+    "steps_eval": False,
+    "steps_batches": 20,
+    "steps_momentum": 0.1,
+    "steps_kind": "batch",
+    "steps_groups": 2,
+    "steps_sample": 0,
+}
+MAX_BATCHES = 200
+MOMENTA = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
+for k, v in DEFAULTS.items():
+    st.session_state.setdefault(k, v)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def steps_of(x, gamma, beta, mean=None, var=None):
+    return batch_norm_steps(x, gamma, beta, mean=mean, var=var)
+
+
+@st.cache_data(show_spinner="Training a BatchNorm layer on mini-batches…", max_entries=8)
+def history_of(x, specs, seed, momentum):
+    return running_history(x, specs, seed, MAX_BATCHES, momentum)
+
+
+def move(delta: int, keys: list[str]) -> None:
+    i = keys.index(st.session_state["steps_step"]) + delta
+    st.session_state["steps_step"] = keys[min(max(i, 0), len(keys) - 1)]
+
+
 st.title("Step through BatchNorm")
-st.info("Walk through mean, centre, variance, normalize, scale and shift on your batch. This page is being built.")
+
+batch = current_batch()
+x = batch.x
+n, c = x.shape[:2]
+layer = "convolutional (N, C, H, W)" if x.ndim > 2 else "fully connected (N, C)"
+st.caption(f"Your batch: {batch.source}, shape {tuple(x.shape)}, {layer}, seed {batch.seed}.")
+st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
+
+# A batch made later on /batch may have fewer channels or samples than the saved choices.
+if st.session_state["steps_channel"] >= c:
+    st.session_state["steps_channel"] = 0
+if st.session_state["steps_sample"] >= n:
+    st.session_state["steps_sample"] = 0
+if st.session_state["steps_groups"] not in groups_choices(c):
+    st.session_state["steps_groups"] = groups_choices(c)[len(groups_choices(c)) // 2]
+
+st.columns([1, 2])[0].selectbox(
+    "Channel to follow",
+    range(c),
+    key="steps_channel",
+    format_func=lambda ch: f"channel {ch}",
+    help="Every statistic of BatchNorm is per channel: pick the one whose numbers you want to see.",
+)
+channel = st.session_state["steps_channel"]
+
+
+@st.fragment
+def stepper():
+    left, middle, right = st.columns([1, 1, 2])
+    left.number_input("γ (scale)", key="steps_gamma", min_value=-10.0, max_value=10.0, step=0.1, format="%.2f")
+    middle.number_input("β (shift)", key="steps_beta", min_value=-100.0, max_value=100.0, step=0.5, format="%.2f")
+    with right:
+        st.toggle(
+            "Eval mode: normalize with the running statistics",
+            key="steps_eval",
+            help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
+        )
+        eval_mode = st.session_state["steps_eval"]
+        if eval_mode:
+            a, b = st.columns([3, 2])
+            a.slider("Training batches seen before eval", 0, MAX_BATCHES, key="steps_batches")
+            b.select_slider("momentum", MOMENTA, key="steps_momentum", help="PyTorch's default is 0.1.")
+    st.caption(
+        "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
+        "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
+        "every channel; only the last two steps use them."
+    )
+    gamma, beta = st.session_state["steps_gamma"], st.session_state["steps_beta"]
+
+    try:
+        batch_steps = steps_of(x, gamma, beta)
+        if eval_mode:
+            history = history_of(x, batch.specs, batch.seed, st.session_state["steps_momentum"])
+            k = st.session_state["steps_batches"]
+            mean, var = history.running_mean[k], history.running_var[k]
+            steps = steps_of(x, gamma, beta, mean, var)
+        else:
+            steps = batch_steps
+    except (ValueError, TypeError) as err:
+        st.error(f"This batch cannot be stepped through: {err}")
+        return
+
+    keys = [s.key for s in steps]
+    # Labels from the batch steps in both modes: a radio whose labels change is a new widget to
+    # Streamlit, and would lose its selection when eval mode is switched on.
+    names = {s.key: f"{i}. {s.name.removeprefix('Batch ').capitalize()}" for i, s in enumerate(batch_steps, start=1)}
+    st.radio("Step", keys, key="steps_step", format_func=names.get, horizontal=True, label_visibility="collapsed")
+    index = keys.index(st.session_state["steps_step"])
+    step = steps[index]
+    head, prev_col, next_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+    head.subheader(f"Step {index + 1} of {len(steps)}: {step.name}")
+    prev_col.button("◀ Previous", key="steps_prev", on_click=move, args=(-1, keys), disabled=index == 0, width="stretch")
+    next_col.button("Next ▶", key="steps_next", on_click=move, args=(1, keys), disabled=index == len(keys) - 1, width="stretch")
+    st.latex(step.highlighted)
+    st.markdown(explanation(step.key, eval_mode, gamma, beta))
+    fig_col, num_col = st.columns([3, 2])
+    with fig_col:
+        chart(step_figure(x, steps, index, channel, batch_steps if eval_mode else None), key="steps_step_figure")
+    with num_col:
+        st.markdown("**This step alone**")
+        st.latex(step.formula)
+        st.markdown("**The one line of NumPy**")
+        st.code(step.numpy, language="python")
+        worked = worked_numbers(x, steps, index, channel, gamma, beta)
+        st.markdown(f"**Worked numbers, channel {channel}**")
+        st.code(worked.summary, language=None, wrap_lines=True)
+        if len(worked.rows):
+            st.table(worked.rows[["value", "worked"]].set_index("value"))
+            st.caption("A few of the channel's values, spread over the batch. Rounded for display; computed at full precision.")
+    if step.is_statistic:
+        table = statistic_table(steps, index, batch_steps if eval_mode else None)
+        st.markdown(f"**{step.name}, every channel:** one number per channel, shared by all {n} samples.")
+        st.dataframe(table.style.format("{:,.4f}"), key="steps_stat_table", width="content")
+
+    st.subheader("Train vs eval")
+    if not eval_mode:
+        st.markdown(
+            "In training, every step above uses **this mini-batch's own** μ_B and σ²_B, and the layer keeps "
+            "running averages of them on the side: running = (1 − momentum)·running + momentum·batch. "
+            "In eval mode (testing, deployment) it normalizes with those running averages instead, so an "
+            "input's output no longer depends on the other inputs of its batch. Turn on **Eval mode** above "
+            "to see the same step with them."
+        )
+        return
+    comparison = running_vs_batch(mean, var, batch_steps[0].array, batch_steps[2].array)
+    st.info(distance_sentence(comparison, channel, k))
+    st.markdown(initial_weight_sentence(st.session_state["steps_momentum"], k))
+    chart(
+        running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
+        key="steps_running_figure",
+    )
+    st.dataframe(comparison.style.format("{:.3f}", na_rep="—"), key="steps_running_table")
+    source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's own samples"
+    st.caption(f"Training batches of the same size as yours, {source}; {MAX_BATCHES} are drawn, the slider picks how many have been seen.")
+
+
+stepper()
+
+
+@st.fragment
+def averaged_together():
+    st.subheader("What is averaged together")
+    st.markdown(
+        "**For BatchNorm, one channel's mean and variance average that channel's values over every sample "
+        "of the mini-batch (and over every position of a feature map, for a convolutional layer); values of "
+        "other channels are never mixed in.** Other normalizations pool other blocks of the same N × C × (H·W) "
+        "values; pick one to see which."
+    )
+    a, b, d = st.columns([3, 1, 1])
+    a.radio("Normalization", KINDS, key="steps_kind", format_func=KIND_NAMES.get, horizontal=True)
+    kind = st.session_state["steps_kind"]
+    groups = None
+    if kind == "group":
+        groups = b.selectbox("groups G", groups_choices(c), key="steps_groups", help="G must divide the number of channels.")
+    if kind != "batch":
+        d.number_input("sample n", min_value=0, max_value=n - 1, step=1, key="steps_sample")
+    sample = st.session_state["steps_sample"] if kind != "batch" else 0
+    try:
+        fig = pooled_block_figure(x.shape, kind, sample, channel, groups)
+        table, total = norm_table(x, kind, groups, sample, channel)
+    except ValueError as err:
+        st.info(f"{KIND_NAMES[kind]} does not apply to this batch. {err}")
+        return
+    chart(fig, key="steps_block_figure")
+    st.markdown(pooled_sentence(x.shape, kind, sample, channel, groups))
+    shown = f"the first {len(table)} of {total:,}" if total > len(table) else f"all {total}"
+    st.markdown(f"**The statistics {KIND_NAMES[kind]} computes on your batch** ({shown} mean/variance pairs; ● marks the red block):")
+    st.dataframe(table.style.format({"mean": "{:.4f}", "variance": "{:.4f}", "values averaged": "{:,}"}), hide_index=True, key="steps_norm_table")
+
+
+averaged_together()

@@ -1,0 +1,215 @@
+"""The /steps page: seven steps on the learner's batch, train vs eval, and what each norm averages."""
+
+import numpy as np
+import pytest
+
+from apptest import bar_mean, figures, run_page
+from bnviz.data import PRESETS, make_batch, preset
+from bnviz.norms import norm_statistics
+from bnviz.stepper import fmt, running_history, worked_numbers
+from bnviz.steps import batch_norm_steps
+from ui.state import Batch, default_batch
+
+KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
+
+
+def batch_of(name="every shape", c=4, n=32, spatial=None, specs=True) -> Batch:
+    spec = tuple(preset(name, c))
+    return Batch(make_batch(spec, n, spatial, seed=0), spec if specs else None, 0, f"test: {name}")
+
+
+def open_steps(batch: Batch | None = None, **state):
+    return run_page("steps", session_state=({"batch": batch} if batch else {}) | state)
+
+
+def shown_numbers(at) -> list[str]:
+    """The result of each worked line on the page (after the last '=')."""
+    if not at.table:
+        return []
+    return [line.split(" = ")[-1] for line in at.table[0].value["worked"]]
+
+
+def to_float(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def test_page_opens_on_the_default_batch_and_says_which_batch_it_uses():
+    at = open_steps()
+    assert at.title[0].value == "Step through BatchNorm"
+    assert "default: channels on very different scales, shape (256, 4), fully connected" in at.caption[0].value
+    assert at.subheader[0].value == "Step 1 of 7: Batch mean"
+
+
+def test_first_step_shows_the_batch_mean_worked_for_the_chosen_channel():
+    at = open_steps()
+    x = default_batch().x
+    mu = x[:, 1].mean()
+    summary = at.code[1].value
+    assert summary.startswith("μ = (") and summary.endswith(f"/ 256 = {fmt(mu, 2)}")
+    assert at.code[0].value == "mu = x.mean(axis=0)"
+    stats = at.dataframe[0].value
+    np.testing.assert_allclose(stats["batch mean"], x.mean(axis=0))
+
+
+def test_next_walks_through_the_seven_steps_with_formula_code_and_numbers_from_the_core():
+    at = open_steps()
+    x = default_batch().x
+    steps = batch_norm_steps(x, 1.0, 0.0)
+    for index, step in enumerate(steps):
+        assert at.subheader[0].value == f"Step {index + 1} of 7: {step.name}"
+        assert at.latex[0].value.strip("$\n") == step.highlighted
+        assert at.code[0].value == step.numpy
+        expected = worked_numbers(x, steps, index, 1, 1.0, 0.0)
+        assert at.code[1].value == expected.summary
+        assert shown_numbers(at) == [line.split(" = ")[-1] for line in expected.rows["worked"]]
+        for shown, exact in zip(shown_numbers(at), expected.rows["result"]):
+            assert to_float(shown) == pytest.approx(exact, abs=0.01 * max(1.0, abs(exact)))
+        if index < 6:
+            at.button(key="steps_next").click().run()
+    assert at.button(key="steps_next").disabled
+    at.button(key="steps_prev").click().run()
+    assert at.session_state["steps_step"] == "scale"
+
+
+def test_the_step_selector_jumps_to_any_step():
+    at = open_steps()
+    at.radio(key="steps_step").set_value("normalize").run()
+    assert at.subheader[0].value == "Step 5 of 7: Normalize"
+    # channel 1 of the default batch is N(8, 10): its x̂ has mean 0 in the lower panel
+    before, after = figures(at)[0]["data"]
+    assert bar_mean(after) == pytest.approx(0.0, abs=0.15)
+    assert bar_mean(before) == pytest.approx(0.0, abs=1.5)
+
+
+def test_gamma_and_beta_are_used_by_the_scale_and_shift_steps():
+    at = open_steps(steps_step="shift")
+    at.number_input(key="steps_gamma").set_value(2.0).run()
+    at.number_input(key="steps_beta").set_value(3.0).run()
+    x = default_batch().x
+    steps = batch_norm_steps(x, 2.0, 3.0)
+    y = steps[-1].array[:, 1]
+    assert shown_numbers(at)[0] == fmt(y[0], 2)
+    assert bar_mean(figures(at)[0]["data"][1]) == pytest.approx(3.0, abs=0.2)
+    assert "changes nothing" not in " ".join(m.value for m in at.markdown)
+
+
+def test_the_channel_selector_changes_the_numbers_followed():
+    at = open_steps()
+    at.selectbox(key="steps_channel").set_value(3).run()
+    mu = default_batch().x[:, 3].mean()
+    assert at.code[1].value.endswith(f"= {fmt(mu, 2)}")
+    assert at.table[0].value.index[0] == "x[0, 3]"
+
+
+def test_a_conv_batch_is_worked_over_samples_and_positions():
+    batch = batch_of(spatial=(5, 5), n=8)
+    at = open_steps(batch, steps_step="centre")
+    x = batch.x
+    assert at.code[0].value == "xc = x - mu[:, None, None]"
+    labels = list(at.table[0].value.index)
+    assert all(label.startswith("x[") and label.count(",") == 3 for label in labels)
+    where = tuple(int(i) for i in labels[1][2:-1].split(", "))
+    assert shown_numbers(at)[1] == fmt(x[where] - x[:, 1].mean(), 2)
+
+
+def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batches():
+    batch = default_batch()
+    at = open_steps(steps_eval=True, steps_batches=7)
+    h = running_history(batch.x, batch.specs, batch.seed, 7)
+    assert at.subheader[0].value == "Step 1 of 7: Running mean"
+    assert at.code[1].value == f"μ_run = running_mean[1] = {fmt(h.running_mean[7, 1], 2)}"
+    table = at.dataframe[0].value
+    np.testing.assert_allclose(table["running mean"], h.running_mean[7])
+    np.testing.assert_allclose(table["this batch's mean"], batch.x.mean(axis=0))
+    sentence = at.info[0].value
+    assert sentence.startswith(f"After 7 training batches, channel 1's running mean is {fmt(h.running_mean[7, 1], 2)}")
+    comparison = at.dataframe[1].value
+    np.testing.assert_allclose(comparison["running variance"], h.running_var[7])
+
+
+def test_the_batches_slider_moves_the_running_statistics():
+    at = open_steps(steps_eval=True)
+    at.slider(key="steps_batches").set_value(0).run()
+    assert at.code[1].value == "μ_run = running_mean[1] = 0.00"  # nothing seen yet
+    assert at.info[0].value.startswith("Before any training batch")
+    at.slider(key="steps_batches").set_value(200).run()
+    assert to_float(at.code[1].value.split(" = ")[-1]) == pytest.approx(8.0, abs=1.0)  # channel 1 is N(8, 10)
+
+
+def test_eval_normalize_step_is_not_exactly_mean_zero_after_few_batches():
+    at = open_steps(steps_eval=True, steps_batches=3, steps_step="normalize")
+    batch = default_batch()
+    h = running_history(batch.x, batch.specs, batch.seed, 3)
+    x_hat = (batch.x[:, 1] - h.running_mean[3, 1]) / np.sqrt(h.running_var[3, 1] + 1e-5)
+    assert bar_mean(figures(at)[0]["data"][1]) == pytest.approx(x_hat.mean(), abs=0.1)
+    assert abs(x_hat.mean()) > 0.5  # three batches in, the running mean is far from the batch's
+
+
+def test_a_batch_given_as_data_trains_on_resamples_of_itself():
+    batch = batch_of(specs=False, n=64)
+    at = open_steps(batch, steps_eval=True, steps_batches=50)
+    h = running_history(batch.x, None, 0, 50)
+    np.testing.assert_allclose(at.dataframe[0].value["running mean"], h.running_mean[50])
+    assert any("resampled from your batch's own samples" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("spatial", [None, (4, 4)], ids=["fc", "conv"])
+def test_every_preset_and_both_layer_kinds_step_through_in_train_and_eval(name, spatial):
+    batch = batch_of(name, c=4, n=16, spatial=spatial)
+    for eval_mode in (False, True):
+        at = open_steps(batch, steps_eval=eval_mode)
+        for _ in range(6):
+            at.button(key="steps_next").click().run()
+            assert not at.exception and not at.error
+            assert len(figures(at)) >= 2
+        assert at.subheader[0].value == "Step 7 of 7: Shift by β"
+
+
+def test_batchnorm_table_lists_each_channels_statistics_over_the_batch():
+    at = open_steps()
+    table = at.dataframe[-1].value
+    mu, var = norm_statistics(default_batch().x, "batch")
+    np.testing.assert_allclose(table["mean"], mu)
+    np.testing.assert_allclose(table["variance"], var)
+    assert list(table["in diagram"]) == ["", "●", "", ""]
+    text = " ".join(m.value for m in at.markdown)
+    assert "channel 1 gets one mean and one variance, averaged over 256 samples = 256 values" in text
+
+
+@pytest.mark.parametrize("kind, groups", [("layer", None), ("instance", None), ("group", 2)])
+def test_each_norm_kind_shows_its_statistics_on_a_conv_batch(kind, groups):
+    batch = batch_of(spatial=(3, 3), n=6)
+    at = open_steps(batch, steps_kind=kind, steps_groups=groups or 2, steps_sample=4)
+    table = at.dataframe[-1].value
+    mu, var = norm_statistics(batch.x, kind, groups)
+    row = table[table["in diagram"] == "●"].iloc[0]
+    expected = mu[4] if kind == "layer" else mu[4, 1] if kind == "instance" else mu[4, 0]
+    assert row["mean"] == pytest.approx(expected)
+    assert row["sample"] == "4"
+
+
+def test_instance_norm_on_a_fully_connected_batch_is_explained_not_an_error():
+    at = open_steps(steps_kind="instance")
+    assert not at.error
+    assert any("InstanceNorm does not apply to this batch" in i.value and "(N, C, H, W)" in i.value for i in at.info)
+
+
+def test_group_norm_offers_only_group_counts_that_divide_c():
+    at = open_steps(batch_of(c=6, spatial=(2, 2)), steps_kind="group")
+    assert at.selectbox(key="steps_groups").options == ["1", "2", "3", "6"]
+    at.selectbox(key="steps_groups").set_value(3).run()
+    assert any("GroupNorm with 3 groups" in m.value for m in at.markdown)
+
+
+def test_saved_choices_beyond_a_smaller_batch_fall_back_instead_of_failing():
+    at = open_steps(batch_of(c=3, n=4), steps_channel=3, steps_sample=10, steps_groups=2, steps_kind="group")
+    assert at.session_state["steps_channel"] == 0
+    assert at.session_state["steps_groups"] in (1, 3)
+    assert not at.error
+
+
+def test_a_batch_of_one_sample_gives_a_message_in_eval_mode():
+    x = np.array([[1.0, 2.0]])
+    at = open_steps(Batch(x, None, 0, "upload: one.npy"), steps_eval=True)
+    assert any("Expected more than 1 value per channel" in e.value for e in at.error)
