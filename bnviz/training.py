@@ -35,6 +35,9 @@ TASKS = {
     "classify": "Feed a classifier",
 }
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum 0.9", "adam": "Adam"}
+# A learning rate with which plain SGD settles within the default 30 epochs: small enough that
+# γ and β move smoothly, except for the classifier, whose flat sigmoid tails give small gradients.
+SUGGESTED_LR = {"reconstruct": 0.03, "target": 0.03, "classify": 0.3}
 EPS = 1e-5  # BatchNorm's ε (PyTorch's default)
 N_TRAIN = 1024  # activations per channel in the training set
 N_HOLDOUT = 256  # values per channel in the held-out batch
@@ -56,7 +59,7 @@ class Settings:
 
     task: str = "reconstruct"
     optimizer: str = "sgd"
-    lr: float = 0.1
+    lr: float = 0.03
     batch_size: int = 32
     epochs: int = 30
     momentum: float = 0.1  # BN's running-average momentum, PyTorch's convention

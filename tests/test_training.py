@@ -122,7 +122,7 @@ def test_recorded_gradients_of_a_training_step_match_central_differences(task):
 
 
 def test_sgd_direction_is_the_gradient_and_the_update_subtracts_lr_times_it():
-    exp = make_experiment(SPECS, None, Settings(epochs=1))
+    exp = make_experiment(SPECS, None, Settings(lr=0.1, epochs=1))
     hist = train(exp)
     np.testing.assert_allclose(hist.gamma[1:], hist.gamma[:-1] - 0.1 * hist.grad_gamma[:-1], atol=1e-12)
     np.testing.assert_allclose(hist.beta[1:], hist.beta[:-1] - 0.1 * hist.grad_beta[:-1], atol=1e-12)
@@ -449,7 +449,7 @@ def test_step_rows_end_with_the_sums_that_are_the_gradients():
 
 
 def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_training_size():
-    exp = make_experiment(SPECS, None, Settings(batch_size=2, epochs=1))
+    exp = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=2, epochs=1))
     hist = train(exp)
     te = train_vs_eval(exp, hist)
     x = exp.holdout_x
@@ -463,8 +463,8 @@ def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_t
 
 
 def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():
-    small = make_experiment(SPECS, None, Settings(batch_size=2, epochs=2))
-    large = make_experiment(SPECS, None, Settings(batch_size=64, epochs=60))
+    small = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=2, epochs=2))
+    large = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=64, epochs=60))
     gap_small = train_vs_eval(small, train(small)).relative_gap
     gap_large = train_vs_eval(large, train(large)).relative_gap
     assert np.all(gap_large < 0.5 * gap_small)
