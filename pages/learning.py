@@ -1,6 +1,387 @@
-"""Watch γ and β learned (in progress)."""
+"""Watch γ and β learned: μ_B and σ²_B are recomputed for every batch, γ and β move under SGD."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from bnviz.learning_figures import history_figure, landscape_figure, step_figure, train_eval_figure
+from bnviz.training import (
+    CONVENTIONS,
+    OPTIMIZERS,
+    SUGGESTED_LR,
+    TASKS,
+    Settings,
+    convention_value,
+    dy_formula,
+    landscape,
+    landscape_box,
+    last_epoch_mean,
+    loss_formula,
+    make_experiment,
+    nice_step,
+    optimum,
+    reference,
+    step_detail,
+    step_rows,
+    train,
+    train_vs_eval,
+    update_equations,
+)
+from ui.classroom import chart, predict_first, shown
+from ui.guard import require_navigation
+from ui.state import current_batch
+
+require_navigation()
+
+DEFAULTS = {
+    "learn_task": "reconstruct",
+    "learn_optimizer": "sgd",
+    "learn_lr": 0.03,
+    "learn_batch_size": 32,
+    "learn_epochs": 30,
+    "learn_momentum": 0.1,
+    "learn_gamma0": 1.0,
+    "learn_beta0": 0.0,
+    "learn_seed": 0,
+    "learn_target_mean": 2.0,
+    "learn_target_std": 0.5,
+    "learn_channel": 1,
+    "learn_step": 1,
+    "learn_small_batch": 2,
+    "learn_large_batch": 64,
+}
+LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128, 256]
+GRID = 61  # landscape resolution per axis
+# Re-assigning keeps a value whose widget is not drawn in this run (classroom mode hides some).
+for k, v in DEFAULTS.items():
+    st.session_state[k] = st.session_state.get(k, v)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def run_training(specs, x, settings: Settings):
+    """The experiment, its training record, the optimum and the loss landscape, for these settings."""
+    bar = st.progress(0.0, text="Training γ and β…")
+    exp = make_experiment(specs, x, settings)
+    hist = train(exp, on_progress=lambda f: bar.progress(f, text=f"Training γ and β… {f:.0%}"))
+    bar.empty()
+    return exp, hist, optimum(exp), landscape(exp)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def loss_grid(specs, x, settings: Settings, channel: int, box: tuple):
+    exp, hist, _, land = run_training(specs, x, settings)
+    gammas, betas = np.linspace(box[0], box[1], GRID), np.linspace(box[2], box[3], GRID)
+    return gammas, betas, land.grid(channel, gammas, betas)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def compare_modes(specs, x, settings: Settings):
+    exp, hist, _, _ = run_training(specs, x, settings)
+    return exp, train_vs_eval(exp, hist)
+
+
+def with_steps_like(settings: Settings, batch_size: int, steps: int) -> Settings:
+    """The same training with another batch size, run for about the same number of steps."""
+    per_epoch = settings.n_train // batch_size
+    return settings.replace(batch_size=batch_size, epochs=max(1, -(-steps // per_epoch)))
+
+
 st.title("Watch γ and β learned")
-st.info("Train γ and β by SGD and compare them with the per-batch statistics. This page is being built.")
+st.markdown(
+    "If μ_B and σ²_B are recomputed for every mini-batch, **where is the learning?** "
+    "And does the network just learn to undo the normalization? Train a BatchNorm layer's γ and β "
+    "below and watch both kinds of numbers on one time axis."
+)
+
+batch = current_batch()
+source = "its channel distributions" if batch.specs is not None else "its own values, resampled"
+st.caption(
+    f"Training data: 1,024 activations per channel drawn from your batch ({batch.source}, "
+    f"{batch.channels} channels) using {source}, cut into mini-batches and reshuffled every epoch."
+)
+st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
+
+# --- controls --------------------------------------------------------------------------------
+def task_changed():
+    st.session_state["learn_lr"] = SUGGESTED_LR[st.session_state["learn_task"]]
+
+
+st.radio(
+    "Task: what the loss asks of BN's output", list(TASKS), format_func=TASKS.get, key="learn_task",
+    horizontal=True, on_change=task_changed, help="Choosing a task also sets a learning rate that suits it.",
+)
+task = st.session_state["learn_task"]
+if task == "target":
+    left, right, _ = st.columns([1, 1, 2])
+    left.number_input("Target mean", min_value=-100.0, max_value=100.0, step=0.5, key="learn_target_mean")
+    right.number_input("Target spread (std)", min_value=0.0, max_value=100.0, step=0.1, key="learn_target_std")
+
+cols = st.columns(4)
+cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="learn_optimizer")
+cols[1].select_slider("Learning rate η", LEARNING_RATES, key="learn_lr")
+cols[2].select_slider("Batch size B", BATCH_SIZES, key="learn_batch_size")
+cols[3].slider("Epochs", 1, 30, key="learn_epochs")
+cols = st.columns(4)
+if shown("momentum", essential=False):
+    cols[0].slider(
+        "BN momentum m (PyTorch's)", 0.0, 1.0, step=0.01, key="learn_momentum",
+        help="running = (1 − m)·running + m·batch statistic. Only the running statistics use it.",
+    )
+if shown("gamma0", essential=False):
+    cols[1].number_input("Initial γ", min_value=-10.0, max_value=10.0, step=0.5, key="learn_gamma0")
+if shown("beta0", essential=False):
+    cols[2].number_input("Initial β", min_value=-100.0, max_value=100.0, step=0.5, key="learn_beta0")
+if shown("seed", essential=False):
+    cols[3].number_input("Seed", min_value=0, max_value=10_000, step=1, key="learn_seed")
+
+settings = Settings(
+    task=task,
+    optimizer=st.session_state["learn_optimizer"],
+    lr=float(st.session_state["learn_lr"]),
+    batch_size=int(st.session_state["learn_batch_size"]),
+    epochs=int(st.session_state["learn_epochs"]),
+    momentum=float(st.session_state["learn_momentum"]),
+    gamma0=float(st.session_state["learn_gamma0"]),
+    beta0=float(st.session_state["learn_beta0"]),
+    seed=int(st.session_state["learn_seed"]),
+    target_mean=float(st.session_state["learn_target_mean"]),
+    target_std=float(st.session_state["learn_target_std"]),
+)
+data = (batch.specs, None) if batch.specs is not None else (None, batch.x)
+
+# --- the task and its optimum ------------------------------------------------------------------
+try:
+    exp, hist, (gamma_star, beta_star), land = run_training(*data, settings)
+except (ValueError, TypeError) as err:
+    st.error(f"These settings cannot be trained: {err}")
+    st.stop()
+
+if st.session_state["learn_channel"] >= exp.channels:
+    st.session_state["learn_channel"] = 0
+channels = list(range(exp.channels))
+st.selectbox("Channel to watch", channels, format_func=lambda c: f"channel {c}", key="learn_channel")
+c = st.session_state["learn_channel"]
+ref_gamma, ref_beta = reference(exp)
+g_end, b_end = last_epoch_mean(exp, hist, "gamma"), last_epoch_mean(exp, hist, "beta")
+
+with st.container(border=True):
+    st.latex(loss_formula(task))
+    if task == "reconstruct":
+        st.markdown(
+            f"The output should give back the input. On channel {c} (μ = {exp.mu[c]:.3g}, σ = {exp.std[c]:.3g}) "
+            f"that means undoing the normalization: γ* = **{gamma_star[c]:.4g}** (√(σ²+ε) = {ref_gamma[c]:.4g}) and "
+            f"β* = **{beta_star[c]:.4g}** (μ = {ref_beta[c]:.4g}). Here the network *does* learn to undo BN, "
+            "because the loss asks for it."
+        )
+        if np.isfinite(gamma_star[c]) and ref_gamma[c] > 0:
+            st.caption(
+                f"Why is γ* {gamma_star[c] / ref_gamma[c]:.3f} × √(σ²+ε) and not exactly √(σ²+ε)? Every batch is "
+                f"normalized by its own σ_B, and with B = {settings.batch_size} values σ_B is on average a little smaller "
+                "than σ; γ* is the average σ_B. The smaller the batch, the larger the gap (try B = 2)."
+            )
+    elif task == "target":
+        st.markdown(
+            f"The loss asks for an output with mean {settings.target_mean:g} and spread {settings.target_std:g}: "
+            f"t = {settings.target_mean:g} + {settings.target_std:g}·(x − μ)/σ. γ and β settle at "
+            f"γ* = **{gamma_star[c]:.4g}**, β* = **{beta_star[c]:.4g}**, not at σ = {exp.std[c]:.3g} and μ = {exp.mu[c]:.3g}: "
+            "they serve the loss, not the normalization."
+        )
+    else:
+        st.markdown(
+            "BN's output y goes through a sigmoid σ(y) to predict a 0/1 label. The labels were drawn with "
+            "P(label = 1) = σ(4·((x − μ)/σ − 0.5)): far from the boundary they are almost certain, which only a "
+            f"steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move away from 1 and 0, to "
+            f"γ* = **{gamma_star[c]:.4g}**, β* = **{beta_star[c]:.4g}**."
+        )
+    st.caption(
+        "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees."
+    )
+
+if hist.diverged_at is not None:
+    st.warning(
+        f"Training diverged at step {hist.diverged_at + 1}: with η = {settings.lr:g} each update overshoots and γ, β "
+        "grow without bound. Choose a smaller learning rate."
+    )
+elif np.isfinite(gamma_star[c]):
+    scale = max(1.0, abs(gamma_star[c]), abs(beta_star[c]), exp.std[c])
+    if max(abs(g_end[c] - gamma_star[c]), abs(b_end[c] - beta_star[c])) > 0.05 * scale:
+        st.info(
+            "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
+            "or try another optimizer."
+        )
+else:
+    st.info(f"Channel {c} is constant: x̂ = 0 in every batch, so γ has no effect and only β learns.")
+
+m1, m2, m3 = st.columns(3)
+m1.metric("γ, mean of the last epoch", f"{g_end[c]:.4g}", f"γ* = {gamma_star[c]:.4g}", delta_color="off", delta_arrow="off")
+m2.metric("β, mean of the last epoch", f"{b_end[c]:.4g}", f"β* = {beta_star[c]:.4g}", delta_color="off", delta_arrow="off")
+m3.metric("loss, first → last step", f"{hist.loss[-1, c]:.4g}", f"from {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
+
+
+# --- one time axis and one step up close ---------------------------------------------------------
+@st.fragment
+def replay(exp, hist, channel, gamma_star, beta_star):
+    st.subheader("On one time axis: computed per batch vs learned")
+    st.session_state["learn_step"] = min(max(st.session_state["learn_step"], 1), hist.steps)
+    st.slider("Step (move it to replay the training; nothing is retrained)", 1, hist.steps, key="learn_step")
+    step = st.session_state["learn_step"] - 1
+    chart(history_figure(exp, hist, channel, gamma_star, beta_star, step), key="learn_history")
+    st.caption(
+        "**Computed for every batch, never learned:** μ_B and σ²_B (grey): they jump from one batch to the next. "
+        "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
+        "pushed by the gradient, and settle at the dashed γ*, β*. **Running averages, kept for eval mode:** "
+        "running_mean and running_var (purple) follow μ_B and σ²_B with BN momentum; no gradient touches them."
+    )
+    d = step_detail(exp, hist, step, channel)
+    st.markdown(f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "
+                f"γ = {d.gamma:.4g}, β = {d.beta:.4g}, loss = {d.loss:.4g}")
+    chart(step_figure(d, exp.settings.task), key="learn_step_figure")
+    left, right = st.columns([1, 1])
+    with left:
+        st.latex(dy_formula(exp.settings.task))
+        for line in update_equations(d, exp.settings.optimizer):
+            st.latex(line)
+    with right:
+        table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("value")
+        st.table(table.style.format("{:.4g}", na_rep=""))
+    st.caption(
+        "The gradient of γ adds up each value's ∂L/∂y weighted by its x̂; the gradient of β adds up ∂L/∂y. "
+        "The same γ and β are used by every batch, so every batch nudges them: that is the learning."
+    )
+
+
+replay(exp, hist, c, float(gamma_star[c]), float(beta_star[c]))
+
+st.subheader("Where every channel ends up")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "μ of the data": exp.mu,
+            "σ of the data": exp.std,
+            "γ*": gamma_star,
+            "γ learned": g_end,
+            "β*": beta_star,
+            "β learned": b_end,
+        },
+        index=pd.Index([f"channel {k}" for k in channels], name="channel"),
+    ).style.format("{:.4g}", na_rep="any (constant channel)"),
+    key="learn_channels_table",
+)
+st.caption("γ learned and β learned: the mean over the last epoch, where the optimizer hovers.")
+
+
+# --- the landscape, and your turn ----------------------------------------------------------------
+@st.fragment
+def your_turn(data, settings, channel, gamma_star, beta_star):
+    exp, hist, _, land = run_training(*data, settings)
+    st.subheader("The loss landscape, and your turn")
+    path_g, path_b = hist.gamma[:, channel], hist.beta[:, channel]
+    box = landscape_box(
+        np.append(path_g, [gamma_star, hist.final_gamma[channel]]),
+        np.append(path_b, [beta_star, hist.final_beta[channel]]),
+    )
+    gammas, betas, grid = loss_grid(*data, settings, channel, box)
+    signature = (settings, channel)
+    start = (min(max(settings.gamma0, box[0]), box[1]), min(max(settings.beta0, box[2]), box[3]))
+    if st.session_state.get("learn_path_for") != signature:
+        st.session_state["learn_path_for"] = signature
+        st.session_state["learn_path"] = [start]
+        st.session_state["learn_my_gamma"], st.session_state["learn_my_beta"] = start
+
+    def moved():
+        st.session_state["learn_path"].append((st.session_state["learn_my_gamma"], st.session_state["learn_my_beta"]))
+
+    st.markdown(
+        f"Each point of the map is the average loss of channel {channel} over every mini-batch, for one (γ, β). "
+        f"The line is {OPTIMIZERS[settings.optimizer]}'s path. **Your turn:** start where it started and move γ and β "
+        "to the lowest loss you can find; each move adds a point to your path."
+    )
+    left, mid, right = st.columns([2, 2, 1])
+    left.slider("Your γ", box[0], box[1], step=nice_step(box[1] - box[0], 200), key="learn_my_gamma", on_change=moved)
+    mid.slider("Your β", box[2], box[3], step=nice_step(box[3] - box[2], 200), key="learn_my_beta", on_change=moved)
+
+    def restart():
+        st.session_state["learn_path"] = [start]
+        st.session_state["learn_my_gamma"], st.session_state["learn_my_beta"] = start
+
+    right.button("Start again", on_click=restart, key="learn_restart")
+    path = st.session_state["learn_path"]
+    losses = [float(land.loss(channel, g, b)) for g, b in path]
+    chart(
+        landscape_figure(
+            gammas, betas, grid, (np.append(path_g, hist.final_gamma[channel]), np.append(path_b, hist.final_beta[channel])),
+            (gamma_star, beta_star), path, losses, OPTIMIZERS[settings.optimizer],
+        ),
+        key="learn_landscape",
+    )
+    opt_loss = float(land.loss(channel, hist.final_gamma[channel], hist.final_beta[channel]))
+    best = float(land.loss(channel, gamma_star, beta_star)) if np.isfinite(gamma_star) else float("nan")
+    a, b, c_ = st.columns(3)
+    a.metric("Your loss now", f"{losses[-1]:.4g}", f"{len(path) - 1} moves", delta_color="off", delta_arrow="off")
+    b.metric(f"{OPTIMIZERS[settings.optimizer]} at the end", f"{opt_loss:.4g}", f"{hist.steps} steps", delta_color="off", delta_arrow="off")
+    c_.metric("The optimum γ*, β*", f"{best:.4g}")
+
+
+your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
+
+# --- training mode vs eval mode --------------------------------------------------------------------
+st.subheader("After training: training mode vs eval mode")
+st.markdown(
+    "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
+    "normalizes each mini-batch with its own μ_B, σ²_B, so a value's output depends on its batch-mates. "
+    "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
+    "size with a large one, each trained for about as many steps as above."
+)
+left, right, _ = st.columns([1, 1, 2])
+left.select_slider("Small batch", [2, 4], key="learn_small_batch")
+right.select_slider("Large batch", [16, 32, 64, 128, 256], key="learn_large_batch")
+if predict_first(
+    "learn_predict_modes",
+    "After training with batches of 2, do training mode and eval mode give the same outputs?",
+    ["the same", "slightly different", "very different"],
+):
+    sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
+    try:
+        results = [compare_modes(*data, with_steps_like(settings, b, hist.steps)) for b in sizes]
+    except (ValueError, TypeError) as err:
+        st.error(f"The comparison cannot be trained: {err}")
+    else:
+        chart(train_eval_figure(results, c), key="learn_train_eval")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "held-out mean": [te.holdout_mean[c] for _, te in results],
+                    "running_mean": [te.running_mean[c] for _, te in results],
+                    "held-out var": [te.holdout_var[c] for _, te in results],
+                    "running_var": [te.running_var[c] for _, te in results],
+                    "loss, training mode": [te.loss_train[c] for _, te in results],
+                    "loss, eval mode": [te.loss_eval[c] for _, te in results],
+                    "mean |y_train − y_eval|": [te.gap[c] for _, te in results],
+                    "… ÷ spread of y": [te.relative_gap[c] for _, te in results],
+                },
+                index=pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with"),
+            ).style.format("{:.4g}"),
+            key="learn_modes_table",
+        )
+        st.caption(
+            "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
+            "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
+            "training never showed it: the two modes disagree. With large batches each batch's μ_B and σ²_B are close "
+            "to the running averages: the training-mode points lie near the eval-mode line, and the gap, measured "
+            "against the output's spread, is much smaller."
+        )
+
+# --- conventions -----------------------------------------------------------------------------------
+st.subheader("One running average, three ways to write its momentum")
+m = settings.momentum
+rows = []
+for name, (symbol, default, formula) in CONVENTIONS.items():
+    st.latex(rf"\text{{{name}}} \;(\text{{default }} m = {default}):\quad {formula}")
+    rows.append({"convention": name, "default m": default, "your setting, written this way": convention_value(m, name)})
+st.dataframe(pd.DataFrame(rows).set_index("convention").style.format("{:.3g}"), key="learn_conventions")
+st.caption(
+    "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
+    f"So PyTorch's {m:g} is Keras' and cs231n's {1 - m:g}. The same formula updates the variance; this app "
+    "follows PyTorch, which folds the unbiased batch variance B/(B−1)·σ²_B into running_var."
+)

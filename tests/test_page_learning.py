@@ -1,0 +1,244 @@
+"""The /learning page: the numbers it shows are the core's, each control changes what it should,
+the replay does not retrain, and bad input gives a message."""
+
+import numpy as np
+import pytest
+import streamlit as st
+
+import bnviz.training as training
+from apptest import _decode, figures, run_page
+from bnviz.data import make_batch, preset
+from bnviz.training import (
+    Settings,
+    landscape,
+    last_epoch_mean,
+    make_experiment,
+    optimum,
+    step_detail,
+    train,
+    train_vs_eval,
+)
+from ui.state import Batch
+
+SPECS = tuple(preset("channels on very different scales", 4))  # the default batch's
+DEFAULT = Settings()  # the page's defaults: reconstruct, SGD, η = 0.03, B = 32, 30 epochs
+
+
+def run_learning(**state):
+    return run_page("learning", timeout=180, session_state=state)
+
+
+def core(settings=DEFAULT, specs=SPECS, x=None):
+    exp = make_experiment(specs, x, settings)
+    hist = train(exp)
+    return exp, hist, optimum(exp)
+
+
+def by_name(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def values(trace: dict, key: str) -> np.ndarray:
+    return np.asarray(_decode(trace[key]), dtype=float)
+
+
+def plotted(trace: dict, series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(y the trace plots, the series at the steps it plots): long histories are thinned."""
+    steps = values(trace, "x").astype(int)
+    return values(trace, "y"), series[steps - 1]
+
+
+def metric(at, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def latex(at) -> str:
+    return "\n".join(el.value for el in at.latex)
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_learning()
+
+
+def test_page_title_and_the_batch_it_trains_on(default_page):
+    at = default_page
+    assert at.title[0].value == "Watch γ and β learned"
+    captions = " ".join(c.value for c in at.caption)
+    assert "default: channels on very different scales" in captions and "its channel distributions" in captions
+
+
+def test_metrics_show_the_cores_learned_values_and_optimum(default_page):
+    exp, hist, (gamma_star, beta_star) = core()
+    g = metric(default_page, "γ, mean of the last epoch")
+    assert float(g.value) == pytest.approx(last_epoch_mean(exp, hist, "gamma")[1], rel=1e-3)
+    assert g.delta == f"γ* = {gamma_star[1]:.4g}"
+    b = metric(default_page, "β, mean of the last epoch")
+    assert float(b.value) == pytest.approx(last_epoch_mean(exp, hist, "beta")[1], rel=1e-3)
+    assert b.delta == f"β* = {beta_star[1]:.4g}"
+
+
+def test_time_axis_figure_plots_the_cores_training_of_the_watched_channel(default_page):
+    exp, hist, (gamma_star, _) = core()
+    fig = figures(default_page)[0]
+    for name, series in [("γ", hist.gamma), ("μ_B of the batch", hist.mu), ("running_var", hist.running_var)]:
+        np.testing.assert_allclose(*plotted(by_name(fig, name), series[:, 1]), rtol=1e-6)
+    assert values(by_name(fig, "γ"), "x")[-1] == hist.steps
+    assert any(s.get("y0") == pytest.approx(gamma_star[1]) for s in fig["layout"]["shapes"])
+    text = " ".join(c.value for c in default_page.caption)
+    assert "Computed for every batch, never learned" in text and "Learned, one value shared by every batch" in text
+
+
+def test_reconstruct_explains_gamma_star_against_sqrt_var_plus_eps(default_page):
+    exp, _, (gamma_star, beta_star) = core()
+    text = " ".join(m.value for m in default_page.markdown)
+    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"β* = **{beta_star[1]:.4g}**" in text
+    assert f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + 1e-5):.4g}" in text
+
+
+def test_a_different_target_settles_at_the_target_not_at_mu_and_sigma():
+    at = run_learning(learn_task="target", learn_target_mean=-1.5, learn_target_std=2.0)
+    _, _, (gamma_star, beta_star) = core(DEFAULT.replace(task="target", target_mean=-1.5, target_std=2.0))
+    assert metric(at, "β, mean of the last epoch").delta == f"β* = {beta_star[1]:.4g}"
+    assert beta_star[1] == pytest.approx(-1.5)
+    assert gamma_star[1] == pytest.approx(2.0, rel=0.05)
+
+
+def test_choosing_a_task_sets_a_learning_rate_that_suits_it():
+    at = run_learning()
+    at.radio(key="learn_task").set_value("classify").run()
+    assert at.select_slider(key="learn_lr").value == 0.3
+    _, hist, (gamma_star, _) = core(DEFAULT.replace(task="classify", lr=0.3))
+    assert metric(at, "γ, mean of the last epoch").delta == f"γ* = {gamma_star[1]:.4g}"
+    assert gamma_star[1] > 3  # the steep sigmoid the labels need
+    assert r"\sigma(y_i) - \text{label}_i" in latex(at)
+    at.radio(key="learn_task").set_value("reconstruct").run()
+    assert at.select_slider(key="learn_lr").value == 0.03
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_the_optimizer_changes_the_path_and_the_update_written_out(optimizer):
+    at = run_learning(learn_optimizer=optimizer, learn_step=50)
+    _, hist, _ = core(DEFAULT.replace(optimizer=optimizer))
+    np.testing.assert_allclose(*plotted(by_name(figures(at)[0], "γ"), hist.gamma[:, 1]), rtol=1e-6)
+    assert (r"v \leftarrow 0.9" if optimizer == "momentum" else r"\hat m = \frac{m}{1 - 0.9^t}") in latex(at)
+
+
+def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(monkeypatch):
+    calls = []
+
+    def counting_train(exp, on_progress=None):
+        calls.append(exp.settings)
+        return train(exp, on_progress)
+
+    monkeypatch.setattr(training, "train", counting_train)
+    st.cache_data.clear()
+    at = run_learning()
+    assert len(calls) == 3  # the training, and the batch-2 and batch-64 comparisons
+    exp, hist, _ = core()
+    for step in (1, 200, 960):
+        at.slider(key="learn_step").set_value(step).run()
+        d = step_detail(exp, hist, step - 1, 1)
+        text = latex(at)
+        assert f"= {d.grad_gamma:.4g}" in text and f"= {d.grad_beta:.4g}" in text
+        assert f"= {d.gamma:.4g} - 0.03" in text and f"= {d.gamma_next:.4g}" in text
+        step_fig = figures(at)[1]
+        np.testing.assert_allclose(values(by_name(step_fig, "x (input)"), "x"), d.x, rtol=1e-6)
+    assert len(calls) == 3  # moving the scrubber replayed the record, it did not train again
+    assert at.table[0].value["∂L/∂y"].iloc[-1] == pytest.approx(d.grad_beta)
+
+
+def test_an_unstable_learning_rate_warns_instead_of_failing():
+    at = run_learning(learn_lr=3.0)
+    assert any("diverged" in w.value and "smaller learning rate" in w.value for w in at.warning)
+
+
+def test_an_uploaded_batch_is_resampled_from_its_own_values():
+    x = np.random.default_rng(0).normal(5.0, 2.0, size=(300, 2))
+    at = run_learning(batch=Batch(x, None, 0, "upload: acts.npy"), learn_channel=1)
+    assert "its own values, resampled" in " ".join(c.value for c in at.caption)
+    exp, hist, _ = core(specs=None, x=x)
+    assert float(metric(at, "γ, mean of the last epoch").value) == pytest.approx(last_epoch_mean(exp, hist)[1], rel=1e-3)
+    assert exp.mu[1] == pytest.approx(x[:, 1].mean(), abs=0.2)
+
+
+def test_a_convolutional_batch_with_one_channel_trains_and_the_channel_choice_is_clamped():
+    specs = (preset("all standard normal", 1)[0],)
+    batch = Batch(make_batch(specs, 8, spatial=(4, 4), seed=0), specs, 0, "preset: one channel")
+    at = run_learning(batch=batch)  # learn_channel defaults to 1, which this batch lacks
+    assert at.selectbox(key="learn_channel").value == 0
+    assert not at.error
+
+
+def test_a_batch_with_non_finite_values_gives_a_message_not_a_traceback():
+    x = np.ones((20, 2))
+    x[3, 0] = np.nan
+    at = run_learning(batch=Batch(x, None, 0, "upload: broken.npy"))
+    assert any("NaN" in e.value for e in at.error)
+
+
+def test_a_constant_channel_says_only_beta_learns():
+    specs = tuple(preset("one dead channel with zero variance", 3))
+    at = run_learning(batch=Batch(make_batch(specs, 64, seed=0), specs, 0, "preset: dead"))
+    assert any("constant" in i.value and "only β learns" in i.value for i in at.info)
+
+
+def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them():
+    at = run_learning()
+    exp, hist, _ = core()
+    land = landscape(exp)
+    at.slider(key="learn_my_gamma").set_value(6.0).run()
+    at.slider(key="learn_my_beta").set_value(5.0).run()
+    fig = figures(at)[2]
+    mine = by_name(fig, "your path")
+    np.testing.assert_allclose(values(mine, "x"), [1.0, 6.0, 6.0])
+    np.testing.assert_allclose(values(mine, "y"), [0.0, 0.0, 5.0])
+    expected = [land.loss(1, g, b) for g, b in [(1.0, 0.0), (6.0, 0.0), (6.0, 5.0)]]
+    assert mine["text"] == [f"{v:.4g}" for v in expected]
+    assert metric(at, "Your loss now").value == f"{expected[-1]:.4g}"
+    assert metric(at, "Your loss now").delta == "2 moves"
+    at.button(key="learn_restart").click().run()
+    assert len(values(by_name(figures(at)[2], "your path"), "x")) == 1
+    assert metric(at, "Your loss now").delta == "0 moves"
+
+
+def test_train_vs_eval_table_shows_the_cores_comparison_for_batch_2_and_64(default_page):
+    table = default_page.dataframe[-2].value  # the conventions table is last
+    assert list(table.index) == ["batch 2", "batch 64"]
+    for b in [2, 64]:
+        per_epoch = 1024 // b  # each trained for about as many steps as the main training
+        s = DEFAULT.replace(batch_size=b, epochs=-(-DEFAULT.steps // per_epoch))
+        exp = make_experiment(SPECS, None, s)
+        te = train_vs_eval(exp, train(exp))
+        row = table.loc[f"batch {b}"]
+        assert row["running_mean"] == pytest.approx(te.running_mean[1])
+        assert row["loss, training mode"] == pytest.approx(te.loss_train[1])
+        assert row["loss, eval mode"] == pytest.approx(te.loss_eval[1])
+    small, large = table["… ÷ spread of y"]
+    assert large < 0.5 * small
+
+
+def test_the_small_batch_control_switches_to_batches_of_four():
+    at = run_learning()
+    at.select_slider(key="learn_small_batch").set_value(4).run()
+    assert list(at.dataframe[-2].value.index) == ["batch 4", "batch 64"]
+
+
+def test_conventions_show_the_bn_momentum_written_the_keras_and_cs231n_way():
+    at = run_learning(learn_momentum=0.05)
+    table = at.dataframe[-1].value
+    assert table.loc["PyTorch", "your setting, written this way"] == pytest.approx(0.05)
+    assert table.loc["Keras", "your setting, written this way"] == pytest.approx(0.95)
+    assert table.loc["Keras", "default m"] == 0.99 and table.loc["cs231n", "default m"] == 0.9
+    formulas = latex(at)
+    assert r"\text{running} \leftarrow (1 - m)\,\text{running} + m\,\mu_B" in formulas
+    assert r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B" in formulas
+
+
+def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_the_comparison():
+    at = run_learning(classroom=True)
+    labels = [n.label for n in at.number_input]
+    assert "Seed" not in labels and "Initial γ" not in labels
+    assert not any(t.value.index.name == "trained with" for t in at.dataframe)
+    at.radio(key="learn_predict_modes").set_value("very different").run()
+    assert any(t.value.index.name == "trained with" for t in at.dataframe)
