@@ -339,7 +339,8 @@ def train(exp: Experiment, on_progress=None) -> History:
     """Train γ and β of one BatchNorm layer over every mini-batch of exp, in order.
 
     Each step: y = bn.forward(x_B) (μ_B, σ²_B computed, running statistics updated),
-    dy = dL/dy, bn.backward(dy) (grad_gamma, grad_beta), then γ, β <- γ, β - lr · d.
+    dy = dL/dy, bn.backward(dy) (grad_gamma, grad_beta), then γ, β <- γ, β - lr · d
+    with d from the optimizer. Stops early if an update leaves the finite range (diverged).
     on_progress: called now and then with the fraction done (0..1), e.g. a progress bar.
     """
     s = exp.settings
@@ -355,12 +356,15 @@ def train(exp: Experiment, on_progress=None) -> History:
     # A scale well beyond anything the tasks ask for: past it, the update has diverged.
     limit = 1e6 * max(1.0, float(np.max(np.abs(exp.x))), abs(s.gamma0), abs(s.beta0), abs(s.target_mean))
     every = max(1, steps // 25)
-    params = np.stack([bn.gamma, bn.beta])
+    # The layer's own γ and β arrays, updated in place as torch's optimizers update a
+    # parameter (p.add_(d, alpha=-lr)): validated once above, not again at every step.
+    gamma, beta = bn.gamma, bn.beta
+    params = np.stack([gamma, beta])
     grads = np.empty((2, c))
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
-            rec["gamma"][k], rec["beta"][k] = params
+            rec["gamma"][k], rec["beta"][k] = gamma, beta
             y = bn.forward(xs[k])
             dy = grad_fn(y, ts[k])
             bn.backward(dy)
@@ -377,7 +381,7 @@ def train(exp: Experiment, on_progress=None) -> History:
                 rec = {name: a[: k + 1] for name, a in rec.items()}
                 params = np.stack([rec["gamma"][k], rec["beta"][k]])  # the last finite values
                 break
-            bn.gamma, bn.beta = params
+            gamma[:], beta[:] = params
             if on_progress is not None and k % every == 0:
                 on_progress(k / steps)
     if on_progress is not None:
