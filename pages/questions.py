@@ -1,6 +1,343 @@
-"""Learners' questions (in progress)."""
+"""Learners' questions: for each, a short answer, an experiment, a link further, and a self-check."""
 
+from contextlib import contextmanager
+
+import pandas as pd
 import streamlit as st
 
+from bnviz import question_figures as qf
+from bnviz import questions as bq
+from ui.classroom import chart
+from ui.guard import require_navigation
+from ui.state import current_batch
+
+require_navigation()
+
+W_OPTIONS = (0.5, 1.0, 2.0, 5.0, 10.0)
+MOMENTUM_OPTIONS = (0.01, 0.1, 0.5)
+LEARN_BATCH_OPTIONS = (2, 4, 8, 16, 64)
+EVAL_BATCH_OPTIONS = (2, 4, 8, 32, 128)
+MAX_TRAINING_BATCHES = 60
+
+DEFAULTS = {
+    "q_gamma": 1.0,
+    "q_beta": 0.0,
+    "q_recover": 0.0,
+    "q_w": 1.0,
+    "q_b": 0.0,
+    "q_batches": 10,
+    "q_momentum": 0.1,
+    "q_learn_batch": 8,
+    "q_eval_sample": 7.0,
+    "q_eval_batch": 8,
+    "q_small_n": 1,
+    **{f"q_open_{q.number}": False for q in bq.QUESTIONS},
+}
+for key, value in DEFAULTS.items():
+    # Re-assigned on every run: a closed question keeps its settings, which Streamlit would
+    # otherwise drop while their widgets are not drawn.
+    st.session_state[key] = st.session_state.get(key, value)
+# The learner's self-check answers start unanswered; they are not settings to share in a link.
+for q in bq.QUESTIONS:
+    st.session_state.setdefault(f"q_check_{q.number}", None)
+
+
+# Pure computations and their figures, cached: a slider answers from the cache when it comes back.
+@st.cache_data(show_spinner=False, max_entries=64)
+def sigmoid_view(x, gamma, beta):
+    use = bq.sigmoid_use(x, gamma, beta)
+    return use._replace(y=None), qf.sigmoid_figure(use.y)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def recovery_view(x, t):
+    rec = bq.recovery(x, t)
+    return rec._replace(y=None), qf.input_output_figure(x, rec.y, channels=4)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def bias_view(x, w, b):
+    res = bq.bias_and_scale(x, w, b)
+    figure = qf.before_after_figure(res.z, res.y, x, res.y_ref)
+    return res._replace(z=None, y=None, y_ref=None), figure
+
+
+@st.cache_data(show_spinner=False)
+def training_batches():
+    return bq.conv_batches(MAX_TRAINING_BATCHES)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def learning_run(batch_size):
+    return bq.learn_gamma_beta(batch_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def train_eval(sample, batch_size):
+    return bq.train_vs_eval(sample, batch_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def eval_mode_output(x):
+    return bq.eval_mode_output(x)
+
+
+@st.cache_data(show_spinner=False)
+def group_norm_demo():
+    return bq.group_norm_demo()
+
+
+@contextmanager
+def explained_errors():
+    """The core's messages, shown in the page: the rest of the page keeps working."""
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        st.error(f"This experiment cannot run on this input. {error}")
+
+
+def three_decimals(value) -> str:
+    return f"{round(value, 3) + 0.0:.3f}"  # + 0.0: no "-0.000" for rounding noise
+
+
+def channel_table(columns: dict, formats: dict | None = None):
+    """One row per channel, formatted for reading; the values stay numbers for tests."""
+    frame = pd.DataFrame(columns)
+    frame.index = pd.Index([f"channel {c}" for c in range(len(frame))], name="channel")
+    st.table(frame.style.format(formats or three_decimals))
+
+
 st.title("Learners' questions")
-st.info("The questions learners ask, each answered by an experiment. This page is being built.")
+st.markdown(
+    "Seven questions learners ask after meeting "
+    r"$y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "
+    "Open one: a short answer, an experiment you run, a link to the page that explores it further, "
+    "and a question to check yourself."
+)
+batch = current_batch()
+st.caption(
+    f"Questions 1 to 3 use your batch ({batch.source}, shape {batch.x.shape}); "
+    "questions 4 to 7 use small batches of their own, described under each."
+)
+
+
+@st.fragment
+def experiment_why():
+    left, right = st.columns(2)
+    gamma = left.slider("γ (scale), every channel", 0.1, 5.0, step=0.1, key="q_gamma")
+    beta = right.slider("β (shift), every channel", -5.0, 5.0, step=0.1, key="q_beta")
+    with explained_errors():
+        use, figure = sigmoid_view(batch.x, gamma, beta)
+        straight, bend, flat = st.columns(3)
+        straight.metric("In the nearly straight middle, |y| < 1", f"{use.straight:.1%}")
+        bend.metric("In the bends, 1 ≤ |y| ≤ 4", f"{use.bend:.1%}")
+        flat.metric("In the flat ends, |y| > 4", f"{use.flat:.1%}")
+        chart(figure, key="q_sigmoid")
+        st.caption(
+            "Every value of your batch, normalized by BN with this γ and β, then fed to a sigmoid. "
+            "In the green middle the sigmoid is within 0.02 of a straight line; in the grey ends its "
+            "slope is below 7% of its slope at 0, so little gradient passes."
+        )
+
+
+@st.fragment
+def experiment_undo():
+    t = st.slider(
+        r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
+        r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)",
+        0.0,
+        1.0,
+        step=0.1,
+        key="q_recover",
+    )
+    with explained_errors():
+        rec, figure = recovery_view(batch.x, t)
+        st.metric("Largest |y − x| over the whole batch", f"{rec.max_diff.max():.2e}")
+        channel_table(
+            {"batch mean μ": rec.mu, "√(σ² + ε)": rec.std, "γ": rec.gamma, "β": rec.beta, "largest |y − x|": rec.max_diff},
+            {"batch mean μ": three_decimals, "√(σ² + ε)": three_decimals, "γ": three_decimals, "β": three_decimals,
+             "largest |y − x|": "{:.2e}"},
+        )
+        chart(figure, key="q_recovery")
+        st.caption(
+            "At 1 the output is the input, up to rounding (about 1e-14): BN can be the identity. "
+            f"Each panel has its own axis{'; the first 4 channels are shown' if batch.channels > 4 else ''}."
+        )
+
+
+@st.fragment
+def experiment_replace():
+    left, right = st.columns(2)
+    w = left.select_slider("w: scale of the layer's weights", options=W_OPTIONS, key="q_w")
+    b = right.slider("b: the layer's bias", -20.0, 20.0, step=1.0, key="q_b")
+    with explained_errors():
+        res, figure = bias_view(batch.x, w, b)
+        by_b, by_w = st.columns(2)
+        by_b.metric("Largest change of BN's output caused by b", f"{res.change_b.max():.1e}")
+        by_w.metric("Largest change of BN's output caused by w", f"{res.change_w.max():.1e}")
+        channel_table({"input mean": res.z_mean, "input std": res.z_std, "output mean": res.y_mean, "output std": res.y_std})
+        chart(figure, key="q_bias")
+        st.caption(
+            "The layer before BN computes w·x + b in every channel of your batch; BN uses γ = 1, β = 0. "
+            "b's change is rounding error (about 1e-15). w's is not exactly 0 only because ε = 1e-5 is "
+            r"added to the variance $w^2\sigma_B^2$: it matters only when $w\sigma_B$ comes near √ε ≈ 0.003."
+        )
+
+
+@st.fragment
+def experiment_channel():
+    first = training_batches()[0]
+    stats = bq.channel_statistics(first)
+    st.markdown(
+        f"A convolutional batch of shape {first.shape} (N, C, H, W): each channel's mean and "
+        f"variance pool its {stats.count} values (8 images × 4 × 4 positions)."
+    )
+    channel_table(
+        {"values pooled": [stats.count] * len(stats.mu), "batch mean μ": stats.mu, "batch variance σ²": stats.var},
+        {"values pooled": "{:d}", "batch mean μ": three_decimals, "batch variance σ²": three_decimals},
+    )
+    st.caption(f"One mean over all {first.size} values would be {stats.overall_mean:.3f}: it describes none of the channels.")
+    left, right = st.columns(2)
+    k = left.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, step=1, key="q_batches")
+    momentum = right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
+    path = bq.running_statistics(training_batches()[:k], momentum)
+    true_mean, true_var = bq.conv_population()
+    channel_table(
+        {
+            "true mean": true_mean,
+            f"running_mean after {k}": path.running_mean[-1],
+            "true variance": true_var,
+            f"running_var after {k}": path.running_var[-1],
+        }
+    )
+    chart(qf.running_mean_figure(path.running_mean, true_mean, momentum), key="q_running")
+    st.caption(
+        f"Each training batch: running = (1 − {momentum:g})·running + {momentum:g}·batch, starting from "
+        "running_mean = 0 and running_var = 1; the dotted lines are the true means. A small momentum "
+        "averages more batches but needs more of them to arrive. Keras writes the same rule with 0.99 "
+        "on the old value."
+    )
+
+
+@st.fragment
+def experiment_learning():
+    size = st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, key="q_learn_batch")
+    with explained_errors():
+        run = learning_run(size)
+        jump, gamma_step, beta_step = st.columns(3)
+        jump.metric(r"$\mu_B$: largest jump between batches", f"{run.mean_jump:.3f}")
+        gamma_step.metric("γ: largest change in one step", f"{run.gamma_step:.3f}")
+        beta_step.metric("β: largest change in one step", f"{run.beta_step:.3f}")
+        chart(qf.learning_figure(run, bq.TARGET_STD, bq.TARGET_MEAN), key="q_learning")
+        st.caption(
+            f"One BN channel, {bq.LEARN_STEPS} steps of plain SGD (learning rate {bq.LEARN_RATE}), a fresh "
+            "mini-batch from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
+            f"deviation 3, so β heads for 1 and γ for about 3. After {bq.LEARN_STEPS} steps γ = "
+            f"{run.gamma[-1]:.3f} and β = {run.beta[-1]:.3f}. With batches of 2 or 4, "
+            r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower."
+        )
+
+
+@st.fragment
+def experiment_eval():
+    left, right = st.columns(2)
+    sample = left.slider("Your sample's value", -1.0, 11.0, step=0.5, key="q_eval_sample")
+    size = right.select_slider("Training batch size", options=EVAL_BATCH_OPTIONS, key="q_eval_batch")
+    with explained_errors():
+        res = train_eval(sample, size)
+        low, high = res.train_range
+        evaluated, trained = st.columns(2)
+        evaluated.metric("Eval mode: BN output", f"{res.eval_output:.3f}")
+        trained.metric("Training mode, in 20 batches: from … to …", f"{low:.3f} … {high:.3f}")
+        chart(qf.train_eval_figure(res), key="q_train_eval")
+        st.caption(
+            f"A BN layer trained on {bq.WARMUP_BATCHES} batches of {bq.WARMUP_SIZE} values from N(5, 2²) has "
+            f"running_mean = {res.running_mean:.3f} and running_var = {res.running_var:.3f}, estimates of "
+            "the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
+            r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
+            f"(it plus {size - 1} other values); with a batch of 2 it is always ±1, the larger or the "
+            "smaller of two."
+        )
+
+
+@st.fragment
+def experiment_one():
+    n = st.slider("Batch size N (a fully connected layer with 4 features)", 1, 8, step=1, key="q_small_n")
+    res = bq.train_small_batch(n)
+    columns = [f"channel {c}" for c in range(res.x.shape[1])]
+    if res.error:
+        st.error(f"BatchNorm(4) in training: {res.error}", icon=":material/block:")
+        one = bq.one_value_statistics(res.x)
+        st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
+        rows = ["x", "batch mean μ", "batch variance σ²", "x̂ = (x − μ)/√(σ² + ε)"]
+        st.table(pd.DataFrame([res.x[0], one.mu, one.var, one.x_hat[0]], index=rows, columns=columns).style.format(three_decimals))
+    else:
+        st.markdown(f"BatchNorm(4) in training: x̂ for the {n} samples (γ = 1, β = 0)")
+        frame = pd.DataFrame(res.x_hat, index=[f"sample {i}" for i in range(n)], columns=columns)
+        st.table(frame.style.format(three_decimals))
+        if n == 2:
+            st.caption("With two samples every x̂ is ±1 (up to ε): each is just the larger or the smaller of two.")
+    st.markdown("**What works with one sample**")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("BN in eval mode, with running statistics from earlier training, on sample 0 alone:")
+        frozen = eval_mode_output(res.x[:1])
+        st.table(pd.DataFrame(frozen, index=["x̂"], columns=columns).style.format(three_decimals))
+    with right:
+        demo = group_norm_demo()
+        st.markdown(
+            f"One image of shape (1, {bq.GN_CHANNELS}, 4, 4), normalized alone and inside a batch of "
+            f"{bq.GN_BATCH}. GroupNorm ({demo.groups} groups of {bq.GN_CHANNELS // demo.groups} channels) "
+            "uses the image alone; BatchNorm in training uses the whole batch. Largest change of the "
+            "image's output:"
+        )
+        gn, bn = st.columns(2)
+        gn.metric("GroupNorm", f"{demo.gn_diff:.1e}")
+        bn.metric("BatchNorm", f"{demo.bn_diff:.3f}")
+
+
+EXPERIMENTS = {
+    "why": experiment_why,
+    "undo": experiment_undo,
+    "replace": experiment_replace,
+    "channel": experiment_channel,
+    "learning": experiment_learning,
+    "eval": experiment_eval,
+    "one": experiment_one,
+}
+
+
+@st.fragment
+def self_check(q: bq.Question):
+    choice = st.radio(
+        f"**Check yourself.** {q.check.prompt}", [c.text for c in q.check.choices], key=f"q_check_{q.number}"
+    )
+    result = q.check.feedback(choice)
+    if result is None:
+        st.caption("Choose an answer: why it is right or wrong appears here.")
+    elif result[0]:
+        st.success(f"Right. {result[1]}", icon=":material/check_circle:")
+    else:
+        st.error(f"Not quite. {result[1]} Try another answer.", icon=":material/cancel:")
+
+
+def cite(keys) -> str:
+    return "; ".join(f"[{bq.SOURCES[k].short}]({bq.SOURCES[k].url})" for k in keys)
+
+
+for q in bq.QUESTIONS:
+    box = st.expander(f"**{q.number}.** {q.title}", key=f"q_open_{q.number}", on_change="rerun")
+    if not box.open:  # only an open question runs its experiment
+        continue
+    with box:
+        st.markdown(q.answer)
+        st.markdown(f"**{q.experiment}**")
+        EXPERIMENTS[q.key]()
+        for link in q.links:
+            st.page_link(link.page, label=link.label, icon=":material/arrow_forward:")
+        self_check(q)
+        st.caption(f"Sources: {cite(q.sources)}.")
+
+st.subheader("Sources")
+for source in bq.SOURCES.values():
+    st.markdown(f"- {source.short}. [{source.title}]({source.url})")

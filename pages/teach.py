@@ -1,6 +1,80 @@
-"""For teachers: a 45-minute lesson (in progress)."""
+"""For teachers: a 45-minute lesson with this app, one view at a time."""
 
+import pandas as pd
 import streamlit as st
 
+from bnviz import lesson
+from ui.guard import require_navigation
+
+require_navigation()
+
+DEFAULTS = {
+    "teach_step": 0,  # 0: the whole plan; 1..7: one step, to project
+    "teach_answers": False,  # the answers to listen for, hidden while the plan is projected
+}
+for key, value in DEFAULTS.items():
+    st.session_state[key] = st.session_state.get(key, value)
+
+SCHEDULE = lesson.schedule()
+
 st.title("For teachers: a 45-minute lesson")
-st.info("A lesson plan with the sequence of views, the questions to ask and the misconceptions to listen for. This page is being built.")
+st.markdown(
+    f"A plan for one {lesson.total_minutes()}-minute session with the app projected. Each step opens one "
+    "view, says what to do there, gives the questions to ask the class before you reveal anything, and "
+    "the misconceptions to listen for, with the view that shows each one wrong."
+)
+
+left, right = st.columns([2, 1])
+step_number = left.selectbox(
+    "Show",
+    options=range(len(SCHEDULE) + 1),
+    format_func=lambda i: "The whole lesson" if i == 0 else f"Step {i}: {SCHEDULE[i - 1][2].title}",
+    key="teach_step",
+    help="Pick one step to project it alone.",
+)
+answers = right.toggle(
+    "Show the answers to listen for",
+    key="teach_answers",
+    help="Off while projecting, so the class answers first.",
+)
+
+
+def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> None:
+    with st.container(border=True):
+        st.subheader(f"{number}. {step.title}", anchor=False)
+        st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
+        st.page_link(step.page, icon=":material/open_in_new:")
+        st.markdown(f"**Do:** {step.show}")
+        st.markdown("**Ask the class:**")
+        for ask in step.ask:
+            st.markdown(f"- {ask.question}" + (f"  \n  *Listen for:* {ask.expect}" if answers else ""))
+        st.markdown("**Misconceptions to listen for:**")
+        for m in lesson.misconceptions_for(step):
+            st.markdown(f"- **{m.belief}** The app shows: {m.shown_wrong}")
+
+
+if step_number:
+    step_card(step_number, *SCHEDULE[step_number - 1])
+else:
+    st.subheader("Objectives")
+    st.markdown("By the end, learners can:\n" + "\n".join(f"1. {o}" for o in lesson.OBJECTIVES))
+
+    st.subheader("The sequence")
+    st.table(
+        pd.DataFrame(
+            {
+                "minutes": [f"{start}–{end}" for start, end, _ in SCHEDULE],
+                "view": [step.title for _, _, step in SCHEDULE],
+            },
+            index=pd.Index(range(1, len(SCHEDULE) + 1), name="step"),
+        )
+    )
+    st.caption(f"Total: {lesson.total_minutes()} minutes.")
+    for number, (start, end, step) in enumerate(SCHEDULE, start=1):
+        step_card(number, start, end, step)
+
+    st.subheader("Misconceptions to listen for")
+    for m in lesson.MISCONCEPTIONS.values():
+        with st.container(border=True):
+            st.markdown(f"**{m.belief}** The app shows: {m.shown_wrong}")
+            st.page_link(m.page, icon=":material/arrow_forward:")
