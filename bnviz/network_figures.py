@@ -1,0 +1,362 @@
+"""Figures for "Why BN helps": the plain and the BN network side by side.
+
+Pure functions (runs, options) -> plotly Figure. Everything sent is already reduced on the
+server: curves are window means (at most mlp.RECORDS points), histograms are counts, the
+decision boundary is a GRID x GRID image. A diverged run draws up to its last finite step
+and is marked; no NaN reaches the browser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from .figures import COLORS, style
+from .mlp import SATURATION, Run, Sweep
+
+# Without BN the layers' outputs are the raw activations (the app's "x" colour); with BN,
+# BN's output (the app's "y" colour).
+NET_COLORS = {"plain": COLORS["x"], "bn": COLORS["y"]}
+NAMES = {"plain": "without BN", "bn": "with BN"}
+PANEL = {"plain": "Without BN", "bn": "With BN"}
+CLASS_COLORS = ("#ff7f0e", "#17becf")  # class 0, class 1
+CHANCE_LOSS = float(np.log(2.0))  # the loss of always answering p = 0.5
+
+
+def _key(run: Run) -> str:
+    return "bn" if run.batch_norm else "plain"
+
+
+def _f32(values) -> np.ndarray:
+    """Half the bytes of float64 in the figure's JSON, and more digits than a chart shows.
+
+    Only for values known to be small (coordinates, shares): a diverging loss can exceed
+    float32's 3.4e38 and stays float64.
+    """
+    return np.asarray(values, dtype=np.float32)
+
+
+def outcome(run: Run) -> str:
+    """One line for a run: its final loss and accuracy, or where it diverged."""
+    if run.diverged:
+        return f"diverged at step {run.diverged_at}: the loss or a weight overflowed"
+    return f"final loss {run.final_loss:.3g}, accuracy {run.final_accuracy:.0%}"
+
+
+def _frame(fig: go.Figure, height: int, title: str | None = None, legend_rows: int = 1) -> go.Figure:
+    """style(), then stack title, legend and subplot titles above the plots without overlap.
+
+    Positions are in pixels from the top of the figure (yref "container"), so they hold
+    whatever the height.
+    """
+    style(fig, height=height)
+    top = 8
+    if title:
+        fig.update_layout(title=dict(text=title, yref="container", y=1 - top / height, yanchor="top", x=0.01))
+        top += 30
+    if legend_rows:
+        fig.update_layout(legend=dict(yref="container", y=1 - top / height, yanchor="top", orientation="h", x=0))
+        top += 22 * legend_rows + 6
+    fig.update_layout(margin=dict(t=top + 28))
+    return fig
+
+
+def _diverged_marker(fig, run: Run, y: float, row: int, col: int, showlegend: bool) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=[min(run.diverged_at, run.steps)],
+            y=[y],
+            mode="markers+text",
+            marker=dict(symbol="x", size=14, color=NET_COLORS[_key(run)], line=dict(width=2)),
+            text=[f"diverged (step {run.diverged_at})"],
+            textposition="top left",
+            textfont=dict(color=NET_COLORS[_key(run)]),
+            name=f"{NAMES[_key(run)]}: diverged",
+            legendgroup=_key(run),
+            showlegend=showlegend,
+            hovertemplate=f"{NAMES[_key(run)]} diverged at step {run.diverged_at}<extra></extra>",
+        ),
+        row=row,
+        col=col,
+    )
+
+
+def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
+    """Training loss (log scale) and accuracy against step, both networks on each panel.
+
+    Each point is the mean over a window of steps of the mini-batch values in training mode.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("Loss on the mini-batches (log scale)", "Accuracy on the mini-batches"),
+        horizontal_spacing=0.08,
+    )
+    finite = np.concatenate([plain.loss, bn.loss, [CHANCE_LOSS]])
+    top = float(finite.max())
+    for run in (plain, bn):
+        key = _key(run)
+        for col, values, fmt in ((1, run.loss, ".3g"), (2, run.accuracy, ".0%")):
+            fig.add_trace(
+                go.Scatter(
+                    x=run.loss_step,
+                    y=values,
+                    mode="lines",
+                    line=dict(color=NET_COLORS[key], width=2.5),
+                    name=NAMES[key],
+                    legendgroup=key,
+                    showlegend=col == 1,
+                    hovertemplate=f"{NAMES[key]}<br>step %{{x}}: %{{y:{fmt}}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        if run.diverged:
+            last_loss = float(run.loss[-1]) if run.loss.size else top
+            last_acc = float(run.accuracy[-1]) if run.accuracy.size else 0.5
+            _diverged_marker(fig, run, last_loss, 1, 1, showlegend=True)
+            _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
+    fig.add_hline(
+        y=CHANCE_LOSS, line=dict(color="#999", dash="dot", width=1), row=1, col=1,
+        annotation_text="guessing (log 2)", annotation_position="bottom left",
+    )
+    steps = max(plain.steps, bn.steps)
+    fig.update_xaxes(title_text="training step", range=[0, steps * 1.02])
+    fig.update_yaxes(type="log", dtick=1, exponentformat="none", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
+    return _frame(fig, height)
+
+
+def boundary_figure(plain: Run, bn: Run, X: np.ndarray, y: np.ndarray, height: int = 420) -> go.Figure:
+    """Each network's P(class 1) over the plane (eval mode, running statistics) with the points.
+
+    X: (N, 2) points, y: (N,) labels in {0, 1}. The line P = 0.5 is the decision boundary.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[f"{PANEL[_key(r)]}: {outcome(r)}" for r in (plain, bn)],
+        horizontal_spacing=0.06,
+    )
+    light = [[0.0, "#ffd8b0"], [0.5, "#ffffff"], [1.0, "#b3ecf2"]]
+    for col, run in enumerate((plain, bn), start=1):
+        if run.boundary is not None:
+            # One contour trace: the colour is P(class 1), the one line is P = 50 %.
+            fig.add_trace(
+                go.Contour(
+                    x=_f32(run.grid_x), y=_f32(run.grid_y), z=np.round(100 * run.boundary).astype(np.uint8),
+                    zmin=0, zmax=100, colorscale=light, showscale=False,
+                    contours=dict(start=50, end=50, size=1, coloring="heatmap"),
+                    line=dict(color=NET_COLORS[_key(run)], width=3),
+                    hovertemplate="P(class 1) = %{z}%<extra></extra>", name="boundary",
+                ),
+                row=1, col=col,
+            )
+        else:
+            fig.add_annotation(
+                text=f"diverged at step {run.diverged_at}:<br>no boundary to draw",
+                x=0.0, y=0.0, showarrow=False, font=dict(size=16, color=NET_COLORS[_key(run)]),
+                row=1, col=col,
+            )
+        for label in (0, 1):
+            pts = X[y == label]
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(pts[:, 0]), y=_f32(pts[:, 1]), mode="markers",
+                    marker=dict(size=5, color=CLASS_COLORS[label], line=dict(width=0.5, color="#333")),
+                    name=f"class {label}", legendgroup=f"class{label}", showlegend=col == 1,
+                    hovertemplate=f"class {label}<extra></extra>",
+                ),
+                row=1, col=col,
+            )
+    fig.update_xaxes(showticklabels=False, range=[float(X[:, 0].min()) - 0.5, float(X[:, 0].max()) + 0.5])
+    fig.update_yaxes(showticklabels=False, range=[float(X[:, 1].min()) - 0.5, float(X[:, 1].max()) + 0.5])
+    fig.update_yaxes(scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    return _frame(fig, height)
+
+
+def strip_intensity(counts: np.ndarray, total: int) -> np.ndarray:
+    """Brightness of a histogram-strip cell: log(1 + count) / log(1 + total), as 0..100 (uint8).
+
+    The log (as in fastai's activation plots) keeps a bin holding a few outputs visible
+    next to one holding thousands; uint8 keeps the figure's JSON small.
+    """
+    scaled = np.log1p(counts) / np.log1p(max(total, 1)) * 100
+    return np.round(scaled).astype(np.uint8)
+
+
+def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: int = 115) -> go.Figure:
+    """One strip per hidden layer and network: the histogram of its outputs at each snapshot.
+
+    x: training step, y: output value (bins over mlp.HIST_RANGE), brightness: how many of
+    the mini-batch's batch_size · width outputs fall in the bin (log scale).
+    """
+    depth = plain.hist_counts.shape[0]
+    fig = make_subplots(
+        rows=depth,
+        cols=2,
+        shared_xaxes=True,
+        column_titles=[PANEL["plain"], PANEL["bn"]],
+        row_titles=[f"layer {l + 1}" for l in range(depth)],
+        horizontal_spacing=0.04,
+        vertical_spacing=0.04,
+    )
+    for col, run in enumerate((plain, bn), start=1):
+        edges = run.hist_edges
+        centres = _f32(0.5 * (edges[:-1] + edges[1:]))
+        for l in range(depth):
+            if run.snapshot_step.size:
+                fig.add_trace(
+                    go.Heatmap(
+                        x=run.snapshot_step,
+                        y=centres,
+                        z=strip_intensity(run.hist_counts[l].T, run.hist_total),
+                        zmin=0, zmax=100, colorscale="Viridis", showscale=False,
+                        hovertemplate=f"layer {l + 1}, step %{{x}}<br>output ≈ %{{y:.2f}}<extra></extra>",
+                    ),
+                    row=l + 1, col=col,
+                )
+            if run.diverged:
+                fig.add_annotation(
+                    text=f"diverged at step {run.diverged_at}" if l == 0 else "",
+                    x=run.steps / 2, y=float(centres.mean()), showarrow=False,
+                    font=dict(color=NET_COLORS[_key(run)]), row=l + 1, col=col,
+                )
+    steps = max(plain.steps, bn.steps)
+    lo, hi = float(plain.hist_edges[0]), float(plain.hist_edges[-1])
+    fig.update_xaxes(range=[0, steps])
+    fig.update_xaxes(title_text="training step", row=depth)
+    ticks = [lo, (lo + hi) / 2, hi]
+    labels = [f"{t:g}" for t in ticks[:-1]] + [f"≥ {hi:g}" if activation == "ReLU" else f"{hi:g}"]
+    fig.update_yaxes(range=[lo, hi], tickvals=ticks, ticktext=labels, tickfont_size=10)
+    fig.update_annotations(font_size=12)
+    title = f"Each layer's {activation} outputs during training (brighter = more outputs at that value)"
+    return _frame(fig, 110 + height_per_layer * depth, title, legend_rows=0).update_layout(margin=dict(r=60))
+
+
+def _layer_colors(n: int) -> list[str]:
+    """n shades from light (first layer) to dark (last layer)."""
+    return sample_colorscale("Viridis", list(np.linspace(0.85, 0.0, n)))
+
+
+def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -> go.Figure:
+    """Share of saturated units per hidden layer against step (definition: mlp.SATURATION)."""
+    depth = plain.saturation.shape[0]
+    colors = _layer_colors(depth)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    for col, run in enumerate((plain, bn), start=1):
+        for l in range(depth):
+            fig.add_trace(
+                go.Scatter(
+                    x=run.snapshot_step, y=_f32(run.saturation[l]), mode="lines",
+                    line=dict(color=colors[l], width=2), name=f"layer {l + 1}",
+                    legendgroup=f"layer{l}", showlegend=col == 1,
+                    hovertemplate=f"layer {l + 1}, step %{{x}}: %{{y:.0%}}<extra></extra>",
+                ),
+                row=1, col=col,
+            )
+        if run.diverged:
+            _diverged_marker(fig, run, 0.5, 1, col, showlegend=False)
+    title = "Dead units per layer" if activation == "ReLU" else "Saturated outputs per layer"
+    fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
+    fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
+    return _frame(fig, height, title, legend_rows=1 + (depth > 4))
+
+
+def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
+    """Root mean square of dL/dW per layer against step, log scale, the same axis for both networks."""
+    layers = plain.grad_rms.shape[0]
+    colors = _layer_colors(layers - 1) + ["#444444"]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    for col, run in enumerate((plain, bn), start=1):
+        for l in range(layers):
+            name = f"layer {l + 1}" if l < layers - 1 else "output layer"
+            values = run.grad_rms[l]
+            shown = values > 0  # a log axis has no 0 (a layer of dead ReLUs gets no gradient at all)
+            fig.add_trace(
+                go.Scatter(
+                    x=run.snapshot_step[shown], y=values[shown], mode="lines",
+                    line=dict(color=colors[l], width=2, dash="dot" if l == layers - 1 else None), name=name,
+                    legendgroup=f"layer{l}", showlegend=col == 1,
+                    hovertemplate=f"{name}, step %{{x}}: %{{y:.2g}}<extra></extra>",
+                ),
+                row=1, col=col,
+            )
+        if run.diverged:
+            last = run.grad_rms[:, -1] if run.snapshot_step.size else np.ones(1)
+            _diverged_marker(fig, run, float(np.max(last[last > 0], initial=1.0)), 1, col, showlegend=False)
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
+    title = "Gradient size per layer, RMS of dL/dW (log scale)"
+    return _frame(fig, height, title, legend_rows=1 + (layers > 4)).update_layout(margin=dict(l=60))
+
+
+def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 400) -> go.Figure:
+    """Final loss on the whole dataset (eval mode) against learning rate, both networks.
+
+    A diverged run has no final loss: it is drawn as an × above every finite point.
+    """
+    finals = [r.final_loss for r in sweep.plain + sweep.bn if not r.diverged]
+    top = max(finals + [CHANCE_LOSS]) * 3
+    fig = go.Figure()
+    for key, runs in (("plain", sweep.plain), ("bn", sweep.bn)):
+        ok = [r for r in runs if not r.diverged]
+        fig.add_trace(
+            go.Scatter(
+                x=[r.lr for r in ok], y=[r.final_loss for r in ok], mode="lines+markers",
+                line=dict(color=NET_COLORS[key], width=2.5), marker=dict(size=8), name=NAMES[key],
+                customdata=[r.final_accuracy for r in ok],
+                hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}<br>final loss %{{y:.3g}}, accuracy %{{customdata:.0%}}<extra></extra>",
+            )
+        )
+        bad = [r for r in runs if r.diverged]
+        if bad:
+            fig.add_trace(
+                go.Scatter(
+                    x=[r.lr for r in bad], y=[top] * len(bad), mode="markers",
+                    marker=dict(symbol="x", size=13, color=NET_COLORS[key], line=dict(width=2)),
+                    name=f"{NAMES[key]}: diverged",
+                    customdata=[r.diverged_at for r in bad],
+                    hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}: diverged at step %{{customdata}}<extra></extra>",
+                )
+            )
+    fig.add_hline(y=CHANCE_LOSS, line=dict(color="#999", dash="dot", width=1), annotation_text="guessing (log 2)", annotation_position="bottom right")
+    if current_lr is not None:
+        fig.add_vline(x=current_lr, line=dict(color="#555", dash="dash", width=1))
+        # Written by hand: on a log axis an annotation's x is log10 of the value.
+        fig.add_annotation(
+            x=float(np.log10(current_lr)), y=1, yref="paper", yanchor="bottom", xanchor="left",
+            text=f"your run: {current_lr:g}", showarrow=False, font=dict(color="#555"),
+        )
+    lo, hi = np.log10(float(np.min(sweep.lrs))), np.log10(float(np.max(sweep.lrs)))
+    fig.update_xaxes(type="log", title_text="learning rate", range=[lo - 0.2, hi + 0.2], dtick=1, exponentformat="none")
+    fig.update_yaxes(type="log", title_text="final loss, whole dataset", dtick=1, exponentformat="none")
+    return _frame(fig, height, "Final loss after training, at each learning rate (× = diverged)").update_layout(margin=dict(l=60))
+
+
+def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
+    """The BN network's learned γ and β: one dot per unit, one column per hidden layer.
+
+    They start at γ = 1 and β = 0 (dotted lines); where they end is each layer's own
+    choice of scale and offset for its pre-activations.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("γ (scale), started at 1", "β (shift), started at 0"), horizontal_spacing=0.08)
+    depth, width = bn.gamma.shape
+    rng = np.random.default_rng(0)  # a fixed horizontal jitter, so dots of one layer do not hide each other
+    jitter = rng.uniform(-0.18, 0.18, width)
+    for col, (values, start) in enumerate(((bn.gamma, 1.0), (bn.beta, 0.0)), start=1):
+        for l in range(depth):
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(l + 1 + jitter), y=_f32(values[l]), mode="markers",
+                    marker=dict(size=5, color=NET_COLORS["bn"], opacity=0.6),
+                    showlegend=False, hovertemplate=f"layer {l + 1}: %{{y:.3f}}<extra></extra>",
+                ),
+                row=1, col=col,
+            )
+        fig.add_hline(y=start, line=dict(color="#999", dash="dot", width=1), row=1, col=col)
+    fig.update_xaxes(title_text="hidden layer", tickvals=list(range(1, depth + 1)), range=[0.5, depth + 0.5])
+    return _frame(fig, height, "What γ and β learned in the network with BN (one dot per unit)", legend_rows=0)
