@@ -1,6 +1,214 @@
-"""Why BN helps (in progress)."""
+"""Why BN helps: the same small network trained with and without BatchNorm, side by side."""
+
+from dataclasses import replace
 
 import streamlit as st
 
+from bnviz.datasets import DATASETS
+from bnviz.mlp import ACTIVATIONS, SATURATION, SWEEP_LRS, Settings, experiment_data, lr_sweep, train_pair
+from bnviz.network_figures import (
+    activation_strips,
+    boundary_figure,
+    curves_figure,
+    gamma_beta_figure,
+    gradient_figure,
+    outcome,
+    saturation_figure,
+    sweep_figure,
+)
+from ui.classroom import chart, predict_first, shown
+from ui.guard import require_navigation
+
+require_navigation()
+
+DEFAULTS = {
+    "net_dataset": "two moons",
+    "net_activation": "tanh",
+    "net_depth": 4,
+    "net_width": 32,
+    "net_lr": 3.0,
+    "net_batch_size": 32,
+    "net_init_scale": 1.0,
+    "net_steps": 600,
+    "net_seed": 0,
+    "net_sweep": True,
+}
+LEARNING_RATES = list(SWEEP_LRS)  # the sweep's rates, so your run is one of its points
+WIDTHS = [8, 16, 32, 64, 128]
+BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+INIT_SCALES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
+STEPS = [100, 200, 300, 600, 1000, 2000]
+# Re-assigning keeps a value whose widget is not drawn in this run (classroom mode hides some).
+for k, v in DEFAULTS.items():
+    st.session_state[k] = st.session_state.get(k, v)
+
+
+# The progress bar is made inside the cached function: on a cache hit Streamlit replays it
+# (created, filled, emptied) in an instant instead of training again.
+@st.cache_data(show_spinner=False, max_entries=16)
+def train(settings: Settings):
+    """Both networks trained from the same weights on the same batches, and their dataset."""
+    bar = st.progress(0.0, text="Training both networks…")
+    plain, bn = train_pair(settings, progress=lambda f: bar.progress(f, text=f"Training both networks… {f:.0%}"))
+    bar.empty()
+    X, y, _ = experiment_data(settings)
+    return plain, bn, X, y
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sweep(settings: Settings):
+    """Final losses at every rate of SWEEP_LRS; settings.lr is ignored (the key fixes it to 0)."""
+    bar = st.progress(0.0, text="Sweeping the learning rate…")
+    result = lr_sweep(settings, progress=lambda f: bar.progress(f, text=f"Sweeping the learning rate… {f:.0%}"))
+    bar.empty()
+    return result
+
+
 st.title("Why BN helps")
-st.info("Train the same small network with and without BatchNorm. This page is being built.")
+st.markdown(
+    "Two copies of one small network start from **the same weights** and see **the same "
+    "mini-batches**. One has a BatchNorm layer (with its γ and β) after every hidden linear "
+    "layer, before the activation; the other has not. Train them and compare."
+)
+st.caption(
+    "This page does not use your batch from “Make a batch”: it trains a classifier of 2-D points "
+    "(512 points, two classes), all in NumPy."
+)
+
+with st.form("net_settings"):
+    left, middle, right = st.columns(3)
+    with left:
+        st.radio("Dataset", DATASETS, key="net_dataset", horizontal=True)
+        st.radio("Activation", ACTIVATIONS, key="net_activation", horizontal=True)
+        if shown("depth", essential=False):
+            st.slider("Hidden layers", 3, 6, key="net_depth")
+    with middle:
+        st.select_slider(
+            "Learning rate", LEARNING_RATES, key="net_lr", format_func=lambda v: f"{v:g}",
+            help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
+        )
+        st.select_slider(
+            "Initialisation scale", INIT_SCALES, key="net_init_scale", format_func=lambda v: f"{v:g}×",
+            help="Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
+            "Below 1 the signal shrinks layer by layer, above 1 it grows.",
+        )
+        if shown("steps", essential=False):
+            st.select_slider("Training steps", STEPS, key="net_steps")
+    with right:
+        if shown("width", essential=False):
+            st.select_slider("Units per hidden layer", WIDTHS, key="net_width")
+        if shown("batch_size", essential=False):
+            st.select_slider(
+                "Batch size", BATCH_SIZES, key="net_batch_size",
+                help="BN computes μ_B and σ²_B on each mini-batch: small batches make them noisy.",
+            )
+        if shown("seed", essential=False):
+            st.number_input("Seed (data, weights and batches)", min_value=0, max_value=10_000, step=1, key="net_seed")
+    st.form_submit_button("Train both networks", type="primary")
+
+try:
+    settings = Settings(
+        dataset=st.session_state.net_dataset,
+        depth=int(st.session_state.net_depth),
+        width=int(st.session_state.net_width),
+        activation=st.session_state.net_activation,
+        lr=float(st.session_state.net_lr),
+        batch_size=int(st.session_state.net_batch_size),
+        init_scale=float(st.session_state.net_init_scale),
+        steps=int(st.session_state.net_steps),
+        seed=int(st.session_state.net_seed),
+    )
+    plain, bn, X, y = train(settings)
+except (ValueError, TypeError) as err:
+    st.error(f"These settings cannot be trained: {err}")
+    st.stop()
+
+st.subheader("Loss and accuracy while training")
+a, b = st.columns(2)
+for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
+    with column.container(border=True):
+        st.markdown(f"**{name}** (learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
+chart(curves_figure(plain, bn), key="net_curves")
+st.caption(
+    "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
+    "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
+    "running mean and variance), as is the map below. “Diverged”: the loss or a weight stopped "
+    "being a finite number, so training stopped there."
+)
+
+st.subheader(f"What each network learned on the {settings.dataset}")
+chart(boundary_figure(plain, bn, X, y), key="net_boundary")
+st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
+
+st.subheader("Inside the network")
+chart(activation_strips(plain, bn, settings.activation), key="net_strips")
+st.caption(
+    "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
+    "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
+    "fastai's activation plots). "
+    + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
+    + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
+)
+left, right = st.columns(2)
+with left:
+    chart(saturation_figure(plain, bn, settings.activation), key="net_saturation")
+with right:
+    chart(gradient_figure(plain, bn), key="net_gradients")
+st.caption(
+    f"Saturated here means {SATURATION[settings.activation]}. Gradient size: the root mean "
+    "square of dL/dW of each layer's weights, on that step's mini-batch."
+)
+if bn.gamma is not None:
+    chart(gamma_beta_figure(bn), key="net_gamma_beta")
+    st.caption(
+        "BN alone would force every layer's pre-activations to mean 0 and variance 1. γ and β, "
+        "learned like the weights, let each unit choose its own scale and offset instead."
+    )
+
+st.subheader("Which learning rates work?")
+st.markdown(
+    f"The same experiment at {len(SWEEP_LRS)} learning rates from {SWEEP_LRS[0]:g} to "
+    f"{SWEEP_LRS[-1]:g}, for both networks (all other settings as above)."
+)
+st.toggle("Run the learning-rate sweep", key="net_sweep")
+if st.session_state.net_sweep and predict_first(
+    "net_predict_sweep",
+    "At which learning rates will the network without BN still train?",
+    ["all of them", "only the small ones", "only the large ones"],
+):
+    try:
+        result = sweep(replace(settings, lr=1.0))  # lr is not used: one cache entry for every rate
+    except (ValueError, TypeError) as err:
+        st.error(f"The sweep could not run: {err}")
+    else:
+        chart(sweep_figure(result, settings.lr), key="net_sweep_chart")
+        st.caption(
+            "Final loss on all 512 points in eval mode; lower is better, and the dotted line is a "
+            "network that always answers 50 %. The dashed line marks the learning rate of the run above."
+        )
+
+st.subheader("So why does BN help?")
+st.markdown(
+    """
+**What you can see here.** With BN, this network trains at learning rates where the plain one
+stalls or diverges, and from initial weights that are far too small or too large. A BN layer
+divides by the batch's own standard deviation, so scaling a layer's weights up or down does not
+change what the next layer receives: a large step cannot push the next layer into saturation,
+and a bad initial scale is undone at once.
+
+**Why that is, exactly, is still debated.**
+- Ioffe & Szegedy (2015), who introduced BN, argued that it reduces *internal covariate shift*:
+  each layer's inputs keep changing as the layers before it learn, and BN holds their mean and
+  variance fixed.
+- Santurkar et al. (2018) found that BN networks train just as well when noise is added after
+  BN to bring the shift back, and argued instead that BN makes the loss landscape smoother, so
+  that gradients stay reliable over larger steps.
+
+**Why γ and β.** Without them every layer's pre-activations would be stuck at mean 0 and
+variance 1 (for tanh and sigmoid, their nearly linear middle). γ and β give each unit back the
+freedom to pick its own scale and offset, and even to undo the normalization if that is best.
+
+**Not magic.** At small learning rates the plain network often does as well or better, and
+with small batches BN's μ_B and σ²_B are noisy (try batch size 8 on the spirals).
+"""
+)

@@ -1,0 +1,127 @@
+"""The "Why BN helps" page in AppTest: its numbers against the core, each control, errors as messages."""
+
+import numpy as np
+import pytest
+
+import bnviz.mlp
+from apptest import _decode, figures, run_page
+from bnviz.datasets import make_dataset
+from bnviz.mlp import Settings, lr_sweep, train_pair
+from bnviz.network_figures import outcome
+
+TIMEOUT = 300  # the first run trains; the machine may be busy
+QUICK = {"net_sweep": False, "net_steps": 200}
+
+
+def page(**state):
+    return run_page("network", timeout=TIMEOUT, session_state=state)
+
+
+def boxes(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(("**Without BN**", "**With BN**"))]
+
+
+def chart_titles(at) -> list[str]:
+    return [(f["layout"].get("title") or {}).get("text", "") for f in figures(at)]
+
+
+def test_the_default_page_trains_both_networks_and_shows_the_cores_numbers():
+    at = page()
+    assert at.title[0].value == "Why BN helps"
+    plain, bn = train_pair(Settings())
+    assert boxes(at) == [
+        f"**Without BN** (learning rate 3, 600 steps): {outcome(plain)}",
+        f"**With BN** (learning rate 3, 600 steps): {outcome(bn)}",
+    ]
+    assert len(figures(at)) == 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
+    curves = figures(at)[0]
+    np.testing.assert_allclose(_decode(curves["data"][0]["y"]), plain.loss)
+    np.testing.assert_allclose(_decode(curves["data"][2]["y"]), bn.loss)
+
+
+def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_both_networks():
+    at = page()
+    sweep = lr_sweep(Settings())
+    fig = figures(at)[-1]
+    by_name = {t["name"]: t for t in fig["data"]}
+    for name, runs in (("without BN", sweep.plain), ("with BN", sweep.bn)):
+        finite = [r.final_loss for r in runs if not r.diverged]
+        np.testing.assert_allclose(_decode(by_name[name]["y"]), finite, rtol=1e-12)
+    assert "learning rate" in fig["layout"]["title"]["text"]
+
+
+def test_turning_the_sweep_off_removes_its_chart():
+    at = page(**QUICK)
+    assert len(figures(at)) == 6
+    assert not any("each learning rate" in t for t in chart_titles(at))
+
+
+def test_relu_at_a_high_learning_rate_shows_the_plain_network_diverging():
+    at = page(net_activation="ReLU", **QUICK)
+    plain, bn = train_pair(Settings(activation="ReLU", steps=200))
+    assert plain.diverged and not bn.diverged
+    assert f"diverged at step {plain.diverged_at}" in boxes(at)[0]
+    assert outcome(bn) in boxes(at)[1]
+    assert any(t.startswith("Dead units per layer") for t in chart_titles(at))
+
+
+def test_depth_width_and_steps_change_the_network_that_is_drawn():
+    at = page(net_depth=5, net_width=8, net_steps=100, net_sweep=False)
+    strips, gamma_beta = figures(at)[2], figures(at)[5]
+    assert len([t for t in strips["data"] if t["type"] == "heatmap"]) == 2 * 5
+    assert max(_decode(strips["data"][0]["x"])) == 100
+    assert len(gamma_beta["data"]) == 2 * 5 and all(len(_decode(t["y"])) == 8 for t in gamma_beta["data"])
+    assert "100 steps" in boxes(at)[0]
+
+
+def test_the_dataset_control_changes_the_points_and_the_heading():
+    at = page(net_dataset="circles", **QUICK)
+    assert any(h.value == "What each network learned on the circles" for h in at.subheader)
+    X, y = make_dataset("circles", 512, seed=0)
+    boundary = figures(at)[1]
+    class0 = next(t for t in boundary["data"] if t.get("name") == "class 0")
+    np.testing.assert_allclose(_decode(class0["x"]), X[y == 0, 0], rtol=1e-6)
+
+
+def test_a_too_small_initialisation_leaves_the_plain_network_guessing():
+    at = page(net_activation="ReLU", net_lr=0.1, net_init_scale=0.1, **QUICK)
+    plain, bn = train_pair(Settings(activation="ReLU", lr=0.1, init_scale=0.1, steps=200))
+    assert plain.final_loss == pytest.approx(np.log(2), abs=0.01)
+    assert boxes(at)[0].endswith(outcome(plain))
+
+
+def test_the_seed_and_batch_size_change_the_run():
+    first = boxes(page(**QUICK))
+    assert boxes(page(net_seed=1, **QUICK)) != first
+    assert boxes(page(net_batch_size=64, **QUICK)) != first
+
+
+def test_submitting_the_form_trains_with_the_new_settings():
+    at = page(**QUICK)
+    at.radio(key="net_activation").set_value("sigmoid")
+    at.button[0].click().run()
+    assert not at.exception
+    assert chart_titles(at)[2].startswith("Each layer's sigmoid outputs")
+
+
+def test_a_rerun_with_the_same_settings_does_not_train_again(monkeypatch):
+    page(net_seed=7, **QUICK)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(bnviz.mlp, "train_pair", fail)
+    at = page(net_seed=7, **QUICK)  # served from st.cache_data
+    assert len(figures(at)) == 6
+
+
+def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("batch_size must be between 2 and the 512 points")
+
+    monkeypatch.setattr(bnviz.mlp, "train_pair", refuse)
+    at = page(net_seed=9999, **QUICK)  # a seed no other test trains, so not in the cache
+    assert [e.value for e in at.error] == [
+        "These settings cannot be trained: batch_size must be between 2 and the 512 points"
+    ]
+    assert not figures(at)
