@@ -31,22 +31,33 @@ def sigmoid_figure(y, bins: int | None = None) -> go.Figure:
     """
     y = np.ravel(y)
     reach = max(8.0, float(np.max(np.abs(y))) * 1.05)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
     edges = histogram_edges([y], bins or min(40, default_bins(y.size)))
-    fig.add_trace(histogram_bar(y, edges, "your values y = γ·x̂ + β", COLORS["y"], opacity=0.5), secondary_y=True)
     grid = np.linspace(-reach, reach, 241)
-    fig.add_trace(
-        go.Scatter(x=grid, y=sigmoid(grid), name="sigmoid(y)", line=dict(color="black", width=2), hoverinfo="skip"),
-        secondary_y=False,
+    zones = [(-STRAIGHT, STRAIGHT, COLORS["target"]), (-reach, -FLAT, COLORS["x_hat"]), (FLAT, reach, COLORS["x_hat"])]
+    labels = [(0.0, "nearly straight"), (-(FLAT + reach) / 2, "flat"), ((FLAT + reach) / 2, "flat")]
+    # The layout is given whole: make_subplots and add_vrect validate shape by shape and
+    # cost most of a slider's rerun.
+    fig = go.Figure(
+        [
+            histogram_bar(y, edges, "your values y = γ·x̂ + β", COLORS["y"], opacity=0.5, yaxis="y2"),
+            go.Scatter(x=grid, y=sigmoid(grid), name="sigmoid(y)", line=dict(color="black", width=2), hoverinfo="skip"),
+        ],
+        layout=dict(
+            shapes=[
+                dict(type="rect", xref="x", yref="paper", x0=lo, x1=hi, y0=0, y1=1, fillcolor=color, opacity=0.12, line_width=0, layer="below")
+                for lo, hi, color in zones
+            ],
+            annotations=[
+                dict(x=x, y=1.0, yref="paper", yanchor="bottom", text=text, showarrow=False, font=dict(color="#555"))
+                for x, text in labels
+            ],
+            xaxis=dict(title_text="y = γ·x̂ + β, the sigmoid's input", range=[-reach, reach]),
+            yaxis=dict(title_text="sigmoid(y)", range=[-0.02, 1.02]),
+            yaxis2=dict(
+                title_text="how many values", overlaying="y", side="right", showticklabels=False, showgrid=False, rangemode="tozero"
+            ),
+        ),
     )
-    fig.add_vrect(x0=-STRAIGHT, x1=STRAIGHT, fillcolor=COLORS["target"], opacity=0.12, line_width=0)
-    for lo, hi in ((-reach, -FLAT), (FLAT, reach)):
-        fig.add_vrect(x0=lo, x1=hi, fillcolor=COLORS["x_hat"], opacity=0.12, line_width=0)
-    for x, text in ((0.0, "nearly straight"), (-(FLAT + reach) / 2, "flat"), ((FLAT + reach) / 2, "flat")):
-        fig.add_annotation(x=x, y=1.0, yref="paper", yanchor="bottom", text=text, showarrow=False, font=dict(color="#555"))
-    fig.update_xaxes(title_text="y = γ·x̂ + β, the sigmoid's input", range=[-reach, reach])
-    fig.update_yaxes(title_text="sigmoid(y)", range=[-0.02, 1.02], secondary_y=False)
-    fig.update_yaxes(title_text="how many values", showticklabels=False, showgrid=False, rangemode="tozero", secondary_y=True)
     return _legend_on_top(style(fig, height=340), top=64)
 
 

@@ -179,7 +179,7 @@ def experiment_replace():
         chart(figure, key="q_bias")
         st.caption(
             "The layer before BN computes w·x + b in every channel of your batch; BN uses γ = 1, β = 0. "
-            "b's change is rounding error (about 1e-15). w's is not exactly 0 only because ε = 1e-5 is "
+            "b's change is rounding error (below 1e-12). w's is not exactly 0 only because ε = 1e-5 is "
             r"added to the variance $w^2\sigma_B^2$: it matters only when $w\sigma_B$ comes near √ε ≈ 0.003."
         )
 
@@ -214,8 +214,8 @@ def experiment_channel():
     st.caption(
         f"Each training batch: running = (1 − {momentum:g})·running + {momentum:g}·batch, starting from "
         "running_mean = 0 and running_var = 1; the dotted lines are the true means. A small momentum "
-        "averages more batches but needs more of them to arrive. Keras writes the same rule with 0.99 "
-        "on the old value."
+        "averages more batches but needs more of them to arrive. Keras writes this same rule as "
+        f"momentum={1 - momentum:g}, the weight of the old value."
     )
 
 

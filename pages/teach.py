@@ -24,7 +24,7 @@ st.markdown(
     "the misconceptions to listen for, with the view that shows each one wrong."
 )
 
-left, right = st.columns([2, 1])
+left, right = st.columns([3, 2], vertical_alignment="bottom")
 step_number = left.selectbox(
     "Show",
     options=range(len(SCHEDULE) + 1),
