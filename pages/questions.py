@@ -43,23 +43,40 @@ for q in bq.QUESTIONS:
 
 
 # Pure computations and their figures, cached: a slider answers from the cache when it comes back.
+# The cache keeps a core result as a plain dict and the view rebuilds it: when Streamlit reloads
+# a changed module, a fragment's rerun still holds the old result class, which pickle refuses.
 @st.cache_data(show_spinner=False, max_entries=64)
-def sigmoid_view(x, gamma, beta):
+def _sigmoid_view(x, gamma, beta):
     use = bq.sigmoid_use(x, gamma, beta)
-    return use._replace(y=None), qf.sigmoid_figure(use.y)
+    return use._replace(y=None)._asdict(), qf.sigmoid_figure(use.y)
+
+
+def sigmoid_view(x, gamma, beta):
+    fields, figure = _sigmoid_view(x, gamma, beta)
+    return bq.SigmoidUse(**fields), figure
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def recovery_view(x, t):
+def _recovery_view(x, t):
     rec = bq.recovery(x, t)
-    return rec._replace(y=None), qf.input_output_figure(x, rec.y, channels=4)
+    return rec._replace(y=None)._asdict(), qf.input_output_figure(x, rec.y, channels=4)
+
+
+def recovery_view(x, t):
+    fields, figure = _recovery_view(x, t)
+    return bq.Recovery(**fields), figure
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def bias_view(x, w, b):
+def _bias_view(x, w, b):
     res = bq.bias_and_scale(x, w, b)
     figure = qf.before_after_figure(res.z, res.y, x, res.y_ref)
-    return res._replace(z=None, y=None, y_ref=None), figure
+    return res._replace(z=None, y=None, y_ref=None)._asdict(), figure
+
+
+def bias_view(x, w, b):
+    fields, figure = _bias_view(x, w, b)
+    return bq.BiasAndScale(**fields), figure
 
 
 @st.cache_data(show_spinner=False)
@@ -68,13 +85,21 @@ def training_batches():
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def _learning_run(batch_size):
+    return bq.learn_gamma_beta(batch_size)._asdict()
+
+
 def learning_run(batch_size):
-    return bq.learn_gamma_beta(batch_size)
+    return bq.LearningRun(**_learning_run(batch_size))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _train_eval(sample, batch_size):
+    return bq.train_vs_eval(sample, batch_size)._asdict()
+
+
 def train_eval(sample, batch_size):
-    return bq.train_vs_eval(sample, batch_size)
+    return bq.TrainEval(**_train_eval(sample, batch_size))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -83,8 +108,12 @@ def eval_mode_output(x):
 
 
 @st.cache_data(show_spinner=False)
+def _group_norm_demo():
+    return bq.group_norm_demo()._asdict()
+
+
 def group_norm_demo():
-    return bq.group_norm_demo()
+    return bq.GroupNormDemo(**_group_norm_demo())
 
 
 @contextmanager
