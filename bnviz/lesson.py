@@ -13,9 +13,10 @@ LESSON_MINUTES = 45
 
 OBJECTIVES = (
     "Compute BatchNorm's output for one channel by hand: mean, centre, variance, normalize, scale by γ, shift by β.",
-    "Say which values share one mean and variance: per channel, over the batch (and, in a convolution, every position).",
-    "Tell what is computed from each batch ($\\mu_B$, $\\sigma_B^2$), what is learned (γ, β) and what is averaged for evaluation "
-    "(running_mean, running_var).",
+    "Say which values share one mean and variance: per channel, over the batch (and, in a convolution, "
+    "every position).",
+    "Tell what is computed from each batch ($\\mu_B$, $\\sigma_B^2$), what is learned (γ, β) and what is "
+    "averaged for evaluation (running_mean, running_var).",
     "Explain why γ and β exist, and why they can, but need not, undo the normalization.",
     "Predict how BN behaves in evaluation and with a batch of one, and name the alternatives for tiny batches.",
 )

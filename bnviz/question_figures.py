@@ -44,7 +44,10 @@ def sigmoid_figure(y, bins: int | None = None) -> go.Figure:
         ],
         layout=dict(
             shapes=[
-                dict(type="rect", xref="x", yref="paper", x0=lo, x1=hi, y0=0, y1=1, fillcolor=color, opacity=0.12, line_width=0, layer="below")
+                dict(
+                    type="rect", xref="x", yref="paper", x0=lo, x1=hi, y0=0, y1=1,
+                    fillcolor=color, opacity=0.12, line_width=0, layer="below",
+                )
                 for lo, hi, color in zones
             ],
             annotations=[
@@ -54,7 +57,8 @@ def sigmoid_figure(y, bins: int | None = None) -> go.Figure:
             xaxis=dict(title_text="y = γ·x̂ + β, the sigmoid's input", range=[-reach, reach]),
             yaxis=dict(title_text="sigmoid(y)", range=[-0.02, 1.02]),
             yaxis2=dict(
-                title_text="how many values", overlaying="y", side="right", showticklabels=False, showgrid=False, rangemode="tozero"
+                title_text="how many values", overlaying="y", side="right",
+                showticklabels=False, showgrid=False, rangemode="tozero",
             ),
         ),
     )
@@ -71,14 +75,17 @@ def input_output_figure(x, y, bins: int = 40, channels: int | None = None) -> go
     c = x.shape[1] if channels is None else min(channels, x.shape[1])
     cols = min(c, 4)
     rows = -(-c // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"channel {k}" for k in range(c)], horizontal_spacing=0.05, vertical_spacing=0.16)
+    titles = [f"channel {k}" for k in range(c)]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.05, vertical_spacing=0.16)
     for k in range(c):
         xs, ys = x[:, k].ravel(), y[:, k].ravel()
         edges = histogram_edges([xs, ys], bins)
         row, col = k // cols + 1, k % cols + 1
         first = k == 0
-        fig.add_trace(histogram_bar(xs, edges, "input x", COLORS["x"], legendgroup="x", showlegend=first), row=row, col=col)
-        fig.add_trace(histogram_bar(ys, edges, "output y", COLORS["y"], opacity=0.5, legendgroup="y", showlegend=first), row=row, col=col)
+        x_bar = histogram_bar(xs, edges, "input x", COLORS["x"], legendgroup="x", showlegend=first)
+        y_bar = histogram_bar(ys, edges, "output y", COLORS["y"], opacity=0.5, legendgroup="y", showlegend=first)
+        fig.add_trace(x_bar, row=row, col=col)
+        fig.add_trace(y_bar, row=row, col=col)
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(showticklabels=False)
     return _legend_on_top(style(fig, height=150 + 170 * rows))
@@ -148,12 +155,17 @@ def learning_figure(run, target_gamma: float, target_beta: float) -> go.Figure:
         subplot_titles=["Computed from each batch, never learned", "Learned by SGD, shared by every batch"],
     )
     line = dict(mode="lines+markers", marker=dict(size=4))
-    fig.add_trace(go.Scatter(x=steps, y=run.batch_mean, name="μ<sub>B</sub>", line=dict(color=COLORS["x"]), **line), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=run.batch_std, name="σ<sub>B</sub>", line=dict(color=COLORS["x_hat"]), **line), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=run.gamma[1:], name="γ", line=dict(color=COLORS["y"]), **line), row=2, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=run.beta[1:], name="β", line=dict(color=COLORS["running"]), **line), row=2, col=1)
+    rows = (
+        (1, run.batch_mean, "μ<sub>B</sub>", COLORS["x"]),
+        (1, run.batch_std, "σ<sub>B</sub>", COLORS["x_hat"]),
+        (2, run.gamma[1:], "γ", COLORS["y"]),
+        (2, run.beta[1:], "β", COLORS["running"]),
+    )
+    for row, values, name, color in rows:
+        fig.add_trace(go.Scatter(x=steps, y=values, name=name, line=dict(color=color), **line), row=row, col=1)
     # γ settles just under its target and β just over it: each label goes on its free side.
-    for value, name, side in ((target_gamma, "γ the loss asks for", "top right"), (target_beta, "β the loss asks for", "bottom right")):
+    targets = ((target_gamma, "γ the loss asks for", "top right"), (target_beta, "β the loss asks for", "bottom right"))
+    for value, name, side in targets:
         fig.add_hline(
             y=value, row=2, col=1, line=dict(color=COLORS["target"], dash="dot", width=1),
             annotation_text=name, annotation_position=side, annotation_font_color=COLORS["target"],

@@ -58,6 +58,10 @@ SOURCES = {
 # ---------------------------------------------------------------------------------------
 # The questions
 
+# The gradients of γ and β, as the answers write them (Markdown with LaTeX).
+D_GAMMA = r"$\partial L/\partial \gamma = \sum \partial L/\partial y \cdot \hat{x}$"
+D_BETA = r"$\partial L/\partial \beta = \sum \partial L/\partial y$"
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -156,7 +160,8 @@ QUESTIONS: tuple[Question, ...] = (
         2,
         "undo",
         "Do γ and β just undo the normalization?",
-        "They can: with γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ the output equals the input exactly, and the "
+        "They can: with γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ the output equals the "
+        "input exactly, and the "
         "original paper added γ and β precisely so that BN can represent the identity. Whether "
         "training goes there is up to the loss: γ and β are learned by gradient descent and settle "
         "wherever the loss is lowest, which is the identity only if the original mean and spread "
@@ -185,7 +190,8 @@ QUESTIONS: tuple[Question, ...] = (
                 Choice(
                     "The recovery is only approximate, because ε spoils it.",
                     False,
-                    "The recovering γ is $\\sqrt{\\sigma_B^2 + \\epsilon}$, with the same ε that BN divides by, so ε cancels: "
+                    "The recovering γ is $\\sqrt{\\sigma_B^2 + \\epsilon}$, with the same ε that BN divides "
+                    "by, so ε cancels: "
                     "the experiment's largest difference is about 1e-14, rounding error.",
                 ),
                 Choice(
@@ -307,7 +313,7 @@ QUESTIONS: tuple[Question, ...] = (
         "In γ and β, and in the weights of the other layers. $\\mu_B$ and $\\sigma_B^2$ are computed from each "
         "mini-batch by a formula and forgotten afterwards: nothing learns them, and they jump from "
         "batch to batch. γ and β are parameters shared by every batch; each SGD step moves them a "
-        "little against their gradient, $\\partial L/\\partial \\gamma = \\sum \\partial L/\\partial y \\cdot \\hat{x}$ and $\\partial L/\\partial \\beta = \\sum \\partial L/\\partial y$, so they change "
+        f"little against their gradient, {D_GAMMA} and {D_BETA}, so they change "
         "step by step and keep what earlier batches taught. running_mean and running_var are not "
         "learned either: they are averages kept for evaluation.",
         "Try it: change the batch size. $\\mu_B$ jumps more with small batches; γ and β still move a "
@@ -325,7 +331,7 @@ QUESTIONS: tuple[Question, ...] = (
                 Choice(
                     "γ and β (and the weights of the other layers).",
                     True,
-                    "γ and β are parameters with gradients $\\partial L/\\partial \\gamma = \\sum \\partial L/\\partial y \\cdot \\hat{x}$ and $\\partial L/\\partial \\beta = \\sum \\partial L/\\partial y$; "
+                    f"γ and β are parameters with gradients {D_GAMMA} and {D_BETA}; "
                     "the optimizer updates them at every step, and every batch shares them.",
                 ),
                 Choice(
@@ -391,7 +397,8 @@ QUESTIONS: tuple[Question, ...] = (
         "one",
         "Why does training fail with a batch of one, and what do people use instead with tiny batches?",
         "With one value per channel, $\\mu_B$ equals that value and $\\sigma_B^2 = 0$, so "
-        "$\\hat{x} = (x - \\mu_B)/\\sqrt{0 + \\epsilon} = 0$ for every input: the layer would output β whatever it is given "
+        "$\\hat{x} = (x - \\mu_B)/\\sqrt{0 + \\epsilon} = 0$ for every input: the layer would output "
+        "β whatever it is given "
         "and pass no gradient back. PyTorch therefore refuses to train on it (“Expected more than 1 "
         "value per channel when training”), and bnviz does the same. A convolutional layer still has "
         "H·W values per channel with one image, so BN runs there, but its statistics then come from "
@@ -735,7 +742,12 @@ def train_vs_eval(sample: float, batch_size: int, n_batches: int = 20, seed: int
         outputs.append(float(layer(np.vstack([[[sample]], others]))[0, 0]))
         means.append(float(layer.last_batch_mean[0]))
     return TrainEval(
-        float(sample), float(bn.running_mean[0]), float(bn.running_var[0]), eval_output, np.array(outputs), np.array(means)
+        float(sample),
+        float(bn.running_mean[0]),
+        float(bn.running_var[0]),
+        eval_output,
+        np.array(outputs),
+        np.array(means),
     )
 
 

@@ -130,10 +130,13 @@ def three_decimals(value) -> str:
 
 
 def channel_table(columns: dict, formats: dict | None = None):
-    """One row per channel, formatted for reading; the values stay numbers for tests."""
+    """One row per channel, three decimals unless `formats` says otherwise; the values stay numbers."""
     frame = pd.DataFrame(columns)
     frame.index = pd.Index([f"channel {c}" for c in range(len(frame))], name="channel")
-    st.table(frame.style.format(formats or three_decimals))
+    styler = frame.style.format(three_decimals)
+    if formats:
+        styler = styler.format(formats, subset=list(formats))
+    st.table(styler)
 
 
 st.title("Learners' questions")
@@ -183,9 +186,14 @@ def experiment_undo():
         rec, figure = recovery_view(batch.x, t)
         st.metric("Largest |y − x| over the whole batch", f"{rec.max_diff.max():.2e}")
         channel_table(
-            {"batch mean μ": rec.mu, "√(σ² + ε)": rec.std, "γ": rec.gamma, "β": rec.beta, "largest |y − x|": rec.max_diff},
-            {"batch mean μ": three_decimals, "√(σ² + ε)": three_decimals, "γ": three_decimals, "β": three_decimals,
-             "largest |y − x|": "{:.2e}"},
+            {
+                "batch mean μ": rec.mu,
+                "√(σ² + ε)": rec.std,
+                "γ": rec.gamma,
+                "β": rec.beta,
+                "largest |y − x|": rec.max_diff,
+            },
+            {"largest |y − x|": "{:.2e}"},
         )
         chart(figure, key="q_recovery")
         st.caption(
@@ -204,7 +212,9 @@ def experiment_replace():
         by_b, by_w = st.columns(2)
         by_b.metric("Largest change of BN's output caused by b", f"{res.change_b.max():.1e}")
         by_w.metric("Largest change of BN's output caused by w", f"{res.change_w.max():.1e}")
-        channel_table({"input mean": res.z_mean, "input std": res.z_std, "output mean": res.y_mean, "output std": res.y_std})
+        channel_table(
+            {"input mean": res.z_mean, "input std": res.z_std, "output mean": res.y_mean, "output std": res.y_std}
+        )
         chart(figure, key="q_bias")
         st.caption(
             "The layer before BN computes w·x + b in every channel of your batch; BN uses γ = 1, β = 0. "
@@ -223,12 +233,16 @@ def experiment_channel():
     )
     channel_table(
         {"values pooled": [stats.count] * len(stats.mu), "batch mean μ": stats.mu, "batch variance σ²": stats.var},
-        {"values pooled": "{:d}", "batch mean μ": three_decimals, "batch variance σ²": three_decimals},
+        {"values pooled": "{:d}"},
     )
-    st.caption(f"One mean over all {first.size} values would be {stats.overall_mean:.3f}: it describes none of the channels.")
+    st.caption(
+        f"One mean over all {first.size} values would be {stats.overall_mean:.3f}: it describes none of the channels."
+    )
     left, right = st.columns(2)
     k = left.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, step=1, key="q_batches")
-    momentum = right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
+    momentum = right.select_slider(
+        "momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum"
+    )
     path = bq.running_statistics(training_batches()[:k], momentum)
     true_mean, true_var = bq.conv_population()
     channel_table(
@@ -299,7 +313,8 @@ def experiment_one():
         one = bq.one_value_statistics(res.x)
         st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
         rows = ["x", "batch mean μ", "batch variance σ²", "x̂ = (x − μ)/√(σ² + ε)"]
-        st.table(pd.DataFrame([res.x[0], one.mu, one.var, one.x_hat[0]], index=rows, columns=columns).style.format(three_decimals))
+        formula = pd.DataFrame([res.x[0], one.mu, one.var, one.x_hat[0]], index=rows, columns=columns)
+        st.table(formula.style.format(three_decimals))
     else:
         st.markdown(f"BatchNorm(4) in training: x̂ for the {n} samples (γ = 1, β = 0)")
         frame = pd.DataFrame(res.x_hat, index=[f"sample {i}" for i in range(n)], columns=columns)

@@ -10,8 +10,8 @@ from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
 
-TALL = {"width": 1400, "height": 2600}
-T = 20_000  # ms: a rerun on a busy CI machine can take seconds  # Streamlit scrolls inside the page: a tall window shows a whole question
+TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside the page: a tall window shows a whole question
+T = 20_000  # ms: a rerun on a busy CI machine can take seconds
 
 
 def default_x():
@@ -22,6 +22,10 @@ def default_x():
 
 def question(page, number: int):
     return page.locator('[data-testid="stExpander"]').nth(number - 1)
+
+
+def metric_value(box, label: str):
+    return box.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
 def open_question(page, number: int):
@@ -59,7 +63,7 @@ def test_questions_self_check_explains_a_wrong_answer_and_confirms_the_right_one
 def test_questions_gamma_slider_changes_the_shares_to_the_cores(page, app_url):
     open_page(page, app_url, "questions")
     box = open_question(page, 1)
-    straight = box.locator('[data-testid="stMetric"]').filter(has_text="nearly straight").locator('[data-testid="stMetricValue"]')
+    straight = metric_value(box, "nearly straight")
     expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 1.0, 0.0).straight:.1%}", timeout=T)
     thumb = slider(page, "γ (scale), every channel")
     thumb.focus()
@@ -67,7 +71,7 @@ def test_questions_gamma_slider_changes_the_shares_to_the_cores(page, app_url):
         thumb.press("ArrowRight")
     expect(thumb).to_have_value("2")
     expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}", timeout=T)
-    flat = box.locator('[data-testid="stMetric"]').filter(has_text="flat ends").locator('[data-testid="stMetricValue"]')
+    flat = metric_value(box, "flat ends")
     expect(flat).to_have_text(f"{bq.sigmoid_use(default_x(), 2.0, 0.0).flat:.1%}", timeout=T)
     assert_no_exception(page)
 
