@@ -23,6 +23,7 @@ NAMES = {"plain": "without BN", "bn": "with BN"}
 PANEL = {"plain": "Without BN", "bn": "With BN"}
 CLASS_COLORS = ("#ff7f0e", "#17becf")  # class 0, class 1
 CHANCE_LOSS = float(np.log(2.0))  # the loss of always answering p = 0.5
+LOSS_CAP = 1e3  # the loss axis stops here: above it a run is blowing up, its exact size hides the rest
 
 
 def _key(run: Run) -> str:
@@ -71,7 +72,7 @@ def _diverged_marker(fig, run: Run, y: float, row: int, col: int, showlegend: bo
             mode="markers+text",
             marker=dict(symbol="x", size=14, color=NET_COLORS[_key(run)], line=dict(width=2)),
             text=[f"diverged (step {run.diverged_at})"],
-            textposition="top left",
+            textposition="top right",
             textfont=dict(color=NET_COLORS[_key(run)]),
             name=f"{NAMES[_key(run)]}: diverged",
             legendgroup=_key(run),
@@ -94,8 +95,9 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
         subplot_titles=("Loss on the mini-batches (log scale)", "Accuracy on the mini-batches"),
         horizontal_spacing=0.08,
     )
-    finite = np.concatenate([plain.loss, bn.loss, [CHANCE_LOSS]])
-    top = float(finite.max())
+    losses = np.concatenate([plain.loss, bn.loss, [CHANCE_LOSS]])
+    low = max(float(losses.min()), 1e-8)  # a loss can round to exactly 0, which a log axis has not
+    top = min(float(losses.max()), LOSS_CAP)
     for run in (plain, bn):
         key = _key(run)
         for col, values, fmt in ((1, run.loss, ".3g"), (2, run.accuracy, ".0%")):
@@ -114,17 +116,24 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
                 col=col,
             )
         if run.diverged:
-            last_loss = float(run.loss[-1]) if run.loss.size else top
+            last_loss = min(float(run.loss[-1]), top) if run.loss.size else top
             last_acc = float(run.accuracy[-1]) if run.accuracy.size else 0.5
-            _diverged_marker(fig, run, last_loss, 1, 1, showlegend=True)
+            _diverged_marker(fig, run, last_loss, 1, 1, showlegend=False)
             _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
+    if losses.max() > LOSS_CAP:
+        fig.add_annotation(
+            x=0.01, y=0.99, xref="x domain", yref="y domain", xanchor="left", yanchor="top", showarrow=False,
+            text=f"off the chart: the loss reached {losses.max():.1e}", font=dict(color=NET_COLORS["plain"]),
+        )
     fig.add_hline(
         y=CHANCE_LOSS, line=dict(color="#999", dash="dot", width=1), row=1, col=1,
         annotation_text="guessing (log 2)", annotation_position="bottom left",
     )
     steps = max(plain.steps, bn.steps)
     fig.update_xaxes(title_text="training step", range=[0, steps * 1.02])
-    fig.update_yaxes(type="log", dtick=1, exponentformat="none", row=1, col=1)
+    fig.update_yaxes(
+        type="log", dtick=1, exponentformat="none", range=[np.log10(low) - 0.15, np.log10(top) + 0.15], row=1, col=1
+    )
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
     return _frame(fig, height)
 
@@ -237,6 +246,11 @@ def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: in
     return _frame(fig, 110 + height_per_layer * depth, title, legend_rows=0).update_layout(margin=dict(r=60))
 
 
+def _legend_column(plain: Run) -> int:
+    """The panel whose traces name the layers: the plain one, unless it diverged before its first snapshot."""
+    return 1 if plain.snapshot_step.size else 2
+
+
 def _layer_colors(n: int) -> list[str]:
     """n shades from light (first layer) to dark (last layer)."""
     return sample_colorscale("Viridis", list(np.linspace(0.85, 0.0, n)))
@@ -247,13 +261,14 @@ def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -
     depth = plain.saturation.shape[0]
     colors = _layer_colors(depth)
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    legend_col = _legend_column(plain)
     for col, run in enumerate((plain, bn), start=1):
         for l in range(depth):
             fig.add_trace(
                 go.Scatter(
                     x=run.snapshot_step, y=_f32(run.saturation[l]), mode="lines",
                     line=dict(color=colors[l], width=2), name=f"layer {l + 1}",
-                    legendgroup=f"layer{l}", showlegend=col == 1,
+                    legendgroup=f"layer{l}", showlegend=col == legend_col,
                     hovertemplate=f"layer {l + 1}, step %{{x}}: %{{y:.0%}}<extra></extra>",
                 ),
                 row=1, col=col,
@@ -271,6 +286,7 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
     layers = plain.grad_rms.shape[0]
     colors = _layer_colors(layers - 1) + ["#444444"]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    legend_col = _legend_column(plain)
     for col, run in enumerate((plain, bn), start=1):
         for l in range(layers):
             name = f"layer {l + 1}" if l < layers - 1 else "output layer"
@@ -280,7 +296,7 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
                 go.Scatter(
                     x=run.snapshot_step[shown], y=values[shown], mode="lines",
                     line=dict(color=colors[l], width=2, dash="dot" if l == layers - 1 else None), name=name,
-                    legendgroup=f"layer{l}", showlegend=col == 1,
+                    legendgroup=f"layer{l}", showlegend=col == legend_col,
                     hovertemplate=f"{name}, step %{{x}}: %{{y:.2g}}<extra></extra>",
                 ),
                 row=1, col=col,

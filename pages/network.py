@@ -105,6 +105,19 @@ with st.form("net_settings"):
         if shown("seed", essential=False):
             st.number_input("Seed (data, weights and batches)", min_value=0, max_value=10_000, step=1, key="net_seed")
     st.form_submit_button("Train both networks", type="primary")
+with st.expander("Things to try"):
+    st.markdown(
+        """
+- **Learning rate 0.3**: both networks train. At small rates BN brings no advantage here.
+- **ReLU**, learning rate 3: the network without BN diverges within ten steps.
+- **Sigmoid**, initialisation 0.1×, learning rate 1: without BN the signal fades layer by layer
+  and the network stays at 50 %; with BN it reaches 100 %.
+- **ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and
+  training gets stuck; BN divides the scale away.
+- **Spirals**, batch size 8, learning rate 0.3: now BN does worse. Its μ_B and σ²_B come from
+  only 8 points and change a lot from batch to batch.
+"""
+    )
 
 try:
     settings = Settings(
@@ -127,7 +140,7 @@ st.subheader("Loss and accuracy while training")
 a, b = st.columns(2)
 for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
     with column.container(border=True):
-        st.markdown(f"**{name}** (learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
+        st.markdown(f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
 chart(curves_figure(plain, bn), key="net_curves")
 st.caption(
     "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
@@ -209,6 +222,6 @@ variance 1 (for tanh and sigmoid, their nearly linear middle). γ and β give ea
 freedom to pick its own scale and offset, and even to undo the normalization if that is best.
 
 **Not magic.** At small learning rates the plain network often does as well or better, and
-with small batches BN's μ_B and σ²_B are noisy (try batch size 8 on the spirals).
+with small batches BN's μ_B and σ²_B are noisy enough to hurt (see “Things to try”).
 """
 )

@@ -280,3 +280,25 @@ def test_the_sweep_runs_both_networks_at_every_rate_and_agrees_with_a_single_run
 def test_bad_settings_are_refused_with_a_message(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Settings(**kwargs)
+
+
+# The page's "Things to try", each checked: (settings, plain outcome, BN outcome).
+@pytest.mark.parametrize(
+    "kwargs, plain_ok, bn_ok",
+    [
+        (dict(lr=0.3), True, True),
+        (dict(activation="ReLU", lr=3.0), "diverged within ten steps", True),
+        (dict(activation="sigmoid", init_scale=0.1, lr=1.0), False, True),
+        (dict(activation="ReLU", init_scale=5.0, lr=0.3), False, True),
+        (dict(dataset="spirals", batch_size=8, lr=0.3), True, False),
+    ],
+)
+def test_the_things_to_try_on_the_page_do_what_the_page_says(kwargs, plain_ok, bn_ok):
+    plain, bn = train_pair(Settings(**kwargs))
+    if plain_ok == "diverged within ten steps":
+        assert plain.diverged and plain.diverged_at <= 10
+    else:
+        assert (plain.final_accuracy >= 0.95) == plain_ok
+    assert (bn.final_accuracy >= 0.95) == bn_ok
+    if not plain_ok:
+        assert plain.final_accuracy <= 0.55  # stuck at guessing

@@ -177,3 +177,26 @@ def test_every_figure_stays_small(trained):
     ]
     for fig in figures:
         assert len(fig.to_json()) < 60_000
+
+
+def test_a_blowing_up_loss_is_cut_at_the_cap_and_says_how_large_it_got():
+    from bnviz.mlp import Run
+    from bnviz.network_figures import LOSS_CAP
+
+    steps = np.array([1, 2, 3])
+    plain = Run(False, 10.0, 10, diverged_at=4, loss_step=steps, loss=np.array([0.7, 5.0, 3e50]), accuracy=np.array([0.5, 0.5, 0.4]))
+    bn = Run(True, 10.0, 10, loss_step=steps, loss=np.array([0.7, 0.2, 0.05]), accuracy=np.array([0.6, 0.9, 1.0]))
+    fig = curves_figure(plain, bn)
+    low, high = fig.layout.yaxis.range
+    assert high == pytest.approx(np.log10(LOSS_CAP) + 0.15) and low == pytest.approx(np.log10(0.05) - 0.15)
+    assert any(a.text == "off the chart: the loss reached 3.0e+50" for a in fig.layout.annotations)
+    mark = next(t for t in fig.data if t.mode == "markers+text")
+    assert mark.y == (LOSS_CAP,)  # the × sits at the top of the axis
+
+
+def test_layer_names_come_from_the_bn_panel_when_the_plain_run_diverged_before_any_snapshot():
+    plain, bn = train_pair(Settings(activation="ReLU", lr=10.0))  # diverges at step 7, snapshots every 10
+    assert plain.diverged and plain.snapshot_step.size == 0
+    for fig in (saturation_figure(plain, bn, "ReLU"), gradient_figure(plain, bn)):
+        named = [t for t in fig.data if t.showlegend]
+        assert named and all(t.xaxis == "x2" for t in named)

@@ -30,8 +30,8 @@ def test_the_default_page_trains_both_networks_and_shows_the_cores_numbers():
     assert at.title[0].value == "Why BN helps"
     plain, bn = train_pair(Settings())
     assert boxes(at) == [
-        f"**Without BN** (learning rate 3, 600 steps): {outcome(plain)}",
-        f"**With BN** (learning rate 3, 600 steps): {outcome(bn)}",
+        f"**Without BN** (tanh, learning rate 3, 600 steps): {outcome(plain)}",
+        f"**With BN** (tanh, learning rate 3, 600 steps): {outcome(bn)}",
     ]
     assert len(figures(at)) == 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
     curves = figures(at)[0]
