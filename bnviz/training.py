@@ -658,10 +658,10 @@ def train_vs_eval(exp: Experiment, hist: History) -> TrainEval:
 # --- running averages: three conventions for the same thing ---------------------------------
 
 CONVENTIONS = {
-    # name: (symbol used, default value, LaTeX of the update, "new" weight as a function of the value)
-    "PyTorch": ("momentum", 0.1, r"\text{running} \leftarrow (1 - m)\,\text{running} + m\,\mu_B"),
-    "Keras": ("momentum", 0.99, r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B"),
-    "cs231n": ("momentum", 0.9, r"\text{running} \leftarrow m\,\text{running} + (1 - m)\,\mu_B"),
+    # name: (its default momentum, LaTeX of its update of the running mean)
+    "PyTorch": (0.1, r"\text{running} \leftarrow (1 - m)\,\text{running} + m\,\mu_B"),
+    "Keras": (0.99, r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B"),
+    "cs231n": (0.9, r"\text{running} \leftarrow m\,\text{running} + (1 - m)\,\mu_B"),
 }
 
 
@@ -772,7 +772,7 @@ def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
     n = min(rows, len(d.x))
     target = "label" if task == "classify" else "target t"
     out = {
-        "value": [f"{i + 1}" for i in range(n)],
+        "i": [f"{i + 1}" for i in range(n)],
         "x": list(d.x[:n]),
         "x̂": list(d.x_hat[:n]),
         "y = γ·x̂ + β": list(d.y[:n]),
@@ -781,7 +781,107 @@ def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
         "∂L/∂y · x̂": list((d.dy * d.x_hat)[:n]),
     }
     total = f"Σ over all {len(d.x)}" if n < len(d.x) else "Σ"
-    for key, value in (("value", total), ("x", np.nan), ("x̂", np.nan), ("y = γ·x̂ + β", np.nan), (target, np.nan),
+    for key, value in (("i", total), ("x", np.nan), ("x̂", np.nan), ("y = γ·x̂ + β", np.nan), (target, np.nan),
                        ("∂L/∂y", d.grad_beta), ("∂L/∂y · x̂", d.grad_gamma)):
         out[key].append(value)
     return out
+
+
+# --- what the page shows, as data -------------------------------------------------------------
+
+COMPARE_STEPS = 2000  # enough for γ, β and the running statistics to settle at any batch size
+
+
+def compare_settings(s: Settings, batch_size: int, steps: int) -> Settings:
+    """The same training with another batch size, for about `steps` steps (at most COMPARE_STEPS):
+    a batch of 2 and one of 64 then get about as many updates."""
+    per_epoch = s.n_train // batch_size
+    return s.replace(batch_size=batch_size, epochs=max(1, -(-min(steps, COMPARE_STEPS) // per_epoch)))
+
+
+def settled(exp: Experiment, hist: History, gamma_star, beta_star, channel: int, tol: float = 0.05) -> bool:
+    """Whether γ and β (their mean over the last epoch) are within tol of γ*, β* on `channel`,
+    measured against the channel's own scale (the largest of 1, |γ*|, |β*| and σ)."""
+    k = channel
+    g_end, b_end = last_epoch_mean(exp, hist, "gamma")[k], last_epoch_mean(exp, hist, "beta")[k]
+    scale = max(1.0, abs(gamma_star[k]), abs(beta_star[k]), exp.std[k])
+    return max(abs(g_end - gamma_star[k]), abs(b_end - beta_star[k])) <= tol * scale
+
+
+def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[str, str | None]:
+    """What the task asks and where γ, β should go on `channel`, in words and real numbers
+    (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None)."""
+    s, k = exp.settings, channel
+    ref_gamma, ref_beta = reference(exp)
+    g, b = f"γ* = **{gamma_star[k]:.4g}**", f"β* = **{beta_star[k]:.4g}**"
+    if s.task == "reconstruct":
+        text = (
+            f"The output should give back the input. On channel {k} (μ = {exp.mu[k]:.3g}, σ = {exp.std[k]:.3g}) "
+            f"that means undoing the normalization: {g} (√(σ²+ε) = {ref_gamma[k]:.4g}) and {b} "
+            f"(μ = {ref_beta[k]:.4g}). Here the network *does* learn to undo BN, because the loss asks for it."
+        )
+        why = None
+        if np.isfinite(gamma_star[k]) and ref_gamma[k] > 0:
+            why = (
+                f"Why is γ* {gamma_star[k] / ref_gamma[k]:.3f} × √(σ²+ε) and not exactly √(σ²+ε)? Every batch is "
+                f"normalized by its own σ_B, and with B = {s.batch_size} values σ_B is on average a little smaller "
+                "than σ; γ* is the average σ_B. The smaller the batch, the larger the gap (try B = 2)."
+            )
+        return text, why
+    if s.task == "target":
+        return (
+            f"The loss asks for an output with mean {s.target_mean:g} and spread {s.target_std:g}: "
+            f"t = {s.target_mean:g} + {s.target_std:g}·(x − μ)/σ. γ and β settle at {g}, {b}, not at "
+            f"σ = {exp.std[k]:.3g} and μ = {exp.mu[k]:.3g}: they serve the loss, not the normalization."
+        ), None
+    return (
+        "BN's output y goes through a sigmoid σ(y) to predict a 0/1 label. The labels were drawn with "
+        f"P(label = 1) = σ({SLOPE:g}·((x − μ)/σ − {SHIFT:g})): far from the boundary they are almost certain, which "
+        "only a steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move away from 1 and 0, "
+        f"to {g}, {b}."
+    ), None
+
+
+def channel_table(exp: Experiment, hist: History, gamma_star, beta_star) -> dict[str, np.ndarray]:
+    """Columns of the every-channel summary: the data's μ, σ, and γ*, β* beside where the
+    optimizer ends (the mean of the last epoch)."""
+    return {
+        "μ of the data": exp.mu,
+        "σ of the data": exp.std,
+        "γ*": gamma_star,
+        "γ learned": last_epoch_mean(exp, hist, "gamma"),
+        "β*": beta_star,
+        "β learned": last_epoch_mean(exp, hist, "beta"),
+    }
+
+
+def modes_table(results: list[TrainEval], channel: int) -> dict[str, list[float]]:
+    """Rows of the training-vs-eval comparison for `channel`, one value per training."""
+    k = channel
+    return {
+        "mean of the held-out batch": [te.holdout_mean[k] for te in results],
+        "running_mean after training": [te.running_mean[k] for te in results],
+        "variance of the held-out batch": [te.holdout_var[k] for te in results],
+        "running_var after training": [te.running_var[k] for te in results],
+        "loss in training mode": [te.loss_train[k] for te in results],
+        "loss in eval mode": [te.loss_eval[k] for te in results],
+        "mean |y_train − y_eval|": [te.gap[k] for te in results],
+        "… as a fraction of the output's spread": [te.relative_gap[k] for te in results],
+    }
+
+
+def landscape_view(hist: History, channel: int, gamma_star: float, beta_star: float):
+    """The (γ, β) box the map shows for `channel`, around the optimizer's path and the optimum,
+    and the start of the learner's path: the optimizer's start, kept inside the box."""
+    k = channel
+    box = landscape_box(
+        np.append(hist.gamma[:, k], [gamma_star, hist.final_gamma[k]]),
+        np.append(hist.beta[:, k], [beta_star, hist.final_beta[k]]),
+    )
+    start = (float(np.clip(hist.gamma[0, k], box[0], box[1])), float(np.clip(hist.beta[0, k], box[2], box[3])))
+    return box, start
+
+
+def optimizer_path(hist: History, channel: int) -> tuple[np.ndarray, np.ndarray]:
+    """γ and β of `channel` at every step, and after the last update: (steps + 1,) each."""
+    return np.append(hist.gamma[:, channel], hist.final_gamma[channel]), np.append(hist.beta[:, channel], hist.final_beta[channel])

@@ -4,23 +4,28 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from bnviz.learning_figures import history_figure, landscape_figure, step_figure, train_eval_figure
+from bnviz.learning_figures import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
 from bnviz.training import (
     CONVENTIONS,
     OPTIMIZERS,
     SUGGESTED_LR,
     TASKS,
     Settings,
+    channel_table,
+    compare_settings,
     convention_value,
     dy_formula,
+    explain_task,
     landscape,
-    landscape_box,
+    landscape_view,
     last_epoch_mean,
     loss_formula,
     make_experiment,
+    modes_table,
     nice_step,
+    optimizer_path,
     optimum,
-    reference,
+    settled,
     step_detail,
     step_rows,
     train,
@@ -53,9 +58,8 @@ DEFAULTS = {
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128, 256]
 GRID = 61  # landscape resolution per axis
-# Re-assigning keeps a value whose widget is not drawn in this run (classroom mode hides some).
 for k, v in DEFAULTS.items():
-    st.session_state[k] = st.session_state.get(k, v)
+    st.session_state.setdefault(k, v)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
@@ -69,6 +73,13 @@ def run_training(specs, x, settings: Settings):
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
+def history_of(specs, x, settings: Settings, channel: int) -> dict:
+    """The time-axis figure as a dict: built once per training and channel, then only re-marked."""
+    exp, hist, (gamma_star, beta_star), _ = run_training(specs, x, settings)
+    return history_figure(exp, hist, channel, gamma_star[channel], beta_star[channel]).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
 def loss_grid(specs, x, settings: Settings, channel: int, box: tuple):
     exp, hist, _, land = run_training(specs, x, settings)
     gammas, betas = np.linspace(box[0], box[1], GRID), np.linspace(box[2], box[3], GRID)
@@ -79,12 +90,6 @@ def loss_grid(specs, x, settings: Settings, channel: int, box: tuple):
 def compare_modes(specs, x, settings: Settings):
     exp, hist, _, _ = run_training(specs, x, settings)
     return exp, train_vs_eval(exp, hist)
-
-
-def with_steps_like(settings: Settings, batch_size: int, steps: int) -> Settings:
-    """The same training with another batch size, run for about the same number of steps."""
-    per_epoch = settings.n_train // batch_size
-    return settings.replace(batch_size=batch_size, epochs=max(1, -(-steps // per_epoch)))
 
 
 st.title("Watch γ and β learned")
@@ -157,76 +162,50 @@ except (ValueError, TypeError) as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
 
-if st.session_state["learn_channel"] >= exp.channels:
+if st.session_state["learn_channel"] >= exp.channels:  # a new batch with fewer channels
     st.session_state["learn_channel"] = 0
 channels = list(range(exp.channels))
-st.selectbox("Channel to watch", channels, format_func=lambda c: f"channel {c}", key="learn_channel")
+st.selectbox("Channel to watch", channels, format_func=lambda k: f"channel {k}", key="learn_channel")
 c = st.session_state["learn_channel"]
-ref_gamma, ref_beta = reference(exp)
-g_end, b_end = last_epoch_mean(exp, hist, "gamma"), last_epoch_mean(exp, hist, "beta")
 
 with st.container(border=True):
     st.latex(loss_formula(task))
-    if task == "reconstruct":
-        st.markdown(
-            f"The output should give back the input. On channel {c} (μ = {exp.mu[c]:.3g}, σ = {exp.std[c]:.3g}) "
-            f"that means undoing the normalization: γ* = **{gamma_star[c]:.4g}** (√(σ²+ε) = {ref_gamma[c]:.4g}) and "
-            f"β* = **{beta_star[c]:.4g}** (μ = {ref_beta[c]:.4g}). Here the network *does* learn to undo BN, "
-            "because the loss asks for it."
-        )
-        if np.isfinite(gamma_star[c]) and ref_gamma[c] > 0:
-            st.caption(
-                f"Why is γ* {gamma_star[c] / ref_gamma[c]:.3f} × √(σ²+ε) and not exactly √(σ²+ε)? Every batch is "
-                f"normalized by its own σ_B, and with B = {settings.batch_size} values σ_B is on average a little smaller "
-                "than σ; γ* is the average σ_B. The smaller the batch, the larger the gap (try B = 2)."
-            )
-    elif task == "target":
-        st.markdown(
-            f"The loss asks for an output with mean {settings.target_mean:g} and spread {settings.target_std:g}: "
-            f"t = {settings.target_mean:g} + {settings.target_std:g}·(x − μ)/σ. γ and β settle at "
-            f"γ* = **{gamma_star[c]:.4g}**, β* = **{beta_star[c]:.4g}**, not at σ = {exp.std[c]:.3g} and μ = {exp.mu[c]:.3g}: "
-            "they serve the loss, not the normalization."
-        )
-    else:
-        st.markdown(
-            "BN's output y goes through a sigmoid σ(y) to predict a 0/1 label. The labels were drawn with "
-            "P(label = 1) = σ(4·((x − μ)/σ − 0.5)): far from the boundary they are almost certain, which only a "
-            f"steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move away from 1 and 0, to "
-            f"γ* = **{gamma_star[c]:.4g}**, β* = **{beta_star[c]:.4g}**."
-        )
-    st.caption(
-        "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees."
-    )
+    story, why = explain_task(exp, gamma_star, beta_star, c)
+    st.markdown(story)
+    if why:
+        st.caption(why)
+    st.caption("γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees.")
 
 if hist.diverged_at is not None:
     st.warning(
         f"Training diverged at step {hist.diverged_at + 1}: with η = {settings.lr:g} each update overshoots and γ, β "
         "grow without bound. Choose a smaller learning rate."
     )
-elif np.isfinite(gamma_star[c]):
-    scale = max(1.0, abs(gamma_star[c]), abs(beta_star[c]), exp.std[c])
-    if max(abs(g_end[c] - gamma_star[c]), abs(b_end[c] - beta_star[c])) > 0.05 * scale:
-        st.info(
-            "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
-            "or try another optimizer."
-        )
-else:
+elif not np.isfinite(gamma_star[c]):
     st.info(f"Channel {c} is constant: x̂ = 0 in every batch, so γ has no effect and only β learns.")
+elif not settled(exp, hist, gamma_star, beta_star, c):
+    st.info(
+        "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
+        "or try another optimizer."
+    )
 
+ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
 m1, m2, m3 = st.columns(3)
-m1.metric("γ, mean of the last epoch", f"{g_end[c]:.4g}", f"γ* = {gamma_star[c]:.4g}", delta_color="off", delta_arrow="off")
-m2.metric("β, mean of the last epoch", f"{b_end[c]:.4g}", f"β* = {beta_star[c]:.4g}", delta_color="off", delta_arrow="off")
-m3.metric("loss, first → last step", f"{hist.loss[-1, c]:.4g}", f"from {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
+m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {gamma_star[c]:.4g}", delta_color="off", delta_arrow="off")
+m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {beta_star[c]:.4g}", delta_color="off", delta_arrow="off")
+m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
 
 
 # --- one time axis and one step up close ---------------------------------------------------------
 @st.fragment
-def replay(exp, hist, channel, gamma_star, beta_star):
+def replay(data, settings, channel):
+    exp, hist, _, _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
-    st.session_state["learn_step"] = min(max(st.session_state["learn_step"], 1), hist.steps)
+    if not 1 <= st.session_state["learn_step"] <= hist.steps:  # a new training with fewer steps
+        st.session_state["learn_step"] = min(max(st.session_state["learn_step"], 1), hist.steps)
     st.slider("Step (move it to replay the training; nothing is retrained)", 1, hist.steps, key="learn_step")
     step = st.session_state["learn_step"] - 1
-    chart(history_figure(exp, hist, channel, gamma_star, beta_star, step), key="learn_history")
+    chart(with_step_marker(history_of(*data, settings, channel), step), key="learn_history")
     st.caption(
         "**Computed for every batch, never learned:** μ_B and σ²_B (grey): they jump from one batch to the next. "
         "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
@@ -243,7 +222,7 @@ def replay(exp, hist, channel, gamma_star, beta_star):
         for line in update_equations(d, exp.settings.optimizer):
             st.latex(line)
     with right:
-        table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("value")
+        table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("i")
         st.table(table.style.format("{:.4g}", na_rep=""))
     st.caption(
         "The gradient of γ adds up each value's ∂L/∂y weighted by its x̂; the gradient of β adds up ∂L/∂y. "
@@ -251,20 +230,12 @@ def replay(exp, hist, channel, gamma_star, beta_star):
     )
 
 
-replay(exp, hist, c, float(gamma_star[c]), float(beta_star[c]))
+replay(data, settings, c)
 
 st.subheader("Where every channel ends up")
 st.dataframe(
     pd.DataFrame(
-        {
-            "μ of the data": exp.mu,
-            "σ of the data": exp.std,
-            "γ*": gamma_star,
-            "γ learned": g_end,
-            "β*": beta_star,
-            "β learned": b_end,
-        },
-        index=pd.Index([f"channel {k}" for k in channels], name="channel"),
+        channel_table(exp, hist, gamma_star, beta_star), index=pd.Index([f"channel {k}" for k in channels], name="channel")
     ).style.format("{:.4g}", na_rep="any (constant channel)"),
     key="learn_channels_table",
 )
@@ -276,15 +247,10 @@ st.caption("γ learned and β learned: the mean over the last epoch, where the o
 def your_turn(data, settings, channel, gamma_star, beta_star):
     exp, hist, _, land = run_training(*data, settings)
     st.subheader("The loss landscape, and your turn")
-    path_g, path_b = hist.gamma[:, channel], hist.beta[:, channel]
-    box = landscape_box(
-        np.append(path_g, [gamma_star, hist.final_gamma[channel]]),
-        np.append(path_b, [beta_star, hist.final_beta[channel]]),
-    )
+    box, start = landscape_view(hist, channel, gamma_star, beta_star)
     gammas, betas, grid = loss_grid(*data, settings, channel, box)
     signature = (settings, channel)
-    start = (min(max(settings.gamma0, box[0]), box[1]), min(max(settings.beta0, box[2]), box[3]))
-    if st.session_state.get("learn_path_for") != signature:
+    if st.session_state.get("learn_path_for") != signature:  # a new map: a new path from its start
         st.session_state["learn_path_for"] = signature
         st.session_state["learn_path"] = [start]
         st.session_state["learn_my_gamma"], st.session_state["learn_my_beta"] = start
@@ -310,8 +276,8 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     losses = [float(land.loss(channel, g, b)) for g, b in path]
     chart(
         landscape_figure(
-            gammas, betas, grid, (np.append(path_g, hist.final_gamma[channel]), np.append(path_b, hist.final_beta[channel])),
-            (gamma_star, beta_star), path, losses, OPTIMIZERS[settings.optimizer],
+            gammas, betas, grid, optimizer_path(hist, channel), (gamma_star, beta_star), path, losses,
+            OPTIMIZERS[settings.optimizer],
         ),
         key="learn_landscape",
     )
@@ -331,7 +297,7 @@ st.markdown(
     "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
     "normalizes each mini-batch with its own μ_B, σ²_B, so a value's output depends on its batch-mates. "
     "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
-    "size with a large one, each trained for about as many steps as above."
+    "size with a large one, each trained for about as many steps as above (at most 2,000)."
 )
 left, right, _ = st.columns([1, 1, 2])
 left.select_slider("Small batch", [2, 4], key="learn_small_batch")
@@ -343,27 +309,13 @@ if predict_first(
 ):
     sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
     try:
-        results = [compare_modes(*data, with_steps_like(settings, b, hist.steps)) for b in sizes]
+        results = [compare_modes(*data, compare_settings(settings, b, hist.steps)) for b in sizes]
     except (ValueError, TypeError) as err:
         st.error(f"The comparison cannot be trained: {err}")
     else:
         chart(train_eval_figure(results, c), key="learn_train_eval")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "held-out mean": [te.holdout_mean[c] for _, te in results],
-                    "running_mean": [te.running_mean[c] for _, te in results],
-                    "held-out var": [te.holdout_var[c] for _, te in results],
-                    "running_var": [te.running_var[c] for _, te in results],
-                    "loss, training mode": [te.loss_train[c] for _, te in results],
-                    "loss, eval mode": [te.loss_eval[c] for _, te in results],
-                    "mean |y_train − y_eval|": [te.gap[c] for _, te in results],
-                    "… ÷ spread of y": [te.relative_gap[c] for _, te in results],
-                },
-                index=pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with"),
-            ).style.format("{:.4g}"),
-            key="learn_modes_table",
-        )
+        columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
+        st.table(pd.DataFrame(modes_table([te for _, te in results], c), index=columns).T.style.format("{:.4g}"))
         st.caption(
             "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
             "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
@@ -375,13 +327,13 @@ if predict_first(
 # --- conventions -----------------------------------------------------------------------------------
 st.subheader("One running average, three ways to write its momentum")
 m = settings.momentum
-rows = []
-for name, (symbol, default, formula) in CONVENTIONS.items():
+for name, (default, formula) in CONVENTIONS.items():
     st.latex(rf"\text{{{name}}} \;(\text{{default }} m = {default}):\quad {formula}")
-    rows.append({"convention": name, "default m": default, "your setting, written this way": convention_value(m, name)})
-st.dataframe(pd.DataFrame(rows).set_index("convention").style.format("{:.3g}"), key="learn_conventions")
+rows = {name: {"default m": default, "your setting, written this way": convention_value(m, name)}
+        for name, (default, _) in CONVENTIONS.items()}
+st.dataframe(pd.DataFrame(rows).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions")
 st.caption(
     "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
-    f"So PyTorch's {m:g} is Keras' and cs231n's {1 - m:g}. The same formula updates the variance; this app "
-    "follows PyTorch, which folds the unbiased batch variance B/(B−1)·σ²_B into running_var."
+    f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
+    "variance; this app follows PyTorch, which folds the unbiased batch variance B/(B−1)·σ²_B into running_var."
 )

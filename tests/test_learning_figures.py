@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from bnviz.data import preset
-from bnviz.learning_figures import history_figure, landscape_figure, step_figure, thin, train_eval_figure
+from bnviz.learning_figures import (
+    history_figure,
+    landscape_figure,
+    step_figure,
+    thin,
+    train_eval_figure,
+    with_step_marker,
+)
 from bnviz.training import (
     Settings,
     landscape,
@@ -148,3 +155,10 @@ def test_train_eval_figure_shows_a_cloud_for_training_mode_and_a_line_for_eval_m
         np.testing.assert_allclose(ev.y, te.y_eval[order, 1], rtol=1e-5)
     # batches of 2: training mode gives only β ± γ, two levels per batch
     assert len(np.unique(np.round(np.asarray(train_traces[0].y[:2]), 3))) == 2
+
+
+def test_with_step_marker_moves_only_the_marker_of_a_built_history_figure(run):
+    exp, hist, (gamma_star, beta_star) = run
+    built = history_figure(exp, hist, 1, gamma_star[1], beta_star[1], step=41)
+    marked = with_step_marker(history_figure(exp, hist, 1, gamma_star[1], beta_star[1]).to_dict(), 41)
+    assert marked.to_plotly_json() == built.to_plotly_json()

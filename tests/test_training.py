@@ -8,6 +8,7 @@ import pytest
 from bnviz.batchnorm import BatchNorm
 from bnviz.data import ChannelSpec, preset
 from bnviz.training import (
+    COMPARE_STEPS,
     EPS,
     MAX_STEPS,
     N_HOLDOUT,
@@ -17,16 +18,21 @@ from bnviz.training import (
     SGD,
     Settings,
     convention_value,
+    compare_settings,
     cross_entropy,
     cross_entropy_grad,
     draw_activations,
     epoch_batches,
+    explain_task,
     landscape,
     landscape_box,
+    landscape_view,
     last_epoch_mean,
     make_experiment,
+    modes_table,
     optimum,
     reference,
+    settled,
     squared_error,
     squared_error_grad,
     step_detail,
@@ -443,7 +449,7 @@ def test_step_rows_end_with_the_sums_that_are_the_gradients():
     exp = make_experiment(SPECS, None, Settings(batch_size=16))
     d = step_detail(exp, train(exp), 3, 1)
     rows = step_rows(d, "reconstruct", rows=8)
-    assert len(rows["x"]) == 9 and rows["value"][-1] == "Σ over all 16"
+    assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ over all 16"
     assert rows["∂L/∂y"][-1] == pytest.approx(np.sum(d.dy)) == pytest.approx(d.grad_beta)
     assert rows["∂L/∂y · x̂"][-1] == pytest.approx(d.grad_gamma)
 
@@ -484,3 +490,52 @@ def _cpu_time(f) -> float:
     start = time.process_time()
     f()
     return time.process_time() - start
+
+
+# --- what the page shows ----------------------------------------------------------------------
+
+
+def test_compared_trainings_get_about_as_many_steps_whatever_their_batch_size():
+    s = Settings(batch_size=32, epochs=30)  # 960 steps
+    small, large = compare_settings(s, 2, s.steps), compare_settings(s, 64, s.steps)
+    assert (small.batch_size, small.steps) == (2, 1024)  # 2 epochs of 512
+    assert (large.batch_size, large.steps) == (64, 960)  # 60 epochs of 16
+    assert compare_settings(s.replace(batch_size=2), 2, 15_360).steps <= COMPARE_STEPS + 512
+
+
+def test_settled_tells_whether_the_last_epoch_reached_the_optimum():
+    exp = make_experiment(SPECS, None, Settings(task="classify", lr=0.03, epochs=2))  # far too slow for the sigmoid
+    hist = train(exp)
+    gamma_star, beta_star = optimum(exp)
+    assert not settled(exp, hist, gamma_star, beta_star, 1)
+    exp = make_experiment(SPECS, None, Settings())
+    hist = train(exp)
+    assert settled(exp, hist, *optimum(exp), 1)
+
+
+def test_task_explanations_quote_the_computed_numbers():
+    exp = make_experiment(SPECS, None, Settings(batch_size=2, epochs=2))
+    gamma_star, beta_star = optimum(exp)
+    text, why = explain_task(exp, gamma_star, beta_star, 1)
+    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + EPS):.4g}" in text
+    assert f"{gamma_star[1] / np.sqrt(exp.std[1] ** 2 + EPS):.3f} × √(σ²+ε)" in why and "B = 2" in why
+    exp = make_experiment(SPECS, None, Settings(task="classify"))
+    text, why = explain_task(exp, *optimum(exp), 0)
+    assert "σ(4·((x − μ)/σ − 0.5))" in text and why is None
+
+
+def test_modes_table_holds_one_value_per_training_for_the_channel():
+    exp = make_experiment(SPECS, None, Settings(batch_size=4, epochs=1))
+    te = train_vs_eval(exp, train(exp))
+    table = modes_table([te, te], 2)
+    assert table["running_var after training"] == [te.running_var[2]] * 2
+    assert table["variance of the held-out batch"][0] == pytest.approx(exp.holdout_x[:, 2].var(ddof=1))
+
+
+def test_the_learners_path_starts_where_the_optimizer_started_inside_the_map():
+    exp = make_experiment(SPECS, None, Settings(gamma0=1.0, beta0=0.0))
+    hist = train(exp)
+    gamma_star, beta_star = optimum(exp)
+    box, start = landscape_view(hist, 3, gamma_star[3], beta_star[3])
+    assert start == (1.0, 0.0)
+    assert box[0] < 1.0 < gamma_star[3] < box[1] and box[2] < 0.0 < beta_star[3] < box[3]
