@@ -84,6 +84,15 @@ def _diverged_marker(fig, run: Run, y: float, row: int, col: int, showlegend: bo
     )
 
 
+def _diverged_note(fig, run: Run, col: int) -> None:
+    """"Diverged at step k" in the middle of panel col of a one-row figure."""
+    axis = "x" if col == 1 else f"x{col}"
+    fig.add_annotation(
+        text=f"diverged at step {run.diverged_at}", x=0.5, y=0.5, xref=f"{axis} domain", yref=f"{axis.replace('x', 'y')} domain",
+        showarrow=False, font=dict(size=14, color=NET_COLORS[_key(run)]), bgcolor="rgba(255,255,255,0.85)",
+    )
+
+
 def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
     """Training loss (log scale) and accuracy against step, both networks on each panel.
 
@@ -122,7 +131,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
             _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
     if losses.max() > LOSS_CAP:
         fig.add_annotation(
-            x=0.01, y=0.99, xref="x domain", yref="y domain", xanchor="left", yanchor="top", showarrow=False,
+            x=0.99, y=0.99, xref="x domain", yref="y domain", xanchor="right", yanchor="top", showarrow=False,
             text=f"off the chart: the loss reached {losses.max():.1e}", font=dict(color=NET_COLORS["plain"]),
         )
     fig.add_hline(
@@ -167,6 +176,7 @@ def boundary_figure(plain: Run, bn: Run, X: np.ndarray, y: np.ndarray, height: i
             fig.add_annotation(
                 text=f"diverged at step {run.diverged_at}:<br>no boundary to draw",
                 x=0.0, y=0.0, showarrow=False, font=dict(size=16, color=NET_COLORS[_key(run)]),
+                bgcolor="rgba(255,255,255,0.85)",
                 row=1, col=col,
             )
         for label in (0, 1):
@@ -274,7 +284,7 @@ def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -
                 row=1, col=col,
             )
         if run.diverged:
-            _diverged_marker(fig, run, 0.5, 1, col, showlegend=False)
+            _diverged_note(fig, run, col)
     title = "Dead units per layer" if activation == "ReLU" else "Saturated outputs per layer"
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
     fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
@@ -302,8 +312,7 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
                 row=1, col=col,
             )
         if run.diverged:
-            last = run.grad_rms[:, -1] if run.snapshot_step.size else np.ones(1)
-            _diverged_marker(fig, run, float(np.max(last[last > 0], initial=1.0)), 1, col, showlegend=False)
+            _diverged_note(fig, run, col)
     fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
     title = "Gradient size per layer, RMS of dL/dW (log scale)"

@@ -200,3 +200,5 @@ def test_layer_names_come_from_the_bn_panel_when_the_plain_run_diverged_before_a
     for fig in (saturation_figure(plain, bn, "ReLU"), gradient_figure(plain, bn)):
         named = [t for t in fig.data if t.showlegend]
         assert named and all(t.xaxis == "x2" for t in named)
+        note = next(a for a in fig.layout.annotations if a.text == "diverged at step 7")
+        assert note.xref == "x domain"  # in the middle of the plain network's panel

@@ -125,3 +125,14 @@ def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch)
         "These settings cannot be trained: batch_size must be between 2 and the 512 points"
     ]
     assert not figures(at)
+
+
+def test_classroom_mode_keeps_the_essential_controls_and_asks_for_a_prediction_before_the_sweep():
+    at = page(classroom=True, net_steps=200)
+    labels = [w.label for w in at.radio] + [w.label for w in at.select_slider] + [w.label for w in at.slider]
+    assert {"Dataset", "Activation", "Learning rate", "Initialisation scale"} <= set(labels)
+    assert not {"Hidden layers", "Units per hidden layer", "Batch size", "Training steps"} & set(labels)
+    assert len(figures(at)) == 6  # the sweep waits for the class's prediction
+    at.radio(key="net_predict_sweep").set_value("only the small ones").run()
+    assert not at.exception
+    assert len(figures(at)) == 7
