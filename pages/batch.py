@@ -1,6 +1,316 @@
-"""Make a batch (in progress)."""
+"""Make a batch: shape, channel by channel, the activations every other page uses."""
 
+from pathlib import Path
+
+import numpy as np
 import streamlit as st
 
+from bnviz import batch_tools as bt
+from bnviz.batch_figures import channel_heatmaps, draws_figure
+from bnviz.data import DISTRIBUTIONS, PRESETS, preset
+from bnviz.figures import channel_histograms
+from bnviz.validation import per_channel_count
+from bnviz.io import MAX_BYTES, MAX_VALUES, UploadError, default_array, load_activations, npz_arrays, to_csv_bytes, to_npy_bytes
+from ui.classroom import chart, shown
+from ui.guard import require_navigation
+from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET, Batch, current_batch, set_batch
+
+require_navigation()
+
+DEFAULTS = {
+    "bt_kind": "fully connected",
+    "bt_n": DEFAULT_N,
+    "bt_channels": DEFAULT_CHANNELS,
+    "bt_size": 8,
+    "bt_seed": 0,
+    "bt_preset": DEFAULT_PRESET,
+    "bt_heat_channel": 0,
+    "bt_moved_stat": "mean",
+}
+SETTINGS = ("bt_kind", "bt_n", "bt_channels", "bt_size", "bt_seed", "bt_preset")
+KIND_LABELS = {"fully connected": "Fully connected (N × C)", "convolutional": "Convolutional (N × C × H × W)"}
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "activations_conv.npy"
+HOOK_SCRIPT = EXAMPLE.parent / "save_activations.py"
+
+ss = st.session_state
+# Re-assigning keeps a value whose widget is not drawn in this run (the image size of a fully
+# connected batch, a control hidden in classroom mode, the learner on another page).
+for k, v in DEFAULTS.items():
+    ss[k] = ss.get(k, v)
+ss.setdefault("bt_editor_v", 0)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def draw(settings: bt.Settings) -> np.ndarray:
+    return settings.draw()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def histograms(x: np.ndarray):
+    # 60 bins over the shared axis: a narrow channel next to a wide one still gets a few bars.
+    return channel_histograms(x, bins=60, title="Each channel's histogram, all on one x axis")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def stats(x: np.ndarray):
+    return bt.channel_stats(x)
+
+
+def reconciled_specs() -> tuple:
+    """The table's specs, reset when the preset changes and resized with the channel count."""
+    wanted = (ss.bt_preset, ss.bt_channels)
+    if ss.get("bt_specs_for") != wanted:
+        before = ss.get("bt_specs_for") or (None, None)
+        ss.bt_specs = bt.reconcile_specs(ss.bt_preset, ss.bt_channels, ss.get("bt_specs"), before[0])
+        ss.bt_specs_for = wanted
+        ss.bt_editor_v += 1  # a fresh editor: its pending edits belonged to the old table
+        ss.bt_edit_errors = []
+    return ss.bt_specs
+
+
+def draw_another():
+    ss.bt_seed = (ss.bt_seed + 1) % (bt.MAX_SEED + 1)
+
+
+def use_file(f, name: str, array: str | None = None):
+    """Load an upload (or the example) as the batch; on any problem keep the batch and say why."""
+    try:
+        x = load_activations(f, name, array=array)
+    except (UploadError, ValueError, TypeError) as err:
+        kept = current_batch()
+        ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+        return
+    x, note = bt.keep_channels(x)
+    label = f"{name} [{array}]" if array else name
+    set_batch(Batch(x, None, 0, f"upload: {label}"))
+    ss.bt_upload_for = "pending"  # the settings at the next run: moving any of them draws again
+    ss.bt_upload_msg = ("success", f"Loaded {label}: {bt.shape_text(x.shape)}. Every page now uses it." + (f"\n\n{note}" if note else ""))
+
+
+def on_upload():
+    f = ss.get("bt_upload")
+    ss.bt_npz_labels = None
+    if f is None:  # the learner removed the file: the batch stays as it is
+        ss.bt_upload_msg = None
+        return
+    array = None
+    if f.name.lower().endswith(".npz"):
+        try:
+            infos = npz_arrays(f, f"'{f.name}'")
+        except UploadError as err:
+            kept = current_batch()
+            ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+            return
+        array = default_array(infos)
+        if len(infos) > 1:
+            ss.bt_npz_labels = {info.name: info.label for info in infos}
+            ss.bt_npz_pick = array
+    use_file(f, f.name, array)
+
+
+def on_npz_pick():
+    if ss.get("bt_upload") is not None:
+        use_file(ss.bt_upload, ss.bt_upload.name, ss.bt_npz_pick)
+
+
+def load_example():
+    with open(EXAMPLE, "rb") as f:
+        use_file(f, EXAMPLE.name)
+
+
 st.title("Make a batch")
-st.info("Shape a batch of activations channel by channel; every other page uses it. This page is being built.")
+st.markdown(
+    "BatchNorm works on one **mini-batch** of a layer's activations at a time: *N* samples, each "
+    "with *C* channels (and in a convolutional layer an *H × W* image per channel). Shape that batch "
+    "here, channel by channel. Every other page (Step through BN, Drag γ and β, Watch them learned) "
+    "uses the batch you make."
+)
+
+# Settings from a link or an old session may be out of bounds: fix them and say so.
+fixed, notes = bt.valid_settings(*(ss[k] for k in SETTINGS), default_preset=DEFAULT_PRESET)
+for key, value in zip(SETTINGS, fixed.values()):
+    if ss[key] != value:
+        ss[key] = value
+for note in notes:
+    st.info(note)
+
+left, right = st.columns([3, 2])
+if shown("kind"):
+    left.radio("Layer kind", bt.KINDS, key="bt_kind", horizontal=True, format_func=KIND_LABELS.get, persist_state="session")
+if shown("preset"):
+    right.selectbox("Preset", PRESETS, key="bt_preset", persist_state="session", help="Fills the table below; you can then edit any channel.")
+conv = ss.bt_kind == "convolutional"
+if ss.bt_n > bt.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
+    ss.bt_n = bt.clamp_n(ss.bt_n, ss.bt_kind)
+cols = st.columns(4)
+if shown("n"):
+    cols[0].select_slider(
+        "Batch size N",
+        options=[n for n in bt.N_OPTIONS if n <= bt.MAX_N[ss.bt_kind]],
+        key="bt_n",
+        persist_state="session",
+        help="Up to 4096 samples for a fully connected layer and 128 images for a convolutional one, "
+        "so that every page answers at once (the largest conv batch, 128 × 16 × 16 × 16, is 2¹⁹ values).",
+    )
+if shown("channels"):
+    cols[1].slider("Channels C", 1, bt.MAX_CHANNELS, key="bt_channels", persist_state="session")
+if conv and shown("size"):
+    cols[2].slider("Image size H = W", *bt.SIZE_RANGE, key="bt_size", persist_state="session")
+if shown("seed", essential=False):
+    cols[3].number_input("Seed", 0, bt.MAX_SEED, step=1, key="bt_seed", persist_state="session", help="The same seed and settings always draw the same batch.")
+
+st.markdown("**Each channel's distribution** (edit any cell; the batch is drawn again at once)")
+specs = reconciled_specs()
+edited = st.data_editor(
+    bt.specs_frame(specs),
+    key=f"bt_editor_{ss.bt_editor_v}",
+    num_rows="fixed",
+    disabled=["_index", bt.OUT_MEAN, bt.OUT_STD],
+    column_config={
+        bt.FAMILY: st.column_config.SelectboxColumn(options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."),
+        bt.MEAN: st.column_config.NumberColumn(help="The channel's mean; for relu, the mean of the normal before max(0, ·)."),
+        bt.SPREAD: st.column_config.NumberColumn(help="The channel's standard deviation, ≥ 0 (0: a constant channel); for relu, that of the normal before max(0, ·)."),
+        bt.OUT_MEAN: st.column_config.NumberColumn(format="%.3f", help="The mean of the values the channel produces (a very large batch would measure it)."),
+        bt.OUT_STD: st.column_config.NumberColumn(format="%.3f", help="The standard deviation of the values the channel produces."),
+    },
+)
+new_specs, errors = bt.specs_from_frame(edited, specs)
+if new_specs != specs or errors:
+    ss.bt_specs, ss.bt_edit_errors = new_specs, errors
+    ss.bt_editor_v += 1  # show the table as accepted: a refused cell goes back to its old value
+    st.rerun()
+for message in ss.get("bt_edit_errors", []):
+    st.error(message)
+st.caption(
+    "For a **relu** channel, *mean* and *spread* describe the normal *before* the ReLU, max(0, ·); "
+    "the last two columns give the mean and std of what comes out, which is what BatchNorm sees."
+)
+
+settings = bt.Settings(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
+batch = current_batch()
+if batch.specs is None and ss.get("bt_upload_for") == "pending":
+    ss.bt_upload_for = settings
+uploaded = batch.specs is None and ss.get("bt_upload_for") == settings
+if not uploaded and not (batch.specs is not None and ss.get("bt_drawn") == settings):
+    edited_note = "" if settings.specs == tuple(preset(ss.bt_preset, ss.bt_channels)) else ", edited"
+    batch = Batch(draw(settings), settings.specs, settings.seed, f"drawn: {ss.bt_preset}{edited_note}, seed {settings.seed}")
+    set_batch(batch)
+    ss.bt_drawn = settings
+x = batch.x
+
+if uploaded:
+    st.info(
+        f"**Showing your upload**, {batch.source.removeprefix('upload: ')}: {bt.shape_text(x.shape)}. "
+        "The settings above do not describe it; changing any of them draws a new batch instead."
+    )
+st.success(
+    f"**The batch every page now uses:** {bt.shape_text(x.shape)} ({batch.source}). "
+    f"Each channel's statistics pool {bt.pooled_text(x.shape)} values."
+)
+downloads = st.container(horizontal=True)
+downloads.download_button("Download the batch (CSV)", data=lambda: to_csv_bytes(x), file_name="bnviz_batch.csv", mime="text/csv", on_click="ignore", key="bt_csv")
+downloads.download_button("Download the batch (.npy)", data=lambda: to_npy_bytes(x), file_name="bnviz_batch.npy", mime="application/octet-stream", on_click="ignore", key="bt_npy")
+
+chart(histograms(x), key="bt_hist")
+st.caption(
+    "All panels share one x axis, so a channel on a larger scale looks wider and a channel far "
+    "from 0 sits elsewhere. BatchNorm treats each panel on its own: one mean and one variance per channel."
+)
+table = stats(x)
+st.table(table.style.format("{:.3f}"))
+st.caption(
+    "μ_B and σ²_B are exactly what BatchNorm computes in training: σ²_B divides by m, not m − 1, "
+    "as PyTorch does when it normalizes."
+)
+
+st.subheader("Draw another batch: how much do the statistics move?")
+if uploaded:
+    st.info("Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again.")
+else:
+    ss.bt_history = bt.record_draw(ss.get("bt_history"), settings.family, settings.seed, table)
+history = None if uploaded else ss.bt_history
+st.button("Draw another batch", on_click=draw_another, type="primary", key="bt_draw", help="Same distributions, new seed.")
+
+
+@st.fragment
+def moved_section():
+    if history is None:
+        return
+    if len(history["seeds"]) < 2:
+        st.markdown(
+            "Press **Draw another batch**: the same distributions, a new seed. Each mini-batch a network "
+            "sees is such a draw, and each has a somewhat different mean and standard deviation."
+        )
+        return
+    moves = bt.compare_draws(history)
+    m = per_channel_count(x.shape)
+    wobble = bt.mean_wobble(specs, m)
+    st.markdown(f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):")
+    st.table(moves.style.format("{:+.3f}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
+    biggest = bt.most_moved(moves, wobble)
+    st.markdown(
+        f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3f}. A batch mean of "
+        f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3f} of the channel's true mean "
+        "(the green band below): the larger the batch, the less the statistics move, and a batch of 2 "
+        "barely knows its channel's mean at all."
+    )
+    statistic = st.radio("Show, draw after draw, each channel's batch", ["mean", "standard deviation"], key="bt_moved_stat", horizontal=True)
+    truth = np.array([bt.population_moments(s) for s in specs])
+    if statistic == "mean":
+        fig = draws_figure(history["mu"], truth[:, 0], wobble, "mean", history["seeds"])
+    else:
+        fig = draws_figure(history["std"], truth[:, 1], None, "std", history["seeds"])
+    fig.update_layout(title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)")
+    chart(fig, key="bt_moves")
+
+
+moved_section()
+
+
+@st.fragment
+def heatmap_section():
+    st.subheader("Per channel, seen on images")
+    if ss.bt_heat_channel >= x.shape[1]:
+        ss.bt_heat_channel = 0
+    channel = st.selectbox("Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}")
+    chart(channel_heatmaps(x, channel, samples=4), key="bt_heat")
+    st.markdown(
+        f"In a convolutional layer, channel {channel} is a whole image per sample. BatchNorm pools **every "
+        f"pixel of every image** of this channel, {bt.pooled_text(x.shape)} values, into one mean "
+        f"μ_B = {table['mean μ_B'].iloc[channel]:.3f} and one variance σ²_B = {table['variance σ²_B'].iloc[channel]:.3f}. "
+        "It never mixes channels, and it never normalizes an image on its own."
+    )
+
+
+if x.ndim == 4:
+    heatmap_section()
+
+st.subheader("Bring your own activations")
+st.markdown(
+    f"Upload a layer's activations from a real model: **.npy**, **.npz** (you pick one array) or "
+    f"**.csv**, of shape (N, C) or (N, C, H, W) with N ≥ 2, at most **{MAX_BYTES // 2**20} MB** and "
+    f"**{MAX_VALUES:,} values**. The file is read as numbers only: nothing in it is ever run, and "
+    "pickles (object arrays, torch.save files) are refused. Channels after the 16th are left out."
+)
+st.file_uploader(
+    "Activations file", type=["npy", "npz", "csv"], key="bt_upload", on_change=on_upload, max_upload_size=MAX_BYTES // 2**20
+)
+if ss.get("bt_npz_labels"):
+    st.selectbox("Array in the .npz file", list(ss.bt_npz_labels), key="bt_npz_pick", format_func=ss.bt_npz_labels.get, on_change=on_npz_pick)
+message = ss.get("bt_upload_msg")
+if message:
+    (st.error if message[0] == "error" else st.success)(message[1])
+example = st.container(horizontal=True)
+example.button("Load the example file", on_click=load_example, key="bt_example", help="A conv layer's output: 16 images × 4 channels × 8 × 8.")
+example.download_button("Download the example", data=EXAMPLE.read_bytes(), file_name=EXAMPLE.name, on_click="ignore", key="bt_example_down")
+with st.expander("Save your own layer's activations with PyTorch (a forward hook)"):
+    st.code(HOOK_SCRIPT.read_text(), language="python")
+with st.expander("The CSV layout (what “Download the batch (CSV)” writes and the upload reads)"):
+    st.markdown(
+        "One channel is always one column, so a channel's statistics are those of its column.\n"
+        "- **Fully connected (N, C):** a header `channel_0,channel_1,…` and one line per sample. "
+        "A file with no header (only numbers) is read the same way.\n"
+        "- **Convolutional (N, C, H, W):** a header `sample,h,w,channel_0,…` and one line per pixel "
+        "of each image, N·H·W lines in any order; the line `n,h,w,…` holds `x[n, :, h, w]`. "
+        "With pandas: `x.transpose(0, 2, 3, 1).reshape(-1, C)` gives the channel columns."
+    )

@@ -1,0 +1,103 @@
+"""Figures of the "Make a batch" page: pure functions (data, options) -> plotly Figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .figures import COLORS, style
+
+
+def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:
+    """One channel of the first few images of a conv batch, as heatmaps on one colour scale.
+
+    x: (N, C, H, W). The colour scale spans the channel's min and max over the whole batch,
+    the very values BatchNorm pools into this channel's μ_B and σ²_B, so equal colours mean
+    equal values in every panel.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError(f"Heatmaps need a convolutional batch (N, C, H, W); got shape {x.shape}.")
+    if not 0 <= channel < x.shape[1]:
+        raise ValueError(f"channel must be between 0 and {x.shape[1] - 1}; got {channel}.")
+    k = min(samples, x.shape[0])
+    values = x[:, channel]
+    lo, hi = float(values.min()), float(values.max())
+    if hi == lo:  # a constant channel: one flat colour, not a division by zero in plotly
+        lo, hi = lo - 0.5, hi + 0.5
+    fig = make_subplots(rows=1, cols=k, subplot_titles=[f"sample {i}" for i in range(k)], horizontal_spacing=0.03)
+    for i in range(k):
+        fig.add_trace(
+            go.Heatmap(
+                z=np.round(values[i], 4),
+                zmin=lo,
+                zmax=hi,
+                colorscale="Viridis",
+                showscale=i == k - 1,
+                colorbar=dict(title=dict(text="value"), thickness=14),
+                hovertemplate=f"sample {i}, channel {channel}<br>h %{{y}}, w %{{x}}: %{{z:.3g}}<extra></extra>",
+            ),
+            row=1,
+            col=i + 1,
+        )
+    fig.update_xaxes(showticklabels=False, constrain="domain")
+    # Image convention: row 0 at the top; square pixels.
+    fig.update_yaxes(showticklabels=False, autorange="reversed", constrain="domain")
+    for i in range(k):
+        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", row=1, col=i + 1)
+    fig.update_layout(title=f"Channel {channel} in the first {k} images of the batch")
+    style(fig, height=300)
+    return fig.update_layout(margin=dict(l=20, r=20, t=80, b=20))
+
+
+def draws_figure(values, truth, band=None, statistic: str = "mean", seeds=None) -> go.Figure:
+    """Small multiples, one per channel: a batch statistic, draw after draw.
+
+    values: (k, C), the statistic of each of k draws (the last is the current batch).
+    truth: (C,), the channel's true value, what an infinitely large batch would give.
+    band: (C,) or None; if given, truth ± band is shaded (for the mean, σ/√m).
+    seeds: the k seeds, shown on hover.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    k, c = values.shape
+    truth = np.asarray(truth, dtype=np.float64)
+    seeds = list(seeds) if seeds is not None else list(range(k))
+    draws = np.arange(1, k + 1)
+    cols = min(c, 4)
+    rows = -(-c // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_xaxes="all",
+        subplot_titles=[f"channel {j}" for j in range(c)],
+        horizontal_spacing=0.06,
+        vertical_spacing=0.12 if rows > 1 else 0.1,
+    )
+    for j in range(c):
+        row, col = j // cols + 1, j % cols + 1
+        fig.add_trace(
+            go.Scatter(
+                x=draws,
+                y=values[:, j],
+                mode="lines+markers",
+                line=dict(color=COLORS["x_hat"], width=1),
+                marker=dict(size=6, color=[COLORS["x"]] * (k - 1) + [COLORS["y"]]),
+                customdata=seeds,
+                name=f"channel {j}",
+                hovertemplate=f"draw %{{x}} (seed %{{customdata}})<br>batch {statistic}: %{{y:.4g}}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+        # Shapes after the trace: plotly skips shapes on a subplot that has no trace yet.
+        if band is not None:
+            fig.add_hrect(
+                y0=float(truth[j] - band[j]), y1=float(truth[j] + band[j]), row=row, col=col,
+                fillcolor=COLORS["target"], opacity=0.15, line_width=0,
+            )
+        fig.add_hline(y=float(truth[j]), row=row, col=col, line=dict(color=COLORS["target"], dash="dash", width=1.5))
+    fig.update_xaxes(tickmode="linear", dtick=max(1, k // 6), range=[0.5, k + 0.5])
+    fig.update_xaxes(title_text="draw", row=rows)
+    fig.update_layout(showlegend=False)
+    return style(fig, height=150 + 150 * rows)
