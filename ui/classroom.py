@@ -25,6 +25,8 @@ _CSS = """
 [data-testid="stMain"] h1 { font-size: 3rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] p,
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
 [data-testid="stMain"] .katex { font-size: 1.5em; }
 </style>
 """
