@@ -3,9 +3,11 @@ scale and shift; train vs eval; and which values each kind of normalization aver
 
 import streamlit as st
 
+from bnviz.data import ChannelSpec
 from bnviz.norms import KINDS
 from bnviz.stepper import (
     KIND_NAMES,
+    RunningHistory,
     distance_sentence,
     explanation,
     groups_choices,
@@ -43,14 +45,12 @@ for k, v in DEFAULTS.items():
     st.session_state.setdefault(k, v)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def steps_of(x, gamma, beta, mean=None, var=None):
-    return batch_norm_steps(x, gamma, beta, mean=mean, var=var)
-
-
 @st.cache_data(show_spinner="Training a BatchNorm layer on mini-batches…", max_entries=8)
-def history_of(x, specs, seed, momentum):
-    return running_history(x, specs, seed, MAX_BATCHES, momentum)
+def history_of(x, spec_rows, seed, momentum) -> dict:
+    # Plain tuples in, plain arrays out: hashing or pickling an instance of a bnviz class fails
+    # once Streamlit has reloaded bnviz after an edit (the class is no longer the same object).
+    specs = None if spec_rows is None else [ChannelSpec(*row) for row in spec_rows]
+    return vars(running_history(x, specs, seed, MAX_BATCHES, momentum))
 
 
 def move(delta: int, keys: list[str]) -> None:
@@ -109,12 +109,13 @@ def stepper():
     gamma, beta = st.session_state["steps_gamma"], st.session_state["steps_beta"]
 
     try:
-        batch_steps = steps_of(x, gamma, beta)
+        batch_steps = batch_norm_steps(x, gamma, beta)
         if eval_mode:
-            history = history_of(x, batch.specs, batch.seed, st.session_state["steps_momentum"])
+            spec_rows = None if batch.specs is None else tuple((s.dist, s.mean, s.std) for s in batch.specs)
+            history = RunningHistory(**history_of(x, spec_rows, batch.seed, st.session_state["steps_momentum"]))
             k = st.session_state["steps_batches"]
             mean, var = history.running_mean[k], history.running_var[k]
-            steps = steps_of(x, gamma, beta, mean, var)
+            steps = batch_norm_steps(x, gamma, beta, mean=mean, var=var)
         else:
             steps = batch_steps
     except (ValueError, TypeError) as err:
