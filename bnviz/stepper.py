@@ -357,6 +357,19 @@ def initial_weight_sentence(momentum: float, batches: int) -> str:
     )
 
 
+def eval_outcome(steps: list[Step], channel: int) -> str:
+    """What eval mode does to this batch's x̂ in one channel: its mean and variance, in words.
+
+    steps: batch_norm_steps with the running statistics (mean=, var=).
+    """
+    x_hat = steps[4].array[:, channel]
+    mean, var = float(x_hat.mean()), float(x_hat.var())
+    return (
+        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fmt(mean, 2)} and "
+        f"variance {fmt(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
+    )
+
+
 def running_vs_batch(running_mean, running_var, batch_mean, batch_var) -> pd.DataFrame:
     """Per channel: the running statistics against this batch's, and how far apart they are.
 

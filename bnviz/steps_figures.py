@@ -28,7 +28,8 @@ def _channel(array: np.ndarray, channel: int) -> np.ndarray:
 
 
 def _histogram(values: np.ndarray, name: str, color: str) -> go.Bar:
-    edges = histogram_edges([values], default_bins(values.size))
+    # A constant channel (a dead ReLU) is one bar centred on its value, not the first of ten.
+    edges = histogram_edges([values], 1 if np.ptp(values) == 0 else default_bins(values.size))
     return histogram_bar(values, edges, name, color, opacity=0.8)
 
 

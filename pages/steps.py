@@ -9,6 +9,7 @@ from bnviz.stepper import (
     KIND_NAMES,
     RunningHistory,
     distance_sentence,
+    eval_outcome,
     explanation,
     groups_choices,
     initial_weight_sentence,
@@ -21,7 +22,7 @@ from bnviz.stepper import (
 )
 from bnviz.steps import batch_norm_steps
 from bnviz.steps_figures import pooled_block_figure, running_figure, step_figure
-from ui.classroom import chart
+from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.state import current_batch
 
@@ -41,16 +42,25 @@ DEFAULTS = {
 }
 MAX_BATCHES = 200
 MOMENTA = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
+PREDICT_EVAL = "steps_predict_eval"
 for k, v in DEFAULTS.items():
     st.session_state.setdefault(k, v)
 
 
 @st.cache_data(show_spinner="Training a BatchNorm layer on mini-batches…", max_entries=8)
-def history_of(x, spec_rows, seed, momentum) -> dict:
+def history_of(x, spec_rows, seed, momentum, batches) -> dict:
     # Plain tuples in, plain arrays out: hashing or pickling an instance of a bnviz class fails
     # once Streamlit has reloaded bnviz after an edit (the class is no longer the same object).
     specs = None if spec_rows is None else [ChannelSpec(*row) for row in spec_rows]
-    return vars(running_history(x, specs, seed, MAX_BATCHES, momentum))
+    return vars(running_history(x, specs, seed, batches, momentum))
+
+
+def running_statistics(batches: int) -> RunningHistory:
+    """The history up to at least `batches`, trained in a few cached lengths so that a large
+    batch is not trained 200 times when the slider asks for 20."""
+    length = next(t for t in (25, 50, 100, MAX_BATCHES) if t >= batches)
+    rows = None if batch.specs is None else tuple((s.dist, s.mean, s.std) for s in batch.specs)
+    return RunningHistory(**history_of(x, rows, batch.seed, st.session_state["steps_momentum"], length))
 
 
 def move(delta: int, keys: list[str]) -> None:
@@ -75,32 +85,45 @@ if st.session_state["steps_sample"] >= n:
 if st.session_state["steps_groups"] not in groups_choices(c):
     st.session_state["steps_groups"] = groups_choices(c)[len(groups_choices(c)) // 2]
 
-st.columns([1, 2])[0].selectbox(
-    "Channel to follow",
-    range(c),
-    key="steps_channel",
-    format_func=lambda ch: f"channel {ch}",
-    help="Every statistic of BatchNorm is per channel: pick the one whose numbers you want to see.",
-)
+if shown("channel"):
+    st.columns([1, 2])[0].selectbox(
+        "Channel to follow",
+        range(c),
+        key="steps_channel",
+        format_func=lambda ch: f"channel {ch}",
+        help="Every statistic of BatchNorm is per channel: pick the one whose numbers you want to see.",
+    )
 channel = st.session_state["steps_channel"]
 
 
 @st.fragment
 def stepper():
     left, middle, right = st.columns([1, 1, 2])
-    left.number_input("γ (scale)", key="steps_gamma", min_value=-10.0, max_value=10.0, step=0.1, format="%.2f")
-    middle.number_input("β (shift)", key="steps_beta", min_value=-100.0, max_value=100.0, step=0.5, format="%.2f")
+    if shown("gamma"):
+        left.number_input("γ (scale)", key="steps_gamma", min_value=-10.0, max_value=10.0, step=0.1, format="%.2f")
+    if shown("beta"):
+        middle.number_input("β (shift)", key="steps_beta", min_value=-100.0, max_value=100.0, step=0.5, format="%.2f")
     with right:
-        st.toggle(
-            "Eval mode: normalize with the running statistics",
-            key="steps_eval",
-            help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
+        ready = st.session_state["steps_eval"] or predict_first(
+            PREDICT_EVAL,
+            f"In eval mode, after {st.session_state['steps_batches']} training batches, will channel {channel}'s "
+            "normalized values x̂ still have mean 0 and variance 1?",
+            ["Yes, exactly as in training", "Close, but not exactly", "No, far from it"],
         )
+        if shown("eval"):
+            st.toggle(
+                "Eval mode: normalize with the running statistics",
+                key="steps_eval",
+                disabled=not ready,
+                help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
+            )
         eval_mode = st.session_state["steps_eval"]
         if eval_mode:
             a, b = st.columns([3, 2])
-            a.slider("Training batches seen before eval", 0, MAX_BATCHES, key="steps_batches")
-            b.select_slider("momentum", MOMENTA, key="steps_momentum", help="PyTorch's default is 0.1.")
+            if shown("batches"):
+                a.slider("Training batches seen before eval", 0, MAX_BATCHES, key="steps_batches")
+            if shown("momentum", essential=False):
+                b.select_slider("momentum", MOMENTA, key="steps_momentum", help="PyTorch's default is 0.1.")
     st.caption(
         "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
         "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
@@ -110,17 +133,20 @@ def stepper():
 
     try:
         batch_steps = batch_norm_steps(x, gamma, beta)
-        if eval_mode:
-            spec_rows = None if batch.specs is None else tuple((s.dist, s.mean, s.std) for s in batch.specs)
-            history = RunningHistory(**history_of(x, spec_rows, batch.seed, st.session_state["steps_momentum"]))
-            k = st.session_state["steps_batches"]
-            mean, var = history.running_mean[k], history.running_var[k]
-            steps = batch_norm_steps(x, gamma, beta, mean=mean, var=var)
-        else:
-            steps = batch_steps
     except (ValueError, TypeError) as err:
         st.error(f"This batch cannot be stepped through: {err}")
         return
+    steps = batch_steps
+    if eval_mode:
+        k = st.session_state["steps_batches"]
+        try:
+            history = running_statistics(k)
+        except (ValueError, TypeError) as err:
+            st.warning(f"No running statistics can be trained on batches like this one, so the batch's own are shown. {err}")
+            eval_mode = False
+        else:
+            mean, var = history.running_mean[k], history.running_var[k]
+            steps = batch_norm_steps(x, gamma, beta, mean=mean, var=var)
 
     keys = [s.key for s in steps]
     # Labels from the batch steps in both modes: a radio whose labels change is a new widget to
@@ -166,6 +192,9 @@ def stepper():
         return
     comparison = running_vs_batch(mean, var, batch_steps[0].array, batch_steps[2].array)
     st.info(distance_sentence(comparison, channel, k))
+    outcome = eval_outcome(steps, channel)
+    guess = prediction(PREDICT_EVAL)
+    st.markdown(f"Your class predicted: **{guess}**. {outcome}" if guess else outcome)
     st.markdown(initial_weight_sentence(st.session_state["steps_momentum"], k))
     chart(
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
@@ -173,7 +202,7 @@ def stepper():
     )
     st.dataframe(comparison.style.format("{:.3f}", na_rep="—"), key="steps_running_table")
     source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's own samples"
-    st.caption(f"Training batches of the same size as yours, {source}; {MAX_BATCHES} are drawn, the slider picks how many have been seen.")
+    st.caption(f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen.")
 
 
 stepper()
@@ -189,12 +218,13 @@ def averaged_together():
         "values; pick one to see which."
     )
     a, b, d = st.columns([3, 1, 1])
-    a.radio("Normalization", KINDS, key="steps_kind", format_func=KIND_NAMES.get, horizontal=True)
+    if shown("kind"):
+        a.radio("Normalization", KINDS, key="steps_kind", format_func=KIND_NAMES.get, horizontal=True)
     kind = st.session_state["steps_kind"]
-    groups = None
-    if kind == "group":
-        groups = b.selectbox("groups G", groups_choices(c), key="steps_groups", help="G must divide the number of channels.")
-    if kind != "batch":
+    groups = st.session_state["steps_groups"] if kind == "group" else None
+    if kind == "group" and shown("groups"):
+        b.selectbox("groups G", groups_choices(c), key="steps_groups", help="G must divide the number of channels.")
+    if kind != "batch" and shown("sample"):
         d.number_input("sample n", min_value=0, max_value=n - 1, step=1, key="steps_sample")
     sample = st.session_state["steps_sample"] if kind != "batch" else 0
     try:
@@ -205,9 +235,16 @@ def averaged_together():
         return
     chart(fig, key="steps_block_figure")
     st.markdown(pooled_sentence(x.shape, kind, sample, channel, groups))
-    shown = f"the first {len(table)} of {total:,}" if total > len(table) else f"all {total}"
-    st.markdown(f"**The statistics {KIND_NAMES[kind]} computes on your batch** ({shown} mean/variance pairs; ● marks the red block):")
-    st.dataframe(table.style.format({"mean": "{:.4f}", "variance": "{:.4f}", "values averaged": "{:,}"}), hide_index=True, key="steps_norm_table")
+    listed = f"{len(table)} of {total:,}" if total > len(table) else f"all {total}"
+    st.markdown(
+        f"**The statistics {KIND_NAMES[kind]} computes on your batch** ({listed} mean/variance pairs; "
+        "● marks the red block):"
+    )
+    st.dataframe(
+        table.style.format({"mean": "{:.4f}", "variance": "{:.4f}", "values averaged": "{:,}"}),
+        hide_index=True,
+        key="steps_norm_table",
+    )
 
 
 averaged_together()

@@ -209,7 +209,30 @@ def test_saved_choices_beyond_a_smaller_batch_fall_back_instead_of_failing():
     assert not at.error
 
 
-def test_a_batch_of_one_sample_gives_a_message_in_eval_mode():
+def test_a_batch_of_one_sample_in_eval_mode_warns_and_shows_the_batch_statistics():
     x = np.array([[1.0, 2.0]])
     at = open_steps(Batch(x, None, 0, "upload: one.npy"), steps_eval=True)
-    assert any("Expected more than 1 value per channel" in e.value for e in at.error)
+    assert not at.error
+    assert any("Expected more than 1 value per channel" in w.value for w in at.warning)
+    assert at.subheader[0].value == "Step 1 of 7: Batch mean"
+
+
+def test_eval_mode_says_what_happens_to_x_hat():
+    at = open_steps(steps_eval=True, steps_batches=5)
+    batch = default_batch()
+    h = running_history(batch.x, batch.specs, batch.seed, 5)
+    x_hat = (batch.x[:, 1] - h.running_mean[5, 1]) / np.sqrt(h.running_var[5, 1] + 1e-5)
+    text = " ".join(m.value for m in at.markdown)
+    assert f"this batch's x̂ in channel 1 has mean {fmt(x_hat.mean(), 2)} and variance {fmt(x_hat.var(), 2)}" in text
+
+
+def test_classroom_mode_asks_for_a_prediction_before_eval_mode():
+    at = open_steps(classroom=True)
+    assert at.toggle(key="steps_eval").disabled
+    assert not [s for s in at.select_slider if s.key == "steps_momentum"]
+    at.radio(key="steps_predict_eval").set_value("Close, but not exactly").run()
+    assert not at.toggle(key="steps_eval").disabled
+    at.toggle(key="steps_eval").set_value(True).run()
+    assert at.subheader[0].value == "Step 1 of 7: Running mean"
+    assert not [s for s in at.select_slider if s.key == "steps_momentum"]  # a detail, hidden for the class
+    assert any("Your class predicted: **Close, but not exactly**" in m.value for m in at.markdown)
