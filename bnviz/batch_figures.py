@@ -27,8 +27,8 @@ def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:
     if hi == lo:  # a constant channel: one flat colour, not a division by zero in plotly
         lo, hi = lo - 0.5, hi + 0.5
     fig = make_subplots(rows=1, cols=k, subplot_titles=[f"sample {i}" for i in range(k)], horizontal_spacing=0.03)
-    for i in range(k):
-        fig.add_trace(
+    fig.add_traces(
+        [
             go.Heatmap(
                 z=np.round(values[i], 4),
                 zmin=lo,
@@ -37,15 +37,19 @@ def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:
                 showscale=i == k - 1,
                 colorbar=dict(title=dict(text="value"), thickness=14),
                 hovertemplate=f"sample {i}, channel {channel}<br>h %{{y}}, w %{{x}}: %{{z:.3g}}<extra></extra>",
-            ),
-            row=1,
-            col=i + 1,
-        )
-    fig.update_xaxes(showticklabels=False, constrain="domain")
-    # Image convention: row 0 at the top; square pixels.
-    fig.update_yaxes(showticklabels=False, autorange="reversed", constrain="domain")
+            )
+            for i in range(k)
+        ],
+        rows=[1] * k,
+        cols=list(range(1, k + 1)),
+    )
+    axes = {}
     for i in range(k):
-        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", row=1, col=i + 1)
+        name = "" if i == 0 else str(i + 1)
+        axes[f"xaxis{name}"] = dict(showticklabels=False, constrain="domain")
+        # Image convention: row 0 at the top; square pixels.
+        axes[f"yaxis{name}"] = dict(showticklabels=False, autorange="reversed", constrain="domain", scaleanchor=f"x{name}")
+    fig.update_layout(**axes)
     fig.update_layout(title=f"Channel {channel} in the first {k} images of the batch")
     style(fig, height=300)
     return fig.update_layout(margin=dict(l=20, r=20, t=80, b=20))
@@ -74,9 +78,8 @@ def draws_figure(values, truth, band=None, statistic: str = "mean", seeds=None) 
         horizontal_spacing=0.06,
         vertical_spacing=0.12 if rows > 1 else 0.1,
     )
-    for j in range(c):
-        row, col = j // cols + 1, j % cols + 1
-        fig.add_trace(
+    fig.add_traces(
+        [
             go.Scatter(
                 x=draws,
                 y=values[:, j],
@@ -86,17 +89,24 @@ def draws_figure(values, truth, band=None, statistic: str = "mean", seeds=None) 
                 customdata=seeds,
                 name=f"channel {j}",
                 hovertemplate=f"draw %{{x}} (seed %{{customdata}})<br>batch {statistic}: %{{y:.4g}}<extra></extra>",
-            ),
-            row=row,
-            col=col,
-        )
-        # Shapes after the trace: plotly skips shapes on a subplot that has no trace yet.
-        if band is not None:
-            fig.add_hrect(
-                y0=float(truth[j] - band[j]), y1=float(truth[j] + band[j]), row=row, col=col,
-                fillcolor=COLORS["target"], opacity=0.15, line_width=0,
             )
-        fig.add_hline(y=float(truth[j]), row=row, col=col, line=dict(color=COLORS["target"], dash="dash", width=1.5))
+            for j in range(c)
+        ],
+        rows=[j // cols + 1 for j in range(c)],
+        cols=[j % cols + 1 for j in range(c)],
+    )
+    # The band and the true value as plain shape dicts, set once: fig.add_hrect per panel
+    # costs a full layout validation each time (seconds for 16 channels).
+    shapes = []
+    for j in range(c):
+        axis = "" if j == 0 else str(j + 1)
+        across = dict(xref=f"x{axis} domain", yref=f"y{axis}", x0=0, x1=1)
+        if band is not None:
+            shapes.append(dict(type="rect", y0=float(truth[j] - band[j]), y1=float(truth[j] + band[j]),
+                               fillcolor=COLORS["target"], opacity=0.15, line_width=0, layer="below", **across))
+        shapes.append(dict(type="line", y0=float(truth[j]), y1=float(truth[j]),
+                           line=dict(color=COLORS["target"], dash="dash", width=1.5), **across))
+    fig.update_layout(shapes=shapes)
     fig.update_xaxes(tickmode="linear", dtick=max(1, k // 6), range=[0.5, k + 0.5])
     fig.update_xaxes(title_text="draw", row=rows)
     fig.update_layout(showlegend=False)

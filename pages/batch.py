@@ -56,6 +56,17 @@ def stats(x: np.ndarray):
     return bt.channel_stats(x)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def heatmaps(x: np.ndarray, channel: int):
+    return channel_heatmaps(x, channel, samples=4)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def moves_figure(values: np.ndarray, truth: np.ndarray, band, statistic: str, seeds: tuple):
+    fig = draws_figure(values, truth, band, statistic, seeds)
+    return fig.update_layout(title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)")
+
+
 def reconciled_specs() -> tuple:
     """The table's specs, reset when the preset changes and resized with the channel count."""
     wanted = (ss.bt_preset, ss.bt_channels)
@@ -256,11 +267,11 @@ def moved_section():
     )
     statistic = st.radio("Show, draw after draw, each channel's batch", ["mean", "standard deviation"], key="bt_moved_stat", horizontal=True)
     truth = np.array([bt.population_moments(s) for s in specs])
+    seeds = tuple(history["seeds"])
     if statistic == "mean":
-        fig = draws_figure(history["mu"], truth[:, 0], wobble, "mean", history["seeds"])
+        fig = moves_figure(np.array(history["mu"]), truth[:, 0], wobble, "mean", seeds)
     else:
-        fig = draws_figure(history["std"], truth[:, 1], None, "std", history["seeds"])
-    fig.update_layout(title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)")
+        fig = moves_figure(np.array(history["std"]), truth[:, 1], None, "standard deviation", seeds)
     chart(fig, key="bt_moves")
 
 
@@ -272,8 +283,8 @@ def heatmap_section():
     st.subheader("Per channel, seen on images")
     if ss.bt_heat_channel >= x.shape[1]:
         ss.bt_heat_channel = 0
-    channel = st.selectbox("Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}")
-    chart(channel_heatmaps(x, channel, samples=4), key="bt_heat")
+    channel = st.columns([1, 3])[0].selectbox("Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}")
+    chart(heatmaps(x, channel), key="bt_heat")
     st.markdown(
         f"In a convolutional layer, channel {channel} is a whole image per sample. BatchNorm pools **every "
         f"pixel of every image** of this channel, {bt.pooled_text(x.shape)} values, into one mean "

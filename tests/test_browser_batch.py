@@ -195,14 +195,16 @@ def test_a_negative_spread_typed_in_the_table_gives_a_message_not_a_crash(page, 
     grid = page.locator('[data-testid="data-grid-canvas"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    # Click channel 0's first cell (rows are 35 px under a 35 px header), then move with the
-    # keyboard to the spread of channel 1, type over it and commit.
+    # Click channel 0's first cell (rows are 35 px under a 35 px header), move with the keyboard
+    # to the spread of channel 1 and open its editor: it must hold channel 1's spread, 10.
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
-    for key in ["ArrowRight"] * 3 + ["ArrowDown", "Enter", "ControlOrMeta+a"]:  # Enter opens the editor
+    for key in ["ArrowRight"] * 3 + ["ArrowDown", "Enter"]:
         page.wait_for_timeout(200)  # the grid handles one key per frame
         page.keyboard.press(key)
-    page.keyboard.type("-2", delay=50)
-    page.keyboard.press("Enter")
+    cell = page.locator("input:focus")
+    expect(cell).to_have_value("10", timeout=WAIT)
+    cell.fill("-2")
+    cell.press("Enter")
     error = page.locator('[data-testid="stAlert"]').filter(has_text="a spread must be ≥ 0")
     expect(error).to_be_visible(timeout=WAIT)
     expect(error).to_contain_text("Channel 1")
