@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 
 from .batchnorm import batch_norm_forward, batch_statistics, per_channel, reduce_axes
 from .data import ChannelSpec, make_batch
@@ -130,7 +131,13 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
     std = np.sqrt(np.mean((y - per_channel(mean, y.ndim)) ** 2, axis=axes))
     if x_sorted is None:
         x_sorted = sorted_channels(x)
-    y_sorted = sorted_channels(y)
+    if np.all(gamma >= 0):
+        # With gamma >= 0, BN maps each channel by an increasing function, and its statistics
+        # ignore the order of the values: so the sorted output is BN of the sorted input, one
+        # forward pass instead of a sort of every output value.
+        y_sorted = batch_norm_forward(x_sorted.T, gamma, beta, eps)[0].T
+    else:
+        y_sorted = sorted_channels(y)
     return y, cache.x_hat, Readout(
         mu=mu,
         var=var,
@@ -143,6 +150,31 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
         max_abs_diff=np.max(np.abs(y - x), axis=axes),
         w1=np.mean(np.abs(y_sorted - x_sorted), axis=1),
     )
+
+
+def fixed(v: float, digits: int = 4) -> str:
+    """v with a fixed number of decimals, without "-0.0000" for rounding noise around 0."""
+    return f"{round(float(v), 9) + 0.0:.{digits}f}"
+
+
+def readout_table(out: Readout) -> pd.DataFrame:
+    """The readout of every channel as a table of text, one row per channel.
+
+    Statistics with 4 decimals, distances in scientific notation (they reach 1e-15).
+    Already text, so that showing it costs nothing per drag.
+    """
+    columns = {
+        "μ_B": out.mu,
+        "σ_B": np.sqrt(out.var),
+        "γ": out.gamma,
+        "β": out.beta,
+        "mean of y": out.mean,
+        "std of y": out.std,
+    }
+    table = {name: [fixed(v) for v in values] for name, values in columns.items()}
+    table["largest |y − x|"] = [f"{v:.2e}" for v in out.max_abs_diff]
+    table["W₁(y, x)"] = [f"{v:.2e}" for v in out.w1]
+    return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
 
 
 def sorted_channels(a: np.ndarray) -> np.ndarray:
@@ -306,6 +338,12 @@ SHAPES = ("skewed", "bimodal", "relu", "heavy-tailed")
 def shape_example(dist: str, n: int = 2000, seed: int = 3) -> np.ndarray:
     """One channel of n values, mean 5 and spread 2 before any ReLU, of a named shape: (n,)."""
     return make_batch([ChannelSpec(dist, 5.0 if dist != "relu" else 0.5, 2.0)], n, seed=seed)[:, 0]
+
+
+def shape_table(before, after) -> pd.DataFrame:
+    """Mean, std, skewness and excess kurtosis of x (before BN) and x_hat (after), as text."""
+    stats = {"x (before BN)": shape_statistics(before), "x̂ (after BN)": shape_statistics(after)}
+    return pd.DataFrame({name: {k: fixed(v, 3) for k, v in s.items()} for name, s in stats.items()})
 
 
 def shape_statistics(values) -> dict[str, float]:

@@ -6,14 +6,40 @@ whatever the batch size.
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+from plotly.subplots import make_subplots  # for the shape figure, drawn once per choice
 
 from .figures import COLORS, default_bins, density, histogram_bar, histogram_edges, style
 from .gamma_beta import linear_region, nonlinearity
 
 INK = "#222222"
+
+
+@lru_cache(maxsize=16)
+def _style_layout(height: int) -> dict:
+    """The layout bnviz.figures.style gives a figure of this height, as plain JSON (computed once)."""
+    return style(go.Figure(), height=height).layout.to_plotly_json()
+
+
+def _figure(traces, layout: dict, height: int) -> go.Figure:
+    """A figure with the common style, from traces and a layout given at once.
+
+    The figures dragged on this page are rebuilt on every slider move, and plotly's property
+    validation (above all of the template style() sets) costs ten times the data. So style()
+    runs once per height and its layout is reused, and the figure is assembled without
+    validating again. tests/test_gamma_beta_figures.py checks that every figure passes
+    plotly's validation (go.Figure(fig.to_dict())).
+    """
+    full = copy.deepcopy(_style_layout(height)) | layout
+    data = [t if isinstance(t, dict) else t.to_plotly_json() for t in traces]
+    try:
+        return go.Figure(data=data, layout=full, _validate=False)
+    except TypeError:  # a plotly without the private switch: validate, slower but the same figure
+        return go.Figure(data=data, layout=full)
 
 
 def histogram_outline(values, edges: np.ndarray, name: str, color: str, dash: str = "dot", **kwargs) -> go.Scatter:
@@ -62,44 +88,50 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     rows = [
         ("x: this channel of your batch", x, COLORS["x"]),
         ("x̂ = (x − μ_B) / √(σ²_B + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"]),
-        ("y = γ·x̂ + β: what the next layer receives", y, COLORS["y"]),
+        ("y = γ·x̂ + β: what the next layer receives (dotted: x)", y, COLORS["y"]),
     ]
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.11, subplot_titles=[r[0] for r in rows])
+    # One x axis for the three rows (stacked y axes) and one layout given at once: this figure
+    # is rebuilt on every drag, and plotly's make_subplots and per-row updates cost more
+    # than the data.
+    domains = [(0.74, 1.0), (0.37, 0.63), (0.0, 0.26)]
+    traces, layout = [], {}
     x_edges = _bins(x, bins)
-    for i, (name, values, color) in enumerate(rows, start=1):
+    for i, ((title, values, color), (lo, hi)) in enumerate(zip(rows, domains), start=1):
+        axis = "y" if i == 1 else f"y{i}"
         edges = x_edges if i == 1 else _bins(values, bins)
-        bar = histogram_bar(values, edges, name.split(":")[0].split(" =")[0], color, opacity=0.75, showlegend=False)
-        fig.add_trace(bar, row=i, col=1)
-        top = float(np.max(bar.y)) if len(bar.y) else 1.0
+        top = float(np.max(density(values, edges)))
+        traces.append(histogram_bar(values, edges, title.split(":")[0].split(" =")[0], color, opacity=0.75, yaxis=axis))
         if i == 3:
-            fig.add_trace(histogram_outline(x, x_edges, "x (the input), for comparison", COLORS["x"], showlegend=True), row=3, col=1)
+            traces.append(histogram_outline(x, x_edges, "x (the input), for comparison", COLORS["x"], yaxis=axis))
             top = max(top, float(np.max(density(x, x_edges))))
-        fig.add_trace(mean_std_marker(values, 1.1 * top, color, "mean ± std"), row=i, col=1)
-        fig.update_yaxes(range=[0, 1.2 * top], row=i, col=1)
+        traces.append(mean_std_marker(values, 1.1 * top, color, "mean ± std", yaxis=axis))
+        layout["yaxis" if i == 1 else f"yaxis{i}"] = dict(
+            domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title_text="density"
+        )
+        layout.setdefault("annotations", []).append(
+            dict(text=title, x=0.5, y=hi, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False)
+        )
     lo = min(float(np.min(v)) for _, v, _ in rows)
     hi = max(float(np.max(v)) for _, v, _ in rows)
     pad = 0.04 * (hi - lo) if hi > lo else 1.0
-    fig.update_xaxes(range=[lo - pad, hi + pad])
-    fig.update_xaxes(title_text="value", row=3, col=1)
-    fig.update_yaxes(title_text="density", showticklabels=False)
-    fig.update_layout(barmode="overlay")
-    style(fig, height=height)
-    # the legend explains the outline of the last row: put it there, clear of the row titles
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=0.27, xanchor="right", x=1.0, bgcolor="rgba(255,255,255,0.7)"))
-    return fig
+    layout["xaxis"] = dict(range=[lo - pad, hi + pad], anchor="y3", title_text="value")
+    return _figure(traces, dict(barmode="overlay", showlegend=False, **layout), height)
 
 
 def target_figure(y, target, bins: int | None = None, height: int = 320) -> go.Figure:
     """The target distribution as bars and the learner's output y as an outline, on shared bins."""
     edges = histogram_edges([y, target], bins or default_bins(np.size(y)))
-    fig = go.Figure(
-        [
-            histogram_bar(target, edges, "target", COLORS["target"], opacity=0.55),
-            histogram_outline(y, edges, "your y = γ·x̂ + β", COLORS["y"], dash="solid"),
-        ]
-    )
-    fig.update_layout(xaxis_title="value", yaxis_title="density", barmode="overlay")
-    return style(fig, height=height)
+    traces = [
+        histogram_bar(target, edges, "target", COLORS["target"], opacity=0.55),
+        histogram_outline(y, edges, "your y = γ·x̂ + β", COLORS["y"], dash="solid"),
+    ]
+    layout = dict(xaxis=dict(title_text="value"), yaxis=dict(title_text="density"), barmode="overlay")
+    return _figure(traces, layout, height)
+
+
+def _title(text: str, x0: float, x1: float) -> dict:
+    """A panel title as a paper annotation centred over the domain [x0, x1]."""
+    return dict(text=text, x=(x0 + x1) / 2, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False)
 
 
 def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340) -> go.Figure:
@@ -107,47 +139,45 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
     Right: the distribution of f(z), what the next layer receives.
 
     z: (m,) inputs of the nonlinearity; name: sigmoid, tanh or ReLU.
+    Built with one layout (no make_subplots): it is redrawn on every drag.
     """
     z = np.ravel(z)
     out = nonlinearity(name, z)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        specs=[[{"secondary_y": True}, {}]],
-        column_widths=[0.6, 0.4],
-        horizontal_spacing=0.14,
-        subplot_titles=[f"bars: z = γ·x̂ + β; line: {name}(z)", f"{name}(z): what the next layer receives"],
-    )
     lo = min(-6.0, float(z.min()))
     hi = max(6.0, float(z.max()))
-    edges = _bins(z, bins)
-    fig.add_trace(histogram_bar(z, edges, "z", COLORS["y"], opacity=0.6, showlegend=False), row=1, col=1, secondary_y=False)
     grid = np.linspace(lo, hi, 241)
-    fig.add_trace(
-        go.Scatter(x=grid, y=nonlinearity(name, grid), mode="lines", line=dict(color=INK, width=3), name=f"{name}(z)", showlegend=False),
-        row=1,
-        col=1,
-        secondary_y=True,
-    )
+    curve = nonlinearity(name, grid)
+    top, bottom = float(curve.max()), float(curve.min())
+    margin = 0.05 * (top - bottom)
     a, b = linear_region(name)
-    fig.add_vrect(
-        x0=max(a, lo), x1=min(b, hi), fillcolor=COLORS["target"], opacity=0.12, line_width=0, row=1, col=1,
-        annotation_text="nearly linear", annotation_position="top left",
+    left, right = (0.0, 0.52), (0.68, 1.0)
+    traces = [
+        histogram_bar(z, _bins(z, bins), "z", COLORS["y"], opacity=0.6),
+        go.Scatter(x=grid, y=curve, mode="lines", line=dict(color=INK, width=3), name=f"{name}(z)", yaxis="y2"),
+        histogram_bar(out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, xaxis="x2", yaxis="y3"),
+    ]
+    layout = dict(
+        xaxis=dict(domain=list(left), range=[lo, hi], title_text="z", anchor="y"),
+        yaxis=dict(title_text="density of z", anchor="x"),
+        yaxis2=dict(
+            title_text=f"{name}(z)", overlaying="y", side="right", anchor="x", showgrid=False, zeroline=False,
+            range=[bottom - margin, top + margin], tickmode="auto", nticks=5,
+        ),
+        xaxis2=dict(domain=list(right), title_text=f"{name}(z)", anchor="y3"),
+        yaxis3=dict(title_text="density", anchor="x2"),
+        shapes=[
+            dict(type="rect", xref="x", yref="y domain", x0=max(a, lo), x1=min(b, hi), y0=0, y1=1,
+                 fillcolor=COLORS["target"], opacity=0.12, line_width=0, layer="below"),
+        ],
+        annotations=[
+            _title(f"bars: z = γ·x̂ + β; line: {name}(z)", *left),
+            _title(f"{name}(z): what the next layer receives", *right),
+            dict(text="nearly linear", x=max(a, lo), y=1, xref="x", yref="y domain", xanchor="left", yanchor="top", showarrow=False, font=dict(size=11)),
+        ],
+        barmode="overlay",
+        showlegend=False,
     )
-    fig.add_trace(histogram_bar(out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, showlegend=False), row=1, col=2)
-    fig.update_xaxes(range=[lo, hi], title_text="z", row=1, col=1)
-    fig.update_xaxes(title_text=f"{name}(z)", row=1, col=2)
-    fig.update_yaxes(title_text="density of z", secondary_y=False, row=1, col=1)
-    curve = nonlinearity(name, np.array([lo, hi]))
-    top = float(curve.max())
-    bottom = float(curve.min())
-    fig.update_yaxes(
-        title_text=f"{name}(z)", secondary_y=True, showgrid=False, zeroline=False, row=1, col=1,
-        range=[bottom - 0.05 * (top - bottom), top + 0.05 * (top - bottom)], tickmode="auto", nticks=5,
-    )
-    fig.update_yaxes(title_text="density", row=1, col=2)
-    fig.update_layout(barmode="overlay")
-    return style(fig, height=height)
+    return _figure(traces, layout, height)
 
 
 def shape_figure(x, x_hat, quantiles: dict, bins: int | None = None, height: int = 340) -> go.Figure:
@@ -198,15 +228,14 @@ def linear_figure(z, z_start, y, y_start, bins: int | None = None, height: int =
     z, z_start, y, y_start: (n,). The outlines show the start: after BN the bars cover the
     outline whatever b and the length of w, and leave it only when w turns.
     """
-    fig = make_subplots(
-        rows=1, cols=2, horizontal_spacing=0.08,
-        subplot_titles=["before BN: z = w·u + b (dotted: at the start)", "after BN: y = BN(z) (dotted: at the start)"],
-    )
-    for col, (now, start, name) in enumerate([(z, z_start, "z"), (y, y_start, "y")], start=1):
+    panels = [((0.0, 0.46), "x", "y", z, z_start, "z", COLORS["x"], "before BN: z = w·u + b (dotted: at the start)"),
+              ((0.54, 1.0), "x2", "y2", y, y_start, "y", COLORS["y"], "after BN: y = BN(z) (dotted: at the start)")]
+    traces, layout = [], dict(barmode="overlay", showlegend=False, annotations=[])
+    for (x0, x1), xa, ya, now, start, name, color, title in panels:
         edges = histogram_edges([now, start], bins or default_bins(np.size(now)))
-        fig.add_trace(histogram_bar(now, edges, f"{name} now", COLORS["y"] if col == 2 else COLORS["x"], opacity=0.7), row=1, col=col)
-        fig.add_trace(histogram_outline(start, edges, f"{name} at the start", INK, showlegend=True), row=1, col=col)
-        fig.update_xaxes(title_text=name, row=1, col=col)
-    fig.update_yaxes(title_text="density", row=1, col=1)
-    fig.update_layout(barmode="overlay", showlegend=False)
-    return style(fig, height=height)
+        traces.append(histogram_bar(now, edges, f"{name} now", color, opacity=0.7, xaxis=xa, yaxis=ya))
+        traces.append(histogram_outline(start, edges, f"{name} at the start", INK, xaxis=xa, yaxis=ya))
+        layout["xaxis" if xa == "x" else "xaxis2"] = dict(domain=[x0, x1], title_text=name, anchor=ya)
+        layout["yaxis" if ya == "y" else "yaxis2"] = dict(anchor=xa, title_text="density" if xa == "x" else None)
+        layout["annotations"].append(_title(title, x0, x1))
+    return _figure(traces, layout, height)

@@ -1,10 +1,10 @@
 """Drag γ and β: what the scale and shift are, how they can give back the input, and why BN has them."""
 
-import pandas as pd
 import streamlit as st
 
 from bnviz import gamma_beta as gb
 from bnviz import gamma_beta_figures as gbf
+from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.state import current_batch
 
@@ -27,6 +27,7 @@ DEFAULTS = {
     "gb_w_angle": 30.0,
     "gb_b": 0.0,
 }
+PREDICT_RECOVER = "gb_predict_recover"
 SHAPE_NAMES = {"skewed": "skewed", "bimodal": "two bumps", "relu": "ReLU output", "heavy-tailed": "heavy tails", "batch": "your batch, this channel"}
 ss = st.session_state
 
@@ -113,6 +114,17 @@ except (ValueError, TypeError) as err:
     st.stop()
 C = batch.channels
 _reconcile(C, info.ranges)
+
+
+def sorted_x():
+    """This batch's channels sorted, (C, m), for the W1 distance: kept in the session while γ and
+    β move (st.cache_data would hash the batch and copy the result on every drag)."""
+    memo = ss.get("gb_sorted_x")
+    if memo is None or memo[0] is not batch.x:
+        memo = ss["gb_sorted_x"] = (batch.x, gb.sorted_channels(batch.x))
+    return memo[1]
+
+
 values_per_channel = batch.x.size // C
 st.caption(
     f"Uses your batch ({batch.source}): shape {tuple(batch.x.shape)}, {C} channels of "
@@ -140,66 +152,65 @@ st.columns([2, 3])[0].selectbox(
 def drag_section():
     c = ss.gb_channel
     r = info.ranges[c]
-    controls, chart = st.columns([2, 3], gap="large")
+    controls, figure = st.columns([2, 3], gap="large")
     with controls:
-        s, n = st.columns([3, 1], vertical_alignment="bottom")
+        exact = shown("exact", essential=False)  # the boxes: for exact values, not for the class
+        s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
         s.slider("γ (scale)", 0.0, r.gamma_max, step=r.gamma_step, key="gb_gamma_slider", on_change=_from_slider, args=("gamma",))
-        n.number_input("exact γ", 0.0, r.gamma_max, step=r.gamma_step, format="%.4f", key="gb_gamma_number", on_change=_from_number, args=("gamma",))
-        s, n = st.columns([3, 1], vertical_alignment="bottom")
+        if exact:
+            n.number_input("exact γ", 0.0, r.gamma_max, step=r.gamma_step, format="%.4f", key="gb_gamma_number", on_change=_from_number, args=("gamma",))
+        s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
         s.slider("β (shift)", -r.beta_max, r.beta_max, step=r.beta_step, key="gb_beta_slider", on_change=_from_slider, args=("beta",))
-        n.number_input("exact β", -r.beta_max, r.beta_max, step=r.beta_step, format="%.4f", key="gb_beta_number", on_change=_from_number, args=("beta",))
+        if exact:
+            n.number_input("exact β", -r.beta_max, r.beta_max, step=r.beta_step, format="%.4f", key="gb_beta_number", on_change=_from_number, args=("beta",))
+        ready = predict_first(
+            PREDICT_RECOVER,
+            "We set γ = √(σ²_B + ε) and β = μ_B in every channel. What comes out of BatchNorm?",
+            ["Exactly the input x", "Still mean 0 and variance 1", "Something close to x, not exactly x"],
+        )
+        b1, b2 = st.columns(2)
+        b1.button(
+            "Recover the original", on_click=_set_all, args=(info.gamma_rec, info.beta_rec), type="primary",
+            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.", width="stretch", disabled=not ready,
+        )
+        b2.button("Reset to γ = 1, β = 0", on_click=_set_all, args=((1.0,) * C, (0.0,) * C), help="In every channel.", width="stretch")
+        try:
+            y, x_hat, out = gb.output_readout(batch.x, ss.gb_gamma, ss.gb_beta, x_sorted=sorted_x())
+        except (ValueError, TypeError) as err:
+            st.error(str(err))
+            return
+        m1, m2 = st.columns(2)
+        m1.metric(f"Mean of y, channel {c}", gb.fixed(out.mean[c]), help="Over the channel's m values. Equals β.")
+        m2.metric(f"Std of y, channel {c}", f"{out.std[c]:.4f}", help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).")
+        m1.metric("Largest |y − x|", f"{out.batch_max_abs_diff:.3g}", help="Over the whole batch: the biggest difference between an output and its own input, over every value of every channel.")
+        m2.metric(f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|.")
+        if out.batch_max_abs_diff < 1e-9:
+            guess = prediction(PREDICT_RECOVER)
+            st.success(
+                (f"Your class predicted: {guess.lower()}. " if guess else "")
+                + f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}, "
+                "the rounding of float64). With γ = √(σ²_B + ε) and β = μ_B, BatchNorm is the "
+                "identity on this batch."
+            )
+        shrink = out.predicted_std[c] / out.gamma[c] if out.gamma[c] else 1.0
+        st.caption(
+            f"The mean of y is β = {gb.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
+            f"{out.gamma[c]:.4f} × {shrink:.6f} = {out.predicted_std[c]:.4f}: γ, times the spread of x̂, "
+            "which is just below 1 because ε is added to the variance."
+        )
         st.caption(
             f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
             f"√(σ²_B + ε) = {info.gamma_rec[c]:.4g}), β from −{r.beta_max:g} to {r.beta_max:g} (room "
             f"for μ_B = {info.mu[c]:.4g}). Type in the boxes for exact values. Training may also make "
             "γ negative (it flips the channel); this page keeps γ ≥ 0."
         )
-        b1, b2 = st.columns(2)
-        b1.button(
-            "Recover the original", on_click=_set_all, args=(info.gamma_rec, info.beta_rec), type="primary",
-            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.", width="stretch",
+    with figure:
+        chart(
+            gbf.stages_figure(gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600),
+            key="gb_stages",
         )
-        b2.button("Reset to γ = 1, β = 0", on_click=_set_all, args=((1.0,) * C, (0.0,) * C), help="In every channel.", width="stretch")
-        try:
-            y, x_hat, out = gb.output_readout(batch.x, ss.gb_gamma, ss.gb_beta)
-        except (ValueError, TypeError) as err:
-            st.error(str(err))
-            return
-        m1, m2 = st.columns(2)
-        m1.metric(f"Mean of y, channel {c}", f"{out.mean[c]:.4f}", help="Over the channel's m values. Equals β.")
-        m2.metric(f"Std of y, channel {c}", f"{out.std[c]:.4f}", help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).")
-        m1.metric("Largest |y − x|, whole batch", f"{out.batch_max_abs_diff:.3g}", help="The biggest difference between an output and its own input, over every value and channel.")
-        m2.metric(f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|.")
-        shrink = out.predicted_std[c] / out.gamma[c] if out.gamma[c] else 1.0
-        st.caption(
-            f"The mean of y is β = {out.beta[c]:.4f}. The std of y is γ·σ_B/√(σ²_B + ε) = "
-            f"{out.gamma[c]:.4f} × {shrink:.6f} = {out.predicted_std[c]:.4f}: γ, times the spread of x̂, "
-            "which is just below 1 because ε is added to the variance."
-        )
-        if out.batch_max_abs_diff < 1e-9:
-            st.success(
-                f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}). "
-                "With γ = √(σ²_B + ε) and β = μ_B, BatchNorm is the identity on this batch."
-            )
-    chart.plotly_chart(
-        gbf.stages_figure(gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600),
-        key="gb_stages",
-    )
-    table = pd.DataFrame(
-        {
-            "μ_B": out.mu,
-            "σ_B": out.var**0.5,
-            "γ": out.gamma,
-            "β": out.beta,
-            "mean of y": out.mean.round(9) + 0.0,  # no "-0.0000" for rounding noise
-            "std of y": out.std,
-            "largest |y − x|": out.max_abs_diff,
-            "W₁(y, x)": out.w1,
-        },
-        index=pd.Index([f"channel {k}" for k in range(C)], name="channel"),
-    )
-    fmt = {col: "{:.4f}" for col in table.columns[:6]} | {"largest |y − x|": "{:.2e}", "W₁(y, x)": "{:.2e}"}
-    st.table(table.style.format(fmt))
+    if shown("table", essential=False):
+        st.table(gb.readout_table(out))
 
 
 drag_section()
@@ -255,7 +266,7 @@ def target_section():
         )
     elif score >= 0.9:
         st.info("Close. Fine-tune with the arrow keys on a slider.")
-    st.plotly_chart(gbf.target_figure(y, goal), key="gb_target")
+    chart(gbf.target_figure(y, goal), key="gb_target")
     if info.var[c] == 0:
         st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
     st.caption(
@@ -297,7 +308,7 @@ def nonlinearity_section():
     share = gb.share_in_linear_region(z, name)
     region = "on the active side z ≥ 0" if name == "ReLU" else "in the nearly linear region"
     st.metric(f"Share of the values {region}", f"{100 * share:.1f} %")
-    st.plotly_chart(gbf.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
+    chart(gbf.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
 
 
 nonlinearity_section()
@@ -337,10 +348,9 @@ def shape_section():
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    st.plotly_chart(gbf.shape_figure(values, x_hat, q), key="gb_shape_fig")
-    stats = pd.DataFrame({"x (before BN)": gb.shape_statistics(values), "x̂ (after BN)": gb.shape_statistics(x_hat)})
+    chart(gbf.shape_figure(values, x_hat, q), key="gb_shape_fig")
     left, right = st.columns([2, 3])
-    left.table(stats.style.format("{:.3f}"))
+    left.table(gb.shape_table(values, x_hat))
     right.markdown(
         "The **mean** and the **std** change: those are the two numbers BN sets. **Skewness** and "
         "**excess kurtosis** describe the shape (both 0 for a normal distribution): they stay.\n\n"
@@ -364,9 +374,9 @@ st.markdown(
 @st.fragment
 def linear_section():
     s1, s2, s3 = st.columns(3)
-    s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, key="gb_w_scale")
-    s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, key="gb_w_angle")
-    s3.slider("bias b", -20.0, 20.0, step=0.5, key="gb_b")
+    s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, format="%.1f", key="gb_w_scale")
+    s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, format="%.0f°", key="gb_w_angle")
+    s3.slider("bias b", -20.0, 20.0, step=0.5, format="%.1f", key="gb_b")
     u = linear_inputs()
     start = DEFAULTS["gb_w_angle"]
     try:
@@ -382,11 +392,12 @@ def linear_section():
     m1.metric("Effect of b on y", f"{effects.b:.1e}", help="Largest |Δy| between this b and b = 0.")
     m2.metric("Effect of ‖w‖ on y", f"{effects.scale:.1e}", help="Largest |Δy| between this w and w/‖w‖.")
     m3.metric(f"Effect of w's direction on y (from θ = {start:g}°)", f"{effects.direction:.2f}", help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.")
-    st.plotly_chart(gbf.linear_figure(z, z0, y, y0), key="gb_linear")
+    chart(gbf.linear_figure(z, z0, y, y0), key="gb_linear")
     st.caption(
         "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "
         "y does not change (BN divides by the spread; the tiny effect left at small ‖w‖ comes "
-        "from ε). Turn θ: z mixes the inputs differently, and y changes shape and values."
+        "from ε). Turn θ: z mixes the inputs differently, and y changes shape and values. An effect "
+        "of about 1e-15 is the rounding of float64: zero."
     )
 
 

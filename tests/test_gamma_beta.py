@@ -79,6 +79,17 @@ def test_recovery_is_the_identity_on_its_batch_only():
     assert out.batch_max_abs_diff > 1.0  # the other batch's own mean and variance are used
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+def test_w1_from_the_sorted_input_equals_w1_from_sorting_the_output(shape):
+    x = batch("every shape", shape, channels=6)
+    rng = np.random.default_rng(4)
+    for gamma in (rng.uniform(0, 4, 6), np.array([1.0, -2.0, 0.5, 0.0, 3.0, -0.1])):
+        beta = rng.uniform(-5, 5, 6)
+        y, _, out = gb.output_readout(x, gamma, beta)
+        by_sorting = [gb.wasserstein_1(y[:, c], x[:, c]) for c in range(6)]
+        np.testing.assert_allclose(out.w1, by_sorting, rtol=1e-12, atol=1e-12)
+
+
 def test_a_dead_channel_is_recovered_and_has_output_std_zero():
     x = make_batch(preset("one dead channel with zero variance", 3), 64, seed=0)
     gamma, beta = gb.recovery(x)
@@ -92,6 +103,18 @@ def test_output_readout_refuses_one_value_per_channel_and_wrong_gamma():
         gb.output_readout(np.ones((1, 3)), 1.0, 0.0)
     with pytest.raises(ValueError, match="gamma must have shape"):
         gb.output_readout(np.ones((4, 3)), [1.0, 1.0], 0.0)
+
+
+def test_readout_table_shows_every_channel_as_text_without_minus_zero():
+    x = np.array([[1.0, 0.0], [3.0, 0.0]])
+    _, _, out = gb.output_readout(x, [2.0, 1.0], [-1e-12, 5.0])
+    table = gb.readout_table(out)
+    assert list(table.index) == ["channel 0", "channel 1"]
+    assert table.loc["channel 0", "μ_B"] == "2.0000" and table.loc["channel 0", "σ_B"] == "1.0000"
+    assert table.loc["channel 0", "mean of y"] == "0.0000"  # -1e-12, not "-0.0000"
+    assert table.loc["channel 1", "std of y"] == "0.0000" and table.loc["channel 1", "β"] == "5.0000"
+    assert table.loc["channel 1", "largest |y − x|"] == "5.00e+00"
+    assert gb.fixed(-3e-11) == "0.0000" and gb.fixed(-0.00006) == "-0.0001" and gb.fixed(2.5, 1) == "2.5"
 
 
 # --- distances ----------------------------------------------------------------------------------
@@ -241,6 +264,14 @@ def test_bn_changes_mean_and_std_but_keeps_skewness_and_kurtosis(dist):
     assert after["skewness"] == pytest.approx(before["skewness"], rel=1e-9)
     assert after["excess kurtosis"] == pytest.approx(before["excess kurtosis"], rel=1e-9)
     assert abs(before["skewness"]) > 0.3 or abs(before["excess kurtosis"]) > 0.5  # not normal
+
+
+def test_shape_table_lists_the_four_numbers_before_and_after():
+    table = gb.shape_table([0.0, 0.0, 0.0, 4.0], [-1.0, -1.0, -1.0, 3.0])
+    assert list(table.columns) == ["x (before BN)", "x̂ (after BN)"]
+    assert list(table.index) == ["mean", "std", "skewness", "excess kurtosis"]
+    assert table.iloc[:, 0].tolist() == ["1.000", "1.732", "1.155", "-0.667"]
+    assert table.iloc[2:, 1].tolist() == table.iloc[2:, 0].tolist()
 
 
 def test_quantiles_of_x_hat_are_those_of_x_through_the_affine_map_and_not_normal():

@@ -51,7 +51,8 @@ def test_stages_figure_shares_one_x_axis_covering_all_three_stages():
     x_hat, y, fig = stages(x, 3.0, -7.0)
     lo, hi = fig.layout.xaxis.range
     assert lo < min(x.min(), y.min(), x_hat.min()) and hi > max(x.max(), y.max(), x_hat.max())
-    assert fig.layout.xaxis.matches == fig.layout.xaxis2.matches == "x3"  # one shared axis
+    assert {t.xaxis for t in fig.data} == {None} and "xaxis2" not in fig.to_dict()["layout"]  # one x axis for the three rows
+    assert [t.yaxis for t in bars(fig)] == ["y", "y2", "y3"]
 
 
 def test_at_the_recovery_the_output_bars_fill_the_input_outline_exactly():
@@ -137,3 +138,26 @@ def test_linear_figure_compares_now_with_the_start_on_shared_bins():
     assert bar_mean(z_bars) - 5.0 == pytest.approx(z0.mean(), abs=float(np.max(z_bars.width)))
     # b changed nothing after BN: the bars are the outline of the start
     np.testing.assert_allclose(np.asarray(y_start.y)[1:-1], y_bars.y, rtol=1e-12)
+
+
+def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
+    from plotly import graph_objects as go
+
+    from bnviz.figures import TEMPLATE, style
+
+    values = channel()
+    x_hat, y = gb.standardized(values, 2.0, 1.0)
+    u = gb.linear_inputs()
+    z, y_lin = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 0.0)
+    figs = [
+        gbf.stages_figure(values, x_hat, y),
+        gbf.target_figure(y, y + 1),
+        gbf.nonlinearity_figure(y, "tanh"),
+        gbf.shape_figure(values, x_hat, gb.quantile_comparison(values)),
+        gbf.linear_figure(z, z, y_lin, y_lin),
+    ]
+    reference = style(go.Figure(), height=300).layout
+    for fig in figs:
+        checked = go.Figure(fig.to_dict())  # raises on any invalid property
+        assert checked.layout.template == reference.template == go.Figure(layout=dict(template=TEMPLATE)).layout.template
+        assert checked.layout.margin == reference.margin and checked.layout.bargap == 0

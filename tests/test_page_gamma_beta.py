@@ -75,7 +75,7 @@ def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
     at.number_input(key="gb_beta_number").set_value(3.14159).run()
     assert at.slider(key="gb_beta_slider").value == 3.14159
     assert metric(at, "Mean of y, channel 1") == pytest.approx(3.1416, abs=1e-9)
-    assert table_column(at, "mean of y")[1] == pytest.approx(3.14159, abs=1e-9)
+    assert at.table[0].value["mean of y"].iloc[1] == "3.1416"
     stages = figures(at)[0]
     y_bars = [t for t in stages["data"] if t["type"] == "bar"][2]
     width = float(np.max(_decode(y_bars["width"])))
@@ -220,3 +220,18 @@ def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does
     assert metric(at, "Effect of w's direction") == pytest.approx(expected, abs=0.005) and expected > 0.5
     answer = " ".join(" ".join(i.value.split()) for i in at.info)
     assert "The bias b before BN is redundant" in answer and "β takes over its role" in answer
+
+
+def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_exact_boxes():
+    at = run_page("gamma_beta", session_state={"classroom": True})
+    assert len(at.number_input) == 0 and len(at.table) == 1  # only the shape table is left
+    recover = [b for b in at.button if b.label == "Recover the original"][0]
+    assert recover.disabled
+    at.radio(key="gb_predict_recover").set_value("Exactly the input x").run()
+    recover = [b for b in at.button if b.label == "Recover the original"][0]
+    assert not recover.disabled
+    recover.click().run()
+    assert metric(at, "Largest |y − x|") < 1e-9
+    assert any("Your class predicted: exactly the input x." in s.value for s in at.success)
+    at.slider(key="gb_gamma_slider").set_value(2.0).run()  # the slider still drives the store
+    assert at.session_state["gb_gamma"][1] == 2.0
