@@ -184,7 +184,9 @@ def _list_terms(values: np.ndarray, show) -> str:
     return f"{show(values[0])} + {show(values[1])} + … + {show(values[-1])}"
 
 
-def worked_numbers(x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5) -> Worked:
+def worked_numbers(
+    x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5
+) -> Worked:
     """The arithmetic of step `index` for a few values of one channel, as a learner writes it.
 
     x: the batch (N, C, *spatial) the steps were computed from.
@@ -193,69 +195,58 @@ def worked_numbers(x, steps: list[Step], index: int, channel: int, gamma, beta, 
     gamma, beta: (C,) or scalars, as given to batch_norm_steps.
     """
     x = np.asarray(x, dtype=float)
-    by_key = {s.key: s.array for s in steps}
-    step = steps[index]
+    a = {s.key: s.array for s in steps} | {"x": x}
+    key, c = steps[index].key, channel
     running = uses_running_statistics(steps)
-    c = channel
-    mu, var, std = by_key["mean"][c], by_key["var"][c], by_key["std"][c]
+    mu, var, std = a["mean"][c], a["var"][c], a["std"][c]
     g = float(np.broadcast_to(gamma, (x.shape[1],))[c])
     b = float(np.broadcast_to(beta, (x.shape[1],))[c])
     values = x[:, c].ravel()
     m = values.size
-    dx = decimals(values.std() or mu or 1.0)
-    dv = decimals(var or 1.0)
-    dy = max(2, decimals(g or 1.0))
+    # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
+    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
     mu_sym, var_sym = ("μ_run", "σ²_run") if running else ("μ", "σ²")
-    where = sample_elements(x.shape, count)
-    centred = by_key["centre"]
+    root = f"√({fmt(var, dv)} + {fmt_eps(eps)})"
 
-    def row(w, worked, result):
-        return {"value": element_label(w, c), "x": fmt(_at(x, w, c), dx), "worked": worked, "result": result}
-
-    rows = []
-    if step.key == "mean":
-        if running:
-            summary = f"{mu_sym} = running_mean[{c}] = {fmt(mu, dx)}"
-        else:
-            summary = f"μ = ({_list_terms(values, lambda v: term(v, dx))}) / {m} = {fmt(mu, dx)}"
-        # μ = Σ x_i / m: each value contributes x_i / m, whatever its sample or position.
-        rows = [row(w, f"{term(_at(x, w, c), dx)} / {m} = {fmt(_at(x, w, c) / m, dx + 2)}", _at(x, w, c) / m) for w in where]
-    elif step.key == "centre":
-        summary = f"{mu_sym} = {fmt(mu, dx)}"
-        rows = [row(w, f"{fmt(_at(x, w, c), dx)} − {term(mu, dx)} = {fmt(_at(centred, w, c), dx)}", _at(centred, w, c)) for w in where]
-    elif step.key == "var":
-        if running:
-            summary = f"{var_sym} = running_var[{c}] = {fmt(var, dv)}"
-        else:
-            squares = _list_terms(values, lambda v: f"({fmt(v, dx)} − {term(mu, dx)})²")
-            summary = f"σ² = ({squares}) / {m} = {fmt(var, dv)}"
-            rows = [
-                row(w, f"({fmt(_at(x, w, c), dx)} − {term(mu, dx)})² = {fmt(_at(centred, w, c) ** 2, dv)}", _at(centred, w, c) ** 2)
-                for w in where
-            ]
-    elif step.key == "std":
-        summary = f"√({var_sym} + ε) = √({fmt(var, dv)} + {fmt_eps(eps)}) = {fmt(std, decimals(std or 1.0))}"
-    elif step.key == "normalize":
-        summary = f"{mu_sym} = {fmt(mu, dx)}, {var_sym} = {fmt(var, dv)}"
-        x_hat = by_key["normalize"]
-        rows = [
-            row(
-                w,
-                f"({fmt(_at(x, w, c), dx)} − {term(mu, dx)}) / √({fmt(var, dv)} + {fmt_eps(eps)}) = {fmt(_at(x_hat, w, c), 2)}",
-                _at(x_hat, w, c),
-            )
-            for w in where
-        ]
-    elif step.key == "scale":
+    if key == "mean" and running:
+        summary = f"μ_run = running_mean[{c}] = {fmt(mu, dx)}"
+    elif key == "mean":
+        summary = f"μ = ({_list_terms(values, lambda v: term(v, dx))}) / {m} = {fmt(mu, dx)}"
+    elif key == "var" and running:
+        summary = f"σ²_run = running_var[{c}] = {fmt(var, dv)}"
+    elif key == "var":
+        squares = _list_terms(values, lambda v: f"({fmt(v, dx)} − {term(mu, dx)})²")
+        summary = f"σ² = ({squares}) / {m} = {fmt(var, dv)}"
+    elif key == "std":
+        summary = f"√({var_sym} + ε) = {root} = {fmt(std, decimals(std or 1.0))}"
+    elif key in ("centre", "normalize"):
+        summary = f"{mu_sym} = {fmt(mu, dx)}" + (f", {var_sym} = {fmt(var, dv)}" if key == "normalize" else "")
+    elif key == "scale":
         summary = f"γ = {fmt(g, dy)} for channel {c}"
-        x_hat, scaled = by_key["normalize"], by_key["scale"]
-        rows = [row(w, f"{term(g, dy)} × {term(_at(x_hat, w, c), 2)} = {fmt(_at(scaled, w, c), dy)}", _at(scaled, w, c)) for w in where]
-    elif step.key == "shift":
-        summary = f"β = {fmt(b, dy)} for channel {c}"
-        scaled, y = by_key["scale"], by_key["shift"]
-        rows = [row(w, f"{fmt(_at(scaled, w, c), dy)} + {term(b, dy)} = {fmt(_at(y, w, c), dy)}", _at(y, w, c)) for w in where]
     else:
-        raise ValueError(f"Unknown step {step.key!r}.")
+        summary = f"β = {fmt(b, dy)} for channel {c}"
+
+    def line(w) -> tuple[str, float]:
+        """This step's arithmetic for the value at w, and its exact result."""
+        xi, xc, xh, sc, y = (_at(a[k], w, c) for k in ("x", "centre", "normalize", "scale", "shift"))
+        if key == "mean":  # μ = Σ x_i / m: each value adds x_i / m, whatever its sample or position
+            return f"{term(xi, dx)} / {m} = {fmt(xi / m, dx + 2)}", xi / m
+        if key == "centre":
+            return f"{fmt(xi, dx)} − {term(mu, dx)} = {fmt(xc, dx)}", xc
+        if key == "var":
+            return f"({fmt(xi, dx)} − {term(mu, dx)})² = {fmt(xc**2, dv)}", xc**2
+        if key == "normalize":
+            return f"({fmt(xi, dx)} − {term(mu, dx)}) / {root} = {fmt(xh, 2)}", xh
+        if key == "scale":
+            return f"{term(g, dy)} × {term(xh, 2)} = {fmt(sc, dy)}", sc
+        return f"{fmt(sc, dy)} + {term(b, dy)} = {fmt(y, dy)}", y
+
+    # std has no per-value arithmetic; a running variance is read, not computed from the values.
+    has_rows = key != "std" and not (key == "var" and running)
+    rows = []
+    for w in sample_elements(x.shape, count) if has_rows else []:
+        worked, result = line(w)
+        rows.append({"value": element_label(w, c), "x": fmt(_at(x, w, c), dx), "worked": worked, "result": result})
     return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
 
 
@@ -399,7 +390,8 @@ def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
     r = table.loc[channel]
     dx = decimals(math.sqrt(r["batch variance"]) or r["batch mean"] or 1.0)
     dv = decimals(r["batch variance"] or 1.0)
-    after = "Before any training batch" if batches == 0 else f"After {batches} training batch{'es' if batches != 1 else ''}"
+    plural = "es" if batches != 1 else ""
+    after = "Before any training batch" if batches == 0 else f"After {batches} training batch{plural}"
     text = (
         f"{after}, channel {channel}'s running mean is {fmt(r['running mean'], dx)} against this batch's "
         f"{fmt(r['batch mean'], dx)}"
@@ -424,7 +416,9 @@ def groups_choices(channels: int) -> list[int]:
     return [g for g in range(1, channels + 1) if channels % g == 0]
 
 
-def pooled_sentence(shape: tuple[int, ...], kind: str, sample: int = 0, channel: int = 0, groups: int | None = None) -> str:
+def pooled_sentence(
+    shape: tuple[int, ...], kind: str, sample: int = 0, channel: int = 0, groups: int | None = None
+) -> str:
     """In words: which values share one mean and variance with x[sample, channel], and how many."""
     n, c = shape[:2]
     s = int(np.prod(shape[2:], dtype=np.int64))
@@ -460,7 +454,9 @@ def pooled_sentence(shape: tuple[int, ...], kind: str, sample: int = 0, channel:
     raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
 
 
-def norm_table(x, kind: str, groups: int | None = None, sample: int = 0, channel: int = 0, max_rows: int = 12) -> tuple[pd.DataFrame, int]:
+def norm_table(
+    x, kind: str, groups: int | None = None, sample: int = 0, channel: int = 0, max_rows: int = 12
+) -> tuple[pd.DataFrame, int]:
     """One row per mean/variance pair that `kind` computes on x, which values it pools, and its value.
 
     x: (N, C, *spatial). Returns the first max_rows rows (always including the pair that

@@ -40,7 +40,9 @@ def _vline(fig: go.Figure, x: float, text: str, line: dict, row: int = 1) -> Non
     )
 
 
-def step_figure(x, steps: list[Step], index: int, channel: int, batch_steps: list[Step] | None = None, height: int = 440) -> go.Figure:
+def step_figure(
+    x, steps: list[Step], index: int, channel: int, batch_steps: list[Step] | None = None, height: int = 440
+) -> go.Figure:
     """The chosen channel's distribution before and after step `index`, on one x axis.
 
     x: the batch (N, C, *spatial); steps: batch_norm_steps of x (batch or running statistics).
@@ -87,7 +89,8 @@ def step_figure(x, steps: list[Step], index: int, channel: int, batch_steps: lis
     elif step.key == "var":
         values, label, color = _channel(own["centre"], c) ** 2, "(x − μ_B)²", ARRAY_COLOR["centre"]
         dv = decimals(own["var"][c] or 1.0)
-        marks = [(f"{var_sym} = {fmt(step.array[c], dv)}" + ("" if running else ": the mean of these"), [step.array[c]])]
+        name = f"{var_sym} = {fmt(step.array[c], dv)}" + ("" if running else ": the mean of these")
+        marks = [(name, [step.array[c]])]
         own_marks = (f"this batch's σ²_B = {fmt(own['var'][c], dv)} (not used)", [own["var"][c]])
         x_title = "squared distance to this batch's mean, (x − μ_B)²"
     else:  # std
@@ -116,7 +119,9 @@ def step_figure(x, steps: list[Step], index: int, channel: int, batch_steps: lis
     )
 
 
-def running_figure(history, channel: int, batches: int, batch_mean: float, batch_var: float, height: int = 340) -> go.Figure:
+def running_figure(
+    history, channel: int, batches: int, batch_mean: float, batch_var: float, height: int = 340
+) -> go.Figure:
     """Running mean and variance of one channel over the first `batches` training batches.
 
     history: stepper.RunningHistory (at least `batches` batches); batch_mean, batch_var: the
@@ -125,7 +130,8 @@ def running_figure(history, channel: int, batches: int, batch_mean: float, batch
     """
     c, k = channel, int(batches)
     seen = np.arange(k + 1)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[f"running_mean, channel {c}", f"running_var, channel {c}"], horizontal_spacing=0.1)
+    titles = [f"running_mean, channel {c}", f"running_var, channel {c}"]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
     panels = [
         (history.running_mean[: k + 1, c], history.batch_mean[:k, c], batch_mean),
         (history.running_var[: k + 1, c], history.batch_var[:k, c], batch_var),
@@ -192,7 +198,9 @@ def _polygons(cells) -> tuple[list, list]:
     return xs, ys
 
 
-def pooled_block_figure(shape, kind: str, sample: int = 0, channel: int = 0, groups: int | None = None, max_rows: int = 8) -> go.Figure:
+def pooled_block_figure(
+    shape, kind: str, sample: int = 0, channel: int = 0, groups: int | None = None, max_rows: int = 8
+) -> go.Figure:
     """The N × C × (H·W) block with the values that share x[sample, channel]'s statistics in red.
 
     shape: the batch shape (N, C, *spatial); the mask comes from bnviz.norms.pooled_mask
@@ -225,7 +233,8 @@ def pooled_block_figure(shape, kind: str, sample: int = 0, channel: int = 0, gro
         for d in range(depth):
             a, b = d, d + 1
             cells["side", bool(mask[r, c - 1])].append(
-                [(c + a * ox, y0 + a * oy), (c + b * ox, y0 + b * oy), (c + b * ox, y1 + b * oy), (c + a * ox, y1 + a * oy)]
+                [(c + a * ox, y0 + a * oy), (c + b * ox, y0 + b * oy),
+                 (c + b * ox, y1 + b * oy), (c + a * ox, y1 + a * oy)]
             )
     if depth:
         top_row = rows[0]
@@ -275,7 +284,8 @@ def pooled_block_figure(shape, kind: str, sample: int = 0, channel: int = 0, gro
         notes.append(dict(x=ch + 0.5, y=bottom - 0.35, text=str(ch), showarrow=False, font=dict(size=12)))
     notes.append(dict(x=c / 2, y=bottom - 1.0, text=f"channel c (C = {c})", showarrow=False, font=dict(size=13)))
     for r, (y1, y0) in zip(rows, tops):
-        notes.append(dict(x=-0.35, y=(y0 + y1) / 2, text=str(r) if r is not None else "⋮", showarrow=False, xanchor="right", font=dict(size=12)))
+        label = str(r) if r is not None else "⋮"
+        notes.append(dict(x=-0.35, y=(y0 + y1) / 2, text=label, showarrow=False, xanchor="right", font=dict(size=12)))
     notes.append(
         dict(x=-1.6, y=bottom / 2, text=f"sample n (N = {n})", showarrow=False, textangle=-90, font=dict(size=13))
     )
@@ -289,7 +299,10 @@ def pooled_block_figure(shape, kind: str, sample: int = 0, channel: int = 0, gro
         )
     else:
         notes.append(
-            dict(x=c + 0.3, y=-0.5, text="fully connected:<br>one value per<br>sample and channel", showarrow=False, xanchor="left", align="left", font=dict(size=12))
+            dict(
+                x=c + 0.3, y=-0.5, text="fully connected:<br>one value per<br>sample and channel", showarrow=False,
+                xanchor="left", align="left", font=dict(size=12),
+            )
         )
     fig.update_layout(annotations=notes)
     right = c + depth * ox + (5.5 if depth else 4.5)

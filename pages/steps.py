@@ -104,7 +104,8 @@ def stepper():
     if shown("beta"):
         middle.number_input("β (shift)", key="steps_beta", min_value=-100.0, max_value=100.0, step=0.5, format="%.2f")
     with right:
-        ready = st.session_state["steps_eval"] or predict_first(
+        # In classroom mode the class commits to a prediction before eval mode may be switched on.
+        ready = predict_first(
             PREDICT_EVAL,
             f"In eval mode, after {st.session_state['steps_batches']} training batches, will channel {channel}'s "
             "normalized values x̂ still have mean 0 and variance 1?",
@@ -112,17 +113,18 @@ def stepper():
         )
         if shown("eval"):
             st.toggle(
-                "Eval mode: normalize with the running statistics",
+                "Eval mode (running statistics)",
                 key="steps_eval",
                 disabled=not ready,
                 help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
             )
-        eval_mode = st.session_state["steps_eval"]
+        eval_mode = st.session_state["steps_eval"] and ready
         if eval_mode:
-            a, b = st.columns([3, 2])
+            with_momentum = shown("momentum", essential=False)
+            a, b = st.columns([3, 2]) if with_momentum else (st.container(), None)
             if shown("batches"):
                 a.slider("Training batches seen before eval", 0, MAX_BATCHES, key="steps_batches")
-            if shown("momentum", essential=False):
+            if with_momentum:
                 b.select_slider("momentum", MOMENTA, key="steps_momentum", help="PyTorch's default is 0.1.")
     st.caption(
         "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
@@ -142,7 +144,7 @@ def stepper():
         try:
             history = running_statistics(k)
         except (ValueError, TypeError) as err:
-            st.warning(f"No running statistics can be trained on batches like this one, so the batch's own are shown. {err}")
+            st.warning(f"No running statistics can be trained on batches like this one; its own are shown. {err}")
             eval_mode = False
         else:
             mean, var = history.running_mean[k], history.running_var[k]
@@ -155,10 +157,11 @@ def stepper():
     st.radio("Step", keys, key="steps_step", format_func=names.get, horizontal=True, label_visibility="collapsed")
     index = keys.index(st.session_state["steps_step"])
     step = steps[index]
-    head, prev_col, next_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+    head, prev_col, next_col = st.columns([4, 1.2, 1.2], vertical_alignment="bottom")
     head.subheader(f"Step {index + 1} of {len(steps)}: {step.name}")
-    prev_col.button("◀ Previous", key="steps_prev", on_click=move, args=(-1, keys), disabled=index == 0, width="stretch")
-    next_col.button("Next ▶", key="steps_next", on_click=move, args=(1, keys), disabled=index == len(keys) - 1, width="stretch")
+    first, last = index == 0, index == len(keys) - 1
+    prev_col.button("◀ Previous", key="steps_prev", on_click=move, args=(-1, keys), disabled=first, width="stretch")
+    next_col.button("Next ▶", key="steps_next", on_click=move, args=(1, keys), disabled=last, width="stretch")
     st.latex(step.highlighted)
     st.markdown(explanation(step.key, eval_mode, gamma, beta))
     fig_col, num_col = st.columns([3, 2])
@@ -174,7 +177,7 @@ def stepper():
         st.code(worked.summary, language=None, wrap_lines=True)
         if len(worked.rows):
             st.table(worked.rows[["value", "worked"]].set_index("value"))
-            st.caption("A few of the channel's values, spread over the batch. Rounded for display; computed at full precision.")
+            st.caption("A few of the channel's values, spread over the batch; rounded here, exact in the computation.")
     if step.is_statistic:
         table = statistic_table(steps, index, batch_steps if eval_mode else None)
         st.markdown(f"**{step.name}, every channel:** one number per channel, shared by all {n} samples.")
@@ -201,7 +204,7 @@ def stepper():
         key="steps_running_figure",
     )
     st.dataframe(comparison.style.format("{:.3f}", na_rep="—"), key="steps_running_table")
-    source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's own samples"
+    source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's samples"
     st.caption(f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen.")
 
 

@@ -48,7 +48,7 @@ def test_next_moves_through_all_seven_steps_and_each_draws_its_chart(page, app_u
 def test_eval_mode_shows_the_running_statistics_and_how_far_they_are(page, app_url):
     open_page(page, app_url, "steps")
     tall(page)
-    page.get_by_text("Eval mode: normalize with the running statistics").click(no_wait_after=True)
+    page.get_by_text("Eval mode (running statistics)").click(no_wait_after=True)
     expect(step_heading(page)).to_contain_text("Step 1 of 7: Running mean", timeout=SLOW)
     expect(page.locator('[data-testid="stAlert"]').first).to_contain_text("After 20 training batches", timeout=SLOW)
     wait_idle(page)
@@ -57,7 +57,8 @@ def test_eval_mode_shows_the_running_statistics_and_how_far_they_are(page, app_u
     for batches in range(19, 14, -1):  # one press at a time: each answer is checked
         thumb.press("ArrowLeft")
         expect(thumb).to_have_value(str(batches))
-        expect(page.locator('[data-testid="stAlert"]').first).to_contain_text(f"After {batches} training batches", timeout=SLOW)
+        alert = page.locator('[data-testid="stAlert"]').first
+        expect(alert).to_contain_text(f"After {batches} training batches", timeout=SLOW)
     wait_idle(page)
     for number, name in [(2, "Centre"), (3, "Running variance"), (4, "Standard deviation"), (5, "Normalize")]:
         next_step(page, number, name)
@@ -75,7 +76,8 @@ def test_each_normalization_shows_what_it_averages(page, app_url, kind):
         no_wait_after=True
     )
     if kind == "InstanceNorm":  # the default batch is fully connected: no positions to average
-        expect(page.locator('[data-testid="stAlert"]').filter(has_text="InstanceNorm does not apply")).to_be_visible(timeout=SLOW)
+        message = page.locator('[data-testid="stAlert"]').filter(has_text="InstanceNorm does not apply")
+        expect(message).to_be_visible(timeout=SLOW)
     else:
         block = plotly_charts(page).filter(has_text=f"{kind}: the values that share one mean and variance")
         expect(block.locator(".main-svg").first).to_be_visible(timeout=SLOW)

@@ -150,7 +150,7 @@ def test_a_batch_given_as_data_trains_on_resamples_of_itself():
     at = open_steps(batch, steps_eval=True, steps_batches=50)
     h = running_history(batch.x, None, 0, 50)
     np.testing.assert_allclose(at.dataframe[0].value["running mean"], h.running_mean[50])
-    assert any("resampled from your batch's own samples" in c.value for c in at.caption)
+    assert any("resampled from your batch's samples" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("name", PRESETS)

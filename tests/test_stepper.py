@@ -90,7 +90,9 @@ def test_normalize_is_worked_as_in_the_formula():
 def test_mean_summary_sums_the_values_and_divides_by_m():
     w = worked(X, KEYS.index("mean"))
     assert w.summary == "μ = (1.00 + 3.00 + 5.00 + 7.00) / 4 = 4.00"
-    assert list(w.rows["worked"]) == ["1.00 / 4 = 0.2500", "3.00 / 4 = 0.7500", "5.00 / 4 = 1.2500", "7.00 / 4 = 1.7500"]
+    assert list(w.rows["worked"]) == [
+        "1.00 / 4 = 0.2500", "3.00 / 4 = 0.7500", "5.00 / 4 = 1.2500", "7.00 / 4 = 1.7500",
+    ]
 
 
 def test_long_sums_are_shortened_with_an_ellipsis_and_negatives_in_parentheses():
@@ -100,7 +102,8 @@ def test_long_sums_are_shortened_with_an_ellipsis_and_negatives_in_parentheses()
 
 def test_variance_is_worked_as_the_mean_of_squared_deviations():
     w = worked(X, KEYS.index("var"))
-    assert w.summary == "σ² = ((1.00 − 4.00)² + (3.00 − 4.00)² + (5.00 − 4.00)² + (7.00 − 4.00)²) / 4 = 5.00"
+    squares = "(1.00 − 4.00)² + (3.00 − 4.00)² + (5.00 − 4.00)² + (7.00 − 4.00)²"
+    assert w.summary == f"σ² = ({squares}) / 4 = 5.00"
     assert w.rows["worked"][0] == "(1.00 − 4.00)² = 9.00"
 
 

@@ -25,7 +25,9 @@ def lines(fig):
     return out
 
 
-@pytest.mark.parametrize("key, before, after", [("centre", "x", "centre"), ("normalize", "centre", "normalize"), ("shift", "scale", "shift")])
+@pytest.mark.parametrize(
+    "key, before, after", [("centre", "x", "centre"), ("normalize", "centre", "normalize"), ("shift", "scale", "shift")]
+)
 def test_value_step_draws_the_channel_before_and_after_on_one_x_axis(key, before, after):
     arrays = {"x": X} | {s.key: s.array for s in STEPS}
     fig = step_figure(X, STEPS, KEYS.index(key), channel=3)
