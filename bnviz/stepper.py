@@ -230,7 +230,7 @@ def worked_numbers(
         """This step's arithmetic for the value at w, and its exact result."""
         xi, xc, xh, sc, y = (_at(a[k], w, c) for k in ("x", "centre", "normalize", "scale", "shift"))
         if key == "mean":  # μ = Σ x_i / m: each value adds x_i / m, whatever its sample or position
-            return f"{term(xi, dx)} / {m} = {fmt(xi / m, dx + 2)}", xi / m
+            return f"{term(xi, dx)} / {m} = {fmt(xi / m, decimals((values.std() or abs(mu) or 1.0) / m))}", xi / m
         if key == "centre":
             return f"{fmt(xi, dx)} − {term(mu, dx)} = {fmt(xc, dx)}", xc
         if key == "var":
@@ -241,8 +241,8 @@ def worked_numbers(
             return f"{term(g, dy)} × {term(xh, 2)} = {fmt(sc, dy)}", sc
         return f"{fmt(sc, dy)} + {term(b, dy)} = {fmt(y, dy)}", y
 
-    # std has no per-value arithmetic; a running variance is read, not computed from the values.
-    has_rows = key != "std" and not (key == "var" and running)
+    # std has no per-value arithmetic; running statistics are read, not computed from these values.
+    has_rows = key != "std" and not (key in ("mean", "var") and running)
     rows = []
     for w in sample_elements(x.shape, count) if has_rows else []:
         worked, result = line(w)

@@ -74,7 +74,7 @@ batch = current_batch()
 x = batch.x
 n, c = x.shape[:2]
 layer = "convolutional (N, C, H, W)" if x.ndim > 2 else "fully connected (N, C)"
-st.caption(f"Your batch: {batch.source}, shape {tuple(x.shape)}, {layer}, seed {batch.seed}.")
+st.caption(f"Your batch: {batch.source}, shape {tuple(x.shape)}, {layer}.")
 st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
 
 # A batch made later on /batch may have fewer channels or samples than the saved choices.
@@ -180,7 +180,8 @@ def stepper():
             st.caption("A few of the channel's values, spread over the batch; rounded here, exact in the computation.")
     if step.is_statistic:
         table = statistic_table(steps, index, batch_steps if eval_mode else None)
-        st.markdown(f"**{step.name}, every channel:** one number per channel, shared by all {n} samples.")
+        everywhere = f"all {n} samples" + (" and all their positions" if x.ndim > 2 else "")
+        st.markdown(f"**{step.name}, every channel:** one number per channel, shared by {everywhere}.")
         st.dataframe(table.style.format("{:,.4f}"), key="steps_stat_table", width="content")
 
     st.subheader("Train vs eval")

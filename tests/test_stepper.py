@@ -91,7 +91,7 @@ def test_mean_summary_sums_the_values_and_divides_by_m():
     w = worked(X, KEYS.index("mean"))
     assert w.summary == "μ = (1.00 + 3.00 + 5.00 + 7.00) / 4 = 4.00"
     assert list(w.rows["worked"]) == [
-        "1.00 / 4 = 0.2500", "3.00 / 4 = 0.7500", "5.00 / 4 = 1.2500", "7.00 / 4 = 1.7500",
+        "1.00 / 4 = 0.250", "3.00 / 4 = 0.750", "5.00 / 4 = 1.250", "7.00 / 4 = 1.750",
     ]
 
 
@@ -147,6 +147,7 @@ def test_a_constant_channel_is_worked_without_dividing_by_zero():
 def test_eval_mode_works_with_the_running_statistics():
     mean, var = np.array([2.0, 0.0]), np.array([4.0, 1.0])
     assert worked(X, 0, mean=mean, var=var).summary == "μ_run = running_mean[0] = 2.00"
+    assert worked(X, 0, mean=mean, var=var).rows.empty  # read from the layer, not from these values
     assert worked(X, 2, mean=mean, var=var).summary == "σ²_run = running_var[0] = 4.00"
     assert worked(X, 4, mean=mean, var=var).rows["worked"][0] == "(1.00 − 2.00) / √(4.00 + 1e-5) = −0.50"
 
