@@ -7,6 +7,7 @@ from bnviz.data import ChannelSpec
 from bnviz.norms import KINDS
 from bnviz.stepper import (
     KIND_NAMES,
+    STEP_INPUT,
     RunningHistory,
     distance_sentence,
     eval_outcome,
@@ -82,6 +83,10 @@ if st.session_state["steps_channel"] >= c:
     st.session_state["steps_channel"] = 0
 if st.session_state["steps_sample"] >= n:
     st.session_state["steps_sample"] = 0
+if st.session_state["steps_step"] not in STEP_INPUT:
+    st.session_state["steps_step"] = "mean"
+if st.session_state["steps_kind"] not in KINDS:
+    st.session_state["steps_kind"] = "batch"
 if st.session_state["steps_groups"] not in groups_choices(c):
     st.session_state["steps_groups"] = groups_choices(c)[len(groups_choices(c)) // 2]
 

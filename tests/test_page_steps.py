@@ -209,6 +209,12 @@ def test_saved_choices_beyond_a_smaller_batch_fall_back_instead_of_failing():
     assert not at.error
 
 
+def test_unknown_saved_step_and_kind_fall_back_to_the_first():
+    at = open_steps(steps_step="nonsense", steps_kind="weird")
+    assert at.subheader[0].value == "Step 1 of 7: Batch mean"
+    assert at.radio(key="steps_kind").value == "batch"
+
+
 def test_a_batch_of_one_sample_in_eval_mode_warns_and_shows_the_batch_statistics():
     x = np.array([[1.0, 2.0]])
     at = open_steps(Batch(x, None, 0, "upload: one.npy"), steps_eval=True)
