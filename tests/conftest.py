@@ -144,6 +144,6 @@ def page(browser):
     """A fresh browser context per test: a new Streamlit session, nothing shared."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)
     yield pg
     context.close()

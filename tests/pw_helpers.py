@@ -11,7 +11,13 @@ from conftest import ARTIFACTS
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
-def wait_idle(page: Page, timeout: float = 30_000) -> None:
+# Generous: a page that trains on its first open can take a while on a loaded 2-core machine.
+# A passing test does not wait for these; only a failing one does.
+WAIT_MS = 120_000
+expect.set_options(timeout=30_000)
+
+
+def wait_idle(page: Page, timeout: float = WAIT_MS) -> None:
     """Wait until the script run has finished and the app is connected."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_load_state("networkidle")
@@ -20,7 +26,7 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
 def open_page(page: Page, base: str, path: str = "") -> Page:
     """Go to base/path and wait for the first run to finish."""
     page.goto(f"{base}/{path}")
-    page.wait_for_selector('[data-testid="stMain"]')
+    page.wait_for_selector('[data-testid="stMain"]', timeout=WAIT_MS)
     wait_idle(page)
     return page
 
