@@ -26,6 +26,7 @@ MAX_N = {"fully connected": 4096, "convolutional": 128}
 # CSV export (~11 MB) still fits under the upload limit of bnviz.io, so it can be loaded back.
 # Twice the size doubles every figure's server time and no longer round-trips through CSV.
 SIZE_RANGE = (2, 16)
+MAX_ABS_SPEC = 1e6  # a channel's mean and spread: far beyond any activation, far from overflow
 MAX_SEED = 1_000_000
 MOVES_KEPT = 30
 
@@ -146,6 +147,8 @@ def _spec_from_cells(dist, mean, std) -> ChannelSpec:
     mean, std = values
     if not (math.isfinite(mean) and math.isfinite(std)):
         raise ValueError("mean and spread must be finite numbers.")
+    if max(abs(mean), abs(std)) > MAX_ABS_SPEC:
+        raise ValueError(f"mean and spread must be between −{MAX_ABS_SPEC:,.0f} and {MAX_ABS_SPEC:,.0f}.")
     if std < 0:
         raise ValueError(f"a spread must be ≥ 0 (0 makes every value of the channel the same); got {std:g}.")
     return ChannelSpec(str(dist), mean, std)

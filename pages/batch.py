@@ -176,6 +176,7 @@ edited = st.data_editor(
     bt.specs_frame(specs),
     key=f"bt_editor_{ss.bt_editor_v}",
     num_rows="fixed",
+    height=35 * (len(specs) + 1) + 3,  # every channel visible, no inner scrolling (rows are 35 px)
     disabled=["_index", bt.OUT_MEAN, bt.OUT_STD],
     column_config={
         bt.FAMILY: st.column_config.SelectboxColumn(options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."),
@@ -257,11 +258,12 @@ def moved_section():
     m = per_channel_count(x.shape)
     wobble = bt.mean_wobble(specs, m)
     st.markdown(f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):")
-    st.table(moves.style.format("{:+.3f}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
+    # Three significant digits for the moves: with a large batch they are thousandths or less.
+    st.table(moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
     biggest = bt.most_moved(moves, wobble)
     st.markdown(
-        f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3f}. A batch mean of "
-        f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3f} of the channel's true mean "
+        f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "
+        f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3g} of the channel's true mean "
         "(the green band below): the larger the batch, the less the statistics move, and a batch of 2 "
         "barely knows its channel's mean at all."
     )

@@ -127,6 +127,7 @@ def test_a_negative_spread_is_refused_with_a_message_and_the_channel_keeps_its_v
         (bt.MEAN, None, f"the cell “{bt.MEAN}” is empty"),
         (bt.SPREAD, float("nan"), f"the cell “{bt.SPREAD}” is empty"),
         (bt.MEAN, float("inf"), "must be finite"),
+        (bt.SPREAD, 1e9, "between −1,000,000 and 1,000,000"),
         (bt.MEAN, "abc", "must be a number"),
     ],
 )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 EXAMPLE = bt.__file__.replace("bnviz/batch_tools.py", "examples/activations_conv.npy")
 
 
-WAIT = 30_000  # ms; the machine may be busy, and plotly's code loads on first use
+WAIT = 60_000  # ms; the machine may be busy, and plotly's code loads on first use
 
 
 def expect_charts(page, count: int) -> None:
@@ -111,7 +111,7 @@ def test_draw_another_batch_moves_the_statistics(page, app_url):
         context = f"channel {c}: before {before[c]}, after {after[c]}, moves row {cells}"
         assert cells[0] == pytest.approx(before[c][0], abs=1e-3), context  # mean, previous draw
         assert cells[1] == pytest.approx(after[c][0], abs=1e-3), context  # mean, this draw
-        assert cells[2] == pytest.approx(after[c][0] - before[c][0], abs=2e-3), context
+        assert cells[2] == pytest.approx(after[c][0] - before[c][0], rel=5e-3, abs=2e-3), context  # 3 digits
         assert after[c][0] != before[c][0]
     expect_charts(page, 2)  # the histograms and the draws figure
     page.get_by_role("button", name="Draw another batch").click()
