@@ -116,6 +116,11 @@ def population_moments(spec: ChannelSpec) -> tuple[float, float]:
     return mean, math.sqrt(max(second - mean * mean, 0.0))
 
 
+def true_moments(specs) -> np.ndarray:
+    """(C, 2): each channel's population mean and standard deviation (see population_moments)."""
+    return np.array([population_moments(s) for s in specs], dtype=np.float64).reshape(-1, 2)
+
+
 def specs_frame(specs) -> pd.DataFrame:
     """The table the learner edits: one row per channel, family, mean and spread, plus the
     mean and std that come out (they differ from the inputs only for relu)."""

@@ -26,7 +26,8 @@ from .validation import check_batch
 
 # Chosen with the largest drawn batch (bnviz.batch_tools): 128 × 16 × 16 × 16 = 2**19 values,
 # whose CSV export (~11 MB) must come back through the upload. Streamlit's own cap is 20 MB.
-MAX_BYTES = 16 * 2**20
+MAX_MB = 16
+MAX_BYTES = MAX_MB * 2**20
 MAX_VALUES = 2**19
 SUFFIXES = (".npy", ".npz", ".csv")
 SHAPES = "(N, C) for a fully connected layer or (N, C, H, W) for a convolutional one"

@@ -85,6 +85,11 @@ def test_relu_moments_match_a_large_sample(mean, std):
     assert x.std() == pytest.approx(s, rel=0.01)
 
 
+def test_true_moments_stack_each_channels_mean_and_std():
+    specs = [ChannelSpec("uniform", 2.0, 3.0), ChannelSpec("relu", 0.0, 1.0)]
+    np.testing.assert_allclose(bt.true_moments(specs), [[2.0, 3.0], list(bt.population_moments(specs[1]))])
+
+
 def test_specs_frame_has_one_row_per_channel_with_the_inputs_and_what_comes_out():
     frame = bt.specs_frame([ChannelSpec("normal", 8.0, 10.0), ChannelSpec("relu", 0.0, 1.0)])
     assert list(frame.index) == ["channel 0", "channel 1"]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from bnviz import batch_tools as bt
 from bnviz.data import PRESETS
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +80,29 @@ def test_batch_page_shows_histograms_and_statistics_of_the_default_batch(page, a
     full_shot(page, "batch-fc-default")
 
 
+def test_the_batch_size_slider_redraws_the_batch(page, app_url):
+    open_batch(page, app_url)
+    before = stats_rows(page)
+    thumb = slider(page, "Batch size N")
+    thumb.focus()
+    for _ in range(3):  # 256 -> 192 -> 128 -> 96
+        thumb.press("ArrowLeft")
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(timeout=WAIT)
+    after = table_changes(page, before)
+    assert after[3][0] != before[3][0]
+    assert_no_exception(page)
+
+
 def test_every_preset_redraws_the_charts_and_the_table(page, app_url):
     open_batch(page, app_url)
     seen, current = {}, "channels on very different scales"
     for name in PRESETS:
         if name != current:
-            before = stats_rows(page)
+            before, drawn = stats_rows(page), plotly_charts(page).first.inner_text()
             choose(page, "Preset", name)
             table_changes(page, before)
+            # The histograms follow: their axis labels change with the channels' scales.
+            expect(plotly_charts(page).first).not_to_have_text(drawn, timeout=WAIT)
             current = name
         seen[name] = stats_rows(page)
         expect_charts(page, 1)
