@@ -29,7 +29,7 @@ GAIN = {"tanh": 5.0 / 3.0, "sigmoid": 1.0, "ReLU": np.sqrt(2.0)}
 SATURATION = {
     "tanh": "|tanh| > 0.97",
     "sigmoid": "sigmoid ≤ 0.03 or ≥ 0.97",
-    "ReLU": "dead: the unit outputs 0 for every example of the mini-batch",
+    "ReLU": "the unit outputs 0 for every example of the mini-batch (a dead unit)",
 }
 # The value range of each activation's histogram strip; ReLU outputs above 4 fall in the top bin.
 HIST_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "ReLU": (0.0, 4.0)}

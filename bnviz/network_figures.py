@@ -14,7 +14,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from .figures import COLORS, style
-from .mlp import SATURATION, Run, Sweep
+from .mlp import Run, Sweep
 
 # Without BN the layers' outputs are the raw activations (the app's "x" colour); with BN,
 # BN's output (the app's "y" colour).

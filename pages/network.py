@@ -170,8 +170,8 @@ with left:
 with right:
     chart(gradient_figure(plain, bn), key="net_gradients")
 st.caption(
-    f"Saturated here means {SATURATION[settings.activation]}. Gradient size: the root mean "
-    "square of dL/dW of each layer's weights, on that step's mini-batch."
+    f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
+    "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
 )
 if bn.gamma is not None:
     chart(gamma_beta_figure(bn), key="net_gamma_beta")
