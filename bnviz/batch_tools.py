@@ -26,6 +26,7 @@ MAX_N = {"fully connected": 4096, "convolutional": 128}
 # CSV export (~11 MB) still fits under the upload limit of bnviz.io, so it can be loaded back.
 # Twice the size doubles every figure's server time and no longer round-trips through CSV.
 SIZE_RANGE = (2, 16)
+MAX_ABS_SPEC = 1e6  # a channel's mean and spread: far beyond any activation, far from overflow
 MAX_SEED = 1_000_000
 MOVES_KEPT = 30
 
@@ -115,6 +116,11 @@ def population_moments(spec: ChannelSpec) -> tuple[float, float]:
     return mean, math.sqrt(max(second - mean * mean, 0.0))
 
 
+def true_moments(specs) -> np.ndarray:
+    """(C, 2): each channel's population mean and standard deviation (see population_moments)."""
+    return np.array([population_moments(s) for s in specs], dtype=np.float64).reshape(-1, 2)
+
+
 def specs_frame(specs) -> pd.DataFrame:
     """The table the learner edits: one row per channel, family, mean and spread, plus the
     mean and std that come out (they differ from the inputs only for relu)."""
@@ -146,6 +152,8 @@ def _spec_from_cells(dist, mean, std) -> ChannelSpec:
     mean, std = values
     if not (math.isfinite(mean) and math.isfinite(std)):
         raise ValueError("mean and spread must be finite numbers.")
+    if max(abs(mean), abs(std)) > MAX_ABS_SPEC:
+        raise ValueError(f"mean and spread must be between −{MAX_ABS_SPEC:,.0f} and {MAX_ABS_SPEC:,.0f}.")
     if std < 0:
         raise ValueError(f"a spread must be ≥ 0 (0 makes every value of the channel the same); got {std:g}.")
     return ChannelSpec(str(dist), mean, std)

@@ -90,8 +90,9 @@ class Readout:
     """Per channel (C,): what the output y is, and how far it is from the input x.
 
     mean, std: of y over the channel's m values (std is the population one, / m, like var_B).
-    predicted_mean = beta; predicted_std = |gamma| * sqrt(var_B / (var_B + eps)): x_hat has
-    standard deviation sqrt(var / (var + eps)), just below 1 because of eps.
+    x_hat_std = sqrt(var_B / (var_B + eps)), the standard deviation of x_hat: just below 1
+    because of eps, and 0 for a constant channel.
+    predicted_mean = beta; predicted_std = |gamma| * x_hat_std.
     max_abs_diff: largest |y - x| in the channel; w1: 1-Wasserstein distance of y and x.
     """
 
@@ -101,6 +102,7 @@ class Readout:
     beta: np.ndarray
     mean: np.ndarray
     std: np.ndarray
+    x_hat_std: np.ndarray
     predicted_mean: np.ndarray
     predicted_std: np.ndarray
     max_abs_diff: np.ndarray
@@ -138,6 +140,7 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
         y_sorted = batch_norm_forward(x_sorted.T, gamma, beta, eps)[0].T
     else:
         y_sorted = sorted_channels(y)
+    x_hat_std = np.sqrt(np.divide(var, var + eps, out=np.zeros_like(var), where=var + eps > 0))
     return y, cache.x_hat, Readout(
         mu=mu,
         var=var,
@@ -145,8 +148,9 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
         beta=beta,
         mean=mean,
         std=std,
+        x_hat_std=x_hat_std,
         predicted_mean=beta,
-        predicted_std=np.abs(gamma) * np.sqrt(np.divide(var, var + eps, out=np.zeros_like(var), where=var + eps > 0)),
+        predicted_std=np.abs(gamma) * x_hat_std,
         max_abs_diff=np.max(np.abs(y - x), axis=axes),
         w1=np.mean(np.abs(y_sorted - x_sorted), axis=1),
     )

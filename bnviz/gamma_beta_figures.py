@@ -106,15 +106,15 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
             top = max(top, float(np.max(density(x, x_edges))))
         traces.append(mean_std_marker(values, 1.1 * top, color, "mean ± std", yaxis=axis))
         layout["yaxis" if i == 1 else f"yaxis{i}"] = dict(
-            domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title_text="density"
+            domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title=dict(text="density")
         )
         layout.setdefault("annotations", []).append(
-            dict(text=title, x=0.5, y=hi, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False)
+            dict(text=title, x=0.5, y=hi, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=14))
         )
     lo = min(float(np.min(v)) for _, v, _ in rows)
     hi = max(float(np.max(v)) for _, v, _ in rows)
     pad = 0.04 * (hi - lo) if hi > lo else 1.0
-    layout["xaxis"] = dict(range=[lo - pad, hi + pad], anchor="y3", title_text="value")
+    layout["xaxis"] = dict(range=[lo - pad, hi + pad], anchor="y3", title=dict(text="value"))
     return _figure(traces, dict(barmode="overlay", showlegend=False, **layout), height)
 
 
@@ -125,13 +125,13 @@ def target_figure(y, target, bins: int | None = None, height: int = 320) -> go.F
         histogram_bar(target, edges, "target", COLORS["target"], opacity=0.55),
         histogram_outline(y, edges, "your y = γ·x̂ + β", COLORS["y"], dash="solid"),
     ]
-    layout = dict(xaxis=dict(title_text="value"), yaxis=dict(title_text="density"), barmode="overlay")
+    layout = dict(xaxis=dict(title=dict(text="value")), yaxis=dict(title=dict(text="density")), barmode="overlay")
     return _figure(traces, layout, height)
 
 
 def _title(text: str, x0: float, x1: float) -> dict:
     """A panel title as a paper annotation centred over the domain [x0, x1]."""
-    return dict(text=text, x=(x0 + x1) / 2, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False)
+    return dict(text=text, x=(x0 + x1) / 2, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=14))
 
 
 def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340) -> go.Figure:
@@ -157,17 +157,17 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
         histogram_bar(out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, xaxis="x2", yaxis="y3"),
     ]
     layout = dict(
-        xaxis=dict(domain=list(left), range=[lo, hi], title_text="z", anchor="y"),
-        yaxis=dict(title_text="density of z", anchor="x"),
+        xaxis=dict(domain=list(left), range=[lo, hi], title=dict(text="z"), anchor="y"),
+        yaxis=dict(title=dict(text="density of z"), anchor="x"),
         yaxis2=dict(
-            title_text=f"{name}(z)", overlaying="y", side="right", anchor="x", showgrid=False, zeroline=False,
+            title=dict(text=f"{name}(z)"), overlaying="y", side="right", anchor="x", showgrid=False, zeroline=False,
             range=[bottom - margin, top + margin], tickmode="auto", nticks=5,
         ),
-        xaxis2=dict(domain=list(right), title_text=f"{name}(z)", anchor="y3"),
-        yaxis3=dict(title_text="density", anchor="x2"),
+        xaxis2=dict(domain=list(right), title=dict(text=f"{name}(z)"), anchor="y3"),
+        yaxis3=dict(title=dict(text="density"), anchor="x2"),
         shapes=[
             dict(type="rect", xref="x", yref="y domain", x0=max(a, lo), x1=min(b, hi), y0=0, y1=1,
-                 fillcolor=COLORS["target"], opacity=0.12, line_width=0, layer="below"),
+                 fillcolor=COLORS["target"], opacity=0.12, line=dict(width=0), layer="below"),
         ],
         annotations=[
             _title(f"bars: z = γ·x̂ + β; line: {name}(z)", *left),
@@ -235,7 +235,7 @@ def linear_figure(z, z_start, y, y_start, bins: int | None = None, height: int =
         edges = histogram_edges([now, start], bins or default_bins(np.size(now)))
         traces.append(histogram_bar(now, edges, f"{name} now", color, opacity=0.7, xaxis=xa, yaxis=ya))
         traces.append(histogram_outline(start, edges, f"{name} at the start", INK, xaxis=xa, yaxis=ya))
-        layout["xaxis" if xa == "x" else "xaxis2"] = dict(domain=[x0, x1], title_text=name, anchor=ya)
-        layout["yaxis" if ya == "y" else "yaxis2"] = dict(anchor=xa, title_text="density" if xa == "x" else None)
+        layout["xaxis" if xa == "x" else "xaxis2"] = dict(domain=[x0, x1], title=dict(text=name), anchor=ya)
+        layout["yaxis" if ya == "y" else "yaxis2"] = dict(anchor=xa, title=dict(text="density" if xa == "x" else ""))
         layout["annotations"].append(_title(title, x0, x1))
     return _figure(traces, layout, height)

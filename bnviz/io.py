@@ -22,9 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .validation import check_batch
+
 # Chosen with the largest drawn batch (bnviz.batch_tools): 128 × 16 × 16 × 16 = 2**19 values,
 # whose CSV export (~11 MB) must come back through the upload. Streamlit's own cap is 20 MB.
-MAX_BYTES = 16 * 2**20
+MAX_MB = 16
+MAX_BYTES = MAX_MB * 2**20
 MAX_VALUES = 2**19
 SUFFIXES = (".npy", ".npz", ".csv")
 SHAPES = "(N, C) for a fully connected layer or (N, C, H, W) for a convolutional one"
@@ -144,9 +147,14 @@ def check_dtype(dtype: np.dtype, what: str = "The array") -> None:
 
 
 def check_finite(x: np.ndarray, what: str = "The array") -> None:
-    """NaN and infinity would make every statistic of their channel NaN."""
+    """NaN and infinity would make every statistic of their channel NaN; values so large that
+    their squares overflow would make it infinite (the core's own check, bnviz.validation)."""
     finite = np.isfinite(x)
     if finite.all():
+        try:
+            check_batch(x, name=what)
+        except (ValueError, TypeError) as err:
+            raise UploadError(str(err)) from None
         return
     bad = int(x.size - np.count_nonzero(finite))
     first = tuple(int(i) for i in np.argwhere(~finite)[0])

@@ -14,7 +14,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from .figures import COLORS, style
-from .mlp import SATURATION, Run, Sweep
+from .mlp import Run, Sweep
 
 # Without BN the layers' outputs are the raw activations (the app's "x" colour); with BN,
 # BN's output (the app's "y" colour).
@@ -41,9 +41,18 @@ def _f32(values) -> np.ndarray:
 
 def outcome(run: Run) -> str:
     """One line for a run: its final loss and accuracy, or where it diverged."""
+    if run.diverged and run.diverged_at > run.steps:
+        return "diverged: its weights overflowed in the last step"
     if run.diverged:
         return f"diverged at step {run.diverged_at}: the loss or a weight overflowed"
-    return f"final loss {run.final_loss:.3g}, accuracy {run.final_accuracy:.0%}"
+    return f"final loss {run.final_loss:.3g}, accuracy {percent(run.final_accuracy)}"
+
+
+def percent(share: float) -> str:
+    """0.996 -> "99.6%", not "100%": 100% only when every point is right."""
+    if share == 1.0:
+        return "100%"
+    return f"{share:.1%}" if share > 0.99 else f"{share:.0%}"
 
 
 def _frame(fig: go.Figure, height: int, title: str | None = None, legend_rows: int = 1) -> go.Figure:

@@ -780,7 +780,7 @@ def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
         "∂L/∂y": list(d.dy[:n]),
         "∂L/∂y · x̂": list((d.dy * d.x_hat)[:n]),
     }
-    total = f"Σ over all {len(d.x)}" if n < len(d.x) else "Σ"
+    total = f"Σ (all {len(d.x)})" if n < len(d.x) else "Σ"
     for key, value in (("i", total), ("x", np.nan), ("x̂", np.nan), ("y = γ·x̂ + β", np.nan), (target, np.nan),
                        ("∂L/∂y", d.grad_beta), ("∂L/∂y · x̂", d.grad_gamma)):
         out[key].append(value)
@@ -808,12 +808,17 @@ def settled(exp: Experiment, hist: History, gamma_star, beta_star, channel: int,
     return max(abs(g_end - gamma_star[k]), abs(b_end - beta_star[k])) <= tol * scale
 
 
+def fmt(v: float) -> str:
+    """A value for the page, 4 significant digits; "any" for γ* of a constant channel (NaN)."""
+    return f"{v:.4g}" if np.isfinite(v) else "any"
+
+
 def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[str, str | None]:
     """What the task asks and where γ, β should go on `channel`, in words and real numbers
     (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None)."""
     s, k = exp.settings, channel
     ref_gamma, ref_beta = reference(exp)
-    g, b = f"γ* = **{gamma_star[k]:.4g}**", f"β* = **{beta_star[k]:.4g}**"
+    g, b = f"γ* = **{fmt(gamma_star[k])}**", f"β* = **{fmt(beta_star[k])}**"
     if s.task == "reconstruct":
         text = (
             f"The output should give back the input. On channel {k} (μ = {exp.mu[k]:.3g}, σ = {exp.std[k]:.3g}) "

@@ -9,8 +9,8 @@ from bnviz import batch_tools as bt
 from bnviz.batch_figures import channel_heatmaps, draws_figure
 from bnviz.data import DISTRIBUTIONS, PRESETS, preset
 from bnviz.figures import channel_histograms
+from bnviz.io import MAX_MB, MAX_VALUES, UploadError, default_array, load_activations, npz_arrays, to_csv_bytes, to_npy_bytes
 from bnviz.validation import per_channel_count
-from bnviz.io import MAX_BYTES, MAX_VALUES, UploadError, default_array, load_activations, npz_arrays, to_csv_bytes, to_npy_bytes
 from ui.classroom import chart, shown
 from ui.guard import require_navigation
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET, Batch, current_batch, set_batch
@@ -83,13 +83,18 @@ def draw_another():
     ss.bt_seed = (ss.bt_seed + 1) % (bt.MAX_SEED + 1)
 
 
+def refuse(err: Exception):
+    """Say why a file was refused, and that the learner's batch is still the one they had."""
+    kept = current_batch()
+    ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+
+
 def use_file(f, name: str, array: str | None = None):
     """Load an upload (or the example) as the batch; on any problem keep the batch and say why."""
     try:
         x = load_activations(f, name, array=array)
-    except (UploadError, ValueError, TypeError) as err:
-        kept = current_batch()
-        ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+    except (ValueError, TypeError) as err:  # UploadError is a ValueError
+        refuse(err)
         return
     x, note = bt.keep_channels(x)
     label = f"{name} [{array}]" if array else name
@@ -109,8 +114,7 @@ def on_upload():
         try:
             infos = npz_arrays(f, f"'{f.name}'")
         except UploadError as err:
-            kept = current_batch()
-            ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+            refuse(err)
             return
         array = default_array(infos)
         if len(infos) > 1:
@@ -176,6 +180,7 @@ edited = st.data_editor(
     bt.specs_frame(specs),
     key=f"bt_editor_{ss.bt_editor_v}",
     num_rows="fixed",
+    height=35 * (len(specs) + 1) + 3,  # every channel visible, no inner scrolling (rows are 35 px)
     disabled=["_index", bt.OUT_MEAN, bt.OUT_STD],
     column_config={
         bt.FAMILY: st.column_config.SelectboxColumn(options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."),
@@ -257,16 +262,17 @@ def moved_section():
     m = per_channel_count(x.shape)
     wobble = bt.mean_wobble(specs, m)
     st.markdown(f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):")
-    st.table(moves.style.format("{:+.3f}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
+    # Three significant digits for the moves: with a large batch they are thousandths or less.
+    st.table(moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
     biggest = bt.most_moved(moves, wobble)
     st.markdown(
-        f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3f}. A batch mean of "
-        f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3f} of the channel's true mean "
+        f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "
+        f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3g} of the channel's true mean "
         "(the green band below): the larger the batch, the less the statistics move, and a batch of 2 "
         "barely knows its channel's mean at all."
     )
     statistic = st.radio("Show, draw after draw, each channel's batch", ["mean", "standard deviation"], key="bt_moved_stat", horizontal=True)
-    truth = np.array([bt.population_moments(s) for s in specs])
+    truth = bt.true_moments(specs)
     seeds = tuple(history["seeds"])
     if statistic == "mean":
         fig = moves_figure(np.array(history["mu"]), truth[:, 0], wobble, "mean", seeds)
@@ -299,12 +305,12 @@ if x.ndim == 4:
 st.subheader("Bring your own activations")
 st.markdown(
     f"Upload a layer's activations from a real model: **.npy**, **.npz** (you pick one array) or "
-    f"**.csv**, of shape (N, C) or (N, C, H, W) with N ≥ 2, at most **{MAX_BYTES // 2**20} MB** and "
+    f"**.csv**, of shape (N, C) or (N, C, H, W) with N ≥ 2, at most **{MAX_MB} MB** and "
     f"**{MAX_VALUES:,} values**. The file is read as numbers only: nothing in it is ever run, and "
     "pickles (object arrays, torch.save files) are refused. Channels after the 16th are left out."
 )
 st.file_uploader(
-    "Activations file", type=["npy", "npz", "csv"], key="bt_upload", on_change=on_upload, max_upload_size=MAX_BYTES // 2**20
+    "Activations file", type=["npy", "npz", "csv"], key="bt_upload", on_change=on_upload, max_upload_size=MAX_MB
 )
 if ss.get("bt_npz_labels"):
     st.selectbox("Array in the .npz file", list(ss.bt_npz_labels), key="bt_npz_pick", format_func=ss.bt_npz_labels.get, on_change=on_npz_pick)
@@ -323,5 +329,5 @@ with st.expander("The CSV layout (what “Download the batch (CSV)” writes and
         "A file with no header (only numbers) is read the same way.\n"
         "- **Convolutional (N, C, H, W):** a header `sample,h,w,channel_0,…` and one line per pixel "
         "of each image, N·H·W lines in any order; the line `n,h,w,…` holds `x[n, :, h, w]`. "
-        "With pandas: `x.transpose(0, 2, 3, 1).reshape(-1, C)` gives the channel columns."
+        "In NumPy, `x.transpose(0, 2, 3, 1).reshape(-1, C)` gives the channel columns in this line order."
     )

@@ -192,12 +192,17 @@ def drag_section():
                 "the rounding of float64). With γ = √(σ²_B + ε) and β = μ_B, BatchNorm is the "
                 "identity on this batch."
             )
-        shrink = out.predicted_std[c] / out.gamma[c] if out.gamma[c] else 1.0
-        st.caption(
-            f"The mean of y is β = {gb.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
-            f"{out.gamma[c]:.4f} × {shrink:.6f} = {out.predicted_std[c]:.4f}: γ, times the spread of x̂, "
-            "which is just below 1 because ε is added to the variance."
-        )
+        if out.var[c] > 0:
+            st.caption(
+                f"The mean of y is β = {gb.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
+                f"{out.gamma[c]:.4f} × {out.x_hat_std[c]:.6f} = {out.predicted_std[c]:.4f}: γ, times the "
+                "spread of x̂, which is just below 1 because ε is added to the variance."
+            )
+        else:
+            st.caption(
+                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {gb.fixed(out.beta[c])} "
+                "for every value, whatever γ: its std is 0."
+            )
         st.caption(
             f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
             f"√(σ²_B + ε) = {info.gamma_rec[c]:.4g}), β from −{r.beta_max:g} to {r.beta_max:g} (room "

@@ -16,6 +16,7 @@ from bnviz.training import (
     convention_value,
     dy_formula,
     explain_task,
+    fmt,
     landscape,
     landscape_view,
     last_epoch_mean,
@@ -32,6 +33,7 @@ from bnviz.training import (
     train_vs_eval,
     update_equations,
 )
+from ui import classroom
 from ui.classroom import chart, predict_first, shown
 from ui.guard import require_navigation
 from ui.state import current_batch
@@ -101,9 +103,10 @@ st.markdown(
 
 batch = current_batch()
 source = "its channel distributions" if batch.specs is not None else "its own values, resampled"
+conv = " Each value of a feature map counts as one sample, as BN pools them." if batch.x.ndim > 2 else ""
 st.caption(
-    f"Training data: 1,024 activations per channel drawn from your batch ({batch.source}, "
-    f"{batch.channels} channels) using {source}, cut into mini-batches and reshuffled every epoch."
+    f"Training data: 1,024 activations per channel drawn from your batch ({batch.source}, shape "
+    f"{tuple(batch.x.shape)}) using {source}, cut into mini-batches and reshuffled every epoch.{conv}"
 )
 st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
 
@@ -191,8 +194,8 @@ elif not settled(exp, hist, gamma_star, beta_star, c):
 
 ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
 m1, m2, m3 = st.columns(3)
-m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {gamma_star[c]:.4g}", delta_color="off", delta_arrow="off")
-m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {beta_star[c]:.4g}", delta_color="off", delta_arrow="off")
+m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {fmt(gamma_star[c])}", delta_color="off", delta_arrow="off")
+m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {fmt(beta_star[c])}", delta_color="off", delta_arrow="off")
 m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
 
 
@@ -216,7 +219,8 @@ def replay(data, settings, channel):
     st.markdown(f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "
                 f"γ = {d.gamma:.4g}, β = {d.beta:.4g}, loss = {d.loss:.4g}")
     chart(step_figure(d, exp.settings.task), key="learn_step_figure")
-    left, right = st.columns([1, 1])
+    # Side by side on a screen; one under the other with a projector's large text.
+    left, right = (st.container(), st.container()) if classroom.enabled() else st.columns([1, 1])
     with left:
         st.latex(dy_formula(exp.settings.task))
         for line in update_equations(d, exp.settings.optimizer):
@@ -313,6 +317,9 @@ if predict_first(
     except (ValueError, TypeError) as err:
         st.error(f"The comparison cannot be trained: {err}")
     else:
+        said = classroom.prediction("learn_predict_modes")
+        if said:
+            st.caption(f"Your class predicted: {said}. Compare with the batch-2 panel and the last two rows below.")
         chart(train_eval_figure(results, c), key="learn_train_eval")
         columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
         st.table(pd.DataFrame(modes_table([te for _, te in results], c), index=columns).T.style.format("{:.4g}"))

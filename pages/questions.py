@@ -1,5 +1,6 @@
 """Learners' questions: for each, a short answer, an experiment, a link further, and a self-check."""
 
+import math
 from contextlib import contextmanager
 
 import pandas as pd
@@ -7,8 +8,10 @@ import streamlit as st
 
 from bnviz import question_figures as qf
 from bnviz import questions as bq
-from ui.classroom import chart
+from ui.classroom import chart, predict_first, prediction, shown
+from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
+from ui.params import Setting, bind, link_params
 from ui.state import current_batch
 
 require_navigation()
@@ -19,27 +22,56 @@ LEARN_BATCH_OPTIONS = (2, 4, 8, 16, 64)
 EVAL_BATCH_OPTIONS = (2, 4, 8, 32, 128)
 MAX_TRAINING_BATCHES = 60
 
-DEFAULTS = {
-    "q_gamma": 1.0,
-    "q_beta": 0.0,
-    "q_recover": 0.0,
-    "q_w": 1.0,
-    "q_b": 0.0,
-    "q_batches": 10,
-    "q_momentum": 0.1,
-    "q_learn_batch": 8,
-    "q_eval_sample": 7.0,
-    "q_eval_batch": 8,
-    "q_small_n": 1,
-    **{f"q_open_{q.number}": False for q in bq.QUESTIONS},
+# What a link can set, with the widgets' own bounds, so a value from a link never makes a widget
+# raise. URL names drop the "q_" prefix: ?open_2=1&recover=1 opens question 2 at the recovering values.
+SETTINGS = {
+    "q_gamma": Setting(1.0, lo=0.1, hi=5.0),
+    "q_beta": Setting(0.0, lo=-5.0, hi=5.0),
+    "q_recover": Setting(0.0, lo=0.0, hi=1.0),
+    "q_w": Setting(1.0, choices=W_OPTIONS),
+    "q_b": Setting(0.0, lo=-20.0, hi=20.0),
+    "q_batches": Setting(10, lo=0, hi=MAX_TRAINING_BATCHES),
+    "q_momentum": Setting(0.1, choices=MOMENTUM_OPTIONS),
+    "q_learn_batch": Setting(8, choices=LEARN_BATCH_OPTIONS),
+    "q_eval_sample": Setting(7.0, lo=-1.0, hi=11.0),
+    "q_eval_batch": Setting(8, choices=EVAL_BATCH_OPTIONS),
+    "q_small_n": Setting(1, lo=1, hi=8),
+    **{f"q_open_{q.number}": Setting(False) for q in bq.QUESTIONS},  # a link can open one question
 }
-for key, value in DEFAULTS.items():
-    # Re-assigned on every run: a closed question keeps its settings, which Streamlit would
-    # otherwise drop while their widgets are not drawn.
-    st.session_state[key] = st.session_state.get(key, value)
-# The learner's self-check answers start unanswered; they are not settings to share in a link.
-for q in bq.QUESTIONS:
-    st.session_state.setdefault(f"q_check_{q.number}", None)
+# Classroom mode asks the class to predict before the two reveals of this page: question 2's
+# recovering values and question 7's batch of one. Keyed by question; the answers stay out of links.
+PREDICT_RECOVER = "q_predict_recover"
+PREDICT_ONE = "q_predict_one"
+PREDICTS = {
+    "undo": (
+        PREDICT_RECOVER,
+        r"At the recovering values γ = $\sqrt{\sigma_B^2 + \epsilon}$ and β = $\mu_B$, "
+        "what will the largest |y − x| over the batch be?",
+        ["0, up to rounding: y is x again", "small but not 0: ε gets in the way",
+         "large: the normalization cannot be undone"],
+    ),
+    "one": (
+        PREDICT_ONE,
+        "What happens when BatchNorm trains on a batch of one sample?",
+        ["it trains as usual", "every output is 0", "every output is NaN (0 divided by 0)", "it stops with an error"],
+    ),
+}
+RECOVER_LABEL = (
+    r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
+    r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)"
+)
+
+
+def keep_link():
+    """Write the current settings to the URL, as bind does at the end of a full run.
+
+    A slider inside a fragment reruns only the fragment, not bind, so each experiment calls this
+    first. Calling bind there instead would re-assign widgets already drawn in a full run.
+    """
+    wanted = {k: v for k, v in st.query_params.to_dict().items() if k in ("classroom", "hide")}
+    wanted |= link_params(SETTINGS, "q_", st.session_state)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 # Pure computations and their figures, cached: a slider answers from the cache when it comes back.
@@ -140,6 +172,11 @@ def channel_table(columns: dict, formats: dict | None = None):
 
 
 st.title("Learners' questions")
+bind(SETTINGS, prefix="q_")  # closed questions keep their settings: bind re-assigns them on every run
+# The learner's self-check answers start unanswered; they are not settings to share in a link,
+# so a shared link never answers the quiz.
+for q in bq.QUESTIONS:
+    st.session_state.setdefault(f"q_check_{q.number}", None)
 st.markdown(
     "Seven questions learners ask after meeting "
     r"$y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "
@@ -155,9 +192,13 @@ st.caption(
 
 @st.fragment
 def experiment_why():
+    keep_link()
     left, right = st.columns(2)
-    gamma = left.slider("γ (scale), every channel", 0.1, 5.0, step=0.1, key="q_gamma")
-    beta = right.slider("β (shift), every channel", -5.0, 5.0, step=0.1, key="q_beta")
+    if shown("gamma"):
+        left.slider("γ (scale), every channel", 0.1, 5.0, step=0.1, key="q_gamma")
+    if shown("beta"):
+        right.slider("β (shift), every channel", -5.0, 5.0, step=0.1, key="q_beta")
+    gamma, beta = st.session_state.q_gamma, st.session_state.q_beta
     with explained_errors():
         use, figure = sigmoid_view(batch.x, gamma, beta)
         straight, bend, flat = st.columns(3)
@@ -166,25 +207,35 @@ def experiment_why():
         flat.metric("In the flat ends, |y| > 4", f"{use.flat:.1%}")
         chart(figure, key="q_sigmoid")
         st.caption(
-            "Every value of your batch, normalized by BN with this γ and β, then fed to a sigmoid. "
-            "In the green middle the sigmoid is within 0.02 of a straight line; in the grey ends its "
+            f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
+            "sigmoid. In the green middle the sigmoid is within 0.02 of a straight line; in the grey ends its "
             "slope is below 7% of its slope at 0, so little gradient passes."
         )
 
 
 @st.fragment
-def experiment_undo():
-    t = st.slider(
-        r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
-        r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)",
-        0.0,
-        1.0,
-        step=0.1,
-        key="q_recover",
-    )
+def experiment_undo(ready: bool = True):
+    """ready: False in classroom mode until the class has predicted; the slider is then locked at
+    the start and the experiment shows the start, whatever the link set."""
+    keep_link()
+    if shown("recover"):
+        if ready:
+            st.slider(RECOVER_LABEL, 0.0, 1.0, step=0.1, key="q_recover")
+        else:
+            st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, disabled=True, key="q_recover_locked")
+    t = st.session_state.q_recover if ready else 0.0
     with explained_errors():
         rec, figure = recovery_view(batch.x, t)
         st.metric("Largest |y − x| over the whole batch", f"{rec.max_diff.max():.2e}")
+        guess = prediction(PREDICT_RECOVER)
+        if guess and math.isclose(t, 1.0):
+            st.info(
+                f"You predicted: {guess}. What happened: the largest |y − x| is {rec.max_diff.max():.2e}, "
+                "rounding error. γ and β gave back the input exactly.",
+                icon=":material/lightbulb:",
+            )
+        elif guess:
+            st.caption(f"You predicted: {guess}. What happens shows at 1, the recovering values.")
         channel_table(
             {
                 "batch mean μ": rec.mu,
@@ -197,16 +248,20 @@ def experiment_undo():
         )
         chart(figure, key="q_recovery")
         st.caption(
-            "At 1 the output is the input, up to rounding (about 1e-14): BN can be the identity. "
-            f"Each panel has its own axis{'; the first 4 channels are shown' if batch.channels > 4 else ''}."
+            ("At 1 the output is the input, up to rounding (about 1e-14): BN can be the identity. " if ready else "")
+            + f"Each panel has its own axis{'; the first 4 channels are shown' if batch.channels > 4 else ''}."
         )
 
 
 @st.fragment
 def experiment_replace():
+    keep_link()
     left, right = st.columns(2)
-    w = left.select_slider("w: scale of the layer's weights", options=W_OPTIONS, key="q_w")
-    b = right.slider("b: the layer's bias", -20.0, 20.0, step=1.0, key="q_b")
+    if shown("w"):
+        left.select_slider("w: scale of the layer's weights", options=W_OPTIONS, key="q_w")
+    if shown("b"):
+        right.slider("b: the layer's bias", -20.0, 20.0, step=1.0, key="q_b")
+    w, b = st.session_state.q_w, st.session_state.q_b
     with explained_errors():
         res, figure = bias_view(batch.x, w, b)
         by_b, by_w = st.columns(2)
@@ -217,14 +272,16 @@ def experiment_replace():
         )
         chart(figure, key="q_bias")
         st.caption(
-            "The layer before BN computes w·x + b in every channel of your batch; BN uses γ = 1, β = 0. "
-            "b's change is rounding error (below 1e-12). w's is not exactly 0 only because ε = 1e-5 is "
+            f"The layer before BN computes w·x + b (here w = {w:g}, b = {b:g}) in every channel of your "
+            "batch; BN uses γ = 1, β = 0. b's change is rounding error (below 1e-12). w's is not exactly 0 "
+            "only because ε = 1e-5 is "
             r"added to the variance $w^2\sigma_B^2$: it matters only when $w\sigma_B$ comes near √ε ≈ 0.003."
         )
 
 
 @st.fragment
 def experiment_channel():
+    keep_link()
     first = training_batches()[0]
     stats = bq.channel_statistics(first)
     st.markdown(
@@ -239,10 +296,11 @@ def experiment_channel():
         f"One mean over all {first.size} values would be {stats.overall_mean:.3f}: it describes none of the channels."
     )
     left, right = st.columns(2)
-    k = left.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, step=1, key="q_batches")
-    momentum = right.select_slider(
-        "momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum"
-    )
+    if shown("batches"):
+        left.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, step=1, key="q_batches")
+    if shown("momentum", essential=False):  # a detail of the running average, not the idea
+        right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
+    k, momentum = st.session_state.q_batches, st.session_state.q_momentum
     path = bq.running_statistics(training_batches()[:k], momentum)
     true_mean, true_var = bq.conv_population()
     channel_table(
@@ -264,7 +322,10 @@ def experiment_channel():
 
 @st.fragment
 def experiment_learning():
-    size = st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, key="q_learn_batch")
+    keep_link()
+    if shown("learn_batch"):
+        st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, key="q_learn_batch")
+    size = st.session_state.q_learn_batch
     with explained_errors():
         run = learning_run(size)
         jump, gamma_step, beta_step = st.columns(3)
@@ -274,7 +335,7 @@ def experiment_learning():
         chart(qf.learning_figure(run, bq.TARGET_STD, bq.TARGET_MEAN), key="q_learning")
         st.caption(
             f"One BN channel, {bq.LEARN_STEPS} steps of plain SGD (learning rate {bq.LEARN_RATE}), a fresh "
-            "mini-batch from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
+            f"mini-batch of {size} values from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
             f"deviation 3, so β heads for 1 and γ for about 3. After {bq.LEARN_STEPS} steps γ = "
             f"{run.gamma[-1]:.3f} and β = {run.beta[-1]:.3f}. With batches of 2 or 4, "
             r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower."
@@ -283,9 +344,13 @@ def experiment_learning():
 
 @st.fragment
 def experiment_eval():
+    keep_link()
     left, right = st.columns(2)
-    sample = left.slider("Your sample's value", -1.0, 11.0, step=0.5, key="q_eval_sample")
-    size = right.select_slider("Training batch size", options=EVAL_BATCH_OPTIONS, key="q_eval_batch")
+    if shown("eval_sample"):
+        left.slider("Your sample's value", -1.0, 11.0, step=0.5, key="q_eval_sample")
+    if shown("eval_batch"):
+        right.select_slider("Training batch size", options=EVAL_BATCH_OPTIONS, key="q_eval_batch")
+    sample, size = st.session_state.q_eval_sample, st.session_state.q_eval_batch
     with explained_errors():
         res = train_eval(sample, size)
         low, high = res.train_range
@@ -304,12 +369,26 @@ def experiment_eval():
 
 
 @st.fragment
-def experiment_one():
-    n = st.slider("Batch size N (a fully connected layer with 4 features)", 1, 8, step=1, key="q_small_n")
+def experiment_one(ready: bool = True):
+    """ready: False in classroom mode until the class has predicted; a batch of one is not shown then."""
+    keep_link()
+    if shown("small_n"):
+        st.slider("Batch size N (a fully connected layer with 4 features)", 1, 8, step=1, key="q_small_n")
+    n = st.session_state.q_small_n
+    if n == 1 and not ready:
+        return  # classroom mode: the batch of one is shown once the class has predicted
     res = bq.train_small_batch(n)
     columns = [f"channel {c}" for c in range(res.x.shape[1])]
+    guess = prediction(PREDICT_ONE)
     if res.error:
         st.error(f"BatchNorm(4) in training: {res.error}", icon=":material/block:")
+        if guess:
+            st.info(
+                f"You predicted: {guess}. What happened: BatchNorm in training stops with this error, because "
+                "the formula would give x̂ = 0 for every feature (the table below): the one sample is its own "
+                "mean, and ε keeps 0/0 away.",
+                icon=":material/lightbulb:",
+            )
         one = bq.one_value_statistics(res.x)
         st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
         rows = ["x", "batch mean μ", "batch variance σ²", "x̂ = (x − μ)/√(σ² + ε)"]
@@ -321,6 +400,8 @@ def experiment_one():
         st.table(frame.style.format(three_decimals))
         if n == 2:
             st.caption("With two samples every x̂ is ±1 (up to ε): each is just the larger or the smaller of two.")
+        if guess:
+            st.caption(f"You predicted: {guess}. What happens shows at N = 1.")
     st.markdown("**What works with one sample**")
     left, right = st.columns(2)
     with left:
@@ -374,9 +455,20 @@ for q in bq.QUESTIONS:
     if not box.open:  # only an open question runs its experiment
         continue
     with box:
-        st.markdown(q.answer)
-        st.markdown(f"**{q.experiment}**")
-        EXPERIMENTS[q.key]()
+        if q.key in PREDICTS and classroom_on():
+            # The class predicts first; the written answer and the self-check, which would give the
+            # result away, follow the experiment once it has.
+            ready = predict_first(*PREDICTS[q.key])
+            st.markdown(f"**{q.experiment}**")
+            EXPERIMENTS[q.key](ready)
+            if not ready:
+                st.caption("The answer and a question to check yourself appear here once the class has predicted.")
+                continue
+            st.markdown(q.answer)
+        else:
+            st.markdown(q.answer)
+            st.markdown(f"**{q.experiment}**")
+            EXPERIMENTS[q.key]()
         for link in q.links:
             st.page_link(link.page, label=link.label, icon=":material/arrow_forward:")
         self_check(q)

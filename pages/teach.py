@@ -4,20 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from bnviz import lesson
+from ui.classroom import shown
 from ui.guard import require_navigation
+from ui.params import Setting, bind
 
 require_navigation()
 
-DEFAULTS = {
-    "teach_step": 0,  # 0: the whole plan; 1..7: one step, to project
-    "teach_answers": False,  # the answers to listen for, hidden while the plan is projected
-}
-for key, value in DEFAULTS.items():
-    st.session_state[key] = st.session_state.get(key, value)
-
 SCHEDULE = lesson.schedule()
+# A teacher's link: ?step=4&answers=1 opens step 4 with the answers to listen for.
+SETTINGS = {
+    "teach_step": Setting(0, lo=0, hi=len(SCHEDULE)),  # 0: the whole plan; 1..7: one step, to project
+    "teach_answers": Setting(False),  # the answers to listen for, hidden while the plan is projected
+}
 
 st.title("For teachers: a 45-minute lesson")
+bind(SETTINGS, prefix="teach_")
 st.markdown(
     f"A plan for one {lesson.total_minutes()}-minute session with the app projected. Each step opens one "
     "view, says what to do there, gives the questions to ask the class before you reveal anything, and "
@@ -25,18 +26,21 @@ st.markdown(
 )
 
 left, right = st.columns([3, 2], vertical_alignment="bottom")
-step_number = left.selectbox(
-    "Show",
-    options=range(len(SCHEDULE) + 1),
-    format_func=lambda i: "The whole lesson" if i == 0 else f"Step {i}: {SCHEDULE[i - 1][2].title}",
-    key="teach_step",
-    help="Pick one step to project it alone.",
-)
-answers = right.toggle(
-    "Show the answers to listen for",
-    key="teach_answers",
-    help="Off while projecting, so the class answers first.",
-)
+if shown("step"):
+    left.selectbox(
+        "Show",
+        options=range(len(SCHEDULE) + 1),
+        format_func=lambda i: "The whole lesson" if i == 0 else f"Step {i}: {SCHEDULE[i - 1][2].title}",
+        key="teach_step",
+        help="Pick one step to project it alone.",
+    )
+if shown("answers"):
+    right.toggle(
+        "Show the answers to listen for",
+        key="teach_answers",
+        help="Off while projecting, so the class answers first.",
+    )
+step_number, answers = st.session_state.teach_step, st.session_state.teach_answers
 
 
 def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> None:

@@ -85,6 +85,11 @@ def test_relu_moments_match_a_large_sample(mean, std):
     assert x.std() == pytest.approx(s, rel=0.01)
 
 
+def test_true_moments_stack_each_channels_mean_and_std():
+    specs = [ChannelSpec("uniform", 2.0, 3.0), ChannelSpec("relu", 0.0, 1.0)]
+    np.testing.assert_allclose(bt.true_moments(specs), [[2.0, 3.0], list(bt.population_moments(specs[1]))])
+
+
 def test_specs_frame_has_one_row_per_channel_with_the_inputs_and_what_comes_out():
     frame = bt.specs_frame([ChannelSpec("normal", 8.0, 10.0), ChannelSpec("relu", 0.0, 1.0)])
     assert list(frame.index) == ["channel 0", "channel 1"]
@@ -127,6 +132,7 @@ def test_a_negative_spread_is_refused_with_a_message_and_the_channel_keeps_its_v
         (bt.MEAN, None, f"the cell “{bt.MEAN}” is empty"),
         (bt.SPREAD, float("nan"), f"the cell “{bt.SPREAD}” is empty"),
         (bt.MEAN, float("inf"), "must be finite"),
+        (bt.SPREAD, 1e9, "between −1,000,000 and 1,000,000"),
         (bt.MEAN, "abc", "must be a number"),
     ],
 )

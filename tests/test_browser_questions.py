@@ -1,5 +1,7 @@
 """End to end in Chromium: /questions (open a question, answer its self-check, move a control) and /teach."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,7 +13,7 @@ from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 pytestmark = pytest.mark.browser
 
 TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside the page: a tall window shows a whole question
-T = 20_000  # ms: a rerun on a busy CI machine can take seconds
+T = 60_000  # ms: a rerun on a busy machine (other test runs beside it) can take tens of seconds
 
 
 def default_x():
@@ -25,7 +27,9 @@ def question(page, number: int):
 
 
 def metric_value(box, label: str):
-    return box.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
+    """The value of a metric, not the stale copy a rerun briefly keeps on the screen beside it."""
+    current = box.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+    return current.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
 def open_question(page, number: int):
@@ -121,3 +125,143 @@ def test_teacher_page_shows_the_plan_and_reveals_the_answers_on_request(page, ap
     expect(page.locator("h3")).to_contain_text("4. Drag γ and β")
     assert_no_exception(page)
     shot(page, "teach-one-step")
+
+
+# --- shareable links, classroom mode, hidden controls -------------------------------------------------
+
+
+OPENED = 90_000  # ms: the first run of a fresh session, on a loaded machine, can take half a minute
+
+
+def new_page(browser, viewport=TALL):
+    """A page in a new browser context: a fresh Streamlit session, as when a link is opened elsewhere."""
+    context = browser.new_context(viewport=viewport)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    return context, pg
+
+
+def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_fresh_browser(page, browser, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "questions")
+    box = open_question(page, 1)
+    expect(page).to_have_url(re.compile(r"open_1=1"), timeout=OPENED)
+    thumb = slider(page, "γ (scale), every channel")
+    thumb.focus()
+    for _ in range(10):  # 1.0 -> 2.0: a rerun of the experiment's fragment only
+        thumb.press("ArrowRight")
+    expect(thumb).to_have_value("2")
+    straight = f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
+    expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
+    expect(page).to_have_url(re.compile(r"gamma=2"), timeout=T)  # the fragment's rerun wrote the link
+    link = page.url
+    context, fresh = new_page(browser)
+    try:
+        fresh.goto(link)
+        fresh.wait_for_selector('[data-testid="stMain"]')
+        wait_idle(fresh, timeout=60_000)
+        again = question(fresh, 1)
+        expect(slider(fresh, "γ (scale), every channel")).to_have_value("2", timeout=OPENED)
+        expect(metric_value(again, "nearly straight")).to_have_text(straight, timeout=T)
+        expect(fresh.locator('[data-testid="stRadio"]')).to_have_count(1)  # question 1 alone, unanswered
+        assert_no_exception(fresh)
+        shot(fresh, "questions-link-fresh-browser")
+    finally:
+        context.close()
+
+
+def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_values(page, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "questions?classroom=1&open_2=1&recover=1")
+    box = question(page, 2)
+    prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
+    expect(prompt).to_be_visible(timeout=OPENED)
+    expect(box.get_by_text("Predict first:")).to_be_visible()
+    locked = slider(page, "Move γ and β from the start")
+    expect(locked).to_have_value("0", timeout=OPENED)
+    expect(locked).to_be_disabled()
+    x = default_x()
+    largest = metric_value(box, "Largest |y − x|")
+    expect(largest).to_have_text(f"{bq.recovery(x, 0.0).max_diff.max():.2e}", timeout=T)  # the start, not the answer
+    expect(box.get_by_text("Check yourself.")).to_have_count(0)
+    shot(page, "questions-classroom-predict-before")
+    prompt.get_by_text("large: the normalization cannot be undone", exact=True).click()
+    answer = f"{bq.recovery(x, 1.0).max_diff.max():.2e}"
+    expect(largest).to_have_text(answer, timeout=T)
+    expect(slider(page, "Move γ and β from the start")).to_have_value("1", timeout=T)
+    told = box.locator('[data-testid="stAlertContentInfo"]')
+    expect(told).to_contain_text("You predicted: large: the normalization cannot be undone.", timeout=T)
+    expect(told).to_contain_text(answer)
+    expect(box.get_by_text("Check yourself.")).to_be_visible(timeout=T)  # the answer and self-check follow
+    expect(box.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=T)
+    assert_no_exception(page)
+    shot(page, "questions-classroom-predict-after")
+
+
+def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(page, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "questions?classroom=1&open_7=1")
+    box = question(page, 7)
+    prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
+    expect(prompt).to_be_visible(timeout=OPENED)
+    expect(slider(page, "Batch size N")).to_have_value("1", timeout=OPENED)
+    expect(box.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    expect(box.locator('[data-testid="stTable"]')).to_have_count(0)
+    shot(page, "questions-classroom-one-before")
+    prompt.get_by_text("it stops with an error", exact=True).click()
+    expect(box.locator('[data-testid="stAlertContentError"]')).to_contain_text(
+        "Expected more than 1 value per channel when training", timeout=T
+    )
+    expect(box.locator('[data-testid="stAlertContentInfo"]')).to_contain_text(
+        "You predicted: it stops with an error. What happened:", timeout=T
+    )
+    expect(box.get_by_text("x̂ = (x − μ)/√(σ² + ε)")).to_be_visible(timeout=T)  # the formula's table
+    expect(metric_value(box, "GroupNorm")).to_have_text(f"{bq.group_norm_demo().gn_diff:.1e}", timeout=T)
+    assert_no_exception(page)
+    shot(page, "questions-classroom-one-after")
+
+
+def test_questions_a_link_can_hide_a_control(page, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "questions?open_1=1&gamma=3&hide=gamma")
+    box = question(page, 1)
+    expect(slider(page, "β (shift), every channel")).to_be_visible(timeout=OPENED)
+    expect(page.locator('[data-testid="stSlider"]').filter(has_text="γ (scale)")).to_have_count(0)
+    straight = f"{bq.sigmoid_use(default_x(), 3.0, 0.0).straight:.1%}"
+    expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)  # γ = 3 from the link
+    expect(box.get_by_text("with γ = 3 and β = 0")).to_be_visible()
+    assert_no_exception(page)
+    shot(page, "questions-hidden-gamma")
+
+
+def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browser(page, browser, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "teach")
+    page.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Step 4: Drag γ and β").click()
+    wait_idle(page)
+    page.get_by_text("Show the answers to listen for").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"teach\?step=4&answers=1$"), timeout=T)
+    context, fresh = new_page(browser)
+    try:
+        fresh.goto(page.url)
+        fresh.wait_for_selector('[data-testid="stMain"]')
+        wait_idle(fresh, timeout=60_000)
+        expect(fresh.locator("h3")).to_have_count(1, timeout=OPENED)
+        expect(fresh.locator("h3")).to_contain_text("4. Drag γ and β")
+        expect(fresh.get_by_role("combobox", name="Show")).to_have_value("Step 4: Drag γ and β")
+        expect(fresh.get_by_text("Listen for:", exact=True).first).to_be_visible(timeout=T)
+        assert_no_exception(fresh)
+    finally:
+        context.close()
+
+
+def test_teacher_page_a_link_can_hide_the_step_selector_in_classroom_mode(page, app_url):
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "teach?classroom=1&step=2&hide=step")
+    expect(page.locator("h3")).to_contain_text("2. ", timeout=OPENED)
+    expect(page.locator('[data-testid="stSelectbox"]')).to_have_count(0)
+    expect(page.get_by_text("Show the answers to listen for")).to_be_visible()
+    assert_no_exception(page)
+    shot(page, "teach-classroom-hidden-step")

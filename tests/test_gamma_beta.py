@@ -28,6 +28,7 @@ def test_output_mean_is_beta_and_std_is_gamma_times_the_spread_of_x_hat_by_hand(
     np.testing.assert_allclose(y[:, 0], [5 - 2 / np.sqrt(1 + EPS), 5 + 2 / np.sqrt(1 + EPS)], rtol=1e-15)
     assert out.mean[0] == pytest.approx(5.0, abs=1e-15)
     assert out.std[0] == pytest.approx(2 / np.sqrt(1 + EPS), rel=1e-14)
+    assert out.x_hat_std[0] == pytest.approx(np.sqrt(1 / (1 + EPS)), rel=1e-15)
     assert out.predicted_std[0] == pytest.approx(2 * np.sqrt(1 / (1 + EPS)), rel=1e-15)
 
 
@@ -95,7 +96,7 @@ def test_a_dead_channel_is_recovered_and_has_output_std_zero():
     gamma, beta = gb.recovery(x)
     assert gamma[1] == pytest.approx(np.sqrt(EPS)) and beta[1] == 0.0
     _, _, out = gb.output_readout(x, [2.0, 2.0, 2.0], [1.0, 1.0, 1.0])
-    assert out.std[1] == 0.0 and out.predicted_std[1] == 0.0 and out.mean[1] == 1.0
+    assert out.std[1] == 0.0 and out.predicted_std[1] == 0.0 and out.x_hat_std[1] == 0.0 and out.mean[1] == 1.0
 
 
 def test_output_readout_refuses_one_value_per_channel_and_wrong_gamma():

@@ -291,6 +291,7 @@ def test_bad_settings_are_refused_with_a_message(kwargs, message):
         (dict(activation="sigmoid", init_scale=0.1, lr=1.0), False, True),
         (dict(activation="ReLU", init_scale=5.0, lr=0.3), False, True),
         (dict(dataset="spirals", batch_size=8, lr=0.3), True, False),
+        (dict(dataset="spirals", batch_size=64, lr=0.3), True, True),
     ],
 )
 def test_the_things_to_try_on_the_page_do_what_the_page_says(kwargs, plain_ok, bn_ok):

@@ -202,3 +202,14 @@ def test_layer_names_come_from_the_bn_panel_when_the_plain_run_diverged_before_a
         assert named and all(t.xaxis == "x2" for t in named)
         note = next(a for a in fig.layout.annotations if a.text == "diverged at step 7")
         assert note.xref == "x domain"  # in the middle of the plain network's panel
+
+
+def test_outcome_reads_as_a_sentence_for_every_ending():
+    from bnviz.mlp import Run
+
+    done = Run(True, 0.3, 600, final_loss=0.01234, final_accuracy=0.996)
+    assert outcome(done) == "final loss 0.0123, accuracy 99.6%"
+    assert outcome(Run(True, 0.3, 600, final_loss=0.001, final_accuracy=1.0)) == "final loss 0.001, accuracy 100%"
+    assert outcome(Run(True, 0.3, 600, final_loss=0.5, final_accuracy=0.894)) == "final loss 0.5, accuracy 89%"
+    assert outcome(Run(False, 3.0, 600, diverged_at=10)) == "diverged at step 10: the loss or a weight overflowed"
+    assert outcome(Run(False, 3.0, 600, diverged_at=601)) == "diverged: its weights overflowed in the last step"

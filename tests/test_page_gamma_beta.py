@@ -122,6 +122,15 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
     assert not at.exception
 
 
+def test_a_constant_channel_says_that_gamma_has_no_effect_there():
+    x = make_batch(preset("one dead channel with zero variance", 3), 32, seed=0)
+    at = run_page("gamma_beta", session_state=with_batch(x))
+    at.slider(key="gb_gamma_slider").set_value(2.5).run()  # channel 1 is the dead one
+    assert metric(at, "Std of y, channel 1") == 0.0
+    assert any("This channel is constant (σ_B = 0), so x̂ = 0" in c.value for c in at.caption)
+    assert any("γ has no effect" in w.value for w in at.warning)
+
+
 @pytest.mark.parametrize("spatial", [None, (5, 4)], ids=["FC", "conv"])
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
@@ -235,3 +244,17 @@ def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_
     assert any("Your class predicted: exactly the input x." in s.value for s in at.success)
     at.slider(key="gb_gamma_slider").set_value(2.0).run()  # the slider still drives the store
     assert at.session_state["gb_gamma"][1] == 2.0
+
+
+def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered():
+    rng = np.random.default_rng(0)
+    x = np.stack([1e8 + rng.standard_normal(64), np.zeros(64), 1e-6 * rng.standard_normal(64)], axis=1)
+    at = run_page("gamma_beta", session_state=with_batch(x, "extreme"))
+    at.selectbox(key="gb_channel").select(0).run()
+    beta = at.slider(key="gb_beta_slider")
+    assert beta.max >= 1e8 and beta.min <= -1e8
+    [b for b in at.button if b.label == "Recover the original"][0].click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="gb_beta_slider").value == pytest.approx(x[:, 0].mean(), rel=1e-15)
+    assert metric(at, "Largest |y − x|") < 1e-9
+    assert any("identity on this batch" in s.value for s in at.success)

@@ -168,6 +168,7 @@ def test_a_convolutional_batch_with_one_channel_trains_and_the_channel_choice_is
     at = run_learning(batch=batch)  # learn_channel defaults to 1, which this batch lacks
     assert at.selectbox(key="learn_channel").value == 0
     assert not at.error
+    assert "shape (8, 1, 4, 4)" in " ".join(c.value for c in at.caption)
 
 
 def test_a_batch_with_non_finite_values_gives_a_message_not_a_traceback():
@@ -179,8 +180,10 @@ def test_a_batch_with_non_finite_values_gives_a_message_not_a_traceback():
 
 def test_a_constant_channel_says_only_beta_learns():
     specs = tuple(preset("one dead channel with zero variance", 3))
-    at = run_learning(batch=Batch(make_batch(specs, 64, seed=0), specs, 0, "preset: dead"))
+    at = run_learning(batch=Batch(make_batch(specs, 64, seed=0), specs, 0, "preset: dead"))  # channel 1 is dead
     assert any("constant" in i.value and "only β learns" in i.value for i in at.info)
+    assert metric(at, "γ, mean of the last epoch").delta == "γ* = any"
+    assert "nan" not in " ".join(m.value for m in at.markdown)
 
 
 def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them():
@@ -242,3 +245,4 @@ def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_the_comp
     assert len(at.table) == 1  # only the step's numbers: the comparison waits for a prediction
     at.radio(key="learn_predict_modes").set_value("very different").run()
     assert list(at.table[1].value.columns) == ["batch 2", "batch 64"]
+    assert any("Your class predicted: very different" in c.value for c in at.caption)

@@ -449,7 +449,7 @@ def test_step_rows_end_with_the_sums_that_are_the_gradients():
     exp = make_experiment(SPECS, None, Settings(batch_size=16))
     d = step_detail(exp, train(exp), 3, 1)
     rows = step_rows(d, "reconstruct", rows=8)
-    assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ over all 16"
+    assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ (all 16)"
     assert rows["∂L/∂y"][-1] == pytest.approx(np.sum(d.dy)) == pytest.approx(d.grad_beta)
     assert rows["∂L/∂y · x̂"][-1] == pytest.approx(d.grad_gamma)
 

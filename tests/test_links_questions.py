@@ -1,0 +1,295 @@
+"""/questions and /teach from a link: settings read and written back, hostile links refused,
+classroom mode's hidden controls and predict-first prompts, controls hidden by `?hide=`."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bnviz import lesson
+from bnviz import questions as bq
+from conftest import ROOT
+from ui.state import default_batch
+
+NOTICE = "This link had settings that could not be used"
+
+
+def open_link(page: str, params: dict) -> AppTest:
+    """Open pages/<page>.py of app.py as a browser would open a link with these parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at, label: str) -> str:
+    found = [m.value for m in at.metric if m.label.startswith(label)]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0]
+
+
+def keys(elements) -> set:
+    return {e.key for e in elements}
+
+
+def answer_shown(at, key: str) -> bool:
+    return any(m.value == bq.question(key).answer for m in at.markdown)
+
+
+def table_with(at, column: str):
+    return next(t.value for t in at.table if column in t.value)
+
+
+# --- /questions: a link reproduces the view ------------------------------------------------------------
+
+EVERY_SETTING = {
+    "gamma": "3", "beta": "2.5", "recover": "1", "w": "2", "b": "12", "batches": "5", "momentum": "0.5",
+    "learn_batch": "64", "eval_sample": "9", "eval_batch": "32", "small_n": "3",
+    **{f"open_{q.number}": "1" for q in bq.QUESTIONS},
+}
+
+
+def test_a_link_with_every_setting_sets_every_control_and_opens_every_question():
+    at = open_link("questions", EVERY_SETTING)
+    assert not at.info
+    assert at.slider(key="q_gamma").value == 3.0 and at.slider(key="q_beta").value == 2.5
+    assert at.slider(key="q_recover").value == 1.0
+    assert at.select_slider(key="q_w").value == 2.0 and at.slider(key="q_b").value == 12.0
+    assert at.slider(key="q_batches").value == 5 and at.select_slider(key="q_momentum").value == 0.5
+    assert at.select_slider(key="q_learn_batch").value == 64
+    assert at.slider(key="q_eval_sample").value == 9.0 and at.select_slider(key="q_eval_batch").value == 32
+    assert at.slider(key="q_small_n").value == 3
+    assert {f"q_check_{q.number}" for q in bq.QUESTIONS} <= keys(at.radio)  # all seven open
+    assert at.query_params == EVERY_SETTING  # the address bar keeps the same link
+
+
+def test_a_link_reproduces_the_numbers_of_questions_1_to_3():
+    at = open_link("questions", EVERY_SETTING)
+    x = default_batch().x
+    use = bq.sigmoid_use(x, 3.0, 2.5)
+    assert metric(at, "In the flat ends") == f"{use.flat:.1%}" and use.flat > 0.2
+    assert metric(at, "Largest |y − x|") == f"{bq.recovery(x, 1.0).max_diff.max():.2e}"
+    res = bq.bias_and_scale(x, 2.0, 12.0)
+    np.testing.assert_allclose(table_with(at, "input mean")["input mean"], 2.0 * x.mean(axis=0) + 12.0)
+    assert metric(at, "Largest change of BN's output caused by w") == f"{res.change_w.max():.1e}"
+
+
+def test_a_link_reproduces_the_numbers_of_questions_4_to_7():
+    at = open_link("questions", EVERY_SETTING)
+    path = bq.running_statistics(bq.conv_batches(5), momentum=0.5)
+    running = table_with(at, "running_mean after 5")
+    np.testing.assert_allclose(running["running_mean after 5"], path.running_mean[-1])
+    assert metric(at, "γ: largest change") == f"{bq.learn_gamma_beta(64).gamma_step:.3f}"
+    assert metric(at, "Eval mode") == f"{bq.train_vs_eval(9.0, 32).eval_output:.3f}"
+    x_hat = next(t.value for t in at.table if list(t.value.index) == ["sample 0", "sample 1", "sample 2"])
+    np.testing.assert_allclose(x_hat.to_numpy(), bq.train_small_batch(3).x_hat)
+
+
+def test_a_link_can_open_a_single_question():
+    at = open_link("questions", {"open_6": "1"})
+    assert keys(at.radio) == {"q_check_6"}
+    assert metric(at, "Eval mode") == f"{bq.train_vs_eval(7.0, 8).eval_output:.3f}"
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("gamma", "abc"),
+        ("gamma", "nan"),
+        ("gamma", "1e308"),
+        ("gamma", "0.05"),  # below the slider's 0.1
+        ("beta", "<script>alert(1)</script>"),
+        ("recover", "-inf"),
+        ("w", "3"),  # not one of the slider's stops
+        ("b", "**bold** [x](http://evil)"),
+        ("batches", "2.5"),
+        ("batches", "61"),
+        ("momentum", "0.2"),
+        ("learn_batch", "1e400"),
+        ("eval_batch", "0x20"),
+        ("small_n", "0"),
+        ("open_2", "<b>yes</b>"),
+    ],
+)
+def test_a_bad_setting_opens_its_default_with_a_notice_that_does_not_repeat_it(name, text):
+    at = open_link("questions", {"open_1": "1", "open_2": "1", "open_4": "1", "open_7": "1", name: text})
+    (notice,) = [i.value for i in at.info]
+    assert notice.startswith(NOTICE) and f"{name} (expected" in notice
+    assert text not in notice and "<" not in notice and "*" not in notice
+    assert at.slider(key="q_gamma").value == 1.0 and at.slider(key="q_batches").value == 10
+    assert at.select_slider(key="q_momentum").value == 0.1 and at.slider(key="q_small_n").value == 1
+    if name == "open_2":
+        assert "q_check_2" not in keys(at.radio)  # question 2 stays closed
+    else:
+        assert at.slider(key="q_recover").value == 0.0
+    assert name not in at.query_params  # the bad value is dropped from the address bar
+
+
+def test_a_bad_setting_does_not_spoil_the_good_ones():
+    at = open_link("questions", {"open_1": "1", "gamma": "3", "beta": "nan"})
+    assert at.slider(key="q_gamma").value == 3.0 and at.slider(key="q_beta").value == 0.0
+    assert "beta (expected a number from -5 to 5)" in at.info[0].value
+    assert metric(at, "In the flat ends") == f"{bq.sigmoid_use(default_batch().x, 3.0, 0.0).flat:.1%}"
+
+
+def test_moving_a_control_writes_it_to_the_link_and_back_to_the_default_removes_it():
+    at = open_link("questions", {"open_1": "1"})
+    at.slider(key="q_gamma").set_value(2.5).run()
+    assert at.query_params["gamma"] == "2.5" and at.query_params["open_1"] == "1"
+    at.slider(key="q_gamma").set_value(1.0).run()
+    assert "gamma" not in at.query_params
+
+
+def test_self_check_answers_never_go_into_the_link_and_a_link_cannot_answer_them():
+    right = bq.question("why").check.answer.text
+    at = open_link("questions", {"open_1": "1", "check_1": right, "q_check_1": right})
+    assert at.radio(key="q_check_1").value is None and not at.success
+    at.radio(key="q_check_1").set_value(right).run()
+    assert at.success
+    assert not any("check" in name for name in at.query_params)
+
+
+# --- /questions: classroom mode and hidden controls --------------------------------------------------
+
+
+def test_classroom_mode_hides_the_momentum_but_keeps_its_value_from_the_link():
+    at = open_link("questions", {"classroom": "1", "open_4": "1", "batches": "5", "momentum": "0.5"})
+    assert "q_momentum" not in keys(at.select_slider) and at.slider(key="q_batches").value == 5
+    path = bq.running_statistics(bq.conv_batches(5), 0.5)
+    np.testing.assert_allclose(table_with(at, "running_mean after 5")["running_mean after 5"], path.running_mean[-1])
+    assert at.query_params["momentum"] == "0.5"  # still in the link
+
+
+def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts():
+    at = open_link("questions", {"classroom": "1", "open_2": "1", "recover": "1"})
+    x = default_batch().x
+    assert "q_recover" not in keys(at.slider)
+    locked = at.slider(key="q_recover_locked")
+    assert locked.disabled and locked.value == 0.0
+    start = bq.recovery(x, 0.0).max_diff.max()
+    assert metric(at, "Largest |y − x|") == f"{start:.2e}" and start > 1.0  # the answer is not shown yet
+    assert not at.info
+    assert not answer_shown(at, "undo") and "q_check_2" not in keys(at.radio)  # nothing gives it away
+    assert not any("BN can be the identity" in c.value for c in at.caption)
+    guess = at.radio(key="q_predict_recover")
+    assert guess.value is None and len(guess.options) == 3
+    guess.set_value("small but not 0: ε gets in the way").run()
+    assert at.slider(key="q_recover").value == 1.0  # the link's value, now revealed
+    shown = metric(at, "Largest |y − x|")
+    assert shown == f"{bq.recovery(x, 1.0).max_diff.max():.2e}" and float(shown) < 1e-9
+    (told,) = [i.value for i in at.info]
+    assert told.startswith("You predicted: small but not 0: ε gets in the way. What happened:") and shown in told
+    assert at.query_params["recover"] == "1" and not any("predict" in name for name in at.query_params)
+    assert answer_shown(at, "undo") and at.radio(key="q_check_2").value is None
+
+
+def test_after_predicting_question_2_the_answer_waits_for_the_recovering_values():
+    at = open_link("questions", {"classroom": "1", "open_2": "1"})
+    at.radio(key="q_predict_recover").set_value("0, up to rounding: y is x again").run()
+    assert at.slider(key="q_recover").value == 0.0 and not at.info
+    assert any(c.value.startswith("You predicted: 0, up to rounding") for c in at.caption)
+    at.slider(key="q_recover").set_value(1.0).run()
+    assert at.info[0].value.startswith("You predicted: 0, up to rounding: y is x again. What happened:")
+
+
+def test_classroom_mode_hides_the_batch_of_one_until_the_class_predicts():
+    at = open_link("questions", {"classroom": "1", "open_7": "1"})
+    assert at.slider(key="q_small_n").value == 1
+    assert not at.error and not at.table and not at.metric  # nothing of N = 1 yet
+    assert not answer_shown(at, "one") and "q_check_7" not in keys(at.radio)
+    at.radio(key="q_predict_one").set_value("every output is 0").run()
+    assert answer_shown(at, "one") and at.radio(key="q_check_7").value is None
+    assert any("Expected more than 1 value per channel when training" in e.value for e in at.error)
+    (told,) = [i.value for i in at.info]
+    assert told.startswith("You predicted: every output is 0. What happened: BatchNorm in training stops")
+    assert list(at.table[0].value.iloc[3]) == [0.0] * 4  # x̂ = 0, as the text says
+    assert metric(at, "GroupNorm") == f"{bq.group_norm_demo().gn_diff:.1e}"
+
+
+def test_classroom_mode_shows_larger_batches_before_the_prediction():
+    at = open_link("questions", {"classroom": "1", "open_7": "1", "small_n": "3"})
+    assert at.radio(key="q_predict_one").value is None
+    np.testing.assert_allclose(at.table[0].value.to_numpy(), bq.train_small_batch(3).x_hat)
+
+
+def test_outside_classroom_mode_no_prediction_is_asked():
+    at = open_link("questions", {"open_2": "1", "open_7": "1", "recover": "1"})
+    assert keys(at.radio) == {"q_check_2", "q_check_7"}
+    assert at.slider(key="q_recover").value == 1.0 and float(metric(at, "Largest |y − x|")) < 1e-9
+    assert not at.info and any("Expected more than 1 value" in e.value for e in at.error)
+    assert answer_shown(at, "undo") and answer_shown(at, "one")
+
+
+@pytest.mark.parametrize(
+    "hide, gone, kept",
+    [
+        ("gamma", "q_gamma", "q_beta"),
+        ("beta", "q_beta", "q_gamma"),
+        ("b", "q_b", "q_batches"),
+        ("batches", "q_batches", "q_b"),
+        ("eval_sample", "q_eval_sample", "q_small_n"),
+        ("small_n", "q_small_n", "q_eval_sample"),
+    ],
+)
+def test_a_link_can_hide_any_slider(hide, gone, kept):
+    at = open_link("questions", {"hide": hide, **{f"open_{q.number}": "1" for q in bq.QUESTIONS}})
+    assert gone not in keys(at.slider) and kept in keys(at.slider)
+
+
+def test_a_hidden_control_keeps_the_links_value():
+    at = open_link("questions", {"hide": "gamma,w", "open_1": "1", "open_3": "1", "gamma": "3", "w": "5"})
+    assert "q_gamma" not in keys(at.slider) and "q_w" not in keys(at.select_slider)
+    x = default_batch().x
+    assert metric(at, "In the flat ends") == f"{bq.sigmoid_use(x, 3.0, 0.0).flat:.1%}"
+    change_w = bq.bias_and_scale(x, 5.0, 0.0).change_w.max()
+    assert metric(at, "Largest change of BN's output caused by w") == f"{change_w:.1e}"
+    assert any("γ = 3 and β = 0" in c.value for c in at.caption)  # the caption says what was used
+    assert at.query_params["hide"] == "gamma,w"
+
+
+# --- /teach --------------------------------------------------------------------------------------------
+
+
+def test_a_teachers_link_opens_one_step_with_its_answers():
+    at = open_link("teach", {"step": "4", "answers": "1"})
+    assert at.selectbox(key="teach_step").value == 4 and at.toggle(key="teach_answers").value is True
+    step = lesson.PLAN[3]
+    assert [h.value for h in at.subheader] == [f"4. {step.title}"]
+    body = " ".join(m.value for m in at.markdown)
+    assert all(ask.expect in body for ask in step.ask) and "Listen for:" in body
+
+
+@pytest.mark.parametrize(
+    "name, text", [("step", "8"), ("step", "-1"), ("step", "nan"), ("step", "<script>x</script>"), ("answers", "maybe")]
+)
+def test_a_bad_teachers_link_opens_the_whole_lesson_with_a_notice(name, text):
+    at = open_link("teach", {name: text})
+    (notice,) = [i.value for i in at.info]
+    assert notice.startswith(NOTICE) and f"{name} (expected" in notice and text not in notice
+    assert at.selectbox(key="teach_step").value == 0 and at.toggle(key="teach_answers").value is False
+    assert at.table  # the whole lesson's sequence
+
+
+def test_choosing_a_step_and_the_answers_writes_them_to_the_link():
+    at = open_link("teach", {})
+    at.selectbox(key="teach_step").set_value(4).run()
+    at.toggle(key="teach_answers").set_value(True).run()
+    assert at.query_params == {"step": "4", "answers": "1"}
+    at.selectbox(key="teach_step").set_value(0).run()
+    assert at.query_params == {"answers": "1"}
+
+
+def test_a_teachers_link_can_hide_the_step_selector_and_the_answers_switch():
+    at = open_link("teach", {"step": "2", "hide": "step"})
+    assert not at.selectbox and at.toggle(key="teach_answers")
+    assert [h.value for h in at.subheader] == [f"2. {lesson.PLAN[1].title}"]  # the link's step, still shown
+    at = open_link("teach", {"hide": "answers"})
+    assert "teach_answers" not in keys(at.toggle) and at.selectbox(key="teach_step")
+
+
+def test_classroom_mode_keeps_both_controls_of_the_teachers_page():
+    at = open_link("teach", {"classroom": "1"})
+    assert at.selectbox(key="teach_step") and at.toggle(key="teach_answers")
+    assert at.toggle(key="classroom").value is True
