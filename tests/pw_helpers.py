@@ -50,3 +50,16 @@ def slider(page: Page, label: str):
     """The slider input (an <input type=range>) whose label is `label`: focus it and press arrow keys."""
     block = page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(re.escape(label)))
     return block.get_by_role("slider").first
+
+
+def step_slider(thumb, presses: int, key: str = "ArrowRight") -> None:
+    """Press an arrow key on a slider `presses` times, one step at a time.
+
+    A slider is disabled while its rerun is going on, and a key pressed then is lost, so each
+    press waits for the slider to be enabled again and for its value to move.
+    """
+    for _ in range(presses):
+        expect(thumb).to_be_enabled(timeout=WAIT_MS)
+        before = thumb.input_value()
+        thumb.press(key)
+        expect(thumb).not_to_have_value(before, timeout=WAIT_MS)

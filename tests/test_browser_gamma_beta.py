@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 WAIT = 20_000  # ms for a readout to follow a key press, generous for a loaded machine
@@ -63,8 +63,7 @@ def test_dragging_gamma_and_beta_changes_the_chart_and_the_readouts(page, app_ur
     std_before = metric(page, "Std of y, channel 1").inner_text()
     gamma = slider(page, "γ (scale)")
     gamma.focus()
-    for _ in range(5):  # 1.0 -> 1.5 in steps of 0.1 (channel 1: σ_B ≈ 10, γ from 0 to 30)
-        gamma.press("ArrowRight")
+    step_slider(gamma, 5)  # 1.0 -> 1.5 in steps of 0.1 (channel 1: σ_B ≈ 10, γ from 0 to 30)
     expect(gamma).to_have_value("1.5", timeout=WAIT)
     expect(page.get_by_label("exact γ")).to_have_value("1.5000", timeout=WAIT)
     expect(metric(page, "Std of y, channel 1")).to_have_text("1.5000", timeout=WAIT)
@@ -75,8 +74,7 @@ def test_dragging_gamma_and_beta_changes_the_chart_and_the_readouts(page, app_ur
     before = chart_data(page)
     beta = slider(page, "β (shift)")
     beta.focus()
-    for _ in range(20):  # 0 -> 2 in steps of 0.1 (channel 1: μ_B ≈ 8, β from -15 to 15)
-        beta.press("ArrowRight")
+    step_slider(beta, 20)  # 0 -> 2 in steps of 0.1 (channel 1: μ_B ≈ 8, β from -15 to 15)
     expect(beta).to_have_value("2", timeout=WAIT)
     expect(page.get_by_label("exact β")).to_have_value("2.0000", timeout=WAIT)
     expect(metric(page, "Mean of y, channel 1")).to_have_text("2.0000", timeout=WAIT)
@@ -151,8 +149,7 @@ def test_the_exercises_answer_and_redraw(page, app_url):
     before = chart_data(page, 2)
     nl_gamma = slider(page, "γ before the nonlinearity")
     nl_gamma.focus()
-    for _ in range(40):  # 1 -> 3 in steps of 0.05
-        nl_gamma.press("ArrowRight")
+    step_slider(nl_gamma, 40)  # 1 -> 3 in steps of 0.05
     expect(nl_gamma).to_have_value("3", timeout=WAIT)
     wait_chart_changed(page, before, 2)
     wait_idle(page)
@@ -176,15 +173,13 @@ def test_the_exercises_answer_and_redraw(page, app_url):
     effect = metric(page, "Effect of w's direction")
     b = slider(page, "bias b")
     b.focus()
-    for _ in range(10):
-        b.press("ArrowRight")
+    step_slider(b, 10)
     expect(b).to_have_value("5", timeout=WAIT)
     wait_idle(page)
     assert float(metric(page, "Effect of b on y").inner_text()) < 1e-12
     angle = slider(page, "direction θ of w")
     angle.focus()
-    for _ in range(12):  # 30° -> 90°
-        angle.press("ArrowRight")
+    step_slider(angle, 12)  # 30° -> 90°
     expect(angle).to_have_value("90", timeout=WAIT)
     page.wait_for_function(
         "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
