@@ -1,12 +1,10 @@
 """Links in a fresh browser: deep links on a fresh server, classroom mode, hidden controls."""
 
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, free_port, wait_healthy
+from conftest import serve_app
 from pw_helpers import assert_no_exception, open_page, shot
 
 pytestmark = pytest.mark.browser
@@ -17,19 +15,8 @@ TEACHING_ORDER = ["", "batch", "steps", "gamma-beta", "learning", "network", "qu
 @pytest.fixture
 def fresh_server():
     """A server nobody has visited yet: Streamlit would serve pages/ in legacy mode."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with serve_app("streamlit-fresh.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_a_deep_link_as_first_request_of_a_fresh_server_gets_the_apps_navigation(page, fresh_server):
