@@ -89,6 +89,11 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> Non
     raise RuntimeError(f"streamlit did not answer at {url} within {timeout} s")
 
 
+# One BLAS thread for the served app: on a 2-core machine the browser needs the other core, and
+# the app's arrays are small enough that threads only add contention.
+SERVER_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 @contextlib.contextmanager
 def serve_app(log_name: str):
     """Run `streamlit run app.py` headless on a free loopback port; yield its URL, then stop it."""
@@ -102,6 +107,7 @@ def serve_app(log_name: str):
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
+            env=SERVER_ENV,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from bnviz import batch_tools as bt
 from bnviz.data import PRESETS
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -84,9 +84,7 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
     open_batch(page, app_url)
     before = stats_rows(page)
     thumb = slider(page, "Batch size N")
-    thumb.focus()
-    for _ in range(3):  # 256 -> 192 -> 128 -> 96
-        thumb.press("ArrowLeft")
+    step_slider(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(timeout=WAIT)
     after = table_changes(page, before)
     assert after[3][0] != before[3][0]

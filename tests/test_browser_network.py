@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pw_helpers import assert_no_exception, plotly_charts, shot, slider, wait_idle
+from pw_helpers import assert_no_exception, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -85,9 +85,7 @@ def test_a_divergent_learning_rate_is_reported_not_drawn_as_nan(page, app_url):
 def test_a_small_learning_rate_trains_both_networks(page, app_url):
     open_network(page, app_url)
     thumb = slider(page, "Learning rate")
-    thumb.focus()
-    for _ in range(2):  # 3 -> 1 -> 0.3
-        thumb.press("ArrowLeft")
+    step_slider(thumb, 2, "ArrowLeft")  # 3 -> 1 -> 0.3
     expect(thumb).to_have_attribute("aria-valuetext", "0.3")
     train(page, "(tanh, learning rate 0.3")
     expect(boxes(page).first).to_contain_text("accuracy 100%")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from bnviz import questions as bq
 from conftest import ARTIFACTS
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
@@ -70,9 +70,7 @@ def test_questions_gamma_slider_changes_the_shares_to_the_cores(page, app_url):
     straight = metric_value(box, "nearly straight")
     expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 1.0, 0.0).straight:.1%}", timeout=T)
     thumb = slider(page, "γ (scale), every channel")
-    thumb.focus()
-    for _ in range(10):  # 1.0 -> 2.0 in steps of 0.1
-        thumb.press("ArrowRight")
+    step_slider(thumb, 10)  # 1.0 -> 2.0 in steps of 0.1
     expect(thumb).to_have_value("2")
     expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}", timeout=T)
     flat = metric_value(box, "flat ends")
@@ -147,9 +145,7 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
     box = open_question(page, 1)
     expect(page).to_have_url(re.compile(r"open_1=1"), timeout=OPENED)
     thumb = slider(page, "γ (scale), every channel")
-    thumb.focus()
-    for _ in range(10):  # 1.0 -> 2.0: a rerun of the experiment's fragment only
-        thumb.press("ArrowRight")
+    step_slider(thumb, 10)  # 1.0 -> 2.0: a rerun of the experiment's fragment only
     expect(thumb).to_have_value("2")
     straight = f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
