@@ -1,25 +1,29 @@
-"""Slider-to-updated-chart latency of a page in Chromium, beside a one-slider page in the same run.
+"""Slider-to-updated-chart latency and bytes per interaction of every page, in Chromium, beside a one-slider page.
 
-For each batch asked for, the script starts two servers with `streamlit run` on free loopback
-ports: bnviz's app (app.py, or bench/seeded_app.py when a batch is put in the session) and
-bench/minimal_app.py (one slider, one line of text). Chromium (Playwright, the launch arguments
-of tests/conftest.py) opens both; then, alternating between the two so that both see the same
-machine load, it focuses the slider, presses an arrow key and times, in the page, from the
-keydown event until both
-  - the script has run and finished: the app root's data-test-script-state went to "running"
-    and back to "notRunning" (a run so short that React never shows "running" counts as
-    finished when the watched element has changed and the app is idle), and
-  - the watched element (a plotly chart, or the minimal page's text) has stopped changing:
-    the last DOM mutation inside it, followed by QUIET_MS without one (not counted).
-Each press is checked to have changed what is watched. The medians of the timed presses (after
-a few warm-up presses) are reported with their ratio, and written to bench/results/.
+    python3 bench/latency.py --all                     # every case below: about 15 minutes
+    python3 bench/latency.py --only gamma-beta         # one page, at each of its sizes
+    python3 bench/latency.py --only steps --size default
 
-    python3 bench/latency.py                                   # /gamma-beta, slider "γ (scale)"
-    python3 bench/latency.py --batch default --batch 4096,16 --batch 64,16,32,32
-    python3 bench/latency.py --page "" --slider "Multiply every activation by"   # the home page
-
---batch N,C or N,C,H,W puts a batch of that shape (a bnviz.data preset, --preset) into the
-session before the page runs (bench/seeded_app.py); "default" uses the app as it is served.
+For each size (the default batch; the largest the UI allows: a fully connected 4096 × 16 batch
+and a convolutional 128 × 16 × 16 × 16 one, with /batch's and /network's own settings at their
+largest) one app server runs (bench/seeded_app.py puts the batch and settings in each new
+session), and one server of bench/minimal_app.py (one slider, one line of text) runs for the
+whole command. Chromium (the launch arguments of tests/conftest.py) opens a page in a fresh
+context, finds the slider a learner moves there by its label, and, alternating with the minimal
+page so both see the same machine load, focuses the slider, presses an arrow key and times, in
+the page, from the keydown event (for /network, whose sliders sit in a form: the click on
+"Train both networks") until both
+  - the script (or the slider's fragment) has run and finished: the app root's
+    data-test-script-state went to "running" and back to "notRunning" (a run so short that
+    React never shows "running" counts as finished when the chart has changed and the app is
+    idle), and
+  - the watched chart (by its key) or the minimal page's text has stopped changing: the last
+    DOM mutation inside it, followed by QUIET_MS without one (not counted).
+Each press is checked to have changed what is watched. The bytes of the websocket frames the
+browser received during the press are counted too. Medians of the timed presses (after a few
+warm-up presses), their ratio to the minimal page's, and the targets (1.5× at the default
+size, 2.5× at the largest; under 150 KB per interaction) go to bench/results/latency.json and
+a printed table.
 """
 
 from __future__ import annotations
@@ -29,36 +33,78 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import CHROMIUM_ARGS, chromium_path, free_port, wait_healthy  # noqa: E402
+from serving import RESULTS, ROOT, seeded_app, serve  # noqa: E402
+
+from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402  (tests/, put on the path by serving)
 
 QUIET_MS = 250  # a chart counts as redrawn once nothing in it has changed for this long
-PRESS_TIMEOUT_MS = 60_000
+PRESS_TIMEOUT_MS = 120_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+TARGET_DEFAULT, TARGET_LARGEST, TARGET_BYTES = 1.5, 2.5, 150_000
 
-# Installed in the page: resolves with the times (ms, from the keydown) at which the script
+# The sizes: the session's batch and settings each page starts from. /steps's only slider is
+# shown in eval mode, so every size switches eval mode on.
+LARGEST_FC = "4096,16"
+LARGEST_CONV = "128,16,16,16"
+SIZES = {
+    "default": (None, {"steps_eval": True}),
+    LARGEST_FC: (LARGEST_FC, {
+        "steps_eval": True,
+        "bt_n": 4096, "bt_channels": 16,  # /batch draws its own batch from its settings
+        "net_width": 64, "net_depth": 6, "net_steps": 1000, "net_batch_size": 64,  # /network's largest
+    }),
+    LARGEST_CONV: (LARGEST_CONV, {
+        "steps_eval": True,
+        "bt_kind": "convolutional", "bt_n": 128, "bt_channels": 16, "bt_size": 16,
+    }),
+}
+
+
+@dataclass
+class Case:
+    """One page, the slider a learner moves on it, the chart that answers, and its sizes."""
+
+    page: str  # URL path, with a query string if the slider needs one
+    slider: str  # the slider's label
+    chart: str  # the key of the plotly chart to watch
+    sizes: list[str] = field(default_factory=lambda: list(SIZES))
+    submit: str | None = None  # a form's submit button, clicked after the press
+    note: str = ""
+
+
+CASES = [
+    Case("", "Multiply every activation by", "home_before", ["default"],
+         note="the home page always shows the default batch"),
+    Case("batch", "Channels C", "bt_hist", note="largest: /batch's own settings (4096 × 16, 128 × 16 × 16 × 16)"),
+    Case("steps", "Training batches seen before eval", "steps_running_figure"),
+    Case("gamma-beta", "γ (scale)", "gb_stages"),
+    Case("learning", "Step (move it to replay the training; nothing is retrained)", "learn_history"),
+    Case("network", "Learning rate", "net_curves", ["default", LARGEST_FC], submit="Train both networks",
+         note="own data; largest: 6 layers × 64 units, 1000 steps, batch 64"),
+    Case("questions?open_1=1", "γ (scale), every channel", "q_sigmoid"),
+]
+
+# Installed in the page: resolves with the times (ms, from the start event) at which the script
 # started and finished and the watched element last changed.
 WATCH_JS = """
-([selector, index, quietMs, timeoutMs]) => {
+([selector, startEvent, quietMs, timeoutMs]) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  const target = document.querySelectorAll(selector)[index];
+  const target = document.querySelector(selector);
   const r = {t0: null, running: null, idle: null, lastChange: null};
   window.__bnvizPress = new Promise((resolve) => {
     let quiet = null;
-    const onKey = (e) => { if (r.t0 === null) r.t0 = performance.now(); };
+    const onStart = (e) => { if (r.t0 === null) r.t0 = performance.now(); };
     const finish = (why) => {
       scriptObserver.disconnect(); chartObserver.disconnect(); clearTimeout(limit);
-      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener(startEvent, onStart, true);
       resolve({...r, why});
     };
     // Done once the watched element has changed, the app is idle, and nothing has moved for
@@ -70,7 +116,7 @@ WATCH_JS = """
       clearTimeout(quiet);
       quiet = setTimeout(() => { if (idleNow()) finish('ok'); }, quietMs);
     };
-    document.addEventListener('keydown', onKey, true);
+    document.addEventListener(startEvent, onStart, true);
     // Records carry the value before each change, so a short run seen in one batch of
     // records (running, then notRunning) is not missed.
     const scriptObserver = new MutationObserver((records) => {
@@ -87,114 +133,80 @@ WATCH_JS = """
     chartObserver.observe(target, {subtree: true, childList: true, characterData: true, attributes: true});
     const limit = setTimeout(() => finish('timeout'), timeoutMs);
   });
-  return target !== undefined;
+  return target !== null;
 }
 """
 
 # What the watched element shows: a plotly chart's data, or the element's text.
 SIGNATURE_JS = """
-([selector, index]) => {
-  const el = document.querySelectorAll(selector)[index];
+(selector) => {
+  const el = document.querySelector(selector);
   const gd = el && el.querySelector('.js-plotly-plot');
-  if (gd && gd._fullData) return JSON.stringify(gd._fullData.map((t) => [Array.from(t.x || []), Array.from(t.y || [])]));
+  if (gd && gd._fullData) {  // the traces' data, and the shapes and annotations (a step marker)
+    const data = gd._fullData.map((t) => [Array.from(t.x || []), Array.from(t.y || [])]);
+    return JSON.stringify([data, gd.layout.shapes || [], (gd.layout.annotations || []).map((a) => [a.x, a.y, a.text])]);
+  }
   return el ? el.innerText : null;
 }
 """
 
 
-@contextmanager
-def server(script: Path, cwd: Path, env: dict | None = None):
-    """`streamlit run script` on a free loopback port; yields its URL, stops it afterwards."""
-    port = free_port()
-    log = open(RESULTS / f"latency-server-{port}.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    except BaseException:
-        print(f"server log kept in {log.name}", file=sys.stderr)
-        raise
-    else:
-        Path(log.name).unlink(missing_ok=True)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def seeded_app_dir(stack: ExitStack) -> Path:
-    """A temporary folder whose main script is bench/seeded_app.py, linking to the app's files."""
-    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bnviz-bench-")))
-    for name in ("pages", "ui", "bnviz", ".streamlit"):
-        (folder / name).symlink_to(ROOT / name)
-    (folder / "seeded_app.py").symlink_to(ROOT / "bench" / "seeded_app.py")
-    return folder
-
-
 class Target:
-    """One browser tab on one app: its slider, what to watch, and the presses timed on it."""
+    """One browser tab on one page: its slider, what to watch, the bytes it receives."""
 
-    def __init__(self, name: str, page, url: str, path: str, slider_label: str, watch: str, index: int):
-        self.name, self.page, self.watch, self.index = name, page, watch, index
+    def __init__(self, name: str, page, url: str, path: str, slider_label: str, watch: str, submit: str | None = None):
+        self.name, self.page, self.watch = name, page, watch
+        self.received = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._count))
         page.goto(url)  # the root first: the app's navigation is set up before a deep link
-        page.wait_for_selector(IDLE, timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=300_000)
         page.goto(f"{url}/{path}")
         page.wait_for_selector('[data-testid="stMain"]')
-        page.wait_for_function(
-            "([s, i]) => document.querySelectorAll(s).length > i", arg=[watch, index], timeout=120_000
-        )
-        page.wait_for_selector(IDLE, timeout=120_000)
+        page.wait_for_selector(watch, timeout=300_000)
+        page.wait_for_selector(IDLE, timeout=300_000)
         page.wait_for_load_state("networkidle")
-        notice = page.get_by_role("dialog")
-        if notice.count():  # a notice (e.g. "Page not found" on a fresh server) would keep the focus
+        if page.get_by_role("dialog").count():  # a notice would keep the focus
             page.keyboard.press("Escape")
         block = page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(re.escape(slider_label)))
         self.slider = block.get_by_role("slider").first
         self.slider.wait_for()
+        self.submit = page.get_by_role("button", name=submit) if submit else None
         self.key = "ArrowRight"
-        self.times: list[float] = []
+
+    def _count(self, payload) -> None:
+        self.received += len(payload)
 
     def press(self) -> dict:
-        """Press the arrow key once on the slider; return the timings in ms and whether it changed."""
+        """Press the arrow key once on the slider (and submit); return timings in ms, bytes, and whether it changed."""
         page, s = self.page, self.slider
         value, top, bottom = (float(s.get_attribute(a)) for a in ("value", "max", "min"))
         if value >= top:
             self.key = "ArrowLeft"
         elif value <= bottom:
             self.key = "ArrowRight"
-        before = page.evaluate(SIGNATURE_JS, [self.watch, self.index])
+        before = page.evaluate(SIGNATURE_JS, self.watch)
         s.focus()
-        if not page.evaluate(WATCH_JS, [self.watch, self.index, QUIET_MS, PRESS_TIMEOUT_MS]):
-            raise RuntimeError(f"nothing matches {self.watch!r} number {self.index}")
+        start_event = "click" if self.submit else "keydown"
+        if not page.evaluate(WATCH_JS, [self.watch, start_event, QUIET_MS, PRESS_TIMEOUT_MS]):
+            raise RuntimeError(f"{self.name}: nothing matches {self.watch!r}")
+        self.received = 0
         s.press(self.key)
+        if self.submit:
+            self.submit.click()
         r = page.evaluate("window.__bnvizPress")
         if r["why"] != "ok":
             raise RuntimeError(
                 f"{self.name}: a press ({self.key}, slider at {value}, now {s.get_attribute('value')}) "
                 f"did not finish within {PRESS_TIMEOUT_MS} ms: {r}"
             )
-        after = page.evaluate(SIGNATURE_JS, [self.watch, self.index])
+        after = page.evaluate(SIGNATURE_JS, self.watch)
         page.wait_for_selector(IDLE)
         idle = r["idle"] if r["idle"] is not None else r["lastChange"]
         return {
             "total_ms": max(idle, r["lastChange"]) - r["t0"],
             "script_done_ms": idle - r["t0"],
             "chart_done_ms": r["lastChange"] - r["t0"],
+            "bytes": self.received,
             "running_seen": r["running"] is not None,
             "changed": before != after,
         }
@@ -204,92 +216,109 @@ def summary(presses: list[dict]) -> dict:
     total = [p["total_ms"] for p in presses]
     return {
         "median_ms": statistics.median(total),
-        "p90_ms": sorted(total)[max(0, int(round(0.9 * len(total))) - 1)],
         "min_ms": min(total),
         "max_ms": max(total),
         "median_script_done_ms": statistics.median(p["script_done_ms"] for p in presses),
         "median_chart_done_ms": statistics.median(p["chart_done_ms"] for p in presses),
+        "median_bytes": statistics.median(p["bytes"] for p in presses),
+        "max_bytes": max(p["bytes"] for p in presses),
         "unchanged_presses": sum(not p["changed"] for p in presses),
         "presses_with_running_seen": sum(p["running_seen"] for p in presses),
-        "presses": total,
+        "presses_ms": [round(t) for t in total],
     }
 
 
-def measure(browser, args, batch: str) -> dict:
-    """Alternate presses between the page and the minimal page; return both summaries."""
-    with ExitStack() as stack:
-        if batch == "default":
-            page_url = stack.enter_context(server(ROOT / args.app, ROOT))
-        else:
-            folder = seeded_app_dir(stack)
-            env = {"BNVIZ_BENCH_BATCH": batch, "BNVIZ_BENCH_PRESET": args.preset, "BNVIZ_BENCH_APP": str(ROOT / args.app)}
-            page_url = stack.enter_context(server(folder / "seeded_app.py", folder, env))
-        minimal_url = stack.enter_context(server(ROOT / "bench" / "minimal_app.py", ROOT))
-        targets = {}
-        for name, url, path, label, watch, index in [
-            ("page", page_url, args.page, args.slider, '[data-testid="stPlotlyChart"]', args.chart),
-            ("minimal", minimal_url, "", "value", '[data-testid="stMarkdown"]', 0),
-        ]:
-            context = stack.enter_context(_context(browser))
-            targets[name] = Target(name, context.new_page(), url, path, label, watch, index)
-        results = {name: [] for name in targets}
-        for i in range(args.warmup + args.presses):
-            for name, target in targets.items():
-                p = target.press()
-                if i >= args.warmup:
-                    results[name].append(p)
-        out = {name: summary(presses) for name, presses in results.items()}
-        out["ratio"] = out["page"]["median_ms"] / out["minimal"]["median_ms"]
-        return out
-
-
 @contextmanager
-def _context(browser):
+def tab(browser):
+    """A fresh browser context (a new Streamlit session) and its page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(120_000)
     try:
-        yield context
+        yield context.new_page()
     finally:
         context.close()
 
 
+def chart_selector(key: str) -> str:
+    # Streamlit gives an element with a key the class st-key-<key>.
+    return f'.st-key-{key} [data-testid="stPlotlyChart"]'
+
+
+def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args) -> dict:
+    """Alternate presses between the case's page and the minimal page; return both summaries."""
+    with tab(browser) as page:
+        target = Target(f"/{case.page} at {size}", page, app_url, case.page, case.slider, chart_selector(case.chart), case.submit)
+        results = {"page": [], "minimal": []}
+        for i in range(args.warmup + args.presses):
+            for name, t in (("page", target), ("minimal", minimal)):
+                p = t.press()
+                if i >= args.warmup:
+                    results[name].append(p)
+    out = {name: summary(presses) for name, presses in results.items()}
+    ratio = out["page"]["median_ms"] / out["minimal"]["median_ms"]
+    goal = TARGET_DEFAULT if size == "default" else TARGET_LARGEST
+    return {
+        "path": "/" + case.page.split("?")[0], "query": case.page.partition("?")[2], "slider": case.slider,
+        "chart": case.chart, "size": size, "note": case.note, **out, "ratio": ratio, "ratio_target": goal,
+        "ratio_met": ratio <= goal, "bytes_met": out["page"]["median_bytes"] < TARGET_BYTES,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--page", default="gamma-beta", help='URL path of the page ("" for the home page)')
-    parser.add_argument("--slider", default="γ (scale)", help="label of the slider to press")
-    parser.add_argument("--chart", type=int, default=0, help="which plotly chart on the page to watch (0 = first)")
-    parser.add_argument("--batch", action="append", help='"default", or N,C / N,C,H,W to put in the session (repeatable)')
-    parser.add_argument("--preset", default="channels on very different scales", help="preset for --batch shapes")
-    parser.add_argument("--presses", type=int, default=15, help="timed presses per page and batch")
-    parser.add_argument("--warmup", type=int, default=3, help="presses not timed, first")
-    parser.add_argument("--app", default="app.py", help="the app's main script, relative to the repository")
+    parser.add_argument("--all", action="store_true", help="every page at every size")
+    parser.add_argument("--only", action="append", help='a page\'s URL path ("" for home; repeatable)')
+    parser.add_argument("--size", action="append", choices=list(SIZES), help="only these sizes (repeatable)")
+    parser.add_argument("--presses", type=int, default=7, help="timed presses per page and size")
+    parser.add_argument("--warmup", type=int, default=2, help="presses not timed, first")
     args = parser.parse_args()
-    batches = args.batch or ["default"]
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not args.all and args.only is None:
+        parser.error("say --all, or --only PAGE")
+    cases = [c for c in CASES if args.all or c.page.split("?")[0] in args.only]
+    sizes = [s for s in SIZES if not args.size or s in args.size]
     path = chromium_path()
     if path is None:
         sys.exit("Chromium not found: install Debian's chromium (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
-    report = {"page": args.page, "slider": args.slider, "chart": args.chart, "presses": args.presses,
-              "quiet_ms": QUIET_MS, "time": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average": os.getloadavg(), "runs": {}}
-    with sync_playwright() as p:
+    report = {"presses": args.presses, "warmup": args.warmup, "quiet_ms": QUIET_MS, "cpus": os.cpu_count(),
+              "time": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average_start": os.getloadavg(), "runs": []}
+    started = time.monotonic()
+    with sync_playwright() as p, ExitStack() as stack:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        try:
-            for batch in batches:
-                print(f"measuring /{args.page} with batch {batch} ...", flush=True)
-                report["runs"][batch] = measure(browser, args, batch)
-        finally:
-            browser.close()
-    slug = re.sub(r"[^a-z0-9]+", "-", (args.page or "home").lower()).strip("-")
-    out = RESULTS / f"latency-{slug}.json"
+        stack.callback(browser.close)
+        minimal_url, _ = stack.enter_context(serve(ROOT / "bench" / "minimal_app.py", log_name="minimal"))
+        minimal = Target("minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]')
+        for size in sizes:
+            todo = [c for c in cases if size in c.sizes]
+            if not todo:
+                continue
+            batch, state = SIZES[size]
+            with seeded_app(batch, state) as (app_url, _):
+                for case in todo:
+                    print(f"/{case.page} at {size} ...", flush=True)
+                    report["runs"].append(measure(browser, case, size, app_url, minimal, args))
+    report["wall_s"] = round(time.monotonic() - started)
+    report["load_average_end"] = os.getloadavg()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("latency.json" if args.all else "latency-partial.json")
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"\n/{args.page}, slider {args.slider!r}: median of {args.presses} presses, keydown to chart redrawn")
-    print(f"{'batch':>16} {'page ms':>9} {'minimal ms':>11} {'ratio':>6} {'page p90':>9} {'unchanged':>10}")
-    for batch, r in report["runs"].items():
-        print(f"{batch:>16} {r['page']['median_ms']:9.0f} {r['minimal']['median_ms']:11.0f} {r['ratio']:6.2f} "
-              f"{r['page']['p90_ms']:9.0f} {r['page']['unchanged_presses'] + r['minimal']['unchanged_presses']:10d}")
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; "
+          f"ratio to the minimal page in the same run; KB received per press")
+    print(table(report["runs"]))
+    print(f"{report['wall_s']} s; written to {out.relative_to(ROOT)}")
+
+
+def table(runs: list[dict]) -> str:
+    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'unchanged':>9}"]
+    for r in runs:
+        ok = "ok" if r["ratio_met"] else "MISS"
+        rows.append(
+            f"{r['path']:12} {r['size']:>13} {r['page']['median_ms']:8.0f} {r['minimal']['median_ms']:8.0f} "
+            f"{r['ratio']:6.2f} {ok:>4}{r['ratio_target']:3} {r['page']['median_bytes'] / 1000:7.1f} "
+            f"{r['page']['unchanged_presses']:9d}"
+        )
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
-"""bnviz's app.py with a batch already in the session, for bench/latency.py (never served to learners).
+"""bnviz's app.py with a batch and settings already in the session, for the benchmarks (never served to learners).
 
-bench/latency.py runs this file as the main script of a temporary folder that links to the
+bench/serving.py runs this file as the main script of a temporary folder that links to the
 repository's pages/, ui/, bnviz/ and .streamlit/, so app.py's relative page paths resolve as
-usual. Before app.py runs, the session's batch is set to the one described by the environment:
-BNVIZ_BENCH_BATCH = "N,C" or "N,C,H,W", BNVIZ_BENCH_PRESET = a preset name of bnviz.data.
-This is what the /batch page does with ui.state.set_batch, without going through its controls.
+usual. Before app.py first runs in a session, it puts there what the environment describes:
+  BNVIZ_BENCH_BATCH = "N,C" or "N,C,H,W" (optional): the session's batch, drawn from the preset
+    BNVIZ_BENCH_PRESET (a bnviz.data preset), as /batch does with ui.state.set_batch;
+  BNVIZ_BENCH_STATE = a JSON object of session-state values (optional), e.g. a page's settings
+    at their largest, or {"steps_eval": true} to show /steps's eval-mode slider.
 """
 
+import json
 import os
 import runpy
 
@@ -15,8 +18,9 @@ import streamlit as st
 from bnviz import make_batch, preset
 from ui.state import Batch, set_batch
 
-SHAPE = tuple(int(v) for v in os.environ["BNVIZ_BENCH_BATCH"].split(","))
+SHAPE = tuple(int(v) for v in os.environ["BNVIZ_BENCH_BATCH"].split(",")) if os.environ.get("BNVIZ_BENCH_BATCH") else None
 PRESET = os.environ.get("BNVIZ_BENCH_PRESET", "channels on very different scales")
+STATE = json.loads(os.environ.get("BNVIZ_BENCH_STATE") or "{}")
 
 
 @st.cache_data(show_spinner=False)
@@ -25,6 +29,10 @@ def _x(shape, name):
     return make_batch(preset(name, c), n, spatial=spatial, seed=0)
 
 
-if "batch" not in st.session_state:
-    set_batch(Batch(_x(SHAPE, PRESET), tuple(preset(PRESET, SHAPE[1])), 0, f"bench: {PRESET}"))
+if "_bench_seeded" not in st.session_state:
+    st.session_state["_bench_seeded"] = True
+    if SHAPE is not None:
+        set_batch(Batch(_x(SHAPE, PRESET), tuple(preset(PRESET, SHAPE[1])), 0, f"bench: {PRESET}"))
+    for key, value in STATE.items():
+        st.session_state[key] = value
 runpy.run_path(os.environ["BNVIZ_BENCH_APP"], run_name="__main__")
