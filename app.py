@@ -14,7 +14,7 @@ PAGES = [
     st.Page("pages/home.py", title="Start here", icon=":material/home:", default=True),
     st.Page("pages/batch.py", title="Make a batch", icon=":material/grid_on:", url_path="batch"),
     st.Page("pages/steps.py", title="Step through BN", icon=":material/stairs:", url_path="steps"),
-    st.Page("pages/gamma_beta.py", title="Drag γ and β", icon=":material/tune:", url_path="gamma-beta"),
+    st.Page("pages/gamma-beta.py", title="Drag γ and β", icon=":material/tune:", url_path="gamma-beta"),
     st.Page("pages/learning.py", title="Watch them learned", icon=":material/trending_down:", url_path="learning"),
     st.Page("pages/network.py", title="Why BN helps", icon=":material/hub:", url_path="network"),
     st.Page("pages/questions.py", title="Learners' questions", icon=":material/help:", url_path="questions"),

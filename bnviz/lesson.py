@@ -59,21 +59,21 @@ MISCONCEPTIONS = {
             "“γ and β just undo the normalization, so BN does nothing.”",
             "“Recover the original” shows the identity is one particular choice; trained on another "
             "target, γ and β settle elsewhere.",
-            "pages/gamma_beta.py",
+            "pages/gamma-beta.py",
         ),
         Misconception(
             "replace_wb",
             "“γ and β replace the weights W and the bias b.”",
             "With a layer w·x + b before BN, b has no effect at all on BN's output and w's scale "
             "cancels; W still decides what each channel computes.",
-            "pages/gamma_beta.py",
+            "pages/gamma-beta.py",
         ),
         Misconception(
             "no_curve",
             "“Mean 0 and variance 1 is always the best input for the next layer.”",
             "With γ = 1, β = 0 a sigmoid sees almost only its straight middle; γ and β let the layer "
             "use the curve again.",
-            "pages/gamma_beta.py",
+            "pages/gamma-beta.py",
         ),
         Misconception(
             "same_eval",
@@ -177,7 +177,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         9,
         "Drag γ and β",
-        "pages/gamma_beta.py",
+        "pages/gamma-beta.py",
         "Drag γ and β and read the output's mean and standard deviation. Show the sigmoid section at "
         "γ = 1, β = 0, then γ = 4. Ask the prediction, then press “Recover the original”. End with "
         "the w and b sliders.",

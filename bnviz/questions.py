@@ -93,7 +93,7 @@ class SelfCheck:
 
 @dataclass(frozen=True)
 class Link:
-    page: str  # a page file of app.py's navigation, "pages/gamma_beta.py"
+    page: str  # a page file of app.py's navigation, "pages/gamma-beta.py"
     label: str
 
 
@@ -121,7 +121,7 @@ QUESTIONS: tuple[Question, ...] = (
         "curve, its flat ends, or the straight part, whichever lowers the loss. They cost two "
         "numbers per channel.",
         "Try it: move γ and β and watch which part of the sigmoid the values reach.",
-        (Link("pages/gamma_beta.py", "Drag γ and β, with a sigmoid, tanh or ReLU after them"),),
+        (Link("pages/gamma-beta.py", "Drag γ and β, with a sigmoid, tanh or ReLU after them"),),
         SelfCheck(
             "A BN layer feeds a sigmoid. If its γ and β were removed (always γ = 1, β = 0), "
             "what could the layer no longer do?",
@@ -172,7 +172,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Try it: slide from the start (γ = 1, β = 0) to the recovering values and watch the "
         "largest difference between the output and the input.",
         (
-            Link("pages/gamma_beta.py", "Drag γ and β: recover the original"),
+            Link("pages/gamma-beta.py", "Drag γ and β: recover the original"),
             Link("pages/learning.py", "Watch them learned: does training go to the identity?"),
             Link("pages/network.py", "Why BN helps: the same network with and without BN"),
         ),
@@ -224,7 +224,7 @@ QUESTIONS: tuple[Question, ...] = (
         "its weights, not their length.",
         "Try it: change the bias b and the scale w of the layer before BN. BN's input moves and "
         "stretches; its output does not.",
-        (Link("pages/gamma_beta.py", "Drag γ and β: do they replace W and b?"),),
+        (Link("pages/gamma-beta.py", "Drag γ and β: do they replace W and b?"),),
         SelfCheck(
             "A layer computes z = W·x + b and feeds BatchNorm in training. You change the bias b "
             "of one channel from 0 to 5. What happens to BN's output for that channel?",

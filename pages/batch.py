@@ -13,30 +13,22 @@ from bnviz.io import MAX_MB, MAX_VALUES, UploadError, default_array, load_activa
 from bnviz.validation import per_channel_count
 from ui.classroom import chart, shown
 from ui.guard import require_navigation
-from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET, Batch, current_batch, set_batch
+from ui.params import Setting, bind, link_params, write_link
+from ui.state import BATCH_SETTINGS, DEFAULT_PRESET, Batch, current_batch, set_batch
 
 require_navigation()
 
-DEFAULTS = {
-    "bt_kind": "fully connected",
-    "bt_n": DEFAULT_N,
-    "bt_channels": DEFAULT_CHANNELS,
-    "bt_size": 8,
-    "bt_seed": 0,
-    "bt_preset": DEFAULT_PRESET,
-    "bt_heat_channel": 0,
-    "bt_moved_stat": "mean",
+# The page's settings, as a link carries them (`?kind=convolutional&n=64&seed=3`): what draws the
+# batch (shared with the other pages' links), and which channel and statistic the views show.
+SETTINGS = BATCH_SETTINGS | {
+    "bt_heat_channel": Setting(0, lo=0, hi=bt.MAX_CHANNELS - 1),
+    "bt_moved_stat": Setting("mean", choices=("mean", "standard deviation")),
 }
-SETTINGS = ("bt_kind", "bt_n", "bt_channels", "bt_size", "bt_seed", "bt_preset")
 KIND_LABELS = {"fully connected": "Fully connected (N × C)", "convolutional": "Convolutional (N × C × H × W)"}
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "activations_conv.npy"
 HOOK_SCRIPT = EXAMPLE.parent / "save_activations.py"
 
 ss = st.session_state
-# Re-assigning keeps a value whose widget is not drawn in this run (the image size of a fully
-# connected batch, a control hidden in classroom mode, the learner on another page).
-for k, v in DEFAULTS.items():
-    ss[k] = ss.get(k, v)
 ss.setdefault("bt_editor_v", 0)
 
 
@@ -134,6 +126,7 @@ def load_example():
 
 
 st.title("Make a batch")
+bind(SETTINGS, prefix="bt_")  # re-assigned every run: the image size of a fully connected batch keeps its value
 st.markdown(
     "BatchNorm works on one **mini-batch** of a layer's activations at a time: *N* samples, each "
     "with *C* channels (and in a convolutional layer an *H × W* image per channel). Shape that batch "
@@ -142,8 +135,8 @@ st.markdown(
 )
 
 # Settings from a link or an old session may be out of bounds: fix them and say so.
-fixed, notes = bt.valid_settings(*(ss[k] for k in SETTINGS), default_preset=DEFAULT_PRESET)
-for key, value in zip(SETTINGS, fixed.values()):
+fixed, notes = bt.valid_settings(*(ss[k] for k in BATCH_SETTINGS), default_preset=DEFAULT_PRESET)
+for key, value in zip(BATCH_SETTINGS, fixed.values()):
     if ss[key] != value:
         ss[key] = value
 for note in notes:
@@ -208,8 +201,9 @@ if batch.specs is None and ss.get("bt_upload_for") == "pending":
     ss.bt_upload_for = settings
 uploaded = batch.specs is None and ss.get("bt_upload_for") == settings
 if not uploaded and not (batch.specs is not None and ss.get("bt_drawn") == settings):
-    edited_note = "" if settings.specs == tuple(preset(ss.bt_preset, ss.bt_channels)) else ", edited"
-    batch = Batch(draw(settings), settings.specs, settings.seed, f"drawn: {ss.bt_preset}{edited_note}, seed {settings.seed}")
+    edited = settings.specs != tuple(preset(ss.bt_preset, ss.bt_channels))
+    link = None if edited else link_params(BATCH_SETTINGS, "bt_", ss)  # edited cells are not in a link
+    batch = Batch(draw(settings), settings.specs, settings.seed, f"drawn: {ss.bt_preset}{', edited' if edited else ''}, seed {settings.seed}", link)
     set_batch(batch)
     ss.bt_drawn = settings
 x = batch.x
@@ -223,6 +217,11 @@ st.success(
     f"**The batch every page now uses:** {bt.shape_text(x.shape)} ({batch.source}). "
     f"Each channel's statistics pool {bt.pooled_text(x.shape)} values."
 )
+if batch.link is None and not uploaded:
+    st.caption(
+        "The address bar is a link to this page with the preset, sizes and seed above, "
+        "not your edits to the table: a link opens the preset's channels."
+    )
 downloads = st.container(horizontal=True)
 downloads.download_button("Download the batch (CSV)", data=lambda: to_csv_bytes(x), file_name="bnviz_batch.csv", mime="text/csv", on_click="ignore", key="bt_csv")
 downloads.download_button("Download the batch (.npy)", data=lambda: to_npy_bytes(x), file_name="bnviz_batch.npy", mime="application/octet-stream", on_click="ignore", key="bt_npy")
@@ -250,6 +249,7 @@ st.button("Draw another batch", on_click=draw_another, type="primary", key="bt_d
 
 @st.fragment
 def moved_section():
+    write_link(SETTINGS, "bt_")  # a rerun of this fragment alone does not run bind
     if history is None:
         return
     if len(history["seeds"]) < 2:
@@ -286,6 +286,7 @@ moved_section()
 
 @st.fragment
 def heatmap_section():
+    write_link(SETTINGS, "bt_")
     st.subheader("Per channel, seen on images")
     if ss.bt_heat_channel >= x.shape[1]:
         ss.bt_heat_channel = 0

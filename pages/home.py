@@ -6,10 +6,14 @@ import streamlit as st
 
 from bnviz import BatchNorm
 from bnviz.figures import COLORS, channel_histograms, histogram_edges
-from ui.classroom import chart
+from ui.classroom import chart, shown
+from ui.params import Setting, bind
 from ui.state import default_batch
 
+SETTINGS = {"home_scale": Setting(1.0, lo=0.1, hi=10.0)}  # a link: `?scale=5`
+
 st.title("Batch Normalization, and why γ and β exist")
+bind(SETTINGS, prefix="home_")
 
 st.markdown("For each channel of a layer's activations, over a mini-batch *B* of *m* values:")
 st.latex(r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta")
@@ -24,14 +28,16 @@ st.markdown(
 )
 
 st.subheader("What it does, on a batch with four very different channels")
-scale = st.slider(
-    "Multiply every activation by",
-    min_value=0.1,
-    max_value=10.0,
-    value=1.0,
-    step=0.1,
-    help="As if the layer before BN had larger or smaller weights.",
-)
+if shown("scale"):
+    st.slider(
+        "Multiply every activation by",
+        min_value=0.1,
+        max_value=10.0,
+        step=0.1,
+        key="home_scale",
+        help="As if the layer before BN had larger or smaller weights.",
+    )
+scale = st.session_state.home_scale
 batch = default_batch()
 x = scale * batch.x
 y = BatchNorm(batch.channels)(x)
@@ -67,12 +73,12 @@ st.subheader("The questions learners ask, and where this app answers them")
 QUESTIONS = [
     (
         "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
-        "pages/gamma_beta.py",
+        "pages/gamma-beta.py",
         "Drag γ and β",
     ),
     (
         "Do γ and β just “undo” the normalization?",
-        "pages/gamma_beta.py",
+        "pages/gamma-beta.py",
         "Recover the original on “Drag γ and β”",
     ),
     (
@@ -96,7 +102,7 @@ st.subheader("The route, one idea per page")
 ROUTE = [
     ("pages/batch.py", "Make a batch", "shape your own activations, channel by channel"),
     ("pages/steps.py", "Step through BN", "mean, centre, variance, normalize, scale, shift, with your numbers"),
-    ("pages/gamma_beta.py", "Drag γ and β", "what they are, and how they can give back the input"),
+    ("pages/gamma-beta.py", "Drag γ and β", "what they are, and how they can give back the input"),
     ("pages/learning.py", "Watch them learned", "γ and β move smoothly while batch statistics jump"),
     ("pages/network.py", "Why BN helps", "the same network trained with and without BN"),
     ("pages/questions.py", "Learners' questions", "short answers, each with an experiment"),

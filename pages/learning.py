@@ -36,32 +36,34 @@ from bnviz.training import (
 from ui import classroom
 from ui.classroom import chart, predict_first, shown
 from ui.guard import require_navigation
+from ui.params import Setting, bind, write_link
 from ui.state import current_batch
 
 require_navigation()
 
-DEFAULTS = {
-    "learn_task": "reconstruct",
-    "learn_optimizer": "sgd",
-    "learn_lr": 0.03,
-    "learn_batch_size": 32,
-    "learn_epochs": 30,
-    "learn_momentum": 0.1,
-    "learn_gamma0": 1.0,
-    "learn_beta0": 0.0,
-    "learn_seed": 0,
-    "learn_target_mean": 2.0,
-    "learn_target_std": 0.5,
-    "learn_channel": 1,
-    "learn_step": 1,
-    "learn_small_batch": 2,
-    "learn_large_batch": 64,
-}
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128, 256]
+SMALL_BATCHES, LARGE_BATCHES = [2, 4], [16, 32, 64, 128, 256]
+# The page's settings, as a link carries them (`?task=target&lr=0.1&epochs=5`), with the widgets'
+# bounds; the channel and the replayed step are fixed below to the batch and the training.
+SETTINGS = {
+    "learn_task": Setting("reconstruct", choices=tuple(TASKS)),
+    "learn_optimizer": Setting("sgd", choices=tuple(OPTIMIZERS)),
+    "learn_lr": Setting(0.03, choices=tuple(LEARNING_RATES)),
+    "learn_batch_size": Setting(32, choices=tuple(BATCH_SIZES)),
+    "learn_epochs": Setting(30, lo=1, hi=30),
+    "learn_momentum": Setting(0.1, lo=0.0, hi=1.0),
+    "learn_gamma0": Setting(1.0, lo=-10.0, hi=10.0),
+    "learn_beta0": Setting(0.0, lo=-100.0, hi=100.0),
+    "learn_seed": Setting(0, lo=0, hi=10_000),
+    "learn_target_mean": Setting(2.0, lo=-100.0, hi=100.0),
+    "learn_target_std": Setting(0.5, lo=0.0, hi=100.0),
+    "learn_channel": Setting(1, lo=0, hi=63),
+    "learn_step": Setting(1, lo=1, hi=1_000_000),
+    "learn_small_batch": Setting(2, choices=tuple(SMALL_BATCHES)),
+    "learn_large_batch": Setting(64, choices=tuple(LARGE_BATCHES)),
+}
 GRID = 61  # landscape resolution per axis
-for k, v in DEFAULTS.items():
-    st.session_state.setdefault(k, v)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
@@ -95,6 +97,7 @@ def compare_modes(specs, x, settings: Settings):
 
 
 st.title("Watch γ and β learned")
+bind(SETTINGS, prefix="learn_", batch=True)
 st.markdown(
     "If μ_B and σ²_B are recomputed for every mini-batch, **where is the learning?** "
     "And does the network just learn to undo the normalization? Train a BatchNorm layer's γ and β "
@@ -115,21 +118,28 @@ def task_changed():
     st.session_state["learn_lr"] = SUGGESTED_LR[st.session_state["learn_task"]]
 
 
-st.radio(
-    "Task: what the loss asks of BN's output", list(TASKS), format_func=TASKS.get, key="learn_task",
-    horizontal=True, on_change=task_changed, help="Choosing a task also sets a learning rate that suits it.",
-)
+if shown("task"):
+    st.radio(
+        "Task: what the loss asks of BN's output", list(TASKS), format_func=TASKS.get, key="learn_task",
+        horizontal=True, on_change=task_changed, help="Choosing a task also sets a learning rate that suits it.",
+    )
 task = st.session_state["learn_task"]
 if task == "target":
     left, right, _ = st.columns([1, 1, 2])
-    left.number_input("Target mean", min_value=-100.0, max_value=100.0, step=0.5, key="learn_target_mean")
-    right.number_input("Target spread (std)", min_value=0.0, max_value=100.0, step=0.1, key="learn_target_std")
+    if shown("target_mean"):
+        left.number_input("Target mean", min_value=-100.0, max_value=100.0, step=0.5, key="learn_target_mean")
+    if shown("target_std"):
+        right.number_input("Target spread (std)", min_value=0.0, max_value=100.0, step=0.1, key="learn_target_std")
 
 cols = st.columns(4)
-cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="learn_optimizer")
-cols[1].select_slider("Learning rate η", LEARNING_RATES, key="learn_lr")
-cols[2].select_slider("Batch size B", BATCH_SIZES, key="learn_batch_size")
-cols[3].slider("Epochs", 1, 30, key="learn_epochs")
+if shown("optimizer"):
+    cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="learn_optimizer")
+if shown("lr"):
+    cols[1].select_slider("Learning rate η", LEARNING_RATES, key="learn_lr")
+if shown("batch_size"):
+    cols[2].select_slider("Batch size B", BATCH_SIZES, key="learn_batch_size")
+if shown("epochs"):
+    cols[3].slider("Epochs", 1, 30, key="learn_epochs")
 cols = st.columns(4)
 if shown("momentum", essential=False):
     cols[0].slider(
@@ -168,7 +178,8 @@ except (ValueError, TypeError) as err:
 if st.session_state["learn_channel"] >= exp.channels:  # a new batch with fewer channels
     st.session_state["learn_channel"] = 0
 channels = list(range(exp.channels))
-st.selectbox("Channel to watch", channels, format_func=lambda k: f"channel {k}", key="learn_channel")
+if shown("channel"):
+    st.selectbox("Channel to watch", channels, format_func=lambda k: f"channel {k}", key="learn_channel")
 c = st.session_state["learn_channel"]
 
 with st.container(border=True):
@@ -202,11 +213,13 @@ m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {
 # --- one time axis and one step up close ---------------------------------------------------------
 @st.fragment
 def replay(data, settings, channel):
+    write_link(SETTINGS, "learn_", batch=True)  # a rerun of this fragment alone does not run bind
     exp, hist, _, _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
     if not 1 <= st.session_state["learn_step"] <= hist.steps:  # a new training with fewer steps
         st.session_state["learn_step"] = min(max(st.session_state["learn_step"], 1), hist.steps)
-    st.slider("Step (move it to replay the training; nothing is retrained)", 1, hist.steps, key="learn_step")
+    if shown("step"):
+        st.slider("Step (move it to replay the training; nothing is retrained)", 1, hist.steps, key="learn_step")
     step = st.session_state["learn_step"] - 1
     chart(with_step_marker(history_of(*data, settings, channel), step), key="learn_history")
     st.caption(
@@ -304,8 +317,10 @@ st.markdown(
     "size with a large one, each trained for about as many steps as above (at most 2,000)."
 )
 left, right, _ = st.columns([1, 1, 2])
-left.select_slider("Small batch", [2, 4], key="learn_small_batch")
-right.select_slider("Large batch", [16, 32, 64, 128, 256], key="learn_large_batch")
+if shown("small_batch"):
+    left.select_slider("Small batch", SMALL_BATCHES, key="learn_small_batch")
+if shown("large_batch"):
+    right.select_slider("Large batch", LARGE_BATCHES, key="learn_large_batch")
 if predict_first(
     "learn_predict_modes",
     "After training with batches of 2, do training mode and eval mode give the same outputs?",

@@ -18,21 +18,10 @@ from bnviz.network_figures import (
 )
 from ui.classroom import chart, predict_first, shown
 from ui.guard import require_navigation
+from ui.params import Setting, bind
 
 require_navigation()
 
-DEFAULTS = {
-    "net_dataset": "two moons",
-    "net_activation": "tanh",
-    "net_depth": 4,
-    "net_width": 32,
-    "net_lr": 3.0,
-    "net_batch_size": 32,
-    "net_init_scale": 1.0,
-    "net_steps": 600,
-    "net_seed": 0,
-    "net_sweep": True,
-}
 LEARNING_RATES = list(SWEEP_LRS)  # the sweep's rates, so your run is one of its points
 # Up to 64 units and 64 examples: each matrix product stays under OpenBLAS's threading
 # threshold (its threads stall a busy server), and the largest run trains in seconds.
@@ -40,9 +29,19 @@ WIDTHS = [8, 16, 32, 64]
 BATCH_SIZES = [8, 16, 32, 64]
 INIT_SCALES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
 STEPS = [100, 200, 300, 600, 1000]
-# Re-assigning keeps a value whose widget is not drawn in this run (classroom mode hides some).
-for k, v in DEFAULTS.items():
-    st.session_state[k] = st.session_state.get(k, v)
+# The page's settings, as a link carries them (`?activation=ReLU&lr=10`), with the widgets' bounds.
+SETTINGS = {
+    "net_dataset": Setting("two moons", choices=tuple(DATASETS)),
+    "net_activation": Setting("tanh", choices=tuple(ACTIVATIONS)),
+    "net_depth": Setting(4, lo=3, hi=6),
+    "net_width": Setting(32, choices=tuple(WIDTHS)),
+    "net_lr": Setting(3.0, choices=tuple(LEARNING_RATES)),
+    "net_batch_size": Setting(32, choices=tuple(BATCH_SIZES)),
+    "net_init_scale": Setting(1.0, choices=tuple(INIT_SCALES)),
+    "net_steps": Setting(600, choices=tuple(STEPS)),
+    "net_seed": Setting(0, lo=0, hi=10_000),
+    "net_sweep": Setting(True),
+}
 
 
 # The progress bar is made inside the cached function: on a cache hit Streamlit replays it
@@ -67,6 +66,7 @@ def sweep(settings: Settings):
 
 
 st.title("Why BN helps")
+bind(SETTINGS, prefix="net_")  # re-assigned every run: a control hidden in classroom mode keeps its value
 st.markdown(
     "Two copies of one small network start from **the same weights** and see **the same "
     "mini-batches**. One has a BatchNorm layer (with its γ and β) after every hidden linear "
@@ -80,20 +80,24 @@ st.caption(
 with st.form("net_settings"):
     left, middle, right = st.columns(3)
     with left:
-        st.radio("Dataset", DATASETS, key="net_dataset", horizontal=True)
-        st.radio("Activation", ACTIVATIONS, key="net_activation", horizontal=True)
+        if shown("dataset"):
+            st.radio("Dataset", DATASETS, key="net_dataset", horizontal=True)
+        if shown("activation"):
+            st.radio("Activation", ACTIVATIONS, key="net_activation", horizontal=True)
         if shown("depth", essential=False):
             st.slider("Hidden layers", 3, 6, key="net_depth")
     with middle:
-        st.select_slider(
-            "Learning rate", LEARNING_RATES, key="net_lr", format_func=lambda v: f"{v:g}",
-            help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
-        )
-        st.select_slider(
-            "Initialisation scale", INIT_SCALES, key="net_init_scale", format_func=lambda v: f"{v:g}×",
-            help="Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
-            "Below 1 the signal shrinks layer by layer, above 1 it grows.",
-        )
+        if shown("lr"):
+            st.select_slider(
+                "Learning rate", LEARNING_RATES, key="net_lr", format_func=lambda v: f"{v:g}",
+                help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
+            )
+        if shown("init_scale"):
+            st.select_slider(
+                "Initialisation scale", INIT_SCALES, key="net_init_scale", format_func=lambda v: f"{v:g}×",
+                help="Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
+                "Below 1 the signal shrinks layer by layer, above 1 it grows.",
+            )
         if shown("steps", essential=False):
             st.select_slider("Training steps", STEPS, key="net_steps")
     with right:
@@ -185,10 +189,11 @@ st.markdown(
     f"The same experiment at {len(SWEEP_LRS)} learning rates from {SWEEP_LRS[0]:g} to "
     f"{SWEEP_LRS[-1]:g}, for both networks (all other settings as above)."
 )
-st.toggle(
-    "Run the learning-rate sweep", key="net_sweep",
-    help="Trains 20 networks: a few seconds at the default size, up to half a minute at the largest.",
-)
+if shown("sweep"):
+    st.toggle(
+        "Run the learning-rate sweep", key="net_sweep",
+        help="Trains 20 networks: a few seconds at the default size, up to half a minute at the largest.",
+    )
 if st.session_state.net_sweep and predict_first(
     "net_predict_sweep",
     "At which learning rates will the network without BN still train?",

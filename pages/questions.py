@@ -11,7 +11,7 @@ from bnviz import questions as bq
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
-from ui.params import Setting, bind, link_params
+from ui.params import Setting, bind, write_link
 from ui.state import current_batch
 
 require_navigation()
@@ -60,18 +60,6 @@ RECOVER_LABEL = (
     r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
     r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)"
 )
-
-
-def keep_link():
-    """Write the current settings to the URL, as bind does at the end of a full run.
-
-    A slider inside a fragment reruns only the fragment, not bind, so each experiment calls this
-    first. Calling bind there instead would re-assign widgets already drawn in a full run.
-    """
-    wanted = {k: v for k, v in st.query_params.to_dict().items() if k in ("classroom", "hide")}
-    wanted |= link_params(SETTINGS, "q_", st.session_state)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
 
 
 # Pure computations and their figures, cached: a slider answers from the cache when it comes back.
@@ -172,7 +160,7 @@ def channel_table(columns: dict, formats: dict | None = None):
 
 
 st.title("Learners' questions")
-bind(SETTINGS, prefix="q_")  # closed questions keep their settings: bind re-assigns them on every run
+bind(SETTINGS, prefix="q_", batch=True)  # closed questions keep their settings: bind re-assigns them on every run
 # The learner's self-check answers start unanswered; they are not settings to share in a link,
 # so a shared link never answers the quiz.
 for q in bq.QUESTIONS:
@@ -192,7 +180,7 @@ st.caption(
 
 @st.fragment
 def experiment_why():
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
     if shown("gamma"):
         left.slider("γ (scale), every channel", 0.1, 5.0, step=0.1, key="q_gamma")
@@ -217,7 +205,7 @@ def experiment_why():
 def experiment_undo(ready: bool = True):
     """ready: False in classroom mode until the class has predicted; the slider is then locked at
     the start and the experiment shows the start, whatever the link set."""
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     if shown("recover"):
         if ready:
             st.slider(RECOVER_LABEL, 0.0, 1.0, step=0.1, key="q_recover")
@@ -255,7 +243,7 @@ def experiment_undo(ready: bool = True):
 
 @st.fragment
 def experiment_replace():
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
     if shown("w"):
         left.select_slider("w: scale of the layer's weights", options=W_OPTIONS, key="q_w")
@@ -281,7 +269,7 @@ def experiment_replace():
 
 @st.fragment
 def experiment_channel():
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     first = training_batches()[0]
     stats = bq.channel_statistics(first)
     st.markdown(
@@ -322,7 +310,7 @@ def experiment_channel():
 
 @st.fragment
 def experiment_learning():
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     if shown("learn_batch"):
         st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, key="q_learn_batch")
     size = st.session_state.q_learn_batch
@@ -344,7 +332,7 @@ def experiment_learning():
 
 @st.fragment
 def experiment_eval():
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
     if shown("eval_sample"):
         left.slider("Your sample's value", -1.0, 11.0, step=0.5, key="q_eval_sample")
@@ -371,7 +359,7 @@ def experiment_eval():
 @st.fragment
 def experiment_one(ready: bool = True):
     """ready: False in classroom mode until the class has predicted; a batch of one is not shown then."""
-    keep_link()
+    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     if shown("small_n"):
         st.slider("Batch size N (a fully connected layer with 4 features)", 1, 8, step=1, key="q_small_n")
     n = st.session_state.q_small_n

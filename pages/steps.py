@@ -25,27 +25,28 @@ from bnviz.steps import batch_norm_steps
 from bnviz.steps_figures import pooled_block_figure, running_figure, step_figure
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
+from ui.params import Setting, bind, write_link
 from ui.state import current_batch
 
 require_navigation()
 
-DEFAULTS = {
-    "steps_channel": 1,
-    "steps_gamma": 1.0,
-    "steps_beta": 0.0,
-    "steps_step": "mean",
-    "steps_eval": False,
-    "steps_batches": 20,
-    "steps_momentum": 0.1,
-    "steps_kind": "batch",
-    "steps_groups": 2,
-    "steps_sample": 0,
-}
 MAX_BATCHES = 200
 MOMENTA = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
 PREDICT_EVAL = "steps_predict_eval"
-for k, v in DEFAULTS.items():
-    st.session_state.setdefault(k, v)
+# The page's settings, as a link carries them (`?channel=2&step=normalize&eval=1`), with the
+# widgets' bounds; those that depend on the batch (channel, sample, groups) are fixed below.
+SETTINGS = {
+    "steps_channel": Setting(1, lo=0, hi=63),
+    "steps_gamma": Setting(1.0, lo=-10.0, hi=10.0),
+    "steps_beta": Setting(0.0, lo=-100.0, hi=100.0),
+    "steps_step": Setting("mean", choices=tuple(STEP_INPUT)),
+    "steps_eval": Setting(False),
+    "steps_batches": Setting(20, lo=0, hi=MAX_BATCHES),
+    "steps_momentum": Setting(0.1, choices=tuple(MOMENTA)),
+    "steps_kind": Setting("batch", choices=tuple(KINDS)),
+    "steps_groups": Setting(2, lo=1, hi=64),
+    "steps_sample": Setting(0, lo=0, hi=1_000_000),
+}
 
 
 @st.cache_data(show_spinner="Training a BatchNorm layer on mini-batches…", max_entries=8)
@@ -70,6 +71,7 @@ def move(delta: int, keys: list[str]) -> None:
 
 
 st.title("Step through BatchNorm")
+bind(SETTINGS, prefix="steps_", batch=True)
 
 batch = current_batch()
 x = batch.x
@@ -103,6 +105,7 @@ channel = st.session_state["steps_channel"]
 
 @st.fragment
 def stepper():
+    write_link(SETTINGS, "steps_", batch=True)  # a rerun of this fragment alone does not run bind
     left, middle, right = st.columns([1, 1, 2])
     if shown("gamma"):
         left.number_input("γ (scale)", key="steps_gamma", min_value=-10.0, max_value=10.0, step=0.1, format="%.2f")
@@ -219,6 +222,7 @@ stepper()
 
 @st.fragment
 def averaged_together():
+    write_link(SETTINGS, "steps_", batch=True)  # a rerun of this fragment alone does not run bind
     st.subheader("What is averaged together")
     st.markdown(
         "**For BatchNorm, one channel's mean and variance average that channel's values over every sample "

@@ -22,6 +22,17 @@ def run_page(page: str | None = None, timeout: float = 30, session_state: dict |
     return at
 
 
+def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
+    """Open pages/<page>.py of app.py as a browser opens a link with these query parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def figures(at: AppTest) -> list[dict]:
     """The plotly figures on the page, as the JSON dicts sent to the browser."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]

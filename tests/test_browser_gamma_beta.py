@@ -36,13 +36,6 @@ def open_gamma_beta(page, app_url):
     open_page(page, app_url, "gamma-beta")
     expect(plotly_charts(page)).to_have_count(5, timeout=60_000)
     wait_idle(page)
-    # On a freshly started server, Streamlit's legacy pages/ mode knows this page as
-    # "gamma_beta" and shows a "Page not found" notice for /gamma-beta before app.py's
-    # navigation serves it; the notice traps the keyboard focus. Close it if it is there.
-    notice = page.get_by_role("dialog").filter(has_text="Page not found")
-    if notice.count():
-        page.keyboard.press("Escape")
-        expect(notice).to_have_count(0)
 
 
 def section(page, heading: str):

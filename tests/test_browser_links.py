@@ -1,11 +1,13 @@
-"""Links in a fresh browser: deep links on a fresh server, classroom mode, hidden controls."""
+"""Links in a fresh browser: deep links on a fresh server, a copied link that reproduces each
+page's view in a new session, hostile links, classroom mode, hidden controls."""
 
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import serve_app
-from pw_helpers import assert_no_exception, open_page, shot
+from pw_helpers import WAIT_MS, assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +24,7 @@ def fresh_server():
 def test_a_deep_link_as_first_request_of_a_fresh_server_gets_the_apps_navigation(page, fresh_server):
     open_page(page, fresh_server, "steps?classroom=1")
     expect(page.locator("h1").first).to_contain_text("Step through BatchNorm")
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found" from legacy pages/ mode
     nav = page.locator('[data-testid="stSidebarNav"] a')
     expect(nav).to_have_count(len(TEACHING_ORDER))
     expect(page.get_by_text("Classroom mode")).to_be_visible()
@@ -38,4 +41,125 @@ def test_classroom_mode_from_a_link_enlarges_text_and_walks_the_pages(page, app_
     expect(page.locator("h1").first).to_contain_text("Make a batch")
     assert page.url.endswith("/batch?classroom=1")
     expect(page.get_by_text("Previous: Start here")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_a_hyphenated_page_as_first_request_of_a_fresh_server_is_found(page, fresh_server):
+    # In legacy pages/ mode the first request is looked up by file name: pages/gamma-beta.py.
+    open_page(page, fresh_server, "gamma-beta?gamma=1,2")
+    expect(page.locator("h1").first).to_contain_text("Drag γ and β")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(slider(page, "γ (scale)")).to_have_value("2")
+    assert_no_exception(page)
+
+
+# --- a copied link reproduces the view in a new browser session ------------------------------------
+
+
+def reopen(page, browser):
+    """Open the page's current address in a new browser context: a new Streamlit session."""
+    wait_idle(page)
+    url = page.url
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh = context.new_page()
+    fresh.set_default_timeout(60_000)
+    fresh.goto(url)
+    fresh.wait_for_selector('[data-testid="stMain"]', timeout=WAIT_MS)
+    wait_idle(fresh)
+    return fresh
+
+
+def test_a_copied_home_link_reopens_with_its_scale(page, browser, app_url):
+    open_page(page, app_url)
+    step_slider(slider(page, "Multiply every activation by"), 5)
+    expect(page).to_have_url(re.compile(r"scale=1\.5"))
+    fresh = reopen(page, browser)
+    expect(slider(fresh, "Multiply every activation by")).to_have_value("1.5")
+    fresh.context.close()
+
+
+def test_a_copied_link_carries_the_batch_made_on_batch_to_another_page(page, browser, app_url):
+    open_page(page, app_url, "batch")
+    step_slider(slider(page, "Batch size N"), 1)  # 256 -> 384
+    expect(page.get_by_text("384 samples × 4 channels").first).to_be_visible()
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Drag γ and β").click()
+    expect(page.locator("h1").first).to_contain_text("Drag γ and β")
+    step_slider(slider(page, "γ (scale)"), 3)
+    expect(page).to_have_url(re.compile(r"batch\.n=384"))
+    gamma = slider(page, "γ (scale)").input_value()
+    fresh = reopen(page, browser)
+    expect(fresh.get_by_text("shape (384, 4)").first).to_be_visible()
+    expect(slider(fresh, "γ (scale)")).to_have_value(gamma)
+    assert_no_exception(fresh)
+    fresh.context.close()
+
+
+def test_a_copied_steps_link_reopens_at_the_same_step(page, browser, app_url):
+    open_page(page, app_url, "steps")
+    heading = page.locator("h3").filter(has_text="of 7:")
+    for number in (2, 3):
+        page.get_by_role("button", name="Next ▶").click()
+        expect(heading).to_contain_text(f"Step {number} of 7")
+    expect(page).to_have_url(re.compile(r"step=var"))
+    fresh = reopen(page, browser)
+    expect(fresh.locator("h3").filter(has_text="of 7:")).to_contain_text("Step 3 of 7: Batch variance")
+    fresh.context.close()
+
+
+def test_a_copied_learning_link_reopens_with_its_training(page, browser, app_url):
+    open_page(page, app_url, "learning")
+    step_slider(slider(page, "Epochs"), 2, "ArrowLeft")  # 30 -> 28
+    expect(page).to_have_url(re.compile(r"epochs=28"))
+    fresh = reopen(page, browser)
+    expect(slider(fresh, "Epochs")).to_have_value("28")
+    expect(slider(fresh, "Step (move it")).to_have_attribute("max", str(28 * 1024 // 32))  # 28 epochs of 32 batches
+    fresh.context.close()
+
+
+def test_a_copied_network_link_reopens_with_the_same_run(page, browser, app_url):
+    open_page(page, app_url, "network?sweep=0")
+    page.locator('[data-testid="stRadio"]').filter(has_text="Activation").get_by_text("ReLU", exact=True).click()
+    page.get_by_role("button", name="Train both networks").click()
+    expect(page).to_have_url(re.compile(r"activation=ReLU"), timeout=WAIT_MS)
+    fresh = reopen(page, browser)
+    expect(fresh.get_by_text(re.compile(r"^Without BN \(ReLU, learning rate 3")).first).to_be_visible()
+    fresh.context.close()
+
+
+# --- hostile links ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("steps?channel=%3Cimg%20src%3Dx%20onerror%3D%22document.body.dataset.pwned%3D1%22%3E", "channel"),
+        ("gamma-beta?gamma=1e400&batch.n=%3Cscript%3Edocument.body.dataset.pwned%3D1%3C%2Fscript%3E", "gamma"),
+        ("batch?seed=**bold**%20%5Bclick%5D(http%3A%2F%2Fevil)", "seed"),
+        ("learning?lr=NaN", "lr"),
+    ],
+)
+def test_a_hostile_link_opens_the_defaults_with_a_notice_and_renders_nothing_from_it(page, app_url, path, name):
+    open_page(page, app_url, path)
+    notice = page.locator('[data-testid="stAlert"]').filter(has_text="This link had settings that could not be used")
+    expect(notice).to_contain_text(f"{name} (expected")
+    assert "<" not in notice.inner_text() and "evil" not in notice.inner_text()
+    assert page.evaluate("document.body.dataset.pwned") is None
+    expect(page.locator('[data-testid="stMain"] img[src="x"]')).to_have_count(0)
+    expect(page.locator('a[href="http://evil"]')).to_have_count(0)
+    assert name + "=" not in page.url  # the bad value is dropped from the address bar
+    assert_no_exception(page)
+
+
+# --- a lesson link hides controls --------------------------------------------------------------------
+
+
+def test_a_lesson_link_hides_the_controls_it_names(page, app_url):
+    open_page(page, app_url, "gamma-beta?hide=channel,target_gamma,nonlinearity")
+    expect(plotly_charts(page)).to_have_count(5, timeout=WAIT_MS)  # every section drawn
+    wait_idle(page)
+    expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel")).to_have_count(0)
+    expect(page.locator('[data-testid="stSlider"]').filter(has_text="your γ")).to_have_count(0)
+    expect(page.locator('[data-testid="stSlider"]').filter(has_text="your β")).to_have_count(1)
+    expect(page.locator('[data-testid="stRadio"]').filter(has_text="Nonlinearity")).to_have_count(0)
+    shot(page, "links-hidden-controls")
     assert_no_exception(page)

@@ -3,25 +3,13 @@ classroom mode's hidden controls and predict-first prompts, controls hidden by `
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest import open_link
 from bnviz import lesson
 from bnviz import questions as bq
-from conftest import ROOT
 from ui.state import default_batch
 
 NOTICE = "This link had settings that could not be used"
-
-
-def open_link(page: str, params: dict) -> AppTest:
-    """Open pages/<page>.py of app.py as a browser would open a link with these parameters."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def metric(at, label: str) -> str:

@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-from streamlit.testing.v1 import AppTest
-
-from apptest import _decode, bar_mean, figures
-from conftest import ROOT
+from apptest import _decode, bar_mean, figures, run_page
 from bnviz import make_batch, preset
 from bnviz import gamma_beta as gb
 from bnviz.data import PRESETS
@@ -15,17 +12,6 @@ from ui.state import Batch, default_batch
 EPS = 1e-5
 
 
-def run_page(page: str = "gamma_beta", session_state: dict | None = None) -> AppTest:
-    """Like apptest.run_page, but runs app.py once before switching: before its first run,
-    AppTest knows a page by its file name, which does not match st.navigation's url_path."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for key, value in (session_state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def with_batch(x, source="test batch") -> dict:
@@ -42,7 +28,7 @@ def table_column(at, column: str) -> np.ndarray:
 
 
 def test_the_page_names_its_batch_and_shows_the_default_readouts():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     assert at.title[0].value == "Drag γ and β"
     assert "default: channels on very different scales" in at.caption[0].value
     assert at.selectbox(key="gb_channel").value == 1
@@ -57,7 +43,7 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
 
 
 def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.slider(key="gb_gamma_slider").set_value(7.5).run()
     x = default_batch().x[:, 1]
     assert at.number_input(key="gb_gamma_number").value == 7.5
@@ -71,7 +57,7 @@ def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
 
 
 def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.number_input(key="gb_beta_number").set_value(3.14159).run()
     assert at.slider(key="gb_beta_slider").value == 3.14159
     assert metric(at, "Mean of y, channel 1") == pytest.approx(3.1416, abs=1e-9)
@@ -83,7 +69,7 @@ def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
 
 
 def test_recover_the_original_gives_back_the_input_and_says_so():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.button[0].click().run()
     assert at.button[0].label == "Recover the original"
     x = default_batch().x
@@ -97,7 +83,7 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
 
 
 def test_reset_puts_gamma_one_and_beta_zero_back_in_every_channel():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.button[0].click().run()
     at.button[1].click().run()
     assert at.button[1].label == "Reset to γ = 1, β = 0"
@@ -107,7 +93,7 @@ def test_reset_puts_gamma_one_and_beta_zero_back_in_every_channel():
 
 
 def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.slider(key="gb_gamma_slider").set_value(4.0).run()
     at.selectbox(key="gb_channel").select(3).run()
     slider = at.slider(key="gb_gamma_slider")
@@ -124,7 +110,7 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
 
 def test_a_constant_channel_says_that_gamma_has_no_effect_there():
     x = make_batch(preset("one dead channel with zero variance", 3), 32, seed=0)
-    at = run_page("gamma_beta", session_state=with_batch(x))
+    at = run_page("gamma-beta", session_state=with_batch(x))
     at.slider(key="gb_gamma_slider").set_value(2.5).run()  # channel 1 is the dead one
     assert metric(at, "Std of y, channel 1") == 0.0
     assert any("This channel is constant (σ_B = 0), so x̂ = 0" in c.value for c in at.caption)
@@ -135,7 +121,7 @@ def test_a_constant_channel_says_that_gamma_has_no_effect_there():
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
     x = make_batch(preset(name, 6), 32, spatial=spatial, seed=3)
-    at = run_page("gamma_beta", session_state=with_batch(x, f"preset: {name}"))
+    at = run_page("gamma-beta", session_state=with_batch(x, f"preset: {name}"))
     assert f"shape {x.shape}" in at.caption[0].value
     at.button[0].click().run()
     assert not at.exception and not at.error
@@ -143,7 +129,7 @@ def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
 
 
 def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
-    at = run_page("gamma_beta", session_state=with_batch(np.ones((1, 3))))
+    at = run_page("gamma-beta", session_state=with_batch(np.ones((1, 3))))
     assert "more than 1 value per channel" in at.error[0].value
     assert len(figures(at)) == 0
 
@@ -151,7 +137,7 @@ def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
 def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
     x = make_batch(preset("all standard normal", 2), 64, seed=0)
     state = with_batch(x) | {"gb_channel": 5, "gb_gamma": (2.0, 500.0, 3.0, 3.0, 3.0, 9.0), "gb_beta": (1.0,)}
-    at = run_page("gamma_beta", session_state=state)
+    at = run_page("gamma-beta", session_state=state)
     assert at.selectbox(key="gb_channel").value == 0
     assert at.session_state["gb_gamma"] == (2.0, 3.0)  # 500 clamped to the channel's range [0, 3]
     assert at.session_state["gb_beta"] == (1.0, 0.0)
@@ -159,7 +145,7 @@ def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
 
 
 def test_show_the_answer_matches_the_target():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     target = gb.draw_target(0)
     start = metric(at, "Closeness")
     assert start < 95
@@ -171,7 +157,7 @@ def test_show_the_answer_matches_the_target():
 
 
 def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     [b for b in at.button if b.label == "New target"][0].click().run()
     assert at.session_state["gb_target_seed"] == 1
     target = gb.draw_target(1)
@@ -186,7 +172,7 @@ def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
 
 
 def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     values = default_batch().x[:, 1]
     share = lambda g, b, f: 100 * gb.share_in_linear_region(gb.standardized(values, g, b)[1], f)  # noqa: E731
     assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(share(1, 0, "sigmoid"), abs=0.05)
@@ -201,7 +187,7 @@ def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
 
 
 def test_only_two_numbers_change_for_every_shape():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     for shape in ["skewed", "bimodal", "relu", "heavy-tailed", "batch"]:
         at.radio(key="gb_shape").set_value(shape).run()
         table = at.table[1].value
@@ -214,7 +200,7 @@ def test_only_two_numbers_change_for_every_shape():
 
 
 def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does():
-    at = run_page("gamma_beta")
+    at = run_page("gamma-beta")
     at.slider(key="gb_b").set_value(12.0).run()
     at.slider(key="gb_w_scale").set_value(3.0).run()
     assert metric(at, "Effect of b on y") < 1e-12
@@ -232,7 +218,7 @@ def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does
 
 
 def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_exact_boxes():
-    at = run_page("gamma_beta", session_state={"classroom": True})
+    at = run_page("gamma-beta", session_state={"classroom": True})
     assert len(at.number_input) == 0 and len(at.table) == 1  # only the shape table is left
     recover = [b for b in at.button if b.label == "Recover the original"][0]
     assert recover.disabled
@@ -249,7 +235,7 @@ def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_
 def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered():
     rng = np.random.default_rng(0)
     x = np.stack([1e8 + rng.standard_normal(64), np.zeros(64), 1e-6 * rng.standard_normal(64)], axis=1)
-    at = run_page("gamma_beta", session_state=with_batch(x, "extreme"))
+    at = run_page("gamma-beta", session_state=with_batch(x, "extreme"))
     at.selectbox(key="gb_channel").select(0).run()
     beta = at.slider(key="gb_beta_slider")
     assert beta.max >= 1e8 and beta.min <= -1e8

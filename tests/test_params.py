@@ -1,10 +1,12 @@
 """ui.params: settings read from a link, validated, and written back to the URL."""
 
 import math
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import ROOT
 from ui.params import MAX_TEXT, Setting, link_params, read_link
 
 SETTINGS = {
@@ -102,3 +104,14 @@ def test_changing_a_control_writes_it_to_the_url():
     assert at.query_params["gamma"] == "3"
     at.slider[0].set_value(1.0).run()
     assert "gamma" not in at.query_params
+
+
+def test_every_pages_url_path_is_its_file_name():
+    # Until a session has run st.navigation, a fresh server serves pages/ in legacy mode and
+    # finds a page by its file name: a link to /gamma-beta must name pages/gamma-beta.py, or the
+    # first visitor sees "Page not found". AppTest's switch_page relies on the same match.
+    declared = re.findall(r'st\.Page\(\s*"pages/([^"]+)\.py"([^)]*)\)', (ROOT / "app.py").read_text())
+    assert len(declared) == 8
+    for stem, rest in declared:
+        path = re.search(r'url_path="([^"]+)"', rest)
+        assert path is None and "default=True" in rest or path.group(1) == stem, stem

@@ -85,7 +85,7 @@ def test_every_question_links_to_pages_of_the_navigation(q):
 
 def test_the_five_further_pages_are_each_linked_from_some_question():
     linked = {link.page for q in bq.QUESTIONS for link in q.links}
-    assert linked == {f"pages/{p}.py" for p in ("gamma_beta", "steps", "learning", "network", "batch")}
+    assert linked == {f"pages/{p}.py" for p in ("gamma-beta", "steps", "learning", "network", "batch")}
 
 
 def test_sources_cited_exist_and_include_the_four_the_answers_rest_on():

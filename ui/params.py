@@ -38,6 +38,13 @@ class Setting:
     lo: float | None = None
     hi: float | None = None
     choices: tuple | None = None
+    fill: float | None = None  # for a tuple: the value of an item the link leaves out
+
+    def is_default(self, value) -> bool:
+        """Whether `value` needs no place in a link (a tuple of nothing but `fill` counts)."""
+        if isinstance(self.default, tuple) and self.fill is not None and isinstance(value, (tuple, list)):
+            return all(float(v) == self.fill for v in value)
+        return value == self.default
 
     def expected(self) -> str:
         """What a valid value is, in words, for the notice."""
@@ -90,7 +97,10 @@ class Setting:
         if isinstance(value, float):
             return f"{value:.6g}"
         if isinstance(value, (tuple, list)):
-            return ",".join(f"{float(v):.6g}" for v in value)
+            items = [float(v) for v in value]
+            while self.fill is not None and items and items[-1] == self.fill:
+                items.pop()  # trailing items at their fill value: the link leaves them out
+            return ",".join(f"{v:.6g}" for v in items)
         return str(value)
 
 
@@ -116,19 +126,28 @@ def link_params(settings: dict[str, Setting], prefix: str, state) -> dict[str, s
     """The query parameters for the current values: only those that differ from the default."""
     out = {}
     for key, setting in settings.items():
-        if key in state and state[key] != setting.default:
+        if key in state and not setting.is_default(state[key]):
             out[key.removeprefix(prefix)] = setting.format(state[key])
     return out
 
 
-def bind(settings: dict[str, Setting], prefix: str) -> None:
-    """Load the link's settings on this page's first run in the session, then keep the URL current."""
+def bind(settings: dict[str, Setting], prefix: str, batch: bool = False) -> None:
+    """Load the link's settings on this page's first run in the session, then keep the URL current.
+
+    batch: the page shows the learner's batch, so its link also carries what draws that batch
+    (`batch.n=512&batch.seed=3`, see ui.state.batch_link), and opening the link draws it.
+    """
     loaded_flag = f"_link_loaded_{prefix}"
     if not st.session_state.get(loaded_flag):
         st.session_state[loaded_flag] = True
-        values, rejected = read_link(settings, prefix, st.query_params.to_dict())
+        params = st.query_params.to_dict()
+        values, rejected = read_link(settings, prefix, params)
         for key, value in values.items():
             st.session_state[key] = value
+        if batch:
+            from ui.state import load_batch_link  # ui.state builds its settings with this module
+
+            rejected += load_batch_link(params)
         if rejected:
             st.session_state[f"_link_rejected_{prefix}"] = rejected
     for key, setting in settings.items():
@@ -137,9 +156,31 @@ def bind(settings: dict[str, Setting], prefix: str) -> None:
         st.session_state[key] = st.session_state.get(key, setting.default)
     rejected = st.session_state.pop(f"_link_rejected_{prefix}", None)  # shown once
     if rejected:
-        details = "; ".join(f"{name} (expected {settings[prefix + name].expected()})" for name in rejected)
+        details = "; ".join(f"{name} (expected {_setting(settings, prefix, name).expected()})" for name in rejected)
         st.info(f"This link had settings that could not be used, so their defaults are shown: {details}.")
+    write_link(settings, prefix, batch)
+
+
+def _setting(settings: dict[str, Setting], prefix: str, name: str) -> Setting:
+    if prefix + name in settings:
+        return settings[prefix + name]
+    from ui.state import BATCH_LINK, BATCH_SETTINGS
+
+    return BATCH_SETTINGS["bt_" + name.removeprefix(BATCH_LINK)]
+
+
+def write_link(settings: dict[str, Setting], prefix: str, batch: bool = False) -> None:
+    """Make the URL a link to the current view: the settings that differ from their defaults,
+    the batch (with batch=True), and the classroom switches.
+
+    bind calls it on every full run; a fragment whose controls are settings calls it first,
+    since a fragment's rerun does not run bind.
+    """
     keep = {k: v for k, v in st.query_params.to_dict().items() if k in ("classroom", "hide")}
     wanted = keep | link_params(settings, prefix, st.session_state)
+    if batch:
+        from ui.state import batch_link
+
+        wanted |= batch_link()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

@@ -8,10 +8,25 @@ import numpy as np
 import streamlit as st
 
 from bnviz import ChannelSpec, make_batch, preset
+from bnviz import batch_tools as bt
+from bnviz.data import PRESETS
+from ui.params import Setting, link_params, read_link
 
 DEFAULT_PRESET = "channels on very different scales"
 DEFAULT_CHANNELS = 4
 DEFAULT_N = 256
+
+# What draws a batch on /batch, and so what a link carries to draw it again. On /batch these are
+# the page's own settings (`?n=512&seed=3`); the other pages' links carry them as `batch.n=512`.
+BATCH_SETTINGS = {
+    "bt_kind": Setting(bt.KINDS[0], choices=bt.KINDS),
+    "bt_n": Setting(DEFAULT_N, choices=bt.N_OPTIONS),
+    "bt_channels": Setting(DEFAULT_CHANNELS, lo=1, hi=bt.MAX_CHANNELS),
+    "bt_size": Setting(8, lo=bt.SIZE_RANGE[0], hi=bt.SIZE_RANGE[1]),
+    "bt_seed": Setting(0, lo=0, hi=bt.MAX_SEED),
+    "bt_preset": Setting(DEFAULT_PRESET, choices=tuple(PRESETS)),
+}
+BATCH_LINK = "batch."  # not "batch_": /learning and /network have a batch_size of their own
 
 
 @dataclass(frozen=True)
@@ -22,12 +37,15 @@ class Batch:
     specs: the channel distributions it was drawn from (None for an uploaded file).
     seed: the seed it was drawn with.
     source: a short description for captions ("preset: ReLU outputs", "upload: acts.npy").
+    link: the /batch settings that draw it again, as URL texts ({"n": "512"}; {} for the default
+      batch); None when no link can carry it (an upload, a table of edited channels).
     """
 
     x: np.ndarray
     specs: tuple[ChannelSpec, ...] | None
     seed: int
     source: str
+    link: dict[str, str] | None = None
 
     @property
     def channels(self) -> int:
@@ -45,7 +63,7 @@ def _default_x() -> np.ndarray:
 
 def default_batch() -> Batch:
     """The batch every page uses until the learner makes one on /batch."""
-    return Batch(_default_x(), tuple(preset(DEFAULT_PRESET, DEFAULT_CHANNELS)), 0, f"default: {DEFAULT_PRESET}")
+    return Batch(_default_x(), tuple(preset(DEFAULT_PRESET, DEFAULT_CHANNELS)), 0, f"default: {DEFAULT_PRESET}", link={})
 
 
 def current_batch() -> Batch:
@@ -56,3 +74,40 @@ def current_batch() -> Batch:
 def set_batch(batch: Batch) -> None:
     """Make `batch` the input of every page, for this browser session only."""
     st.session_state["batch"] = batch
+
+
+def batch_link() -> dict[str, str]:
+    """The query parameters that draw this session's batch again on another page's link."""
+    link = current_batch().link
+    return {BATCH_LINK + name: text for name, text in (link or {}).items()}
+
+
+def drawn_settings(state) -> tuple[bt.Settings, dict[str, str]]:
+    """The batch that /batch's settings in `state` draw from their preset, and its link."""
+    values = {key: state.get(key, s.default) for key, s in BATCH_SETTINGS.items()}
+    fixed, _ = bt.valid_settings(*values.values(), default_preset=DEFAULT_PRESET)
+    for key, value in zip(BATCH_SETTINGS, fixed.values()):
+        state[key] = value
+    specs = tuple(preset(state["bt_preset"], state["bt_channels"]))
+    settings = bt.Settings(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
+    return settings, link_params(BATCH_SETTINGS, "bt_", state)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _draw(settings: bt.Settings) -> np.ndarray:
+    return settings.draw()
+
+
+def load_batch_link(params: dict[str, str]) -> list[str]:
+    """Draw the batch a link's `batch_*` parameters describe, for this session; return the
+    names of the parameters that could not be used (the rest still apply)."""
+    given = {k.removeprefix(BATCH_LINK): v for k, v in params.items() if k.startswith(BATCH_LINK)}
+    values, rejected = read_link(BATCH_SETTINGS, "bt_", given)
+    if values:
+        state = st.session_state
+        for key, value in values.items():
+            state[key] = value
+        settings, link = drawn_settings(state)
+        set_batch(Batch(_draw(settings), settings.specs, settings.seed, f"drawn: {state['bt_preset']}, seed {settings.seed}", link))
+        state["bt_drawn"] = settings  # /batch shows this batch rather than drawing it again
+    return [BATCH_LINK + name for name in rejected]

@@ -6,26 +6,28 @@ from bnviz import gamma_beta as gb
 from bnviz import gamma_beta_figures as gbf
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
+from ui.params import Setting, bind, write_link
 from ui.state import current_batch
 
 require_navigation()
 
-# The page's settings, declared once. γ and β hold one value per channel; channels
-# missing from the tuple take γ = 1, β = 0 (the batch's channel count is known only later).
-DEFAULTS = {
-    "gb_channel": 1,  # in the default batch, a channel far from mean 0, variance 1
-    "gb_gamma": (),
-    "gb_beta": (),
-    "gb_target_seed": 0,
-    "gb_target_gamma": 1.0,
-    "gb_target_beta": 0.0,
-    "gb_nonlinearity": "sigmoid",
-    "gb_nl_gamma": 1.0,
-    "gb_nl_beta": 0.0,
-    "gb_shape": "skewed",
-    "gb_w_scale": 1.0,
-    "gb_w_angle": 30.0,
-    "gb_b": 0.0,
+# The page's settings, as a link carries them (`?channel=2&gamma=1.5,3`), with the widgets' bounds.
+# γ and β hold one value per channel; channels missing from the tuple take γ = 1, β = 0 (the
+# batch's channel count is known only later, and each channel's slider range then bounds them).
+SETTINGS = {
+    "gb_channel": Setting(1, lo=0, hi=63),  # in the default batch, a channel far from mean 0, variance 1
+    "gb_gamma": Setting((), lo=0.0, hi=1e6, fill=1.0),
+    "gb_beta": Setting((), lo=-1e6, hi=1e6, fill=0.0),
+    "gb_target_seed": Setting(0, lo=0, hi=1_000_000),
+    "gb_target_gamma": Setting(1.0, lo=0.0, hi=4.0),
+    "gb_target_beta": Setting(0.0, lo=-4.0, hi=4.0),
+    "gb_nonlinearity": Setting("sigmoid", choices=tuple(gb.NONLINEARITIES)),
+    "gb_nl_gamma": Setting(1.0, lo=0.0, hi=5.0),
+    "gb_nl_beta": Setting(0.0, lo=-5.0, hi=5.0),
+    "gb_shape": Setting("skewed", choices=("skewed", "bimodal", "relu", "heavy-tailed", "batch")),
+    "gb_w_scale": Setting(1.0, lo=0.1, hi=5.0),
+    "gb_w_angle": Setting(30.0, lo=0.0, hi=355.0),
+    "gb_b": Setting(0.0, lo=-20.0, hi=20.0),
 }
 PREDICT_RECOVER = "gb_predict_recover"
 SHAPE_NAMES = {"skewed": "skewed", "bimodal": "two bumps", "relu": "ReLU output", "heavy-tailed": "heavy tails", "batch": "your batch, this channel"}
@@ -100,10 +102,7 @@ def _new_target():
 
 
 st.title("Drag γ and β")
-for key, value in DEFAULTS.items():
-    # Re-assigning keeps a setting whose widget was not drawn on the last run (the learner
-    # was on another page), which Streamlit would otherwise forget.
-    ss[key] = ss.get(key, value)
+bind(SETTINGS, prefix="gb_", batch=True)
 
 batch = current_batch()
 try:
@@ -139,28 +138,32 @@ st.markdown(
 
 # --- 1. what γ and β are -----------------------------------------------------------------
 st.header("1. γ sets the spread, β sets the mean")
-st.columns([2, 3])[0].selectbox(
-    "Channel",
-    range(C),
-    key="gb_channel",
-    format_func=lambda c: f"channel {c}: μ_B = {info.mu[c]:.4g}, σ_B = {info.var[c] ** 0.5:.4g}",
-    on_change=_show_channel,
-)
+if shown("channel"):
+    st.columns([2, 3])[0].selectbox(
+        "Channel",
+        range(C),
+        key="gb_channel",
+        format_func=lambda c: f"channel {c}: μ_B = {info.mu[c]:.4g}, σ_B = {info.var[c] ** 0.5:.4g}",
+        on_change=_show_channel,
+    )
 
 
 @st.fragment
 def drag_section():
+    write_link(SETTINGS, "gb_", batch=True)  # a rerun of this fragment alone does not run bind
     c = ss.gb_channel
     r = info.ranges[c]
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
         exact = shown("exact", essential=False)  # the boxes: for exact values, not for the class
         s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-        s.slider("γ (scale)", 0.0, r.gamma_max, step=r.gamma_step, key="gb_gamma_slider", on_change=_from_slider, args=("gamma",))
+        if shown("gamma"):
+            s.slider("γ (scale)", 0.0, r.gamma_max, step=r.gamma_step, key="gb_gamma_slider", on_change=_from_slider, args=("gamma",))
         if exact:
             n.number_input("exact γ", 0.0, r.gamma_max, step=r.gamma_step, format="%.4f", key="gb_gamma_number", on_change=_from_number, args=("gamma",))
         s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-        s.slider("β (shift)", -r.beta_max, r.beta_max, step=r.beta_step, key="gb_beta_slider", on_change=_from_slider, args=("beta",))
+        if shown("beta"):
+            s.slider("β (shift)", -r.beta_max, r.beta_max, step=r.beta_step, key="gb_beta_slider", on_change=_from_slider, args=("beta",))
         if exact:
             n.number_input("exact β", -r.beta_max, r.beta_max, step=r.beta_step, format="%.4f", key="gb_beta_number", on_change=_from_number, args=("beta",))
         ready = predict_first(
@@ -247,11 +250,14 @@ st.markdown(
 
 @st.fragment
 def target_section():
+    write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
     target = gb.draw_target(ss.gb_target_seed)
     left, right = st.columns(2)
-    left.slider("your γ", 0.0, 4.0, step=gb.TARGET_STEP, key="gb_target_gamma")
-    right.slider("your β", -4.0, 4.0, step=gb.TARGET_STEP, key="gb_target_beta")
+    if shown("target_gamma"):
+        left.slider("your γ", 0.0, 4.0, step=gb.TARGET_STEP, key="gb_target_gamma")
+    if shown("target_beta"):
+        right.slider("your β", -4.0, 4.0, step=gb.TARGET_STEP, key="gb_target_beta")
     values = gb.channel_values(batch.x, c)
     try:
         _, y = gb.standardized(values, ss.gb_target_gamma, ss.gb_target_beta)
@@ -299,11 +305,15 @@ Here is this channel's x̂, scaled and shifted by γ and β, going into a nonlin
 
 @st.fragment
 def nonlinearity_section():
+    write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
-    st.radio("Nonlinearity", gb.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
+    if shown("nonlinearity"):
+        st.radio("Nonlinearity", gb.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
     left, right = st.columns(2)
-    left.slider("γ before the nonlinearity", 0.0, 5.0, step=0.05, key="gb_nl_gamma")
-    right.slider("β before the nonlinearity", -5.0, 5.0, step=0.05, key="gb_nl_beta")
+    if shown("nl_gamma"):
+        left.slider("γ before the nonlinearity", 0.0, 5.0, step=0.05, key="gb_nl_gamma")
+    if shown("nl_beta"):
+        right.slider("β before the nonlinearity", -5.0, 5.0, step=0.05, key="gb_nl_beta")
     name = ss.gb_nonlinearity
     try:
         _, z = gb.standardized(gb.channel_values(batch.x, c), ss.gb_nl_gamma, ss.gb_nl_beta)
@@ -344,8 +354,10 @@ st.markdown(
 
 @st.fragment
 def shape_section():
+    write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
-    st.radio("Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True)
+    if shown("shape"):
+        st.radio("Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True)
     values = gb.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
     try:
         x_hat, _ = gb.standardized(values, 1.0, 0.0)
@@ -378,16 +390,20 @@ st.markdown(
 
 @st.fragment
 def linear_section():
+    write_link(SETTINGS, "gb_", batch=True)
     s1, s2, s3 = st.columns(3)
-    s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, format="%.1f", key="gb_w_scale")
-    s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, format="%.0f°", key="gb_w_angle")
-    s3.slider("bias b", -20.0, 20.0, step=0.5, format="%.1f", key="gb_b")
+    if shown("w_scale"):
+        s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, format="%.1f", key="gb_w_scale")
+    if shown("w_angle"):
+        s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, format="%.0f°", key="gb_w_angle")
+    if shown("b"):
+        s3.slider("bias b", -20.0, 20.0, step=0.5, format="%.1f", key="gb_b")
     u = linear_inputs()
-    start = DEFAULTS["gb_w_angle"]
+    start = SETTINGS["gb_w_angle"].default
     try:
         w = gb.weights(ss.gb_w_scale, ss.gb_w_angle)
         z, y = gb.linear_then_bn(u, w, ss.gb_b)
-        z0, y0 = gb.linear_then_bn(u, gb.weights(DEFAULTS["gb_w_scale"], start), DEFAULTS["gb_b"])
+        z0, y0 = gb.linear_then_bn(u, gb.weights(SETTINGS["gb_w_scale"].default, start), SETTINGS["gb_b"].default)
         effects = gb.linear_effects(u, ss.gb_w_scale, ss.gb_w_angle, ss.gb_b, start)
     except (ValueError, TypeError) as err:
         st.error(str(err))

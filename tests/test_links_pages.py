@@ -1,0 +1,156 @@
+"""Shareable links on every page but /questions and /teach (tests/test_links_questions.py):
+a link reproduces the view, the batch travels with it, a bad or hostile value opens the default
+with a notice that does not repeat it, and moving a control writes it to the address bar."""
+
+import numpy as np
+import pytest
+
+from apptest import open_link
+from bnviz import batch_tools as bt
+from bnviz import gamma_beta as gb
+from bnviz.data import make_batch, preset
+from ui.state import DEFAULT_PRESET, default_batch
+
+NOTICE = "This link had settings that could not be used"
+BATCH_LINK = {"batch.kind": "convolutional", "batch.n": "16", "batch.channels": "3", "batch.size": "4", "batch.seed": "7", "batch.preset": "ReLU outputs"}
+
+
+def linked_batch() -> np.ndarray:
+    return make_batch(preset("ReLU outputs", 3), 16, (4, 4), seed=7)
+
+
+def notices(at) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith(NOTICE)]
+
+
+def notice(at) -> str:
+    (text,) = notices(at)
+    return text
+
+
+# --- a link reproduces the view ------------------------------------------------------------------
+
+
+def test_home_link_sets_the_scale_and_the_numbers_follow():
+    at = open_link("home", {"scale": "5"})
+    assert at.slider(key="home_scale").value == 5.0
+    np.testing.assert_allclose(at.table[0].value["std before"].astype(float), 5 * default_batch().x.std(axis=0), rtol=1e-3)
+
+
+def test_batch_link_draws_the_same_batch():
+    at = open_link("batch", {"kind": "convolutional", "n": "16", "channels": "3", "size": "4", "seed": "7", "preset": "ReLU outputs", "heat_channel": "2"})
+    assert not notices(at)
+    assert np.array_equal(at.session_state["batch"].x, linked_batch())
+    assert at.selectbox(key="bt_heat_channel").value == 2
+    assert "16 samples × 3 channels × 4 × 4 pixels (drawn: ReLU outputs, seed 7)" in at.success[0].value
+
+
+def test_batch_link_of_an_edited_table_says_the_edits_are_not_in_it():
+    at = open_link("batch", {})
+    at.session_state["bt_specs"] = (bt.ChannelSpec("uniform", 3.0, 2.0),) + tuple(preset(DEFAULT_PRESET, 4))[1:]
+    at.run()
+    assert at.session_state["batch"].link is None
+    assert any("not your edits to the table" in c.value for c in at.caption)
+
+
+def test_steps_link_sets_channel_step_gamma_and_the_batch():
+    at = open_link("steps", {"channel": "2", "step": "normalize", "gamma": "2", "beta": "-3", **BATCH_LINK})
+    assert not notices(at)
+    assert np.array_equal(at.session_state["batch"].x, linked_batch())
+    assert at.selectbox(key="steps_channel").value == 2
+    assert at.radio(key="steps_step").value == "normalize"
+    assert at.number_input(key="steps_gamma").value == 2.0 and at.number_input(key="steps_beta").value == -3.0
+    assert any(s.value.startswith("Step 5 of") for s in at.subheader)
+
+
+def test_gamma_beta_link_sets_each_channels_gamma_and_beta():
+    at = open_link("gamma-beta", {"channel": "2", "gamma": "1,1,2.5", "beta": "0,0,-1.5", "nonlinearity": "tanh", "w_angle": "90"})
+    assert not notices(at)
+    assert at.session_state["gb_gamma"] == (1.0, 1.0, 2.5, 1.0) and at.session_state["gb_beta"] == (0.0, 0.0, -1.5, 0.0)
+    assert at.slider(key="gb_gamma_slider").value == 2.5 and at.slider(key="gb_beta_slider").value == -1.5
+    assert at.radio(key="gb_nonlinearity").value == "tanh" and at.slider(key="gb_w_angle").value == 90.0
+    assert at.query_params["gamma"] == "1,1,2.5"  # trailing channels at γ = 1 are left out
+
+
+def test_gamma_beta_link_carries_the_batch_and_clamps_gamma_to_its_channels_range():
+    at = open_link("gamma-beta", {"gamma": "1,1e6", **BATCH_LINK})
+    x = linked_batch()
+    assert np.array_equal(at.session_state["batch"].x, x)
+    gamma_max = gb.channel_summary(x).ranges[1].gamma_max
+    assert at.session_state["gb_gamma"][1] == gamma_max  # the slider's largest value, not 1e6
+
+
+def test_learning_link_sets_the_training():
+    at = open_link("learning", {"task": "target", "target_mean": "-2", "lr": "0.1", "epochs": "3", "batch_size": "64", "channel": "0"})
+    assert not notices(at)
+    assert at.radio(key="learn_task").value == "target"
+    assert at.number_input(key="learn_target_mean").value == -2.0
+    assert at.select_slider(key="learn_lr").value == 0.1 and at.slider(key="learn_epochs").value == 3
+    assert at.select_slider(key="learn_batch_size").value == 64 and at.selectbox(key="learn_channel").value == 0
+    steps = 3 * (1024 // 64)
+    assert at.slider(key="learn_step").max == steps
+
+
+def test_network_link_sets_the_form_and_trains_with_it():
+    at = open_link("network", {"activation": "ReLU", "lr": "0.3", "steps": "100", "sweep": "0"})
+    assert not notices(at)
+    assert at.radio(key="net_activation").value == "ReLU" and at.select_slider(key="net_lr").value == 0.3
+    assert at.toggle(key="net_sweep").value is False
+    assert any("(ReLU, learning rate 0.3, 100 steps)" in m.value for m in at.markdown)
+
+
+# --- a bad or hostile link -----------------------------------------------------------------------
+
+HOSTILE = ["nan", "1e400", "<script>alert(1)</script>", "**bold** [x](http://evil)"]
+MORE_HOSTILE = ["abc", "-inf", "1e308", "0x10", "9" * 300, "<img src=x onerror=alert(1)>"]
+CASES = [  # (page, URL name, session key of a control, its default)
+    ("home", "scale", "home_scale", 1.0),
+    ("batch", "n", "bt_n", 256),
+    ("steps", "channel", "steps_channel", 1),
+    ("gamma-beta", "gamma", "gb_gamma_slider", 1.0),
+    ("gamma-beta", "batch.n", "gb_gamma_slider", 1.0),
+    ("learning", "lr", "learn_lr", 0.03),
+    ("network", "lr", "net_lr", 3.0),
+]
+
+
+@pytest.mark.parametrize(
+    "page, name, key, default, text",
+    [(*case, text) for case in CASES for text in HOSTILE] + [(*CASES[0], text) for text in MORE_HOSTILE],
+)
+def test_a_hostile_value_opens_the_default_with_a_notice_that_does_not_repeat_it(page, name, key, default, text):
+    at = open_link(page, {name: text, "steps": "100"} if page == "network" else {name: text})
+    message = notice(at)
+    assert f"{name} (expected" in message
+    assert text not in message and "<" not in message and "*" not in message
+    assert at.session_state[key] == default
+    assert name not in at.query_params  # the bad value is dropped from the address bar
+    if name == "batch.n":
+        assert "batch" not in at.session_state  # the default batch, never replaced
+
+
+def test_unknown_parameters_are_ignored_and_never_shown():
+    at = open_link("steps", {"evil": "<img src=x onerror=alert(1)>"})
+    assert not notices(at) and "evil" not in at.query_params
+
+
+# --- moving a control writes the link ------------------------------------------------------------
+
+
+def test_moving_a_control_writes_it_and_the_batch_to_the_link():
+    at = open_link("batch", {})
+    at.select_slider(key="bt_n").set_value(512).run()
+    assert at.query_params == {"n": "512"}
+    at.switch_page("pages/gamma-beta.py").run()
+    assert at.query_params.get("batch.n") == "512"
+    at.slider(key="gb_gamma_slider").set_value(2.0).run()  # a rerun of the fragment alone
+    assert at.query_params["gamma"] == "1,2" and at.query_params["batch.n"] == "512"
+
+
+def test_an_uploaded_batch_is_not_put_in_a_link():
+    at = open_link("gamma-beta", {})
+    from ui.state import Batch
+
+    at.session_state["batch"] = Batch(np.random.default_rng(0).normal(size=(32, 2)), None, 0, "upload: acts.npy")
+    at.run()
+    assert not any(k.startswith("batch.") for k in at.query_params)
