@@ -499,6 +499,11 @@ class Sweep:
     plain: list[Run]
     bn: list[Run]
 
+    def trained(self, batch_norm: bool, accuracy: float = 0.9) -> list[float]:
+        """The learning rates at which a network reached `accuracy` on the whole dataset."""
+        runs = self.bn if batch_norm else self.plain
+        return [r.lr for r in runs if not r.diverged and r.final_accuracy >= accuracy]
+
 
 def lr_sweep(settings: Settings, lrs=SWEEP_LRS, progress=None) -> Sweep:
     """Train both networks at every learning rate of lrs (settings.lr is not used).

@@ -16,7 +16,7 @@ from bnviz.network_figures import (
     saturation_figure,
     sweep_figure,
 )
-from ui.classroom import chart, predict_first, shown
+from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind
 
@@ -209,6 +209,13 @@ if st.session_state.net_sweep and predict_first(
             "Final loss on all 512 points in eval mode; lower is better, and the dotted line is a "
             "network that always answers 50 %. The dashed line marks the learning rate of the run above."
         )
+        said = prediction("net_predict_sweep")
+        if said:
+            rates = {bn: ", ".join(f"{lr:g}" for lr in result.trained(bn)) or "none" for bn in (False, True)}
+            st.markdown(
+                f"Your class predicted: **{said}**. What happened: reaching 90 % accuracy, the network "
+                f"without BN trained at learning rates {rates[False]}; with BN at {rates[True]}."
+            )
 
 st.subheader("So why does BN help?")
 st.markdown(

@@ -263,6 +263,10 @@ def test_the_sweep_runs_both_networks_at_every_rate_and_agrees_with_a_single_run
     plain, bn = train_pair(s)
     assert sweep.plain[1].final_loss == pytest.approx(plain.final_loss, rel=1e-9)
     assert sweep.bn[1].final_loss == pytest.approx(bn.final_loss, rel=1e-9)
+    for batch_norm, runs in ((False, sweep.plain), (True, sweep.bn)):
+        expected = [r.lr for r in runs if r.final_accuracy is not None and r.final_accuracy >= 0.9]
+        assert sweep.trained(batch_norm) == expected
+    assert 30.0 not in sweep.trained(False)  # the plain network diverges at 30
 
 
 @pytest.mark.parametrize(

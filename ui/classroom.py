@@ -91,7 +91,10 @@ def setup(pages: list) -> None:
         help="Large text and figures, fewer controls, predict-first prompts, Previous / Next.",
     )
     if enabled():
-        st.html(_CSS)
+        # Not style alone: st.html sends a style-only snippet to the event container, whose
+        # elements the browser sometimes drops on a page's first run; an empty span keeps it in
+        # the sidebar, where it is sent again on every run.
+        st.sidebar.html(_CSS + '<span class="bnviz-classroom"></span>')
         st.query_params[KEY] = "1"
     elif KEY in st.query_params:
         del st.query_params[KEY]
