@@ -12,6 +12,7 @@ from bnviz.network_figures import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
+    lower_loss,
     outcome,
     saturation_figure,
     sweep_figure,
@@ -142,47 +143,62 @@ except (ValueError, TypeError) as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
 
-st.subheader("Loss and accuracy while training")
-a, b = st.columns(2)
-for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
-    with column.container(border=True):
-        st.markdown(f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
-chart(curves_figure(plain, bn), key="net_curves")
-st.caption(
-    "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
-    "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
-    "running mean and variance), as is the map below. “Diverged”: the loss or a weight stopped "
-    "being a finite number, so training stopped there."
-)
 
-st.subheader(f"What each network learned on the {settings.dataset}")
-chart(boundary_figure(plain, bn, X, y), key="net_boundary")
-st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
-
-st.subheader("Inside the network")
-chart(activation_strips(plain, bn, settings.activation), key="net_strips")
-st.caption(
-    "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
-    "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
-    "fastai's activation plots). "
-    + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
-    + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
-)
-left, right = st.columns(2)
-with left:
-    chart(saturation_figure(plain, bn, settings.activation), key="net_saturation")
-with right:
-    chart(gradient_figure(plain, bn), key="net_gradients")
-st.caption(
-    f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
-    "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
-)
-if bn.gamma is not None:
-    chart(gamma_beta_figure(bn), key="net_gamma_beta")
+def results(settings, plain, bn, X, y):
+    """What the two trainings did: curves, decision boundaries, the inside of each network."""
+    st.subheader("Loss and accuracy while training")
+    a, b = st.columns(2)
+    for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
+        with column.container(border=True):
+            st.markdown(f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
+    said = prediction("net_predict_train")
+    if said:
+        st.markdown(f"Your class predicted: **{said}**. What happened: **{lower_loss(plain, bn)}** (the final losses are in the two boxes above).")
+    chart(curves_figure(plain, bn), key="net_curves")
     st.caption(
-        "BN alone would force every layer's pre-activations to mean 0 and variance 1. γ and β, "
-        "learned like the weights, let each unit choose its own scale and offset instead."
+        "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
+        "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
+        "running mean and variance), as is the map below. “Diverged”: the loss or a weight stopped "
+        "being a finite number, so training stopped there."
     )
+
+    st.subheader(f"What each network learned on the {settings.dataset}")
+    chart(boundary_figure(plain, bn, X, y), key="net_boundary")
+    st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
+
+    st.subheader("Inside the network")
+    chart(activation_strips(plain, bn, settings.activation), key="net_strips")
+    st.caption(
+        "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
+        "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
+        "fastai's activation plots). "
+        + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
+        + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
+    )
+    left, right = st.columns(2)
+    with left:
+        chart(saturation_figure(plain, bn, settings.activation), key="net_saturation")
+    with right:
+        chart(gradient_figure(plain, bn), key="net_gradients")
+    st.caption(
+        f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
+        "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
+    )
+    if bn.gamma is not None:
+        chart(gamma_beta_figure(bn), key="net_gamma_beta")
+        st.caption(
+            "BN alone would force every layer's pre-activations to mean 0 and variance 1. γ and β, "
+            "learned like the weights, let each unit choose its own scale and offset instead."
+        )
+
+
+# The first reveal: in classroom mode the class predicts before the training is shown.
+if predict_first(
+    "net_predict_train",
+    f"Same start, same batches, {settings.steps} steps at learning rate {settings.lr:g}: which network ends with the lower loss?",
+    ["without BN", "with BN", "about the same"],
+):
+    results(settings, plain, bn, X, y)
 
 st.subheader("Which learning rates work?")
 st.markdown(

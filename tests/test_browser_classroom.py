@@ -70,10 +70,14 @@ def test_learning_asks_for_a_prediction_before_comparing_training_and_eval_mode(
     assert_no_exception(page)
 
 
-def test_network_asks_for_a_prediction_before_the_learning_rate_sweep(page, app_url):
+def test_network_asks_for_predictions_before_the_training_and_before_the_sweep(page, app_url):
     open_page(page, app_url, "network?classroom=1&steps=100")
     expect(page.get_by_label("Seed (data, weights and batches)")).to_have_count(0)
-    expect(page.get_by_text("Choose a prediction to unlock the action.")).to_be_visible()
+    expect(page.get_by_text("Choose a prediction to unlock the action.")).to_have_count(2)  # training, sweep
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)  # nothing revealed yet
+    predict(page, "with BN")
+    expect(page.get_by_text("Your class predicted: with BN. What happened:")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
     predict(page, "only the small ones")
     expect(page.get_by_text("Your class predicted: only the small ones. What happened:")).to_be_visible(timeout=WAIT_MS)
     tall_shot(page, "classroom-network-after")

@@ -13,6 +13,7 @@ from bnviz.network_figures import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
+    lower_loss,
     outcome,
     saturation_figure,
     strip_intensity,
@@ -213,3 +214,15 @@ def test_outcome_reads_as_a_sentence_for_every_ending():
     assert outcome(Run(True, 0.3, 600, final_loss=0.5, final_accuracy=0.894)) == "final loss 0.5, accuracy 89%"
     assert outcome(Run(False, 3.0, 600, diverged_at=10)) == "diverged at step 10: the loss or a weight overflowed"
     assert outcome(Run(False, 3.0, 600, diverged_at=601)) == "diverged: its weights overflowed in the last step"
+
+
+def test_lower_loss_names_the_network_with_the_lower_final_loss_or_says_they_are_close():
+    from dataclasses import replace
+
+    plain, bn = train_pair(Settings(**SMALL))
+    assert lower_loss(replace(plain, final_loss=0.5), replace(bn, final_loss=0.1)) == "with BN"
+    assert lower_loss(replace(plain, final_loss=0.1), replace(bn, final_loss=0.5)) == "without BN"
+    assert lower_loss(replace(plain, final_loss=0.100), replace(bn, final_loss=0.105)) == "about the same"
+    diverged, _ = train_pair(Settings(**DIVERGES, lr=3.0))
+    assert diverged.diverged and lower_loss(diverged, bn) == "with BN"
+    assert lower_loss(diverged, diverged) == "about the same"

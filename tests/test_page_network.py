@@ -127,12 +127,16 @@ def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch)
     assert not figures(at)
 
 
-def test_classroom_mode_keeps_the_essential_controls_and_asks_for_a_prediction_before_the_sweep():
+def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_before_each_reveal():
     at = page(classroom=True, net_steps=200)
     labels = [w.label for w in at.radio] + [w.label for w in at.select_slider] + [w.label for w in at.slider]
     assert {"Dataset", "Activation", "Learning rate", "Initialisation scale"} <= set(labels)
     assert not {"Hidden layers", "Units per hidden layer", "Batch size", "Training steps"} & set(labels)
-    assert len(figures(at)) == 6  # the sweep waits for the class's prediction
+    assert len(figures(at)) == 0  # the training waits for the class's prediction, and so does the sweep
+    at.radio(key="net_predict_train").set_value("without BN").run()
+    assert len(figures(at)) == 6
+    told = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **without BN**")]
+    assert told == ["Your class predicted: **without BN**. What happened: **with BN** (the final losses are in the two boxes above)."]
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 7
