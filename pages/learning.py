@@ -64,6 +64,11 @@ SETTINGS = {
     "learn_large_batch": Setting(64, choices=tuple(LARGE_BATCHES)),
 }
 GRID = 61  # landscape resolution per axis
+END_CHOICES = (
+    "to √(σ²+ε) and μ: they undo the normalization",
+    "they stay near where they started",
+    "wherever the loss needs them, neither of those",
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
@@ -182,32 +187,42 @@ if shown("channel"):
     st.selectbox("Channel to watch", channels, format_func=lambda k: f"channel {k}", key="learn_channel")
 c = st.session_state["learn_channel"]
 
-with st.container(border=True):
-    st.latex(loss_formula(task))
-    story, why = explain_task(exp, gamma_star, beta_star, c)
-    st.markdown(story)
-    if why:
-        st.caption(why)
-    st.caption("γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees.")
+# The reveal: in classroom mode the class predicts where training takes γ and β before seeing it.
+ready = predict_first(
+    "learn_predict_end",
+    f"γ and β start at {settings.gamma0:g} and {settings.beta0:g}. Where will training take them on channel {c}?",
+    list(END_CHOICES),
+)
+if ready:
+    said = classroom.prediction("learn_predict_end")
+    if said:
+        st.markdown(f"Your class predicted: **{said}**. What happened:")
+    with st.container(border=True):
+        st.latex(loss_formula(task))
+        story, why = explain_task(exp, gamma_star, beta_star, c)
+        st.markdown(story)
+        if why:
+            st.caption(why)
+        st.caption("γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees.")
 
-if hist.diverged_at is not None:
-    st.warning(
-        f"Training diverged at step {hist.diverged_at + 1}: with η = {settings.lr:g} each update overshoots and γ, β "
-        "grow without bound. Choose a smaller learning rate."
-    )
-elif not np.isfinite(gamma_star[c]):
-    st.info(f"Channel {c} is constant: x̂ = 0 in every batch, so γ has no effect and only β learns.")
-elif not settled(exp, hist, gamma_star, beta_star, c):
-    st.info(
-        "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
-        "or try another optimizer."
-    )
+    if hist.diverged_at is not None:
+        st.warning(
+            f"Training diverged at step {hist.diverged_at + 1}: with η = {settings.lr:g} each update overshoots and γ, β "
+            "grow without bound. Choose a smaller learning rate."
+        )
+    elif not np.isfinite(gamma_star[c]):
+        st.info(f"Channel {c} is constant: x̂ = 0 in every batch, so γ has no effect and only β learns.")
+    elif not settled(exp, hist, gamma_star, beta_star, c):
+        st.info(
+            "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
+            "or try another optimizer."
+        )
 
-ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
-m1, m2, m3 = st.columns(3)
-m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {fmt(gamma_star[c])}", delta_color="off", delta_arrow="off")
-m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {fmt(beta_star[c])}", delta_color="off", delta_arrow="off")
-m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
+    ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
+    m1, m2, m3 = st.columns(3)
+    m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {fmt(gamma_star[c])}", delta_color="off", delta_arrow="off")
+    m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {fmt(beta_star[c])}", delta_color="off", delta_arrow="off")
+    m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
 
 
 # --- one time axis and one step up close ---------------------------------------------------------
@@ -247,16 +262,18 @@ def replay(data, settings, channel):
     )
 
 
-replay(data, settings, c)
+if ready:
+    replay(data, settings, c)
 
-st.subheader("Where every channel ends up")
-st.dataframe(
-    pd.DataFrame(
-        channel_table(exp, hist, gamma_star, beta_star), index=pd.Index([f"channel {k}" for k in channels], name="channel")
-    ).style.format("{:.4g}", na_rep="any (constant channel)"),
-    key="learn_channels_table",
-)
-st.caption("γ learned and β learned: the mean over the last epoch, where the optimizer hovers.")
+if ready:
+    st.subheader("Where every channel ends up")
+    st.dataframe(
+        pd.DataFrame(
+            channel_table(exp, hist, gamma_star, beta_star), index=pd.Index([f"channel {k}" for k in channels], name="channel")
+        ).style.format("{:.4g}", na_rep="any (constant channel)"),
+        key="learn_channels_table",
+    )
+    st.caption("γ learned and β learned: the mean over the last epoch, where the optimizer hovers.")
 
 
 # --- the landscape, and your turn ----------------------------------------------------------------
@@ -306,7 +323,8 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     c_.metric("The optimum γ*, β*", f"{best:.4g}")
 
 
-your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
+if ready:
+    your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
 
 # --- training mode vs eval mode --------------------------------------------------------------------
 st.subheader("After training: training mode vs eval mode")

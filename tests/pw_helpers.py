@@ -36,6 +36,16 @@ def assert_no_exception(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
 
+def assert_large_text(page) -> None:
+    """Text of 1.3rem (20.8 px), readable from the back of the room. Polled: on a fresh server the
+    first run of a deep link is the page alone, and app.py's run with the style follows it."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMain] p')].slice(0, 5)"
+        ".every(e => parseFloat(getComputedStyle(e).fontSize) >= 20)",
+        timeout=WAIT_MS,
+    )
+
+
 def plotly_charts(page: Page):
     return page.locator('[data-testid="stPlotlyChart"]')
 

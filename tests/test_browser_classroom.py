@@ -5,7 +5,7 @@ predicted, then shows the prediction beside what happened."""
 import pytest
 from playwright.sync_api import expect
 
-from pw_helpers import WAIT_MS, assert_no_exception, open_page, shot, wait_idle
+from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,7 @@ def tall_shot(page, name: str) -> None:
 
 def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, app_url):
     open_page(page, app_url, "gamma-beta?classroom=1")
-    size = page.locator('[data-testid="stMain"] p').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-    assert size >= 20  # 1.3rem: readable from the back of the room
+    assert_large_text(page)
     expect(page.get_by_label("exact γ")).to_have_count(0)  # exact boxes are not for the class
     recover = page.get_by_role("button", name="Recover the original")
     expect(recover).to_be_disabled()
@@ -59,12 +58,16 @@ def test_steps_asks_for_a_prediction_before_eval_mode(page, app_url):
     assert_no_exception(page)
 
 
-def test_learning_asks_for_a_prediction_before_comparing_training_and_eval_mode(page, app_url):
+def test_learning_asks_for_predictions_before_the_trained_values_and_before_comparing_modes(page, app_url):
     open_page(page, app_url, "learning?classroom=1&epochs=5")
     expect(page.get_by_label("Seed")).to_have_count(0)
+    expect(page.get_by_text("Choose a prediction to unlock the action.")).to_have_count(2)  # where γ, β end; modes
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
+    predict(page, "to √(σ²+ε) and μ: they undo the normalization")
+    expect(page.get_by_text("Your class predicted: to √(σ²+ε) and μ: they undo the normalization. What happened:")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Here the network does learn to undo BN, because the loss asks for it.", exact=False)).to_be_visible()
     caption = page.get_by_text("Your class predicted: very different.")
     expect(caption).to_have_count(0)
-    expect(page.get_by_text("Choose a prediction to unlock the action.")).to_be_visible()
     predict(page, "very different")
     expect(caption).to_be_visible(timeout=WAIT_MS)
     assert_no_exception(page)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import serve_app
-from pw_helpers import WAIT_MS, assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def test_a_deep_link_as_first_request_of_a_fresh_server_gets_the_apps_navigation
 
 def test_classroom_mode_from_a_link_enlarges_text_and_walks_the_pages(page, app_url):
     open_page(page, app_url, "?classroom=1")
-    size = page.locator('[data-testid="stMain"] p').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-    assert size >= 20  # 1.3rem on a 16px root
+    assert_large_text(page)
     shot(page, "classroom-home")
     page.get_by_text("Next: Make a batch").click()
     expect(page.locator("h1").first).to_contain_text("Make a batch")

@@ -238,11 +238,15 @@ def test_conventions_show_the_bn_momentum_written_the_keras_and_cs231n_way():
     assert r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B" in formulas
 
 
-def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_the_comparison():
+def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_each_reveal():
     at = run_learning(classroom=True)
     labels = [n.label for n in at.number_input]
     assert "Seed" not in labels and "Initial γ" not in labels
-    assert len(at.table) == 1  # only the step's numbers: the comparison waits for a prediction
+    assert len(at.table) == 0 and len(at.metric) == 0  # where γ and β end waits for a prediction
+    at.radio(key="learn_predict_end").set_value("they stay near where they started").run()
+    assert any(m.value.startswith("Your class predicted: **they stay near where they started**") for m in at.markdown)
+    assert [m.label for m in at.metric][:2] == ["γ, mean of the last epoch", "β, mean of the last epoch"]
+    assert len(at.table) == 1  # only the step's numbers: the comparison waits for its own prediction
     at.radio(key="learn_predict_modes").set_value("very different").run()
     assert list(at.table[1].value.columns) == ["batch 2", "batch 64"]
     assert any("Your class predicted: very different" in c.value for c in at.caption)
