@@ -16,6 +16,7 @@ import numpy as np
 
 from .batchnorm import BatchNorm, batch_norm_forward, batch_statistics, reduce_axes
 from .data import ChannelSpec, make_batch, preset
+from .gamma_beta import LINEAR_TOLERANCE, linear_region
 from .norms import norm_statistics, normalize
 from .validation import check_batch
 
@@ -457,7 +458,9 @@ def question(key: str) -> Question:
 # ---------------------------------------------------------------------------------------
 # 1. Why γ and β: which part of a sigmoid the normalized values reach
 
-STRAIGHT = 1.0  # |y| < 1: the sigmoid stays within 0.02 of its tangent 1/2 + y/4
+# |y| < 1.42: the sigmoid stays within 5% of its range of its tangent 1/2 + y/4, the same
+# "nearly linear" region as on /gamma-beta (gamma_beta.linear_region).
+STRAIGHT = linear_region("sigmoid")[1]
 FLAT = 4.0  # |y| > 4: its slope is below 0.018, 7% of the slope at 0
 
 
@@ -477,7 +480,7 @@ def sigmoid_use(x, gamma: float, beta: float) -> SigmoidUse:
     """Where y = BN(x) with the given γ, β (every channel) falls on a sigmoid.
 
     x: (N, C, ...). Returns y and the shares of its values in the sigmoid's nearly straight
-    middle (|y| < 1), its bends, and its flat ends (|y| > 4); the shares sum to 1.
+    middle (|y| < STRAIGHT), its bends, and its flat ends (|y| > 4); the shares sum to 1.
     """
     x = check_batch(x)
     bn = BatchNorm(x.shape[1])

@@ -190,13 +190,14 @@ def experiment_why():
     with explained_errors():
         use, figure = sigmoid_view(batch.x, gamma, beta)
         straight, bend, flat = st.columns(3)
-        straight.metric("In the nearly straight middle, |y| < 1", f"{use.straight:.1%}")
-        bend.metric("In the bends, 1 ≤ |y| ≤ 4", f"{use.bend:.1%}")
-        flat.metric("In the flat ends, |y| > 4", f"{use.flat:.1%}")
+        straight.metric(f"In the nearly straight middle, |y| < {bq.STRAIGHT:.2f}", f"{use.straight:.1%}")
+        bend.metric(f"In the bends, {bq.STRAIGHT:.2f} ≤ |y| ≤ {bq.FLAT:g}", f"{use.bend:.1%}")
+        flat.metric(f"In the flat ends, |y| > {bq.FLAT:g}", f"{use.flat:.1%}")
         chart(figure, key="q_sigmoid")
         st.caption(
             f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
-            "sigmoid. In the green middle the sigmoid is within 0.02 of a straight line; in the grey ends its "
+            f"sigmoid. In the green middle the sigmoid is within {bq.LINEAR_TOLERANCE:.0%} of its range of a straight line "
+            "(the same middle as on *Drag γ and β*); in the grey ends its "
             "slope is below 7% of its slope at 0, so little gradient passes."
         )
 
