@@ -20,7 +20,10 @@ the page, from the keydown event (for /network, whose sliders sit in a form: the
   - the watched chart (by its key) or the minimal page's text has stopped changing: the last
     DOM mutation inside it, followed by QUIET_MS without one (not counted).
 Each press is checked to have changed what is watched. The bytes of the websocket frames the
-browser received during the press are counted too. Medians of the timed presses (after a few
+browser received during the press are counted too. Then the same presses go through
+bench/loadtest.py's websocket client, no browser (to the slider's fragment, as the browser
+sends them), on the page and on the minimal page: the time to the server's "script finished"
+is what the server and the protocol cost; the rest of the browser's time is React and plotly. Medians of the timed presses (after a few
 warm-up presses), their ratio to the minimal page's, and the targets (1.5× at the default
 size, 2.5× at the largest; under 150 KB per interaction) go to bench/results/latency.json and
 a printed table.
@@ -137,6 +140,23 @@ WATCH_JS = """
 }
 """
 
+# Installed before the app loads: the time (performance.now()) each websocket message reaches
+# the page's JavaScript, to split a press into "until the last message" (server, network, and
+# the page's main thread when it is busy) and "after it" (the browser alone).
+FRAMES_JS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__bnvizFrames = [];
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', () => window.__bnvizFrames.push(performance.now()));
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();
+"""
+
 # What the watched element shows: a plotly chart's data, or the element's text.
 SIGNATURE_JS = """
 (selector) => {
@@ -155,9 +175,10 @@ class Target:
     """One browser tab on one page: its slider, what to watch, the bytes it receives."""
 
     def __init__(self, name: str, page, url: str, path: str, slider_label: str, watch: str, submit: str | None = None):
-        self.name, self.page, self.watch = name, page, watch
+        self.name, self.page, self.watch, self.url = name, page, watch, url
         self.received = 0
         page.on("websocket", lambda ws: ws.on("framereceived", self._count))
+        page.add_init_script(FRAMES_JS)
         page.goto(url)  # the root first: the app's navigation is set up before a deep link
         page.wait_for_selector(IDLE, timeout=300_000)
         page.goto(f"{url}/{path}")
@@ -190,6 +211,7 @@ class Target:
         if not page.evaluate(WATCH_JS, [self.watch, start_event, QUIET_MS, PRESS_TIMEOUT_MS]):
             raise RuntimeError(f"{self.name}: nothing matches {self.watch!r}")
         self.received = 0
+        page.evaluate("window.__bnvizFrames = []")
         s.press(self.key)
         if self.submit:
             self.submit.click()
@@ -202,7 +224,10 @@ class Target:
         after = page.evaluate(SIGNATURE_JS, self.watch)
         page.wait_for_selector(IDLE)
         idle = r["idle"] if r["idle"] is not None else r["lastChange"]
+        frames = [t for t in page.evaluate("window.__bnvizFrames") if t >= r["t0"]]
         return {
+            "first_message_ms": frames[0] - r["t0"] if frames else None,
+            "last_message_ms": frames[-1] - r["t0"] if frames else None,
             "total_ms": max(idle, r["lastChange"]) - r["t0"],
             "script_done_ms": idle - r["t0"],
             "chart_done_ms": r["lastChange"] - r["t0"],
@@ -220,12 +245,19 @@ def summary(presses: list[dict]) -> dict:
         "max_ms": max(total),
         "median_script_done_ms": statistics.median(p["script_done_ms"] for p in presses),
         "median_chart_done_ms": statistics.median(p["chart_done_ms"] for p in presses),
+        "median_first_message_ms": _median(p["first_message_ms"] for p in presses),
+        "median_last_message_ms": _median(p["last_message_ms"] for p in presses),
         "median_bytes": statistics.median(p["bytes"] for p in presses),
         "max_bytes": max(p["bytes"] for p in presses),
         "unchanged_presses": sum(not p["changed"] for p in presses),
         "presses_with_running_seen": sum(p["running_seen"] for p in presses),
         "presses_ms": [round(t) for t in total],
     }
+
+
+def _median(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 @contextmanager
@@ -244,6 +276,46 @@ def chart_selector(key: str) -> str:
     return f'.st-key-{key} [data-testid="stPlotlyChart"]'
 
 
+def server_only(app_url: str, page: str, label: str, presses: int, warmup: int) -> dict:
+    """The same presses without a browser: bench/loadtest.py's websocket client sends the
+    slider's next value (to its fragment, as the browser does) and times the rerun until the
+    server's "script finished"; what the browser adds is the rest."""
+    import asyncio
+
+    from loadtest import Session, slider_state
+
+    path, _, query = page.partition("?")
+
+    async def go() -> list[dict]:
+        async with Session(app_url.replace("http://", "ws://") + "/_stcore/stream") as s:
+            await s.run("", query="")
+            opened = await s.run(path, query=query)
+            slider = next(el.slider for el in opened["elements"]
+                          if el.WhichOneof("type") == "slider" and el.slider.label == label)
+            value, step, direction, out = (slider.value or slider.default)[0], slider.step, 1, []
+            for i in range(warmup + presses):
+                if not slider.min <= value + direction * step <= slider.max:
+                    direction = -direction
+                value += direction * step
+                r = await s.run(path, [slider_state(slider, value)], query=query,
+                                fragment_id=s.fragment_of.get(slider.id, ""))
+                if r["errors"]:
+                    raise RuntimeError(r["errors"])
+                if i >= warmup:
+                    out.append(r)
+            return out
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
+        runs = pool.submit(asyncio.run, go()).result()
+    return {
+        "median_ms": 1000 * statistics.median(r["latency"] for r in runs),
+        "median_bytes": statistics.median(r["bytes"] for r in runs),
+        "presses_ms": [round(1000 * r["latency"]) for r in runs],
+    }
+
+
 def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args) -> dict:
     """Alternate presses between the case's page and the minimal page; return both summaries."""
     with tab(browser) as page:
@@ -255,6 +327,11 @@ def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args)
                 if i >= args.warmup:
                     results[name].append(p)
     out = {name: summary(presses) for name, presses in results.items()}
+    # A form's slider needs its submit button: the websocket client skips those.
+    if not case.submit:
+        out["server_only"] = server_only(app_url, case.page, case.slider, args.presses, args.warmup)
+        out["minimal_server_only"] = server_only(minimal.url, "", "value", args.presses, args.warmup)
+        out["server_only_ratio"] = out["server_only"]["median_ms"] / out["minimal_server_only"]["median_ms"]
     ratio = out["page"]["median_ms"] / out["minimal"]["median_ms"]
     goal = TARGET_DEFAULT if size == "default" else TARGET_LARGEST
     return {
@@ -303,20 +380,25 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("latency.json" if args.all else "latency-partial.json")
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; "
-          f"ratio to the minimal page in the same run; KB received per press")
+    print(f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; ratio to the "
+          f"minimal page in the same run; KB received per press; 'server': the same presses through a websocket "
+          f"client, no browser (ms to script finished), beside the minimal page's ('min. s.')")
     print(table(report["runs"]))
     print(f"{report['wall_s']} s; written to {out.relative_to(ROOT)}")
 
 
+def _ms(run: dict, key: str) -> str:
+    return f"{run[key]['median_ms']:7.0f}" if run.get(key) else f"{'—':>7}"
+
+
 def table(runs: list[dict]) -> str:
-    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'unchanged':>9}"]
+    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'server':>7} {'min. s.':>7} {'unchanged':>9}"]
     for r in runs:
         ok = "ok" if r["ratio_met"] else "MISS"
         rows.append(
             f"{r['path']:12} {r['size']:>13} {r['page']['median_ms']:8.0f} {r['minimal']['median_ms']:8.0f} "
             f"{r['ratio']:6.2f} {ok:>4}{r['ratio_target']:3} {r['page']['median_bytes'] / 1000:7.1f} "
-            f"{r['page']['unchanged_presses']:9d}"
+            f"{_ms(r, 'server_only')} {_ms(r, 'minimal_server_only')} {r['page']['unchanged_presses']:9d}"
         )
     return "\n".join(rows)
 

@@ -19,10 +19,9 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
+import re
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,18 +29,13 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import RESULTS, ROOT, serve  # noqa: E402
+
 RUN_TIMEOUT = 120.0  # seconds for one rerun, generous: first training runs are not cached yet
 SCALE_LABEL = "Multiply every activation by"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+CHANNELS_LABEL = "Channels C"
 
 
 def rss_mb(pid: int) -> float:
@@ -52,23 +46,6 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
-
 class Session:
     """One browser-like session over the websocket: reruns a page with given widget values."""
 
@@ -76,6 +53,7 @@ class Session:
         self.url = url
         self.ws = None
         self.pages: list[str] = []
+        self.fragment_of: dict[str, str] = {}
 
     async def __aenter__(self):
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
@@ -84,11 +62,13 @@ class Session:
     async def __aexit__(self, *exc):
         await self.ws.close()
 
-    async def run(self, page: str, widgets=()) -> dict:
-        """Rerun `page` (its URL path) with these WidgetState protos; collect what it shows."""
+    async def run(self, page: str, widgets=(), query: str = "", fragment_id: str = "") -> dict:
+        """Rerun `page` (its URL path), or one fragment of it, with these WidgetState protos;
+        collect what it shows, and the fragment each widget was drawn in (self.fragment_of)."""
         msg = BackMsg()
-        msg.rerun_script.query_string = ""
+        msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
+        msg.rerun_script.fragment_id = fragment_id
         for w in widgets:
             msg.rerun_script.widget_states.widgets.append(w)
         start = time.perf_counter()
@@ -105,12 +85,17 @@ class Session:
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 elements.append(el)
+                if el.WhichOneof("type") == "slider":
+                    self.fragment_of[el.slider.id] = fm.delta.fragment_id
                 if el.WhichOneof("type") == "exception":
                     errors.append(f"{page}: {el.exception.type}: {el.exception.message[:200]}")
             elif kind == "script_finished":
-                if fm.script_finished not in (0, 3):  # FINISHED_SUCCESSFULLY, FINISHED_EARLY_FOR_RERUN
-                    errors.append(f"{page}: script finished with status {fm.script_finished}")
-                if fm.script_finished == 0:
+                status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                if status == "FINISHED_WITH_COMPILE_ERROR":
+                    errors.append(f"{page}: script finished with status {status}")
+                    break
+                # FINISHED_EARLY_FOR_RERUN: st.rerun() or a newer request; the next run follows.
+                if status in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"):
                     break
         return {"latency": time.perf_counter() - start, "elements": elements, "errors": errors, "bytes": sent}
 
@@ -120,10 +105,14 @@ def sliders(elements) -> list:
 
 
 def slider_state(slider, value: float):
+    """The WidgetState the browser sends for a slider at `value` (a select slider's: an option's index)."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     w = WidgetState(id=slider.id)
-    w.double_array_value.data.extend([value])
+    if slider.type == slider.SELECT_SLIDER:  # `value` is an index; the browser sends the option's label
+        w.string_array_value.data.extend([slider.options[int(round(value))]])
+    else:
+        w.double_array_value.data.extend([value])
     return w
 
 
@@ -142,6 +131,23 @@ def table_column(elements, column: str) -> list[float]:
     raise LookupError("no table on the page")
 
 
+def batch_channels(elements) -> int | None:
+    """C of the batch /steps says it uses ("Your batch: …, shape (N, C…)")."""
+    for el in elements:
+        if el.WhichOneof("type") == "markdown":
+            m = re.search(r"shape \((\d+), (\d+)", el.markdown.body)
+            if m and "Your batch" in el.markdown.body:
+                return int(m.group(2))
+    return None
+
+
+async def peak_rss(pid: int, peak: list[float]) -> None:
+    """Sample the server's resident memory every 0.2 s; keep the largest in peak[0]."""
+    while True:
+        peak[0] = max(peak[0], rss_mb(pid))
+        await asyncio.sleep(0.2)
+
+
 async def classroom_session(url: str, index: int, interactions: int, record: dict) -> None:
     async with Session(url) as s:
         first = await s.run("")
@@ -154,7 +160,9 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
             for slider in sliders(opened["elements"])[:2]:
                 for k in range(interactions):
                     state[slider.id] = slider_state(slider, moved(slider, k))
-                    result = await s.run(page, state.values())
+                    # A slider in a fragment reruns only its fragment, as in the browser.
+                    result = await s.run(page, state.values(), fragment_id=s.fragment_of.get(slider.id, ""))
+                    record["pages"].setdefault(page, []).append(result["bytes"])
                     record["interact"].append(result["latency"])
                     record["bytes"].append(result["bytes"])
                     record["errors"] += result["errors"]
@@ -164,25 +172,35 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
         scale = round(0.5 + 0.3 * index, 1)
         mine = await s.run("", [slider_state(next(x for x in sliders(home["elements"]) if x.label == SCALE_LABEL), scale)])
         shown = table_column(mine["elements"], "std before")
-        record["isolated"].append(all(abs(a - scale * b) <= 2e-3 * max(1.0, scale * b) for a, b in zip(shown, base)))
+        same_scale = all(abs(a - scale * b) <= 2e-3 * max(1.0, scale * b) for a, b in zip(shown, base))
+        # And the batch: this session's own channel count, made on /batch, read back on /steps.
+        channels = 1 + index % 16
+        made = await s.run("batch")
+        c_slider = next(x for x in sliders(made["elements"]) if x.label == CHANNELS_LABEL)
+        await s.run("batch", [slider_state(c_slider, channels)])
+        await asyncio.sleep(0.2)  # let other sessions make theirs in between
+        steps = await s.run("steps")
+        record["errors"] += made["errors"] + steps["errors"]
+        same_batch = batch_channels(steps["elements"]) == channels
+        record["isolated"].append(same_scale and same_batch)
 
 
 async def main_async(args) -> dict:
-    port = free_port()
-    server = start_server(port)
-    url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    record = {"open": [], "interact": [], "bytes": [], "errors": [], "isolated": []}
-    try:
+    with serve(ROOT / "app.py", log_name="loadtest") as (http_url, server):
+        url = http_url.replace("http://", "ws://") + "/_stcore/stream"
+        record = {"open": [], "interact": [], "bytes": [], "pages": {}, "errors": [], "isolated": []}
         # Warm-up: one session through every page, so caches and imports are not billed to the class.
-        await classroom_session(url, 0, 1, {"open": [], "interact": [], "bytes": [], "errors": [], "isolated": []})
-        rss_before = rss_mb(server.pid)
+        warm = {"open": [], "interact": [], "bytes": [], "pages": {}, "errors": [], "isolated": []}
+        await classroom_session(url, 0, 1, warm)
+        if warm["errors"]:
+            raise RuntimeError(f"the warm-up session failed: {warm['errors']}")
+        rss_before, peak = rss_mb(server.pid), [0.0]
+        sampler = asyncio.create_task(peak_rss(server.pid, peak))
         start = time.perf_counter()
         await asyncio.gather(*(classroom_session(url, i, args.interactions, record) for i in range(args.sessions)))
         wall = time.perf_counter() - start
+        sampler.cancel()
         rss_after = rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     q = statistics.quantiles(record["interact"], n=20) if len(record["interact"]) > 1 else [float("nan")] * 19
     return {
         "sessions": args.sessions,
@@ -194,6 +212,9 @@ async def main_async(args) -> dict:
         "interaction_median_s": statistics.median(record["interact"]),
         "interaction_p95_s": q[18],
         "interaction_bytes_median": statistics.median(record["bytes"]),
+        "interaction_bytes_median_by_page": {page: statistics.median(b) for page, b in record["pages"].items()},
+        "server_rss_mb_peak": round(peak[0], 1),
+        "server_mb_per_session_at_peak": round((peak[0] - rss_before) / args.sessions, 2),
         "server_rss_mb_before": round(rss_before, 1),
         "server_rss_mb_after": round(rss_after, 1),
         "server_mb_per_session": round((rss_after - rss_before) / args.sessions, 2),
