@@ -47,7 +47,7 @@ def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> Non
     with st.container(border=True):
         st.subheader(f"{number}. {step.title}", anchor=False)
         st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
-        st.page_link(step.page, icon=":material/open_in_new:")
+        st.page_link(step.page, icon=":material/open_in_new:", query_params=dict(step.view))
         st.markdown(f"**Do:** {step.show}")
         st.markdown("**Ask the class:**")
         for ask in step.ask:

@@ -162,3 +162,16 @@ def test_a_lesson_link_hides_the_controls_it_names(page, app_url):
     expect(page.locator('[data-testid="stRadio"]').filter(has_text="Nonlinearity")).to_have_count(0)
     shot(page, "links-hidden-controls")
     assert_no_exception(page)
+
+
+def test_the_lesson_plans_link_opens_its_view_even_on_a_page_already_visited(page, app_url):
+    open_page(page, app_url, "network?steps=100")
+    sweep = page.locator('[data-testid="stCheckbox"]').filter(has_text="Run the learning-rate sweep").locator("input")
+    expect(sweep).to_be_checked(timeout=WAIT_MS)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="For teachers").click()
+    expect(page.locator("h1").first).to_contain_text("lesson", ignore_case=True)
+    wait_idle(page)
+    page.locator('[data-testid="stMain"]').get_by_role("link", name="Why BN helps").first.click()
+    expect(page).to_have_url(re.compile(r"/network\?.*sweep=0"), timeout=WAIT_MS)
+    expect(sweep).not_to_be_checked(timeout=WAIT_MS)
+    assert_no_exception(page)

@@ -71,3 +71,12 @@ def test_the_lesson_covers_the_learners_main_questions():
     for idea in ("undo the normalization", "replace the weights", "learned", "whole batch", "evaluation", "even one"):
         assert idea in beliefs
     assert len(lesson.OBJECTIVES) >= 3
+
+
+@pytest.mark.parametrize("step", [s for s in lesson.PLAN if s.view], ids=lambda s: s.title)
+def test_every_view_of_the_plan_is_a_valid_link_of_its_page(step):
+    from apptest import open_link
+
+    at = open_link(step.page.removeprefix("pages/").removesuffix(".py"), dict(step.view))
+    assert not [i for i in at.info if i.value.startswith("This link had settings")]
+    assert at.query_params == dict(step.view)  # the page keeps every setting of the view

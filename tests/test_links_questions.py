@@ -281,3 +281,10 @@ def test_classroom_mode_keeps_both_controls_of_the_teachers_page():
     at = open_link("teach", {"classroom": "1"})
     assert at.selectbox(key="teach_step") and at.toggle(key="teach_answers")
     assert at.toggle(key="classroom").value is True
+
+
+def test_the_teachers_plan_links_each_step_to_its_view():
+    at = open_link("teach", {})
+    links = {(link.proto.page, link.proto.query_string) for link in at.get("page_link")}
+    assert ("network", "sweep=0") in links and ("questions", "open_6=1") in links
+    assert ("gamma-beta", "") in links

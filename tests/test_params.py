@@ -115,3 +115,17 @@ def test_every_pages_url_path_is_its_file_name():
     for stem, rest in declared:
         path = re.search(r'url_path="([^"]+)"', rest)
         assert path is None and "default=True" in rest or path.group(1) == stem, stem
+
+
+def test_an_address_the_page_did_not_write_is_read_again():
+    # A page_link with query parameters, or the browser's back button, changes the address
+    # without a new session: the page reads the new link.
+    at = run_with({"gamma": "2.5"})
+    at.slider[0].set_value(3.0).run()
+    assert at.slider[0].value == 3.0 and at.query_params["gamma"] == "3"
+    at.query_params["gamma"] = "4"
+    at.query_params["mode"] = "b"
+    at.run()
+    assert at.slider[0].value == 4.0 and at.radio[0].value == "b"
+    at.run()  # the address it now writes is its own: nothing is read again
+    assert at.slider[0].value == 4.0 and at.query_params["gamma"] == "4"

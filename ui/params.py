@@ -137,10 +137,12 @@ def bind(settings: dict[str, Setting], prefix: str, batch: bool = False) -> None
     batch: the page shows the learner's batch, so its link also carries what draws that batch
     (`batch.n=512&batch.seed=3`, see ui.state.batch_link), and opening the link draws it.
     """
-    loaded_flag = f"_link_loaded_{prefix}"
-    if not st.session_state.get(loaded_flag):
+    loaded_flag, written = f"_link_loaded_{prefix}", f"_link_written_{prefix}"
+    params = st.query_params.to_dict()
+    # A link is read on the page's first run in the session, and again whenever the address is not
+    # the one this page last wrote: a page_link with query parameters, or the browser's back button.
+    if not st.session_state.get(loaded_flag) or params != st.session_state.get(written, params):
         st.session_state[loaded_flag] = True
-        params = st.query_params.to_dict()
         values, rejected = read_link(settings, prefix, params)
         for key, value in values.items():
             st.session_state[key] = value
@@ -184,3 +186,4 @@ def write_link(settings: dict[str, Setting], prefix: str, batch: bool = False) -
         wanted |= batch_link()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[f"_link_written_{prefix}"] = wanted
