@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .figures import COLORS, style
-from .training import Experiment, History, Landscape, StepDetail, TrainEval, ideal_output, sigmoid
+from .training import Experiment, History, StepDetail, TrainEval, ideal_output, sigmoid
 
 # Learned parameters in one colour family, per-batch statistics in grey, running ones in purple.
 GAMMA = "#ff7f0e"

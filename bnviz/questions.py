@@ -16,7 +16,7 @@ import numpy as np
 
 from .batchnorm import BatchNorm, batch_norm_forward, batch_statistics, reduce_axes
 from .data import ChannelSpec, make_batch, preset
-from .gamma_beta import LINEAR_TOLERANCE, linear_region
+from .gamma_beta import LINEAR_TOLERANCE, linear_region  # noqa: F401 (LINEAR_TOLERANCE: for the page's caption)
 from .norms import norm_statistics, normalize
 from .validation import check_batch
 

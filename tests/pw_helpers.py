@@ -56,6 +56,15 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def tall_shot(page: Page, name: str, height: int = 2600) -> None:
+    """A screenshot of a tall window: Streamlit scrolls inside its own container, so a full-page
+    screenshot shows only what fits in the window."""
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.wait_for_timeout(1500)  # plotly redraws at the new size
+    shot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def slider(page: Page, label: str):
     """The slider input (an <input type=range>) whose label is `label`: focus it and press arrow keys."""
     block = page.locator('[data-testid="stSlider"]').filter(has_text=re.compile(re.escape(label)))

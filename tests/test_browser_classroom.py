@@ -5,7 +5,7 @@ predicted, then shows the prediction beside what happened."""
 import pytest
 from playwright.sync_api import expect
 
-from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, shot, wait_idle
+from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +17,6 @@ def prompt(page):
 def predict(page, choice: str) -> None:
     prompt(page).get_by_text(choice, exact=True).click()
     wait_idle(page)
-
-
-def tall_shot(page, name: str) -> None:
-    page.set_viewport_size({"width": 1400, "height": 2600})
-    page.wait_for_timeout(1000)  # plotly redraws at the new size
-    shot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, app_url):

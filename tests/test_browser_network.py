@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pw_helpers import assert_no_exception, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import assert_no_exception, plotly_charts, slider, step_slider, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +38,6 @@ def train(page, expected_box_text: str) -> None:
     assert_no_exception(page)
 
 
-def full_shot(page, name: str) -> None:
-    """Streamlit scrolls inside its own container: a tall viewport shows the whole page."""
-    page.set_viewport_size({"width": 1400, "height": 4800})
-    page.wait_for_timeout(1500)  # plotly redraws at the new size
-    shot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-
-
 def test_the_default_page_trains_both_networks_and_draws_every_chart(page, app_url):
     open_network(page, app_url)
     expect(plotly_charts(page)).to_have_count(CHARTS, timeout=TRAINING)
@@ -56,7 +48,7 @@ def test_the_default_page_trains_both_networks_and_draws_every_chart(page, app_u
     expect(boxes(page).nth(1)).to_contain_text("accuracy 100%")
     expect(page.get_by_text("So why does BN help?")).to_be_visible()
     assert_no_exception(page)
-    full_shot(page, "network-default")
+    tall_shot(page, "network-default", 4800)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "ReLU"])
@@ -66,7 +58,7 @@ def test_each_activation_trains_from_the_form(page, app_url, activation):
     train(page, f"({activation}, learning rate 3")
     title = "Dead units per layer" if activation == "ReLU" else "Saturated outputs per layer"
     expect(page.locator(".gtitle").filter(has_text=title)).to_have_count(1)
-    full_shot(page, f"network-{activation.lower()}")
+    tall_shot(page, f"network-{activation.lower()}", 4800)
 
 
 def test_a_divergent_learning_rate_is_reported_not_drawn_as_nan(page, app_url):
@@ -79,7 +71,7 @@ def test_a_divergent_learning_rate_is_reported_not_drawn_as_nan(page, app_url):
     train(page, "(ReLU, learning rate 10")
     expect(boxes(page).first).to_contain_text("diverged at step")
     expect(page.get_by_text(re.compile(r"diverged at step \d+:")).first).to_be_visible()
-    full_shot(page, "network-diverged")
+    tall_shot(page, "network-diverged", 4800)
 
 
 def test_a_small_learning_rate_trains_both_networks(page, app_url):
@@ -101,4 +93,4 @@ def test_each_dataset_trains_from_the_form(page, app_url, dataset):
     wait_idle(page, timeout=TRAINING)
     expect(plotly_charts(page)).to_have_count(CHARTS, timeout=TRAINING)
     assert_no_exception(page)
-    full_shot(page, f"network-{dataset}")
+    tall_shot(page, f"network-{dataset}", 4800)

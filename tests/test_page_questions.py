@@ -14,7 +14,7 @@ from ui.state import Batch, default_batch
 TITLE = "Learners' questions"
 
 
-def open_question(number: int, **state) -> "AppTest":  # noqa: F821
+def open_question(number: int, **state):
     return run_page("questions", session_state={f"q_open_{number}": True, **state})
 
 

@@ -27,7 +27,6 @@ from bnviz.training import (
     landscape,
     landscape_box,
     landscape_view,
-    last_epoch_mean,
     make_experiment,
     modes_table,
     optimum,
