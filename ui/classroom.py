@@ -18,7 +18,7 @@ KEY = "classroom"
 FONT_SCALE = 1.5
 PNG = {"toImageButtonOptions": {"format": "png", "scale": 2}, "displaylogo": False}
 
-# Static CSS (no user input): larger text for the back of the room.
+# Static CSS (no user input): larger text for the back of the room, and an empty span.
 _CSS = """
 <style>
 [data-testid="stMain"] { font-size: 1.3rem; }
@@ -29,6 +29,7 @@ _CSS = """
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
 [data-testid="stMain"] .katex { font-size: 1.5em; }
 </style>
+<span class="bnviz-classroom"></span>
 """
 
 
@@ -91,10 +92,10 @@ def setup(pages: list) -> None:
         help="Large text and figures, fewer controls, predict-first prompts, Previous / Next.",
     )
     if enabled():
-        # Not style alone: st.html sends a style-only snippet to the event container, whose
-        # elements the browser sometimes drops on a page's first run; an empty span keeps it in
-        # the sidebar, where it is sent again on every run.
-        st.sidebar.html(_CSS + '<span class="bnviz-classroom"></span>')
+        # Not style alone (the span): st.html sends a style-only snippet to the event container,
+        # whose elements the browser sometimes dropped on a page's first run; this one stays in
+        # the sidebar, sent again on every run.
+        st.sidebar.html(_CSS)
         st.query_params[KEY] = "1"
     elif KEY in st.query_params:
         del st.query_params[KEY]
