@@ -23,7 +23,9 @@ Each press is checked to have changed what is watched. The bytes of the websocke
 browser received during the press are counted too. Then the same presses go through
 bench/loadtest.py's websocket client, no browser (to the slider's fragment, as the browser
 sends them), on the page and on the minimal page: the time to the server's "script finished"
-is what the server and the protocol cost; the rest of the browser's time is React and plotly. Medians of the timed presses (after a few
+is what the server and the protocol cost; the rest of the browser's time is React and plotly.
+Chromium's Performance metrics give the page's main-thread work per press (TaskDuration, and
+its script, layout and style parts). Medians of the timed presses (after a few
 warm-up presses), their ratio to the minimal page's, and the targets (1.5× at the default
 size, 2.5× at the largest; under 150 KB per interaction) go to bench/results/latency.json and
 a printed table.
@@ -179,6 +181,9 @@ class Target:
         self.received = 0
         page.on("websocket", lambda ws: ws.on("framereceived", self._count))
         page.add_init_script(FRAMES_JS)
+        # Chromium's own count of the page's main-thread work (seconds of script, layout, style).
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
         page.goto(url)  # the root first: the app's navigation is set up before a deep link
         page.wait_for_selector(IDLE, timeout=300_000)
         page.goto(f"{url}/{path}")
@@ -193,6 +198,10 @@ class Target:
         self.slider.wait_for()
         self.submit = page.get_by_role("button", name=submit) if submit else None
         self.key = "ArrowRight"
+
+    def _main_thread(self) -> dict:
+        metrics = {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
+        return {k: metrics.get(k, 0.0) for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")}
 
     def _count(self, payload) -> None:
         self.received += len(payload)
@@ -212,6 +221,7 @@ class Target:
             raise RuntimeError(f"{self.name}: nothing matches {self.watch!r}")
         self.received = 0
         page.evaluate("window.__bnvizFrames = []")
+        work_before = self._main_thread()
         s.press(self.key)
         if self.submit:
             self.submit.click()
@@ -225,7 +235,9 @@ class Target:
         page.wait_for_selector(IDLE)
         idle = r["idle"] if r["idle"] is not None else r["lastChange"]
         frames = [t for t in page.evaluate("window.__bnvizFrames") if t >= r["t0"]]
+        work = {k: 1000 * (v - work_before[k]) for k, v in self._main_thread().items()}
         return {
+            "main_thread_ms": work,
             "first_message_ms": frames[0] - r["t0"] if frames else None,
             "last_message_ms": frames[-1] - r["t0"] if frames else None,
             "total_ms": max(idle, r["lastChange"]) - r["t0"],
@@ -247,6 +259,8 @@ def summary(presses: list[dict]) -> dict:
         "median_chart_done_ms": statistics.median(p["chart_done_ms"] for p in presses),
         "median_first_message_ms": _median(p["first_message_ms"] for p in presses),
         "median_last_message_ms": _median(p["last_message_ms"] for p in presses),
+        "median_main_thread_ms": {k: statistics.median(p["main_thread_ms"][k] for p in presses)
+                                  for k in presses[0]["main_thread_ms"]},
         "median_bytes": statistics.median(p["bytes"] for p in presses),
         "max_bytes": max(p["bytes"] for p in presses),
         "unchanged_presses": sum(not p["changed"] for p in presses),
@@ -382,7 +396,8 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; ratio to the "
           f"minimal page in the same run; KB received per press; 'server': the same presses through a websocket "
-          f"client, no browser (ms to script finished), beside the minimal page's ('min. s.')")
+          f"client, no browser (ms to script finished), beside the minimal page's ('min. s.'); 'busy': ms of "
+          f"work on the page's main thread per press (Chromium's TaskDuration)")
     print(table(report["runs"]))
     print(f"{report['wall_s']} s; written to {out.relative_to(ROOT)}")
 
@@ -392,13 +407,14 @@ def _ms(run: dict, key: str) -> str:
 
 
 def table(runs: list[dict]) -> str:
-    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'server':>7} {'min. s.':>7} {'unchanged':>9}"]
+    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'server':>7} {'min. s.':>7} {'busy':>6} {'unchanged':>9}"]
     for r in runs:
         ok = "ok" if r["ratio_met"] else "MISS"
         rows.append(
             f"{r['path']:12} {r['size']:>13} {r['page']['median_ms']:8.0f} {r['minimal']['median_ms']:8.0f} "
             f"{r['ratio']:6.2f} {ok:>4}{r['ratio_target']:3} {r['page']['median_bytes'] / 1000:7.1f} "
-            f"{_ms(r, 'server_only')} {_ms(r, 'minimal_server_only')} {r['page']['unchanged_presses']:9d}"
+            f"{_ms(r, 'server_only')} {_ms(r, 'minimal_server_only')} "
+            f"{r['page']['median_main_thread_ms']['TaskDuration']:6.0f} {r['page']['unchanged_presses']:9d}"
         )
     return "\n".join(rows)
 

@@ -2,10 +2,15 @@
 
 Each session is a client speaking Streamlit's own websocket protocol (the protobuf messages
 the browser sends and receives, from the streamlit package): it opens every page in teaching
-order, moves the page's sliders for a fixed number of interactions, and times each rerun from
-the request to the server's "script finished". It then checks that no session saw another's
-values: each session sets the home page's scale slider to its own value and reads back the
-standard deviations the page shows.
+order, moves the first two sliders the page shows for a fixed number of interactions (a
+slider in a fragment reruns its fragment only, as in the browser), and times each rerun from
+the request to the server's "script finished". All sessions run at once, with no pause between
+interactions unless --think says so: a class all moving sliders at the same instant. One session
+first goes through every page alone, so that imports and caches are not billed to the class.
+It then checks that no session saw another's values: each session sets the home page's scale
+slider to its own value and reads back the standard deviations the page shows, and makes its
+own batch on /batch (its own channel count) and reads back its shape on /steps. The server's
+memory is sampled during the run (peak) and after it.
 
     python3 bench/loadtest.py                # 30 sessions, 3 interactions per slider page
     python3 bench/loadtest.py --sessions 5   # a quick run
@@ -131,6 +136,10 @@ def table_column(elements, column: str) -> list[float]:
     raise LookupError("no table on the page")
 
 
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
 def batch_channels(elements) -> int | None:
     """C of the batch /steps says it uses ("Your batch: …, shape (N, C…)")."""
     for el in elements:
@@ -148,7 +157,7 @@ async def peak_rss(pid: int, peak: list[float]) -> None:
         await asyncio.sleep(0.2)
 
 
-async def classroom_session(url: str, index: int, interactions: int, record: dict) -> None:
+async def classroom_session(url: str, index: int, interactions: int, record: dict, think: float = 0.0) -> None:
     async with Session(url) as s:
         first = await s.run("")
         record["errors"] += first["errors"]
@@ -163,6 +172,9 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
                     # A slider in a fragment reruns only its fragment, as in the browser.
                     result = await s.run(page, state.values(), fragment_id=s.fragment_of.get(slider.id, ""))
                     record["pages"].setdefault(page, []).append(result["bytes"])
+                    record["page_latency"].setdefault(page, []).append(result["latency"])
+                    if think:
+                        await asyncio.sleep(think)
                     record["interact"].append(result["latency"])
                     record["bytes"].append(result["bytes"])
                     record["errors"] += result["errors"]
@@ -188,16 +200,16 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
 async def main_async(args) -> dict:
     with serve(ROOT / "app.py", log_name="loadtest") as (http_url, server):
         url = http_url.replace("http://", "ws://") + "/_stcore/stream"
-        record = {"open": [], "interact": [], "bytes": [], "pages": {}, "errors": [], "isolated": []}
+        record = {"open": [], "interact": [], "bytes": [], "pages": {}, "page_latency": {}, "errors": [], "isolated": []}
         # Warm-up: one session through every page, so caches and imports are not billed to the class.
-        warm = {"open": [], "interact": [], "bytes": [], "pages": {}, "errors": [], "isolated": []}
+        warm = {"open": [], "interact": [], "bytes": [], "pages": {}, "page_latency": {}, "errors": [], "isolated": []}
         await classroom_session(url, 0, 1, warm)
         if warm["errors"]:
             raise RuntimeError(f"the warm-up session failed: {warm['errors']}")
         rss_before, peak = rss_mb(server.pid), [0.0]
         sampler = asyncio.create_task(peak_rss(server.pid, peak))
         start = time.perf_counter()
-        await asyncio.gather(*(classroom_session(url, i, args.interactions, record) for i in range(args.sessions)))
+        await asyncio.gather(*(classroom_session(url, i, args.interactions, record, args.think) for i in range(args.sessions)))
         wall = time.perf_counter() - start
         sampler.cancel()
         rss_after = rss_mb(server.pid)
@@ -205,12 +217,16 @@ async def main_async(args) -> dict:
     return {
         "sessions": args.sessions,
         "interactions_per_slider": args.interactions,
+        "think_s": args.think,
         "reruns": len(record["open"]) + len(record["interact"]),
         "errors": record["errors"],
         "isolation_ok": all(record["isolated"]) and len(record["isolated"]) == args.sessions,
         "open_median_s": statistics.median(record["open"]),
         "interaction_median_s": statistics.median(record["interact"]),
         "interaction_p95_s": q[18],
+        "interaction_by_page_median_p95_s": {
+            page: [round(statistics.median(t), 2), round(_p95(t), 2)] for page, t in record["page_latency"].items()
+        },
         "interaction_bytes_median": statistics.median(record["bytes"]),
         "interaction_bytes_median_by_page": {page: statistics.median(b) for page, b in record["pages"].items()},
         "server_rss_mb_peak": round(peak[0], 1),
@@ -226,6 +242,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--interactions", type=int, default=3, help="moves per slider (two sliders per page)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each session waits after an interaction (0: every session as fast as it can)")
     args = parser.parse_args()
     summary = asyncio.run(main_async(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
