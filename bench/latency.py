@@ -1,6 +1,6 @@
 """Slider-to-updated-chart latency and bytes per interaction of every page, in Chromium, beside a one-slider page.
 
-    python3 bench/latency.py --all                     # every case below: about 15 minutes
+    python3 bench/latency.py --all                     # every case below: 7 to 9 minutes
     python3 bench/latency.py --only gamma-beta         # one page, at each of its sizes
     python3 bench/latency.py --only steps --size default
 
