@@ -49,6 +49,17 @@ def histogram_edges(arrays, bins: int = 60) -> np.ndarray:
     return np.linspace(lo, hi, bins + 1)
 
 
+def symmetric_edges(arrays, bins: int = 60, step: float = 0.5) -> np.ndarray:
+    """Bin edges from -a to a, a = the largest |value| rounded up to a multiple of `step`.
+
+    For normalized values: the edges stay the same when the input changes a little, so a
+    figure that looks the same is the same, and the browser has nothing to redraw.
+    """
+    top = max(float(np.max(np.abs(a))) for a in arrays)
+    half = step * max(1.0, np.ceil(top / step))
+    return np.linspace(-half, half, bins + 1)
+
+
 def density(values, edges: np.ndarray) -> np.ndarray:
     """Histogram of values as a density (area 1), over the given edges."""
     counts, _ = np.histogram(np.ravel(values), bins=edges)

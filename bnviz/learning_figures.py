@@ -41,7 +41,7 @@ def history_figure(
     gamma_star: float,
     beta_star: float,
     step: int | None = None,
-    max_points: int = 600,
+    max_points: int = 300,
 ) -> go.Figure:
     """One shared step axis, five rows for one channel: loss; γ and β (learned) with the
     optimum γ*, β* as dashed lines; μ_B and σ²_B (computed per batch) with running_mean and
@@ -49,6 +49,9 @@ def history_figure(
     """
     k = channel
     idx = thin(hist.steps, max_points)
+    # A marker per batch shows μ_B jump from one batch to the next; past ~150 points they merge
+    # into a line anyway, and each marker is one more shape for the browser to draw.
+    batch_mode = "lines+markers" if len(idx) <= 150 else "lines"
     x = (idx + 1).astype(np.int32)  # steps are counted from 1 on screen; int32 halves the bytes sent
     rows = [
         ("loss (thin: each batch,<br>dark: epoch mean)", [("loss", hist.loss, LOSS, "lines")]),
@@ -56,11 +59,11 @@ def history_figure(
         ("β (learned)", [("β", hist.beta, BETA, "lines")]),
         (
             "μ_B (per batch)",
-            [("μ_B of the batch", hist.mu, BATCH_STAT, "lines+markers"), ("running_mean", hist.running_mean, COLORS["running"], "lines")],
+            [("μ_B of the batch", hist.mu, BATCH_STAT, batch_mode), ("running_mean", hist.running_mean, COLORS["running"], "lines")],
         ),
         (
             "σ²_B (per batch)",
-            [("σ²_B of the batch", hist.var, BATCH_STAT, "lines+markers"), ("running_var", hist.running_var, COLORS["running"], "lines")],
+            [("σ²_B of the batch", hist.var, BATCH_STAT, batch_mode), ("running_var", hist.running_var, COLORS["running"], "lines")],
         ),
     ]
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.035)
@@ -83,7 +86,7 @@ def history_figure(
                     y=_f32(values[idx, k]),
                     name=name,
                     mode=mode,
-                    line=dict(color=color, width=1.2 if mode == "lines+markers" else 2),
+                    line=dict(color=color, width=1.2 if color == BATCH_STAT else 2),
                     marker=dict(size=3),
                     showlegend=r >= 4,
                     hovertemplate=f"step %{{x}}<br>{name} = %{{y:.4g}}<extra></extra>",

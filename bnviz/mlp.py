@@ -409,8 +409,8 @@ def train_copies(X, y, weights, activation, batch_norm, lrs, steps, batch_size, 
                     grad_rms[l, snap] = _rms(grads["W" + (str(l + 1) if l < depth else "_out")])
                 snap += 1
             net.sgd_step(lr)
-            if progress is not None and (step % 25 == 0 or step == steps):
-                progress(step / steps)
+            if progress is not None and (step % max(steps // 10, 1) == 0 or step == steps):
+                progress(step / steps)  # ten updates a run: each is a message to the browser
         # The last update can overflow too: check the weights once more.
         last = np.zeros(k, dtype=bool)
         for p in net.parameters().values():

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from bnviz import BatchNorm
-from bnviz.figures import COLORS, channel_histograms, histogram_edges
+from bnviz.figures import COLORS, channel_histograms, default_bins, histogram_edges, symmetric_edges
 from ui.classroom import chart, shown
 from ui.params import Setting, bind
 from ui.state import default_batch
@@ -49,7 +49,7 @@ with left:
     )
 with right:
     chart(
-        channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"]),
+        channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"], edges=symmetric_edges([y], default_bins(len(y)))),
         key="home_after",
     )
 st.table(

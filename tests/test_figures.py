@@ -35,3 +35,13 @@ def test_channel_histograms_draw_one_panel_per_channel_on_a_shared_axis():
     np.testing.assert_array_equal(fig.data[0].x, fig.data[1].x)
     # all of channel 0's mass sits in the first bin
     assert fig.data[0].y[0] * (fig.data[0].width[0]) == 1.0
+
+
+def test_symmetric_edges_cover_every_value_and_stay_put_when_the_values_move_a_little():
+    from bnviz.figures import symmetric_edges
+
+    y = np.array([-1.93, 0.2, 2.21])
+    edges = symmetric_edges([y], bins=8)
+    assert edges[0] == -2.5 and edges[-1] == 2.5 and len(edges) == 9
+    assert np.array_equal(symmetric_edges([y * (1 + 1e-4)], bins=8), edges)
+    assert symmetric_edges([np.zeros(3)], bins=2).tolist() == [-0.5, 0.0, 0.5]
