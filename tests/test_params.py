@@ -117,15 +117,25 @@ def test_every_pages_url_path_is_its_file_name():
         assert path is None and "default=True" in rest or path.group(1) == stem, stem
 
 
-def test_an_address_the_page_did_not_write_is_read_again():
-    # A page_link with query parameters, or the browser's back button, changes the address
-    # without a new session: the page reads the new link.
+def test_arriving_from_another_page_at_an_address_the_page_did_not_write_reads_it():
+    # A page_link with query parameters changes the address without a new session.
     at = run_with({"gamma": "2.5"})
     at.slider[0].set_value(3.0).run()
     assert at.slider[0].value == 3.0 and at.query_params["gamma"] == "3"
     at.query_params["gamma"] = "4"
     at.query_params["mode"] = "b"
+    at.session_state["_link_page"] = "other_"  # the last run was another page's
     at.run()
     assert at.slider[0].value == 4.0 and at.radio[0].value == "b"
     at.run()  # the address it now writes is its own: nothing is read again
     assert at.slider[0].value == 4.0 and at.query_params["gamma"] == "4"
+
+
+def test_a_stale_address_on_the_same_page_does_not_move_a_control_back():
+    # Pressing a slider quickly, a rerun can carry the address from before the last write.
+    at = run_with({})
+    at.slider[0].set_value(3.0).run()
+    at.slider[0].set_value(3.5)
+    at.query_params["gamma"] = "1.5"  # an older address
+    at.run()
+    assert at.slider[0].value == 3.5 and at.query_params["gamma"] == "3.5"

@@ -139,9 +139,13 @@ def bind(settings: dict[str, Setting], prefix: str, batch: bool = False) -> None
     """
     loaded_flag, written = f"_link_loaded_{prefix}", f"_link_written_{prefix}"
     params = st.query_params.to_dict()
-    # A link is read on the page's first run in the session, and again whenever the address is not
-    # the one this page last wrote: a page_link with query parameters, or the browser's back button.
-    if not st.session_state.get(loaded_flag) or params != st.session_state.get(written, params):
+    # A link is read on the page's first run in the session, and again when the learner arrives
+    # from another page at an address this page did not write (a page_link with query
+    # parameters). Not while they stay on the page: a rerun can carry an address one step
+    # behind the one just written, which would move a slider back.
+    arrived = st.session_state.get("_link_page") != prefix
+    st.session_state["_link_page"] = prefix
+    if not st.session_state.get(loaded_flag) or (arrived and params != st.session_state.get(written, params)):
         st.session_state[loaded_flag] = True
         values, rejected = read_link(settings, prefix, params)
         for key, value in values.items():
