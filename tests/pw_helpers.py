@@ -74,11 +74,19 @@ def slider(page: Page, label: str):
 def step_slider(thumb, presses: int, key: str = "ArrowRight") -> None:
     """Press an arrow key on a slider `presses` times, one step at a time.
 
-    A slider is disabled while its rerun is going on, and a key pressed then is lost, so each
-    press waits for the slider to be enabled again and for its value to move.
+    A slider is disabled while its rerun is going on, and a key pressed then is lost; on a busy
+    machine a press can also be undone by the end of the rerun before it. So each press waits
+    for the slider to be enabled, and is repeated (at most three times) until the value moves.
     """
     for _ in range(presses):
-        expect(thumb).to_be_enabled(timeout=WAIT_MS)
-        before = thumb.input_value()
-        thumb.press(key)
-        expect(thumb).not_to_have_value(before, timeout=WAIT_MS)
+        before = None
+        for attempt in range(3):
+            expect(thumb).to_be_enabled(timeout=WAIT_MS)
+            before = thumb.input_value() if before is None else before
+            thumb.press(key)
+            try:
+                expect(thumb).not_to_have_value(before, timeout=10_000 if attempt < 2 else WAIT_MS)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
