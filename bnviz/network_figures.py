@@ -134,7 +134,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
             fig.add_trace(
                 go.Scatter(
                     x=run.loss_step,
-                    y=_f32(values),  # float32: half the bytes of float64
+                    y=values,
                     mode="lines",
                     line=dict(color=NET_COLORS[key], width=2.5),
                     name=NAMES[key],
@@ -325,7 +325,7 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
             shown = values > 0  # a log axis has no 0 (a layer of dead ReLUs gets no gradient at all)
             fig.add_trace(
                 go.Scatter(
-                    x=run.snapshot_step[shown], y=_f32(values[shown]), mode="lines",
+                    x=run.snapshot_step[shown], y=values[shown], mode="lines",
                     line=dict(color=colors[l], width=2, dash="dot" if l == layers - 1 else None), name=name,
                     legendgroup=f"layer{l}", showlegend=col == legend_col,
                     hovertemplate=f"{name}, step %{{x}}: %{{y:.2g}}<extra></extra>",

@@ -139,3 +139,26 @@ def test_a_stale_address_on_the_same_page_does_not_move_a_control_back():
     at.query_params["gamma"] = "1.5"  # an older address
     at.run()
     assert at.slider[0].value == 3.5 and at.query_params["gamma"] == "3.5"
+
+
+def _page_with_a_hideable_slider():
+    import streamlit as st
+
+    from ui.params import Setting, bind
+
+    bind({"demo_gamma": Setting(1.0, lo=0.0, hi=5.0)}, prefix="demo_")
+    if st.session_state.get("show", True):
+        st.slider("gamma", 0.0, 5.0, key="demo_gamma")
+    st.markdown(f"gamma is {st.session_state.demo_gamma}")
+
+
+def test_a_control_not_drawn_for_a_few_runs_keeps_its_value():
+    at = AppTest.from_function(_page_with_a_hideable_slider).run()
+    at.slider[0].set_value(3.0).run()
+    at.session_state["show"] = False
+    at.run()
+    at.run()  # Streamlit has now dropped the widget's own value
+    assert at.markdown[0].value == "gamma is 3.0" and at.query_params["gamma"] == "3"
+    at.session_state["show"] = True
+    at.run()
+    assert at.slider[0].value == 3.0

@@ -156,10 +156,16 @@ def bind(settings: dict[str, Setting], prefix: str, batch: bool = False) -> None
             rejected += load_batch_link(params)
         if rejected:
             st.session_state[f"_link_rejected_{prefix}"] = rejected
+    # Streamlit forgets a widget's value once a run has not drawn it (a control hidden in
+    # classroom mode, the learner on another page): a copy outside the widgets brings it back.
+    # Only a missing value is written: writing a widget's key on every run would make each
+    # rerun send its value back to the browser, undoing a press made while the rerun went on.
+    saved = st.session_state.setdefault(f"_link_saved_{prefix}", {})
     for key, setting in settings.items():
-        # Re-assigning keeps a value whose widget is not drawn in this run (a control hidden
-        # in classroom mode, or the learner on another page), which Streamlit would drop.
-        st.session_state[key] = st.session_state.get(key, setting.default)
+        if key in st.session_state:
+            saved[key] = st.session_state[key]
+        else:
+            st.session_state[key] = saved.get(key, setting.default)
     rejected = st.session_state.pop(f"_link_rejected_{prefix}", None)  # shown once
     if rejected:
         details = "; ".join(f"{name} (expected {_setting(settings, prefix, name).expected()})" for name in rejected)
