@@ -1,6 +1,5 @@
 """bnviz.training: γ and β trained through BatchNorm, checked against finite differences, torch and the optimum."""
 
-import time
 
 import numpy as np
 import pytest
@@ -473,22 +472,6 @@ def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():
     gap_small = train_vs_eval(small, train(small)).relative_gap
     gap_large = train_vs_eval(large, train(large)).relative_gap
     assert np.all(gap_large < 0.5 * gap_small)
-
-
-# --- speed -------------------------------------------------------------------------------------
-
-
-def test_two_thousand_training_steps_take_well_under_a_second():
-    exp = make_experiment(SPECS, None, Settings(batch_size=32, epochs=63))  # 2,016 steps
-    # CPU time of this process, the best of three: other processes on a busy machine do not count.
-    best = min(_cpu_time(lambda: train(exp)) for _ in range(3))
-    assert best < 0.8, f"{best:.3f} s for 2,016 steps"
-
-
-def _cpu_time(f) -> float:
-    start = time.process_time()
-    f()
-    return time.process_time() - start
 
 
 # --- what the page shows ----------------------------------------------------------------------
