@@ -18,7 +18,7 @@ RESULTS = ROOT / "bench" / "results"
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import SERVER_ENV, free_port, wait_healthy  # noqa: E402
+from conftest import SERVER_ENV, free_port, stop_server, wait_healthy  # noqa: E402
 
 
 @contextmanager
@@ -47,12 +47,7 @@ def serve(script: Path, cwd: Path = ROOT, env: dict | None = None, log_name: str
             yield url, proc
             ok = True
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
     if ok:
         log_path.unlink(missing_ok=True)
     else:
