@@ -46,9 +46,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serving import RESULTS, ROOT, seeded_app, serve  # noqa: E402
-
 from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402  (tests/, put on the path by serving)
+from serving import RESULTS, ROOT, seeded_app, serve  # noqa: E402
 
 QUIET_MS = 250  # a chart counts as redrawn once nothing in it has changed for this long
 PRESS_TIMEOUT_MS = 120_000
@@ -61,15 +60,28 @@ LARGEST_FC = "4096,16"
 LARGEST_CONV = "128,16,16,16"
 SIZES = {
     "default": (None, {"steps_eval": True}),
-    LARGEST_FC: (LARGEST_FC, {
-        "steps_eval": True,
-        "bt_n": 4096, "bt_channels": 16,  # /batch draws its own batch from its settings
-        "net_width": 64, "net_depth": 6, "net_steps": 1000, "net_batch_size": 64,  # /network's largest
-    }),
-    LARGEST_CONV: (LARGEST_CONV, {
-        "steps_eval": True,
-        "bt_kind": "convolutional", "bt_n": 128, "bt_channels": 16, "bt_size": 16,
-    }),
+    LARGEST_FC: (
+        LARGEST_FC,
+        {
+            "steps_eval": True,
+            "bt_n": 4096,
+            "bt_channels": 16,  # /batch draws its own batch from its settings
+            "net_width": 64,
+            "net_depth": 6,
+            "net_steps": 1000,
+            "net_batch_size": 64,  # /network's largest
+        },
+    ),
+    LARGEST_CONV: (
+        LARGEST_CONV,
+        {
+            "steps_eval": True,
+            "bt_kind": "convolutional",
+            "bt_n": 128,
+            "bt_channels": 16,
+            "bt_size": 16,
+        },
+    ),
 }
 
 
@@ -86,14 +98,25 @@ class Case:
 
 
 CASES = [
-    Case("", "Multiply every activation by", "home_before", ["default"],
-         note="the home page always shows the default batch"),
+    Case(
+        "",
+        "Multiply every activation by",
+        "home_before",
+        ["default"],
+        note="the home page always shows the default batch",
+    ),
     Case("batch", "Channels C", "bt_hist", note="largest: /batch's own settings (4096 × 16, 128 × 16 × 16 × 16)"),
     Case("steps", "Training batches seen before eval", "steps_running_figure"),
     Case("gamma-beta", "γ (scale)", "gb_stages"),
     Case("learning", "Step (move it to replay the training; nothing is retrained)", "learn_history"),
-    Case("network", "Learning rate", "net_curves", ["default", LARGEST_FC], submit="Train both networks",
-         note="own data; largest: 6 layers × 64 units, 1000 steps, batch 64"),
+    Case(
+        "network",
+        "Learning rate",
+        "net_curves",
+        ["default", LARGEST_FC],
+        submit="Train both networks",
+        note="own data; largest: 6 layers × 64 units, 1000 steps, batch 64",
+    ),
     Case("questions?open_1=1", "γ (scale), every channel", "q_sigmoid"),
 ]
 
@@ -201,7 +224,9 @@ class Target:
 
     def _main_thread(self) -> dict:
         metrics = {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
-        return {k: metrics.get(k, 0.0) for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")}
+        return {
+            k: metrics.get(k, 0.0) for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+        }
 
     def _count(self, payload) -> None:
         self.received += len(payload)
@@ -259,8 +284,9 @@ def summary(presses: list[dict]) -> dict:
         "median_chart_done_ms": statistics.median(p["chart_done_ms"] for p in presses),
         "median_first_message_ms": _median(p["first_message_ms"] for p in presses),
         "median_last_message_ms": _median(p["last_message_ms"] for p in presses),
-        "median_main_thread_ms": {k: statistics.median(p["main_thread_ms"][k] for p in presses)
-                                  for k in presses[0]["main_thread_ms"]},
+        "median_main_thread_ms": {
+            k: statistics.median(p["main_thread_ms"][k] for p in presses) for k in presses[0]["main_thread_ms"]
+        },
         "median_bytes": statistics.median(p["bytes"] for p in presses),
         "max_bytes": max(p["bytes"] for p in presses),
         "unchanged_presses": sum(not p["changed"] for p in presses),
@@ -304,15 +330,17 @@ def server_only(app_url: str, page: str, label: str, presses: int, warmup: int) 
         async with Session(app_url.replace("http://", "ws://") + "/_stcore/stream") as s:
             await s.run("", query="")
             opened = await s.run(path, query=query)
-            slider = next(el.slider for el in opened["elements"]
-                          if el.WhichOneof("type") == "slider" and el.slider.label == label)
+            slider = next(
+                el.slider for el in opened["elements"] if el.WhichOneof("type") == "slider" and el.slider.label == label
+            )
             value, step, direction, out = (slider.value or slider.default)[0], slider.step, 1, []
             for i in range(warmup + presses):
                 if not slider.min <= value + direction * step <= slider.max:
                     direction = -direction
                 value += direction * step
-                r = await s.run(path, [slider_state(slider, value)], query=query,
-                                fragment_id=s.fragment_of.get(slider.id, ""))
+                r = await s.run(
+                    path, [slider_state(slider, value)], query=query, fragment_id=s.fragment_of.get(slider.id, "")
+                )
                 if r["errors"]:
                     raise RuntimeError(r["errors"])
                 if i >= warmup:
@@ -333,7 +361,9 @@ def server_only(app_url: str, page: str, label: str, presses: int, warmup: int) 
 def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args) -> dict:
     """Alternate presses between the case's page and the minimal page; return both summaries."""
     with tab(browser) as page:
-        target = Target(f"/{case.page} at {size}", page, app_url, case.page, case.slider, chart_selector(case.chart), case.submit)
+        target = Target(
+            f"/{case.page} at {size}", page, app_url, case.page, case.slider, chart_selector(case.chart), case.submit
+        )
         results = {"page": [], "minimal": []}
         for i in range(args.warmup + args.presses):
             for name, t in (("page", target), ("minimal", minimal)):
@@ -349,9 +379,17 @@ def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args)
     ratio = out["page"]["median_ms"] / out["minimal"]["median_ms"]
     goal = TARGET_DEFAULT if size == "default" else TARGET_LARGEST
     return {
-        "path": "/" + case.page.split("?")[0], "query": case.page.partition("?")[2], "slider": case.slider,
-        "chart": case.chart, "size": size, "note": case.note, **out, "ratio": ratio, "ratio_target": goal,
-        "ratio_met": ratio <= goal, "bytes_met": out["page"]["median_bytes"] < TARGET_BYTES,
+        "path": "/" + case.page.split("?")[0],
+        "query": case.page.partition("?")[2],
+        "slider": case.slider,
+        "chart": case.chart,
+        "size": size,
+        "note": case.note,
+        **out,
+        "ratio": ratio,
+        "ratio_target": goal,
+        "ratio_met": ratio <= goal,
+        "bytes_met": out["page"]["median_bytes"] < TARGET_BYTES,
     }
 
 
@@ -372,14 +410,23 @@ def main() -> None:
         sys.exit("Chromium not found: install Debian's chromium (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
-    report = {"presses": args.presses, "warmup": args.warmup, "quiet_ms": QUIET_MS, "cpus": os.cpu_count(),
-              "time": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average_start": os.getloadavg(), "runs": []}
+    report = {
+        "presses": args.presses,
+        "warmup": args.warmup,
+        "quiet_ms": QUIET_MS,
+        "cpus": os.cpu_count(),
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average_start": os.getloadavg(),
+        "runs": [],
+    }
     started = time.monotonic()
     with sync_playwright() as p, ExitStack() as stack:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
         minimal_url, _ = stack.enter_context(serve(ROOT / "bench" / "minimal_app.py", log_name="minimal"))
-        minimal = Target("minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]')
+        minimal = Target(
+            "minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]'
+        )
         for size in sizes:
             todo = [c for c in cases if size in c.sizes]
             if not todo:
@@ -394,10 +441,12 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("latency.json" if args.all else "latency-partial.json")
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; ratio to the "
-          f"minimal page in the same run; KB received per press; 'server': the same presses through a websocket "
-          f"client, no browser (ms to script finished), beside the minimal page's ('min. s.'); 'busy': ms of "
-          f"work on the page's main thread per press (Chromium's TaskDuration)")
+    print(
+        f"\nmedian of {args.presses} presses (after {args.warmup}), keydown to chart redrawn; ratio to the "
+        f"minimal page in the same run; KB received per press; 'server': the same presses through a websocket "
+        f"client, no browser (ms to script finished), beside the minimal page's ('min. s.'); 'busy': ms of "
+        f"work on the page's main thread per press (Chromium's TaskDuration)"
+    )
     print(table(report["runs"]))
     print(f"{report['wall_s']} s; written to {out.relative_to(ROOT)}")
 
@@ -407,7 +456,9 @@ def _ms(run: dict, key: str) -> str:
 
 
 def table(runs: list[dict]) -> str:
-    rows = [f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'server':>7} {'min. s.':>7} {'busy':>6} {'unchanged':>9}"]
+    rows = [
+        f"{'page':12} {'size':>13} {'page ms':>8} {'min. ms':>8} {'ratio':>6} {'target':>7} {'KB':>7} {'server':>7} {'min. s.':>7} {'busy':>6} {'unchanged':>9}"
+    ]
     for r in runs:
         ok = "ok" if r["ratio_met"] else "MISS"
         rows.append(

@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -182,7 +182,9 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
         home = await s.run("")
         base = table_column(home["elements"], "std before")
         scale = round(0.5 + 0.3 * index, 1)
-        mine = await s.run("", [slider_state(next(x for x in sliders(home["elements"]) if x.label == SCALE_LABEL), scale)])
+        mine = await s.run(
+            "", [slider_state(next(x for x in sliders(home["elements"]) if x.label == SCALE_LABEL), scale)]
+        )
         shown = table_column(mine["elements"], "std before")
         same_scale = all(abs(a - scale * b) <= 2e-3 * max(1.0, scale * b) for a, b in zip(shown, base))
         # And the batch: this session's own channel count, made on /batch, read back on /steps.
@@ -200,7 +202,15 @@ async def classroom_session(url: str, index: int, interactions: int, record: dic
 async def main_async(args) -> dict:
     with serve(ROOT / "app.py", log_name="loadtest") as (http_url, server):
         url = http_url.replace("http://", "ws://") + "/_stcore/stream"
-        record = {"open": [], "interact": [], "bytes": [], "pages": {}, "page_latency": {}, "errors": [], "isolated": []}
+        record = {
+            "open": [],
+            "interact": [],
+            "bytes": [],
+            "pages": {},
+            "page_latency": {},
+            "errors": [],
+            "isolated": [],
+        }
         # Warm-up: one session through every page, so caches and imports are not billed to the class.
         warm = {"open": [], "interact": [], "bytes": [], "pages": {}, "page_latency": {}, "errors": [], "isolated": []}
         await classroom_session(url, 0, 1, warm)
@@ -209,7 +219,9 @@ async def main_async(args) -> dict:
         rss_before, peak = rss_mb(server.pid), [0.0]
         sampler = asyncio.create_task(peak_rss(server.pid, peak))
         start = time.perf_counter()
-        await asyncio.gather(*(classroom_session(url, i, args.interactions, record, args.think) for i in range(args.sessions)))
+        await asyncio.gather(
+            *(classroom_session(url, i, args.interactions, record, args.think) for i in range(args.sessions))
+        )
         wall = time.perf_counter() - start
         sampler.cancel()
         rss_after = rss_mb(server.pid)
@@ -242,8 +254,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--interactions", type=int, default=3, help="moves per slider (two sliders per page)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds each session waits after an interaction (0: every session as fast as it can)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each session waits after an interaction (0: every session as fast as it can)",
+    )
     args = parser.parse_args()
     summary = asyncio.run(main_async(args))
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -81,12 +81,19 @@ def measure(s: Settings, repeat: int) -> dict:
     bn_wall, bn_cpu, b = timed(lambda: run(True), repeat)
     sweep_wall, sweep_cpu, sw = timed(lambda: lr_sweep(s), 1)
     figures = [
-        curves_figure(p, b), boundary_figure(p, b, X, y), activation_strips(p, b, s.activation),
-        saturation_figure(p, b, s.activation), gradient_figure(p, b), gamma_beta_figure(b), sweep_figure(sw, s.lr),
+        curves_figure(p, b),
+        boundary_figure(p, b, X, y),
+        activation_strips(p, b, s.activation),
+        saturation_figure(p, b, s.activation),
+        gradient_figure(p, b),
+        gamma_beta_figure(b),
+        sweep_figure(sw, s.lr),
     ]
     fig_wall, fig_cpu, _ = timed(lambda: [f.to_json() for f in figures], repeat)
     return {
-        "settings": {k: getattr(s, k) for k in ("dataset", "activation", "depth", "width", "batch_size", "steps", "lr")},
+        "settings": {
+            k: getattr(s, k) for k in ("dataset", "activation", "depth", "width", "batch_size", "steps", "lr")
+        },
         "wall_s": {
             "baseline_bare_matmuls": round(base_wall, 4),
             "plain_run": round(plain_wall, 3),
@@ -119,8 +126,14 @@ def main() -> int:
     parser.add_argument("--activation", default=Settings.activation)
     parser.add_argument("--largest", action="store_true", help="also time the largest settings the page offers")
     args = parser.parse_args()
-    default = Settings(depth=args.depth, width=args.width, batch_size=args.batch_size, steps=args.steps, activation=args.activation)
-    result = {"load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(), "default": measure(default, args.repeat)}
+    default = Settings(
+        depth=args.depth, width=args.width, batch_size=args.batch_size, steps=args.steps, activation=args.activation
+    )
+    result = {
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+        "default": measure(default, args.repeat),
+    }
     if args.largest:
         largest = Settings(depth=6, width=64, batch_size=64, steps=1000, activation=args.activation)
         result["largest"] = measure(largest, 1)

@@ -50,8 +50,10 @@ def latency_table(lat: dict, rerun: dict | None) -> str:
 def main() -> None:
     lat, rerun = load("latency.json"), load("rerun.json")
     if lat:
-        print(f"latency.json: {lat['time']}, {lat['presses']} presses after {lat['warmup']}, "
-              f"load average {lat['load_average_start'][0]:.1f} → {lat['load_average_end'][0]:.1f}, {lat['wall_s']} s")
+        print(
+            f"latency.json: {lat['time']}, {lat['presses']} presses after {lat['warmup']}, "
+            f"load average {lat['load_average_start'][0]:.1f} → {lat['load_average_end'][0]:.1f}, {lat['wall_s']} s"
+        )
         if rerun:
             minimal = sorted(r["minimal_median_ms"] for r in rerun["runs"])
             print(f"rerun.json: {rerun['time']}, minimal AppTest rerun {minimal[0]:.1f}–{minimal[-1]:.1f} ms")

@@ -81,7 +81,9 @@ def find_slider(at, label: str):
     for widget in list(at.slider) + list(at.select_slider):
         if widget.label == label:
             return widget
-    raise LookupError(f"no slider labelled {label!r}; sliders: {[w.label for w in at.slider] + [w.label for w in at.select_slider]}")
+    raise LookupError(
+        f"no slider labelled {label!r}; sliders: {[w.label for w in at.slider] + [w.label for w in at.select_slider]}"
+    )
 
 
 def neighbour(widget) -> tuple:
@@ -167,14 +169,26 @@ def main() -> None:
             base = statistics.median(timed_reruns(minimal, "value", args.repeat))
             at = open_page(str(ROOT / "app.py"), files[path], batch, state, query)
             times = timed_reruns(at, case.slider, args.repeat, case.submit)
-            runs.append({
-                "path": "/" + path, "size": size, "slider": case.slider,
-                "median_ms": 1000 * statistics.median(times), "min_ms": 1000 * min(times),
-                "minimal_median_ms": 1000 * base, "ratio": statistics.median(times) / base,
-                "reruns_ms": [round(1000 * t) for t in times],
-            })
-    report = {"repeat": args.repeat, "cpus": os.cpu_count(), "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-              "load_average": os.getloadavg(), "wall_s": round(time.monotonic() - started), "runs": runs}
+            runs.append(
+                {
+                    "path": "/" + path,
+                    "size": size,
+                    "slider": case.slider,
+                    "median_ms": 1000 * statistics.median(times),
+                    "min_ms": 1000 * min(times),
+                    "minimal_median_ms": 1000 * base,
+                    "ratio": statistics.median(times) / base,
+                    "reruns_ms": [round(1000 * t) for t in times],
+                }
+            )
+    report = {
+        "repeat": args.repeat,
+        "cpus": os.cpu_count(),
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average": os.getloadavg(),
+        "wall_s": round(time.monotonic() - started),
+        "runs": runs,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("rerun.json" if not (args.only or args.size) else "rerun-partial.json")
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -18,7 +18,9 @@ import streamlit as st
 from bnviz import make_batch, preset
 from ui.state import Batch, set_batch
 
-SHAPE = tuple(int(v) for v in os.environ["BNVIZ_BENCH_BATCH"].split(",")) if os.environ.get("BNVIZ_BENCH_BATCH") else None
+SHAPE = (
+    tuple(int(v) for v in os.environ["BNVIZ_BENCH_BATCH"].split(",")) if os.environ.get("BNVIZ_BENCH_BATCH") else None
+)
 PRESET = os.environ.get("BNVIZ_BENCH_PRESET", "channels on very different scales")
 STATE = json.loads(os.environ.get("BNVIZ_BENCH_STATE") or "{}")
 

@@ -30,10 +30,21 @@ def serve(script: Path, cwd: Path = ROOT, env: dict | None = None, log_name: str
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(script),
-                "--server.port", str(port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=cwd,
             env={**SERVER_ENV, **(env or {})},
@@ -66,8 +77,11 @@ def seeded_app(batch: str | None, state: dict | None = None, preset: str = "chan
             if (ROOT / name).exists():
                 (folder / name).symlink_to(ROOT / name)
         (folder / "seeded_app.py").symlink_to(ROOT / "bench" / "seeded_app.py")
-        env = {"BNVIZ_BENCH_APP": str(ROOT / "app.py"), "BNVIZ_BENCH_PRESET": preset,
-               "BNVIZ_BENCH_STATE": json.dumps(state or {})}
+        env = {
+            "BNVIZ_BENCH_APP": str(ROOT / "app.py"),
+            "BNVIZ_BENCH_PRESET": preset,
+            "BNVIZ_BENCH_STATE": json.dumps(state or {}),
+        }
         if batch:
             env["BNVIZ_BENCH_BATCH"] = batch
         yield stack.enter_context(serve(folder / "seeded_app.py", folder, env, log_name="app"))

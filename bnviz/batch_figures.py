@@ -48,7 +48,9 @@ def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:
         name = "" if i == 0 else str(i + 1)
         axes[f"xaxis{name}"] = dict(showticklabels=False, constrain="domain")
         # Image convention: row 0 at the top; square pixels.
-        axes[f"yaxis{name}"] = dict(showticklabels=False, autorange="reversed", constrain="domain", scaleanchor=f"x{name}")
+        axes[f"yaxis{name}"] = dict(
+            showticklabels=False, autorange="reversed", constrain="domain", scaleanchor=f"x{name}"
+        )
     fig.update_layout(**axes)
     fig.update_layout(title=f"Channel {channel} in the first {k} images of the batch")
     style(fig, height=300)
@@ -102,10 +104,27 @@ def draws_figure(values, truth, band=None, statistic: str = "mean", seeds=None) 
         axis = "" if j == 0 else str(j + 1)
         across = dict(xref=f"x{axis} domain", yref=f"y{axis}", x0=0, x1=1)
         if band is not None:
-            shapes.append(dict(type="rect", y0=float(truth[j] - band[j]), y1=float(truth[j] + band[j]),
-                               fillcolor=COLORS["target"], opacity=0.15, line_width=0, layer="below", **across))
-        shapes.append(dict(type="line", y0=float(truth[j]), y1=float(truth[j]),
-                           line=dict(color=COLORS["target"], dash="dash", width=1.5), **across))
+            shapes.append(
+                dict(
+                    type="rect",
+                    y0=float(truth[j] - band[j]),
+                    y1=float(truth[j] + band[j]),
+                    fillcolor=COLORS["target"],
+                    opacity=0.15,
+                    line_width=0,
+                    layer="below",
+                    **across,
+                )
+            )
+        shapes.append(
+            dict(
+                type="line",
+                y0=float(truth[j]),
+                y1=float(truth[j]),
+                line=dict(color=COLORS["target"], dash="dash", width=1.5),
+                **across,
+            )
+        )
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(tickmode="linear", dtick=max(1, k // 6), range=[0.5, k + 0.5])
     fig.update_xaxes(title_text="draw", row=rows)

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .batchnorm import batch_statistics
-from .data import DISTRIBUTIONS, PRESETS as PRESET_NAMES, ChannelSpec, make_batch, preset
+from .data import DISTRIBUTIONS, ChannelSpec, make_batch, preset
+from .data import PRESETS as PRESET_NAMES
 from .validation import per_channel_count
 
 KINDS = ("fully connected", "convolutional")
@@ -178,7 +179,9 @@ def specs_from_frame(frame: pd.DataFrame, specs) -> tuple[tuple[ChannelSpec, ...
     return tuple(specs), errors
 
 
-def reconcile_specs(preset_name: str, channels: int, previous=None, previous_preset: str | None = None) -> tuple[ChannelSpec, ...]:
+def reconcile_specs(
+    preset_name: str, channels: int, previous=None, previous_preset: str | None = None
+) -> tuple[ChannelSpec, ...]:
     """The table's specs after the preset or the channel count changed.
 
     A new preset replaces every channel. A new channel count keeps the learner's channels
@@ -188,7 +191,7 @@ def reconcile_specs(preset_name: str, channels: int, previous=None, previous_pre
     if previous is None or previous_preset != preset_name:
         return tuple(fresh)
     kept = list(previous)[:channels]
-    return tuple(kept + fresh[len(kept):])
+    return tuple(kept + fresh[len(kept) :])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +276,9 @@ def keep_channels(x: np.ndarray, limit: int = MAX_CHANNELS) -> tuple[np.ndarray,
     )
 
 
-def valid_settings(kind, n, channels, size, seed, preset_name, default_preset: str = PRESET_NAMES[0]) -> tuple[dict, list[str]]:
+def valid_settings(
+    kind, n, channels, size, seed, preset_name, default_preset: str = PRESET_NAMES[0]
+) -> tuple[dict, list[str]]:
     """The page's settings made valid, and a note for each one that was not (e.g. from a link).
 
     Returns {"kind", "n", "channels", "size", "seed", "preset"} within the bounds above.

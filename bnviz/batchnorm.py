@@ -191,11 +191,11 @@ class BatchNorm:
             raise ValueError(f"This layer has affine=False: {name} is fixed (γ = 1, β = 0).")
         return check_channel_param(value, self.num_features, name)
 
-    def train(self, mode: bool = True) -> "BatchNorm":
+    def train(self, mode: bool = True) -> BatchNorm:
         self.training = bool(mode)
         return self
 
-    def eval(self) -> "BatchNorm":
+    def eval(self) -> BatchNorm:
         return self.train(False)
 
     def __call__(self, x) -> np.ndarray:
@@ -236,10 +236,7 @@ class BatchNorm:
             raise RuntimeError("Call forward(x) before backward(dy).")
         dy = np.asarray(dy, dtype=np.float64)
         if dy.shape != self._cache.x_hat.shape:
-            raise ValueError(
-                f"dy must have the shape of the last input, {self._cache.x_hat.shape}; "
-                f"got {dy.shape}."
-            )
+            raise ValueError(f"dy must have the shape of the last input, {self._cache.x_hat.shape}; got {dy.shape}.")
         dx, dgamma, dbeta = batch_norm_backward(dy, self._cache)
         if self.affine:
             self.grad_gamma, self.grad_beta = dgamma, dbeta

@@ -118,7 +118,9 @@ def channel_histograms(x, bins: int | None = None, title: str = "", color: str =
         vertical_spacing=0.12 if rows > 1 else 0.1,
     )
     for k, values in enumerate(per_channel):
-        fig.add_trace(histogram_bar(values, edges, f"channel {k}", color, opacity=0.85), row=k // cols + 1, col=k % cols + 1)
+        fig.add_trace(
+            histogram_bar(values, edges, f"channel {k}", color, opacity=0.85), row=k // cols + 1, col=k % cols + 1
+        )
     fig.update_layout(title=title, showlegend=False)
     fig.update_yaxes(showticklabels=False)
     return style(fig, height=150 + 140 * rows)

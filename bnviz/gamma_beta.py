@@ -141,18 +141,22 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
     else:
         y_sorted = sorted_channels(y)
     x_hat_std = np.sqrt(np.divide(var, var + eps, out=np.zeros_like(var), where=var + eps > 0))
-    return y, cache.x_hat, Readout(
-        mu=mu,
-        var=var,
-        gamma=gamma,
-        beta=beta,
-        mean=mean,
-        std=std,
-        x_hat_std=x_hat_std,
-        predicted_mean=beta,
-        predicted_std=np.abs(gamma) * x_hat_std,
-        max_abs_diff=np.max(np.abs(y - x), axis=axes),
-        w1=np.mean(np.abs(y_sorted - x_sorted), axis=1),
+    return (
+        y,
+        cache.x_hat,
+        Readout(
+            mu=mu,
+            var=var,
+            gamma=gamma,
+            beta=beta,
+            mean=mean,
+            std=std,
+            x_hat_std=x_hat_std,
+            predicted_mean=beta,
+            predicted_std=np.abs(gamma) * x_hat_std,
+            max_abs_diff=np.max(np.abs(y - x), axis=axes),
+            w1=np.mean(np.abs(y_sorted - x_sorted), axis=1),
+        ),
     )
 
 
@@ -418,7 +422,9 @@ def weights(scale: float, angle_deg: float) -> np.ndarray:
     return float(scale) * np.array([np.cos(t), np.sin(t)])
 
 
-def linear_then_bn(u, w, b: float, gamma: float = 1.0, beta: float = 0.0, eps: float = EPS) -> tuple[np.ndarray, np.ndarray]:
+def linear_then_bn(
+    u, w, b: float, gamma: float = 1.0, beta: float = 0.0, eps: float = EPS
+) -> tuple[np.ndarray, np.ndarray]:
     """One unit z = u @ w + b (u (n, k), w (k,)) followed by BN: returns z (n,) and y (n,)."""
     u = check_batch(u, name="u")
     w = check_channel_param(w, u.shape[1], "w")
@@ -441,7 +447,9 @@ class LinearEffects:
     direction: float
 
 
-def linear_effects(u, scale: float, angle_deg: float, b: float, reference_angle_deg: float, eps: float = EPS) -> LinearEffects:
+def linear_effects(
+    u, scale: float, angle_deg: float, b: float, reference_angle_deg: float, eps: float = EPS
+) -> LinearEffects:
     """Split the change of y = BN(w·u + b) into the parts due to b, |w| and w's direction."""
     w = weights(scale, angle_deg)
     _, y = linear_then_bn(u, w, b, eps=eps)

@@ -109,7 +109,17 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
             domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title=dict(text="density")
         )
         layout.setdefault("annotations", []).append(
-            dict(text=title, x=0.5, y=hi, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=14))
+            dict(
+                text=title,
+                x=0.5,
+                y=hi,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=14),
+            )
         )
     lo = min(float(np.min(v)) for _, v, _ in rows)
     hi = max(float(np.max(v)) for _, v, _ in rows)
@@ -131,7 +141,17 @@ def target_figure(y, target, bins: int | None = None, height: int = 320) -> go.F
 
 def _title(text: str, x0: float, x1: float) -> dict:
     """A panel title as a paper annotation centred over the domain [x0, x1]."""
-    return dict(text=text, x=(x0 + x1) / 2, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=14))
+    return dict(
+        text=text,
+        x=(x0 + x1) / 2,
+        y=1.0,
+        xref="paper",
+        yref="paper",
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=14),
+    )
 
 
 def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340) -> go.Figure:
@@ -160,19 +180,47 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
         xaxis=dict(domain=list(left), range=[lo, hi], title=dict(text="z"), anchor="y"),
         yaxis=dict(title=dict(text="density of z"), anchor="x"),
         yaxis2=dict(
-            title=dict(text=f"{name}(z)"), overlaying="y", side="right", anchor="x", showgrid=False, zeroline=False,
-            range=[bottom - margin, top + margin], tickmode="auto", nticks=5,
+            title=dict(text=f"{name}(z)"),
+            overlaying="y",
+            side="right",
+            anchor="x",
+            showgrid=False,
+            zeroline=False,
+            range=[bottom - margin, top + margin],
+            tickmode="auto",
+            nticks=5,
         ),
         xaxis2=dict(domain=list(right), title=dict(text=f"{name}(z)"), anchor="y3"),
         yaxis3=dict(title=dict(text="density"), anchor="x2"),
         shapes=[
-            dict(type="rect", xref="x", yref="y domain", x0=max(a, lo), x1=min(b, hi), y0=0, y1=1,
-                 fillcolor=COLORS["target"], opacity=0.12, line=dict(width=0), layer="below"),
+            dict(
+                type="rect",
+                xref="x",
+                yref="y domain",
+                x0=max(a, lo),
+                x1=min(b, hi),
+                y0=0,
+                y1=1,
+                fillcolor=COLORS["target"],
+                opacity=0.12,
+                line=dict(width=0),
+                layer="below",
+            ),
         ],
         annotations=[
             _title(f"bars: z = γ·x̂ + β; line: {name}(z)", *left),
             _title(f"{name}(z): what the next layer receives", *right),
-            dict(text="nearly linear", x=max(a, lo), y=1, xref="x", yref="y domain", xanchor="left", yanchor="top", showarrow=False, font=dict(size=11)),
+            dict(
+                text="nearly linear",
+                x=max(a, lo),
+                y=1,
+                xref="x",
+                yref="y domain",
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                font=dict(size=11),
+            ),
         ],
         barmode="overlay",
         showlegend=False,
@@ -198,16 +246,32 @@ def shape_figure(x, x_hat, quantiles: dict, bins: int | None = None, height: int
     fig.add_trace(histogram_bar(x_hat, edges, "x̂", COLORS["x_hat"], opacity=0.8), row=1, col=2)
     grid = np.linspace(edges[0], edges[-1], 121)
     fig.add_trace(
-        go.Scatter(x=grid, y=np.exp(-0.5 * grid**2) / np.sqrt(2 * np.pi), mode="lines", line=dict(color=INK, dash="dash"), name="normal, mean 0, variance 1"),
+        go.Scatter(
+            x=grid,
+            y=np.exp(-0.5 * grid**2) / np.sqrt(2 * np.pi),
+            mode="lines",
+            line=dict(color=INK, dash="dash"),
+            name="normal, mean 0, variance 1",
+        ),
         row=1,
         col=2,
     )
     q_n, q = quantiles["normal"], quantiles["x_hat"]
     diagonal = [min(q_n[0], q[0]), max(q_n[-1], q[-1])]
-    fig.add_trace(go.Scatter(x=diagonal, y=diagonal, mode="lines", line=dict(color=INK, dash="dash"), showlegend=False, hoverinfo="skip"), row=1, col=3)
     fig.add_trace(
         go.Scatter(
-            x=q_n, y=q, mode="markers", marker=dict(color=COLORS["x_hat"], size=6), name="quantiles of x̂",
+            x=diagonal, y=diagonal, mode="lines", line=dict(color=INK, dash="dash"), showlegend=False, hoverinfo="skip"
+        ),
+        row=1,
+        col=3,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=q_n,
+            y=q,
+            mode="markers",
+            marker=dict(color=COLORS["x_hat"], size=6),
+            name="quantiles of x̂",
             hovertemplate="normal %{x:.2f}, x̂ %{y:.2f}<extra></extra>",
         ),
         row=1,
@@ -228,8 +292,10 @@ def linear_figure(z, z_start, y, y_start, bins: int | None = None, height: int =
     z, z_start, y, y_start: (n,). The outlines show the start: after BN the bars cover the
     outline whatever b and the length of w, and leave it only when w turns.
     """
-    panels = [((0.0, 0.46), "x", "y", z, z_start, "z", COLORS["x"], "before BN: z = w·u + b (dotted: at the start)"),
-              ((0.54, 1.0), "x2", "y2", y, y_start, "y", COLORS["y"], "after BN: y = BN(z) (dotted: at the start)")]
+    panels = [
+        ((0.0, 0.46), "x", "y", z, z_start, "z", COLORS["x"], "before BN: z = w·u + b (dotted: at the start)"),
+        ((0.54, 1.0), "x2", "y2", y, y_start, "y", COLORS["y"], "after BN: y = BN(z) (dotted: at the start)"),
+    ]
     traces, layout = [], dict(barmode="overlay", showlegend=False, annotations=[])
     for (x0, x1), xa, ya, now, start, name, color, title in panels:
         edges = histogram_edges([now, start], bins or default_bins(np.size(now)))

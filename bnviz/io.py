@@ -217,7 +217,9 @@ def _read_npy(f, what: str, max_values: int) -> np.ndarray:
                 f"{what} is a zip archive, not a .npy array (torch.save writes these, and so does "
                 f"np.savez). Name an np.savez file .npz; for a tensor, save with {SAVE_HINT}."
             )
-        raise UploadError(f"{what} is not a NumPy .npy file (it does not start with \\x93NUMPY). Save with {SAVE_HINT}.")
+        raise UploadError(
+            f"{what} is not a NumPy .npy file (it does not start with \\x93NUMPY). Save with {SAVE_HINT}."
+        )
     f.seek(origin)
     shape, dtype = _npy_header(f, what)
     check_dtype(dtype, what)
@@ -249,7 +251,9 @@ def _npz_infos(data: bytes, what: str) -> list[ArrayInfo]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UploadError(f"{what} is not a valid .npz archive (it is not a zip file). Save with np.savez('activations.npz', x=acts).") from None
+        raise UploadError(
+            f"{what} is not a valid .npz archive (it is not a zip file). Save with np.savez('activations.npz', x=acts)."
+        ) from None
     infos = []
     try:
         with archive:
@@ -335,7 +339,9 @@ def _read_csv(data: bytes, what: str, max_values: int) -> np.ndarray:
         # Lines starting with # are comments (np.savetxt writes its header that way).
         cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, comment="#")
     except pd.errors.EmptyDataError:
-        raise UploadError(f"{what} holds no values (only blank or comment lines); expected a header and one line per sample.") from None
+        raise UploadError(
+            f"{what} holds no values (only blank or comment lines); expected a header and one line per sample."
+        ) from None
     except pd.errors.ParserError as err:
         raise UploadError(
             f"{what} has lines of different lengths ({_parser_detail(err)}). Every line needs one value per column."
@@ -400,7 +406,9 @@ def _conv_from_columns(numbers: pd.DataFrame, lowered: list[str], what: str, max
     return x
 
 
-def load_activations(f, name: str, array: str | None = None, max_bytes: int = MAX_BYTES, max_values: int = MAX_VALUES) -> np.ndarray:
+def load_activations(
+    f, name: str, array: str | None = None, max_bytes: int = MAX_BYTES, max_values: int = MAX_VALUES
+) -> np.ndarray:
     """Read a batch of activations from an uploaded file, or raise UploadError.
 
     f: binary file-like object (an upload, open(path, 'rb'), io.BytesIO) or bytes.

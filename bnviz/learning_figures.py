@@ -59,11 +59,17 @@ def history_figure(
         ("β (learned)", [("β", hist.beta, BETA, "lines")]),
         (
             "μ_B (per batch)",
-            [("μ_B of the batch", hist.mu, BATCH_STAT, batch_mode), ("running_mean", hist.running_mean, COLORS["running"], "lines")],
+            [
+                ("μ_B of the batch", hist.mu, BATCH_STAT, batch_mode),
+                ("running_mean", hist.running_mean, COLORS["running"], "lines"),
+            ],
         ),
         (
             "σ²_B (per batch)",
-            [("σ²_B of the batch", hist.var, BATCH_STAT, batch_mode), ("running_var", hist.running_var, COLORS["running"], "lines")],
+            [
+                ("σ²_B of the batch", hist.var, BATCH_STAT, batch_mode),
+                ("running_var", hist.running_var, COLORS["running"], "lines"),
+            ],
         ),
     ]
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.035)
@@ -73,10 +79,18 @@ def history_figure(
     if full >= 2:
         epoch_loss = hist.loss[: full * per_epoch, k].reshape(full, per_epoch).mean(axis=1)
         fig.add_trace(
-            go.Scatter(x=(np.arange(full) + 0.5) * per_epoch + 0.5, y=_f32(epoch_loss), name="loss, mean of each epoch",
-                       mode="lines+markers", line=dict(color="#08306b", width=2.5), marker=dict(size=5), showlegend=False,
-                       hovertemplate="epoch mean loss = %{y:.4g}<extra></extra>"),
-            row=1, col=1,
+            go.Scatter(
+                x=(np.arange(full) + 0.5) * per_epoch + 0.5,
+                y=_f32(epoch_loss),
+                name="loss, mean of each epoch",
+                mode="lines+markers",
+                line=dict(color="#08306b", width=2.5),
+                marker=dict(size=5),
+                showlegend=False,
+                hovertemplate="epoch mean loss = %{y:.4g}<extra></extra>",
+            ),
+            row=1,
+            col=1,
         )
     for r, (title, traces) in enumerate(rows, start=1):
         for name, values, color, mode in traces:
@@ -100,16 +114,49 @@ def history_figure(
     for r, value, label in ((2, gamma_star, "γ*"), (3, beta_star, "β*")):
         if np.isfinite(value):
             axis = "" if r == 1 else str(r)
-            shapes.append(dict(type="line", xref=f"x{axis} domain", x0=0, x1=1, yref=f"y{axis}", y0=float(value), y1=float(value),
-                               line=dict(color=COLORS["target"], dash="dash", width=2)))
-            notes.append(dict(xref=f"x{axis} domain", x=1.0, yref=f"y{axis}", y=float(value), text=f"{label} = {value:.4g}",
-                              showarrow=False, xanchor="right", yanchor="bottom", font=dict(color=COLORS["target"]),
-                              bgcolor="rgba(255,255,255,0.8)"))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref=f"x{axis} domain",
+                    x0=0,
+                    x1=1,
+                    yref=f"y{axis}",
+                    y0=float(value),
+                    y1=float(value),
+                    line=dict(color=COLORS["target"], dash="dash", width=2),
+                )
+            )
+            notes.append(
+                dict(
+                    xref=f"x{axis} domain",
+                    x=1.0,
+                    yref=f"y{axis}",
+                    y=float(value),
+                    text=f"{label} = {value:.4g}",
+                    showarrow=False,
+                    xanchor="right",
+                    yanchor="bottom",
+                    font=dict(color=COLORS["target"]),
+                    bgcolor="rgba(255,255,255,0.8)",
+                )
+            )
     starts = exp.epoch_starts[1:]
     starts = starts[starts < hist.steps]
     if len(starts) <= MAX_EPOCH_LINES:
-        shapes += [dict(type="line", xref="x", x0=float(s) + 0.5, x1=float(s) + 0.5, yref="paper", y0=0, y1=1,
-                        line=dict(color="#bbbbbb", dash="dot", width=1), layer="below") for s in starts]
+        shapes += [
+            dict(
+                type="line",
+                xref="x",
+                x0=float(s) + 0.5,
+                x1=float(s) + 0.5,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(color="#bbbbbb", dash="dot", width=1),
+                layer="below",
+            )
+            for s in starts
+        ]
     if step is not None:
         shapes.append(step_marker(step))
     fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations) + notes)
@@ -118,12 +165,16 @@ def history_figure(
     loss = hist.loss[:, k]
     if np.all(loss > 0) and loss.max() > 20 * np.median(loss):  # falls by orders of magnitude
         fig.update_yaxes(type="log", row=1, col=1)
-    return style(fig, height=760).update_layout(margin=dict(l=70, r=20, t=40, b=50), legend=dict(orientation="h", y=1.02, x=0))
+    return style(fig, height=760).update_layout(
+        margin=dict(l=70, r=20, t=40, b=50), legend=dict(orientation="h", y=1.02, x=0)
+    )
 
 
 def step_marker(step: int) -> dict:
     """A red vertical line across every row of the history figure at 0-based `step`."""
-    return dict(type="line", xref="x", x0=step + 1, x1=step + 1, yref="paper", y0=0, y1=1, line=dict(color=STEP_MARK, width=2))
+    return dict(
+        type="line", xref="x", x0=step + 1, x1=step + 1, yref="paper", y0=0, y1=1, line=dict(color=STEP_MARK, width=2)
+    )
 
 
 def with_step_marker(figure: dict, step: int) -> go.Figure:
@@ -150,26 +201,49 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
         horizontal_spacing=0.1,
         subplot_titles=(
             f"The mini-batch of step {d.step + 1} ({len(d.x)} values)",
-            "What the loss compares: sigmoid(γ·x̂ + β) and the labels" if classify else "What the loss compares: y = γ·x̂ + β and the targets",
+            "What the loss compares: sigmoid(γ·x̂ + β) and the labels"
+            if classify
+            else "What the loss compares: y = γ·x̂ + β and the targets",
         ),
     )
     sd = float(np.sqrt(d.var))
     fig.add_trace(
-        go.Scatter(x=[d.mu - sd, d.mu + sd], y=[1, 1], mode="lines", line=dict(color=BATCH_STAT, width=8),
-                   name="μ_B ± σ_B", opacity=0.35, hoverinfo="skip"),
-        row=1, col=1,
+        go.Scatter(
+            x=[d.mu - sd, d.mu + sd],
+            y=[1, 1],
+            mode="lines",
+            line=dict(color=BATCH_STAT, width=8),
+            name="μ_B ± σ_B",
+            opacity=0.35,
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
     )
     fig.add_trace(
-        go.Scatter(x=[d.mu], y=[1], mode="markers", marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=BATCH_STAT)),
-                   name=f"μ_B = {d.mu:.3g}", hovertemplate=f"μ_B = {d.mu:.4g}<br>σ²_B = {d.var:.4g}<extra></extra>"),
-        row=1, col=1,
+        go.Scatter(
+            x=[d.mu],
+            y=[1],
+            mode="markers",
+            marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=BATCH_STAT)),
+            name=f"μ_B = {d.mu:.3g}",
+            hovertemplate=f"μ_B = {d.mu:.4g}<br>σ²_B = {d.var:.4g}<extra></extra>",
+        ),
+        row=1,
+        col=1,
     )
     for yy, values, name, color in ((1, d.x, "x (input)", COLORS["x"]), (0, d.y, "output y = γ·x̂ + β", COLORS["y"])):
         fig.add_trace(
-            go.Scatter(x=_f32(values), y=np.full(len(values), yy), mode="markers", name=name,
-                       marker=dict(color=color, size=9, opacity=0.6, line=dict(width=1, color="white")),
-                       hovertemplate=f"{name}: %{{x:.4g}}<extra></extra>"),
-            row=1, col=1,
+            go.Scatter(
+                x=_f32(values),
+                y=np.full(len(values), yy),
+                mode="markers",
+                name=name,
+                marker=dict(color=color, size=9, opacity=0.6, line=dict(width=1, color="white")),
+                hovertemplate=f"{name}: %{{x:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
         )
     fig.update_yaxes(tickvals=[0, 1], ticktext=["output y", "input x"], range=[-0.6, 1.6], row=1, col=1)
     fig.update_xaxes(title_text="value", row=1, col=1)
@@ -184,25 +258,46 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
     seg_y = np.column_stack([fitted, d.t, np.full(len(d.t), np.nan)]).ravel()
     seg_x[2::3] = np.nan
     fig.add_trace(
-        go.Scatter(x=_f32(seg_x), y=_f32(seg_y), mode="lines", line=dict(color="#999999", width=1),
-                   name="error of each value", hoverinfo="skip"),
-        row=1, col=2,
+        go.Scatter(
+            x=_f32(seg_x),
+            y=_f32(seg_y),
+            mode="lines",
+            line=dict(color="#999999", width=1),
+            name="error of each value",
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=2,
     )
     fig.add_trace(
-        go.Scatter(x=_f32(line_x), y=_f32(line_y), mode="lines", line=dict(color=COLORS["y"], width=3),
-                   name=f"sigmoid({d.gamma:.3g}·x̂ + {d.beta:.3g})" if classify else f"y = {d.gamma:.3g}·x̂ + {d.beta:.3g}"),
-        row=1, col=2,
+        go.Scatter(
+            x=_f32(line_x),
+            y=_f32(line_y),
+            mode="lines",
+            line=dict(color=COLORS["y"], width=3),
+            name=f"sigmoid({d.gamma:.3g}·x̂ + {d.beta:.3g})" if classify else f"y = {d.gamma:.3g}·x̂ + {d.beta:.3g}",
+        ),
+        row=1,
+        col=2,
     )
     fig.add_trace(
-        go.Scatter(x=_f32(d.x_hat), y=_f32(d.t), mode="markers", name="label (0 or 1)" if classify else "target",
-                   marker=dict(color=COLORS["target"], size=8, symbol="circle-open", line=dict(width=2)),
-                   customdata=np.column_stack([d.dy]).astype(np.float32),
-                   hovertemplate="x̂ = %{x:.3g}<br>target %{y:.4g}<br>∂L/∂y = %{customdata[0]:.3g}<extra></extra>"),
-        row=1, col=2,
+        go.Scatter(
+            x=_f32(d.x_hat),
+            y=_f32(d.t),
+            mode="markers",
+            name="label (0 or 1)" if classify else "target",
+            marker=dict(color=COLORS["target"], size=8, symbol="circle-open", line=dict(width=2)),
+            customdata=np.column_stack([d.dy]).astype(np.float32),
+            hovertemplate="x̂ = %{x:.3g}<br>target %{y:.4g}<br>∂L/∂y = %{customdata[0]:.3g}<extra></extra>",
+        ),
+        row=1,
+        col=2,
     )
     fig.update_xaxes(title_text="x̂ (normalized with this batch's μ_B, σ²_B)", row=1, col=2)
     fig.update_yaxes(title_text="probability" if classify else "value", row=1, col=2)
-    return style(fig, height=430).update_layout(margin=dict(l=60, r=20, t=70, b=110), legend=dict(orientation="h", y=-0.3, x=0))
+    return style(fig, height=430).update_layout(
+        margin=dict(l=60, r=20, t=70, b=110), legend=dict(orientation="h", y=-0.3, x=0)
+    )
 
 
 def landscape_figure(
@@ -225,40 +320,76 @@ def landscape_figure(
     idx = thin(len(g_path), max_points)
     fig = go.Figure(
         go.Contour(
-            x=_f32(gammas), y=_f32(betas), z=_f32(loss_grid), colorscale="Blues", reversescale=True,
-            ncontours=24, line=dict(width=0.5, color="white"), colorbar=dict(title="loss", thickness=12),
+            x=_f32(gammas),
+            y=_f32(betas),
+            z=_f32(loss_grid),
+            colorscale="Blues",
+            reversescale=True,
+            ncontours=24,
+            line=dict(width=0.5, color="white"),
+            colorbar=dict(title="loss", thickness=12),
             hovertemplate="γ = %{x:.3g}<br>β = %{y:.3g}<br>loss = %{z:.4g}<extra></extra>",
         )
     )
     fig.add_trace(
-        go.Scatter(x=_f32(g_path[idx]), y=_f32(b_path[idx]), mode="lines", name=f"{optimizer_name}, step by step",
-                   line=dict(color=GAMMA, width=2), hovertemplate="γ = %{x:.4g}, β = %{y:.4g}<extra></extra>")
+        go.Scatter(
+            x=_f32(g_path[idx]),
+            y=_f32(b_path[idx]),
+            mode="lines",
+            name=f"{optimizer_name}, step by step",
+            line=dict(color=GAMMA, width=2),
+            hovertemplate="γ = %{x:.4g}, β = %{y:.4g}<extra></extra>",
+        )
     )
     fig.add_trace(
-        go.Scatter(x=[g_path[0]], y=[b_path[0]], mode="markers", name="start",
-                   marker=dict(color="white", size=11, line=dict(color="black", width=2)))
+        go.Scatter(
+            x=[g_path[0]],
+            y=[b_path[0]],
+            mode="markers",
+            name="start",
+            marker=dict(color="white", size=11, line=dict(color="black", width=2)),
+        )
     )
     fig.add_trace(
-        go.Scatter(x=[g_path[-1]], y=[b_path[-1]], mode="markers", name=f"{optimizer_name} at the end",
-                   marker=dict(color=GAMMA, size=11, symbol="diamond", line=dict(color="black", width=1)))
+        go.Scatter(
+            x=[g_path[-1]],
+            y=[b_path[-1]],
+            mode="markers",
+            name=f"{optimizer_name} at the end",
+            marker=dict(color=GAMMA, size=11, symbol="diamond", line=dict(color="black", width=1)),
+        )
     )
     if np.all(np.isfinite(optimum)):
         fig.add_trace(
-            go.Scatter(x=[optimum[0]], y=[optimum[1]], mode="markers", name="optimum γ*, β*",
-                       marker=dict(color=COLORS["target"], size=16, symbol="star", line=dict(color="black", width=1)))
+            go.Scatter(
+                x=[optimum[0]],
+                y=[optimum[1]],
+                mode="markers",
+                name="optimum γ*, β*",
+                marker=dict(color=COLORS["target"], size=16, symbol="star", line=dict(color="black", width=1)),
+            )
         )
     if learner_path:
         lg, lb = zip(*learner_path)
         losses = list(learner_losses or [np.nan] * len(lg))
         fig.add_trace(
-            go.Scatter(x=list(lg), y=list(lb), mode="lines+markers", name="your path",
-                       line=dict(color=LEARNER, width=2, dash="dot"), marker=dict(size=8, color=LEARNER),
-                       customdata=np.arange(1, len(lg) + 1), text=[f"{v:.4g}" for v in losses],
-                       hovertemplate="your move %{customdata}<br>γ = %{x:.4g}, β = %{y:.4g}<br>loss = %{text}<extra></extra>")
+            go.Scatter(
+                x=list(lg),
+                y=list(lb),
+                mode="lines+markers",
+                name="your path",
+                line=dict(color=LEARNER, width=2, dash="dot"),
+                marker=dict(size=8, color=LEARNER),
+                customdata=np.arange(1, len(lg) + 1),
+                text=[f"{v:.4g}" for v in losses],
+                hovertemplate="your move %{customdata}<br>γ = %{x:.4g}, β = %{y:.4g}<br>loss = %{text}<extra></extra>",
+            )
         )
     fig.update_xaxes(title_text="γ (scale)", range=[float(gammas[0]), float(gammas[-1])])
     fig.update_yaxes(title_text="β (shift)", range=[float(betas[0]), float(betas[-1])])
-    return style(fig, height=560).update_layout(margin=dict(l=60, r=20, t=30, b=90), legend=dict(orientation="h", y=-0.16, x=0))
+    return style(fig, height=560).update_layout(
+        margin=dict(l=60, r=20, t=30, b=90), legend=dict(orientation="h", y=-0.16, x=0)
+    )
 
 
 def train_eval_figure(results: list[tuple[Experiment, TrainEval]], channel: int) -> go.Figure:
@@ -269,29 +400,55 @@ def train_eval_figure(results: list[tuple[Experiment, TrainEval]], channel: int)
     k = channel
     task = results[0][0].settings.task
     fig = make_subplots(
-        rows=1, cols=len(results), shared_yaxes=True, horizontal_spacing=0.05,
+        rows=1,
+        cols=len(results),
+        shared_yaxes=True,
+        horizontal_spacing=0.05,
         subplot_titles=[f"trained with batches of {te.batch_size}" for _, te in results],
     )
     for col, (exp, te) in enumerate(results, start=1):
         order = np.argsort(te.x[:, k])
         xs = te.x[order, k]
         fig.add_trace(
-            go.Scatter(x=_f32(xs), y=_f32(ideal_output(exp, te.x[order])[:, k]), mode="lines", name="what the task wants",
-                       line=dict(color=COLORS["target"], dash="dash", width=2), showlegend=col == 1),
-            row=1, col=col,
+            go.Scatter(
+                x=_f32(xs),
+                y=_f32(ideal_output(exp, te.x[order])[:, k]),
+                mode="lines",
+                name="what the task wants",
+                line=dict(color=COLORS["target"], dash="dash", width=2),
+                showlegend=col == 1,
+            ),
+            row=1,
+            col=col,
         )
         fig.add_trace(
-            go.Scatter(x=_f32(te.x[:, k]), y=_f32(te.y_train[:, k]), mode="markers", name="training mode (batch statistics)",
-                       marker=dict(color=COLORS["y"], size=6, opacity=0.55), showlegend=col == 1,
-                       hovertemplate="x = %{x:.4g}<br>train-mode y = %{y:.4g}<extra></extra>"),
-            row=1, col=col,
+            go.Scatter(
+                x=_f32(te.x[:, k]),
+                y=_f32(te.y_train[:, k]),
+                mode="markers",
+                name="training mode (batch statistics)",
+                marker=dict(color=COLORS["y"], size=6, opacity=0.55),
+                showlegend=col == 1,
+                hovertemplate="x = %{x:.4g}<br>train-mode y = %{y:.4g}<extra></extra>",
+            ),
+            row=1,
+            col=col,
         )
         fig.add_trace(
-            go.Scatter(x=_f32(xs), y=_f32(te.y_eval[order, k]), mode="lines", name="eval mode (running statistics)",
-                       line=dict(color=COLORS["running"], width=3), showlegend=col == 1,
-                       hovertemplate="x = %{x:.4g}<br>eval-mode y = %{y:.4g}<extra></extra>"),
-            row=1, col=col,
+            go.Scatter(
+                x=_f32(xs),
+                y=_f32(te.y_eval[order, k]),
+                mode="lines",
+                name="eval mode (running statistics)",
+                line=dict(color=COLORS["running"], width=3),
+                showlegend=col == 1,
+                hovertemplate="x = %{x:.4g}<br>eval-mode y = %{y:.4g}<extra></extra>",
+            ),
+            row=1,
+            col=col,
         )
         fig.update_xaxes(title_text="held-out value x", row=1, col=col)
     fig.update_yaxes(title_text="logit y (before the sigmoid)" if task == "classify" else "BN output y", row=1, col=1)
-    return style(fig, height=460).update_layout(margin=dict(l=60, r=20, t=60, b=100), legend=dict(orientation="h", y=-0.25, x=0))
+    return style(fig, height=460).update_layout(
+        margin=dict(l=60, r=20, t=60, b=100), legend=dict(orientation="h", y=-0.25, x=0)
+    )

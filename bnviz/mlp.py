@@ -43,6 +43,7 @@ EVAL_CHUNK = 64
 
 # --- activations: forward and backward side by side ------------------------------------
 
+
 def activate(z: np.ndarray, name: str) -> np.ndarray:
     """h = tanh(z), 1 / (1 + e^-z) or max(0, z), elementwise."""
     if name == "tanh":
@@ -92,7 +93,10 @@ def bce_with_logits(logits: np.ndarray, y: np.ndarray):
 
 # --- the network -----------------------------------------------------------------------
 
-def init_weights(depth: int, width: int, activation: str, init_scale: float, seed: int, n_in: int = 2) -> list[np.ndarray]:
+
+def init_weights(
+    depth: int, width: int, activation: str, init_scale: float, seed: int, n_in: int = 2
+) -> list[np.ndarray]:
     """Initial weights of one network: depth hidden layers of `width` units and one output.
 
     W_l ~ N(0, (init_scale · gain / √fan_in)²), gain = GAIN[activation] for hidden layers
@@ -121,7 +125,9 @@ class MLP:
         self.W = [np.repeat(np.asarray(w, dtype=np.float64)[None], self.copies, axis=0) for w in weights]
         widths = [w.shape[1] for w in weights]
         # Hidden biases only without BN (BN's β is the bias there); the output keeps its bias.
-        self.b = [None if self.batch_norm and l < self.depth else np.zeros((self.copies, d)) for l, d in enumerate(widths)]
+        self.b = [
+            None if self.batch_norm and l < self.depth else np.zeros((self.copies, d)) for l, d in enumerate(widths)
+        ]
         self.bn = [BatchNorm(self.copies * d) for d in widths[:-1]] if self.batch_norm else []
         self.grads: dict[str, np.ndarray] = {}
         self.overflowed = np.zeros(self.copies, dtype=bool)
@@ -143,12 +149,12 @@ class MLP:
                 params["beta" + name] = self.bn[l].beta
         return params
 
-    def train(self, mode: bool = True) -> "MLP":
+    def train(self, mode: bool = True) -> MLP:
         for bn in self.bn:
             bn.train(mode)
         return self
 
-    def eval(self) -> "MLP":
+    def eval(self) -> MLP:
         return self.train(False)
 
     # BatchNorm works on (N, C): the K copies' d units side by side are its K·d channels.
@@ -228,6 +234,7 @@ class MLP:
 
 
 # --- training --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -364,7 +371,9 @@ def _eval_forward(net: MLP, x: np.ndarray) -> np.ndarray:
     return np.concatenate([net.forward(x[i : i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)], axis=1)
 
 
-def train_copies(X, y, weights, activation, batch_norm, lrs, steps, batch_size, seed, record=True, progress=None) -> list[Run]:
+def train_copies(
+    X, y, weights, activation, batch_norm, lrs, steps, batch_size, seed, record=True, progress=None
+) -> list[Run]:
     """Train K = len(lrs) copies of one network from the same weights, copy k with lr lrs[k].
 
     Every copy sees the same mini-batches (batch_schedule with `seed`). A copy whose loss or
@@ -468,7 +477,9 @@ def decision_grid(X: np.ndarray, size: int = GRID):
 def experiment_data(settings: Settings):
     """The dataset and the initial weights that both networks of an experiment start from."""
     X, y = make_dataset(settings.dataset, settings.n_points, seed=settings.seed)
-    weights = init_weights(settings.depth, settings.width, settings.activation, settings.init_scale, seed=settings.seed + 1)
+    weights = init_weights(
+        settings.depth, settings.width, settings.activation, settings.init_scale, seed=settings.seed + 1
+    )
     return X, y, weights
 
 
@@ -482,8 +493,16 @@ def train_pair(settings: Settings, progress=None) -> tuple[Run, Run]:
     for i, batch_norm in enumerate((False, True)):
         report = None if progress is None else (lambda share, i=i: progress((i + share) / 2))
         runs += train_copies(
-            X, y, weights, settings.activation, batch_norm, [settings.lr], settings.steps,
-            settings.batch_size, seed=settings.seed + 2, progress=report,
+            X,
+            y,
+            weights,
+            settings.activation,
+            batch_norm,
+            [settings.lr],
+            settings.steps,
+            settings.batch_size,
+            seed=settings.seed + 2,
+            progress=report,
         )
     return runs[0], runs[1]
 
@@ -518,8 +537,17 @@ def lr_sweep(settings: Settings, lrs=SWEEP_LRS, progress=None) -> Sweep:
         report = None if progress is None else (lambda share, i=i: progress((i + share) / 2))
         out.append(
             train_copies(
-                X, y, weights, settings.activation, batch_norm, lrs, settings.steps,
-                settings.batch_size, seed=settings.seed + 2, record=False, progress=report,
+                X,
+                y,
+                weights,
+                settings.activation,
+                batch_norm,
+                lrs,
+                settings.steps,
+                settings.batch_size,
+                seed=settings.seed + 2,
+                record=False,
+                progress=report,
             )
         )
     return Sweep(lrs, out[0], out[1])

@@ -106,11 +106,17 @@ def _diverged_marker(fig, run: Run, y: float, row: int, col: int, showlegend: bo
 
 
 def _diverged_note(fig, run: Run, col: int) -> None:
-    """"Diverged at step k" in the middle of panel col of a one-row figure."""
+    """ "Diverged at step k" in the middle of panel col of a one-row figure."""
     axis = "x" if col == 1 else f"x{col}"
     fig.add_annotation(
-        text=f"diverged at step {run.diverged_at}", x=0.5, y=0.5, xref=f"{axis} domain", yref=f"{axis.replace('x', 'y')} domain",
-        showarrow=False, font=dict(size=14, color=NET_COLORS[_key(run)]), bgcolor="rgba(255,255,255,0.85)",
+        text=f"diverged at step {run.diverged_at}",
+        x=0.5,
+        y=0.5,
+        xref=f"{axis} domain",
+        yref=f"{axis.replace('x', 'y')} domain",
+        showarrow=False,
+        font=dict(size=14, color=NET_COLORS[_key(run)]),
+        bgcolor="rgba(255,255,255,0.85)",
     )
 
 
@@ -152,12 +158,23 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
             _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
     if losses.max() > LOSS_CAP:
         fig.add_annotation(
-            x=0.99, y=0.99, xref="x domain", yref="y domain", xanchor="right", yanchor="top", showarrow=False,
-            text=f"off the chart: the loss reached {losses.max():.1e}", font=dict(color=NET_COLORS["plain"]),
+            x=0.99,
+            y=0.99,
+            xref="x domain",
+            yref="y domain",
+            xanchor="right",
+            yanchor="top",
+            showarrow=False,
+            text=f"off the chart: the loss reached {losses.max():.1e}",
+            font=dict(color=NET_COLORS["plain"]),
         )
     fig.add_hline(
-        y=CHANCE_LOSS, line=dict(color="#999", dash="dot", width=1), row=1, col=1,
-        annotation_text="guessing (log 2)", annotation_position="bottom left",
+        y=CHANCE_LOSS,
+        line=dict(color="#999", dash="dot", width=1),
+        row=1,
+        col=1,
+        annotation_text="guessing (log 2)",
+        annotation_position="bottom left",
     )
     steps = max(plain.steps, bn.steps)
     fig.update_xaxes(title_text="training step", range=[0, steps * 1.02])
@@ -185,31 +202,47 @@ def boundary_figure(plain: Run, bn: Run, X: np.ndarray, y: np.ndarray, height: i
             # One contour trace: the colour is P(class 1), the one line is P = 50 %.
             fig.add_trace(
                 go.Contour(
-                    x=_f32(run.grid_x), y=_f32(run.grid_y), z=np.round(100 * run.boundary).astype(np.uint8),
-                    zmin=0, zmax=100, colorscale=light, showscale=False,
+                    x=_f32(run.grid_x),
+                    y=_f32(run.grid_y),
+                    z=np.round(100 * run.boundary).astype(np.uint8),
+                    zmin=0,
+                    zmax=100,
+                    colorscale=light,
+                    showscale=False,
                     contours=dict(start=50, end=50, size=1, coloring="heatmap"),
                     line=dict(color=NET_COLORS[_key(run)], width=3),
-                    hovertemplate="P(class 1) = %{z}%<extra></extra>", name="boundary",
+                    hovertemplate="P(class 1) = %{z}%<extra></extra>",
+                    name="boundary",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         else:
             fig.add_annotation(
                 text=f"diverged at step {run.diverged_at}:<br>no boundary to draw",
-                x=0.0, y=0.0, showarrow=False, font=dict(size=16, color=NET_COLORS[_key(run)]),
+                x=0.0,
+                y=0.0,
+                showarrow=False,
+                font=dict(size=16, color=NET_COLORS[_key(run)]),
                 bgcolor="rgba(255,255,255,0.85)",
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         for label in (0, 1):
             pts = X[y == label]
             fig.add_trace(
                 go.Scatter(
-                    x=_f32(pts[:, 0]), y=_f32(pts[:, 1]), mode="markers",
+                    x=_f32(pts[:, 0]),
+                    y=_f32(pts[:, 1]),
+                    mode="markers",
                     marker=dict(size=5, color=CLASS_COLORS[label], line=dict(width=0.5, color="#333")),
-                    name=f"class {label}", legendgroup=f"class{label}", showlegend=col == 1,
+                    name=f"class {label}",
+                    legendgroup=f"class{label}",
+                    showlegend=col == 1,
                     hovertemplate=f"class {label}<extra></extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
     fig.update_xaxes(showticklabels=False, range=[float(X[:, 0].min()) - 0.5, float(X[:, 0].max()) + 0.5])
     fig.update_yaxes(showticklabels=False, range=[float(X[:, 1].min()) - 0.5, float(X[:, 1].max()) + 0.5])
@@ -254,16 +287,24 @@ def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: in
                         x=run.snapshot_step,
                         y=centres,
                         z=strip_intensity(run.hist_counts[l].T, run.hist_total),
-                        zmin=0, zmax=100, colorscale="Viridis", showscale=False,
+                        zmin=0,
+                        zmax=100,
+                        colorscale="Viridis",
+                        showscale=False,
                         hovertemplate=f"layer {l + 1}, step %{{x}}<br>output ≈ %{{y:.2f}}<extra></extra>",
                     ),
-                    row=l + 1, col=col,
+                    row=l + 1,
+                    col=col,
                 )
             if run.diverged:
                 fig.add_annotation(
                     text=f"diverged at step {run.diverged_at}" if l == 0 else "",
-                    x=run.steps / 2, y=float(centres.mean()), showarrow=False,
-                    font=dict(color=NET_COLORS[_key(run)]), row=l + 1, col=col,
+                    x=run.steps / 2,
+                    y=float(centres.mean()),
+                    showarrow=False,
+                    font=dict(color=NET_COLORS[_key(run)]),
+                    row=l + 1,
+                    col=col,
                 )
     steps = max(plain.steps, bn.steps)
     lo, hi = float(plain.hist_edges[0]), float(plain.hist_edges[-1])
@@ -291,18 +332,25 @@ def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -
     """Share of saturated units per hidden layer against step (definition: mlp.SATURATION)."""
     depth = plain.saturation.shape[0]
     colors = _layer_colors(depth)
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05
+    )
     legend_col = _legend_column(plain)
     for col, run in enumerate((plain, bn), start=1):
         for l in range(depth):
             fig.add_trace(
                 go.Scatter(
-                    x=run.snapshot_step, y=_f32(run.saturation[l]), mode="lines",
-                    line=dict(color=colors[l], width=2), name=f"layer {l + 1}",
-                    legendgroup=f"layer{l}", showlegend=col == legend_col,
+                    x=run.snapshot_step,
+                    y=_f32(run.saturation[l]),
+                    mode="lines",
+                    line=dict(color=colors[l], width=2),
+                    name=f"layer {l + 1}",
+                    legendgroup=f"layer{l}",
+                    showlegend=col == legend_col,
                     hovertemplate=f"layer {l + 1}, step %{{x}}: %{{y:.0%}}<extra></extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         if run.diverged:
             _diverged_note(fig, run, col)
@@ -316,7 +364,9 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
     """Root mean square of dL/dW per layer against step, log scale, the same axis for both networks."""
     layers = plain.grad_rms.shape[0]
     colors = _layer_colors(layers - 1) + ["#444444"]
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05)
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05
+    )
     legend_col = _legend_column(plain)
     for col, run in enumerate((plain, bn), start=1):
         for l in range(layers):
@@ -325,12 +375,17 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
             shown = values > 0  # a log axis has no 0 (a layer of dead ReLUs gets no gradient at all)
             fig.add_trace(
                 go.Scatter(
-                    x=run.snapshot_step[shown], y=values[shown], mode="lines",
-                    line=dict(color=colors[l], width=2, dash="dot" if l == layers - 1 else None), name=name,
-                    legendgroup=f"layer{l}", showlegend=col == legend_col,
+                    x=run.snapshot_step[shown],
+                    y=values[shown],
+                    mode="lines",
+                    line=dict(color=colors[l], width=2, dash="dot" if l == layers - 1 else None),
+                    name=name,
+                    legendgroup=f"layer{l}",
+                    showlegend=col == legend_col,
                     hovertemplate=f"{name}, step %{{x}}: %{{y:.2g}}<extra></extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         if run.diverged:
             _diverged_note(fig, run, col)
@@ -352,8 +407,12 @@ def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 40
         ok = [r for r in runs if not r.diverged]
         fig.add_trace(
             go.Scatter(
-                x=[r.lr for r in ok], y=[r.final_loss for r in ok], mode="lines+markers",
-                line=dict(color=NET_COLORS[key], width=2.5), marker=dict(size=8), name=NAMES[key],
+                x=[r.lr for r in ok],
+                y=[r.final_loss for r in ok],
+                mode="lines+markers",
+                line=dict(color=NET_COLORS[key], width=2.5),
+                marker=dict(size=8),
+                name=NAMES[key],
                 customdata=[r.final_accuracy for r in ok],
                 hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}<br>final loss %{{y:.3g}}, accuracy %{{customdata:.0%}}<extra></extra>",
             )
@@ -362,25 +421,40 @@ def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 40
         if bad:
             fig.add_trace(
                 go.Scatter(
-                    x=[r.lr for r in bad], y=[top] * len(bad), mode="markers",
+                    x=[r.lr for r in bad],
+                    y=[top] * len(bad),
+                    mode="markers",
                     marker=dict(symbol="x", size=13, color=NET_COLORS[key], line=dict(width=2)),
                     name=f"{NAMES[key]}: diverged",
                     customdata=[r.diverged_at for r in bad],
                     hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}: diverged at step %{{customdata}}<extra></extra>",
                 )
             )
-    fig.add_hline(y=CHANCE_LOSS, line=dict(color="#999", dash="dot", width=1), annotation_text="guessing (log 2)", annotation_position="bottom right")
+    fig.add_hline(
+        y=CHANCE_LOSS,
+        line=dict(color="#999", dash="dot", width=1),
+        annotation_text="guessing (log 2)",
+        annotation_position="bottom right",
+    )
     if current_lr is not None:
         fig.add_vline(x=current_lr, line=dict(color="#555", dash="dash", width=1))
         # Written by hand: on a log axis an annotation's x is log10 of the value.
         fig.add_annotation(
-            x=float(np.log10(current_lr)), y=1, yref="paper", yanchor="bottom", xanchor="left",
-            text=f"your run: {current_lr:g}", showarrow=False, font=dict(color="#555"),
+            x=float(np.log10(current_lr)),
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="left",
+            text=f"your run: {current_lr:g}",
+            showarrow=False,
+            font=dict(color="#555"),
         )
     lo, hi = np.log10(float(np.min(sweep.lrs))), np.log10(float(np.max(sweep.lrs)))
     fig.update_xaxes(type="log", title_text="learning rate", range=[lo - 0.2, hi + 0.2], dtick=1, exponentformat="none")
     fig.update_yaxes(type="log", title_text="final loss, whole dataset", dtick=1, exponentformat="none")
-    return _frame(fig, height, "Final loss after training, at each learning rate (× = diverged)").update_layout(margin=dict(l=60))
+    return _frame(fig, height, "Final loss after training, at each learning rate (× = diverged)").update_layout(
+        margin=dict(l=60)
+    )
 
 
 def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
@@ -389,7 +463,9 @@ def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
     They start at γ = 1 and β = 0 (dotted lines); where they end is each layer's own
     choice of scale and offset for its pre-activations.
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("γ (scale), started at 1", "β (shift), started at 0"), horizontal_spacing=0.08)
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("γ (scale), started at 1", "β (shift), started at 0"), horizontal_spacing=0.08
+    )
     depth, width = bn.gamma.shape
     rng = np.random.default_rng(0)  # a fixed horizontal jitter, so dots of one layer do not hide each other
     jitter = rng.uniform(-0.18, 0.18, width)
@@ -397,11 +473,15 @@ def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
         for l in range(depth):
             fig.add_trace(
                 go.Scatter(
-                    x=_f32(l + 1 + jitter), y=_f32(values[l]), mode="markers",
+                    x=_f32(l + 1 + jitter),
+                    y=_f32(values[l]),
+                    mode="markers",
                     marker=dict(size=5, color=NET_COLORS["bn"], opacity=0.6),
-                    showlegend=False, hovertemplate=f"layer {l + 1}: %{{y:.3f}}<extra></extra>",
+                    showlegend=False,
+                    hovertemplate=f"layer {l + 1}: %{{y:.3f}}<extra></extra>",
                 ),
-                row=1, col=col,
+                row=1,
+                col=col,
             )
         fig.add_hline(y=start, line=dict(color="#999", dash="dot", width=1), row=1, col=col)
     fig.update_xaxes(title_text="hidden layer", tickvals=list(range(1, depth + 1)), range=[0.5, depth + 0.5])

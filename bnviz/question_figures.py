@@ -45,8 +45,17 @@ def sigmoid_figure(y, bins: int | None = None) -> go.Figure:
         layout=dict(
             shapes=[
                 dict(
-                    type="rect", xref="x", yref="paper", x0=lo, x1=hi, y0=0, y1=1,
-                    fillcolor=color, opacity=0.12, line_width=0, layer="below",
+                    type="rect",
+                    xref="x",
+                    yref="paper",
+                    x0=lo,
+                    x1=hi,
+                    y0=0,
+                    y1=1,
+                    fillcolor=color,
+                    opacity=0.12,
+                    line_width=0,
+                    layer="below",
                 )
                 for lo, hi, color in zones
             ],
@@ -57,8 +66,12 @@ def sigmoid_figure(y, bins: int | None = None) -> go.Figure:
             xaxis=dict(title_text="y = γ·x̂ + β, the sigmoid's input", range=[-reach, reach]),
             yaxis=dict(title_text="sigmoid(y)", range=[-0.02, 1.02]),
             yaxis2=dict(
-                title_text="how many values", overlaying="y", side="right",
-                showticklabels=False, showgrid=False, rangemode="tozero",
+                title_text="how many values",
+                overlaying="y",
+                side="right",
+                showticklabels=False,
+                showgrid=False,
+                rangemode="tozero",
             ),
         ),
     )
@@ -167,8 +180,13 @@ def learning_figure(run, target_gamma: float, target_beta: float) -> go.Figure:
     targets = ((target_gamma, "γ the loss asks for", "top right"), (target_beta, "β the loss asks for", "bottom right"))
     for value, name, side in targets:
         fig.add_hline(
-            y=value, row=2, col=1, line=dict(color=COLORS["target"], dash="dot", width=1),
-            annotation_text=name, annotation_position=side, annotation_font_color=COLORS["target"],
+            y=value,
+            row=2,
+            col=1,
+            line=dict(color=COLORS["target"], dash="dot", width=1),
+            annotation_text=name,
+            annotation_position=side,
+            annotation_font_color=COLORS["target"],
         )
     fig.update_xaxes(title_text="SGD step (a new mini-batch each step)", row=2, col=1)
     return _legend_on_top(style(fig, height=480))

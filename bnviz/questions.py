@@ -245,8 +245,7 @@ QUESTIONS: tuple[Question, ...] = (
                 Choice(
                     "Its spread changes.",
                     False,
-                    "Adding a constant moves the values without spreading them, and BN divides by "
-                    "the spread anyway.",
+                    "Adding a constant moves the values without spreading them, and BN divides by the spread anyway.",
                 ),
                 Choice(
                     "β has to learn −5 to compensate.",

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from .figures import COLORS, default_bins, histogram_bar, histogram_edges, style
 from .norms import pooled_mask
-from .stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, fmt, decimals, uses_running_statistics
+from .stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, decimals, fmt, uses_running_statistics
 from .steps import HIGHLIGHT, Step
 
 # The colour of each array of the forward pass, from the input x to the output y.
@@ -35,7 +35,12 @@ def _histogram(values: np.ndarray, name: str, color: str) -> go.Bar:
 
 def _vline(fig: go.Figure, x: float, text: str, line: dict, row: int = 1) -> None:
     fig.add_vline(
-        x=x, line=line, row=row, col=1, annotation_text=text, annotation_position="top right",
+        x=x,
+        line=line,
+        row=row,
+        col=1,
+        annotation_text=text,
+        annotation_position="top right",
         annotation_font=dict(color=line["color"], size=13),
     )
 
@@ -65,7 +70,10 @@ def step_figure(
     if not step.is_statistic:
         after = _channel(step.array, c)
         fig = make_subplots(
-            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16,
+            rows=2,
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.16,
             subplot_titles=[f"before: {ARRAY_LABEL[before_key]}", f"after: {ARRAY_LABEL[step.key]}"],
         )
         fig.add_trace(_histogram(before, f"before: {ARRAY_LABEL[before_key]}", ARRAY_COLOR[before_key]), row=1, col=1)
@@ -140,25 +148,43 @@ def running_figure(
         first = col == 1
         fig.add_trace(
             go.Scatter(
-                x=seen[1:], y=each, mode="markers", name="each training batch's own", legendgroup="each",
-                marker=dict(color="#aaaaaa", size=6), showlegend=first,
+                x=seen[1:],
+                y=each,
+                mode="markers",
+                name="each training batch's own",
+                legendgroup="each",
+                marker=dict(color="#aaaaaa", size=6),
+                showlegend=first,
             ),
-            row=1, col=col,
+            row=1,
+            col=col,
         )
         fig.add_trace(
             go.Scatter(
-                x=seen, y=run, mode="lines+markers" if k <= 30 else "lines",
-                name=f"running statistic (momentum {history.momentum:g})", legendgroup="run",
-                line=dict(color=COLORS["running"], width=3), marker=dict(size=5), showlegend=first,
+                x=seen,
+                y=run,
+                mode="lines+markers" if k <= 30 else "lines",
+                name=f"running statistic (momentum {history.momentum:g})",
+                legendgroup="run",
+                line=dict(color=COLORS["running"], width=3),
+                marker=dict(size=5),
+                showlegend=first,
             ),
-            row=1, col=col,
+            row=1,
+            col=col,
         )
         fig.add_trace(
             go.Scatter(
-                x=[0, max(k, 1)], y=[target, target], mode="lines", name="your batch's own", legendgroup="own",
-                line=BATCH_LINE, showlegend=first,
+                x=[0, max(k, 1)],
+                y=[target, target],
+                mode="lines",
+                name="your batch's own",
+                legendgroup="own",
+                line=BATCH_LINE,
+                showlegend=first,
             ),
-            row=1, col=col,
+            row=1,
+            col=col,
         )
     fig.update_xaxes(title_text="training batches seen", range=[-0.5, max(k, 5) + 0.5])
     return style(fig, height=height).update_layout(
@@ -233,8 +259,12 @@ def pooled_block_figure(
         for d in range(depth):
             a, b = d, d + 1
             cells["side", bool(mask[r, c - 1])].append(
-                [(c + a * ox, y0 + a * oy), (c + b * ox, y0 + b * oy),
-                 (c + b * ox, y1 + b * oy), (c + a * ox, y1 + a * oy)]
+                [
+                    (c + a * ox, y0 + a * oy),
+                    (c + b * ox, y0 + b * oy),
+                    (c + b * ox, y1 + b * oy),
+                    (c + a * ox, y1 + a * oy),
+                ]
             )
     if depth:
         top_row = rows[0]
@@ -254,8 +284,16 @@ def pooled_block_figure(
         colour = (POOLED if pooled else OTHER)[part]
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=dict(color="white", width=1),
-                name=names[pooled], legendgroup=str(pooled), showlegend=part == "front", hoverinfo="skip",
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=colour,
+                line=dict(color="white", width=1),
+                name=names[pooled],
+                legendgroup=str(pooled),
+                showlegend=part == "front",
+                hoverinfo="skip",
             )
         )
     # The value being followed: x[sample, channel] (all its positions), outlined.
@@ -264,8 +302,12 @@ def pooled_block_figure(
     follow = "x[" + f"{sample}, {channel}" + (", :, :]" if len(shape) == 4 else ", :]" if conv else "]")
     fig.add_trace(
         go.Scatter(
-            x=[channel, channel + 1, channel + 1, channel, channel], y=[y0, y0, y1, y1, y0], mode="lines",
-            line=dict(color="black", width=3), name=f"{follow}: the value followed", hoverinfo="skip",
+            x=[channel, channel + 1, channel + 1, channel, channel],
+            y=[y0, y0, y1, y1, y0],
+            mode="lines",
+            line=dict(color="black", width=3),
+            name=f"{follow}: the value followed",
+            hoverinfo="skip",
         )
     )
     if kind == "group" and groups:
@@ -274,7 +316,11 @@ def pooled_block_figure(
             fig.add_shape(type="line", x0=g * size, x1=g * size, y0=bottom, y1=0, line=dict(color="#333333", width=2.5))
             if depth:
                 fig.add_shape(
-                    type="line", x0=g * size, y0=0, x1=g * size + depth * ox, y1=depth * oy,
+                    type="line",
+                    x0=g * size,
+                    y0=0,
+                    x1=g * size + depth * ox,
+                    y1=depth * oy,
                     line=dict(color="#333333", width=2.5),
                 )
 
@@ -293,15 +339,24 @@ def pooled_block_figure(
         where = " × ".join(str(v) for v in shape[2:])
         notes.append(
             dict(
-                x=c + depth * ox + 0.3, y=depth * oy / 2, text=f"positions H·W = {where} = {s}", showarrow=False,
-                xanchor="left", font=dict(size=13),
+                x=c + depth * ox + 0.3,
+                y=depth * oy / 2,
+                text=f"positions H·W = {where} = {s}",
+                showarrow=False,
+                xanchor="left",
+                font=dict(size=13),
             )
         )
     else:
         notes.append(
             dict(
-                x=c + 0.3, y=-0.5, text="fully connected:<br>one value per<br>sample and channel", showarrow=False,
-                xanchor="left", align="left", font=dict(size=12),
+                x=c + 0.3,
+                y=-0.5,
+                text="fully connected:<br>one value per<br>sample and channel",
+                showarrow=False,
+                xanchor="left",
+                align="left",
+                font=dict(size=12),
             )
         )
     fig.update_layout(annotations=notes)

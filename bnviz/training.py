@@ -70,7 +70,7 @@ class Settings:
     target_std: float = 0.5  # task "target" only
     n_train: int = N_TRAIN
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Settings(**values)
@@ -439,8 +439,12 @@ class Landscape:
         k = channel
         if self.kind == "squared":
             return (
-                g * g * self.a[k] + 2 * g * b_ * self.b[k] + b_ * b_
-                - 2 * g * self.c[k] - 2 * b_ * self.d[k] + self.e[k]
+                g * g * self.a[k]
+                + 2 * g * b_ * self.b[k]
+                + b_ * b_
+                - 2 * g * self.c[k]
+                - 2 * b_ * self.d[k]
+                + self.e[k]
             )
         y = g[..., None] * self.centres[k] + b_[..., None]
         return np.logaddexp(0.0, y) @ self.weights[k] - g * self.c[k] - b_ * self.d[k]
@@ -464,7 +468,9 @@ def landscape(exp: Experiment, bins: int = 1024) -> Landscape:
     for k in range(exp.channels):
         v = x_hat[:, k]
         lo, hi = v.min(), v.max()
-        idx = np.zeros(len(v), dtype=int) if hi == lo else np.minimum(((v - lo) / (hi - lo) * bins).astype(int), bins - 1)
+        idx = (
+            np.zeros(len(v), dtype=int) if hi == lo else np.minimum(((v - lo) / (hi - lo) * bins).astype(int), bins - 1)
+        )
         counts = np.bincount(idx, minlength=bins)
         sums = np.bincount(idx, weights=v, minlength=bins)
         centres[k] = np.divide(sums, counts, out=np.full(bins, lo), where=counts > 0)
@@ -584,13 +590,23 @@ def step_detail(exp: Experiment, hist: History, step: int, channel: int) -> Step
     k = channel
     return StepDetail(
         step=step,
-        x=x[:, k], x_hat=cache.x_hat[:, k], y=y[:, k], t=t[:, k], dy=dy[:, k],
-        mu=float(mu[k]), var=float(var[k]), loss=float(hist.loss[step, k]),
-        gamma=float(hist.gamma[step, k]), beta=float(hist.beta[step, k]),
-        grad_gamma=float(np.sum(dy[:, k] * cache.x_hat[:, k])), grad_beta=float(np.sum(dy[:, k])),
-        dir_gamma=float(hist.dir_gamma[step, k]), dir_beta=float(hist.dir_beta[step, k]),
+        x=x[:, k],
+        x_hat=cache.x_hat[:, k],
+        y=y[:, k],
+        t=t[:, k],
+        dy=dy[:, k],
+        mu=float(mu[k]),
+        var=float(var[k]),
+        loss=float(hist.loss[step, k]),
+        gamma=float(hist.gamma[step, k]),
+        beta=float(hist.beta[step, k]),
+        grad_gamma=float(np.sum(dy[:, k] * cache.x_hat[:, k])),
+        grad_beta=float(np.sum(dy[:, k])),
+        dir_gamma=float(hist.dir_gamma[step, k]),
+        dir_beta=float(hist.dir_beta[step, k]),
         lr=exp.settings.lr,
-        gamma_next=float(hist.gamma_after(step)[k]), beta_next=float(hist.beta_after(step)[k]),
+        gamma_next=float(hist.gamma_after(step)[k]),
+        beta_next=float(hist.beta_after(step)[k]),
     )
 
 
@@ -650,8 +666,15 @@ def train_vs_eval(exp: Experiment, hist: History) -> TrainEval:
     y_train = np.concatenate([bn(chunk) for chunk in np.split(x, usable // s.batch_size)])
     loss_fn = LOSSES[s.task][0]
     return TrainEval(
-        s.batch_size, x, t, y_train, y_eval, loss_fn(y_train, t), loss_fn(y_eval, t),
-        hist.final_running_mean, hist.final_running_var,
+        s.batch_size,
+        x,
+        t,
+        y_train,
+        y_eval,
+        loss_fn(y_train, t),
+        loss_fn(y_eval, t),
+        hist.final_running_mean,
+        hist.final_running_var,
     )
 
 
@@ -704,7 +727,10 @@ def landscape_box(gammas, betas, pad: float = 0.2) -> tuple[float, float, float,
         centre = 0.5 * (lo + hi)
         lo, hi = min(lo, centre - span / 2), max(hi, centre + span / 2)
         step = nice_step((hi - lo) * (1 + 2 * pad), 10)
-        out += [round(float(np.floor((lo - pad * span) / step) * step), 10), round(float(np.ceil((hi + pad * span) / step) * step), 10)]
+        out += [
+            round(float(np.floor((lo - pad * span) / step) * step), 10),
+            round(float(np.ceil((hi + pad * span) / step) * step), 10),
+        ]
     return tuple(out)
 
 
@@ -747,7 +773,10 @@ def update_equations(d: StepDetail, optimizer: str) -> list[str]:
     ]
     lr = _num(d.lr)
     if optimizer == "sgd":
-        for p, grad, old, new in (("gamma", d.grad_gamma, d.gamma, d.gamma_next), ("beta", d.grad_beta, d.beta, d.beta_next)):
+        for p, grad, old, new in (
+            ("gamma", d.grad_gamma, d.gamma, d.gamma_next),
+            ("beta", d.grad_beta, d.beta, d.beta_next),
+        ):
             lines.append(
                 rf"\{p} \leftarrow \{p} - \eta\,\frac{{\partial L}}{{\partial \{p}}}"
                 rf" = {_num(old)} - {lr} \times {_num(grad, True)} = {_num(new)}"
@@ -756,13 +785,21 @@ def update_equations(d: StepDetail, optimizer: str) -> list[str]:
     if optimizer == "momentum":
         name, rule = "v", rf"v \leftarrow {MOMENTUM_SGD}\,v + \frac{{\partial L}}{{\partial p}}"
     else:
-        name, rule = r"\frac{\hat m}{\sqrt{\hat v} + \epsilon}", (
-            r"m \leftarrow 0.9\,m + 0.1\,g,\quad v \leftarrow 0.999\,v + 0.001\,g^2,"
-            r"\quad \hat m = \frac{m}{1 - 0.9^t},\quad \hat v = \frac{v}{1 - 0.999^t}"
+        name, rule = (
+            r"\frac{\hat m}{\sqrt{\hat v} + \epsilon}",
+            (
+                r"m \leftarrow 0.9\,m + 0.1\,g,\quad v \leftarrow 0.999\,v + 0.001\,g^2,"
+                r"\quad \hat m = \frac{m}{1 - 0.9^t},\quad \hat v = \frac{v}{1 - 0.999^t}"
+            ),
         )
     lines.append(rule)
-    for p, direction, old, new in (("gamma", d.dir_gamma, d.gamma, d.gamma_next), ("beta", d.dir_beta, d.beta, d.beta_next)):
-        lines.append(rf"\{p} \leftarrow \{p} - \eta\,{name}_\{p} = {_num(old)} - {lr} \times {_num(direction, True)} = {_num(new)}")
+    for p, direction, old, new in (
+        ("gamma", d.dir_gamma, d.gamma, d.gamma_next),
+        ("beta", d.dir_beta, d.beta, d.beta_next),
+    ):
+        lines.append(
+            rf"\{p} \leftarrow \{p} - \eta\,{name}_\{p} = {_num(old)} - {lr} \times {_num(direction, True)} = {_num(new)}"
+        )
     return lines
 
 
@@ -781,8 +818,15 @@ def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
         "∂L/∂y · x̂": list((d.dy * d.x_hat)[:n]),
     }
     total = f"Σ (all {len(d.x)})" if n < len(d.x) else "Σ"
-    for key, value in (("i", total), ("x", np.nan), ("x̂", np.nan), ("y = γ·x̂ + β", np.nan), (target, np.nan),
-                       ("∂L/∂y", d.grad_beta), ("∂L/∂y · x̂", d.grad_gamma)):
+    for key, value in (
+        ("i", total),
+        ("x", np.nan),
+        ("x̂", np.nan),
+        ("y = γ·x̂ + β", np.nan),
+        (target, np.nan),
+        ("∂L/∂y", d.grad_beta),
+        ("∂L/∂y · x̂", d.grad_gamma),
+    ):
         out[key].append(value)
     return out
 
@@ -889,4 +933,6 @@ def landscape_view(hist: History, channel: int, gamma_star: float, beta_star: fl
 
 def optimizer_path(hist: History, channel: int) -> tuple[np.ndarray, np.ndarray]:
     """γ and β of `channel` at every step, and after the last update: (steps + 1,) each."""
-    return np.append(hist.gamma[:, channel], hist.final_gamma[channel]), np.append(hist.beta[:, channel], hist.final_beta[channel])
+    return np.append(hist.gamma[:, channel], hist.final_gamma[channel]), np.append(
+        hist.beta[:, channel], hist.final_beta[channel]
+    )

@@ -18,9 +18,7 @@ def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarr
     for NaN / infinity.
     """
     arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
-    ):
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise TypeError(
             f"{name} must hold real numbers (float32 or float64); got dtype "
             f"'{arr.dtype}'. Convert it with np.asarray({name}, dtype=np.float64) "
@@ -66,15 +64,10 @@ def check_channel_param(value, num_features: int, name: str) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim == 0:
         arr = np.full(num_features, arr)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
-    ):
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise TypeError(f"{name} must hold real numbers; got dtype '{arr.dtype}'.")
     if arr.shape != (num_features,):
-        raise ValueError(
-            f"{name} must have shape ({num_features},), one value per channel; "
-            f"got shape {arr.shape}."
-        )
+        raise ValueError(f"{name} must have shape ({num_features},), one value per channel; got shape {arr.shape}.")
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; every channel needs a finite value.")

@@ -13,7 +13,9 @@ from torch.nn import functional as F
 
 torch.manual_seed(0)
 model = nn.Sequential(
-    nn.Conv2d(3, 8, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Conv2d(3, 8, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
     nn.Conv2d(8, 4, kernel_size=3, padding=1),  # the layer we look at
     nn.ReLU(),
 )

@@ -9,7 +9,16 @@ from bnviz import batch_tools as bt
 from bnviz.batch_figures import channel_heatmaps, draws_figure
 from bnviz.data import DISTRIBUTIONS, PRESETS, preset
 from bnviz.figures import channel_histograms
-from bnviz.io import MAX_MB, MAX_VALUES, UploadError, default_array, load_activations, npz_arrays, to_csv_bytes, to_npy_bytes
+from bnviz.io import (
+    MAX_MB,
+    MAX_VALUES,
+    UploadError,
+    default_array,
+    load_activations,
+    npz_arrays,
+    to_csv_bytes,
+    to_npy_bytes,
+)
 from bnviz.validation import per_channel_count
 from ui.classroom import chart, shown
 from ui.guard import require_navigation
@@ -56,7 +65,9 @@ def heatmaps(x: np.ndarray, channel: int):
 @st.cache_data(max_entries=32, show_spinner=False)
 def moves_figure(values: np.ndarray, truth: np.ndarray, band, statistic: str, seeds: tuple):
     fig = draws_figure(values, truth, band, statistic, seeds)
-    return fig.update_layout(title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)")
+    return fig.update_layout(
+        title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)"
+    )
 
 
 def reconciled_specs() -> tuple:
@@ -92,7 +103,10 @@ def use_file(f, name: str, array: str | None = None):
     label = f"{name} [{array}]" if array else name
     set_batch(Batch(x, None, 0, f"upload: {label}"))
     ss.bt_upload_for = "pending"  # the settings at the next run: moving any of them draws again
-    ss.bt_upload_msg = ("success", f"Loaded {label}: {bt.shape_text(x.shape)}. Every page now uses it." + (f"\n\n{note}" if note else ""))
+    ss.bt_upload_msg = (
+        "success",
+        f"Loaded {label}: {bt.shape_text(x.shape)}. Every page now uses it." + (f"\n\n{note}" if note else ""),
+    )
 
 
 def on_upload():
@@ -144,9 +158,17 @@ for note in notes:
 
 left, right = st.columns([3, 2])
 if shown("kind"):
-    left.radio("Layer kind", bt.KINDS, key="bt_kind", horizontal=True, format_func=KIND_LABELS.get, persist_state="session")
+    left.radio(
+        "Layer kind", bt.KINDS, key="bt_kind", horizontal=True, format_func=KIND_LABELS.get, persist_state="session"
+    )
 if shown("preset"):
-    right.selectbox("Preset", PRESETS, key="bt_preset", persist_state="session", help="Fills the table below; you can then edit any channel.")
+    right.selectbox(
+        "Preset",
+        PRESETS,
+        key="bt_preset",
+        persist_state="session",
+        help="Fills the table below; you can then edit any channel.",
+    )
 conv = ss.bt_kind == "convolutional"
 if ss.bt_n > bt.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
     ss.bt_n = bt.clamp_n(ss.bt_n, ss.bt_kind)
@@ -165,7 +187,15 @@ if shown("channels"):
 if conv and shown("size"):
     cols[2].slider("Image size H = W", *bt.SIZE_RANGE, key="bt_size", persist_state="session")
 if shown("seed", essential=False):
-    cols[3].number_input("Seed", 0, bt.MAX_SEED, step=1, key="bt_seed", persist_state="session", help="The same seed and settings always draw the same batch.")
+    cols[3].number_input(
+        "Seed",
+        0,
+        bt.MAX_SEED,
+        step=1,
+        key="bt_seed",
+        persist_state="session",
+        help="The same seed and settings always draw the same batch.",
+    )
 
 st.markdown("**Each channel's distribution** (edit any cell; the batch is drawn again at once)")
 specs = reconciled_specs()
@@ -176,11 +206,21 @@ edited = st.data_editor(
     height=35 * (len(specs) + 1) + 3,  # every channel visible, no inner scrolling (rows are 35 px)
     disabled=["_index", bt.OUT_MEAN, bt.OUT_STD],
     column_config={
-        bt.FAMILY: st.column_config.SelectboxColumn(options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."),
-        bt.MEAN: st.column_config.NumberColumn(help="The channel's mean; for relu, the mean of the normal before max(0, ·)."),
-        bt.SPREAD: st.column_config.NumberColumn(help="The channel's standard deviation, ≥ 0 (0: a constant channel); for relu, that of the normal before max(0, ·)."),
-        bt.OUT_MEAN: st.column_config.NumberColumn(format="%.3f", help="The mean of the values the channel produces (a very large batch would measure it)."),
-        bt.OUT_STD: st.column_config.NumberColumn(format="%.3f", help="The standard deviation of the values the channel produces."),
+        bt.FAMILY: st.column_config.SelectboxColumn(
+            options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."
+        ),
+        bt.MEAN: st.column_config.NumberColumn(
+            help="The channel's mean; for relu, the mean of the normal before max(0, ·)."
+        ),
+        bt.SPREAD: st.column_config.NumberColumn(
+            help="The channel's standard deviation, ≥ 0 (0: a constant channel); for relu, that of the normal before max(0, ·)."
+        ),
+        bt.OUT_MEAN: st.column_config.NumberColumn(
+            format="%.3f", help="The mean of the values the channel produces (a very large batch would measure it)."
+        ),
+        bt.OUT_STD: st.column_config.NumberColumn(
+            format="%.3f", help="The standard deviation of the values the channel produces."
+        ),
     },
 )
 new_specs, errors = bt.specs_from_frame(edited, specs)
@@ -203,7 +243,13 @@ uploaded = batch.specs is None and ss.get("bt_upload_for") == settings
 if not uploaded and not (batch.specs is not None and ss.get("bt_drawn") == settings):
     edited = settings.specs != tuple(preset(ss.bt_preset, ss.bt_channels))
     link = None if edited else link_params(BATCH_SETTINGS, "bt_", ss)  # edited cells are not in a link
-    batch = Batch(draw(settings), settings.specs, settings.seed, f"drawn: {ss.bt_preset}{', edited' if edited else ''}, seed {settings.seed}", link)
+    batch = Batch(
+        draw(settings),
+        settings.specs,
+        settings.seed,
+        f"drawn: {ss.bt_preset}{', edited' if edited else ''}, seed {settings.seed}",
+        link,
+    )
     set_batch(batch)
     ss.bt_drawn = settings
 x = batch.x
@@ -223,8 +269,22 @@ if batch.link is None and not uploaded:
         "not your edits to the table: a link opens the preset's channels."
     )
 downloads = st.container(horizontal=True)
-downloads.download_button("Download the batch (CSV)", data=lambda: to_csv_bytes(x), file_name="bnviz_batch.csv", mime="text/csv", on_click="ignore", key="bt_csv")
-downloads.download_button("Download the batch (.npy)", data=lambda: to_npy_bytes(x), file_name="bnviz_batch.npy", mime="application/octet-stream", on_click="ignore", key="bt_npy")
+downloads.download_button(
+    "Download the batch (CSV)",
+    data=lambda: to_csv_bytes(x),
+    file_name="bnviz_batch.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="bt_csv",
+)
+downloads.download_button(
+    "Download the batch (.npy)",
+    data=lambda: to_npy_bytes(x),
+    file_name="bnviz_batch.npy",
+    mime="application/octet-stream",
+    on_click="ignore",
+    key="bt_npy",
+)
 
 chart(histograms(x), key="bt_hist")
 st.caption(
@@ -240,11 +300,15 @@ st.caption(
 
 st.subheader("Draw another batch: how much do the statistics move?")
 if uploaded:
-    st.info("Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again.")
+    st.info(
+        "Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again."
+    )
 else:
     ss.bt_history = bt.record_draw(ss.get("bt_history"), settings.family, settings.seed, table)
 history = None if uploaded else ss.bt_history
-st.button("Draw another batch", on_click=draw_another, type="primary", key="bt_draw", help="Same distributions, new seed.")
+st.button(
+    "Draw another batch", on_click=draw_another, type="primary", key="bt_draw", help="Same distributions, new seed."
+)
 
 
 @st.fragment
@@ -261,9 +325,15 @@ def moved_section():
     moves = bt.compare_draws(history)
     m = per_channel_count(x.shape)
     wobble = bt.mean_wobble(specs, m)
-    st.markdown(f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):")
+    st.markdown(
+        f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):"
+    )
     # Three significant digits for the moves: with a large batch they are thousandths or less.
-    st.table(moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format("{:.3f}", subset=[c for c in moves.columns if "moved" not in c]))
+    st.table(
+        moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format(
+            "{:.3f}", subset=[c for c in moves.columns if "moved" not in c]
+        )
+    )
     biggest = bt.most_moved(moves, wobble)
     st.markdown(
         f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "
@@ -271,7 +341,12 @@ def moved_section():
         "(the green band below): the larger the batch, the less the statistics move, and a batch of 2 "
         "barely knows its channel's mean at all."
     )
-    statistic = st.radio("Show, draw after draw, each channel's batch", ["mean", "standard deviation"], key="bt_moved_stat", horizontal=True)
+    statistic = st.radio(
+        "Show, draw after draw, each channel's batch",
+        ["mean", "standard deviation"],
+        key="bt_moved_stat",
+        horizontal=True,
+    )
     truth = bt.true_moments(specs)
     seeds = tuple(history["seeds"])
     if statistic == "mean":
@@ -290,7 +365,9 @@ def heatmap_section():
     st.subheader("Per channel, seen on images")
     if ss.bt_heat_channel >= x.shape[1]:
         ss.bt_heat_channel = 0
-    channel = st.columns([1, 3])[0].selectbox("Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}")
+    channel = st.columns([1, 3])[0].selectbox(
+        "Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}"
+    )
     chart(heatmaps(x, channel), key="bt_heat")
     st.markdown(
         f"In a convolutional layer, channel {channel} is a whole image per sample. BatchNorm pools **every "
@@ -314,13 +391,26 @@ st.file_uploader(
     "Activations file", type=["npy", "npz", "csv"], key="bt_upload", on_change=on_upload, max_upload_size=MAX_MB
 )
 if ss.get("bt_npz_labels"):
-    st.selectbox("Array in the .npz file", list(ss.bt_npz_labels), key="bt_npz_pick", format_func=ss.bt_npz_labels.get, on_change=on_npz_pick)
+    st.selectbox(
+        "Array in the .npz file",
+        list(ss.bt_npz_labels),
+        key="bt_npz_pick",
+        format_func=ss.bt_npz_labels.get,
+        on_change=on_npz_pick,
+    )
 message = ss.get("bt_upload_msg")
 if message:
     (st.error if message[0] == "error" else st.success)(message[1])
 example = st.container(horizontal=True)
-example.button("Load the example file", on_click=load_example, key="bt_example", help="A conv layer's output: 16 images × 4 channels × 8 × 8.")
-example.download_button("Download the example", data=EXAMPLE.read_bytes(), file_name=EXAMPLE.name, on_click="ignore", key="bt_example_down")
+example.button(
+    "Load the example file",
+    on_click=load_example,
+    key="bt_example",
+    help="A conv layer's output: 16 images × 4 channels × 8 × 8.",
+)
+example.download_button(
+    "Download the example", data=EXAMPLE.read_bytes(), file_name=EXAMPLE.name, on_click="ignore", key="bt_example_down"
+)
 with st.expander("Save your own layer's activations with PyTorch (a forward hook)"):
     st.code(HOOK_SCRIPT.read_text(), language="python")
 with st.expander("The CSV layout (what “Download the batch (CSV)” writes and the upload reads)"):

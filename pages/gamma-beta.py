@@ -30,7 +30,13 @@ SETTINGS = {
     "gb_b": Setting(0.0, lo=-20.0, hi=20.0),
 }
 PREDICT_RECOVER = "gb_predict_recover"
-SHAPE_NAMES = {"skewed": "skewed", "bimodal": "two bumps", "relu": "ReLU output", "heavy-tailed": "heavy tails", "batch": "your batch, this channel"}
+SHAPE_NAMES = {
+    "skewed": "skewed",
+    "bimodal": "two bumps",
+    "relu": "ReLU output",
+    "heavy-tailed": "heavy tails",
+    "batch": "your batch, this channel",
+}
 ss = st.session_state
 
 
@@ -84,10 +90,19 @@ def _reconcile(channels, ranges):
     """Fit the stored settings to this batch (it may have changed on /batch since the last visit)."""
     if not 0 <= ss.gb_channel < channels:
         ss.gb_channel = 0
-    ss.gb_gamma = tuple(gb.clamp(g, 0.0, r.gamma_max) for g, r in zip(gb.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges))
-    ss.gb_beta = tuple(gb.clamp(b, -r.beta_max, r.beta_max) for b, r in zip(gb.fit_to_channels(ss.gb_beta, channels, 0.0), ranges))
+    ss.gb_gamma = tuple(
+        gb.clamp(g, 0.0, r.gamma_max) for g, r in zip(gb.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges)
+    )
+    ss.gb_beta = tuple(
+        gb.clamp(b, -r.beta_max, r.beta_max) for b, r in zip(gb.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
+    )
     c = ss.gb_channel
-    keys = {"gb_gamma_slider": ss.gb_gamma[c], "gb_gamma_number": ss.gb_gamma[c], "gb_beta_slider": ss.gb_beta[c], "gb_beta_number": ss.gb_beta[c]}
+    keys = {
+        "gb_gamma_slider": ss.gb_gamma[c],
+        "gb_gamma_number": ss.gb_gamma[c],
+        "gb_beta_slider": ss.gb_beta[c],
+        "gb_beta_number": ss.gb_beta[c],
+    }
     if any(ss.get(k) != v for k, v in keys.items()):
         _show_channel()
 
@@ -158,14 +173,48 @@ def drag_section():
         exact = shown("exact", essential=False)  # the boxes: for exact values, not for the class
         s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
         if shown("gamma"):
-            s.slider("γ (scale)", 0.0, r.gamma_max, step=r.gamma_step, key="gb_gamma_slider", on_change=_from_slider, args=("gamma",))
+            s.slider(
+                "γ (scale)",
+                0.0,
+                r.gamma_max,
+                step=r.gamma_step,
+                key="gb_gamma_slider",
+                on_change=_from_slider,
+                args=("gamma",),
+            )
         if exact:
-            n.number_input("exact γ", 0.0, r.gamma_max, step=r.gamma_step, format="%.4f", key="gb_gamma_number", on_change=_from_number, args=("gamma",))
+            n.number_input(
+                "exact γ",
+                0.0,
+                r.gamma_max,
+                step=r.gamma_step,
+                format="%.4f",
+                key="gb_gamma_number",
+                on_change=_from_number,
+                args=("gamma",),
+            )
         s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
         if shown("beta"):
-            s.slider("β (shift)", -r.beta_max, r.beta_max, step=r.beta_step, key="gb_beta_slider", on_change=_from_slider, args=("beta",))
+            s.slider(
+                "β (shift)",
+                -r.beta_max,
+                r.beta_max,
+                step=r.beta_step,
+                key="gb_beta_slider",
+                on_change=_from_slider,
+                args=("beta",),
+            )
         if exact:
-            n.number_input("exact β", -r.beta_max, r.beta_max, step=r.beta_step, format="%.4f", key="gb_beta_number", on_change=_from_number, args=("beta",))
+            n.number_input(
+                "exact β",
+                -r.beta_max,
+                r.beta_max,
+                step=r.beta_step,
+                format="%.4f",
+                key="gb_beta_number",
+                on_change=_from_number,
+                args=("beta",),
+            )
         ready = predict_first(
             PREDICT_RECOVER,
             "We set γ = √(σ²_B + ε) and β = μ_B in every channel. What comes out of BatchNorm?",
@@ -173,10 +222,21 @@ def drag_section():
         )
         b1, b2 = st.columns(2)
         b1.button(
-            "Recover the original", on_click=_set_all, args=(info.gamma_rec, info.beta_rec), type="primary",
-            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.", width="stretch", disabled=not ready,
+            "Recover the original",
+            on_click=_set_all,
+            args=(info.gamma_rec, info.beta_rec),
+            type="primary",
+            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.",
+            width="stretch",
+            disabled=not ready,
         )
-        b2.button("Reset to γ = 1, β = 0", on_click=_set_all, args=((1.0,) * C, (0.0,) * C), help="In every channel.", width="stretch")
+        b2.button(
+            "Reset to γ = 1, β = 0",
+            on_click=_set_all,
+            args=((1.0,) * C, (0.0,) * C),
+            help="In every channel.",
+            width="stretch",
+        )
         try:
             y, x_hat, out = gb.output_readout(batch.x, ss.gb_gamma, ss.gb_beta, x_sorted=sorted_x())
         except (ValueError, TypeError) as err:
@@ -184,9 +244,19 @@ def drag_section():
             return
         m1, m2 = st.columns(2)
         m1.metric(f"Mean of y, channel {c}", gb.fixed(out.mean[c]), help="Over the channel's m values. Equals β.")
-        m2.metric(f"Std of y, channel {c}", f"{out.std[c]:.4f}", help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).")
-        m1.metric("Largest |y − x|", f"{out.batch_max_abs_diff:.3g}", help="Over the whole batch: the biggest difference between an output and its own input, over every value of every channel.")
-        m2.metric(f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|.")
+        m2.metric(
+            f"Std of y, channel {c}",
+            f"{out.std[c]:.4f}",
+            help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).",
+        )
+        m1.metric(
+            "Largest |y − x|",
+            f"{out.batch_max_abs_diff:.3g}",
+            help="Over the whole batch: the biggest difference between an output and its own input, over every value of every channel.",
+        )
+        m2.metric(
+            f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|."
+        )
         if out.batch_max_abs_diff < 1e-9:
             guess = prediction(PREDICT_RECOVER)
             st.success(
@@ -214,7 +284,9 @@ def drag_section():
         )
     with figure:
         chart(
-            gbf.stages_figure(gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600),
+            gbf.stages_figure(
+                gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600
+            ),
             key="gb_stages",
         )
     if shown("table", essential=False):
@@ -238,7 +310,9 @@ st.caption(
     "mean |sort(y) − sort(x)|, how far values must move on average to turn one histogram into "
     "the other. Both are 0 only when the two agree."
 )
-st.page_link("pages/learning.py", label="Where the optimizer takes γ and β: Watch them learned", icon=":material/trending_down:")
+st.page_link(
+    "pages/learning.py", label="Where the optimizer takes γ and β: Watch them learned", icon=":material/trending_down:"
+)
 
 # --- 2. match the target -------------------------------------------------------------------
 st.header("2. Match the target")
@@ -357,7 +431,9 @@ def shape_section():
     write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
     if shown("shape"):
-        st.radio("Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True)
+        st.radio(
+            "Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True
+        )
     values = gb.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
     try:
         x_hat, _ = gb.standardized(values, 1.0, 0.0)
@@ -408,11 +484,17 @@ def linear_section():
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    st.caption(f"w = ({w[0]:.3f}, {w[1]:.3f}). Before BN, z has mean {z.mean():.3f} and std {z.std():.3f}; after BN, y has mean {y.mean():.3f} and std {y.std():.3f}.")
+    st.caption(
+        f"w = ({w[0]:.3f}, {w[1]:.3f}). Before BN, z has mean {z.mean():.3f} and std {z.std():.3f}; after BN, y has mean {y.mean():.3f} and std {y.std():.3f}."
+    )
     m1, m2, m3 = st.columns(3)
     m1.metric("Effect of b on y", f"{effects.b:.1e}", help="Largest |Δy| between this b and b = 0.")
     m2.metric("Effect of ‖w‖ on y", f"{effects.scale:.1e}", help="Largest |Δy| between this w and w/‖w‖.")
-    m3.metric(f"Effect of w's direction on y (from θ = {start:g}°)", f"{effects.direction:.2f}", help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.")
+    m3.metric(
+        f"Effect of w's direction on y (from θ = {start:g}°)",
+        f"{effects.direction:.2f}",
+        help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.",
+    )
     chart(gbf.linear_figure(z, z0, y, y0), key="gb_linear")
     st.caption(
         "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "

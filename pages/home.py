@@ -49,7 +49,12 @@ with left:
     )
 with right:
     chart(
-        channel_histograms(y, title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1", color=COLORS["y"], edges=symmetric_edges([y], default_bins(len(y)))),
+        channel_histograms(
+            y,
+            title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1",
+            color=COLORS["y"],
+            edges=symmetric_edges([y], default_bins(len(y))),
+        ),
         key="home_after",
     )
 st.table(
@@ -96,7 +101,11 @@ for number, (question, page, label) in enumerate(QUESTIONS, start=1):
     with st.container(border=True):
         st.markdown(f"**{number}. {question}**")
         st.page_link(page, label=f"Answered by experiment: {label}", icon=":material/arrow_forward:")
-st.page_link("pages/questions.py", label="All the questions, each with a small experiment and a self-check", icon=":material/help:")
+st.page_link(
+    "pages/questions.py",
+    label="All the questions, each with a small experiment and a self-check",
+    icon=":material/help:",
+)
 
 st.subheader("The route, one idea per page")
 ROUTE = [

@@ -118,6 +118,7 @@ st.caption(
 )
 st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
 
+
 # --- controls --------------------------------------------------------------------------------
 def task_changed():
     st.session_state["learn_lr"] = SUGGESTED_LR[st.session_state["learn_task"]]
@@ -125,8 +126,13 @@ def task_changed():
 
 if shown("task"):
     st.radio(
-        "Task: what the loss asks of BN's output", list(TASKS), format_func=TASKS.get, key="learn_task",
-        horizontal=True, on_change=task_changed, help="Choosing a task also sets a learning rate that suits it.",
+        "Task: what the loss asks of BN's output",
+        list(TASKS),
+        format_func=TASKS.get,
+        key="learn_task",
+        horizontal=True,
+        on_change=task_changed,
+        help="Choosing a task also sets a learning rate that suits it.",
     )
 task = st.session_state["learn_task"]
 if task == "target":
@@ -148,7 +154,11 @@ if shown("epochs"):
 cols = st.columns(4)
 if shown("momentum", essential=False):
     cols[0].slider(
-        "BN momentum m (PyTorch's)", 0.0, 1.0, step=0.01, key="learn_momentum",
+        "BN momentum m (PyTorch's)",
+        0.0,
+        1.0,
+        step=0.01,
+        key="learn_momentum",
         help="running = (1 − m)·running + m·batch statistic. Only the running statistics use it.",
     )
 if shown("gamma0", essential=False):
@@ -203,7 +213,9 @@ if ready:
         st.markdown(story)
         if why:
             st.caption(why)
-        st.caption("γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees.")
+        st.caption(
+            "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees."
+        )
 
     if hist.diverged_at is not None:
         st.warning(
@@ -220,9 +232,27 @@ if ready:
 
     ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
     m1, m2, m3 = st.columns(3)
-    m1.metric("γ, mean of the last epoch", f"{ends['gamma']:.4g}", f"γ* = {fmt(gamma_star[c])}", delta_color="off", delta_arrow="off")
-    m2.metric("β, mean of the last epoch", f"{ends['beta']:.4g}", f"β* = {fmt(beta_star[c])}", delta_color="off", delta_arrow="off")
-    m3.metric("loss, mean of the last epoch", f"{ends['loss']:.4g}", f"first step: {hist.loss[0, c]:.4g}", delta_color="off", delta_arrow="off")
+    m1.metric(
+        "γ, mean of the last epoch",
+        f"{ends['gamma']:.4g}",
+        f"γ* = {fmt(gamma_star[c])}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    m2.metric(
+        "β, mean of the last epoch",
+        f"{ends['beta']:.4g}",
+        f"β* = {fmt(beta_star[c])}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    m3.metric(
+        "loss, mean of the last epoch",
+        f"{ends['loss']:.4g}",
+        f"first step: {hist.loss[0, c]:.4g}",
+        delta_color="off",
+        delta_arrow="off",
+    )
 
 
 # --- one time axis and one step up close ---------------------------------------------------------
@@ -244,8 +274,10 @@ def replay(data, settings, channel):
         "running_mean and running_var (purple) follow μ_B and σ²_B with BN momentum; no gradient touches them."
     )
     d = step_detail(exp, hist, step, channel)
-    st.markdown(f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "
-                f"γ = {d.gamma:.4g}, β = {d.beta:.4g}, loss = {d.loss:.4g}")
+    st.markdown(
+        f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "
+        f"γ = {d.gamma:.4g}, β = {d.beta:.4g}, loss = {d.loss:.4g}"
+    )
     chart(step_figure(d, exp.settings.task), key="learn_step_figure")
     # Side by side on a screen; one under the other with a projector's large text.
     left, right = (st.container(), st.container()) if classroom.enabled() else st.columns([1, 1])
@@ -269,7 +301,8 @@ if ready:
     st.subheader("Where every channel ends up")
     st.dataframe(
         pd.DataFrame(
-            channel_table(exp, hist, gamma_star, beta_star), index=pd.Index([f"channel {k}" for k in channels], name="channel")
+            channel_table(exp, hist, gamma_star, beta_star),
+            index=pd.Index([f"channel {k}" for k in channels], name="channel"),
         ).style.format("{:.4g}", na_rep="any (constant channel)"),
         key="learn_channels_table",
     )
@@ -310,7 +343,13 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     losses = [float(land.loss(channel, g, b)) for g, b in path]
     chart(
         landscape_figure(
-            gammas, betas, grid, optimizer_path(hist, channel), (gamma_star, beta_star), path, losses,
+            gammas,
+            betas,
+            grid,
+            optimizer_path(hist, channel),
+            (gamma_star, beta_star),
+            path,
+            losses,
             OPTIMIZERS[settings.optimizer],
         ),
         key="learn_landscape",
@@ -319,7 +358,13 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     best = float(land.loss(channel, gamma_star, beta_star)) if np.isfinite(gamma_star) else float("nan")
     a, b, c_ = st.columns(3)
     a.metric("Your loss now", f"{losses[-1]:.4g}", f"{len(path) - 1} moves", delta_color="off", delta_arrow="off")
-    b.metric(f"{OPTIMIZERS[settings.optimizer]} at the end", f"{opt_loss:.4g}", f"{hist.steps} steps", delta_color="off", delta_arrow="off")
+    b.metric(
+        f"{OPTIMIZERS[settings.optimizer]} at the end",
+        f"{opt_loss:.4g}",
+        f"{hist.steps} steps",
+        delta_color="off",
+        delta_arrow="off",
+    )
     c_.metric("The optimum γ*, β*", f"{best:.4g}")
 
 
@@ -369,8 +414,10 @@ st.subheader("One running average, three ways to write its momentum")
 m = settings.momentum
 for name, (default, formula) in CONVENTIONS.items():
     st.latex(rf"\text{{{name}}} \;(\text{{default }} m = {default}):\quad {formula}")
-rows = {name: {"default m": default, "your setting, written this way": convention_value(m, name)}
-        for name, (default, _) in CONVENTIONS.items()}
+rows = {
+    name: {"default m": default, "your setting, written this way": convention_value(m, name)}
+    for name, (default, _) in CONVENTIONS.items()
+}
 st.dataframe(pd.DataFrame(rows).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions")
 st.caption(
     "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "

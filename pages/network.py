@@ -90,12 +90,18 @@ with st.form("net_settings"):
     with middle:
         if shown("lr"):
             st.select_slider(
-                "Learning rate", LEARNING_RATES, key="net_lr", format_func=lambda v: f"{v:g}",
+                "Learning rate",
+                LEARNING_RATES,
+                key="net_lr",
+                format_func=lambda v: f"{v:g}",
                 help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
             )
         if shown("init_scale"):
             st.select_slider(
-                "Initialisation scale", INIT_SCALES, key="net_init_scale", format_func=lambda v: f"{v:g}×",
+                "Initialisation scale",
+                INIT_SCALES,
+                key="net_init_scale",
+                format_func=lambda v: f"{v:g}×",
                 help="Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
                 "Below 1 the signal shrinks layer by layer, above 1 it grows.",
             )
@@ -106,7 +112,9 @@ with st.form("net_settings"):
             st.select_slider("Units per hidden layer", WIDTHS, key="net_width")
         if shown("batch_size", essential=False):
             st.select_slider(
-                "Batch size", BATCH_SIZES, key="net_batch_size",
+                "Batch size",
+                BATCH_SIZES,
+                key="net_batch_size",
                 help="BN computes μ_B and σ²_B on each mini-batch: small batches make them noisy.",
             )
         if shown("seed", essential=False):
@@ -150,10 +158,14 @@ def results(settings, plain, bn, X, y):
     a, b = st.columns(2)
     for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
         with column.container(border=True):
-            st.markdown(f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}")
+            st.markdown(
+                f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}"
+            )
     said = prediction("net_predict_train")
     if said:
-        st.markdown(f"Your class predicted: **{said}**. What happened: **{lower_loss(plain, bn)}** (the final losses are in the two boxes above).")
+        st.markdown(
+            f"Your class predicted: **{said}**. What happened: **{lower_loss(plain, bn)}** (the final losses are in the two boxes above)."
+        )
     chart(curves_figure(plain, bn), key="net_curves")
     st.caption(
         "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
@@ -207,7 +219,8 @@ st.markdown(
 )
 if shown("sweep"):
     st.toggle(
-        "Run the learning-rate sweep", key="net_sweep",
+        "Run the learning-rate sweep",
+        key="net_sweep",
         help="Trains 20 networks: a few seconds at the default size, up to half a minute at the largest.",
     )
 if st.session_state.net_sweep and predict_first(

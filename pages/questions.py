@@ -47,8 +47,11 @@ PREDICTS = {
         PREDICT_RECOVER,
         r"At the recovering values γ = $\sqrt{\sigma_B^2 + \epsilon}$ and β = $\mu_B$, "
         "what will the largest |y − x| over the batch be?",
-        ["0, up to rounding: y is x again", "small but not 0: ε gets in the way",
-         "large: the normalization cannot be undone"],
+        [
+            "0, up to rounding: y is x again",
+            "small but not 0: ε gets in the way",
+            "large: the normalization cannot be undone",
+        ],
     ),
     "one": (
         PREDICT_ONE,

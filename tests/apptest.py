@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 
 def run_page(page: str | None = None, timeout: float = 30, session_state: dict | None = None) -> AppTest:

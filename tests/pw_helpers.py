@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
-
 from conftest import ARTIFACTS
+from playwright.sync_api import Page, expect
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 

@@ -12,7 +12,6 @@ from bnviz.batch_figures import channel_heatmaps, draws_figure
 from bnviz.batchnorm import BatchNorm
 from bnviz.data import ChannelSpec, make_batch, preset
 
-
 # --- bounds and settings ------------------------------------------------------------------------
 
 
@@ -37,7 +36,14 @@ def test_valid_settings_keep_good_values_and_fix_bad_ones_with_a_note():
     assert good == {"kind": "convolutional", "n": 64, "channels": 8, "size": 12, "seed": 7, "preset": "ReLU outputs"}
     assert notes == []
     fixed, notes = bt.valid_settings("dense", 5000, 99, "x", -1, "nope", default_preset="ReLU outputs")
-    assert fixed == {"kind": "fully connected", "n": 4096, "channels": 16, "size": 8, "seed": 0, "preset": "ReLU outputs"}
+    assert fixed == {
+        "kind": "fully connected",
+        "n": 4096,
+        "channels": 16,
+        "size": 8,
+        "seed": 0,
+        "preset": "ReLU outputs",
+    }
     assert len(notes) == 6 and any("Channels 99 is outside 1–16; using 16." == n for n in notes)
 
 
@@ -121,7 +127,9 @@ def test_a_negative_spread_is_refused_with_a_message_and_the_channel_keeps_its_v
     frame.loc["channel 0", bt.MEAN] = 3.0
     new, errors = bt.specs_from_frame(frame, specs)
     assert new == (ChannelSpec("normal", 3.0, 1.0), specs[1])  # the valid edit is kept
-    assert errors == ["Channel 1: a spread must be ≥ 0 (0 makes every value of the channel the same); got -2. It keeps its previous values."]
+    assert errors == [
+        "Channel 1: a spread must be ≥ 0 (0 makes every value of the channel the same); got -2. It keeps its previous values."
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bnviz import BatchNorm, batch_norm_backward, batch_norm_forward
@@ -11,6 +12,7 @@ EPS = 1e-5
 
 
 # --- hand-computed values -------------------------------------------------------------
+
 
 def test_training_forward_normalizes_each_channel_with_biased_variance():
     # channel 0: 1, 3 -> mean 2, biased var 1; channel 1: 2, 6 -> mean 4, var 4
@@ -90,15 +92,21 @@ def test_affine_false_fixes_gamma_one_and_beta_zero():
 # bias (0.25, 1): one training step on X1 with dy = arange(12)/10, a second on X2, eval on X1.
 X1 = np.array([[[1.0, 2.0], [0.5, -1.0]], [[4.0, 0.0], [2.5, 3.0]], [[-2.0, 5.0], [1.0, 1.5]]])
 X2 = np.array([[[0.0, 1.0], [2.0, 2.0]], [[3.0, -1.0], [0.0, 4.0]], [[1.0, 1.0], [-3.0, 1.0]]])
-TORCH_Y1 = [[[-0.31568491583304303, 0.5328424579165214], [1.2851750881345427, 1.8555252644036282]],
-            [[2.22989720541565, -1.1642122895826075], [0.5247081864424287, 0.3345914610194001]],
-            [[-2.8612670370817366, 3.0784245791652145], [1.0950583627115142, 0.9049416372884856]]]
-TORCH_DX1 = [[[-0.37844321480169185, -0.2986816325051536], [0.1388083019647707, 0.03619145504825509]],
-             [[-0.05430573053712076, 0.05091162715150861], [0.07283959073556114, 0.056347412928258754]],
-             [[0.31565214943321446, 0.3648668012592432], [-0.1438472914347716, -0.16033946924207404]]]
-TORCH_EVAL = [[[1.4672852492805308, 3.05504861790731], [0.8847881842261933, 1.4858933100025764]],
-              [[6.230575355160869, -0.12047811934624857], [0.08331468319101601, -0.11705369206777833]],
-              [[-3.2960048565998075, 7.818338723787648], [0.684419808967399, 0.4840514337086047]]]
+TORCH_Y1 = [
+    [[-0.31568491583304303, 0.5328424579165214], [1.2851750881345427, 1.8555252644036282]],
+    [[2.22989720541565, -1.1642122895826075], [0.5247081864424287, 0.3345914610194001]],
+    [[-2.8612670370817366, 3.0784245791652145], [1.0950583627115142, 0.9049416372884856]],
+]
+TORCH_DX1 = [
+    [[-0.37844321480169185, -0.2986816325051536], [0.1388083019647707, 0.03619145504825509]],
+    [[-0.05430573053712076, 0.05091162715150861], [0.07283959073556114, 0.056347412928258754]],
+    [[0.31565214943321446, 0.3648668012592432], [-0.1438472914347716, -0.16033946924207404]],
+]
+TORCH_EVAL = [
+    [[1.4672852492805308, 3.05504861790731], [0.8847881842261933, 1.4858933100025764]],
+    [[6.230575355160869, -0.12047811934624857], [0.08331468319101601, -0.11705369206777833]],
+    [[-3.2960048565998075, 7.818338723787648], [0.684419808967399, 0.4840514337086047]],
+]
 
 
 def test_matches_values_computed_by_pytorch_on_n_c_l_input():
@@ -136,6 +144,7 @@ def test_float32_input_gives_float64_output():
 
 # --- numerical soundness ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mean", [0.0, 1e8])
 def test_large_mean_does_not_cancel_the_variance(mean):
     x = np.random.default_rng(0).normal(size=(4096, 1))
@@ -163,6 +172,7 @@ def test_zero_variance_with_zero_eps_is_not_nan():
 
 
 # --- gradients against central finite differences ---------------------------------------
+
 
 def numeric_gradient(f, v, h=1e-6):
     grad = np.zeros_like(v)
@@ -223,9 +233,12 @@ def test_layer_backward_sets_grad_gamma_and_grad_beta():
 
 # --- properties (hypothesis) -------------------------------------------------------------
 
+
 def batches(min_spread=1e-2):
     """Random (N, C) or (N, C, L) batches whose every channel varies by at least min_spread."""
-    shape = st.tuples(st.integers(2, 12), st.integers(1, 4)) | st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(2, 4))
+    shape = st.tuples(st.integers(2, 12), st.integers(1, 4)) | st.tuples(
+        st.integers(1, 5), st.integers(1, 3), st.integers(2, 4)
+    )
     values = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
     def spread_enough(x):
@@ -266,6 +279,7 @@ def test_x_hat_is_invariant_to_a_per_channel_affine_map(x, a, b):
 
 
 # --- bad input, each with a message that names the fix -------------------------------------
+
 
 @pytest.mark.parametrize(
     "x, error, message",

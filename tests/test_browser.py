@@ -4,7 +4,6 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser

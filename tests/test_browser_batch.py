@@ -6,10 +6,10 @@ import re
 import numpy as np
 import pytest
 from playwright.sync_api import expect
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 from bnviz import batch_tools as bt
 from bnviz.data import PRESETS
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,9 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
     before = stats_rows(page)
     thumb = slider(page, "Batch size N")
     step_slider(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
-    expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(timeout=WAIT)
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(
+        timeout=WAIT
+    )
     after = table_changes(page, before)
     assert after[3][0] != before[3][0]
     assert_no_exception(page)
@@ -141,7 +143,9 @@ def test_conv_batch_shows_one_channel_as_heatmaps_for_every_preset(page, app_url
     page.get_by_text("Convolutional (N × C × H × W)").click()
     table_changes(page, before)
     expect_charts(page, 2)  # histograms and heatmaps
-    expect(plotly_charts(page).filter(has_text="Channel 0 in the first 4 images")).to_contain_text("sample 3", timeout=WAIT)
+    expect(plotly_charts(page).filter(has_text="Channel 0 in the first 4 images")).to_contain_text(
+        "sample 3", timeout=WAIT
+    )
     assert "128 samples × 4 channels × 8 × 8 pixels" in success_text(page)  # N clamped to 128
     current = "channels on very different scales"
     for name in PRESETS:
@@ -181,7 +185,9 @@ def test_uploads_a_good_file_then_refuses_a_bad_one_and_keeps_the_batch(page, ap
     text = tmp_path / "words.csv"
     text.write_text("a,b\n1,2\n3,three\n")
     uploader.set_input_files(str(text))
-    expect(page.locator('[data-testid="stAlert"]').filter(has_text="'three', which is not a number")).to_be_visible(timeout=WAIT)
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="'three', which is not a number")).to_be_visible(
+        timeout=WAIT
+    )
     assert stats_rows(page) == uploaded
 
 

@@ -4,7 +4,6 @@ predicted, then shows the prediction beside what happened."""
 
 import pytest
 from playwright.sync_api import expect
-
 from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -57,8 +56,12 @@ def test_learning_asks_for_predictions_before_the_trained_values_and_before_comp
     expect(page.get_by_text("Choose a prediction to unlock the action.")).to_have_count(2)  # where γ, β end; modes
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
     predict(page, "to √(σ²+ε) and μ: they undo the normalization")
-    expect(page.get_by_text("Your class predicted: to √(σ²+ε) and μ: they undo the normalization. What happened:")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("Here the network does learn to undo BN, because the loss asks for it.", exact=False)).to_be_visible()
+    expect(
+        page.get_by_text("Your class predicted: to √(σ²+ε) and μ: they undo the normalization. What happened:")
+    ).to_be_visible(timeout=WAIT_MS)
+    expect(
+        page.get_by_text("Here the network does learn to undo BN, because the loss asks for it.", exact=False)
+    ).to_be_visible()
     caption = page.get_by_text("Your class predicted: very different.")
     expect(caption).to_have_count(0)
     predict(page, "very different")

@@ -2,7 +2,6 @@
 
 import pytest
 from playwright.sync_api import expect
-
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -28,7 +27,9 @@ def chart_data(page, index: int = 0) -> str:
 
 
 def wait_chart_changed(page, before: str, index: int = 0) -> None:
-    page.wait_for_function(f"(before) => {{ const now = ({Y_BARS})({index}); return now !== null && now !== before; }}", arg=before)
+    page.wait_for_function(
+        f"(before) => {{ const now = ({Y_BARS})({index}); return now !== null && now !== before; }}", arg=before
+    )
 
 
 def open_gamma_beta(page, app_url):
@@ -157,7 +158,9 @@ def test_the_exercises_answer_and_redraw(page, app_url):
     shot(page, "gamma-beta-relu")
 
     section(page, "4. Only two numbers change")
-    page.locator('[data-testid="stRadio"]').filter(has_text="Shape of the channel").get_by_text("two bumps", exact=True).click()
+    page.locator('[data-testid="stRadio"]').filter(has_text="Shape of the channel").get_by_text(
+        "two bumps", exact=True
+    ).click()
     wait_idle(page)
     section(page, "4. Only two numbers change")
     shot(page, "gamma-beta-shape-bimodal")
@@ -176,7 +179,7 @@ def test_the_exercises_answer_and_redraw(page, app_url):
     expect(angle).to_have_value("90", timeout=WAIT)
     page.wait_for_function(
         "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find((e) => e.innerText.includes(\"Effect of w's direction\"));"
+        '.find((e) => e.innerText.includes("Effect of w\'s direction"));'
         " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText) > 0.1; }"
     )
     wait_idle(page)

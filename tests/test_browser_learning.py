@@ -3,10 +3,9 @@
 import re
 
 import pytest
+from conftest import ARTIFACTS
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
-
-from conftest import ARTIFACTS
 from pw_helpers import assert_no_exception, plotly_charts, shot, slider, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -107,7 +106,9 @@ def test_each_task_trains_towards_its_own_optimum(page, app_url, task):
 def test_momentum_path_on_the_landscape(page, app_url):
     open_learning(page, app_url)
     choose(page, "Optimizer", "SGD with momentum 0.9")
-    expect(page.locator('[data-testid="stMetric"]').filter(has_text="SGD with momentum 0.9 at the end")).to_be_visible(timeout=T)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="SGD with momentum 0.9 at the end")).to_be_visible(
+        timeout=T
+    )
     element_shot(chart(page, 0), "learning-momentum-time-axis")
     element_shot(chart(page, 2), "learning-momentum-landscape")
     assert_no_exception(page)

@@ -4,10 +4,19 @@ page's view in a new session, hostile links, classroom mode, hidden controls."""
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import serve_app
-from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
+from playwright.sync_api import expect
+from pw_helpers import (
+    WAIT_MS,
+    assert_large_text,
+    assert_no_exception,
+    open_page,
+    plotly_charts,
+    shot,
+    slider,
+    step_slider,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-
 from pw_helpers import assert_no_exception, plotly_charts, slider, step_slider, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -89,7 +88,9 @@ def test_each_dataset_trains_from_the_form(page, app_url, dataset):
     open_network(page, app_url)
     choose(page, "Dataset", dataset)
     page.get_by_role("button", name="Train both networks").click()
-    expect(page.get_by_role("heading", name=f"What each network learned on the {dataset}")).to_be_visible(timeout=TRAINING)
+    expect(page.get_by_role("heading", name=f"What each network learned on the {dataset}")).to_be_visible(
+        timeout=TRAINING
+    )
     wait_idle(page, timeout=TRAINING)
     expect(plotly_charts(page)).to_have_count(CHARTS, timeout=TRAINING)
     assert_no_exception(page)

@@ -3,11 +3,11 @@
 import re
 
 import pytest
+from conftest import ARTIFACTS
 from playwright.sync_api import expect
+from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
 from bnviz import questions as bq
-from conftest import ARTIFACTS
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser

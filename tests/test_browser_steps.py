@@ -2,7 +2,6 @@
 
 import pytest
 from playwright.sync_api import expect
-
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
 
 pytestmark = pytest.mark.browser

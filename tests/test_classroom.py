@@ -1,9 +1,8 @@
 """Classroom mode: switched on from a link, larger figures, a walk through the pages, hidden controls."""
 
-from streamlit.testing.v1 import AppTest
-
 from apptest import figures
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 
 def run_home(params: dict) -> AppTest:

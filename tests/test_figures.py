@@ -22,7 +22,9 @@ def test_edges_cover_every_array_and_survive_constant_data():
 def test_overlay_shares_bins_and_size_does_not_grow_with_n():
     rng = np.random.default_rng(0)
     small = overlay_histograms([("x", rng.normal(size=100), "red"), ("y", rng.normal(size=100) + 3, "blue")], bins=50)
-    large = overlay_histograms([("x", rng.normal(size=100_000), "red"), ("y", rng.normal(size=100_000) + 3, "blue")], bins=50)
+    large = overlay_histograms(
+        [("x", rng.normal(size=100_000), "red"), ("y", rng.normal(size=100_000) + 3, "blue")], bins=50
+    )
     np.testing.assert_array_equal(small.data[0].x, small.data[1].x)
     assert len(large.data[0].x) == 50
     assert len(large.to_json()) < 1.5 * len(small.to_json())

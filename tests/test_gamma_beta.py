@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bnviz import BatchNorm, make_batch, preset
 from bnviz import gamma_beta as gb
@@ -148,7 +149,15 @@ def test_max_abs_difference_by_hand_and_shape_check():
 
 
 def test_nice_ceil_and_nice_step_by_hand():
-    assert [gb.nice_ceil(v) for v in (3.0, 3.1, 61.0, 80.0, 81.0, 0.7, 1e-3)] == [3.0, 4.0, 80.0, 80.0, 100.0, 0.8, 1e-3]
+    assert [gb.nice_ceil(v) for v in (3.0, 3.1, 61.0, 80.0, 81.0, 0.7, 1e-3)] == [
+        3.0,
+        4.0,
+        80.0,
+        80.0,
+        100.0,
+        0.8,
+        1e-3,
+    ]
     assert [gb.nice_step(v) for v in (0.01, 0.012, 0.27, 0.5, 4.9)] == [0.01, 0.01, 0.2, 0.5, 2.0]
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from bnviz import make_batch, preset
 from bnviz import gamma_beta as gb
 from bnviz import gamma_beta_figures as gbf
+from bnviz import make_batch, preset
 from bnviz.figures import COLORS
 
 
@@ -51,7 +51,9 @@ def test_stages_figure_shares_one_x_axis_covering_all_three_stages():
     x_hat, y, fig = stages(x, 3.0, -7.0)
     lo, hi = fig.layout.xaxis.range
     assert lo < min(x.min(), y.min(), x_hat.min()) and hi > max(x.max(), y.max(), x_hat.max())
-    assert {t.xaxis for t in fig.data} == {None} and "xaxis2" not in fig.to_dict()["layout"]  # one x axis for the three rows
+    assert {t.xaxis for t in fig.data} == {None} and "xaxis2" not in fig.to_dict()[
+        "layout"
+    ]  # one x axis for the three rows
     assert [t.yaxis for t in bars(fig)] == ["y", "y2", "y3"]
 
 
@@ -163,5 +165,7 @@ def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
         # and validating changes nothing: no shorthand such as title_text, which only
         # validation expands and the browser would ignore
         assert checked.to_dict() == sent
-        assert checked.layout.template == reference.template == go.Figure(layout=dict(template=TEMPLATE)).layout.template
+        assert (
+            checked.layout.template == reference.template == go.Figure(layout=dict(template=TEMPLATE)).layout.template
+        )
         assert checked.layout.margin == reference.margin and checked.layout.bargap == 0

@@ -7,7 +7,8 @@ batch_norm_steps and normalize. Never a silent NaN, never another exception.
 
 import numpy as np
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bnviz import BatchNorm, batch_norm_steps, normalize

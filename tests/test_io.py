@@ -9,6 +9,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -24,7 +25,6 @@ from bnviz.io import (
     to_csv_bytes,
     to_npy_bytes,
 )
-from conftest import ROOT
 
 
 def load(path, **kwargs):
@@ -80,7 +80,9 @@ def test_export_then_upload_gives_back_the_exact_batch(tmp_path, shape):
 @given(
     hnp.arrays(
         np.float64,
-        st.one_of(hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=6), st.tuples(*[st.integers(2, 3)] * 4)),
+        st.one_of(
+            hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=6), st.tuples(*[st.integers(2, 3)] * 4)
+        ),
         elements=st.floats(-1e150, 1e150, allow_nan=False, allow_infinity=False),  # the core's range
     )
 )

@@ -50,9 +50,15 @@ def test_history_figure_plots_the_recorded_values_of_the_chosen_channel(run):
     exp, hist, (gamma_star, beta_star) = run
     fig = history_figure(exp, hist, 1, gamma_star[1], beta_star[1])
     steps = np.arange(1, hist.steps + 1)
-    for name, values in [("γ", hist.gamma), ("β", hist.beta), ("μ_B of the batch", hist.mu),
-                         ("σ²_B of the batch", hist.var), ("running_mean", hist.running_mean),
-                         ("running_var", hist.running_var), ("loss", hist.loss)]:
+    for name, values in [
+        ("γ", hist.gamma),
+        ("β", hist.beta),
+        ("μ_B of the batch", hist.mu),
+        ("σ²_B of the batch", hist.var),
+        ("running_mean", hist.running_mean),
+        ("running_var", hist.running_var),
+        ("loss", hist.loss),
+    ]:
         t = trace(fig, name)
         np.testing.assert_array_equal(t.x, steps)
         np.testing.assert_allclose(t.y, values[:, 1], rtol=1e-6)  # float32 on the wire
@@ -66,7 +72,10 @@ def test_history_figure_draws_the_optimum_epoch_boundaries_and_the_chosen_step(r
     fig = history_figure(exp, hist, 1, gamma_star[1], beta_star[1], step=9)
     shapes = fig.layout.shapes
     optimum_lines = [s for s in shapes if s.line.dash == "dash"]
-    assert [(s.yref, s.y0) for s in optimum_lines] == [("y2", pytest.approx(gamma_star[1])), ("y3", pytest.approx(beta_star[1]))]
+    assert [(s.yref, s.y0) for s in optimum_lines] == [
+        ("y2", pytest.approx(gamma_star[1])),
+        ("y3", pytest.approx(beta_star[1])),
+    ]
     epoch_lines = [s for s in shapes if s.line.dash == "dot"]
     per_epoch = exp.settings.steps_per_epoch
     assert [s.x0 for s in epoch_lines] == [e * per_epoch + 0.5 for e in range(1, 5)]  # 5 epochs: 4 boundaries
@@ -120,7 +129,9 @@ def test_landscape_figure_draws_the_grid_both_paths_and_the_optimum():
     grid = land.grid(1, gammas, betas)
     mine = [(1.0, 0.0), (5.0, 3.0), (9.5, 7.5)]
     losses = [float(land.loss(1, g, b)) for g, b in mine]
-    fig = landscape_figure(gammas, betas, grid, (hist.gamma[:, 1], hist.beta[:, 1]), (gamma_star[1], beta_star[1]), mine, losses)
+    fig = landscape_figure(
+        gammas, betas, grid, (hist.gamma[:, 1], hist.beta[:, 1]), (gamma_star[1], beta_star[1]), mine, losses
+    )
     contour = fig.data[0]
     assert np.asarray(contour.z).shape == (31, 21)
     np.testing.assert_allclose(contour.z, grid, rtol=1e-6)
@@ -135,7 +146,9 @@ def test_landscape_figure_draws_the_grid_both_paths_and_the_optimum():
 
 def test_landscape_figure_thins_a_long_path():
     g = np.linspace(1, 2, 5000)
-    fig = landscape_figure(np.linspace(0, 3, 5), np.linspace(-1, 1, 5), np.zeros((5, 5)), (g, 0 * g), (2.0, 0.0), max_points=400)
+    fig = landscape_figure(
+        np.linspace(0, 3, 5), np.linspace(-1, 1, 5), np.zeros((5, 5)), (g, 0 * g), (2.0, 0.0), max_points=400
+    )
     assert len(trace(fig, "SGD, step by step").x) <= 400
 
 
@@ -148,7 +161,7 @@ def test_train_eval_figure_shows_a_cloud_for_training_mode_and_a_line_for_eval_m
     assert [a.text for a in fig.layout.annotations] == ["trained with batches of 2", "trained with batches of 64"]
     train_traces = [t for t in fig.data if t.name == "training mode (batch statistics)"]
     eval_traces = [t for t in fig.data if t.name == "eval mode (running statistics)"]
-    for (exp, te), tr, ev in zip(results, train_traces, eval_traces):
+    for (_, te), tr, ev in zip(results, train_traces, eval_traces):
         np.testing.assert_allclose(tr.y, te.y_train[:, 1], rtol=1e-5)
         order = np.argsort(te.x[:, 1])
         np.testing.assert_allclose(ev.x, te.x[order, 1], rtol=1e-6)

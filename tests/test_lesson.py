@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from conftest import ROOT
 
 from bnviz import lesson
-from conftest import ROOT
 
 
 def navigation_pages() -> set[str]:

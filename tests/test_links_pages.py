@@ -4,15 +4,22 @@ with a notice that does not repeat it, and moving a control writes it to the add
 
 import numpy as np
 import pytest
-
 from apptest import open_link
+
 from bnviz import batch_tools as bt
 from bnviz import gamma_beta as gb
 from bnviz.data import make_batch, preset
 from ui.state import DEFAULT_PRESET, default_batch
 
 NOTICE = "This link had settings that could not be used"
-BATCH_LINK = {"batch.kind": "convolutional", "batch.n": "16", "batch.channels": "3", "batch.size": "4", "batch.seed": "7", "batch.preset": "ReLU outputs"}
+BATCH_LINK = {
+    "batch.kind": "convolutional",
+    "batch.n": "16",
+    "batch.channels": "3",
+    "batch.size": "4",
+    "batch.seed": "7",
+    "batch.preset": "ReLU outputs",
+}
 
 
 def linked_batch() -> np.ndarray:
@@ -34,11 +41,24 @@ def notice(at) -> str:
 def test_home_link_sets_the_scale_and_the_numbers_follow():
     at = open_link("home", {"scale": "5"})
     assert at.slider(key="home_scale").value == 5.0
-    np.testing.assert_allclose(at.table[0].value["std before"].astype(float), 5 * default_batch().x.std(axis=0), rtol=1e-3)
+    np.testing.assert_allclose(
+        at.table[0].value["std before"].astype(float), 5 * default_batch().x.std(axis=0), rtol=1e-3
+    )
 
 
 def test_batch_link_draws_the_same_batch():
-    at = open_link("batch", {"kind": "convolutional", "n": "16", "channels": "3", "size": "4", "seed": "7", "preset": "ReLU outputs", "heat_channel": "2"})
+    at = open_link(
+        "batch",
+        {
+            "kind": "convolutional",
+            "n": "16",
+            "channels": "3",
+            "size": "4",
+            "seed": "7",
+            "preset": "ReLU outputs",
+            "heat_channel": "2",
+        },
+    )
     assert not notices(at)
     assert np.array_equal(at.session_state["batch"].x, linked_batch())
     assert at.selectbox(key="bt_heat_channel").value == 2
@@ -64,7 +84,9 @@ def test_steps_link_sets_channel_step_gamma_and_the_batch():
 
 
 def test_gamma_beta_link_sets_each_channels_gamma_and_beta():
-    at = open_link("gamma-beta", {"channel": "2", "gamma": "1,1,2.5", "beta": "0,0,-1.5", "nonlinearity": "tanh", "w_angle": "90"})
+    at = open_link(
+        "gamma-beta", {"channel": "2", "gamma": "1,1,2.5", "beta": "0,0,-1.5", "nonlinearity": "tanh", "w_angle": "90"}
+    )
     assert not notices(at)
     assert at.session_state["gb_gamma"] == (1.0, 1.0, 2.5, 1.0) and at.session_state["gb_beta"] == (0.0, 0.0, -1.5, 0.0)
     assert at.slider(key="gb_gamma_slider").value == 2.5 and at.slider(key="gb_beta_slider").value == -1.5
@@ -81,7 +103,10 @@ def test_gamma_beta_link_carries_the_batch_and_clamps_gamma_to_its_channels_rang
 
 
 def test_learning_link_sets_the_training():
-    at = open_link("learning", {"task": "target", "target_mean": "-2", "lr": "0.1", "epochs": "3", "batch_size": "64", "channel": "0"})
+    at = open_link(
+        "learning",
+        {"task": "target", "target_mean": "-2", "lr": "0.1", "epochs": "3", "batch_size": "64", "channel": "0"},
+    )
     assert not notices(at)
     assert at.radio(key="learn_task").value == "target"
     assert at.number_input(key="learn_target_mean").value == -2.0

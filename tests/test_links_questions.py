@@ -3,8 +3,8 @@ classroom mode's hidden controls and predict-first prompts, controls hidden by `
 
 import numpy as np
 import pytest
-
 from apptest import open_link
+
 from bnviz import lesson
 from bnviz import questions as bq
 from ui.state import default_batch
@@ -33,8 +33,17 @@ def table_with(at, column: str):
 # --- /questions: a link reproduces the view ------------------------------------------------------------
 
 EVERY_SETTING = {
-    "gamma": "3", "beta": "2.5", "recover": "1", "w": "2", "b": "12", "batches": "5", "momentum": "0.5",
-    "learn_batch": "64", "eval_sample": "9", "eval_batch": "32", "small_n": "3",
+    "gamma": "3",
+    "beta": "2.5",
+    "recover": "1",
+    "w": "2",
+    "b": "12",
+    "batches": "5",
+    "momentum": "0.5",
+    "learn_batch": "64",
+    "eval_sample": "9",
+    "eval_batch": "32",
+    "small_n": "3",
     **{f"open_{q.number}": "1" for q in bq.QUESTIONS},
 }
 

@@ -23,8 +23,8 @@ from bnviz.mlp import (
     window_ends,
 )
 
-
 # --- activations, saturation, loss ------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activation_backward_matches_central_differences(name):
@@ -69,6 +69,7 @@ def test_bce_with_logits_stays_finite_for_huge_logits():
 
 # --- the network ----------------------------------------------------------------------
 
+
 def test_initial_weights_have_the_standard_scale_times_init_scale():
     weights = init_weights(depth=3, width=400, activation="tanh", init_scale=2.0, seed=0)
     assert [w.shape for w in weights] == [(2, 400), (400, 400), (400, 400), (400, 1)]
@@ -80,7 +81,19 @@ def test_the_bn_network_has_gamma_and_beta_instead_of_hidden_biases():
     weights = init_weights(3, 4, "ReLU", 1.0, seed=0)
     plain, bn = MLP(weights, "ReLU", False), MLP(weights, "ReLU", True)
     assert list(plain.parameters()) == ["W1", "b1", "W2", "b2", "W3", "b3", "W_out", "b_out"]
-    assert list(bn.parameters()) == ["W1", "gamma1", "beta1", "W2", "gamma2", "beta2", "W3", "gamma3", "beta3", "W_out", "b_out"]
+    assert list(bn.parameters()) == [
+        "W1",
+        "gamma1",
+        "beta1",
+        "W2",
+        "gamma2",
+        "beta2",
+        "W3",
+        "gamma3",
+        "beta3",
+        "W_out",
+        "b_out",
+    ]
     for name in ("W1", "W2", "W3", "W_out"):  # the same initial weights
         np.testing.assert_array_equal(plain.parameters()[name], bn.parameters()[name])
     np.testing.assert_array_equal(bn.parameters()["gamma2"], np.ones(4))
@@ -144,10 +157,22 @@ def test_copies_train_exactly_like_separate_networks():
 # SGD lr 0.5) from the same weights, on the same 20 batches: the losses of steps 1, 5, 9, 13,
 # 17 and the final loss on all 64 points in eval mode.
 TORCH = {
-    ("tanh", False): ([0.557589505175264, 0.259494122755108, 0.168863523828751, 0.0512249142596118, 0.109554282691878], 0.144188068620189),
-    ("tanh", True): ([0.607941148999717, 0.262150647420315, 0.32028051595563, 0.206513171109666, 0.376161679006285], 0.172745324272244),
-    ("ReLU", False): ([0.619981659080445, 0.460671443622292, 0.233171360719385, 0.0397572739333751, 0.133287139822835], 0.120690661853221),
-    ("ReLU", True): ([0.677315892707043, 0.417429919849457, 0.353502474489409, 0.144429965332603, 0.245134632498226], 0.167934036028482),
+    ("tanh", False): (
+        [0.557589505175264, 0.259494122755108, 0.168863523828751, 0.0512249142596118, 0.109554282691878],
+        0.144188068620189,
+    ),
+    ("tanh", True): (
+        [0.607941148999717, 0.262150647420315, 0.32028051595563, 0.206513171109666, 0.376161679006285],
+        0.172745324272244,
+    ),
+    ("ReLU", False): (
+        [0.619981659080445, 0.460671443622292, 0.233171360719385, 0.0397572739333751, 0.133287139822835],
+        0.120690661853221,
+    ),
+    ("ReLU", True): (
+        [0.677315892707043, 0.417429919849457, 0.353502474489409, 0.144429965332603, 0.245134632498226],
+        0.167934036028482,
+    ),
 }
 
 
@@ -164,6 +189,7 @@ def test_training_matches_torch_step_for_step(activation, batch_norm):
 
 
 # --- training records -------------------------------------------------------------------
+
 
 def test_batch_schedule_uses_every_point_once_per_epoch_in_full_batches():
     schedule = batch_schedule(10, 4, steps=5, seed=0)

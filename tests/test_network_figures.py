@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
-
 from apptest import _decode
+
 from bnviz.mlp import Settings, experiment_data, lr_sweep, train_pair
 from bnviz.network_figures import (
     activation_strips,
@@ -185,7 +185,15 @@ def test_a_blowing_up_loss_is_cut_at_the_cap_and_says_how_large_it_got():
     from bnviz.network_figures import LOSS_CAP
 
     steps = np.array([1, 2, 3])
-    plain = Run(False, 10.0, 10, diverged_at=4, loss_step=steps, loss=np.array([0.7, 5.0, 3e50]), accuracy=np.array([0.5, 0.5, 0.4]))
+    plain = Run(
+        False,
+        10.0,
+        10,
+        diverged_at=4,
+        loss_step=steps,
+        loss=np.array([0.7, 5.0, 3e50]),
+        accuracy=np.array([0.5, 0.5, 0.4]),
+    )
     bn = Run(True, 10.0, 10, loss_step=steps, loss=np.array([0.7, 0.2, 0.05]), accuracy=np.array([0.6, 0.9, 1.0]))
     fig = curves_figure(plain, bn)
     low, high = fig.layout.yaxis.range

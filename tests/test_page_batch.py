@@ -6,11 +6,11 @@ import pickle
 
 import numpy as np
 import pytest
-
 from apptest import bar_mean, figures, run_page
+from conftest import ROOT
+
 from bnviz import batch_tools as bt
 from bnviz.data import PRESETS, ChannelSpec, make_batch, preset
-from conftest import ROOT
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 EXAMPLE = ROOT / "examples" / "activations_conv.npy"
@@ -308,7 +308,11 @@ def test_an_npz_with_several_arrays_offers_a_choice_and_loads_the_one_picked():
     upload(at, "acts.npz", buffer.getvalue())
     assert batch_x(at).shape == (6, 3)  # the first array with an accepted shape
     pick = at.selectbox(key="bt_npz_pick")
-    assert pick.options == ["labels: shape (6,), int64", "fc: shape (6, 3), float64", "conv: shape (6, 2, 4, 4), float64"]
+    assert pick.options == [
+        "labels: shape (6,), int64",
+        "fc: shape (6, 3), float64",
+        "conv: shape (6, 2, 4, 4), float64",
+    ]
     pick.set_value("conv").run()
     assert batch_x(at).shape == (6, 2, 4, 4) and at.session_state["batch"].source == "upload: acts.npz [conv]"
     at.selectbox(key="bt_npz_pick").set_value("labels").run()

@@ -2,16 +2,14 @@
 
 import numpy as np
 import pytest
-
 from apptest import _decode, bar_mean, figures, run_page
-from bnviz import make_batch, preset
+
 from bnviz import gamma_beta as gb
+from bnviz import make_batch, preset
 from bnviz.data import PRESETS
 from ui.state import Batch, default_batch
 
 EPS = 1e-5
-
-
 
 
 def with_batch(x, source="test batch") -> dict:
@@ -36,7 +34,9 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     var = x[:, 1].var()
     assert metric(at, "Mean of y, channel 1") == 0.0
     assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
-    assert metric(at, "Largest |y − x|") == pytest.approx(np.max(np.abs(gb.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2)
+    assert metric(at, "Largest |y − x|") == pytest.approx(
+        np.max(np.abs(gb.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2
+    )
     np.testing.assert_allclose(table_column(at, "μ_B"), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, "σ_B"), x.std(axis=0), atol=5e-5)
     assert len(figures(at)) == 5
@@ -175,9 +175,13 @@ def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
     at = run_page("gamma-beta")
     values = default_batch().x[:, 1]
     share = lambda g, b, f: 100 * gb.share_in_linear_region(gb.standardized(values, g, b)[1], f)  # noqa: E731
-    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(share(1, 0, "sigmoid"), abs=0.05)
+    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(
+        share(1, 0, "sigmoid"), abs=0.05
+    )
     at.slider(key="gb_nl_gamma").set_value(3.0).run()
-    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(share(3, 0, "sigmoid"), abs=0.05)
+    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(
+        share(3, 0, "sigmoid"), abs=0.05
+    )
     at.radio(key="gb_nonlinearity").set_value("ReLU").run()
     at.slider(key="gb_nl_beta").set_value(1.0).run()
     assert metric(at, "Share of the values on the active side") == pytest.approx(share(3, 1, "ReLU"), abs=0.05)
@@ -196,7 +200,9 @@ def test_only_two_numbers_change_for_every_shape():
         np.testing.assert_allclose(after[2:], before[2:], atol=1e-3)  # skewness, kurtosis kept
     values = gb.shape_example("heavy-tailed")
     at.radio(key="gb_shape").set_value("heavy-tailed").run()
-    assert float(at.table[1].value.iloc[3, 0]) == pytest.approx(gb.shape_statistics(values)["excess kurtosis"], abs=1e-3)
+    assert float(at.table[1].value.iloc[3, 0]) == pytest.approx(
+        gb.shape_statistics(values)["excess kurtosis"], abs=1e-3
+    )
 
 
 def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does():

@@ -1,7 +1,6 @@
 """The home page: the formula, a live before/after, and the questions linked to their pages."""
 
 import numpy as np
-
 from apptest import bar_mean, figures, run_page
 
 

@@ -4,9 +4,9 @@ the replay does not retrain, and bad input gives a message."""
 import numpy as np
 import pytest
 import streamlit as st
+from apptest import _decode, figures, run_page
 
 import bnviz.training as training
-from apptest import _decode, figures, run_page
 from bnviz.data import make_batch, preset
 from bnviz.training import (
     Settings,
@@ -158,7 +158,9 @@ def test_an_uploaded_batch_is_resampled_from_its_own_values():
     at = run_learning(batch=Batch(x, None, 0, "upload: acts.npy"), learn_channel=1)
     assert "its own values, resampled" in " ".join(c.value for c in at.caption)
     exp, hist, _ = core(specs=None, x=x)
-    assert float(metric(at, "γ, mean of the last epoch").value) == pytest.approx(last_epoch_mean(exp, hist)[1], rel=1e-3)
+    assert float(metric(at, "γ, mean of the last epoch").value) == pytest.approx(
+        last_epoch_mean(exp, hist)[1], rel=1e-3
+    )
     assert exp.mu[1] == pytest.approx(x[:, 1].mean(), abs=0.2)
 
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from apptest import _decode, figures, run_page
 
 import bnviz.mlp
-from apptest import _decode, figures, run_page
 from bnviz.datasets import make_dataset
 from bnviz.mlp import Settings, lr_sweep, train_pair
 from bnviz.network_figures import outcome
@@ -136,7 +136,9 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     at.radio(key="net_predict_train").set_value("without BN").run()
     assert len(figures(at)) == 6
     told = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **without BN**")]
-    assert told == ["Your class predicted: **without BN**. What happened: **with BN** (the final losses are in the two boxes above)."]
+    assert told == [
+        "Your class predicted: **without BN**. What happened: **with BN** (the final losses are in the two boxes above)."
+    ]
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 7

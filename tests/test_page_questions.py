@@ -4,11 +4,11 @@ import re
 
 import numpy as np
 import pytest
-
 from apptest import _decode, figures, run_page
+from conftest import ROOT
+
 from bnviz import questions as bq
 from bnviz.data import make_batch, preset
-from conftest import ROOT
 from ui.state import Batch, default_batch
 
 TITLE = "Learners' questions"

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from apptest import bar_mean, figures, run_page
+
 from bnviz.data import PRESETS, make_batch, preset
 from bnviz.norms import norm_statistics
 from bnviz.stepper import fmt, running_history, worked_numbers

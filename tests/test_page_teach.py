@@ -3,8 +3,9 @@
 import re
 
 from apptest import run_page
-from bnviz import lesson
 from conftest import ROOT
+
+from bnviz import lesson
 
 TITLE = "For teachers: a 45-minute lesson"
 

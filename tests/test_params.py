@@ -4,9 +4,9 @@ import math
 import re
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from ui.params import MAX_TEXT, Setting, link_params, read_link
 
 SETTINGS = {
@@ -22,7 +22,13 @@ def test_valid_values_are_read_with_their_types():
     values, rejected = read_link(
         SETTINGS, "gb_", {"channel": "2", "gamma": "2.5", "nonlinearity": "tanh", "recover": "1", "betas": "1,-2.5"}
     )
-    assert values == {"gb_channel": 2, "gb_gamma": 2.5, "gb_nonlinearity": "tanh", "gb_recover": True, "gb_betas": (1.0, -2.5)}
+    assert values == {
+        "gb_channel": 2,
+        "gb_gamma": 2.5,
+        "gb_nonlinearity": "tanh",
+        "gb_recover": True,
+        "gb_betas": (1.0, -2.5),
+    }
     assert rejected == []
 
 
@@ -60,7 +66,13 @@ def test_only_settings_that_differ_from_their_defaults_go_into_the_link():
 
 
 def test_a_link_round_trips():
-    state = {"gb_channel": 3, "gb_gamma": math.pi, "gb_nonlinearity": "relu", "gb_recover": True, "gb_betas": (1.25, -3.0)}
+    state = {
+        "gb_channel": 3,
+        "gb_gamma": math.pi,
+        "gb_nonlinearity": "relu",
+        "gb_recover": True,
+        "gb_betas": (1.25, -3.0),
+    }
     values, rejected = read_link(SETTINGS, "gb_", link_params(SETTINGS, "gb_", state))
     assert rejected == []
     assert values["gb_gamma"] == pytest.approx(math.pi, rel=1e-5)

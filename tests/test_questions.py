@@ -4,13 +4,13 @@ import re
 
 import numpy as np
 import pytest
-
 from apptest import _decode, bar_mean
+from conftest import ROOT
+
 from bnviz import question_figures as qf
 from bnviz import questions as bq
 from bnviz.batchnorm import BatchNorm, batch_norm_forward
 from bnviz.data import make_batch, preset
-from conftest import ROOT
 
 EPS = 1e-5
 
@@ -111,7 +111,12 @@ TWO = np.array([[-1.0], [1.0]])  # x̂ = ±1/√(1 + ε), just inside |y| < 1
 
 @pytest.mark.parametrize(
     "gamma, beta, shares",
-    [(1.0, 0.0, (1.0, 0.0, 0.0)), (2.0, 0.0, (0.0, 1.0, 0.0)), (5.0, 0.0, (0.0, 0.0, 1.0)), (1.0, 4.5, (0.0, 0.5, 0.5))],
+    [
+        (1.0, 0.0, (1.0, 0.0, 0.0)),
+        (2.0, 0.0, (0.0, 1.0, 0.0)),
+        (5.0, 0.0, (0.0, 0.0, 1.0)),
+        (1.0, 4.5, (0.0, 0.5, 0.5)),
+    ],
 )
 def test_sigmoid_use_counts_values_in_the_straight_middle_the_bends_and_the_flat_ends(gamma, beta, shares):
     use = bq.sigmoid_use(TWO, gamma, beta)
@@ -143,7 +148,9 @@ def test_sigmoid_is_exact_and_does_not_overflow():
 # --- 2. the identity ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["channels on very different scales", "every shape", "one dead channel with zero variance"])
+@pytest.mark.parametrize(
+    "name", ["channels on very different scales", "every shape", "one dead channel with zero variance"]
+)
 def test_recovery_at_one_gives_back_the_input(name):
     x = make_batch(preset(name, 5), 64, seed=3)
     rec = bq.recovery(x, 1.0)
@@ -392,7 +399,9 @@ def test_before_after_figure_output_panels_coincide_when_only_b_changes():
     fig = qf.before_after_figure(res.z, res.y, x, res.y_ref)
     ref, out = fig.data[2], fig.data[3]
     np.testing.assert_allclose(out.y, ref.y)
-    assert bar_mean(fig.data[1].to_plotly_json()) - bar_mean(fig.data[0].to_plotly_json()) == pytest.approx(15.0, abs=0.5)
+    assert bar_mean(fig.data[1].to_plotly_json()) - bar_mean(fig.data[0].to_plotly_json()) == pytest.approx(
+        15.0, abs=0.5
+    )
 
 
 def test_running_mean_figure_draws_each_channels_running_mean_and_its_true_mean():

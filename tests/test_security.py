@@ -28,7 +28,9 @@ def test_no_unsafe_html_anywhere():
 
 def test_raw_html_is_only_ever_a_constant():
     # st.html renders its argument as HTML: it may only receive a module-level constant.
-    calls = {str(p.relative_to(ROOT)): re.findall(r"\bst(?:\.sidebar)?\.html\(([^)]*)\)", p.read_text()) for p in SOURCES}
+    calls = {
+        str(p.relative_to(ROOT)): re.findall(r"\bst(?:\.sidebar)?\.html\(([^)]*)\)", p.read_text()) for p in SOURCES
+    }
     calls = {path: args for path, args in calls.items() if args}
     assert calls == {"ui/classroom.py": ["_CSS"]}
 

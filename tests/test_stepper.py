@@ -91,7 +91,10 @@ def test_mean_summary_sums_the_values_and_divides_by_m():
     w = worked(X, KEYS.index("mean"))
     assert w.summary == "μ = (1.00 + 3.00 + 5.00 + 7.00) / 4 = 4.00"
     assert list(w.rows["worked"]) == [
-        "1.00 / 4 = 0.250", "3.00 / 4 = 0.750", "5.00 / 4 = 1.250", "7.00 / 4 = 1.750",
+        "1.00 / 4 = 0.250",
+        "3.00 / 4 = 0.750",
+        "5.00 / 4 = 1.250",
+        "7.00 / 4 = 1.750",
     ]
 
 
@@ -130,8 +133,10 @@ def test_every_result_is_the_steps_own_value(shape):
         w = worked_numbers(x, steps, index, 2, 1.5, 0.5)
         for label, result in zip(w.rows["value"], w.rows["result"]):
             where = tuple(int(i) for i in label[2:-1].split(", "))
-            value = x[where] / x[:, 2].size if step.key == "mean" else (
-                steps[1].array[where] ** 2 if step.key == "var" else step.array[where]
+            value = (
+                x[where] / x[:, 2].size
+                if step.key == "mean"
+                else (steps[1].array[where] ** 2 if step.key == "var" else step.array[where])
             )
             assert result == pytest.approx(value, rel=1e-12)
             shown = w.rows.loc[w.rows["value"] == label, "worked"].item().split(" = ")[-1]

@@ -12,7 +12,13 @@ def test_steps_come_in_order_with_names_formulas_and_code():
     steps = batch_norm_steps(np.array([[1.0, 2.0], [3.0, 6.0]]), [1.0, 1.0], [0.0, 0.0])
     assert [s.key for s in steps] == KEYS
     assert [s.name for s in steps] == [
-        "Batch mean", "Centre", "Batch variance", "Standard deviation", "Normalize", "Scale by γ", "Shift by β",
+        "Batch mean",
+        "Centre",
+        "Batch variance",
+        "Standard deviation",
+        "Normalize",
+        "Scale by γ",
+        "Shift by β",
     ]
     assert all(s.formula and s.numpy for s in steps)
     assert [s.is_statistic for s in steps] == [True, False, True, True, False, False, False]

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from apptest import bar_mean
+
 from bnviz.data import make_batch, preset
 from bnviz.norms import pooled_mask
 from bnviz.stepper import running_history

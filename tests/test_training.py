@@ -1,6 +1,5 @@
 """bnviz.training: γ and β trained through BatchNorm, checked against finite differences, torch and the optimum."""
 
-
 import numpy as np
 import pytest
 
@@ -11,13 +10,13 @@ from bnviz.training import (
     EPS,
     MAX_STEPS,
     N_HOLDOUT,
+    SGD,
     Adam,
     Experiment,
     Momentum,
-    SGD,
     Settings,
-    convention_value,
     compare_settings,
+    convention_value,
     cross_entropy,
     cross_entropy_grad,
     draw_activations,
@@ -285,7 +284,9 @@ TOL = 0.03
 def test_each_task_converges_where_the_computed_optimum_says(task, optimizer):
     # Momentum's steps are ~10 × lr. The sigmoid's flat tails give the classifier small gradients,
     # which SGD turns into small steps (Adam's steps are ~lr whatever the gradient's size).
-    lr = {"sgd": 0.1, "momentum": 0.01, "adam": 0.1}[optimizer] * (3 if task == "classify" and optimizer != "adam" else 1)
+    lr = {"sgd": 0.1, "momentum": 0.01, "adam": 0.1}[optimizer] * (
+        3 if task == "classify" and optimizer != "adam" else 1
+    )
     s = Settings(task=task, optimizer=optimizer, lr=lr, batch_size=32, epochs=30, seed=0)
     exp = make_experiment(SPECS, None, s)
     hist = train(exp)
@@ -339,13 +340,17 @@ def test_classifier_optimum_is_a_steep_shifted_sigmoid_where_the_average_gradien
     exp = make_experiment(SPECS, None, Settings(task="classify"))
     gamma_star, beta_star = optimum(exp)
     assert np.all(gamma_star > 3.0) and np.all(beta_star < -1.5)  # near the labels' own (4, -2)
-    x_hat = ((exp.x[exp.batches] - exp.x[exp.batches].mean(1, keepdims=True))
-             / np.sqrt(exp.x[exp.batches].var(1, keepdims=True) + EPS)).reshape(-1, 4)
+    x_hat = (
+        (exp.x[exp.batches] - exp.x[exp.batches].mean(1, keepdims=True))
+        / np.sqrt(exp.x[exp.batches].var(1, keepdims=True) + EPS)
+    ).reshape(-1, 4)
     t = exp.t[exp.batches].reshape(-1, 4)
     for c in range(4):
+
         def avg_loss(p, c=c):
             y = p[0] * x_hat[:, c] + p[1]
             return np.mean(np.logaddexp(0, y) - t[:, c] * y)
+
         grad = central_difference(avg_loss, np.array([gamma_star[c], beta_star[c]]))
         np.testing.assert_allclose(grad, 0.0, atol=1e-7)
 
@@ -457,12 +462,17 @@ def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_t
     hist = train(exp)
     te = train_vs_eval(exp, hist)
     x = exp.holdout_x
-    expected = hist.final_gamma * (x - hist.final_running_mean) / np.sqrt(hist.final_running_var + EPS) + hist.final_beta
+    expected = (
+        hist.final_gamma * (x - hist.final_running_mean) / np.sqrt(hist.final_running_var + EPS) + hist.final_beta
+    )
     np.testing.assert_allclose(te.y_eval, expected, rtol=1e-12)
     # a batch of two normalizes to x̂ = ±1 (up to ε): training mode outputs only β ± γ
     pair = te.y_train[:2]
-    np.testing.assert_allclose(np.sort(pair, axis=0), np.stack([hist.final_beta - hist.final_gamma,
-                                                                 hist.final_beta + hist.final_gamma]), rtol=1e-3)
+    np.testing.assert_allclose(
+        np.sort(pair, axis=0),
+        np.stack([hist.final_beta - hist.final_gamma, hist.final_beta + hist.final_gamma]),
+        rtol=1e-3,
+    )
     assert te.relative_gap[1] > 0.2
 
 

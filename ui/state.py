@@ -63,7 +63,9 @@ def _default_x() -> np.ndarray:
 
 def default_batch() -> Batch:
     """The batch every page uses until the learner makes one on /batch."""
-    return Batch(_default_x(), tuple(preset(DEFAULT_PRESET, DEFAULT_CHANNELS)), 0, f"default: {DEFAULT_PRESET}", link={})
+    return Batch(
+        _default_x(), tuple(preset(DEFAULT_PRESET, DEFAULT_CHANNELS)), 0, f"default: {DEFAULT_PRESET}", link={}
+    )
 
 
 def current_batch() -> Batch:
@@ -108,6 +110,14 @@ def load_batch_link(params: dict[str, str]) -> list[str]:
         for key, value in values.items():
             state[key] = value
         settings, link = drawn_settings(state)
-        set_batch(Batch(_draw(settings), settings.specs, settings.seed, f"drawn: {state['bt_preset']}, seed {settings.seed}", link))
+        set_batch(
+            Batch(
+                _draw(settings),
+                settings.specs,
+                settings.seed,
+                f"drawn: {state['bt_preset']}, seed {settings.seed}",
+                link,
+            )
+        )
         state["bt_drawn"] = settings  # /batch shows this batch rather than drawing it again
     return [BATCH_LINK + name for name in rejected]
