@@ -26,8 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bnviz.mlp import Settings, experiment_data, lr_sweep, train_copies  # noqa: E402
-from bnviz.network_figures import (  # noqa: E402
+from bnviz.experiments.mlp import Settings, experiment_data, lr_sweep, train_copies  # noqa: E402
+from bnviz.figures.network import (  # noqa: E402
     activation_strips,
     boundary_figure,
     curves_figure,

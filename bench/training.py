@@ -1,4 +1,4 @@
-"""Speed of training γ and β (bnviz.training.train) at the page's default settings.
+"""Speed of training γ and β (bnviz.experiments.training.train) at the page's default settings.
 
 Time per 1,000 training steps (reconstruct, SGD, B = 32, 4 channels), beside a baseline
 measured in the same run on the same mini-batch size: 1,000 bare BatchNorm forward + backward
@@ -26,9 +26,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bnviz.batchnorm import BatchNorm, batch_norm_backward, batch_norm_forward  # noqa: E402
-from bnviz.data import preset  # noqa: E402
-from bnviz.training import Settings, make_experiment, train  # noqa: E402
+from bnviz.core.batchnorm import BatchNorm, batch_norm_backward, batch_norm_forward  # noqa: E402
+from bnviz.core.data import preset  # noqa: E402
+from bnviz.experiments.training import Settings, make_experiment, train  # noqa: E402
 
 SPECS = preset("channels on very different scales", 4)  # the page's default batch
 

@@ -5,11 +5,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from bnviz import batch_tools as bt
-from bnviz.batch_figures import channel_heatmaps, draws_figure
-from bnviz.data import DISTRIBUTIONS, PRESETS, preset
-from bnviz.figures import channel_histograms
-from bnviz.io import (
+from bnviz.core.data import DISTRIBUTIONS, PRESETS, preset
+from bnviz.core.io import (
     MAX_MB,
     MAX_VALUES,
     UploadError,
@@ -19,7 +16,10 @@ from bnviz.io import (
     to_csv_bytes,
     to_npy_bytes,
 )
-from bnviz.validation import per_channel_count
+from bnviz.core.validation import per_channel_count
+from bnviz.experiments import batches
+from bnviz.figures.batch import channel_heatmaps, draws_figure
+from bnviz.figures.common import channel_histograms
 from ui.classroom import chart, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind, link_params, write_link
@@ -30,7 +30,7 @@ require_navigation()
 # The page's settings, as a link carries them (`?kind=convolutional&n=64&seed=3`): what draws the
 # batch (shared with the other pages' links), and which channel and statistic the views show.
 SETTINGS = BATCH_SETTINGS | {
-    "bt_heat_channel": Setting(0, lo=0, hi=bt.MAX_CHANNELS - 1),
+    "bt_heat_channel": Setting(0, lo=0, hi=batches.MAX_CHANNELS - 1),
     "bt_moved_stat": Setting("mean", choices=("mean", "standard deviation")),
 }
 KIND_LABELS = {"fully connected": "Fully connected (N × C)", "convolutional": "Convolutional (N × C × H × W)"}
@@ -42,7 +42,7 @@ ss.setdefault("bt_editor_v", 0)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def draw(settings: bt.Settings) -> np.ndarray:
+def draw(settings: batches.Settings) -> np.ndarray:
     return settings.draw()
 
 
@@ -54,7 +54,7 @@ def histograms(x: np.ndarray):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def stats(x: np.ndarray):
-    return bt.channel_stats(x)
+    return batches.channel_stats(x)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -75,7 +75,7 @@ def reconciled_specs() -> tuple:
     wanted = (ss.bt_preset, ss.bt_channels)
     if ss.get("bt_specs_for") != wanted:
         before = ss.get("bt_specs_for") or (None, None)
-        ss.bt_specs = bt.reconcile_specs(ss.bt_preset, ss.bt_channels, ss.get("bt_specs"), before[0])
+        ss.bt_specs = batches.reconcile_specs(ss.bt_preset, ss.bt_channels, ss.get("bt_specs"), before[0])
         ss.bt_specs_for = wanted
         ss.bt_editor_v += 1  # a fresh editor: its pending edits belonged to the old table
         ss.bt_edit_errors = []
@@ -83,13 +83,16 @@ def reconciled_specs() -> tuple:
 
 
 def draw_another():
-    ss.bt_seed = (ss.bt_seed + 1) % (bt.MAX_SEED + 1)
+    ss.bt_seed = (ss.bt_seed + 1) % (batches.MAX_SEED + 1)
 
 
 def refuse(err: Exception):
     """Say why a file was refused, and that the learner's batch is still the one they had."""
     kept = current_batch()
-    ss.bt_upload_msg = ("error", f"{err}\n\nYour batch is unchanged: {bt.shape_text(kept.x.shape)} ({kept.source}).")
+    ss.bt_upload_msg = (
+        "error",
+        f"{err}\n\nYour batch is unchanged: {batches.shape_text(kept.x.shape)} ({kept.source}).",
+    )
 
 
 def use_file(f, name: str, array: str | None = None):
@@ -99,13 +102,13 @@ def use_file(f, name: str, array: str | None = None):
     except (ValueError, TypeError) as err:  # UploadError is a ValueError
         refuse(err)
         return
-    x, note = bt.keep_channels(x)
+    x, note = batches.keep_channels(x)
     label = f"{name} [{array}]" if array else name
     set_batch(Batch(x, None, 0, f"upload: {label}"))
     ss.bt_upload_for = "pending"  # the settings at the next run: moving any of them draws again
     ss.bt_upload_msg = (
         "success",
-        f"Loaded {label}: {bt.shape_text(x.shape)}. Every page now uses it." + (f"\n\n{note}" if note else ""),
+        f"Loaded {label}: {batches.shape_text(x.shape)}. Every page now uses it." + (f"\n\n{note}" if note else ""),
     )
 
 
@@ -149,7 +152,7 @@ st.markdown(
 )
 
 # Settings from a link or an old session may be out of bounds: fix them and say so.
-fixed, notes = bt.valid_settings(*(ss[k] for k in BATCH_SETTINGS), default_preset=DEFAULT_PRESET)
+fixed, notes = batches.valid_settings(*(ss[k] for k in BATCH_SETTINGS), default_preset=DEFAULT_PRESET)
 for key, value in zip(BATCH_SETTINGS, fixed.values()):
     if ss[key] != value:
         ss[key] = value
@@ -159,7 +162,12 @@ for note in notes:
 left, right = st.columns([3, 2])
 if shown("kind"):
     left.radio(
-        "Layer kind", bt.KINDS, key="bt_kind", horizontal=True, format_func=KIND_LABELS.get, persist_state="session"
+        "Layer kind",
+        batches.KINDS,
+        key="bt_kind",
+        horizontal=True,
+        format_func=KIND_LABELS.get,
+        persist_state="session",
     )
 if shown("preset"):
     right.selectbox(
@@ -170,27 +178,27 @@ if shown("preset"):
         help="Fills the table below; you can then edit any channel.",
     )
 conv = ss.bt_kind == "convolutional"
-if ss.bt_n > bt.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
-    ss.bt_n = bt.clamp_n(ss.bt_n, ss.bt_kind)
+if ss.bt_n > batches.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
+    ss.bt_n = batches.clamp_n(ss.bt_n, ss.bt_kind)
 cols = st.columns(4)
 if shown("n"):
     cols[0].select_slider(
         "Batch size N",
-        options=[n for n in bt.N_OPTIONS if n <= bt.MAX_N[ss.bt_kind]],
+        options=[n for n in batches.N_OPTIONS if n <= batches.MAX_N[ss.bt_kind]],
         key="bt_n",
         persist_state="session",
         help="Up to 4096 samples for a fully connected layer and 128 images for a convolutional one, "
         "so that every page answers at once (the largest conv batch, 128 × 16 × 16 × 16, is 2¹⁹ values).",
     )
 if shown("channels"):
-    cols[1].slider("Channels C", 1, bt.MAX_CHANNELS, key="bt_channels", persist_state="session")
+    cols[1].slider("Channels C", 1, batches.MAX_CHANNELS, key="bt_channels", persist_state="session")
 if conv and shown("size"):
-    cols[2].slider("Image size H = W", *bt.SIZE_RANGE, key="bt_size", persist_state="session")
+    cols[2].slider("Image size H = W", *batches.SIZE_RANGE, key="bt_size", persist_state="session")
 if shown("seed", essential=False):
     cols[3].number_input(
         "Seed",
         0,
-        bt.MAX_SEED,
+        batches.MAX_SEED,
         step=1,
         key="bt_seed",
         persist_state="session",
@@ -200,30 +208,30 @@ if shown("seed", essential=False):
 st.markdown("**Each channel's distribution** (edit any cell; the batch is drawn again at once)")
 specs = reconciled_specs()
 edited = st.data_editor(
-    bt.specs_frame(specs),
+    batches.specs_frame(specs),
     key=f"bt_editor_{ss.bt_editor_v}",
     num_rows="fixed",
     height=35 * (len(specs) + 1) + 3,  # every channel visible, no inner scrolling (rows are 35 px)
-    disabled=["_index", bt.OUT_MEAN, bt.OUT_STD],
+    disabled=["_index", batches.OUT_MEAN, batches.OUT_STD],
     column_config={
-        bt.FAMILY: st.column_config.SelectboxColumn(
+        batches.FAMILY: st.column_config.SelectboxColumn(
             options=list(DISTRIBUTIONS), required=True, help="The shape of the channel's distribution."
         ),
-        bt.MEAN: st.column_config.NumberColumn(
+        batches.MEAN: st.column_config.NumberColumn(
             help="The channel's mean; for relu, the mean of the normal before max(0, ·)."
         ),
-        bt.SPREAD: st.column_config.NumberColumn(
+        batches.SPREAD: st.column_config.NumberColumn(
             help="The channel's standard deviation, ≥ 0 (0: a constant channel); for relu, that of the normal before max(0, ·)."
         ),
-        bt.OUT_MEAN: st.column_config.NumberColumn(
+        batches.OUT_MEAN: st.column_config.NumberColumn(
             format="%.3f", help="The mean of the values the channel produces (a very large batch would measure it)."
         ),
-        bt.OUT_STD: st.column_config.NumberColumn(
+        batches.OUT_STD: st.column_config.NumberColumn(
             format="%.3f", help="The standard deviation of the values the channel produces."
         ),
     },
 )
-new_specs, errors = bt.specs_from_frame(edited, specs)
+new_specs, errors = batches.specs_from_frame(edited, specs)
 if new_specs != specs or errors:
     ss.bt_specs, ss.bt_edit_errors = new_specs, errors
     ss.bt_editor_v += 1  # show the table as accepted: a refused cell goes back to its old value
@@ -235,7 +243,7 @@ st.caption(
     "the last two columns give the mean and std of what comes out, which is what BatchNorm sees."
 )
 
-settings = bt.Settings(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
+settings = batches.Settings(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
 batch = current_batch()
 if batch.specs is None and ss.get("bt_upload_for") == "pending":
     ss.bt_upload_for = settings
@@ -256,12 +264,12 @@ x = batch.x
 
 if uploaded:
     st.info(
-        f"**Showing your upload**, {batch.source.removeprefix('upload: ')}: {bt.shape_text(x.shape)}. "
+        f"**Showing your upload**, {batch.source.removeprefix('upload: ')}: {batches.shape_text(x.shape)}. "
         "The settings above do not describe it; changing any of them draws a new batch instead."
     )
 st.success(
-    f"**The batch every page now uses:** {bt.shape_text(x.shape)} ({batch.source}). "
-    f"Each channel's statistics pool {bt.pooled_text(x.shape)} values."
+    f"**The batch every page now uses:** {batches.shape_text(x.shape)} ({batch.source}). "
+    f"Each channel's statistics pool {batches.pooled_text(x.shape)} values."
 )
 if batch.link is None and not uploaded:
     st.caption(
@@ -304,7 +312,7 @@ if uploaded:
         "Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again."
     )
 else:
-    ss.bt_history = bt.record_draw(ss.get("bt_history"), settings.family, settings.seed, table)
+    ss.bt_history = batches.record_draw(ss.get("bt_history"), settings.family, settings.seed, table)
 history = None if uploaded else ss.bt_history
 st.button(
     "Draw another batch", on_click=draw_another, type="primary", key="bt_draw", help="Same distributions, new seed."
@@ -322,9 +330,9 @@ def moved_section():
             "sees is such a draw, and each has a somewhat different mean and standard deviation."
         )
         return
-    moves = bt.compare_draws(history)
+    moves = batches.compare_draws(history)
     m = per_channel_count(x.shape)
-    wobble = bt.mean_wobble(specs, m)
+    wobble = batches.mean_wobble(specs, m)
     st.markdown(
         f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):"
     )
@@ -334,7 +342,7 @@ def moved_section():
             "{:.3f}", subset=[c for c in moves.columns if "moved" not in c]
         )
     )
-    biggest = bt.most_moved(moves, wobble)
+    biggest = batches.most_moved(moves, wobble)
     st.markdown(
         f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "
         f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3g} of the channel's true mean "
@@ -347,7 +355,7 @@ def moved_section():
         key="bt_moved_stat",
         horizontal=True,
     )
-    truth = bt.true_moments(specs)
+    truth = batches.true_moments(specs)
     seeds = tuple(history["seeds"])
     if statistic == "mean":
         fig = moves_figure(np.array(history["mu"]), truth[:, 0], wobble, "mean", seeds)
@@ -371,7 +379,7 @@ def heatmap_section():
     chart(heatmaps(x, channel), key="bt_heat")
     st.markdown(
         f"In a convolutional layer, channel {channel} is a whole image per sample. BatchNorm pools **every "
-        f"pixel of every image** of this channel, {bt.pooled_text(x.shape)} values, into one mean "
+        f"pixel of every image** of this channel, {batches.pooled_text(x.shape)} values, into one mean "
         f"μ_B = {table['mean μ_B'].iloc[channel]:.3f} and one variance σ²_B = {table['variance σ²_B'].iloc[channel]:.3f}. "
         "It never mixes channels, and it never normalizes an image on its own."
     )

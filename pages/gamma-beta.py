@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from bnviz import gamma_beta as gb
-from bnviz import gamma_beta_figures as gbf
+from bnviz.experiments import gamma_beta
+from bnviz.figures import gamma_beta as gamma_beta_figures
+from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind, write_link
@@ -21,7 +22,7 @@ SETTINGS = {
     "gb_target_seed": Setting(0, lo=0, hi=1_000_000),
     "gb_target_gamma": Setting(1.0, lo=0.0, hi=4.0),
     "gb_target_beta": Setting(0.0, lo=-4.0, hi=4.0),
-    "gb_nonlinearity": Setting("sigmoid", choices=tuple(gb.NONLINEARITIES)),
+    "gb_nonlinearity": Setting("sigmoid", choices=tuple(gamma_beta.NONLINEARITIES)),
     "gb_nl_gamma": Setting(1.0, lo=0.0, hi=5.0),
     "gb_nl_beta": Setting(0.0, lo=-5.0, hi=5.0),
     "gb_shape": Setting("skewed", choices=("skewed", "bimodal", "relu", "heavy-tailed", "batch")),
@@ -42,17 +43,17 @@ ss = st.session_state
 
 @st.cache_data(show_spinner=False)
 def channel_info(x):
-    return gb.channel_summary(x)
+    return gamma_beta.channel_summary(x)
 
 
 @st.cache_data(show_spinner=False)
 def shape_example(dist):
-    return gb.shape_example(dist)
+    return gamma_beta.shape_example(dist)
 
 
 @st.cache_data(show_spinner=False)
 def linear_inputs():
-    return gb.linear_inputs()
+    return gamma_beta.linear_inputs()
 
 
 # --- the γ and β of the selected channel: one source of truth (gb_gamma, gb_beta), two widgets each ---
@@ -91,10 +92,12 @@ def _reconcile(channels, ranges):
     if not 0 <= ss.gb_channel < channels:
         ss.gb_channel = 0
     ss.gb_gamma = tuple(
-        gb.clamp(g, 0.0, r.gamma_max) for g, r in zip(gb.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges)
+        gamma_beta.clamp(g, 0.0, r.gamma_max)
+        for g, r in zip(gamma_beta.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges)
     )
     ss.gb_beta = tuple(
-        gb.clamp(b, -r.beta_max, r.beta_max) for b, r in zip(gb.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
+        gamma_beta.clamp(b, -r.beta_max, r.beta_max)
+        for b, r in zip(gamma_beta.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
     )
     c = ss.gb_channel
     keys = {
@@ -124,7 +127,7 @@ try:
     info = channel_info(batch.x)
 except (ValueError, TypeError) as err:
     st.error(f"This page cannot use the current batch: {err}")
-    st.page_link("pages/batch.py", label="Make another batch", icon=":material/grid_on:")
+    st.page_link(page_file("batch"), label="Make another batch", icon=":material/grid_on:")
     st.stop()
 C = batch.channels
 _reconcile(C, info.ranges)
@@ -135,7 +138,7 @@ def sorted_x():
     β move (st.cache_data would hash the batch and copy the result on every drag)."""
     memo = ss.get("gb_sorted_x")
     if memo is None or memo[0] is not batch.x:
-        memo = ss["gb_sorted_x"] = (batch.x, gb.sorted_channels(batch.x))
+        memo = ss["gb_sorted_x"] = (batch.x, gamma_beta.sorted_channels(batch.x))
     return memo[1]
 
 
@@ -238,12 +241,14 @@ def drag_section():
             width="stretch",
         )
         try:
-            y, x_hat, out = gb.output_readout(batch.x, ss.gb_gamma, ss.gb_beta, x_sorted=sorted_x())
+            y, x_hat, out = gamma_beta.output_readout(batch.x, ss.gb_gamma, ss.gb_beta, x_sorted=sorted_x())
         except (ValueError, TypeError) as err:
             st.error(str(err))
             return
         m1, m2 = st.columns(2)
-        m1.metric(f"Mean of y, channel {c}", gb.fixed(out.mean[c]), help="Over the channel's m values. Equals β.")
+        m1.metric(
+            f"Mean of y, channel {c}", gamma_beta.fixed(out.mean[c]), help="Over the channel's m values. Equals β."
+        )
         m2.metric(
             f"Std of y, channel {c}",
             f"{out.std[c]:.4f}",
@@ -267,13 +272,13 @@ def drag_section():
             )
         if out.var[c] > 0:
             st.caption(
-                f"The mean of y is β = {gb.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
+                f"The mean of y is β = {gamma_beta.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
                 f"{out.gamma[c]:.4f} × {out.x_hat_std[c]:.6f} = {out.predicted_std[c]:.4f}: γ, times the "
                 "spread of x̂, which is just below 1 because ε is added to the variance."
             )
         else:
             st.caption(
-                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {gb.fixed(out.beta[c])} "
+                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {gamma_beta.fixed(out.beta[c])} "
                 "for every value, whatever γ: its std is 0."
             )
         st.caption(
@@ -284,13 +289,16 @@ def drag_section():
         )
     with figure:
         chart(
-            gbf.stages_figure(
-                gb.channel_values(batch.x, c), gb.channel_values(x_hat, c), gb.channel_values(y, c), height=600
+            gamma_beta_figures.stages_figure(
+                gamma_beta.channel_values(batch.x, c),
+                gamma_beta.channel_values(x_hat, c),
+                gamma_beta.channel_values(y, c),
+                height=600,
             ),
             key="gb_stages",
         )
     if shown("table", essential=False):
-        st.table(gb.readout_table(out))
+        st.table(gamma_beta.readout_table(out))
 
 
 drag_section()
@@ -311,7 +319,9 @@ st.caption(
     "the other. Both are 0 only when the two agree."
 )
 st.page_link(
-    "pages/learning.py", label="Where the optimizer takes γ and β: Watch them learned", icon=":material/trending_down:"
+    page_file("learning"),
+    label="Where the optimizer takes γ and β: Watch them learned",
+    icon=":material/trending_down:",
 )
 
 # --- 2. match the target -------------------------------------------------------------------
@@ -326,20 +336,20 @@ st.markdown(
 def target_section():
     write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
-    target = gb.draw_target(ss.gb_target_seed)
+    target = gamma_beta.draw_target(ss.gb_target_seed)
     left, right = st.columns(2)
     if shown("target_gamma"):
-        left.slider("your γ", 0.0, 4.0, step=gb.TARGET_STEP, key="gb_target_gamma")
+        left.slider("your γ", 0.0, 4.0, step=gamma_beta.TARGET_STEP, key="gb_target_gamma")
     if shown("target_beta"):
-        right.slider("your β", -4.0, 4.0, step=gb.TARGET_STEP, key="gb_target_beta")
-    values = gb.channel_values(batch.x, c)
+        right.slider("your β", -4.0, 4.0, step=gamma_beta.TARGET_STEP, key="gb_target_beta")
+    values = gamma_beta.channel_values(batch.x, c)
     try:
-        _, y = gb.standardized(values, ss.gb_target_gamma, ss.gb_target_beta)
-        _, goal = gb.standardized(values, target.gamma, target.beta)
+        _, y = gamma_beta.standardized(values, ss.gb_target_gamma, ss.gb_target_beta)
+        _, goal = gamma_beta.standardized(values, target.gamma, target.beta)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    score = gb.closeness(y, goal)
+    score = gamma_beta.closeness(y, goal)
     b1, b2, m = st.columns([1, 1, 2])
     b1.button("Show the answer", on_click=_show_answer, args=(target,))
     b2.button("New target", on_click=_new_target)
@@ -351,7 +361,7 @@ def target_section():
         )
     elif score >= 0.9:
         st.info("Close. Fine-tune with the arrow keys on a slider.")
-    chart(gbf.target_figure(y, goal), key="gb_target")
+    chart(gamma_beta_figures.target_figure(y, goal), key="gb_target")
     if info.var[c] == 0:
         st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
     st.caption(
@@ -382,7 +392,7 @@ def nonlinearity_section():
     write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
     if shown("nonlinearity"):
-        st.radio("Nonlinearity", gb.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
+        st.radio("Nonlinearity", gamma_beta.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
     left, right = st.columns(2)
     if shown("nl_gamma"):
         left.slider("γ before the nonlinearity", 0.0, 5.0, step=0.05, key="gb_nl_gamma")
@@ -390,19 +400,19 @@ def nonlinearity_section():
         right.slider("β before the nonlinearity", -5.0, 5.0, step=0.05, key="gb_nl_beta")
     name = ss.gb_nonlinearity
     try:
-        _, z = gb.standardized(gb.channel_values(batch.x, c), ss.gb_nl_gamma, ss.gb_nl_beta)
+        _, z = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), ss.gb_nl_gamma, ss.gb_nl_beta)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    share = gb.share_in_linear_region(z, name)
+    share = gamma_beta.share_in_linear_region(z, name)
     region = "on the active side z ≥ 0" if name == "ReLU" else "in the nearly linear region"
     st.metric(f"Share of the values {region}", f"{100 * share:.1f} %")
-    chart(gbf.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
+    chart(gamma_beta_figures.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
 
 
 nonlinearity_section()
-a_sig = gb.linear_region("sigmoid")[1]
-a_tanh = gb.linear_region("tanh")[1]
+a_sig = gamma_beta.linear_region("sigmoid")[1]
+a_tanh = gamma_beta.linear_region("tanh")[1]
 st.markdown(
     f"""
 **Nearly linear region, precisely.** For sigmoid and tanh: the inputs z where the curve stays
@@ -434,16 +444,16 @@ def shape_section():
         st.radio(
             "Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True
         )
-    values = gb.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
+    values = gamma_beta.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
     try:
-        x_hat, _ = gb.standardized(values, 1.0, 0.0)
-        q = gb.quantile_comparison(values)
+        x_hat, _ = gamma_beta.standardized(values, 1.0, 0.0)
+        q = gamma_beta.quantile_comparison(values)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    chart(gbf.shape_figure(values, x_hat, q), key="gb_shape_fig")
+    chart(gamma_beta_figures.shape_figure(values, x_hat, q), key="gb_shape_fig")
     left, right = st.columns([2, 3])
-    left.table(gb.shape_table(values, x_hat))
+    left.table(gamma_beta.shape_table(values, x_hat))
     right.markdown(
         "The **mean** and the **std** change: those are the two numbers BN sets. **Skewness** and "
         "**excess kurtosis** describe the shape (both 0 for a normal distribution): they stay.\n\n"
@@ -477,10 +487,12 @@ def linear_section():
     u = linear_inputs()
     start = SETTINGS["gb_w_angle"].default
     try:
-        w = gb.weights(ss.gb_w_scale, ss.gb_w_angle)
-        z, y = gb.linear_then_bn(u, w, ss.gb_b)
-        z0, y0 = gb.linear_then_bn(u, gb.weights(SETTINGS["gb_w_scale"].default, start), SETTINGS["gb_b"].default)
-        effects = gb.linear_effects(u, ss.gb_w_scale, ss.gb_w_angle, ss.gb_b, start)
+        w = gamma_beta.weights(ss.gb_w_scale, ss.gb_w_angle)
+        z, y = gamma_beta.linear_then_bn(u, w, ss.gb_b)
+        z0, y0 = gamma_beta.linear_then_bn(
+            u, gamma_beta.weights(SETTINGS["gb_w_scale"].default, start), SETTINGS["gb_b"].default
+        )
+        effects = gamma_beta.linear_effects(u, ss.gb_w_scale, ss.gb_w_angle, ss.gb_b, start)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
@@ -495,7 +507,7 @@ def linear_section():
         f"{effects.direction:.2f}",
         help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.",
     )
-    chart(gbf.linear_figure(z, z0, y, y0), key="gb_linear")
+    chart(gamma_beta_figures.linear_figure(z, z0, y, y0), key="gb_linear")
     st.caption(
         "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "
         "y does not change (BN divides by the spread; the tiny effect left at small ‖w‖ comes "

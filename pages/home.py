@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from bnviz import BatchNorm
-from bnviz.figures import COLORS, channel_histograms, default_bins, histogram_edges, symmetric_edges
+from bnviz.figures.common import COLORS, channel_histograms, default_bins, histogram_edges, symmetric_edges
+from content.registry import PAGES, page_file
 from ui.classroom import chart, shown
 from ui.params import Setting, bind
 from ui.state import default_batch
@@ -78,43 +79,35 @@ st.subheader("The questions learners ask, and where this app answers them")
 QUESTIONS = [
     (
         "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
-        "pages/gamma-beta.py",
+        "gamma-beta",
         "Drag γ and β",
     ),
     (
         "Do γ and β just “undo” the normalization?",
-        "pages/gamma-beta.py",
+        "gamma-beta",
         "Recover the original on “Drag γ and β”",
     ),
     (
         "Is the normalization per channel or over the whole batch? What are running mean and variance?",
-        "pages/steps.py",
+        "steps",
         "Step through BN",
     ),
     (
         "If μ and σ are recomputed for every mini-batch, where is the learning?",
-        "pages/learning.py",
+        "learning",
         "Watch them learned",
     ),
 ]
 for number, (question, page, label) in enumerate(QUESTIONS, start=1):
     with st.container(border=True):
         st.markdown(f"**{number}. {question}**")
-        st.page_link(page, label=f"Answered by experiment: {label}", icon=":material/arrow_forward:")
+        st.page_link(page_file(page), label=f"Answered by experiment: {label}", icon=":material/arrow_forward:")
 st.page_link(
-    "pages/questions.py",
+    page_file("questions"),
     label="All the questions, each with a small experiment and a self-check",
     icon=":material/help:",
 )
 
 st.subheader("The route, one idea per page")
-ROUTE = [
-    ("pages/batch.py", "Make a batch", "shape your own activations, channel by channel"),
-    ("pages/steps.py", "Step through BN", "mean, centre, variance, normalize, scale, shift, with your numbers"),
-    ("pages/gamma-beta.py", "Drag γ and β", "what they are, and how they can give back the input"),
-    ("pages/learning.py", "Watch them learned", "γ and β move smoothly while batch statistics jump"),
-    ("pages/network.py", "Why BN helps", "the same network trained with and without BN"),
-    ("pages/questions.py", "Learners' questions", "short answers, each with an experiment"),
-]
-for page, label, idea in ROUTE:
-    st.page_link(page, label=f"{label}: {idea}")
+for page in PAGES[1:-1]:  # from /batch to /questions; the lesson plan is for teachers
+    st.page_link(page.file, label=f"{page.title}: {page.idea}")

@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from bnviz.learning_figures import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
-from bnviz.training import (
+from bnviz.experiments.training import (
     CONVENTIONS,
     OPTIMIZERS,
     SUGGESTED_LR,
@@ -33,6 +32,8 @@ from bnviz.training import (
     train_vs_eval,
     update_equations,
 )
+from bnviz.figures.learning import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
+from content.registry import page_file
 from ui import classroom
 from ui.classroom import chart, predict_first, shown
 from ui.guard import require_navigation
@@ -116,7 +117,7 @@ st.caption(
     f"Training data: 1,024 activations per channel drawn from your batch ({batch.source}, shape "
     f"{tuple(batch.x.shape)}) using {source}, cut into mini-batches and reshuffled every epoch.{conv}"
 )
-st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
+st.page_link(page_file("batch"), label="Make your own batch", icon=":material/grid_on:")
 
 
 # --- controls --------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from bnviz.datasets import DATASETS
-from bnviz.mlp import ACTIVATIONS, SATURATION, SWEEP_LRS, Settings, experiment_data, lr_sweep, train_pair
-from bnviz.network_figures import (
+from bnviz.core.datasets import DATASETS
+from bnviz.experiments.mlp import ACTIVATIONS, SATURATION, SWEEP_LRS, Settings, experiment_data, lr_sweep, train_pair
+from bnviz.figures.network import (
     activation_strips,
     boundary_figure,
     curves_figure,

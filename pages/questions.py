@@ -6,8 +6,9 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from bnviz import question_figures as qf
-from bnviz import questions as bq
+from bnviz.experiments import questions
+from bnviz.figures import questions as question_figures
+from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
@@ -36,7 +37,7 @@ SETTINGS = {
     "q_eval_sample": Setting(7.0, lo=-1.0, hi=11.0),
     "q_eval_batch": Setting(8, choices=EVAL_BATCH_OPTIONS),
     "q_small_n": Setting(1, lo=1, hi=8),
-    **{f"q_open_{q.number}": Setting(False) for q in bq.QUESTIONS},  # a link can open one question
+    **{f"q_open_{q.number}": Setting(False) for q in questions.QUESTIONS},  # a link can open one question
 }
 # Classroom mode asks the class to predict before the two reveals of this page: question 2's
 # recovering values and question 7's batch of one. Keyed by question; the answers stay out of links.
@@ -70,73 +71,73 @@ RECOVER_LABEL = (
 # a changed module, a fragment's rerun still holds the old result class, which pickle refuses.
 @st.cache_data(show_spinner=False, max_entries=64)
 def _sigmoid_view(x, gamma, beta):
-    use = bq.sigmoid_use(x, gamma, beta)
-    return use._replace(y=None)._asdict(), qf.sigmoid_figure(use.y)
+    use = questions.sigmoid_use(x, gamma, beta)
+    return use._replace(y=None)._asdict(), question_figures.sigmoid_figure(use.y)
 
 
 def sigmoid_view(x, gamma, beta):
     fields, figure = _sigmoid_view(x, gamma, beta)
-    return bq.SigmoidUse(**fields), figure
+    return questions.SigmoidUse(**fields), figure
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _recovery_view(x, t):
-    rec = bq.recovery(x, t)
-    return rec._replace(y=None)._asdict(), qf.input_output_figure(x, rec.y, channels=4)
+    rec = questions.recovery(x, t)
+    return rec._replace(y=None)._asdict(), question_figures.input_output_figure(x, rec.y, channels=4)
 
 
 def recovery_view(x, t):
     fields, figure = _recovery_view(x, t)
-    return bq.Recovery(**fields), figure
+    return questions.Recovery(**fields), figure
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _bias_view(x, w, b):
-    res = bq.bias_and_scale(x, w, b)
-    figure = qf.before_after_figure(res.z, res.y, x, res.y_ref)
+    res = questions.bias_and_scale(x, w, b)
+    figure = question_figures.before_after_figure(res.z, res.y, x, res.y_ref)
     return res._replace(z=None, y=None, y_ref=None)._asdict(), figure
 
 
 def bias_view(x, w, b):
     fields, figure = _bias_view(x, w, b)
-    return bq.BiasAndScale(**fields), figure
+    return questions.BiasAndScale(**fields), figure
 
 
 @st.cache_data(show_spinner=False)
 def training_batches():
-    return bq.conv_batches(MAX_TRAINING_BATCHES)
+    return questions.conv_batches(MAX_TRAINING_BATCHES)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _learning_run(batch_size):
-    return bq.learn_gamma_beta(batch_size)._asdict()
+    return questions.learn_gamma_beta(batch_size)._asdict()
 
 
 def learning_run(batch_size):
-    return bq.LearningRun(**_learning_run(batch_size))
+    return questions.LearningRun(**_learning_run(batch_size))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _train_eval(sample, batch_size):
-    return bq.train_vs_eval(sample, batch_size)._asdict()
+    return questions.train_vs_eval(sample, batch_size)._asdict()
 
 
 def train_eval(sample, batch_size):
-    return bq.TrainEval(**_train_eval(sample, batch_size))
+    return questions.TrainEval(**_train_eval(sample, batch_size))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def eval_mode_output(x):
-    return bq.eval_mode_output(x)
+    return questions.eval_mode_output(x)
 
 
 @st.cache_data(show_spinner=False)
 def _group_norm_demo():
-    return bq.group_norm_demo()._asdict()
+    return questions.group_norm_demo()._asdict()
 
 
 def group_norm_demo():
-    return bq.GroupNormDemo(**_group_norm_demo())
+    return questions.GroupNormDemo(**_group_norm_demo())
 
 
 @contextmanager
@@ -166,7 +167,7 @@ st.title("Learners' questions")
 bind(SETTINGS, prefix="q_", batch=True)  # closed questions keep their settings: bind re-assigns them on every run
 # The learner's self-check answers start unanswered; they are not settings to share in a link,
 # so a shared link never answers the quiz.
-for q in bq.QUESTIONS:
+for q in questions.QUESTIONS:
     st.session_state.setdefault(f"q_check_{q.number}", None)
 st.markdown(
     "Seven questions learners ask after meeting "
@@ -193,13 +194,13 @@ def experiment_why():
     with explained_errors():
         use, figure = sigmoid_view(batch.x, gamma, beta)
         straight, bend, flat = st.columns(3)
-        straight.metric(f"In the nearly straight middle, |y| < {bq.STRAIGHT:.2f}", f"{use.straight:.1%}")
-        bend.metric(f"In the bends, {bq.STRAIGHT:.2f} ≤ |y| ≤ {bq.FLAT:g}", f"{use.bend:.1%}")
-        flat.metric(f"In the flat ends, |y| > {bq.FLAT:g}", f"{use.flat:.1%}")
+        straight.metric(f"In the nearly straight middle, |y| < {questions.STRAIGHT:.2f}", f"{use.straight:.1%}")
+        bend.metric(f"In the bends, {questions.STRAIGHT:.2f} ≤ |y| ≤ {questions.FLAT:g}", f"{use.bend:.1%}")
+        flat.metric(f"In the flat ends, |y| > {questions.FLAT:g}", f"{use.flat:.1%}")
         chart(figure, key="q_sigmoid")
         st.caption(
             f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
-            f"sigmoid. In the green middle the sigmoid is within {bq.LINEAR_TOLERANCE:.0%} of its range of a straight line "
+            f"sigmoid. In the green middle the sigmoid is within {questions.LINEAR_TOLERANCE:.0%} of its range of a straight line "
             "(the same middle as on *Drag γ and β*); in the grey ends its "
             "slope is below 7% of its slope at 0, so little gradient passes."
         )
@@ -275,7 +276,7 @@ def experiment_replace():
 def experiment_channel():
     write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     first = training_batches()[0]
-    stats = bq.channel_statistics(first)
+    stats = questions.channel_statistics(first)
     st.markdown(
         f"A convolutional batch of shape {first.shape} (N, C, H, W): each channel's mean and "
         f"variance pool its {stats.count} values (8 images × 4 × 4 positions)."
@@ -293,8 +294,8 @@ def experiment_channel():
     if shown("momentum", essential=False):  # a detail of the running average, not the idea
         right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
     k, momentum = st.session_state.q_batches, st.session_state.q_momentum
-    path = bq.running_statistics(training_batches()[:k], momentum)
-    true_mean, true_var = bq.conv_population()
+    path = questions.running_statistics(training_batches()[:k], momentum)
+    true_mean, true_var = questions.conv_population()
     channel_table(
         {
             "true mean": true_mean,
@@ -303,7 +304,7 @@ def experiment_channel():
             f"running_var after {k}": path.running_var[-1],
         }
     )
-    chart(qf.running_mean_figure(path.running_mean, true_mean, momentum), key="q_running")
+    chart(question_figures.running_mean_figure(path.running_mean, true_mean, momentum), key="q_running")
     st.caption(
         f"Each training batch: running = (1 − {momentum:g})·running + {momentum:g}·batch, starting from "
         "running_mean = 0 and running_var = 1; the dotted lines are the true means. A small momentum "
@@ -324,11 +325,11 @@ def experiment_learning():
         jump.metric(r"$\mu_B$: largest jump between batches", f"{run.mean_jump:.3f}")
         gamma_step.metric("γ: largest change in one step", f"{run.gamma_step:.3f}")
         beta_step.metric("β: largest change in one step", f"{run.beta_step:.3f}")
-        chart(qf.learning_figure(run, bq.TARGET_STD, bq.TARGET_MEAN), key="q_learning")
+        chart(question_figures.learning_figure(run, questions.TARGET_STD, questions.TARGET_MEAN), key="q_learning")
         st.caption(
-            f"One BN channel, {bq.LEARN_STEPS} steps of plain SGD (learning rate {bq.LEARN_RATE}), a fresh "
+            f"One BN channel, {questions.LEARN_STEPS} steps of plain SGD (learning rate {questions.LEARN_RATE}), a fresh "
             f"mini-batch of {size} values from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
-            f"deviation 3, so β heads for 1 and γ for about 3. After {bq.LEARN_STEPS} steps γ = "
+            f"deviation 3, so β heads for 1 and γ for about 3. After {questions.LEARN_STEPS} steps γ = "
             f"{run.gamma[-1]:.3f} and β = {run.beta[-1]:.3f}. With batches of 2 or 4, "
             r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower."
         )
@@ -349,9 +350,9 @@ def experiment_eval():
         evaluated, trained = st.columns(2)
         evaluated.metric("Eval mode: BN output", f"{res.eval_output:.3f}")
         trained.metric("Training mode, in 20 batches: from … to …", f"{low:.3f} … {high:.3f}")
-        chart(qf.train_eval_figure(res), key="q_train_eval")
+        chart(question_figures.train_eval_figure(res), key="q_train_eval")
         st.caption(
-            f"A BN layer trained on {bq.WARMUP_BATCHES} batches of {bq.WARMUP_SIZE} values from N(5, 2²) has "
+            f"A BN layer trained on {questions.WARMUP_BATCHES} batches of {questions.WARMUP_SIZE} values from N(5, 2²) has "
             f"running_mean = {res.running_mean:.3f} and running_var = {res.running_var:.3f}, estimates of "
             "the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
             r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
@@ -369,7 +370,7 @@ def experiment_one(ready: bool = True):
     n = st.session_state.q_small_n
     if n == 1 and not ready:
         return  # classroom mode: the batch of one is shown once the class has predicted
-    res = bq.train_small_batch(n)
+    res = questions.train_small_batch(n)
     columns = [f"channel {c}" for c in range(res.x.shape[1])]
     guess = prediction(PREDICT_ONE)
     if res.error:
@@ -381,7 +382,7 @@ def experiment_one(ready: bool = True):
                 "mean, and ε keeps 0/0 away.",
                 icon=":material/lightbulb:",
             )
-        one = bq.one_value_statistics(res.x)
+        one = questions.one_value_statistics(res.x)
         st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
         rows = ["x", "batch mean μ", "batch variance σ²", "x̂ = (x − μ)/√(σ² + ε)"]
         formula = pd.DataFrame([res.x[0], one.mu, one.var, one.x_hat[0]], index=rows, columns=columns)
@@ -403,8 +404,8 @@ def experiment_one(ready: bool = True):
     with right:
         demo = group_norm_demo()
         st.markdown(
-            f"One image of shape (1, {bq.GN_CHANNELS}, 4, 4), normalized alone and inside a batch of "
-            f"{bq.GN_BATCH}. GroupNorm ({demo.groups} groups of {bq.GN_CHANNELS // demo.groups} channels) "
+            f"One image of shape (1, {questions.GN_CHANNELS}, 4, 4), normalized alone and inside a batch of "
+            f"{questions.GN_BATCH}. GroupNorm ({demo.groups} groups of {questions.GN_CHANNELS // demo.groups} channels) "
             "uses the image alone; BatchNorm in training uses the whole batch. Largest change of the "
             "image's output:"
         )
@@ -425,7 +426,7 @@ EXPERIMENTS = {
 
 
 @st.fragment
-def self_check(q: bq.Question):
+def self_check(q: questions.Question):
     choice = st.radio(
         f"**Check yourself.** {q.check.prompt}", [c.text for c in q.check.choices], key=f"q_check_{q.number}"
     )
@@ -439,10 +440,10 @@ def self_check(q: bq.Question):
 
 
 def cite(keys) -> str:
-    return "; ".join(f"[{bq.SOURCES[k].short}]({bq.SOURCES[k].url})" for k in keys)
+    return "; ".join(f"[{questions.SOURCES[k].short}]({questions.SOURCES[k].url})" for k in keys)
 
 
-for q in bq.QUESTIONS:
+for q in questions.QUESTIONS:
     box = st.expander(f"**{q.number}.** {q.title}", key=f"q_open_{q.number}", on_change="rerun")
     if not box.open:  # only an open question runs its experiment
         continue
@@ -462,10 +463,10 @@ for q in bq.QUESTIONS:
             st.markdown(f"**{q.experiment}**")
             EXPERIMENTS[q.key]()
         for link in q.links:
-            st.page_link(link.page, label=link.label, icon=":material/arrow_forward:")
+            st.page_link(page_file(link.page), label=link.label, icon=":material/arrow_forward:")
         self_check(q)
         st.caption(f"Sources: {cite(q.sources)}.")
 
 st.subheader("Sources")
-for source in bq.SOURCES.values():
+for source in questions.SOURCES.values():
     st.markdown(f"- {source.short}. [{source.title}]({source.url})")

@@ -3,9 +3,10 @@ scale and shift; train vs eval; and which values each kind of normalization aver
 
 import streamlit as st
 
-from bnviz.data import ChannelSpec
-from bnviz.norms import KINDS
-from bnviz.stepper import (
+from bnviz.core.data import ChannelSpec
+from bnviz.core.norms import KINDS
+from bnviz.core.steps import batch_norm_steps
+from bnviz.experiments.stepper import (
     KIND_NAMES,
     STEP_INPUT,
     RunningHistory,
@@ -21,8 +22,8 @@ from bnviz.stepper import (
     statistic_table,
     worked_numbers,
 )
-from bnviz.steps import batch_norm_steps
-from bnviz.steps_figures import pooled_block_figure, running_figure, step_figure
+from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
+from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind, write_link
@@ -78,7 +79,7 @@ x = batch.x
 n, c = x.shape[:2]
 layer = "convolutional (N, C, H, W)" if x.ndim > 2 else "fully connected (N, C)"
 st.caption(f"Your batch: {batch.source}, shape {tuple(x.shape)}, {layer}.")
-st.page_link("pages/batch.py", label="Make your own batch", icon=":material/grid_on:")
+st.page_link(page_file("batch"), label="Make your own batch", icon=":material/grid_on:")
 
 # A batch made later on /batch may have fewer channels or samples than the saved choices.
 if st.session_state["steps_channel"] >= c:

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from bnviz import lesson
+from content import teach as lesson
+from content.registry import page_file
 from ui.classroom import shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind
@@ -47,7 +48,7 @@ def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> Non
     with st.container(border=True):
         st.subheader(f"{number}. {step.title}", anchor=False)
         st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
-        st.page_link(step.page, icon=":material/open_in_new:", query_params=dict(step.view))
+        st.page_link(page_file(step.page), icon=":material/open_in_new:", query_params=dict(step.view))
         st.markdown(f"**Do:** {step.show}")
         st.markdown("**Ask the class:**")
         for ask in step.ask:
@@ -81,4 +82,4 @@ else:
     for m in lesson.MISCONCEPTIONS.values():
         with st.container(border=True):
             st.markdown(f"**{m.belief}** The app shows: {m.shown_wrong}")
-            st.page_link(m.page, icon=":material/arrow_forward:")
+            st.page_link(page_file(m.page), icon=":material/arrow_forward:")

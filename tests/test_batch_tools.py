@@ -7,35 +7,35 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bnviz import batch_tools as bt
-from bnviz.batch_figures import channel_heatmaps, draws_figure
-from bnviz.batchnorm import BatchNorm
-from bnviz.data import ChannelSpec, make_batch, preset
+from bnviz.core.batchnorm import BatchNorm
+from bnviz.core.data import ChannelSpec, make_batch, preset
+from bnviz.experiments import batches
+from bnviz.figures.batch import channel_heatmaps, draws_figure
 
 # --- bounds and settings ------------------------------------------------------------------------
 
 
 def test_batch_size_bounds_are_4096_for_fully_connected_and_128_for_conv():
-    assert bt.MAX_N == {"fully connected": 4096, "convolutional": 128}
-    assert bt.N_OPTIONS[0] == 2 and bt.N_OPTIONS[-1] == 4096 and bt.MAX_CHANNELS == 16
+    assert batches.MAX_N == {"fully connected": 4096, "convolutional": 128}
+    assert batches.N_OPTIONS[0] == 2 and batches.N_OPTIONS[-1] == 4096 and batches.MAX_CHANNELS == 16
     # The largest conv batch is 2**19 values, eight times the largest fully connected one.
-    assert 128 * 16 * bt.SIZE_RANGE[1] ** 2 == 2**19 == 8 * 4096 * 16
+    assert 128 * 16 * batches.SIZE_RANGE[1] ** 2 == 2**19 == 8 * 4096 * 16
 
 
 def test_clamp_n_picks_the_nearest_offered_size_on_a_log_scale():
-    assert bt.clamp_n(256, "fully connected") == 256
-    assert bt.clamp_n(100, "fully connected") == 96
-    assert bt.clamp_n(5000, "fully connected") == 4096
-    assert bt.clamp_n(256, "convolutional") == 128
-    assert bt.clamp_n(1, "convolutional") == 2
-    assert bt.clamp_n("many", "fully connected") == 256
+    assert batches.clamp_n(256, "fully connected") == 256
+    assert batches.clamp_n(100, "fully connected") == 96
+    assert batches.clamp_n(5000, "fully connected") == 4096
+    assert batches.clamp_n(256, "convolutional") == 128
+    assert batches.clamp_n(1, "convolutional") == 2
+    assert batches.clamp_n("many", "fully connected") == 256
 
 
 def test_valid_settings_keep_good_values_and_fix_bad_ones_with_a_note():
-    good, notes = bt.valid_settings("convolutional", 64, 8, 12, 7, "ReLU outputs")
+    good, notes = batches.valid_settings("convolutional", 64, 8, 12, 7, "ReLU outputs")
     assert good == {"kind": "convolutional", "n": 64, "channels": 8, "size": 12, "seed": 7, "preset": "ReLU outputs"}
     assert notes == []
-    fixed, notes = bt.valid_settings("dense", 5000, 99, "x", -1, "nope", default_preset="ReLU outputs")
+    fixed, notes = batches.valid_settings("dense", 5000, 99, "x", -1, "nope", default_preset="ReLU outputs")
     assert fixed == {
         "kind": "fully connected",
         "n": 4096,
@@ -48,15 +48,15 @@ def test_valid_settings_keep_good_values_and_fix_bad_ones_with_a_note():
 
 
 def test_switching_to_conv_says_that_n_became_128():
-    fixed, notes = bt.valid_settings("convolutional", 256, 4, 8, 0, "ReLU outputs")
+    fixed, notes = batches.valid_settings("convolutional", 256, 4, 8, 0, "ReLU outputs")
     assert fixed["n"] == 128
     assert notes == ["A convolutional batch has at most 128 samples here; N is now 128."]
 
 
 def test_settings_draw_the_core_batch_and_ignore_the_size_of_a_fully_connected_batch():
     specs = tuple(preset("every shape", 3))
-    fc = bt.Settings("fully connected", 32, 8, 5, specs)
-    conv = bt.Settings("convolutional", 4, 6, 5, specs)
+    fc = batches.Settings("fully connected", 32, 8, 5, specs)
+    conv = batches.Settings("convolutional", 4, 6, 5, specs)
     assert np.array_equal(fc.draw(), make_batch(specs, 32, None, 5))
     assert np.array_equal(conv.draw(), make_batch(specs, 4, (6, 6), 5))
     assert conv.draw().shape == (4, 3, 6, 6)
@@ -64,68 +64,68 @@ def test_settings_draw_the_core_batch_and_ignore_the_size_of_a_fully_connected_b
 
 
 def test_shape_and_pooled_count_are_spelled_out():
-    assert bt.shape_text((256, 4)) == "256 samples × 4 channels"
-    assert bt.shape_text((32, 1, 8, 8)) == "32 samples × 1 channel × 8 × 8 pixels"
-    assert bt.pooled_text((256, 4)) == "m = N = 256"
-    assert bt.pooled_text((32, 4, 8, 8)) == "m = N·H·W = 32·8·8 = 2,048"
+    assert batches.shape_text((256, 4)) == "256 samples × 4 channels"
+    assert batches.shape_text((32, 1, 8, 8)) == "32 samples × 1 channel × 8 × 8 pixels"
+    assert batches.pooled_text((256, 4)) == "m = N = 256"
+    assert batches.pooled_text((32, 4, 8, 8)) == "m = N·H·W = 32·8·8 = 2,048"
 
 
 # --- the per-channel table ------------------------------------------------------------------------
 
 
 def test_population_moments_are_the_spec_itself_except_for_relu():
-    assert bt.population_moments(ChannelSpec("skewed", 3.0, 2.0)) == (3.0, 2.0)
+    assert batches.population_moments(ChannelSpec("skewed", 3.0, 2.0)) == (3.0, 2.0)
     # max(0, z) for a standard normal z: mean φ(0) = 1/√(2π), variance 1/2 − 1/(2π).
-    mean, std = bt.population_moments(ChannelSpec("relu", 0.0, 1.0))
+    mean, std = batches.population_moments(ChannelSpec("relu", 0.0, 1.0))
     assert mean == pytest.approx(1 / math.sqrt(2 * math.pi), abs=1e-12)
     assert std == pytest.approx(math.sqrt(0.5 - 1 / (2 * math.pi)), abs=1e-12)
-    assert bt.population_moments(ChannelSpec("relu", 2.0, 0.0)) == (2.0, 0.0)
-    assert bt.population_moments(ChannelSpec("relu", -1.0, 0.0)) == (0.0, 0.0)
+    assert batches.population_moments(ChannelSpec("relu", 2.0, 0.0)) == (2.0, 0.0)
+    assert batches.population_moments(ChannelSpec("relu", -1.0, 0.0)) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize("mean, std", [(0.5, 2.0), (-1.0, 1.0), (1.0, 1.5)])
 def test_relu_moments_match_a_large_sample(mean, std):
     x = make_batch([ChannelSpec("relu", mean, std)], 400_000, seed=3)[:, 0]
-    m, s = bt.population_moments(ChannelSpec("relu", mean, std))
+    m, s = batches.population_moments(ChannelSpec("relu", mean, std))
     assert x.mean() == pytest.approx(m, abs=4 * s / math.sqrt(x.size))
     assert x.std() == pytest.approx(s, rel=0.01)
 
 
 def test_true_moments_stack_each_channels_mean_and_std():
     specs = [ChannelSpec("uniform", 2.0, 3.0), ChannelSpec("relu", 0.0, 1.0)]
-    np.testing.assert_allclose(bt.true_moments(specs), [[2.0, 3.0], list(bt.population_moments(specs[1]))])
+    np.testing.assert_allclose(batches.true_moments(specs), [[2.0, 3.0], list(batches.population_moments(specs[1]))])
 
 
 def test_specs_frame_has_one_row_per_channel_with_the_inputs_and_what_comes_out():
-    frame = bt.specs_frame([ChannelSpec("normal", 8.0, 10.0), ChannelSpec("relu", 0.0, 1.0)])
+    frame = batches.specs_frame([ChannelSpec("normal", 8.0, 10.0), ChannelSpec("relu", 0.0, 1.0)])
     assert list(frame.index) == ["channel 0", "channel 1"]
-    assert list(frame.columns) == [bt.FAMILY, bt.MEAN, bt.SPREAD, bt.OUT_MEAN, bt.OUT_STD]
-    assert frame.loc["channel 0", bt.OUT_MEAN] == 8.0
-    assert frame.loc["channel 1", bt.MEAN] == 0.0
-    assert frame.loc["channel 1", bt.OUT_MEAN] == pytest.approx(0.398942, abs=1e-6)  # not 0: after the ReLU
-    assert "pre-ReLU" in bt.MEAN and "pre-ReLU" in bt.SPREAD
+    assert list(frame.columns) == [batches.FAMILY, batches.MEAN, batches.SPREAD, batches.OUT_MEAN, batches.OUT_STD]
+    assert frame.loc["channel 0", batches.OUT_MEAN] == 8.0
+    assert frame.loc["channel 1", batches.MEAN] == 0.0
+    assert frame.loc["channel 1", batches.OUT_MEAN] == pytest.approx(0.398942, abs=1e-6)  # not 0: after the ReLU
+    assert "pre-ReLU" in batches.MEAN and "pre-ReLU" in batches.SPREAD
 
 
 def test_an_unedited_table_gives_back_the_same_specs():
     specs = tuple(preset("every shape", 6))
-    assert bt.specs_from_frame(bt.specs_frame(specs), specs) == (specs, [])
+    assert batches.specs_from_frame(batches.specs_frame(specs), specs) == (specs, [])
 
 
 def test_valid_edits_change_their_channel_only():
     specs = tuple(preset("all standard normal", 3))
-    frame = bt.specs_frame(specs)
-    frame.loc["channel 1", [bt.FAMILY, bt.MEAN, bt.SPREAD]] = ["bimodal", 4.0, 0.5]
-    new, errors = bt.specs_from_frame(frame, specs)
+    frame = batches.specs_frame(specs)
+    frame.loc["channel 1", [batches.FAMILY, batches.MEAN, batches.SPREAD]] = ["bimodal", 4.0, 0.5]
+    new, errors = batches.specs_from_frame(frame, specs)
     assert errors == []
     assert new == (specs[0], ChannelSpec("bimodal", 4.0, 0.5), specs[2])
 
 
 def test_a_negative_spread_is_refused_with_a_message_and_the_channel_keeps_its_values():
     specs = tuple(preset("all standard normal", 2))
-    frame = bt.specs_frame(specs)
-    frame.loc["channel 1", bt.SPREAD] = -2.0
-    frame.loc["channel 0", bt.MEAN] = 3.0
-    new, errors = bt.specs_from_frame(frame, specs)
+    frame = batches.specs_frame(specs)
+    frame.loc["channel 1", batches.SPREAD] = -2.0
+    frame.loc["channel 0", batches.MEAN] = 3.0
+    new, errors = batches.specs_from_frame(frame, specs)
     assert new == (ChannelSpec("normal", 3.0, 1.0), specs[1])  # the valid edit is kept
     assert errors == [
         "Channel 1: a spread must be ≥ 0 (0 makes every value of the channel the same); got -2. It keeps its previous values."
@@ -135,31 +135,31 @@ def test_a_negative_spread_is_refused_with_a_message_and_the_channel_keeps_its_v
 @pytest.mark.parametrize(
     "column, value, says",
     [
-        (bt.FAMILY, "gaussian", "the family must be one of normal, uniform"),
-        (bt.FAMILY, None, "the family must be one of"),
-        (bt.MEAN, None, f"the cell “{bt.MEAN}” is empty"),
-        (bt.SPREAD, float("nan"), f"the cell “{bt.SPREAD}” is empty"),
-        (bt.MEAN, float("inf"), "must be finite"),
-        (bt.SPREAD, 1e9, "between −1,000,000 and 1,000,000"),
-        (bt.MEAN, "abc", "must be a number"),
+        (batches.FAMILY, "gaussian", "the family must be one of normal, uniform"),
+        (batches.FAMILY, None, "the family must be one of"),
+        (batches.MEAN, None, f"the cell “{batches.MEAN}” is empty"),
+        (batches.SPREAD, float("nan"), f"the cell “{batches.SPREAD}” is empty"),
+        (batches.MEAN, float("inf"), "must be finite"),
+        (batches.SPREAD, 1e9, "between −1,000,000 and 1,000,000"),
+        (batches.MEAN, "abc", "must be a number"),
     ],
 )
 def test_every_bad_cell_is_refused_with_what_to_type(column, value, says):
     specs = tuple(preset("all standard normal", 1))
-    frame = bt.specs_frame(specs).astype(object)
+    frame = batches.specs_frame(specs).astype(object)
     frame.iloc[0, list(frame.columns).index(column)] = value
-    new, errors = bt.specs_from_frame(frame, specs)
+    new, errors = batches.specs_from_frame(frame, specs)
     assert new == specs
     assert len(errors) == 1 and says in errors[0] and errors[0].startswith("Channel 0: ")
 
 
 def test_a_new_preset_replaces_every_channel_and_a_new_count_keeps_the_edited_ones():
     edited = (ChannelSpec("uniform", 5.0, 2.0), ChannelSpec("skewed", -1.0, 3.0))
-    assert bt.reconcile_specs("ReLU outputs", 2, edited, "all standard normal") == tuple(preset("ReLU outputs", 2))
-    grown = bt.reconcile_specs("all standard normal", 4, edited, "all standard normal")
+    assert batches.reconcile_specs("ReLU outputs", 2, edited, "all standard normal") == tuple(preset("ReLU outputs", 2))
+    grown = batches.reconcile_specs("all standard normal", 4, edited, "all standard normal")
     assert grown == edited + tuple(preset("all standard normal", 4)[2:])
-    assert bt.reconcile_specs("all standard normal", 1, edited, "all standard normal") == edited[:1]
-    assert bt.reconcile_specs("every shape", 3) == tuple(preset("every shape", 3))
+    assert batches.reconcile_specs("all standard normal", 1, edited, "all standard normal") == edited[:1]
+    assert batches.reconcile_specs("every shape", 3) == tuple(preset("every shape", 3))
 
 
 # --- statistics and how they move -----------------------------------------------------------------
@@ -167,8 +167,8 @@ def test_a_new_preset_replaces_every_channel_and_a_new_count_keeps_the_edited_on
 
 def test_channel_stats_by_hand_on_a_fully_connected_batch():
     x = np.array([[1.0, 2.0], [3.0, 6.0]])
-    table = bt.channel_stats(x)
-    assert list(table.columns) == list(bt.STATS)
+    table = batches.channel_stats(x)
+    assert list(table.columns) == list(batches.STATS)
     np.testing.assert_allclose(table["mean μ_B"], [2.0, 4.0])
     np.testing.assert_allclose(table["variance σ²_B"], [1.0, 4.0])  # biased: divides by m = 2
     np.testing.assert_allclose(table["std σ_B"], [1.0, 2.0])
@@ -178,7 +178,7 @@ def test_channel_stats_by_hand_on_a_fully_connected_batch():
 
 def test_channel_stats_pool_samples_and_pixels_as_batchnorm_does():
     x = make_batch(preset("every shape", 3), 5, (4, 3), seed=2)
-    table = bt.channel_stats(x)
+    table = batches.channel_stats(x)
     bn = BatchNorm(3, momentum=1.0)  # with momentum 1 the running mean is this batch's mean
     bn(x)
     np.testing.assert_allclose(table["mean μ_B"], bn.running_mean, rtol=1e-12)
@@ -187,34 +187,34 @@ def test_channel_stats_pool_samples_and_pixels_as_batchnorm_does():
 
 
 def test_a_dead_channel_has_variance_exactly_zero():
-    table = bt.channel_stats(make_batch(preset("one dead channel with zero variance", 3), 64, seed=0))
+    table = batches.channel_stats(make_batch(preset("one dead channel with zero variance", 3), 64, seed=0))
     assert table.loc["channel 1", "variance σ²_B"] == 0.0 and table.loc["channel 1", "max"] == 0.0
 
 
 def stats_of(seed):
-    return bt.channel_stats(make_batch(preset("all standard normal", 2), 16, seed=seed))
+    return batches.channel_stats(make_batch(preset("all standard normal", 2), 16, seed=seed))
 
 
 def test_record_draw_appends_new_seeds_and_restarts_when_other_settings_change():
-    h = bt.record_draw(None, "A", 0, stats_of(0))
-    h = bt.record_draw(h, "A", 0, stats_of(0))  # a rerun of the same draw is not a new draw
+    h = batches.record_draw(None, "A", 0, stats_of(0))
+    h = batches.record_draw(h, "A", 0, stats_of(0))  # a rerun of the same draw is not a new draw
     assert h["seeds"] == [0]
-    h = bt.record_draw(h, "A", 1, stats_of(1))
+    h = batches.record_draw(h, "A", 1, stats_of(1))
     assert h["seeds"] == [0, 1]
     np.testing.assert_array_equal(h["mu"][1], stats_of(1)["mean μ_B"])
-    assert bt.record_draw(h, "B", 2, stats_of(2))["seeds"] == [2]
+    assert batches.record_draw(h, "B", 2, stats_of(2))["seeds"] == [2]
 
 
 def test_record_draw_keeps_only_the_last_draws():
     h = None
     for seed in range(40):
-        h = bt.record_draw(h, "A", seed, stats_of(seed), keep=30)
+        h = batches.record_draw(h, "A", seed, stats_of(seed), keep=30)
     assert h["seeds"] == list(range(10, 40)) and len(h["mu"]) == len(h["std"]) == 30
 
 
 def test_compare_draws_gives_both_draws_and_how_much_each_statistic_moved():
-    h = bt.record_draw(bt.record_draw(None, "A", 0, stats_of(0)), "A", 1, stats_of(1))
-    moves = bt.compare_draws(h)
+    h = batches.record_draw(batches.record_draw(None, "A", 0, stats_of(0)), "A", 1, stats_of(1))
+    moves = batches.compare_draws(h)
     before, after = stats_of(0), stats_of(1)
     np.testing.assert_array_equal(moves["mean, previous draw"], before["mean μ_B"])
     np.testing.assert_array_equal(moves["mean, this draw"], after["mean μ_B"])
@@ -225,25 +225,27 @@ def test_compare_draws_gives_both_draws_and_how_much_each_statistic_moved():
 
 def test_mean_wobble_is_sigma_over_root_m():
     specs = [ChannelSpec("normal", 5.0, 2.0), ChannelSpec("relu", 0.0, 1.0), ChannelSpec("normal", 1.0, 0.0)]
-    np.testing.assert_allclose(bt.mean_wobble(specs, 256), [2.0 / 16, math.sqrt(0.5 - 1 / (2 * math.pi)) / 16, 0.0])
+    np.testing.assert_allclose(
+        batches.mean_wobble(specs, 256), [2.0 / 16, math.sqrt(0.5 - 1 / (2 * math.pi)) / 16, 0.0]
+    )
 
 
 def test_batch_means_wobble_by_about_sigma_over_root_m():
     specs = [ChannelSpec("normal", 3.0, 2.0)]
     means = [make_batch(specs, 64, seed=s)[:, 0].mean() for s in range(400)]
-    assert np.std(means) == pytest.approx(bt.mean_wobble(specs, 64)[0], rel=0.1)
+    assert np.std(means) == pytest.approx(batches.mean_wobble(specs, 64)[0], rel=0.1)
 
 
 def test_most_moved_measures_moves_in_each_channels_wobble_and_ignores_a_constant_channel():
     moves = pd.DataFrame({"mean moved by": [1.0, 0.3, 0.0]})
-    assert bt.most_moved(moves, [10.0, 0.1, 0.0]) == 1  # 0.3 is 3 wobbles, 1.0 only 0.1
+    assert batches.most_moved(moves, [10.0, 0.1, 0.0]) == 1  # 0.3 is 3 wobbles, 1.0 only 0.1
 
 
 def test_keep_channels_drops_channels_after_the_limit_with_a_note():
     x = np.zeros((4, 20, 2, 2))
-    kept, note = bt.keep_channels(x)
+    kept, note = batches.keep_channels(x)
     assert kept.shape == (4, 16, 2, 2) and "has 20 channels" in note and "first 16" in note
-    small, note = bt.keep_channels(x[:, :3])
+    small, note = batches.keep_channels(x[:, :3])
     assert small.shape == (4, 3, 2, 2) and note is None
 
 

@@ -8,12 +8,12 @@ import pytest
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
-from bnviz import batch_tools as bt
-from bnviz.data import PRESETS
+from bnviz.core.data import PRESETS
+from bnviz.experiments import batches
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = bt.__file__.replace("bnviz/batch_tools.py", "examples/activations_conv.npy")
+EXAMPLE = batches.__file__.replace("bnviz/experiments/batches.py", "examples/activations_conv.npy")
 
 
 WAIT = 60_000  # ms; the machine may be busy, and plotly's code loads on first use

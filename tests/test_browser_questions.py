@@ -7,7 +7,7 @@ from conftest import ARTIFACTS
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
 
-from bnviz import questions as bq
+from bnviz.experiments import questions
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ T = 60_000  # ms: a rerun on a busy machine (other test runs beside it) can take
 
 
 def default_x():
-    from bnviz.data import make_batch, preset
+    from bnviz.core.data import make_batch, preset
 
     return make_batch(preset(DEFAULT_PRESET, DEFAULT_CHANNELS), DEFAULT_N, seed=0)
 
@@ -50,7 +50,7 @@ def test_questions_self_check_explains_a_wrong_answer_and_confirms_the_right_one
     expect(page.locator('[data-testid="stExpander"]')).to_have_count(7)
     expect(plotly_charts(page)).to_have_count(0, timeout=T)  # closed questions run nothing
     box = open_question(page, 3)
-    q = bq.question("replace")
+    q = questions.question("replace")
     wrong = next(c for c in q.check.choices if not c.correct)
     box.locator('[data-testid="stRadio"]').get_by_text(wrong.text, exact=True).click()
     alert = box.locator('[data-testid="stAlertContentError"]')
@@ -68,13 +68,13 @@ def test_questions_gamma_slider_changes_the_shares_to_the_cores(page, app_url):
     open_page(page, app_url, "questions")
     box = open_question(page, 1)
     straight = metric_value(box, "nearly straight")
-    expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 1.0, 0.0).straight:.1%}", timeout=T)
+    expect(straight).to_have_text(f"{questions.sigmoid_use(default_x(), 1.0, 0.0).straight:.1%}", timeout=T)
     thumb = slider(page, "γ (scale), every channel")
     step_slider(thumb, 10)  # 1.0 -> 2.0 in steps of 0.1
     expect(thumb).to_have_value("2")
-    expect(straight).to_have_text(f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}", timeout=T)
+    expect(straight).to_have_text(f"{questions.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}", timeout=T)
     flat = metric_value(box, "flat ends")
-    expect(flat).to_have_text(f"{bq.sigmoid_use(default_x(), 2.0, 0.0).flat:.1%}", timeout=T)
+    expect(flat).to_have_text(f"{questions.sigmoid_use(default_x(), 2.0, 0.0).flat:.1%}", timeout=T)
     assert_no_exception(page)
 
 
@@ -96,7 +96,7 @@ def test_questions_batch_of_one_shows_the_refusal_then_a_batch_of_two_works(page
 def test_every_question_opens_without_an_error(page, app_url):
     page.set_viewport_size(TALL)
     open_page(page, app_url, "questions")
-    for q in bq.QUESTIONS:
+    for q in questions.QUESTIONS:
         box = open_question(page, q.number)
         expect(box.locator('[data-testid="stPageLink"]')).to_have_count(len(q.links))
         assert_no_exception(page)
@@ -147,7 +147,7 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
     thumb = slider(page, "γ (scale), every channel")
     step_slider(thumb, 10)  # 1.0 -> 2.0: a rerun of the experiment's fragment only
     expect(thumb).to_have_value("2")
-    straight = f"{bq.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
+    straight = f"{questions.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
     expect(page).to_have_url(re.compile(r"gamma=2"), timeout=T)  # the fragment's rerun wrote the link
     link = page.url
@@ -178,11 +178,13 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     expect(locked).to_be_disabled()
     x = default_x()
     largest = metric_value(box, "Largest |y − x|")
-    expect(largest).to_have_text(f"{bq.recovery(x, 0.0).max_diff.max():.2e}", timeout=T)  # the start, not the answer
+    expect(largest).to_have_text(
+        f"{questions.recovery(x, 0.0).max_diff.max():.2e}", timeout=T
+    )  # the start, not the answer
     expect(box.get_by_text("Check yourself.")).to_have_count(0)
     shot(page, "questions-classroom-predict-before")
     prompt.get_by_text("large: the normalization cannot be undone", exact=True).click()
-    answer = f"{bq.recovery(x, 1.0).max_diff.max():.2e}"
+    answer = f"{questions.recovery(x, 1.0).max_diff.max():.2e}"
     expect(largest).to_have_text(answer, timeout=T)
     expect(slider(page, "Move γ and β from the start")).to_have_value("1", timeout=T)
     told = box.locator('[data-testid="stAlertContentInfo"]')
@@ -212,7 +214,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(pa
         "You predicted: it stops with an error. What happened:", timeout=T
     )
     expect(box.get_by_text("x̂ = (x − μ)/√(σ² + ε)")).to_be_visible(timeout=T)  # the formula's table
-    expect(metric_value(box, "GroupNorm")).to_have_text(f"{bq.group_norm_demo().gn_diff:.1e}", timeout=T)
+    expect(metric_value(box, "GroupNorm")).to_have_text(f"{questions.group_norm_demo().gn_diff:.1e}", timeout=T)
     assert_no_exception(page)
     shot(page, "questions-classroom-one-after")
 
@@ -223,7 +225,7 @@ def test_questions_a_link_can_hide_a_control(page, app_url):
     box = question(page, 1)
     expect(slider(page, "β (shift), every channel")).to_be_visible(timeout=OPENED)
     expect(page.locator('[data-testid="stSlider"]').filter(has_text="γ (scale)")).to_have_count(0)
-    straight = f"{bq.sigmoid_use(default_x(), 3.0, 0.0).straight:.1%}"
+    straight = f"{questions.sigmoid_use(default_x(), 3.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)  # γ = 3 from the link
     expect(box.get_by_text("with γ = 3 and β = 0")).to_be_visible()
     assert_no_exception(page)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from bnviz.datasets import DATASETS, _moons, _spirals, make_dataset
+from bnviz.core.datasets import DATASETS, _moons, _spirals, make_dataset
 
 
 @pytest.mark.parametrize("name", DATASETS)

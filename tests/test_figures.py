@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bnviz.figures import channel_histograms, density, histogram_edges, overlay_histograms
+from bnviz.figures.common import channel_histograms, density, histogram_edges, overlay_histograms
 
 
 def test_density_integrates_to_one_and_matches_counts():
@@ -40,7 +40,7 @@ def test_channel_histograms_draw_one_panel_per_channel_on_a_shared_axis():
 
 
 def test_symmetric_edges_cover_every_value_and_stay_put_when_the_values_move_a_little():
-    from bnviz.figures import symmetric_edges
+    from bnviz.figures.common import symmetric_edges
 
     y = np.array([-1.93, 0.2, 2.21])
     edges = symmetric_edges([y], bins=8)

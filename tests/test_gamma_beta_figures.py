@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from bnviz import gamma_beta as gb
-from bnviz import gamma_beta_figures as gbf
 from bnviz import make_batch, preset
-from bnviz.figures import COLORS
+from bnviz.experiments import gamma_beta
+from bnviz.figures import gamma_beta as gamma_beta_figures
+from bnviz.figures.common import COLORS
 
 
 def bar_mean(trace) -> float:
@@ -25,12 +25,12 @@ def scatters(fig, mode: str):
 
 def channel(n=4096, name="channels on very different scales", c=3, spatial=None):
     x = make_batch(preset(name, 4), n, spatial=spatial, seed=0)
-    return gb.channel_values(x, c)
+    return gamma_beta.channel_values(x, c)
 
 
 def stages(x, gamma, beta):
-    x_hat, y = gb.standardized(x, gamma, beta)
-    return x_hat, y, gbf.stages_figure(x, x_hat, y)
+    x_hat, y = gamma_beta.standardized(x, gamma, beta)
+    return x_hat, y, gamma_beta_figures.stages_figure(x, x_hat, y)
 
 
 def test_stages_figure_draws_x_x_hat_and_y_with_their_means_and_spreads():
@@ -59,7 +59,7 @@ def test_stages_figure_shares_one_x_axis_covering_all_three_stages():
 
 def test_at_the_recovery_the_output_bars_fill_the_input_outline_exactly():
     x = channel()
-    gamma, beta = gb.recovery(x[:, None])
+    gamma, beta = gamma_beta.recovery(x[:, None])
     _, y, fig = stages(x, gamma[0], beta[0])
     y_bars = bars(fig)[2]
     (outline,) = scatters(fig, "lines")
@@ -72,9 +72,12 @@ def test_figures_stay_small_whatever_the_batch_size():
     for values in (small, large):
         x_hat, y, fig = stages(values, 2.0, 1.0)
         assert len(fig.to_json()) < 30_000
-        assert len(gbf.nonlinearity_figure(y, "sigmoid").to_json()) < 30_000
-        assert len(gbf.target_figure(y, y + 1).to_json()) < 15_000
-        assert len(gbf.shape_figure(values, x_hat, gb.quantile_comparison(values)).to_json()) < 30_000
+        assert len(gamma_beta_figures.nonlinearity_figure(y, "sigmoid").to_json()) < 30_000
+        assert len(gamma_beta_figures.target_figure(y, y + 1).to_json()) < 15_000
+        assert (
+            len(gamma_beta_figures.shape_figure(values, x_hat, gamma_beta.quantile_comparison(values)).to_json())
+            < 30_000
+        )
 
 
 def test_a_constant_channel_draws_without_error():
@@ -86,9 +89,9 @@ def test_a_constant_channel_draws_without_error():
 
 def test_target_figure_draws_the_target_as_bars_and_the_learners_y_as_an_outline():
     values = channel()
-    _, goal = gb.standardized(values, 2.0, 1.5)
-    _, y = gb.standardized(values, 1.0, 0.0)
-    fig = gbf.target_figure(y, goal)
+    _, goal = gamma_beta.standardized(values, 2.0, 1.5)
+    _, y = gamma_beta.standardized(values, 1.0, 0.0)
+    fig = gamma_beta_figures.target_figure(y, goal)
     (target,) = bars(fig)
     assert target.marker.color == COLORS["target"]
     assert bar_mean(target) == pytest.approx(1.5, abs=float(np.max(target.width)) / 2)
@@ -98,27 +101,27 @@ def test_target_figure_draws_the_target_as_bars_and_the_learners_y_as_an_outline
     np.testing.assert_allclose(np.asarray(outline.x)[1:-1] + target.width / 2, target.x, rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", gb.NONLINEARITIES)
+@pytest.mark.parametrize("name", gamma_beta.NONLINEARITIES)
 def test_nonlinearity_figure_draws_the_curve_the_region_and_the_output(name):
     z = np.random.default_rng(0).normal(0.5, 2.0, 5000)
-    fig = gbf.nonlinearity_figure(z, name)
+    fig = gamma_beta_figures.nonlinearity_figure(z, name)
     (curve,) = scatters(fig, "lines")
-    np.testing.assert_allclose(curve.y, gb.nonlinearity(name, np.asarray(curve.x)))
+    np.testing.assert_allclose(curve.y, gamma_beta.nonlinearity(name, np.asarray(curve.x)))
     assert curve.x[0] <= min(-6, z.min()) and curve.x[-1] >= max(6, z.max())
     (region,) = fig.layout.shapes
-    lo, hi = gb.linear_region(name)
+    lo, hi = gamma_beta.linear_region(name)
     assert region.x0 == pytest.approx(max(lo, curve.x[0])) and region.x1 == pytest.approx(min(hi, curve.x[-1]))
     z_bars, out_bars = bars(fig)
     assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
-    out = gb.nonlinearity(name, z)
+    out = gamma_beta.nonlinearity(name, z)
     assert bar_mean(out_bars) == pytest.approx(out.mean(), abs=float(np.max(out_bars.width)) / 2)
 
 
 def test_shape_figure_plots_the_quantiles_it_is_given_against_the_normal_ones():
-    values = gb.shape_example("bimodal")
-    x_hat, _ = gb.standardized(values, 1.0, 0.0)
-    q = gb.quantile_comparison(values)
-    fig = gbf.shape_figure(values, x_hat, q)
+    values = gamma_beta.shape_example("bimodal")
+    x_hat, _ = gamma_beta.standardized(values, 1.0, 0.0)
+    q = gamma_beta.quantile_comparison(values)
+    fig = gamma_beta_figures.shape_figure(values, x_hat, q)
     (points,) = scatters(fig, "markers")
     np.testing.assert_allclose(points.x, q["normal"])
     np.testing.assert_allclose(points.y, q["x_hat"])
@@ -130,10 +133,10 @@ def test_shape_figure_plots_the_quantiles_it_is_given_against_the_normal_ones():
 
 
 def test_linear_figure_compares_now_with_the_start_on_shared_bins():
-    u = gb.linear_inputs()
-    z, y = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 5.0)
-    z0, y0 = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 0.0)
-    fig = gbf.linear_figure(z, z0, y, y0)
+    u = gamma_beta.linear_inputs()
+    z, y = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 5.0)
+    z0, y0 = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)
+    fig = gamma_beta_figures.linear_figure(z, z0, y, y0)
     z_bars, y_bars = bars(fig)
     z_start, y_start = scatters(fig, "lines")
     assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
@@ -145,18 +148,18 @@ def test_linear_figure_compares_now_with_the_start_on_shared_bins():
 def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
     from plotly import graph_objects as go
 
-    from bnviz.figures import TEMPLATE, style
+    from bnviz.figures.common import TEMPLATE, style
 
     values = channel()
-    x_hat, y = gb.standardized(values, 2.0, 1.0)
-    u = gb.linear_inputs()
-    z, y_lin = gb.linear_then_bn(u, gb.weights(1.0, 30.0), 0.0)
+    x_hat, y = gamma_beta.standardized(values, 2.0, 1.0)
+    u = gamma_beta.linear_inputs()
+    z, y_lin = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)
     figs = [
-        gbf.stages_figure(values, x_hat, y),
-        gbf.target_figure(y, y + 1),
-        gbf.nonlinearity_figure(y, "tanh"),
-        gbf.shape_figure(values, x_hat, gb.quantile_comparison(values)),
-        gbf.linear_figure(z, z, y_lin, y_lin),
+        gamma_beta_figures.stages_figure(values, x_hat, y),
+        gamma_beta_figures.target_figure(y, y + 1),
+        gamma_beta_figures.nonlinearity_figure(y, "tanh"),
+        gamma_beta_figures.shape_figure(values, x_hat, gamma_beta.quantile_comparison(values)),
+        gamma_beta_figures.linear_figure(z, z, y_lin, y_lin),
     ]
     reference = style(go.Figure(), height=300).layout
     for fig in figs:

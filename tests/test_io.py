@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bnviz.io import (
+from bnviz.core.io import (
     MAX_BYTES,
     MAX_VALUES,
     UploadError,

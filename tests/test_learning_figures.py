@@ -3,16 +3,8 @@
 import numpy as np
 import pytest
 
-from bnviz.data import preset
-from bnviz.learning_figures import (
-    history_figure,
-    landscape_figure,
-    step_figure,
-    thin,
-    train_eval_figure,
-    with_step_marker,
-)
-from bnviz.training import (
+from bnviz.core.data import preset
+from bnviz.experiments.training import (
     Settings,
     landscape,
     make_experiment,
@@ -21,6 +13,14 @@ from bnviz.training import (
     step_detail,
     train,
     train_vs_eval,
+)
+from bnviz.figures.learning import (
+    history_figure,
+    landscape_figure,
+    step_figure,
+    thin,
+    train_eval_figure,
+    with_step_marker,
 )
 
 SPECS = tuple(preset("channels on very different scales", 4))

@@ -1,20 +1,14 @@
-"""bnviz.lesson: a 45-minute plan whose every view is a page of the app."""
-
-import re
+"""content.teach: a 45-minute plan whose every view is a page of the app."""
 
 import pytest
-from conftest import ROOT
 
-from bnviz import lesson
+from content import teach as lesson
+from content.registry import BY_URL
 
 
 def navigation_pages() -> set[str]:
-    """The page files declared in app.py's navigation."""
-    return set(re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text()))
-
-
-def test_navigation_parser_finds_the_pages_of_app_py():
-    assert {"pages/home.py", "pages/questions.py", "pages/teach.py"} <= navigation_pages()
+    """The URL paths of the app's pages ("" is the start page)."""
+    return set(BY_URL)
 
 
 def test_the_plan_sums_to_45_minutes():
@@ -42,8 +36,8 @@ def test_every_misconception_points_to_a_page_of_the_navigation():
 
 
 def test_the_plan_visits_every_page_of_the_route_in_teaching_order():
-    route = ["home", "batch", "steps", "gamma-beta", "learning", "network", "questions"]
-    assert [step.page for step in lesson.PLAN] == [f"pages/{p}.py" for p in route]
+    route = ["", "batch", "steps", "gamma-beta", "learning", "network", "questions"]
+    assert [step.page for step in lesson.PLAN] == route
 
 
 @pytest.mark.parametrize("step", lesson.PLAN, ids=lambda s: s.title)
@@ -77,6 +71,6 @@ def test_the_lesson_covers_the_learners_main_questions():
 def test_every_view_of_the_plan_is_a_valid_link_of_its_page(step):
     from apptest import open_link
 
-    at = open_link(step.page.removeprefix("pages/").removesuffix(".py"), dict(step.view))
+    at = open_link(step.page or "home", dict(step.view))
     assert not [i for i in at.info if i.value.startswith("This link had settings")]
     assert at.query_params == dict(step.view)  # the page keeps every setting of the view

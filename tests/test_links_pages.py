@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 from apptest import open_link
 
-from bnviz import batch_tools as bt
-from bnviz import gamma_beta as gb
-from bnviz.data import make_batch, preset
+from bnviz.core.data import make_batch, preset
+from bnviz.experiments import batches, gamma_beta
 from ui.state import DEFAULT_PRESET, default_batch
 
 NOTICE = "This link had settings that could not be used"
@@ -67,7 +66,7 @@ def test_batch_link_draws_the_same_batch():
 
 def test_batch_link_of_an_edited_table_says_the_edits_are_not_in_it():
     at = open_link("batch", {})
-    at.session_state["bt_specs"] = (bt.ChannelSpec("uniform", 3.0, 2.0),) + tuple(preset(DEFAULT_PRESET, 4))[1:]
+    at.session_state["bt_specs"] = (batches.ChannelSpec("uniform", 3.0, 2.0),) + tuple(preset(DEFAULT_PRESET, 4))[1:]
     at.run()
     assert at.session_state["batch"].link is None
     assert any("not your edits to the table" in c.value for c in at.caption)
@@ -98,7 +97,7 @@ def test_gamma_beta_link_carries_the_batch_and_clamps_gamma_to_its_channels_rang
     at = open_link("gamma-beta", {"gamma": "1,1e6", **BATCH_LINK})
     x = linked_batch()
     assert np.array_equal(at.session_state["batch"].x, x)
-    gamma_max = gb.channel_summary(x).ranges[1].gamma_max
+    gamma_max = gamma_beta.channel_summary(x).ranges[1].gamma_max
     assert at.session_state["gb_gamma"][1] == gamma_max  # the slider's largest value, not 1e6
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from apptest import open_link
 
-from bnviz import lesson
-from bnviz import questions as bq
+from bnviz.experiments import questions
+from content import teach as lesson
 from ui.state import default_batch
 
 NOTICE = "This link had settings that could not be used"
@@ -23,7 +23,7 @@ def keys(elements) -> set:
 
 
 def answer_shown(at, key: str) -> bool:
-    return any(m.value == bq.question(key).answer for m in at.markdown)
+    return any(m.value == questions.question(key).answer for m in at.markdown)
 
 
 def table_with(at, column: str):
@@ -44,7 +44,7 @@ EVERY_SETTING = {
     "eval_sample": "9",
     "eval_batch": "32",
     "small_n": "3",
-    **{f"open_{q.number}": "1" for q in bq.QUESTIONS},
+    **{f"open_{q.number}": "1" for q in questions.QUESTIONS},
 }
 
 
@@ -58,36 +58,36 @@ def test_a_link_with_every_setting_sets_every_control_and_opens_every_question()
     assert at.select_slider(key="q_learn_batch").value == 64
     assert at.slider(key="q_eval_sample").value == 9.0 and at.select_slider(key="q_eval_batch").value == 32
     assert at.slider(key="q_small_n").value == 3
-    assert {f"q_check_{q.number}" for q in bq.QUESTIONS} <= keys(at.radio)  # all seven open
+    assert {f"q_check_{q.number}" for q in questions.QUESTIONS} <= keys(at.radio)  # all seven open
     assert at.query_params == EVERY_SETTING  # the address bar keeps the same link
 
 
 def test_a_link_reproduces_the_numbers_of_questions_1_to_3():
     at = open_link("questions", EVERY_SETTING)
     x = default_batch().x
-    use = bq.sigmoid_use(x, 3.0, 2.5)
+    use = questions.sigmoid_use(x, 3.0, 2.5)
     assert metric(at, "In the flat ends") == f"{use.flat:.1%}" and use.flat > 0.2
-    assert metric(at, "Largest |y − x|") == f"{bq.recovery(x, 1.0).max_diff.max():.2e}"
-    res = bq.bias_and_scale(x, 2.0, 12.0)
+    assert metric(at, "Largest |y − x|") == f"{questions.recovery(x, 1.0).max_diff.max():.2e}"
+    res = questions.bias_and_scale(x, 2.0, 12.0)
     np.testing.assert_allclose(table_with(at, "input mean")["input mean"], 2.0 * x.mean(axis=0) + 12.0)
     assert metric(at, "Largest change of BN's output caused by w") == f"{res.change_w.max():.1e}"
 
 
 def test_a_link_reproduces_the_numbers_of_questions_4_to_7():
     at = open_link("questions", EVERY_SETTING)
-    path = bq.running_statistics(bq.conv_batches(5), momentum=0.5)
+    path = questions.running_statistics(questions.conv_batches(5), momentum=0.5)
     running = table_with(at, "running_mean after 5")
     np.testing.assert_allclose(running["running_mean after 5"], path.running_mean[-1])
-    assert metric(at, "γ: largest change") == f"{bq.learn_gamma_beta(64).gamma_step:.3f}"
-    assert metric(at, "Eval mode") == f"{bq.train_vs_eval(9.0, 32).eval_output:.3f}"
+    assert metric(at, "γ: largest change") == f"{questions.learn_gamma_beta(64).gamma_step:.3f}"
+    assert metric(at, "Eval mode") == f"{questions.train_vs_eval(9.0, 32).eval_output:.3f}"
     x_hat = next(t.value for t in at.table if list(t.value.index) == ["sample 0", "sample 1", "sample 2"])
-    np.testing.assert_allclose(x_hat.to_numpy(), bq.train_small_batch(3).x_hat)
+    np.testing.assert_allclose(x_hat.to_numpy(), questions.train_small_batch(3).x_hat)
 
 
 def test_a_link_can_open_a_single_question():
     at = open_link("questions", {"open_6": "1"})
     assert keys(at.radio) == {"q_check_6"}
-    assert metric(at, "Eval mode") == f"{bq.train_vs_eval(7.0, 8).eval_output:.3f}"
+    assert metric(at, "Eval mode") == f"{questions.train_vs_eval(7.0, 8).eval_output:.3f}"
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_a_bad_setting_does_not_spoil_the_good_ones():
     at = open_link("questions", {"open_1": "1", "gamma": "3", "beta": "nan"})
     assert at.slider(key="q_gamma").value == 3.0 and at.slider(key="q_beta").value == 0.0
     assert "beta (expected a number from -5 to 5)" in at.info[0].value
-    assert metric(at, "In the flat ends") == f"{bq.sigmoid_use(default_batch().x, 3.0, 0.0).flat:.1%}"
+    assert metric(at, "In the flat ends") == f"{questions.sigmoid_use(default_batch().x, 3.0, 0.0).flat:.1%}"
 
 
 def test_moving_a_control_writes_it_to_the_link_and_back_to_the_default_removes_it():
@@ -140,7 +140,7 @@ def test_moving_a_control_writes_it_to_the_link_and_back_to_the_default_removes_
 
 
 def test_self_check_answers_never_go_into_the_link_and_a_link_cannot_answer_them():
-    right = bq.question("why").check.answer.text
+    right = questions.question("why").check.answer.text
     at = open_link("questions", {"open_1": "1", "check_1": right, "q_check_1": right})
     assert at.radio(key="q_check_1").value is None and not at.success
     at.radio(key="q_check_1").set_value(right).run()
@@ -154,7 +154,7 @@ def test_self_check_answers_never_go_into_the_link_and_a_link_cannot_answer_them
 def test_classroom_mode_hides_the_momentum_but_keeps_its_value_from_the_link():
     at = open_link("questions", {"classroom": "1", "open_4": "1", "batches": "5", "momentum": "0.5"})
     assert "q_momentum" not in keys(at.select_slider) and at.slider(key="q_batches").value == 5
-    path = bq.running_statistics(bq.conv_batches(5), 0.5)
+    path = questions.running_statistics(questions.conv_batches(5), 0.5)
     np.testing.assert_allclose(table_with(at, "running_mean after 5")["running_mean after 5"], path.running_mean[-1])
     assert at.query_params["momentum"] == "0.5"  # still in the link
 
@@ -165,7 +165,7 @@ def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts()
     assert "q_recover" not in keys(at.slider)
     locked = at.slider(key="q_recover_locked")
     assert locked.disabled and locked.value == 0.0
-    start = bq.recovery(x, 0.0).max_diff.max()
+    start = questions.recovery(x, 0.0).max_diff.max()
     assert metric(at, "Largest |y − x|") == f"{start:.2e}" and start > 1.0  # the answer is not shown yet
     assert not at.info
     assert not answer_shown(at, "undo") and "q_check_2" not in keys(at.radio)  # nothing gives it away
@@ -175,7 +175,7 @@ def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts()
     guess.set_value("small but not 0: ε gets in the way").run()
     assert at.slider(key="q_recover").value == 1.0  # the link's value, now revealed
     shown = metric(at, "Largest |y − x|")
-    assert shown == f"{bq.recovery(x, 1.0).max_diff.max():.2e}" and float(shown) < 1e-9
+    assert shown == f"{questions.recovery(x, 1.0).max_diff.max():.2e}" and float(shown) < 1e-9
     (told,) = [i.value for i in at.info]
     assert told.startswith("You predicted: small but not 0: ε gets in the way. What happened:") and shown in told
     assert at.query_params["recover"] == "1" and not any("predict" in name for name in at.query_params)
@@ -202,13 +202,13 @@ def test_classroom_mode_hides_the_batch_of_one_until_the_class_predicts():
     (told,) = [i.value for i in at.info]
     assert told.startswith("You predicted: every output is 0. What happened: BatchNorm in training stops")
     assert list(at.table[0].value.iloc[3]) == [0.0] * 4  # x̂ = 0, as the text says
-    assert metric(at, "GroupNorm") == f"{bq.group_norm_demo().gn_diff:.1e}"
+    assert metric(at, "GroupNorm") == f"{questions.group_norm_demo().gn_diff:.1e}"
 
 
 def test_classroom_mode_shows_larger_batches_before_the_prediction():
     at = open_link("questions", {"classroom": "1", "open_7": "1", "small_n": "3"})
     assert at.radio(key="q_predict_one").value is None
-    np.testing.assert_allclose(at.table[0].value.to_numpy(), bq.train_small_batch(3).x_hat)
+    np.testing.assert_allclose(at.table[0].value.to_numpy(), questions.train_small_batch(3).x_hat)
 
 
 def test_outside_classroom_mode_no_prediction_is_asked():
@@ -231,7 +231,7 @@ def test_outside_classroom_mode_no_prediction_is_asked():
     ],
 )
 def test_a_link_can_hide_any_slider(hide, gone, kept):
-    at = open_link("questions", {"hide": hide, **{f"open_{q.number}": "1" for q in bq.QUESTIONS}})
+    at = open_link("questions", {"hide": hide, **{f"open_{q.number}": "1" for q in questions.QUESTIONS}})
     assert gone not in keys(at.slider) and kept in keys(at.slider)
 
 
@@ -239,8 +239,8 @@ def test_a_hidden_control_keeps_the_links_value():
     at = open_link("questions", {"hide": "gamma,w", "open_1": "1", "open_3": "1", "gamma": "3", "w": "5"})
     assert "q_gamma" not in keys(at.slider) and "q_w" not in keys(at.select_slider)
     x = default_batch().x
-    assert metric(at, "In the flat ends") == f"{bq.sigmoid_use(x, 3.0, 0.0).flat:.1%}"
-    change_w = bq.bias_and_scale(x, 5.0, 0.0).change_w.max()
+    assert metric(at, "In the flat ends") == f"{questions.sigmoid_use(x, 3.0, 0.0).flat:.1%}"
+    change_w = questions.bias_and_scale(x, 5.0, 0.0).change_w.max()
     assert metric(at, "Largest change of BN's output caused by w") == f"{change_w:.1e}"
     assert any("γ = 3 and β = 0" in c.value for c in at.caption)  # the caption says what was used
     assert at.query_params["hide"] == "gamma,w"

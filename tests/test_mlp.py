@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from bnviz.datasets import make_dataset
-from bnviz.mlp import (
+from bnviz.core.datasets import make_dataset
+from bnviz.experiments.mlp import (
     ACTIVATIONS,
     GAIN,
     HIST_BINS,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from apptest import _decode
 
-from bnviz.mlp import Settings, experiment_data, lr_sweep, train_pair
-from bnviz.network_figures import (
+from bnviz.experiments.mlp import Settings, experiment_data, lr_sweep, train_pair
+from bnviz.figures.network import (
     activation_strips,
     boundary_figure,
     curves_figure,
@@ -181,8 +181,8 @@ def test_every_figure_stays_small(trained):
 
 
 def test_a_blowing_up_loss_is_cut_at_the_cap_and_says_how_large_it_got():
-    from bnviz.mlp import Run
-    from bnviz.network_figures import LOSS_CAP
+    from bnviz.experiments.mlp import Run
+    from bnviz.figures.network import LOSS_CAP
 
     steps = np.array([1, 2, 3])
     plain = Run(
@@ -214,7 +214,7 @@ def test_layer_names_come_from_the_bn_panel_when_the_plain_run_diverged_before_a
 
 
 def test_outcome_reads_as_a_sentence_for_every_ending():
-    from bnviz.mlp import Run
+    from bnviz.experiments.mlp import Run
 
     done = Run(True, 0.3, 600, final_loss=0.01234, final_accuracy=0.996)
     assert outcome(done) == "final loss 0.0123, accuracy 99.6%"

@@ -9,8 +9,8 @@ import pytest
 from apptest import bar_mean, figures, run_page
 from conftest import ROOT
 
-from bnviz import batch_tools as bt
-from bnviz.data import PRESETS, ChannelSpec, make_batch, preset
+from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
+from bnviz.experiments import batches
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 EXAMPLE = ROOT / "examples" / "activations_conv.npy"
@@ -22,7 +22,7 @@ def shown_stats(at) -> np.ndarray:
 
 
 def core_stats(x) -> np.ndarray:
-    return bt.channel_stats(x).to_numpy()
+    return batches.channel_stats(x).to_numpy()
 
 
 def batch_x(at) -> np.ndarray:
@@ -74,7 +74,7 @@ def test_histograms_are_one_panel_per_channel_on_a_shared_axis_centred_on_each_m
         assert bar_mean(trace) == pytest.approx(x[:, c].mean(), abs=width)
 
 
-@pytest.mark.parametrize("kind", bt.KINDS)
+@pytest.mark.parametrize("kind", batches.KINDS)
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_preset_and_layer_kind_shows_the_statistics_of_the_core_batch(name, kind):
     at = run_page("batch", session_state={"bt_preset": name, "bt_kind": kind})
@@ -91,10 +91,10 @@ def test_relu_channels_show_the_mean_that_comes_out_next_to_the_pre_activation_m
     at = run_page("batch", session_state={"bt_preset": "ReLU outputs"})
     table = at.data_editor[0].value
     specs = preset("ReLU outputs", 4)
-    np.testing.assert_allclose(table[bt.MEAN], [s.mean for s in specs])
-    np.testing.assert_allclose(table[bt.OUT_MEAN], [bt.population_moments(s)[0] for s in specs])
+    np.testing.assert_allclose(table[batches.MEAN], [s.mean for s in specs])
+    np.testing.assert_allclose(table[batches.OUT_MEAN], [batches.population_moments(s)[0] for s in specs])
     # The batch's own mean is near what comes out, not near the pre-activation mean.
-    np.testing.assert_allclose(shown_stats(at)[:, 0], table[bt.OUT_MEAN], atol=0.25)
+    np.testing.assert_allclose(shown_stats(at)[:, 0], table[batches.OUT_MEAN], atol=0.25)
     assert any("before" in c.value and "relu" in c.value for c in at.caption)
 
 
@@ -137,7 +137,7 @@ def test_seed_draws_the_same_distributions_again():
 def test_preset_selectbox_replaces_the_table():
     at = run_page("batch")
     at.selectbox(key="bt_preset").set_value("every shape").run()
-    assert list(at.data_editor[0].value[bt.FAMILY]) == ["normal", "uniform", "skewed", "bimodal"]
+    assert list(at.data_editor[0].value[batches.FAMILY]) == ["normal", "uniform", "skewed", "bimodal"]
 
 
 def test_heatmaps_show_the_chosen_channel_of_the_first_four_images():
@@ -177,26 +177,26 @@ def edit(at, rows: dict):
 
 def test_editing_a_channel_draws_it_from_the_new_distribution():
     at = run_page("batch")
-    edit(at, {2: {bt.FAMILY: "uniform", bt.MEAN: 1.0, bt.SPREAD: 3.0}})
+    edit(at, {2: {batches.FAMILY: "uniform", batches.MEAN: 1.0, batches.SPREAD: 3.0}})
     specs = list(preset(DEFAULT_PRESET, 4))
     specs[2] = ChannelSpec("uniform", 1.0, 3.0)
     assert np.array_equal(batch_x(at), make_batch(specs, 256, seed=0))
     assert at.session_state["batch"].source == f"drawn: {DEFAULT_PRESET}, edited, seed 0"
-    assert at.data_editor[0].value.loc["channel 2", bt.FAMILY] == "uniform"
+    assert at.data_editor[0].value.loc["channel 2", batches.FAMILY] == "uniform"
 
 
 def test_a_negative_spread_gives_a_message_and_keeps_the_batch():
     at = run_page("batch")
     before = batch_x(at)
-    edit(at, {1: {bt.SPREAD: -2.0}})
+    edit(at, {1: {batches.SPREAD: -2.0}})
     assert "Channel 1: a spread must be ≥ 0" in messages(at)
     assert np.array_equal(batch_x(at), before)
-    assert at.data_editor[0].value.loc["channel 1", bt.SPREAD] == 10.0  # the cell shows the kept value
+    assert at.data_editor[0].value.loc["channel 1", batches.SPREAD] == 10.0  # the cell shows the kept value
 
 
 def test_a_new_preset_clears_the_edits_and_their_message():
     at = run_page("batch")
-    edit(at, {1: {bt.SPREAD: -2.0}})
+    edit(at, {1: {batches.SPREAD: -2.0}})
     at.selectbox(key="bt_preset").set_value("all standard normal").run()
     assert not at.error
     assert at.session_state["batch"].specs == tuple(preset("all standard normal", 4))
@@ -214,7 +214,7 @@ def test_draw_another_batch_uses_a_new_seed_and_shows_how_far_the_statistics_mov
     second = batch_x(at)
     assert np.array_equal(second, make_batch(preset(DEFAULT_PRESET, 4), 256, seed=1))
     moves = at.table[1].value
-    before, after = bt.channel_stats(first), bt.channel_stats(second)
+    before, after = batches.channel_stats(first), batches.channel_stats(second)
     np.testing.assert_allclose(moves["mean, previous draw"].astype(float), before["mean μ_B"])
     np.testing.assert_allclose(moves["mean, this draw"].astype(float), after["mean μ_B"])
     np.testing.assert_allclose(moves["mean moved by"].astype(float), after["mean μ_B"] - before["mean μ_B"])
@@ -296,7 +296,7 @@ def test_a_csv_upload_round_trips_the_downloaded_batch():
 
 
 def bt_csv(x) -> bytes:
-    from bnviz.io import to_csv_bytes
+    from bnviz.core.io import to_csv_bytes
 
     return to_csv_bytes(x)
 

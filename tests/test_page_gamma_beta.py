@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from apptest import _decode, bar_mean, figures, run_page
 
-from bnviz import gamma_beta as gb
 from bnviz import make_batch, preset
-from bnviz.data import PRESETS
+from bnviz.core.data import PRESETS
+from bnviz.experiments import gamma_beta
 from ui.state import Batch, default_batch
 
 EPS = 1e-5
@@ -35,7 +35,7 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert metric(at, "Mean of y, channel 1") == 0.0
     assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
     assert metric(at, "Largest |y − x|") == pytest.approx(
-        np.max(np.abs(gb.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2
+        np.max(np.abs(gamma_beta.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2
     )
     np.testing.assert_allclose(table_column(at, "μ_B"), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, "σ_B"), x.std(axis=0), atol=5e-5)
@@ -73,7 +73,7 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
     at.button[0].click().run()
     assert at.button[0].label == "Recover the original"
     x = default_batch().x
-    gamma, beta = gb.recovery(x)
+    gamma, beta = gamma_beta.recovery(x)
     assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
     assert at.slider(key="gb_gamma_slider").value == gamma[1] and at.number_input(key="gb_beta_number").value == beta[1]
     assert metric(at, "Largest |y − x|") < 1e-9
@@ -99,7 +99,7 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
     slider = at.slider(key="gb_gamma_slider")
     assert slider.value == 1.0
     x3 = default_batch().x[:, 3]
-    assert slider.max == gb.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
+    assert slider.max == gamma_beta.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
     assert at.slider(key="gb_beta_slider").max >= abs(x3.mean())
     at.number_input(key="gb_gamma_number").set_value(30.0).run()
     at.selectbox(key="gb_channel").select(1).run()
@@ -146,7 +146,7 @@ def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
 
 def test_show_the_answer_matches_the_target():
     at = run_page("gamma-beta")
-    target = gb.draw_target(0)
+    target = gamma_beta.draw_target(0)
     start = metric(at, "Closeness")
     assert start < 95
     [b for b in at.button if b.label == "Show the answer"][0].click().run()
@@ -160,13 +160,13 @@ def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
     at = run_page("gamma-beta")
     [b for b in at.button if b.label == "New target"][0].click().run()
     assert at.session_state["gb_target_seed"] == 1
-    target = gb.draw_target(1)
+    target = gamma_beta.draw_target(1)
     at.slider(key="gb_target_beta").set_value(target.beta).run()
     near = metric(at, "Closeness")
     at.slider(key="gb_target_gamma").set_value(target.gamma).run()
     assert metric(at, "Closeness") == 100 > near
     values = default_batch().x[:, 1]
-    goal = gb.standardized(values, target.gamma, target.beta)[1]
+    goal = gamma_beta.standardized(values, target.gamma, target.beta)[1]
     fig = figures(at)[1]
     assert bar_mean(fig["data"][0]) == pytest.approx(goal.mean(), abs=0.5)
 
@@ -174,7 +174,7 @@ def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
 def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
     at = run_page("gamma-beta")
     values = default_batch().x[:, 1]
-    share = lambda g, b, f: 100 * gb.share_in_linear_region(gb.standardized(values, g, b)[1], f)  # noqa: E731
+    share = lambda g, b, f: 100 * gamma_beta.share_in_linear_region(gamma_beta.standardized(values, g, b)[1], f)  # noqa: E731
     assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(
         share(1, 0, "sigmoid"), abs=0.05
     )
@@ -198,10 +198,10 @@ def test_only_two_numbers_change_for_every_shape():
         before, after = (np.array([float(v) for v in table[c]]) for c in table.columns)
         assert after[0] == pytest.approx(0.0, abs=1e-3) and after[1] == pytest.approx(1.0, abs=1e-3)
         np.testing.assert_allclose(after[2:], before[2:], atol=1e-3)  # skewness, kurtosis kept
-    values = gb.shape_example("heavy-tailed")
+    values = gamma_beta.shape_example("heavy-tailed")
     at.radio(key="gb_shape").set_value("heavy-tailed").run()
     assert float(at.table[1].value.iloc[3, 0]) == pytest.approx(
-        gb.shape_statistics(values)["excess kurtosis"], abs=1e-3
+        gamma_beta.shape_statistics(values)["excess kurtosis"], abs=1e-3
     )
 
 
@@ -213,11 +213,11 @@ def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does
     assert metric(at, "Effect of ‖w‖ on y") < 1e-4
     assert metric(at, "Effect of w's direction") == 0.0
     z_bars = [t for t in figures(at)[4]["data"] if t["type"] == "bar"][0]
-    u = gb.linear_inputs()
-    z, _ = gb.linear_then_bn(u, gb.weights(3.0, 30.0), 12.0)
+    u = gamma_beta.linear_inputs()
+    z, _ = gamma_beta.linear_then_bn(u, gamma_beta.weights(3.0, 30.0), 12.0)
     assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=0.5)
     at.slider(key="gb_w_angle").set_value(120.0).run()
-    expected = gb.linear_effects(u, 3.0, 120.0, 12.0, 30.0).direction
+    expected = gamma_beta.linear_effects(u, 3.0, 120.0, 12.0, 30.0).direction
     assert metric(at, "Effect of w's direction") == pytest.approx(expected, abs=0.005) and expected > 0.5
     answer = " ".join(" ".join(i.value.split()) for i in at.info)
     assert "The bias b before BN is redundant" in answer and "β takes over its role" in answer

@@ -6,9 +6,9 @@ import pytest
 import streamlit as st
 from apptest import _decode, figures, run_page
 
-import bnviz.training as training
-from bnviz.data import make_batch, preset
-from bnviz.training import (
+from bnviz.core.data import make_batch, preset
+from bnviz.experiments import training as training
+from bnviz.experiments.training import (
     Settings,
     landscape,
     last_epoch_mean,

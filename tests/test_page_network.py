@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from apptest import _decode, figures, run_page
 
-import bnviz.mlp
-from bnviz.datasets import make_dataset
-from bnviz.mlp import Settings, lr_sweep, train_pair
-from bnviz.network_figures import outcome
+import bnviz.experiments.mlp
+from bnviz.core.datasets import make_dataset
+from bnviz.experiments.mlp import Settings, lr_sweep, train_pair
+from bnviz.figures.network import outcome
 
 TIMEOUT = 300  # the first run trains; the machine may be busy
 QUICK = {"net_sweep": False, "net_steps": 200}
@@ -110,7 +110,7 @@ def test_a_rerun_with_the_same_settings_does_not_train_again(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(bnviz.mlp, "train_pair", fail)
+    monkeypatch.setattr(bnviz.experiments.mlp, "train_pair", fail)
     at = page(net_seed=7, **QUICK)  # served from st.cache_data
     assert len(figures(at)) == 6
 
@@ -119,7 +119,7 @@ def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch)
     def refuse(*args, **kwargs):
         raise ValueError("batch_size must be between 2 and the 512 points")
 
-    monkeypatch.setattr(bnviz.mlp, "train_pair", refuse)
+    monkeypatch.setattr(bnviz.experiments.mlp, "train_pair", refuse)
     at = page(net_seed=9999, **QUICK)  # a seed no other test trains, so not in the cache
     assert [e.value for e in at.error] == [
         "These settings cannot be trained: batch_size must be between 2 and the 512 points"

@@ -1,14 +1,12 @@
 """The /questions page: each experiment shows the core's numbers; each self-check explains its choices."""
 
-import re
-
 import numpy as np
 import pytest
 from apptest import _decode, figures, run_page
-from conftest import ROOT
 
-from bnviz import questions as bq
-from bnviz.data import make_batch, preset
+from bnviz.core.data import make_batch, preset
+from bnviz.experiments import questions
+from content.registry import BY_URL
 from ui.state import Batch, default_batch
 
 TITLE = "Learners' questions"
@@ -26,32 +24,28 @@ def metric(at, label: str) -> str:
 
 
 def navigation_url_paths() -> set[str]:
-    text = (ROOT / "app.py").read_text()
-    return set(re.findall(r'url_path="([^"]+)"', text)) | {""}
+    return set(BY_URL)
 
 
 def test_the_page_lists_the_seven_questions_closed_with_no_experiment_run():
     at = run_page("questions")
     assert at.title[0].value == TITLE
     labels = [e.label for e in at.expander]
-    assert labels == [f"**{q.number}.** {q.title}" for q in bq.QUESTIONS]
+    assert labels == [f"**{q.number}.** {q.title}" for q in questions.QUESTIONS]
     assert not at.metric and not at.radio and not figures(at)
     assert "Ioffe & Szegedy (2015)" in " ".join(m.value for m in at.markdown)  # the sources
 
 
-@pytest.mark.parametrize("q", bq.QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("q", questions.QUESTIONS, ids=lambda q: q.key)
 def test_an_open_question_shows_its_answer_experiment_links_self_check_and_sources(q):
     at = open_question(q.number)
     text = " ".join(m.value for m in at.markdown)
     assert q.answer in text and q.experiment in text
-    assert [link.proto.page for link in at.get("page_link")] == [
-        {"pages/home.py": ""}.get(l.page, l.page.removeprefix("pages/").removesuffix(".py").replace("_", "-"))
-        for l in q.links
-    ]
+    assert [link.proto.page for link in at.get("page_link")] == [link.page for link in q.links]
     radio = at.radio(key=f"q_check_{q.number}")
     assert radio.value is None and radio.options == [c.text for c in q.check.choices]
     captions = " ".join(c.value for c in at.caption)
-    assert all(bq.SOURCES[k].short in captions for k in q.sources)
+    assert all(questions.SOURCES[k].short in captions for k in q.sources)
 
 
 def test_every_link_on_the_page_goes_to_a_page_of_the_navigation():
@@ -64,11 +58,11 @@ def test_every_link_on_the_page_goes_to_a_page_of_the_navigation():
 
 def test_q1_gamma_and_beta_move_the_shares_to_the_cores_values():
     at = open_question(1)
-    use = bq.sigmoid_use(default_batch().x, 1.0, 0.0)
+    use = questions.sigmoid_use(default_batch().x, 1.0, 0.0)
     assert metric(at, "In the nearly straight middle") == f"{use.straight:.1%}"
     at.slider(key="q_gamma").set_value(3.0).run()
     at.slider(key="q_beta").set_value(2.5).run()
-    use = bq.sigmoid_use(default_batch().x, 3.0, 2.5)
+    use = questions.sigmoid_use(default_batch().x, 3.0, 2.5)
     assert metric(at, "In the nearly straight middle") == f"{use.straight:.1%}"
     assert metric(at, "In the bends") == f"{use.bend:.1%}"
     assert metric(at, "In the flat ends") == f"{use.flat:.1%}"
@@ -83,9 +77,9 @@ def test_q1_gamma_and_beta_move_the_shares_to_the_cores_values():
 def test_q2_at_the_recovering_values_the_largest_difference_is_rounding_error():
     at = open_question(2)
     x = default_batch().x
-    assert metric(at, "Largest |y − x|") == f"{bq.recovery(x, 0.0).max_diff.max():.2e}"
+    assert metric(at, "Largest |y − x|") == f"{questions.recovery(x, 0.0).max_diff.max():.2e}"
     at.slider(key="q_recover").set_value(1.0).run()
-    rec = bq.recovery(x, 1.0)
+    rec = questions.recovery(x, 1.0)
     shown = metric(at, "Largest |y − x|")
     assert shown == f"{rec.max_diff.max():.2e}" and float(shown) < 1e-9
     table = at.table[0].value
@@ -101,7 +95,7 @@ def test_q3_the_bias_changes_the_input_but_not_the_output():
     at.slider(key="q_b").set_value(12.0).run()
     at.select_slider(key="q_w").set_value(2.0).run()
     x = default_batch().x
-    res = bq.bias_and_scale(x, 2.0, 12.0)
+    res = questions.bias_and_scale(x, 2.0, 12.0)
     assert metric(at, "Largest change of BN's output caused by b") == f"{res.change_b.max():.1e}"
     assert metric(at, "Largest change of BN's output caused by w") == f"{res.change_w.max():.1e}"
     assert float(metric(at, "Largest change of BN's output caused by b")) < 1e-12
@@ -115,13 +109,13 @@ def test_q3_the_bias_changes_the_input_but_not_the_output():
 
 def test_q4_shows_per_channel_statistics_and_the_running_mean_after_k_batches():
     at = open_question(4)
-    first = bq.conv_batches(1)[0]
+    first = questions.conv_batches(1)[0]
     stats = at.table[0].value
     assert list(stats["values pooled"]) == [128] * 3
     np.testing.assert_allclose(stats["batch mean μ"], first.mean(axis=(0, 2, 3)))
     at.slider(key="q_batches").set_value(5).run()
     at.select_slider(key="q_momentum").set_value(0.5).run()
-    path = bq.running_statistics(bq.conv_batches(5), momentum=0.5)
+    path = questions.running_statistics(questions.conv_batches(5), momentum=0.5)
     running = at.table[1].value
     np.testing.assert_allclose(running["running_mean after 5"], path.running_mean[-1])
     np.testing.assert_allclose(running["running_var after 5"], path.running_var[-1])
@@ -142,7 +136,7 @@ def test_q4_with_no_training_batch_the_running_statistics_are_their_initial_valu
 def test_q5_batch_size_changes_the_jumps_to_the_cores_values(size):
     at = open_question(5)
     at.select_slider(key="q_learn_batch").set_value(size).run()
-    run = bq.learn_gamma_beta(size)
+    run = questions.learn_gamma_beta(size)
     assert metric(at, r"$\mu_B$: largest jump") == f"{run.mean_jump:.3f}"
     assert metric(at, "γ: largest change") == f"{run.gamma_step:.3f}"
     assert metric(at, "β: largest change") == f"{run.beta_step:.3f}"
@@ -157,7 +151,7 @@ def test_q6_eval_output_and_training_range_are_the_cores():
     at = open_question(6)
     at.slider(key="q_eval_sample").set_value(9.0).run()
     at.select_slider(key="q_eval_batch").set_value(32).run()
-    res = bq.train_vs_eval(9.0, 32)
+    res = questions.train_vs_eval(9.0, 32)
     assert metric(at, "Eval mode") == f"{res.eval_output:.3f}"
     low, high = res.train_range
     assert metric(at, "Training mode") == f"{low:.3f} … {high:.3f}"
@@ -172,11 +166,11 @@ def test_q7_a_batch_of_one_shows_the_error_and_x_hat_zero():
     assert at.slider(key="q_small_n").value == 1
     assert any("Expected more than 1 value per channel when training" in e.value for e in at.error)
     formula = at.table[0].value
-    np.testing.assert_allclose(formula.loc["batch mean μ"], bq.small_batch(1)[0])
+    np.testing.assert_allclose(formula.loc["batch mean μ"], questions.small_batch(1)[0])
     assert list(formula.loc["batch variance σ²"]) == [0.0] * 4
     assert list(formula.iloc[3]) == [0.0] * 4  # x̂
-    np.testing.assert_allclose(at.table[1].value.loc["x̂"], bq.eval_mode_output(bq.small_batch(1))[0])
-    demo = bq.group_norm_demo()
+    np.testing.assert_allclose(at.table[1].value.loc["x̂"], questions.eval_mode_output(questions.small_batch(1))[0])
+    demo = questions.group_norm_demo()
     assert metric(at, "GroupNorm") == f"{demo.gn_diff:.1e}" and metric(at, "BatchNorm") == f"{demo.bn_diff:.3f}"
 
 
@@ -184,13 +178,13 @@ def test_q7_a_batch_of_three_is_normalized_and_no_error_is_shown():
     at = open_question(7)
     at.slider(key="q_small_n").set_value(3).run()
     assert not at.error
-    np.testing.assert_allclose(at.table[0].value.to_numpy(), bq.train_small_batch(3).x_hat)
+    np.testing.assert_allclose(at.table[0].value.to_numpy(), questions.train_small_batch(3).x_hat)
 
 
 # --- self-checks ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", bq.QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("q", questions.QUESTIONS, ids=lambda q: q.key)
 def test_every_self_check_explains_a_wrong_choice_then_confirms_the_right_one(q):
     at = open_question(q.number, q_small_n=2)  # question 7 without its refusal message
     assert not at.success and not at.error
@@ -211,7 +205,7 @@ def test_a_convolutional_batch_works_in_the_questions_on_your_batch():
     state = {"batch": Batch(x, None, 2, "test: conv"), "q_recover": 1.0}
     at = run_page("questions", session_state={**state, "q_open_1": True, "q_open_2": True, "q_open_3": True})
     assert not at.error
-    assert metric(at, "In the nearly straight middle") == f"{bq.sigmoid_use(x, 1.0, 0.0).straight:.1%}"
+    assert metric(at, "In the nearly straight middle") == f"{questions.sigmoid_use(x, 1.0, 0.0).straight:.1%}"
     assert float(metric(at, "Largest |y − x|")) < 1e-9
     assert "test: conv" in " ".join(c.value for c in at.caption)
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from apptest import bar_mean, figures, run_page
 
-from bnviz.data import PRESETS, make_batch, preset
-from bnviz.norms import norm_statistics
-from bnviz.stepper import fmt, running_history, worked_numbers
-from bnviz.steps import batch_norm_steps
+from bnviz.core.data import PRESETS, make_batch, preset
+from bnviz.core.norms import norm_statistics
+from bnviz.core.steps import batch_norm_steps
+from bnviz.experiments.stepper import fmt, running_history, worked_numbers
 from ui.state import Batch, default_batch
 
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]

@@ -1,22 +1,11 @@
 """The /teach page: the 45-minute plan, its links into the app, one step at a time for projecting."""
 
-import re
-
 from apptest import run_page
-from conftest import ROOT
 
-from bnviz import lesson
+from content import teach as lesson
+from content.registry import BY_URL
 
 TITLE = "For teachers: a 45-minute lesson"
-
-
-def url_path(page_file: str) -> str:
-    """The URL path app.py gives a page file ("" for the default page)."""
-    for entry in re.findall(r"st\.Page\((.*?)\)", (ROOT / "app.py").read_text()):
-        if f'"{page_file}"' in entry:
-            found = re.search(r'url_path="([^"]+)"', entry)
-            return found.group(1) if found else ""
-    raise AssertionError(f"{page_file} is not in app.py's navigation")
 
 
 def text(at) -> str:
@@ -45,10 +34,10 @@ def test_the_whole_lesson_shows_objectives_the_timed_sequence_and_every_step():
 def test_every_link_opens_the_page_of_its_step_or_misconception():
     at = run_page("teach")
     links = [link.proto.page for link in at.get("page_link")]
-    steps = [url_path(step.page) for step in lesson.PLAN]
-    misconceptions = [url_path(m.page) for m in lesson.MISCONCEPTIONS.values()]
+    steps = [step.page for step in lesson.PLAN]
+    misconceptions = [m.page for m in lesson.MISCONCEPTIONS.values()]
     assert links == steps + misconceptions
-    assert set(links) <= set(re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text())) | {""}
+    assert set(links) <= set(BY_URL)
 
 
 def test_answers_to_listen_for_are_hidden_until_the_teacher_asks():
@@ -65,7 +54,7 @@ def test_one_step_can_be_shown_alone_for_projecting():
     at.selectbox(key="teach_step").set_value(4).run()
     step = lesson.PLAN[3]
     assert [h.value for h in at.subheader] == [f"4. {step.title}"]
-    assert [link.proto.page for link in at.get("page_link")] == [url_path(step.page)]
+    assert [link.proto.page for link in at.get("page_link")] == [step.page]
     assert "Minutes 19–28 (9 min)" in [c.value for c in at.caption]
     assert not at.table  # no sequence table, no objectives
     body = text(at)

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from bnviz.batchnorm import BatchNorm
-from bnviz.data import make_batch, preset
-from bnviz.norms import norm_statistics
-from bnviz.stepper import (
+from bnviz.core.batchnorm import BatchNorm
+from bnviz.core.data import make_batch, preset
+from bnviz.core.norms import norm_statistics
+from bnviz.core.steps import batch_norm_steps
+from bnviz.experiments.stepper import (
     decimals,
     distance_sentence,
     element_label,
@@ -24,7 +25,6 @@ from bnviz.stepper import (
     term,
     worked_numbers,
 )
-from bnviz.steps import batch_norm_steps
 
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
 # Two channels of four samples: channel 0 is 1, 3, 5, 7 (mean 4, variance 5).

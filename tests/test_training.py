@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from bnviz.batchnorm import BatchNorm
-from bnviz.data import ChannelSpec, preset
-from bnviz.training import (
+from bnviz.core.batchnorm import BatchNorm
+from bnviz.core.data import ChannelSpec, preset
+from bnviz.experiments.training import (
     COMPARE_STEPS,
     EPS,
     MAX_STEPS,

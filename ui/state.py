@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from bnviz import ChannelSpec, make_batch, preset
-from bnviz import batch_tools as bt
-from bnviz.data import PRESETS
+from bnviz.core.data import PRESETS
+from bnviz.experiments import batches
 from ui.params import Setting, link_params, read_link
 
 DEFAULT_PRESET = "channels on very different scales"
@@ -19,11 +19,11 @@ DEFAULT_N = 256
 # What draws a batch on /batch, and so what a link carries to draw it again. On /batch these are
 # the page's own settings (`?n=512&seed=3`); the other pages' links carry them as `batch.n=512`.
 BATCH_SETTINGS = {
-    "bt_kind": Setting(bt.KINDS[0], choices=bt.KINDS),
-    "bt_n": Setting(DEFAULT_N, choices=bt.N_OPTIONS),
-    "bt_channels": Setting(DEFAULT_CHANNELS, lo=1, hi=bt.MAX_CHANNELS),
-    "bt_size": Setting(8, lo=bt.SIZE_RANGE[0], hi=bt.SIZE_RANGE[1]),
-    "bt_seed": Setting(0, lo=0, hi=bt.MAX_SEED),
+    "bt_kind": Setting(batches.KINDS[0], choices=batches.KINDS),
+    "bt_n": Setting(DEFAULT_N, choices=batches.N_OPTIONS),
+    "bt_channels": Setting(DEFAULT_CHANNELS, lo=1, hi=batches.MAX_CHANNELS),
+    "bt_size": Setting(8, lo=batches.SIZE_RANGE[0], hi=batches.SIZE_RANGE[1]),
+    "bt_seed": Setting(0, lo=0, hi=batches.MAX_SEED),
     "bt_preset": Setting(DEFAULT_PRESET, choices=tuple(PRESETS)),
 }
 BATCH_LINK = "batch."  # not "batch_": /learning and /network have a batch_size of their own
@@ -84,19 +84,19 @@ def batch_link() -> dict[str, str]:
     return {BATCH_LINK + name: text for name, text in (link or {}).items()}
 
 
-def drawn_settings(state) -> tuple[bt.Settings, dict[str, str]]:
+def drawn_settings(state) -> tuple[batches.Settings, dict[str, str]]:
     """The batch that /batch's settings in `state` draw from their preset, and its link."""
     values = {key: state.get(key, s.default) for key, s in BATCH_SETTINGS.items()}
-    fixed, _ = bt.valid_settings(*values.values(), default_preset=DEFAULT_PRESET)
+    fixed, _ = batches.valid_settings(*values.values(), default_preset=DEFAULT_PRESET)
     for key, value in zip(BATCH_SETTINGS, fixed.values()):
         state[key] = value
     specs = tuple(preset(state["bt_preset"], state["bt_channels"]))
-    settings = bt.Settings(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
+    settings = batches.Settings(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
     return settings, link_params(BATCH_SETTINGS, "bt_", state)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _draw(settings: bt.Settings) -> np.ndarray:
+def _draw(settings: batches.Settings) -> np.ndarray:
     return settings.draw()
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .batchnorm import batch_statistics
-from .data import DISTRIBUTIONS, ChannelSpec, make_batch, preset
-from .data import PRESETS as PRESET_NAMES
-from .validation import per_channel_count
+from bnviz.core.batchnorm import batch_statistics
+from bnviz.core.data import DISTRIBUTIONS, ChannelSpec, make_batch, preset
+from bnviz.core.data import PRESETS as PRESET_NAMES
+from bnviz.core.validation import per_channel_count
 
 KINDS = ("fully connected", "convolutional")
 MAX_CHANNELS = 16

@@ -27,7 +27,7 @@ class Misconception:
     key: str
     belief: str  # what a student says
     shown_wrong: str  # how the app shows that it is wrong
-    page: str  # the page that shows it
+    page: str  # the URL path of the page that shows it (content.registry)
 
 
 MISCONCEPTIONS = {
@@ -38,63 +38,63 @@ MISCONCEPTIONS = {
             "“BatchNorm makes the activations Gaussian.”",
             "Only the mean and the spread change: a skewed or ReLU channel keeps its shape after BN "
             "(the before/after histograms of each step).",
-            "pages/steps.py",
+            "steps",
         ),
         Misconception(
             "one_mean",
             "“BN subtracts one mean from the whole batch.”",
             "The “what is averaged together” diagram lights up one channel across every sample and "
             "position: one mean and one variance per channel.",
-            "pages/steps.py",
+            "steps",
         ),
         Misconception(
             "stats_learned",
             "“μ and σ are learned.”",
             "On one time axis $\\mu_B$ and $\\sigma_B^2$ jump from batch to batch while γ and β move a small step at "
             "a time: only γ and β have gradients.",
-            "pages/learning.py",
+            "learning",
         ),
         Misconception(
             "undo",
             "“γ and β just undo the normalization, so BN does nothing.”",
             "“Recover the original” shows the identity is one particular choice; trained on another "
             "target, γ and β settle elsewhere.",
-            "pages/gamma-beta.py",
+            "gamma-beta",
         ),
         Misconception(
             "replace_wb",
             "“γ and β replace the weights W and the bias b.”",
             "With a layer w·x + b before BN, b has no effect at all on BN's output and w's scale "
             "cancels; W still decides what each channel computes.",
-            "pages/gamma-beta.py",
+            "gamma-beta",
         ),
         Misconception(
             "no_curve",
             "“Mean 0 and variance 1 is always the best input for the next layer.”",
             "With γ = 1, β = 0 a sigmoid sees almost only its straight middle; γ and β let the layer "
             "use the curve again.",
-            "pages/gamma-beta.py",
+            "gamma-beta",
         ),
         Misconception(
             "same_eval",
             "“BN computes the same thing in training and in evaluation.”",
             "The same held-out sample gets a different output in every training batch, and one fixed "
             "output in eval mode (running statistics).",
-            "pages/questions.py",
+            "questions",
         ),
         Misconception(
             "settled",
             "“We know exactly why BN helps: it removes internal covariate shift.”",
             "The same network trains faster with BN, but why is still debated: Santurkar et al. (2018) "
             "point to a smoother loss landscape instead.",
-            "pages/network.py",
+            "network",
         ),
         Misconception(
             "batch_of_one",
             "“BN works with any batch size, even one.”",
             "With one value per channel BN refuses to train (x̂ would be 0 for every input); GroupNorm "
             "works on one sample.",
-            "pages/questions.py",
+            "questions",
         ),
     )
 }
@@ -112,7 +112,7 @@ class Ask:
 class LessonStep:
     minutes: int
     title: str
-    page: str  # a page file of app.py's navigation
+    page: str  # the URL path of the page to open (content.registry)
     show: str  # what the teacher does on the page
     ask: tuple[Ask, ...]
     listen_for: tuple[str, ...]  # keys of MISCONCEPTIONS
@@ -123,7 +123,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         5,
         "The formula, and what it does",
-        "pages/home.py",
+        "",
         "Read the formula together and sort its symbols. Ask the prediction question, then drag "
         "“Multiply every activation by” to 4: the input spreads, the output does not.",
         (
@@ -141,7 +141,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         6,
         "A batch, channel by channel",
-        "pages/batch.py",
+        "batch",
         "Pick the preset “channels on very different scales”, then “ReLU outputs”; switch to a "
         "convolutional batch and show a channel as images. Press “Draw another batch” twice.",
         (
@@ -159,7 +159,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         8,
         "Step through BN",
-        "pages/steps.py",
+        "steps",
         "Press Next through mean, centre, variance, normalize, scale and shift on a skewed or ReLU "
         "channel, reading one worked number aloud. Then compare BatchNorm, LayerNorm and GroupNorm "
         "in “what is averaged together”.",
@@ -178,7 +178,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         9,
         "Drag γ and β",
-        "pages/gamma-beta.py",
+        "gamma-beta",
         "Drag γ and β and read the output's mean and standard deviation. Show the sigmoid section at "
         "γ = 1, β = 0, then γ = 4. Ask the prediction, then press “Recover the original”. End with "
         "the w and b sliders.",
@@ -202,7 +202,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         8,
         "Watch γ and β learned",
-        "pages/learning.py",
+        "learning",
         "Train on “Reconstruct the input”, then on “A different target”. Point at $\\mu_B$ jumping and "
         "γ, β moving smoothly on the same time axis; then compare the held-out batch in training "
         "and eval mode with a batch size of 2.",
@@ -221,7 +221,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         4,
         "Why BN helps",
-        "pages/network.py",
+        "network",
         "Train the same small network with and without BN and compare the loss curves.",
         (
             Ask(
@@ -236,7 +236,7 @@ PLAN: tuple[LessonStep, ...] = (
     LessonStep(
         5,
         "Exit questions",
-        "pages/questions.py",
+        "questions",
         "Open questions 6 and 7 one at a time. Let the class vote on each self-check before you "
         "click an answer, then run the experiment: one sample in training and eval mode, and a "
         "batch of one.",

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import COLORS, style
+from bnviz.figures.common import COLORS, style
 
 
 def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_batch, check_eps
+from bnviz.core.validation import check_batch, check_eps
 
 KINDS = ("batch", "layer", "instance", "group")
 

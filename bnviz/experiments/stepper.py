@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .batchnorm import BatchNorm
-from .norms import KINDS, norm_statistics
-from .steps import Step
+from bnviz.core.batchnorm import BatchNorm
+from bnviz.core.norms import KINDS, norm_statistics
+from bnviz.core.steps import Step
 
 KIND_NAMES = {"batch": "BatchNorm", "layer": "LayerNorm", "instance": "InstanceNorm", "group": "GroupNorm"}
 
@@ -297,7 +297,7 @@ def _mini_batches(x: np.ndarray, specs, seed: int, count: int):
     n = x.shape[0]
     m = n * int(np.prod(x.shape[2:], dtype=np.int64))
     if specs is not None:
-        from .data import make_batch
+        from bnviz.core.data import make_batch
 
         for i in range(count):
             yield make_batch(specs, m, None, seed=seed + 1 + i)

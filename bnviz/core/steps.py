@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .batchnorm import batch_statistics, per_channel
-from .validation import check_batch, check_channel_param, check_eps
+from bnviz.core.batchnorm import batch_statistics, per_channel
+from bnviz.core.validation import check_batch, check_channel_param, check_eps
 
 HIGHLIGHT = "#d62728"
 

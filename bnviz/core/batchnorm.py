@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import (
+from bnviz.core.validation import (
     check_batch,
     check_channel_param,
     check_eps,

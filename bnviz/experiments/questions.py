@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .batchnorm import BatchNorm, batch_norm_forward, batch_statistics, reduce_axes
-from .data import ChannelSpec, make_batch, preset
-from .gamma_beta import LINEAR_TOLERANCE, linear_region  # noqa: F401 (LINEAR_TOLERANCE: for the page's caption)
-from .norms import norm_statistics, normalize
-from .validation import check_batch
+from bnviz.core.batchnorm import BatchNorm, batch_norm_forward, batch_statistics, reduce_axes
+from bnviz.core.data import ChannelSpec, make_batch, preset
+from bnviz.core.norms import norm_statistics, normalize
+from bnviz.core.validation import check_batch
+from bnviz.experiments.gamma_beta import LINEAR_TOLERANCE, linear_region  # noqa: F401 (LINEAR_TOLERANCE: for the page's caption)
 
 # ---------------------------------------------------------------------------------------
 # Sources
@@ -94,7 +94,7 @@ class SelfCheck:
 
 @dataclass(frozen=True)
 class Link:
-    page: str  # a page file of app.py's navigation, "pages/gamma-beta.py"
+    page: str  # the URL path of a page of the app, "gamma-beta" (content.registry)
     label: str
 
 
@@ -122,7 +122,7 @@ QUESTIONS: tuple[Question, ...] = (
         "curve, its flat ends, or the straight part, whichever lowers the loss. They cost two "
         "numbers per channel.",
         "Try it: move γ and β and watch which part of the sigmoid the values reach.",
-        (Link("pages/gamma-beta.py", "Drag γ and β, with a sigmoid, tanh or ReLU after them"),),
+        (Link("gamma-beta", "Drag γ and β, with a sigmoid, tanh or ReLU after them"),),
         SelfCheck(
             "A BN layer feeds a sigmoid. If its γ and β were removed (always γ = 1, β = 0), "
             "what could the layer no longer do?",
@@ -173,9 +173,9 @@ QUESTIONS: tuple[Question, ...] = (
         "Try it: slide from the start (γ = 1, β = 0) to the recovering values and watch the "
         "largest difference between the output and the input.",
         (
-            Link("pages/gamma-beta.py", "Drag γ and β: recover the original"),
-            Link("pages/learning.py", "Watch them learned: does training go to the identity?"),
-            Link("pages/network.py", "Why BN helps: the same network with and without BN"),
+            Link("gamma-beta", "Drag γ and β: recover the original"),
+            Link("learning", "Watch them learned: does training go to the identity?"),
+            Link("network", "Why BN helps: the same network with and without BN"),
         ),
         SelfCheck(
             "On this batch, γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ give back the input exactly. "
@@ -225,7 +225,7 @@ QUESTIONS: tuple[Question, ...] = (
         "its weights, not their length.",
         "Try it: change the bias b and the scale w of the layer before BN. BN's input moves and "
         "stretches; its output does not.",
-        (Link("pages/gamma-beta.py", "Drag γ and β: do they replace W and b?"),),
+        (Link("gamma-beta", "Drag γ and β: do they replace W and b?"),),
         SelfCheck(
             "A layer computes z = W·x + b and feeds BatchNorm in training. You change the bias b "
             "of one channel from 0 to 5. What happens to BN's output for that channel?",
@@ -271,8 +271,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Try it: count the statistics of a convolutional batch, then slide the number of training "
         "batches and watch running_mean approach each channel's mean.",
         (
-            Link("pages/steps.py", "Step through BN: which values are averaged together"),
-            Link("pages/batch.py", "Make a batch: a convolutional batch, channel by channel"),
+            Link("steps", "Step through BN: which values are averaged together"),
+            Link("batch", "Make a batch: a convolutional batch, channel by channel"),
         ),
         SelfCheck(
             "A convolution gives BatchNorm2d a batch of shape (32, 64, 28, 28): 32 images, "
@@ -318,7 +318,7 @@ QUESTIONS: tuple[Question, ...] = (
         "learned either: they are averages kept for evaluation.",
         "Try it: change the batch size. $\\mu_B$ jumps more with small batches; γ and β still move a "
         "little at each step.",
-        (Link("pages/learning.py", "Watch them learned: batch statistics and γ, β on one time axis"),),
+        (Link("learning", "Watch them learned: batch statistics and γ, β on one time axis"),),
         SelfCheck(
             "Which of these does gradient descent change during training?",
             (
@@ -363,8 +363,8 @@ QUESTIONS: tuple[Question, ...] = (
         "Try it: move your sample's value and the batch size. In training its output depends on "
         "its batchmates; in evaluation it does not.",
         (
-            Link("pages/learning.py", "Watch them learned: a held-out batch in training and eval mode"),
-            Link("pages/steps.py", "Step through BN with the running statistics"),
+            Link("learning", "Watch them learned: a held-out batch in training and eval mode"),
+            Link("steps", "Step through BN with the running statistics"),
         ),
         SelfCheck(
             "After training, a model in eval mode classifies one image alone, then the same image "
@@ -407,8 +407,8 @@ QUESTIONS: tuple[Question, ...] = (
         "statistics frozen.",
         "Try it: slide the batch size down to 1.",
         (
-            Link("pages/steps.py", "Step through BN: BatchNorm, LayerNorm, InstanceNorm and GroupNorm side by side"),
-            Link("pages/batch.py", "Make a batch: try a tiny batch size"),
+            Link("steps", "Step through BN: BatchNorm, LayerNorm, InstanceNorm and GroupNorm side by side"),
+            Link("batch", "Make a batch: try a tiny batch size"),
         ),
         SelfCheck(
             "Your fully connected model can only be trained with one sample per batch. "

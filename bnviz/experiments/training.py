@@ -26,8 +26,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .batchnorm import BatchNorm, batch_norm_forward
-from .data import make_batch
+from bnviz.core.batchnorm import BatchNorm, batch_norm_forward
+from bnviz.core.data import make_batch
 
 TASKS = {
     "reconstruct": "Reconstruct the input",

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .validation import check_batch
+from bnviz.core.validation import check_batch
 
-# Chosen with the largest drawn batch (bnviz.batch_tools): 128 × 16 × 16 × 16 = 2**19 values,
+# Chosen with the largest drawn batch (bnviz.experiments.batches): 128 × 16 × 16 × 16 = 2**19 values,
 # whose CSV export (~11 MB) must come back through the upload. Streamlit's own cap is 20 MB.
 MAX_MB = 16
 MAX_BYTES = MAX_MB * 2**20

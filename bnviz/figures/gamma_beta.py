@@ -13,8 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots  # for the shape figure, drawn once per choice
 
-from .figures import COLORS, default_bins, density, histogram_bar, histogram_edges, style
-from .gamma_beta import linear_region, nonlinearity
+from bnviz.experiments.gamma_beta import linear_region, nonlinearity
+from bnviz.figures.common import COLORS, default_bins, density, histogram_bar, histogram_edges, style
 
 INK = "#222222"
 

@@ -13,9 +13,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .batchnorm import batch_norm_forward, batch_statistics, per_channel, reduce_axes
-from .data import ChannelSpec, make_batch
-from .validation import check_batch, check_channel_param, check_eps, check_training_batch
+from bnviz.core.batchnorm import batch_norm_forward, batch_statistics, per_channel, reduce_axes
+from bnviz.core.data import ChannelSpec, make_batch
+from bnviz.core.validation import check_batch, check_channel_param, check_eps, check_training_batch
 
 EPS = 1e-5
 

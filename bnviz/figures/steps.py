@@ -7,10 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import COLORS, default_bins, histogram_bar, histogram_edges, style
-from .norms import pooled_mask
-from .stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, decimals, fmt, uses_running_statistics
-from .steps import HIGHLIGHT, Step
+from bnviz.core.norms import pooled_mask
+from bnviz.core.steps import HIGHLIGHT, Step
+from bnviz.experiments.stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, decimals, fmt, uses_running_statistics
+from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
 
 # The colour of each array of the forward pass, from the input x to the output y.
 ARRAY_COLOR = {

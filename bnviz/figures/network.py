@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from .figures import COLORS, style
-from .mlp import Run, Sweep
+from bnviz.experiments.mlp import Run, Sweep
+from bnviz.figures.common import COLORS, style
 
 # Without BN the layers' outputs are the raw activations (the app's "x" colour); with BN,
 # BN's output (the app's "y" colour).

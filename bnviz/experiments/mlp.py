@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batchnorm import BatchNorm
-from .datasets import DATASETS, make_dataset
+from bnviz.core.batchnorm import BatchNorm
+from bnviz.core.datasets import DATASETS, make_dataset
 
 ACTIVATIONS = ("tanh", "sigmoid", "ReLU")
 # PyTorch's torch.nn.init.calculate_gain: init scale 1 draws W ~ N(0, (gain / √fan_in)²),

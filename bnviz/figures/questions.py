@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import COLORS, default_bins, histogram_bar, histogram_edges, style
-from .questions import FLAT, STRAIGHT, sigmoid
+from bnviz.experiments.questions import FLAT, STRAIGHT, sigmoid
+from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
 
 # One colour per channel where channels are drawn as lines (plotly's default sequence).
 CHANNEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")

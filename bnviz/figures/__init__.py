@@ -1,0 +1,1 @@
+"""Figure builders: arrays in, plotly Figure out (one builder per chart), tested without a browser."""
