@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bnviz.experiments.mlp import Settings, experiment_data, lr_sweep, train_copies  # noqa: E402
+from bnviz.experiments.mlp import NetworkSettings, experiment_data, lr_sweep, train_copies  # noqa: E402
 from bnviz.figures.network import (  # noqa: E402
     activation_strips,
     boundary_figure,
@@ -53,7 +53,7 @@ def timed(fn, repeat: int):
     return statistics.median(walls), statistics.median(cpus), result
 
 
-def bare_matmuls(s: Settings) -> None:
+def bare_matmuls(s: NetworkSettings) -> None:
     """The matrix products of s.steps training steps of the plain network, nothing else."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((s.batch_size, 2))
@@ -69,7 +69,7 @@ def bare_matmuls(s: Settings) -> None:
         h @ w_out, h.T @ d_out, d_out @ w_out.T
 
 
-def measure(s: Settings, repeat: int) -> dict:
+def measure(s: NetworkSettings, repeat: int) -> dict:
     X, y, weights = experiment_data(s)
 
     def run(batch_norm: bool):
@@ -119,14 +119,14 @@ def measure(s: Settings, repeat: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--depth", type=int, default=Settings.depth)
-    parser.add_argument("--width", type=int, default=Settings.width)
-    parser.add_argument("--batch-size", type=int, default=Settings.batch_size)
-    parser.add_argument("--steps", type=int, default=Settings.steps)
-    parser.add_argument("--activation", default=Settings.activation)
+    parser.add_argument("--depth", type=int, default=NetworkSettings.depth)
+    parser.add_argument("--width", type=int, default=NetworkSettings.width)
+    parser.add_argument("--batch-size", type=int, default=NetworkSettings.batch_size)
+    parser.add_argument("--steps", type=int, default=NetworkSettings.steps)
+    parser.add_argument("--activation", default=NetworkSettings.activation)
     parser.add_argument("--largest", action="store_true", help="also time the largest settings the page offers")
     args = parser.parse_args()
-    default = Settings(
+    default = NetworkSettings(
         depth=args.depth, width=args.width, batch_size=args.batch_size, steps=args.steps, activation=args.activation
     )
     result = {
@@ -135,7 +135,7 @@ def main() -> int:
         "default": measure(default, args.repeat),
     }
     if args.largest:
-        largest = Settings(depth=6, width=64, batch_size=64, steps=1000, activation=args.activation)
+        largest = NetworkSettings(depth=6, width=64, batch_size=64, steps=1000, activation=args.activation)
         result["largest"] = measure(largest, 1)
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "network.json").write_text(json.dumps(result, indent=2))

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bnviz.core.batchnorm import BatchNorm, batch_norm_backward, batch_norm_forward  # noqa: E402
 from bnviz.core.data import preset  # noqa: E402
-from bnviz.experiments.training import Settings, make_experiment, train  # noqa: E402
+from bnviz.experiments.training import TrainingSettings, make_experiment, train  # noqa: E402
 
 SPECS = preset("channels on very different scales", 4)  # the page's default batch
 
@@ -49,7 +49,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    default = Settings()
+    default = TrainingSettings()
     steps_1000 = make_experiment(SPECS, None, default.replace(epochs=-(-1000 // default.steps_per_epoch)))
     steps_2000 = make_experiment(SPECS, None, default.replace(epochs=63))
     n1000 = len(steps_1000.batches)

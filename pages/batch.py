@@ -42,7 +42,7 @@ ss.setdefault("bt_editor_v", 0)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def draw(settings: batches.Settings) -> np.ndarray:
+def draw(settings: batches.BatchRecipe) -> np.ndarray:
     return settings.draw()
 
 
@@ -243,7 +243,7 @@ st.caption(
     "the last two columns give the mean and std of what comes out, which is what BatchNorm sees."
 )
 
-settings = batches.Settings(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
+settings = batches.BatchRecipe(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
 batch = current_batch()
 if batch.specs is None and ss.get("bt_upload_for") == "pending":
     ss.bt_upload_for = settings

@@ -9,13 +9,12 @@ from bnviz.experiments.training import (
     OPTIMIZERS,
     SUGGESTED_LR,
     TASKS,
-    Settings,
+    TrainingSettings,
     channel_table,
     compare_settings,
     convention_value,
     dy_formula,
     explain_task,
-    fmt,
     landscape,
     landscape_view,
     last_epoch_mean,
@@ -33,6 +32,7 @@ from bnviz.experiments.training import (
     update_equations,
 )
 from bnviz.figures.learning import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
+from bnviz.numbers import sig
 from content.registry import page_file
 from ui import classroom
 from ui.classroom import chart, predict_first, shown
@@ -73,7 +73,7 @@ END_CHOICES = (
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def run_training(specs, x, settings: Settings):
+def run_training(specs, x, settings: TrainingSettings):
     """The experiment, its training record, the optimum and the loss landscape, for these settings."""
     bar = st.progress(0.0, text="Training γ and β…")
     exp = make_experiment(specs, x, settings)
@@ -83,21 +83,21 @@ def run_training(specs, x, settings: Settings):
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def history_of(specs, x, settings: Settings, channel: int) -> dict:
+def history_of(specs, x, settings: TrainingSettings, channel: int) -> dict:
     """The time-axis figure as a dict: built once per training and channel, then only re-marked."""
     exp, hist, (gamma_star, beta_star), _ = run_training(specs, x, settings)
     return history_figure(exp, hist, channel, gamma_star[channel], beta_star[channel]).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def loss_grid(specs, x, settings: Settings, channel: int, box: tuple):
+def loss_grid(specs, x, settings: TrainingSettings, channel: int, box: tuple):
     exp, hist, _, land = run_training(specs, x, settings)
     gammas, betas = np.linspace(box[0], box[1], GRID), np.linspace(box[2], box[3], GRID)
     return gammas, betas, land.grid(channel, gammas, betas)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def compare_modes(specs, x, settings: Settings):
+def compare_modes(specs, x, settings: TrainingSettings):
     exp, hist, _, _ = run_training(specs, x, settings)
     return exp, train_vs_eval(exp, hist)
 
@@ -169,7 +169,7 @@ if shown("beta0", essential=False):
 if shown("seed", essential=False):
     cols[3].number_input("Seed", min_value=0, max_value=10_000, step=1, key="learn_seed")
 
-settings = Settings(
+settings = TrainingSettings(
     task=task,
     optimizer=st.session_state["learn_optimizer"],
     lr=float(st.session_state["learn_lr"]),
@@ -236,14 +236,14 @@ if ready:
     m1.metric(
         "γ, mean of the last epoch",
         f"{ends['gamma']:.4g}",
-        f"γ* = {fmt(gamma_star[c])}",
+        f"γ* = {sig(gamma_star[c])}",
         delta_color="off",
         delta_arrow="off",
     )
     m2.metric(
         "β, mean of the last epoch",
         f"{ends['beta']:.4g}",
-        f"β* = {fmt(beta_star[c])}",
+        f"β* = {sig(beta_star[c])}",
         delta_color="off",
         delta_arrow="off",
     )

@@ -5,7 +5,15 @@ from dataclasses import replace
 import streamlit as st
 
 from bnviz.core.datasets import DATASETS
-from bnviz.experiments.mlp import ACTIVATIONS, SATURATION, SWEEP_LRS, Settings, experiment_data, lr_sweep, train_pair
+from bnviz.experiments.mlp import (
+    ACTIVATIONS,
+    SATURATION,
+    SWEEP_LRS,
+    NetworkSettings,
+    experiment_data,
+    lr_sweep,
+    train_pair,
+)
 from bnviz.figures.network import (
     activation_strips,
     boundary_figure,
@@ -48,7 +56,7 @@ SETTINGS = {
 # The progress bar is made inside the cached function: on a cache hit Streamlit replays it
 # (created, filled, emptied) in an instant instead of training again.
 @st.cache_data(show_spinner=False, max_entries=16)
-def train(settings: Settings):
+def train(settings: NetworkSettings):
     """Both networks trained from the same weights on the same batches, and their dataset."""
     bar = st.progress(0.0, text="Training both networks…")
     plain, bn = train_pair(settings, progress=lambda f: bar.progress(f, text=f"Training both networks… {f:.0%}"))
@@ -58,7 +66,7 @@ def train(settings: Settings):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def sweep(settings: Settings):
+def sweep(settings: NetworkSettings):
     """Final losses at every rate of SWEEP_LRS (settings.lr is not used: the caller sets it to 1)."""
     bar = st.progress(0.0, text="Sweeping the learning rate…")
     result = lr_sweep(settings, progress=lambda f: bar.progress(f, text=f"Sweeping the learning rate… {f:.0%}"))
@@ -135,7 +143,7 @@ with st.expander("Things to try"):
     )
 
 try:
-    settings = Settings(
+    settings = NetworkSettings(
         dataset=st.session_state.net_dataset,
         depth=int(st.session_state.net_depth),
         width=int(st.session_state.net_width),

@@ -55,8 +55,8 @@ def test_switching_to_conv_says_that_n_became_128():
 
 def test_settings_draw_the_core_batch_and_ignore_the_size_of_a_fully_connected_batch():
     specs = tuple(preset("every shape", 3))
-    fc = batches.Settings("fully connected", 32, 8, 5, specs)
-    conv = batches.Settings("convolutional", 4, 6, 5, specs)
+    fc = batches.BatchRecipe("fully connected", 32, 8, 5, specs)
+    conv = batches.BatchRecipe("convolutional", 4, 6, 5, specs)
     assert np.array_equal(fc.draw(), make_batch(specs, 32, None, 5))
     assert np.array_equal(conv.draw(), make_batch(specs, 4, (6, 6), 5))
     assert conv.draw().shape == (4, 3, 6, 6)

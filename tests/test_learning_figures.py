@@ -5,7 +5,7 @@ import pytest
 
 from bnviz.core.data import preset
 from bnviz.experiments.training import (
-    Settings,
+    TrainingSettings,
     landscape,
     make_experiment,
     optimum,
@@ -28,7 +28,7 @@ SPECS = tuple(preset("channels on very different scales", 4))
 
 @pytest.fixture(scope="module")
 def run():
-    exp = make_experiment(SPECS, None, Settings(epochs=5))
+    exp = make_experiment(SPECS, None, TrainingSettings(epochs=5))
     hist = train(exp)
     return exp, hist, optimum(exp)
 
@@ -86,13 +86,13 @@ def test_history_figure_draws_the_optimum_epoch_boundaries_and_the_chosen_step(r
 
 
 def test_history_figure_leaves_out_an_undefined_optimum():
-    exp = make_experiment(SPECS, None, Settings(epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(epochs=1))
     fig = history_figure(exp, train(exp), 0, float("nan"), 0.5)
     assert [s.yref for s in fig.layout.shapes if s.line.dash == "dash"] == ["y3"]
 
 
 def test_history_figure_stays_small_for_long_trainings():
-    exp = make_experiment(SPECS, None, Settings(batch_size=2, epochs=25))  # 12,800 steps
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=25))  # 12,800 steps
     hist = train(exp)
     fig = history_figure(exp, hist, 0, 1.0, 0.0, max_points=600)
     assert max(len(t.x) for t in fig.data) <= 600
@@ -101,7 +101,7 @@ def test_history_figure_stays_small_for_long_trainings():
 
 @pytest.mark.parametrize("task", ["reconstruct", "classify"])
 def test_step_figure_shows_the_batch_its_output_and_the_fit_against_the_targets(task):
-    exp = make_experiment(SPECS, None, Settings(task=task, batch_size=8, epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task, batch_size=8, epochs=1))
     hist = train(exp)
     d = step_detail(exp, hist, 4, 1)
     fig = step_figure(d, task)
@@ -122,7 +122,7 @@ def test_step_figure_shows_the_batch_its_output_and_the_fit_against_the_targets(
 
 
 def test_landscape_figure_draws_the_grid_both_paths_and_the_optimum():
-    exp = make_experiment(SPECS, None, Settings(epochs=3))
+    exp = make_experiment(SPECS, None, TrainingSettings(epochs=3))
     hist = train(exp)
     (gamma_star, beta_star), land = optimum(exp), landscape(exp)
     gammas, betas = np.linspace(0, 12, 21), np.linspace(-2, 10, 31)
@@ -155,7 +155,7 @@ def test_landscape_figure_thins_a_long_path():
 def test_train_eval_figure_shows_a_cloud_for_training_mode_and_a_line_for_eval_mode():
     results = []
     for b, epochs in [(2, 2), (64, 60)]:
-        exp = make_experiment(SPECS, None, Settings(batch_size=b, epochs=epochs))
+        exp = make_experiment(SPECS, None, TrainingSettings(batch_size=b, epochs=epochs))
         results.append((exp, train_vs_eval(exp, train(exp))))
     fig = train_eval_figure(results, 1)
     assert [a.text for a in fig.layout.annotations] == ["trained with batches of 2", "trained with batches of 64"]

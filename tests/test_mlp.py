@@ -9,9 +9,7 @@ from bnviz.experiments.mlp import (
     GAIN,
     HIST_BINS,
     MLP,
-    Settings,
-    activate,
-    activate_backward,
+    NetworkSettings,
     batch_schedule,
     bce_with_logits,
     experiment_data,
@@ -24,21 +22,6 @@ from bnviz.experiments.mlp import (
 )
 
 # --- activations, saturation, loss ------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ACTIVATIONS)
-def test_activation_backward_matches_central_differences(name):
-    z = np.array([-3.0, -0.7, 0.2, 1.3, 4.0])
-    h = activate(z, name)
-    numeric = (activate(z + 1e-6, name) - activate(z - 1e-6, name)) / 2e-6
-    np.testing.assert_allclose(activate_backward(np.ones_like(z), h, name), numeric, rtol=1e-8, atol=1e-10)
-
-
-def test_sigmoid_is_one_over_one_plus_exp_and_does_not_overflow():
-    z = np.array([-5.0, 0.0, 2.0])
-    np.testing.assert_allclose(activate(z, "sigmoid"), 1 / (1 + np.exp(-z)), rtol=1e-14)
-    with np.errstate(all="raise"):
-        np.testing.assert_array_equal(activate(np.array([-1e4, 1e4]), "sigmoid"), [0.0, 1.0])
 
 
 def test_saturated_share_follows_each_activations_definition():
@@ -143,7 +126,7 @@ def test_bn_makes_the_output_independent_of_a_layers_weight_scale():
 
 
 def test_copies_train_exactly_like_separate_networks():
-    s = Settings(depth=3, width=6, batch_size=16, steps=30, n_points=64, activation="tanh")
+    s = NetworkSettings(depth=3, width=6, batch_size=16, steps=30, n_points=64, activation="tanh")
     X, y, weights = experiment_data(s)
     for batch_norm in (False, True):
         together = train_copies(X, y, weights, "tanh", batch_norm, [0.1, 1.0], s.steps, s.batch_size, seed=5)
@@ -178,7 +161,7 @@ TORCH = {
 
 @pytest.mark.parametrize("activation, batch_norm", list(TORCH))
 def test_training_matches_torch_step_for_step(activation, batch_norm):
-    s = Settings(depth=3, width=8, batch_size=16, steps=20, lr=0.5, seed=3, n_points=64)
+    s = NetworkSettings(depth=3, width=8, batch_size=16, steps=20, lr=0.5, seed=3, n_points=64)
     X, y, _ = experiment_data(s)
     weights = init_weights(3, 8, activation, 1.0, seed=4)
     run = train_copies(X, y, weights, activation, batch_norm, [0.5], 20, 16, seed=5)[0]
@@ -207,7 +190,7 @@ def test_window_ends_split_the_steps_evenly():
 
 @pytest.fixture(scope="module")
 def small_pair():
-    s = Settings(depth=3, width=8, batch_size=16, steps=120, lr=0.3, n_points=128)
+    s = NetworkSettings(depth=3, width=8, batch_size=16, steps=120, lr=0.3, n_points=128)
     return s, train_pair(s)
 
 
@@ -246,31 +229,31 @@ def test_records_have_one_value_per_snapshot_and_layer(small_pair):
 
 
 def test_the_bn_network_reaches_a_lower_loss_than_the_plain_one_at_a_high_learning_rate():
-    plain, bn = train_pair(Settings(activation="tanh", lr=3.0, seed=0))
+    plain, bn = train_pair(NetworkSettings(activation="tanh", lr=3.0, seed=0))
     assert not plain.diverged and not bn.diverged
     assert bn.final_loss < plain.final_loss / 10
     assert bn.final_accuracy >= 0.99 > plain.final_accuracy
 
 
 def test_with_relu_at_a_high_learning_rate_only_the_plain_network_diverges():
-    plain, bn = train_pair(Settings(activation="ReLU", lr=3.0, seed=0))
+    plain, bn = train_pair(NetworkSettings(activation="ReLU", lr=3.0, seed=0))
     assert plain.diverged and not bn.diverged
     assert bn.final_accuracy >= 0.99
 
 
 def test_at_a_small_learning_rate_both_networks_train():
-    plain, bn = train_pair(Settings(activation="tanh", lr=0.3, seed=0))
+    plain, bn = train_pair(NetworkSettings(activation="tanh", lr=0.3, seed=0))
     assert plain.final_accuracy >= 0.99 and bn.final_accuracy >= 0.99
 
 
 def test_a_too_small_initialisation_stalls_the_plain_network_but_not_the_bn_one():
-    plain, bn = train_pair(Settings(activation="ReLU", lr=0.1, init_scale=0.1, seed=0))
+    plain, bn = train_pair(NetworkSettings(activation="ReLU", lr=0.1, init_scale=0.1, seed=0))
     assert plain.final_loss == pytest.approx(np.log(2), abs=0.01)  # it never leaves "guessing"
     assert bn.final_accuracy >= 0.99
 
 
 def test_a_diverged_run_stops_where_it_diverged_and_holds_no_nan():
-    plain, _ = train_pair(Settings(activation="ReLU", lr=30.0, seed=0, steps=200))
+    plain, _ = train_pair(NetworkSettings(activation="ReLU", lr=30.0, seed=0, steps=200))
     assert plain.diverged and 1 <= plain.diverged_at <= 200
     assert plain.steps_done == plain.diverged_at - 1
     assert plain.final_loss is None and plain.final_accuracy is None and plain.boundary is None
@@ -281,7 +264,7 @@ def test_a_diverged_run_stops_where_it_diverged_and_holds_no_nan():
 
 
 def test_the_sweep_runs_both_networks_at_every_rate_and_agrees_with_a_single_run():
-    s = Settings(depth=3, width=8, batch_size=16, steps=100, lr=0.3, n_points=128)
+    s = NetworkSettings(depth=3, width=8, batch_size=16, steps=100, lr=0.3, n_points=128)
     sweep = lr_sweep(s, lrs=[0.01, 0.3, 30.0])
     assert [r.lr for r in sweep.plain] == [r.lr for r in sweep.bn] == [0.01, 0.3, 30.0]
     assert not any(r.batch_norm for r in sweep.plain) and all(r.batch_norm for r in sweep.bn)
@@ -309,7 +292,7 @@ def test_the_sweep_runs_both_networks_at_every_rate_and_agrees_with_a_single_run
 )
 def test_bad_settings_are_refused_with_a_message(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        Settings(**kwargs)
+        NetworkSettings(**kwargs)
 
 
 # The page's "Things to try", each checked: (settings, plain outcome, BN outcome).
@@ -325,7 +308,7 @@ def test_bad_settings_are_refused_with_a_message(kwargs, message):
     ],
 )
 def test_the_things_to_try_on_the_page_do_what_the_page_says(kwargs, plain_ok, bn_ok):
-    plain, bn = train_pair(Settings(**kwargs))
+    plain, bn = train_pair(NetworkSettings(**kwargs))
     if plain_ok == "diverged within ten steps":
         assert plain.diverged and plain.diverged_at <= 10
     else:

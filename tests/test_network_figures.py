@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from apptest import _decode
 
-from bnviz.experiments.mlp import Settings, experiment_data, lr_sweep, train_pair
+from bnviz.experiments.mlp import NetworkSettings, experiment_data, lr_sweep, train_pair
 from bnviz.figures.network import (
     activation_strips,
     boundary_figure,
@@ -26,14 +26,14 @@ DIVERGES = dict(activation="ReLU", depth=3, width=32, batch_size=16, steps=120, 
 
 @pytest.fixture(scope="module")
 def trained():
-    s = Settings(activation="tanh", lr=0.3, **SMALL)
+    s = NetworkSettings(activation="tanh", lr=0.3, **SMALL)
     X, y, _ = experiment_data(s)
     return s, train_pair(s), X, y
 
 
 @pytest.fixture(scope="module")
 def diverged():
-    s = Settings(lr=3.0, **DIVERGES)
+    s = NetworkSettings(lr=3.0, **DIVERGES)
     X, y, _ = experiment_data(s)
     plain, bn = train_pair(s)
     assert plain.diverged
@@ -115,7 +115,7 @@ def test_activation_strips_draw_every_layers_histograms_over_time(trained):
 
 
 def test_relu_strips_say_that_the_top_row_holds_every_larger_value():
-    s = Settings(activation="ReLU", lr=0.3, **SMALL)
+    s = NetworkSettings(activation="ReLU", lr=0.3, **SMALL)
     plain, bn = train_pair(s)
     fig = activation_strips(plain, bn, "ReLU")
     assert list(fig.layout.yaxis.ticktext) == ["0", "2", "≥ 4"]
@@ -134,7 +134,7 @@ def test_saturation_and_gradient_figures_plot_the_recorded_values(trained):
 
 
 def test_relu_saturation_counts_dead_units():
-    s = Settings(activation="ReLU", lr=0.3, **SMALL)
+    s = NetworkSettings(activation="ReLU", lr=0.3, **SMALL)
     plain, bn = train_pair(s)
     assert "Dead units" in saturation_figure(plain, bn, "ReLU").layout.title.text
 
@@ -148,7 +148,7 @@ def test_gamma_beta_figure_shows_every_units_learned_values(trained):
 
 
 def test_the_sweep_plots_final_losses_and_marks_diverged_rates_above_them():
-    s = Settings(**DIVERGES)
+    s = NetworkSettings(**DIVERGES)
     sweep = lr_sweep(s, lrs=[0.01, 0.3, 3.0])
     fig = json.loads(sweep_figure(sweep, current_lr=0.3).to_json())
     by_name = {t["name"]: t for t in fig["data"]}
@@ -165,7 +165,7 @@ def test_the_sweep_plots_final_losses_and_marks_diverged_rates_above_them():
 
 def test_every_figure_stays_small(trained):
     s, (plain, bn), X, y = trained
-    big = Settings(activation="tanh", lr=0.3, depth=6, width=16, batch_size=16, steps=120, n_points=512)
+    big = NetworkSettings(activation="tanh", lr=0.3, depth=6, width=16, batch_size=16, steps=120, n_points=512)
     p6, b6 = train_pair(big)
     X6, y6, _ = experiment_data(big)
     figures = [
@@ -204,7 +204,7 @@ def test_a_blowing_up_loss_is_cut_at_the_cap_and_says_how_large_it_got():
 
 
 def test_layer_names_come_from_the_bn_panel_when_the_plain_run_diverged_before_any_snapshot():
-    plain, bn = train_pair(Settings(activation="ReLU", lr=10.0))  # diverges at step 7, snapshots every 10
+    plain, bn = train_pair(NetworkSettings(activation="ReLU", lr=10.0))  # diverges at step 7, snapshots every 10
     assert plain.diverged and plain.snapshot_step.size == 0
     for fig in (saturation_figure(plain, bn, "ReLU"), gradient_figure(plain, bn)):
         named = [t for t in fig.data if t.showlegend]
@@ -227,10 +227,10 @@ def test_outcome_reads_as_a_sentence_for_every_ending():
 def test_lower_loss_names_the_network_with_the_lower_final_loss_or_says_they_are_close():
     from dataclasses import replace
 
-    plain, bn = train_pair(Settings(**SMALL))
+    plain, bn = train_pair(NetworkSettings(**SMALL))
     assert lower_loss(replace(plain, final_loss=0.5), replace(bn, final_loss=0.1)) == "with BN"
     assert lower_loss(replace(plain, final_loss=0.1), replace(bn, final_loss=0.5)) == "without BN"
     assert lower_loss(replace(plain, final_loss=0.100), replace(bn, final_loss=0.105)) == "about the same"
-    diverged, _ = train_pair(Settings(**DIVERGES, lr=3.0))
+    diverged, _ = train_pair(NetworkSettings(**DIVERGES, lr=3.0))
     assert diverged.diverged and lower_loss(diverged, bn) == "with BN"
     assert lower_loss(diverged, diverged) == "about the same"

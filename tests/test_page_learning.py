@@ -9,7 +9,7 @@ from apptest import _decode, figures, run_page
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
 from bnviz.experiments.training import (
-    Settings,
+    TrainingSettings,
     landscape,
     last_epoch_mean,
     make_experiment,
@@ -21,7 +21,7 @@ from bnviz.experiments.training import (
 from ui.state import Batch
 
 SPECS = tuple(preset("channels on very different scales", 4))  # the default batch's
-DEFAULT = Settings()  # the page's defaults: reconstruct, SGD, η = 0.03, B = 32, 30 epochs
+DEFAULT = TrainingSettings()  # the page's defaults: reconstruct, SGD, η = 0.03, B = 32, 30 epochs
 
 
 def run_learning(**state):

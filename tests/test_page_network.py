@@ -6,7 +6,7 @@ from apptest import _decode, figures, run_page
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
-from bnviz.experiments.mlp import Settings, lr_sweep, train_pair
+from bnviz.experiments.mlp import NetworkSettings, lr_sweep, train_pair
 from bnviz.figures.network import outcome
 
 TIMEOUT = 300  # the first run trains; the machine may be busy
@@ -28,7 +28,7 @@ def chart_titles(at) -> list[str]:
 def test_the_default_page_trains_both_networks_and_shows_the_cores_numbers():
     at = page()
     assert at.title[0].value == "Why BN helps"
-    plain, bn = train_pair(Settings())
+    plain, bn = train_pair(NetworkSettings())
     assert boxes(at) == [
         f"**Without BN** (tanh, learning rate 3, 600 steps): {outcome(plain)}",
         f"**With BN** (tanh, learning rate 3, 600 steps): {outcome(bn)}",
@@ -41,7 +41,7 @@ def test_the_default_page_trains_both_networks_and_shows_the_cores_numbers():
 
 def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_both_networks():
     at = page()
-    sweep = lr_sweep(Settings())
+    sweep = lr_sweep(NetworkSettings())
     fig = figures(at)[-1]
     by_name = {t["name"]: t for t in fig["data"]}
     for name, runs in (("without BN", sweep.plain), ("with BN", sweep.bn)):
@@ -58,7 +58,7 @@ def test_turning_the_sweep_off_removes_its_chart():
 
 def test_relu_at_a_high_learning_rate_shows_the_plain_network_diverging():
     at = page(net_activation="ReLU", **QUICK)
-    plain, bn = train_pair(Settings(activation="ReLU", steps=200))
+    plain, bn = train_pair(NetworkSettings(activation="ReLU", steps=200))
     assert plain.diverged and not bn.diverged
     assert f"diverged at step {plain.diverged_at}" in boxes(at)[0]
     assert outcome(bn) in boxes(at)[1]
@@ -85,7 +85,7 @@ def test_the_dataset_control_changes_the_points_and_the_heading():
 
 def test_a_too_small_initialisation_leaves_the_plain_network_guessing():
     at = page(net_activation="ReLU", net_lr=0.1, net_init_scale=0.1, **QUICK)
-    plain, bn = train_pair(Settings(activation="ReLU", lr=0.1, init_scale=0.1, steps=200))
+    plain, bn = train_pair(NetworkSettings(activation="ReLU", lr=0.1, init_scale=0.1, steps=200))
     assert plain.final_loss == pytest.approx(np.log(2), abs=0.01)
     assert boxes(at)[0].endswith(outcome(plain))
 

@@ -7,7 +7,8 @@ from apptest import bar_mean, figures, run_page
 from bnviz.core.data import PRESETS, make_batch, preset
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import batch_norm_steps
-from bnviz.experiments.stepper import fmt, running_history, worked_numbers
+from bnviz.experiments.stepper import running_history, worked_numbers
+from bnviz.numbers import fixed
 from ui.state import Batch, default_batch
 
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
@@ -45,7 +46,7 @@ def test_first_step_shows_the_batch_mean_worked_for_the_chosen_channel():
     x = default_batch().x
     mu = x[:, 1].mean()
     summary = at.code[1].value
-    assert summary.startswith("μ = (") and summary.endswith(f"/ 256 = {fmt(mu, 2)}")
+    assert summary.startswith("μ = (") and summary.endswith(f"/ 256 = {fixed(mu, 2)}")
     assert at.code[0].value == "mu = x.mean(axis=0)"
     stats = at.dataframe[0].value
     np.testing.assert_allclose(stats["batch mean"], x.mean(axis=0))
@@ -88,7 +89,7 @@ def test_gamma_and_beta_are_used_by_the_scale_and_shift_steps():
     x = default_batch().x
     steps = batch_norm_steps(x, 2.0, 3.0)
     y = steps[-1].array[:, 1]
-    assert shown_numbers(at)[0] == fmt(y[0], 2)
+    assert shown_numbers(at)[0] == fixed(y[0], 2)
     assert bar_mean(figures(at)[0]["data"][1]) == pytest.approx(3.0, abs=0.2)
     assert "changes nothing" not in " ".join(m.value for m in at.markdown)
 
@@ -97,7 +98,7 @@ def test_the_channel_selector_changes_the_numbers_followed():
     at = open_steps()
     at.selectbox(key="steps_channel").set_value(3).run()
     mu = default_batch().x[:, 3].mean()
-    assert at.code[1].value.endswith(f"= {fmt(mu, 2)}")
+    assert at.code[1].value.endswith(f"= {fixed(mu, 2)}")
     assert at.table[0].value.index[0] == "x[0, 3]"
 
 
@@ -109,7 +110,7 @@ def test_a_conv_batch_is_worked_over_samples_and_positions():
     labels = list(at.table[0].value.index)
     assert all(label.startswith("x[") and label.count(",") == 3 for label in labels)
     where = tuple(int(i) for i in labels[1][2:-1].split(", "))
-    assert shown_numbers(at)[1] == fmt(x[where] - x[:, 1].mean(), 2)
+    assert shown_numbers(at)[1] == fixed(x[where] - x[:, 1].mean(), 2)
 
 
 def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batches():
@@ -117,12 +118,14 @@ def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batche
     at = open_steps(steps_eval=True, steps_batches=7)
     h = running_history(batch.x, batch.specs, batch.seed, 7)
     assert at.subheader[0].value == "Step 1 of 7: Running mean"
-    assert at.code[1].value == f"μ_run = running_mean[1] = {fmt(h.running_mean[7, 1], 2)}"
+    assert at.code[1].value == f"μ_run = running_mean[1] = {fixed(h.running_mean[7, 1], 2)}"
     table = at.dataframe[0].value
     np.testing.assert_allclose(table["running mean"], h.running_mean[7])
     np.testing.assert_allclose(table["this batch's mean"], batch.x.mean(axis=0))
     sentence = at.info[0].value
-    assert sentence.startswith(f"After 7 training batches, channel 1's running mean is {fmt(h.running_mean[7, 1], 2)}")
+    assert sentence.startswith(
+        f"After 7 training batches, channel 1's running mean is {fixed(h.running_mean[7, 1], 2)}"
+    )
     comparison = at.dataframe[1].value
     np.testing.assert_allclose(comparison["running variance"], h.running_var[7])
 
@@ -229,7 +232,7 @@ def test_eval_mode_says_what_happens_to_x_hat():
     h = running_history(batch.x, batch.specs, batch.seed, 5)
     x_hat = (batch.x[:, 1] - h.running_mean[5, 1]) / np.sqrt(h.running_var[5, 1] + 1e-5)
     text = " ".join(m.value for m in at.markdown)
-    assert f"this batch's x̂ in channel 1 has mean {fmt(x_hat.mean(), 2)} and variance {fmt(x_hat.var(), 2)}" in text
+    assert f"this batch's x̂ in channel 1 has mean {fixed(x_hat.mean(), 2)} and variance {fixed(x_hat.var(), 2)}" in text
 
 
 def test_classroom_mode_asks_for_a_prediction_before_eval_mode():

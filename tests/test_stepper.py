@@ -8,12 +8,9 @@ from bnviz.core.data import make_batch, preset
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import (
-    decimals,
     distance_sentence,
     element_label,
     explanation,
-    fmt,
-    fmt_eps,
     groups_choices,
     initial_weight_sentence,
     norm_table,
@@ -22,9 +19,9 @@ from bnviz.experiments.stepper import (
     running_vs_batch,
     sample_elements,
     statistic_table,
-    term,
     worked_numbers,
 )
+from bnviz.numbers import decimals, eps_text, fixed, operand
 
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
 # Two channels of four samples: channel 0 is 1, 3, 5, 7 (mean 4, variance 5).
@@ -40,9 +37,9 @@ def worked(x, index, channel=0, gamma=1.0, beta=0.0, **running):
 
 
 def test_fmt_writes_a_true_minus_and_never_minus_zero():
-    assert fmt(-2.054, 2) == "−2.05"
-    assert fmt(-0.001, 2) == "0.00"
-    assert term(-2.05, 2) == "(−2.05)" and term(2.05, 2) == "2.05"
+    assert fixed(-2.054, 2) == "−2.05"
+    assert fixed(-0.001, 2) == "0.00"
+    assert operand(-2.05, 2) == "(−2.05)" and operand(2.05, 2) == "2.05"
 
 
 def test_decimals_keep_about_three_significant_digits():
@@ -53,9 +50,9 @@ def test_decimals_keep_about_three_significant_digits():
 
 
 def test_eps_is_written_as_a_learner_writes_it():
-    assert fmt_eps(1e-5) == "1e-5"
-    assert fmt_eps(0.0) == "0"
-    assert fmt_eps(0.01) == "0.01"
+    assert eps_text(1e-5) == "1e-5"
+    assert eps_text(0.0) == "0"
+    assert eps_text(0.01) == "0.01"
 
 
 # ---------------------------------------------------------------- worked numbers

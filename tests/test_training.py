@@ -14,7 +14,7 @@ from bnviz.experiments.training import (
     Adam,
     Experiment,
     Momentum,
-    Settings,
+    TrainingSettings,
     compare_settings,
     convention_value,
     cross_entropy,
@@ -59,7 +59,7 @@ def tiny_experiment(task: str, optimizer: str, t=None) -> Experiment:
     x = np.array([[1.0, 10.0], [3.0, -2.0], [-1.0, 4.0], [6.0, 0.5], [2.5, 7.0], [0.0, -3.0]])
     if t is None:
         t = x.copy() if task == "reconstruct" else np.array([[1.0, 0], [0, 1], [1, 1], [0, 0], [1, 0], [0, 1]])
-    s = Settings(task=task, optimizer=optimizer, lr=0.1, batch_size=3, epochs=2, n_train=6)
+    s = TrainingSettings(task=task, optimizer=optimizer, lr=0.1, batch_size=3, epochs=2, n_train=6)
     batches = np.array([[0, 1, 2], [3, 4, 5], [5, 0, 3], [1, 2, 4]])
     return Experiment(s, x, t, x.mean(0), x.std(0), batches, x, t)
 
@@ -84,7 +84,7 @@ def test_cross_entropy_gradient_matches_central_differences_even_in_the_saturate
 
 @pytest.mark.parametrize("task", ["reconstruct", "target", "classify"])
 def test_gradients_through_batchnorm_to_gamma_and_beta_match_central_differences(task):
-    exp = make_experiment(SPECS, None, Settings(task=task, batch_size=8, epochs=1, seed=3))
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task, batch_size=8, epochs=1, seed=3))
     xb, tb = exp.x[exp.batches[0]], exp.t[exp.batches[0]]
     loss_fn, grad_fn = {"classify": (cross_entropy, cross_entropy_grad)}.get(task, (squared_error, squared_error_grad))
     gamma, beta = np.array([1.5, 0.7, -0.4, 2.0]), np.array([0.3, -1.0, 2.0, 0.5])
@@ -104,7 +104,7 @@ def test_gradients_through_batchnorm_to_gamma_and_beta_match_central_differences
 
 @pytest.mark.parametrize("task", ["reconstruct", "classify"])
 def test_recorded_gradients_of_a_training_step_match_central_differences(task):
-    exp = make_experiment(SPECS, None, Settings(task=task, batch_size=16, epochs=2))
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task, batch_size=16, epochs=2))
     hist = train(exp)
     k = 37
     xb, tb = exp.x[exp.batches[k]], exp.t[exp.batches[k]]
@@ -125,7 +125,7 @@ def test_recorded_gradients_of_a_training_step_match_central_differences(task):
 
 
 def test_sgd_direction_is_the_gradient_and_the_update_subtracts_lr_times_it():
-    exp = make_experiment(SPECS, None, Settings(lr=0.1, epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(lr=0.1, epochs=1))
     hist = train(exp)
     np.testing.assert_allclose(hist.gamma[1:], hist.gamma[:-1] - 0.1 * hist.grad_gamma[:-1], atol=1e-12)
     np.testing.assert_allclose(hist.beta[1:], hist.beta[:-1] - 0.1 * hist.grad_beta[:-1], atol=1e-12)
@@ -182,7 +182,7 @@ def test_training_loop_matches_torch_batchnorm1d_with_its_optimizers(task, optim
 
 
 def test_running_statistics_follow_pytorch_momentum_with_the_unbiased_variance():
-    s = Settings(batch_size=8, epochs=2, momentum=0.25)
+    s = TrainingSettings(batch_size=8, epochs=2, momentum=0.25)
     exp = make_experiment(SPECS, None, s)
     hist = train(exp)
     m, b = 0.25, 8
@@ -195,7 +195,7 @@ def test_running_statistics_follow_pytorch_momentum_with_the_unbiased_variance()
 
 
 def test_batch_statistics_recorded_are_those_of_each_mini_batch():
-    exp = make_experiment(SPECS, None, Settings(batch_size=4, epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=4, epochs=1))
     hist = train(exp)
     xb = exp.x[exp.batches[5]]
     np.testing.assert_allclose(hist.mu[5], xb.mean(axis=0))
@@ -239,13 +239,13 @@ def test_an_uploaded_conv_batch_is_resampled_from_its_own_values_per_position():
 
 
 def test_held_out_batch_is_not_part_of_the_training_draw():
-    exp = make_experiment(NORMAL, None, Settings())
+    exp = make_experiment(NORMAL, None, TrainingSettings())
     assert exp.holdout_x.shape == (N_HOLDOUT, 1)
     assert not np.isin(exp.holdout_x, exp.x).any()
 
 
 def test_classifier_labels_follow_the_steep_shifted_sigmoid():
-    exp = make_experiment(NORMAL, None, Settings(task="classify", n_train=1024))
+    exp = make_experiment(NORMAL, None, TrainingSettings(task="classify", n_train=1024))
     z = (exp.x[:, 0] - exp.mu[0]) / exp.std[0]
     assert set(np.unique(exp.t)) == {0.0, 1.0}
     assert exp.t[z > 2, 0].mean() > 0.95  # P = sigmoid(4·1.5) = 0.998
@@ -267,7 +267,7 @@ def test_classifier_labels_follow_the_steep_shifted_sigmoid():
 )
 def test_settings_training_cannot_use_raise_a_clear_message(changes, message):
     with pytest.raises(ValueError, match=message):
-        make_experiment(SPECS, None, Settings().replace(**changes))
+        make_experiment(SPECS, None, TrainingSettings().replace(**changes))
     assert MAX_STEPS == 20_000
 
 
@@ -287,7 +287,7 @@ def test_each_task_converges_where_the_computed_optimum_says(task, optimizer):
     lr = {"sgd": 0.1, "momentum": 0.01, "adam": 0.1}[optimizer] * (
         3 if task == "classify" and optimizer != "adam" else 1
     )
-    s = Settings(task=task, optimizer=optimizer, lr=lr, batch_size=32, epochs=30, seed=0)
+    s = TrainingSettings(task=task, optimizer=optimizer, lr=lr, batch_size=32, epochs=30, seed=0)
     exp = make_experiment(SPECS, None, s)
     hist = train(exp)
     gamma_star, beta_star = optimum(exp)
@@ -302,7 +302,7 @@ def test_each_task_converges_where_the_computed_optimum_says(task, optimizer):
 
 
 def test_reconstruct_optimum_undoes_the_normalization_with_the_average_batch_std():
-    exp = make_experiment(SPECS, None, Settings(batch_size=32))
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=32))
     gamma_star, beta_star = optimum(exp)
     ref_gamma, ref_beta = reference(exp)
     np.testing.assert_allclose(beta_star, exp.mu, rtol=1e-10)  # β* = μ exactly (full epochs)
@@ -317,19 +317,19 @@ def test_reconstruct_optimum_undoes_the_normalization_with_the_average_batch_std
 
 def test_reconstruct_optimum_for_batches_of_two_is_sigma_over_root_pi():
     # x̂ = ±1 in a batch of 2, so γ* = E|x1 - x2| / 2 = σ / √π for a normal channel
-    exp = make_experiment(NORMAL, None, Settings(batch_size=2, epochs=20, n_train=1024))
+    exp = make_experiment(NORMAL, None, TrainingSettings(batch_size=2, epochs=20, n_train=1024))
     gamma_star, _ = optimum(exp)
     assert gamma_star[0] == pytest.approx(exp.std[0] / np.sqrt(np.pi), rel=0.03)
 
 
 def test_reconstruct_optimum_for_large_batches_approaches_sqrt_var_plus_eps():
-    exp = make_experiment(NORMAL, None, Settings(batch_size=256, epochs=10))
+    exp = make_experiment(NORMAL, None, TrainingSettings(batch_size=256, epochs=10))
     gamma_star, _ = optimum(exp)
     assert gamma_star[0] == pytest.approx(np.sqrt(exp.std[0] ** 2 + EPS), rel=0.005)
 
 
 def test_target_optimum_is_the_target_mean_and_about_the_target_spread():
-    exp = make_experiment(SPECS, None, Settings(task="target", target_mean=2.0, target_std=0.5))
+    exp = make_experiment(SPECS, None, TrainingSettings(task="target", target_mean=2.0, target_std=0.5))
     gamma_star, beta_star = optimum(exp)
     np.testing.assert_allclose(beta_star, 2.0, atol=1e-10)
     np.testing.assert_allclose(gamma_star, 0.5, rtol=0.04)
@@ -337,7 +337,7 @@ def test_target_optimum_is_the_target_mean_and_about_the_target_spread():
 
 
 def test_classifier_optimum_is_a_steep_shifted_sigmoid_where_the_average_gradient_vanishes():
-    exp = make_experiment(SPECS, None, Settings(task="classify"))
+    exp = make_experiment(SPECS, None, TrainingSettings(task="classify"))
     gamma_star, beta_star = optimum(exp)
     assert np.all(gamma_star > 3.0) and np.all(beta_star < -1.5)  # near the labels' own (4, -2)
     x_hat = (
@@ -357,7 +357,7 @@ def test_classifier_optimum_is_a_steep_shifted_sigmoid_where_the_average_gradien
 
 def test_a_constant_channel_leaves_gamma_untouched_and_its_optimum_undefined():
     specs = (ChannelSpec("normal", 0.0, 1.0), ChannelSpec("relu", 0.0, 0.0))  # channel 1 always 0
-    exp = make_experiment(specs, None, Settings(gamma0=1.7, epochs=2))
+    exp = make_experiment(specs, None, TrainingSettings(gamma0=1.7, epochs=2))
     hist = train(exp)
     gamma_star, beta_star = optimum(exp)
     assert np.isnan(gamma_star[1]) and beta_star[1] == 0.0
@@ -366,7 +366,7 @@ def test_a_constant_channel_leaves_gamma_untouched_and_its_optimum_undefined():
 
 
 def test_a_too_large_learning_rate_diverges_and_training_stops_with_finite_values():
-    exp = make_experiment(SPECS, None, Settings(lr=3.0, epochs=5))
+    exp = make_experiment(SPECS, None, TrainingSettings(lr=3.0, epochs=5))
     hist = train(exp)
     assert hist.diverged_at is not None and hist.diverged_at < 200
     assert hist.steps == hist.diverged_at + 1
@@ -378,7 +378,7 @@ def test_a_too_large_learning_rate_diverges_and_training_stops_with_finite_value
 
 @pytest.mark.parametrize("task", ["reconstruct", "target", "classify"])
 def test_landscape_is_the_average_loss_over_every_mini_batch(task):
-    exp = make_experiment(SPECS, None, Settings(task=task, batch_size=16, epochs=3))
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task, batch_size=16, epochs=3))
     land = landscape(exp)
     loss_fn = cross_entropy if task == "classify" else squared_error
     for gamma, beta in [(1.0, 0.0), (3.0, -2.0), (9.0, 7.0)]:
@@ -395,7 +395,7 @@ def _bn_out(xb, gamma, beta):
 
 @pytest.mark.parametrize("task", ["reconstruct", "classify"])
 def test_landscape_is_lowest_at_the_optimum(task):
-    exp = make_experiment(SPECS, None, Settings(task=task))
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task))
     land = landscape(exp)
     gamma_star, beta_star = optimum(exp)
     for c in range(4):
@@ -405,7 +405,7 @@ def test_landscape_is_lowest_at_the_optimum(task):
 
 
 def test_landscape_grid_puts_beta_on_rows_and_gamma_on_columns():
-    exp = make_experiment(SPECS, None, Settings())
+    exp = make_experiment(SPECS, None, TrainingSettings())
     land = landscape(exp)
     gammas, betas = np.array([0.0, 1.0, 2.0]), np.array([-1.0, 5.0])
     grid = land.grid(1, gammas, betas)
@@ -425,7 +425,7 @@ def test_landscape_box_has_round_ends_around_every_point():
 
 
 def test_step_detail_replays_the_recorded_step_without_retraining():
-    exp = make_experiment(SPECS, None, Settings(task="classify", optimizer="adam"))
+    exp = make_experiment(SPECS, None, TrainingSettings(task="classify", optimizer="adam"))
     hist = train(exp)
     d = step_detail(exp, hist, 100, 2)
     assert d.grad_gamma == pytest.approx(hist.grad_gamma[100, 2], rel=1e-12)
@@ -449,7 +449,7 @@ def test_update_equations_show_the_steps_real_numbers():
 
 
 def test_step_rows_end_with_the_sums_that_are_the_gradients():
-    exp = make_experiment(SPECS, None, Settings(batch_size=16))
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=16))
     d = step_detail(exp, train(exp), 3, 1)
     rows = step_rows(d, "reconstruct", rows=8)
     assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ (all 16)"
@@ -458,7 +458,7 @@ def test_step_rows_end_with_the_sums_that_are_the_gradients():
 
 
 def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_training_size():
-    exp = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=2, epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=2, epochs=1))
     hist = train(exp)
     te = train_vs_eval(exp, hist)
     x = exp.holdout_x
@@ -477,8 +477,8 @@ def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_t
 
 
 def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():
-    small = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=2, epochs=2))
-    large = make_experiment(SPECS, None, Settings(lr=0.1, batch_size=64, epochs=60))
+    small = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=2, epochs=2))
+    large = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=64, epochs=60))
     gap_small = train_vs_eval(small, train(small)).relative_gap
     gap_large = train_vs_eval(large, train(large)).relative_gap
     assert np.all(gap_large < 0.5 * gap_small)
@@ -488,7 +488,7 @@ def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():
 
 
 def test_compared_trainings_get_about_as_many_steps_whatever_their_batch_size():
-    s = Settings(batch_size=32, epochs=30)  # 960 steps
+    s = TrainingSettings(batch_size=32, epochs=30)  # 960 steps
     small, large = compare_settings(s, 2, s.steps), compare_settings(s, 64, s.steps)
     assert (small.batch_size, small.steps) == (2, 1024)  # 2 epochs of 512
     assert (large.batch_size, large.steps) == (64, 960)  # 60 epochs of 16
@@ -496,28 +496,30 @@ def test_compared_trainings_get_about_as_many_steps_whatever_their_batch_size():
 
 
 def test_settled_tells_whether_the_last_epoch_reached_the_optimum():
-    exp = make_experiment(SPECS, None, Settings(task="classify", lr=0.03, epochs=2))  # far too slow for the sigmoid
+    exp = make_experiment(
+        SPECS, None, TrainingSettings(task="classify", lr=0.03, epochs=2)
+    )  # far too slow for the sigmoid
     hist = train(exp)
     gamma_star, beta_star = optimum(exp)
     assert not settled(exp, hist, gamma_star, beta_star, 1)
-    exp = make_experiment(SPECS, None, Settings())
+    exp = make_experiment(SPECS, None, TrainingSettings())
     hist = train(exp)
     assert settled(exp, hist, *optimum(exp), 1)
 
 
 def test_task_explanations_quote_the_computed_numbers():
-    exp = make_experiment(SPECS, None, Settings(batch_size=2, epochs=2))
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=2))
     gamma_star, beta_star = optimum(exp)
     text, why = explain_task(exp, gamma_star, beta_star, 1)
     assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + EPS):.4g}" in text
     assert f"{gamma_star[1] / np.sqrt(exp.std[1] ** 2 + EPS):.3f} × √(σ²+ε)" in why and "B = 2" in why
-    exp = make_experiment(SPECS, None, Settings(task="classify"))
+    exp = make_experiment(SPECS, None, TrainingSettings(task="classify"))
     text, why = explain_task(exp, *optimum(exp), 0)
     assert "σ(4·((x − μ)/σ − 0.5))" in text and why is None
 
 
 def test_modes_table_holds_one_value_per_training_for_the_channel():
-    exp = make_experiment(SPECS, None, Settings(batch_size=4, epochs=1))
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=4, epochs=1))
     te = train_vs_eval(exp, train(exp))
     table = modes_table([te, te], 2)
     assert table["running_var after training"] == [te.running_var[2]] * 2
@@ -525,7 +527,7 @@ def test_modes_table_holds_one_value_per_training_for_the_channel():
 
 
 def test_the_learners_path_starts_where_the_optimizer_started_inside_the_map():
-    exp = make_experiment(SPECS, None, Settings(gamma0=1.0, beta0=0.0))
+    exp = make_experiment(SPECS, None, TrainingSettings(gamma0=1.0, beta0=0.0))
     hist = train(exp)
     gamma_star, beta_star = optimum(exp)
     box, start = landscape_view(hist, 3, gamma_star[3], beta_star[3])

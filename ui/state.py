@@ -84,19 +84,19 @@ def batch_link() -> dict[str, str]:
     return {BATCH_LINK + name: text for name, text in (link or {}).items()}
 
 
-def drawn_settings(state) -> tuple[batches.Settings, dict[str, str]]:
+def drawn_settings(state) -> tuple[batches.BatchRecipe, dict[str, str]]:
     """The batch that /batch's settings in `state` draw from their preset, and its link."""
     values = {key: state.get(key, s.default) for key, s in BATCH_SETTINGS.items()}
     fixed, _ = batches.valid_settings(*values.values(), default_preset=DEFAULT_PRESET)
     for key, value in zip(BATCH_SETTINGS, fixed.values()):
         state[key] = value
     specs = tuple(preset(state["bt_preset"], state["bt_channels"]))
-    settings = batches.Settings(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
+    settings = batches.BatchRecipe(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
     return settings, link_params(BATCH_SETTINGS, "bt_", state)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _draw(settings: batches.Settings) -> np.ndarray:
+def _draw(settings: batches.BatchRecipe) -> np.ndarray:
     return settings.draw()
 
 

@@ -43,7 +43,7 @@ STATS = ("mean μ_B", "variance σ²_B", "std σ_B", "min", "max")
 
 
 @dataclass(frozen=True)
-class Settings:
+class BatchRecipe:
     """Everything a drawn batch depends on: equal settings draw the same batch."""
 
     kind: str

@@ -13,6 +13,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from bnviz.core.activations import NAMES, activate
 from bnviz.core.batchnorm import batch_norm_forward, batch_statistics, per_channel, reduce_axes
 from bnviz.core.data import ChannelSpec, make_batch
 from bnviz.core.validation import check_batch, check_channel_param, check_eps, check_training_batch
@@ -281,20 +282,13 @@ def closeness(y, target) -> float:
 
 # --- why not stay at mean 0, variance 1? --------------------------------------------------
 
-NONLINEARITIES = ("sigmoid", "tanh", "ReLU")
+NONLINEARITIES = NAMES
 LINEAR_TOLERANCE = 0.05  # of the output range: how far from its tangent a curve may stray
 
 
 def nonlinearity(name: str, z) -> np.ndarray:
-    """sigmoid 1 / (1 + e^-z), tanh, or ReLU max(0, z), elementwise."""
-    z = np.asarray(z, dtype=np.float64)
-    if name == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function, without overflow in e^-z
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "ReLU":
-        return np.maximum(z, 0.0)
-    raise ValueError(f"nonlinearity must be one of {', '.join(NONLINEARITIES)}; got {name!r}.")
+    """sigmoid 1 / (1 + e^-z), tanh, or ReLU max(0, z), elementwise (bnviz.core.activations)."""
+    return activate(name, z)
 
 
 def _tangent_gap(name: str, z: float) -> float:

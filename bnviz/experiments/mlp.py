@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bnviz.core.activations import activate, activate_backward
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.datasets import DATASETS, make_dataset
 
@@ -39,29 +40,6 @@ GRID = 60  # decision boundary: GRID x GRID points
 # Rows per matrix product when evaluating many points: 64 x 64 x 64 stays under OpenBLAS's
 # threading threshold (m·n·k < 2^18), and its threads, on a busy machine, cost more than they save.
 EVAL_CHUNK = 64
-
-
-# --- activations: forward and backward side by side ------------------------------------
-
-
-def activate(z: np.ndarray, name: str) -> np.ndarray:
-    """h = tanh(z), 1 / (1 + e^-z) or max(0, z), elementwise."""
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow in e^-z
-    if name == "ReLU":
-        return np.maximum(z, 0.0)
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {name!r}.")
-
-
-def activate_backward(dh: np.ndarray, h: np.ndarray, name: str) -> np.ndarray:
-    """dL/dz from dL/dh, written with the output h: tanh' = 1 - h², sigmoid' = h(1 - h), ReLU' = [h > 0]."""
-    if name == "tanh":
-        return dh * (1.0 - h * h)
-    if name == "sigmoid":
-        return dh * h * (1.0 - h)
-    return dh * (h > 0)
 
 
 def saturated_share(h: np.ndarray, name: str) -> np.ndarray:
@@ -117,7 +95,7 @@ class MLP:
 
     def __init__(self, weights: list[np.ndarray], activation: str, batch_norm: bool, copies: int = 1):
         """weights: from init_weights, shared by every copy; copies: K."""
-        activate(np.zeros(1), activation)  # rejects an unknown name with its message
+        activate(activation, np.zeros(1))  # rejects an unknown name with its message
         self.activation = activation
         self.batch_norm = bool(batch_norm)
         self.copies = int(copies)
@@ -184,7 +162,7 @@ class MLP:
         for l in range(self.depth):
             z = h @ self.W[l]  # (N, n_in) @ (K, n_in, d) broadcasts to (K, N, d)
             z = self._bn_forward(l, z) if self.batch_norm else z + self.b[l][:, None, :]
-            h = activate(z, self.activation)
+            h = activate(self.activation, z)
             self.hidden.append(h)
         return (h @ self.W[-1])[..., 0] + self.b[-1]
 
@@ -198,7 +176,7 @@ class MLP:
         dh = dout @ self.W[-1].transpose(0, 2, 1)
         for l in reversed(range(self.depth)):
             name = str(l + 1)
-            dz = activate_backward(dh, self.hidden[l], self.activation)
+            dz = activate_backward(self.activation, dh, self.hidden[l])
             if self.batch_norm:
                 dz = self._bn_backward(l, dz)
                 g["gamma" + name], g["beta" + name] = self.bn[l].grad_gamma, self.bn[l].grad_beta
@@ -237,7 +215,7 @@ class MLP:
 
 
 @dataclass(frozen=True)
-class Settings:
+class NetworkSettings:
     """One experiment: the data, the network and how it is trained (both copies alike).
 
     The defaults are the page's: a learning rate (3) at which the plain tanh network
@@ -474,7 +452,7 @@ def decision_grid(X: np.ndarray, size: int = GRID):
     return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def experiment_data(settings: Settings):
+def experiment_data(settings: NetworkSettings):
     """The dataset and the initial weights that both networks of an experiment start from."""
     X, y = make_dataset(settings.dataset, settings.n_points, seed=settings.seed)
     weights = init_weights(
@@ -483,7 +461,7 @@ def experiment_data(settings: Settings):
     return X, y, weights
 
 
-def train_pair(settings: Settings, progress=None) -> tuple[Run, Run]:
+def train_pair(settings: NetworkSettings, progress=None) -> tuple[Run, Run]:
     """Train the plain network and the BN network from the same weights on the same batches.
 
     Returns (plain, bn). progress, if given, is called with the share of the work done.
@@ -524,7 +502,7 @@ class Sweep:
         return [r.lr for r in runs if not r.diverged and r.final_accuracy >= accuracy]
 
 
-def lr_sweep(settings: Settings, lrs=SWEEP_LRS, progress=None) -> Sweep:
+def lr_sweep(settings: NetworkSettings, lrs=SWEEP_LRS, progress=None) -> Sweep:
     """Train both networks at every learning rate of lrs (settings.lr is not used).
 
     All rates train at once, as copies of one network (see MLP), from the same weights

@@ -463,11 +463,6 @@ STRAIGHT = linear_region("sigmoid")[1]
 FLAT = 4.0  # |y| > 4: its slope is below 0.018, 7% of the slope at 0
 
 
-def sigmoid(y):
-    """1 / (1 + exp(-y)), written with tanh so that large |y| cannot overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(y, dtype=np.float64)))
-
-
 class SigmoidUse(NamedTuple):
     y: np.ndarray  # γ·x̂ + β, shape of x
     straight: float  # share of values with |y| < STRAIGHT

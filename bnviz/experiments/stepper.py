@@ -16,6 +16,7 @@ import pandas as pd
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.norms import KINDS, norm_statistics
 from bnviz.core.steps import Step
+from bnviz.numbers import decimals, eps_text, fixed, operand
 
 KIND_NAMES = {"batch": "BatchNorm", "layer": "LayerNorm", "instance": "InstanceNorm", "group": "GroupNorm"}
 
@@ -91,41 +92,6 @@ def explanation(key: str, eval_mode: bool = False, gamma: float = 1.0, beta: flo
     if key == "shift" and beta == 0:
         text += " With β = 0, its value before training, this step changes nothing: set another β above."
     return text
-
-
-# ---------------------------------------------------------------------------- numbers as text
-
-
-def decimals(scale: float) -> int:
-    """Decimals that show about three significant digits of a quantity of this size (2 to 6)."""
-    scale = abs(float(scale))
-    if not math.isfinite(scale) or scale == 0:
-        return 2
-    return int(np.clip(2 - math.floor(math.log10(scale)), 2, 6))
-
-
-def fmt(value: float, places: int) -> str:
-    """A number with a true minus sign (−), and no "−0.00" for a value that rounds to zero."""
-    text = f"{float(value):.{places}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "−")
-
-
-def term(value: float, places: int) -> str:
-    """A number as an operand: negative ones in parentheses, "3.10 − (−2.05)"."""
-    text = fmt(value, places)
-    return f"({text})" if text.startswith("−") else text
-
-
-def fmt_eps(eps: float) -> str:
-    """ε as a learner writes it: 1e-5, 0.001, 0."""
-    if eps == 0:
-        return "0"
-    if eps < 1e-3:
-        mantissa, exponent = f"{eps:.0e}".split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return f"{eps:g}"
 
 
 # ----------------------------------------------------------------------- worked numbers
@@ -206,47 +172,47 @@ def worked_numbers(
     # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
     dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
     mu_sym, var_sym = ("μ_run", "σ²_run") if running else ("μ", "σ²")
-    root = f"√({fmt(var, dv)} + {fmt_eps(eps)})"
+    root = f"√({fixed(var, dv)} + {eps_text(eps)})"
 
     if key == "mean" and running:
-        summary = f"μ_run = running_mean[{c}] = {fmt(mu, dx)}"
+        summary = f"μ_run = running_mean[{c}] = {fixed(mu, dx)}"
     elif key == "mean":
-        summary = f"μ = ({_list_terms(values, lambda v: term(v, dx))}) / {m} = {fmt(mu, dx)}"
+        summary = f"μ = ({_list_terms(values, lambda v: operand(v, dx))}) / {m} = {fixed(mu, dx)}"
     elif key == "var" and running:
-        summary = f"σ²_run = running_var[{c}] = {fmt(var, dv)}"
+        summary = f"σ²_run = running_var[{c}] = {fixed(var, dv)}"
     elif key == "var":
-        squares = _list_terms(values, lambda v: f"({fmt(v, dx)} − {term(mu, dx)})²")
-        summary = f"σ² = ({squares}) / {m} = {fmt(var, dv)}"
+        squares = _list_terms(values, lambda v: f"({fixed(v, dx)} − {operand(mu, dx)})²")
+        summary = f"σ² = ({squares}) / {m} = {fixed(var, dv)}"
     elif key == "std":
-        summary = f"√({var_sym} + ε) = {root} = {fmt(std, decimals(std or 1.0))}"
+        summary = f"√({var_sym} + ε) = {root} = {fixed(std, decimals(std or 1.0))}"
     elif key in ("centre", "normalize"):
-        summary = f"{mu_sym} = {fmt(mu, dx)}" + (f", {var_sym} = {fmt(var, dv)}" if key == "normalize" else "")
+        summary = f"{mu_sym} = {fixed(mu, dx)}" + (f", {var_sym} = {fixed(var, dv)}" if key == "normalize" else "")
     elif key == "scale":
-        summary = f"γ = {fmt(g, dy)} for channel {c}"
+        summary = f"γ = {fixed(g, dy)} for channel {c}"
     else:
-        summary = f"β = {fmt(b, dy)} for channel {c}"
+        summary = f"β = {fixed(b, dy)} for channel {c}"
 
     def line(w) -> tuple[str, float]:
         """This step's arithmetic for the value at w, and its exact result."""
         xi, xc, xh, sc, y = (_at(a[k], w, c) for k in ("x", "centre", "normalize", "scale", "shift"))
         if key == "mean":  # μ = Σ x_i / m: each value adds x_i / m, whatever its sample or position
-            return f"{term(xi, dx)} / {m} = {fmt(xi / m, decimals((values.std() or abs(mu) or 1.0) / m))}", xi / m
+            return f"{operand(xi, dx)} / {m} = {fixed(xi / m, decimals((values.std() or abs(mu) or 1.0) / m))}", xi / m
         if key == "centre":
-            return f"{fmt(xi, dx)} − {term(mu, dx)} = {fmt(xc, dx)}", xc
+            return f"{fixed(xi, dx)} − {operand(mu, dx)} = {fixed(xc, dx)}", xc
         if key == "var":
-            return f"({fmt(xi, dx)} − {term(mu, dx)})² = {fmt(xc**2, dv)}", xc**2
+            return f"({fixed(xi, dx)} − {operand(mu, dx)})² = {fixed(xc**2, dv)}", xc**2
         if key == "normalize":
-            return f"({fmt(xi, dx)} − {term(mu, dx)}) / {root} = {fmt(xh, 2)}", xh
+            return f"({fixed(xi, dx)} − {operand(mu, dx)}) / {root} = {fixed(xh, 2)}", xh
         if key == "scale":
-            return f"{term(g, dy)} × {term(xh, 2)} = {fmt(sc, dy)}", sc
-        return f"{fmt(sc, dy)} + {term(b, dy)} = {fmt(y, dy)}", y
+            return f"{operand(g, dy)} × {operand(xh, 2)} = {fixed(sc, dy)}", sc
+        return f"{fixed(sc, dy)} + {operand(b, dy)} = {fixed(y, dy)}", y
 
     # std has no per-value arithmetic; running statistics are read, not computed from these values.
     has_rows = key != "std" and not (key in ("mean", "var") and running)
     rows = []
     for w in sample_elements(x.shape, count) if has_rows else []:
         worked, result = line(w)
-        rows.append({"value": element_label(w, c), "x": fmt(_at(x, w, c), dx), "worked": worked, "result": result})
+        rows.append({"value": element_label(w, c), "x": fixed(_at(x, w, c), dx), "worked": worked, "result": result})
     return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
 
 
@@ -356,8 +322,8 @@ def eval_outcome(steps: list[Step], channel: int) -> str:
     x_hat = steps[4].array[:, channel]
     mean, var = float(x_hat.mean()), float(x_hat.var())
     return (
-        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fmt(mean, 2)} and "
-        f"variance {fmt(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
+        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fixed(mean, 2)} and "
+        f"variance {fixed(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
     )
 
 
@@ -393,14 +359,14 @@ def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
     plural = "es" if batches != 1 else ""
     after = "Before any training batch" if batches == 0 else f"After {batches} training batch{plural}"
     text = (
-        f"{after}, channel {channel}'s running mean is {fmt(r['running mean'], dx)} against this batch's "
-        f"{fmt(r['batch mean'], dx)}"
+        f"{after}, channel {channel}'s running mean is {fixed(r['running mean'], dx)} against this batch's "
+        f"{fixed(r['batch mean'], dx)}"
     )
     if np.isnan(r["mean gap (in batch stds)"]):
         text += " (the channel is constant in this batch)"
     else:
         text += f": {r['mean gap (in batch stds)']:.2f} of the batch's standard deviation apart"
-    text += f". Its running variance is {fmt(r['running variance'], dv)} against {fmt(r['batch variance'], dv)}"
+    text += f". Its running variance is {fixed(r['running variance'], dv)} against {fixed(r['batch variance'], dv)}"
     if np.isnan(r["variance ratio"]):
         text += " (0 in this batch: the normalized values are (x − μ_run)/√(σ²_run + ε), not 0)."
     else:

@@ -26,8 +26,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import BatchNorm, batch_norm_forward
 from bnviz.core.data import make_batch
+from bnviz.numbers import latex, sig
 
 TASKS = {
     "reconstruct": "Reconstruct the input",
@@ -54,7 +56,7 @@ ADAM_EPS = 1e-8
 
 
 @dataclass(frozen=True)
-class Settings:
+class TrainingSettings:
     """Everything a training depends on; hashable, so a page can cache on it."""
 
     task: str = "reconstruct"
@@ -70,10 +72,10 @@ class Settings:
     target_std: float = 0.5  # task "target" only
     n_train: int = N_TRAIN
 
-    def replace(self, **changes) -> Settings:
+    def replace(self, **changes) -> TrainingSettings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
-        return Settings(**values)
+        return TrainingSettings(**values)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -84,7 +86,7 @@ class Settings:
         return self.epochs * self.steps_per_epoch
 
 
-def check_settings(s: Settings) -> Settings:
+def check_settings(s: TrainingSettings) -> TrainingSettings:
     """Raise ValueError, in words a learner can act on, for a setting training cannot use."""
     if s.task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(TASKS)}; got {s.task!r}.")
@@ -132,17 +134,12 @@ def draw_activations(specs, x, n: int, seed: int) -> np.ndarray:
     return rows[rng.integers(0, len(rows), n)]
 
 
-def sigmoid(y):
-    """1 / (1 + exp(-y)), written with tanh so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(y)))
-
-
 def standardize(x: np.ndarray, mu: np.ndarray, std: np.ndarray) -> np.ndarray:
     """(x - μ) / σ per channel; a constant channel (σ = 0) gives 0."""
     return np.divide(x - mu, std, out=np.zeros_like(x), where=std > 0)
 
 
-def make_targets(task: str, x: np.ndarray, mu, std, s: Settings, rng: np.random.Generator) -> np.ndarray:
+def make_targets(task: str, x: np.ndarray, mu, std, s: TrainingSettings, rng: np.random.Generator) -> np.ndarray:
     """What the loss compares y with, shape of x (N, C): x itself, a rescaled x, or 0/1 labels."""
     if task == "reconstruct":
         return x.copy()
@@ -174,7 +171,7 @@ class Experiment:
     holdout_x, holdout_t: (N_HOLDOUT, C), drawn apart from the training set.
     """
 
-    settings: Settings
+    settings: TrainingSettings
     x: np.ndarray
     t: np.ndarray
     mu: np.ndarray
@@ -193,7 +190,7 @@ class Experiment:
         return np.arange(self.settings.epochs) * self.settings.steps_per_epoch
 
 
-def make_experiment(specs, x, settings: Settings) -> Experiment:
+def make_experiment(specs, x, settings: TrainingSettings) -> Experiment:
     """The training set of `settings` drawn from the learner's batch (specs, or x resampled)."""
     s = check_settings(settings)
     train_x = draw_activations(specs, x, s.n_train, s.seed)
@@ -737,16 +734,6 @@ def landscape_box(gammas, betas, pad: float = 0.2) -> tuple[float, float, float,
 # --- the numbers of one step, written out for the page ---------------------------------------
 
 
-def _num(v: float, paren: bool = False) -> str:
-    """A number for LaTeX, 4 significant digits; a negative one in parentheses if `paren`
-    (after an operator: 1 - 0.1 × (-2))."""
-    text = f"{v:.4g}".replace("e+0", "e").replace("e-0", "e-")
-    if "e" in text:
-        mant, exp_ = text.split("e")
-        text = rf"{mant} \times 10^{{{int(exp_)}}}"
-    return f"({text})" if paren and v < 0 else text
-
-
 def dy_formula(task: str) -> str:
     """LaTeX of ∂L/∂y_i for the task's loss (a mean over the B values of the batch)."""
     if task == "classify":
@@ -768,10 +755,10 @@ def loss_formula(task: str) -> str:
 def update_equations(d: StepDetail, optimizer: str) -> list[str]:
     """The gradient and the update of one step as LaTeX lines, with the step's real numbers."""
     lines = [
-        rf"\frac{{\partial L}}{{\partial \gamma}} = \sum_i \frac{{\partial L}}{{\partial y_i}}\,\hat{{x}}_i = {_num(d.grad_gamma)}",
-        rf"\frac{{\partial L}}{{\partial \beta}} = \sum_i \frac{{\partial L}}{{\partial y_i}} = {_num(d.grad_beta)}",
+        rf"\frac{{\partial L}}{{\partial \gamma}} = \sum_i \frac{{\partial L}}{{\partial y_i}}\,\hat{{x}}_i = {latex(d.grad_gamma)}",
+        rf"\frac{{\partial L}}{{\partial \beta}} = \sum_i \frac{{\partial L}}{{\partial y_i}} = {latex(d.grad_beta)}",
     ]
-    lr = _num(d.lr)
+    lr = latex(d.lr)
     if optimizer == "sgd":
         for p, grad, old, new in (
             ("gamma", d.grad_gamma, d.gamma, d.gamma_next),
@@ -779,7 +766,7 @@ def update_equations(d: StepDetail, optimizer: str) -> list[str]:
         ):
             lines.append(
                 rf"\{p} \leftarrow \{p} - \eta\,\frac{{\partial L}}{{\partial \{p}}}"
-                rf" = {_num(old)} - {lr} \times {_num(grad, True)} = {_num(new)}"
+                rf" = {latex(old)} - {lr} \times {latex(grad, True)} = {latex(new)}"
             )
         return lines
     if optimizer == "momentum":
@@ -798,7 +785,7 @@ def update_equations(d: StepDetail, optimizer: str) -> list[str]:
         ("beta", d.dir_beta, d.beta, d.beta_next),
     ):
         lines.append(
-            rf"\{p} \leftarrow \{p} - \eta\,{name}_\{p} = {_num(old)} - {lr} \times {_num(direction, True)} = {_num(new)}"
+            rf"\{p} \leftarrow \{p} - \eta\,{name}_\{p} = {latex(old)} - {lr} \times {latex(direction, True)} = {latex(new)}"
         )
     return lines
 
@@ -836,7 +823,7 @@ def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
 COMPARE_STEPS = 2000  # enough for γ, β and the running statistics to settle at any batch size
 
 
-def compare_settings(s: Settings, batch_size: int, steps: int) -> Settings:
+def compare_settings(s: TrainingSettings, batch_size: int, steps: int) -> TrainingSettings:
     """The same training with another batch size, for about `steps` steps (at most COMPARE_STEPS):
     a batch of 2 and one of 64 then get about as many updates."""
     per_epoch = s.n_train // batch_size
@@ -852,17 +839,12 @@ def settled(exp: Experiment, hist: History, gamma_star, beta_star, channel: int,
     return max(abs(g_end - gamma_star[k]), abs(b_end - beta_star[k])) <= tol * scale
 
 
-def fmt(v: float) -> str:
-    """A value for the page, 4 significant digits; "any" for γ* of a constant channel (NaN)."""
-    return f"{v:.4g}" if np.isfinite(v) else "any"
-
-
 def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[str, str | None]:
     """What the task asks and where γ, β should go on `channel`, in words and real numbers
     (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None)."""
     s, k = exp.settings, channel
     ref_gamma, ref_beta = reference(exp)
-    g, b = f"γ* = **{fmt(gamma_star[k])}**", f"β* = **{fmt(beta_star[k])}**"
+    g, b = f"γ* = **{sig(gamma_star[k])}**", f"β* = **{sig(beta_star[k])}**"
     if s.task == "reconstruct":
         text = (
             f"The output should give back the input. On channel {k} (μ = {exp.mu[k]:.3g}, σ = {exp.std[k]:.3g}) "

@@ -10,7 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bnviz.experiments.training import Experiment, History, StepDetail, TrainEval, ideal_output, sigmoid
+from bnviz.core.activations import sigmoid
+from bnviz.experiments.training import Experiment, History, StepDetail, TrainEval, ideal_output
 from bnviz.figures.common import COLORS, style
 
 # Learned parameters in one colour family, per-batch statistics in grey, running ones in purple.

@@ -10,7 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bnviz.experiments.questions import FLAT, STRAIGHT, sigmoid
+from bnviz.core.activations import sigmoid
+from bnviz.experiments.questions import FLAT, STRAIGHT
 from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
 
 # One colour per channel where channels are drawn as lines (plotly's default sequence).

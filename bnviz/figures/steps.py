@@ -9,8 +9,9 @@ from plotly.subplots import make_subplots
 
 from bnviz.core.norms import pooled_mask
 from bnviz.core.steps import HIGHLIGHT, Step
-from bnviz.experiments.stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, decimals, fmt, uses_running_statistics
+from bnviz.experiments.stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, uses_running_statistics
 from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
+from bnviz.numbers import decimals, fixed
 
 # The colour of each array of the forward pass, from the input x to the output y.
 ARRAY_COLOR = {
@@ -81,7 +82,7 @@ def step_figure(
         for row, values in ((1, before), (2, after)):
             mean = float(values.mean())
             line = dict(color="#333333", width=1.5, dash="dot")
-            _vline(fig, mean, f"mean {fmt(mean, decimals(values.std() or 1.0))}", line, row=row)
+            _vline(fig, mean, f"mean {fixed(mean, decimals(values.std() or 1.0))}", line, row=row)
         fig.update_xaxes(title_text="value", row=2, col=1)
         fig.update_yaxes(title_text="density")
         title = f"Channel {c}, step “{step.name}”: before and after on the same x axis"
@@ -91,22 +92,22 @@ def step_figure(
     # legend (in eval mode this batch's own value too, dashed, to compare).
     if step.key == "mean":
         values, label, color = before, "x", ARRAY_COLOR["x"]
-        marks = [(f"{mu_sym} = {fmt(step.array[c], d)}", [step.array[c]])]
-        own_marks = (f"this batch's μ_B = {fmt(own['mean'][c], d)} (not used)", [own["mean"][c]])
+        marks = [(f"{mu_sym} = {fixed(step.array[c], d)}", [step.array[c]])]
+        own_marks = (f"this batch's μ_B = {fixed(own['mean'][c], d)} (not used)", [own["mean"][c]])
         x_title = "x"
     elif step.key == "var":
         values, label, color = _channel(own["centre"], c) ** 2, "(x − μ_B)²", ARRAY_COLOR["centre"]
         dv = decimals(own["var"][c] or 1.0)
-        name = f"{var_sym} = {fmt(step.array[c], dv)}" + ("" if running else ": the mean of these")
+        name = f"{var_sym} = {fixed(step.array[c], dv)}" + ("" if running else ": the mean of these")
         marks = [(name, [step.array[c]])]
-        own_marks = (f"this batch's σ²_B = {fmt(own['var'][c], dv)} (not used)", [own["var"][c]])
+        own_marks = (f"this batch's σ²_B = {fixed(own['var'][c], dv)} (not used)", [own["var"][c]])
         x_title = "squared distance to this batch's mean, (x − μ_B)²"
     else:  # std
         values, label, color = before, ARRAY_LABEL["centre"], ARRAY_COLOR["centre"]
         std, own_std = float(step.array[c]), float(own["std"][c])
         ds = decimals(std or 1.0)
-        marks = [(f"±√({var_sym} + ε) = ±{fmt(std, ds)}", [-std, std])]
-        own_marks = (f"this batch's ±√(σ²_B + ε) = ±{fmt(own_std, ds)} (not used)", [-own_std, own_std])
+        marks = [(f"±√({var_sym} + ε) = ±{fixed(std, ds)}", [-std, std])]
+        own_marks = (f"this batch's ±√(σ²_B + ε) = ±{fixed(own_std, ds)} (not used)", [-own_std, own_std])
         x_title = f"x − {mu_sym}"
     bar = _histogram(values, label, color)
     top = 1.08 * float(np.max(bar.y)) if len(bar.y) else 1.0
