@@ -7,7 +7,7 @@ each has a stable URL path.
 import streamlit as st
 
 from content.registry import PAGES as REGISTRY
-from ui import classroom
+from ui import classroom, links
 
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
 
@@ -17,5 +17,9 @@ PAGES = [
 
 page = st.navigation(PAGES)
 classroom.setup(PAGES)
+st.sidebar.html(links.HIDDEN_CSS)
+link = links.snapshot(page.url_path)
+notice = st.empty()
 page.run()
+links.check_link(link, notice)
 classroom.walk(PAGES, page)

@@ -7,14 +7,11 @@ import streamlit as st
 from bnviz import BatchNorm
 from bnviz.figures.common import COLORS, channel_histograms, default_bins, histogram_edges, symmetric_edges
 from content.registry import PAGES, page_file
-from ui.classroom import chart, shown
-from ui.params import Setting, bind
+from ui.classroom import chart
+from ui.links import control
 from ui.state import default_batch
 
-SETTINGS = {"home_scale": Setting(1.0, lo=0.1, hi=10.0)}  # a link: `?scale=5`
-
 st.title("Batch Normalization, and why γ and β exist")
-bind(SETTINGS, prefix="home_")
 
 st.markdown("For each channel of a layer's activations, over a mini-batch *B* of *m* values:")
 st.latex(r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta")
@@ -29,13 +26,15 @@ st.markdown(
 )
 
 st.subheader("What it does, on a batch with four very different channels")
-if shown("scale"):
+with control("scale"):
     st.slider(
         "Multiply every activation by",
         min_value=0.1,
         max_value=10.0,
+        value=1.0,
         step=0.1,
-        key="home_scale",
+        key="home_scale",  # the link's name: `?home_scale=5`
+        bind="query-params",
         help="As if the layer before BN had larger or smaller weights.",
     )
 scale = st.session_state.home_scale

@@ -4,7 +4,7 @@ A teacher turns it on with the sidebar switch or with `?classroom=1` in a link, 
 any control with `?hide=seed,momentum` (names as in the page's link settings).
 Pages use:
 - `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export;
-- `shown(name, essential=...)` around a control: False when the link hides it, or when
+- `ui.links.control(name, essential=...)` around a control: hidden when the link hides it, or when
   classroom mode is on and the control is not essential to the page's idea;
 - `predict_first(key, question, choices)` before a reveal (recover, train, switch to eval):
   in classroom mode the class must commit to a prediction before the action is enabled.
@@ -35,20 +35,6 @@ _CSS = """
 
 def enabled() -> bool:
     return bool(st.session_state.get(KEY, False))
-
-
-def hidden_by_link() -> set[str]:
-    """Controls a lesson link hides: `?hide=a,b` (names only; unknown names hide nothing)."""
-    text = st.query_params.get("hide", "")
-    return {name.strip() for name in text[:500].split(",") if name.strip()}
-
-
-def shown(name: str, essential: bool = True) -> bool:
-    """Whether to draw the control `name`: not when hidden by the link, nor when classroom
-    mode is on and the control is not essential to the idea at hand."""
-    if name in hidden_by_link():
-        return False
-    return essential or not enabled()
 
 
 def chart(fig, key: str | None = None, **kwargs) -> None:

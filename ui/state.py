@@ -10,22 +10,24 @@ import streamlit as st
 from bnviz import ChannelSpec, make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import batches
-from ui.params import Setting, link_params, read_link
+from ui.links import Setting, arrived, claim, read, reject, write
 
 DEFAULT_PRESET = "channels on very different scales"
 DEFAULT_CHANNELS = 4
 DEFAULT_N = 256
 
 # What draws a batch on /batch, and so what a link carries to draw it again. On /batch these are
-# the page's own settings (`?n=512&seed=3`); the other pages' links carry them as `batch.n=512`.
+# widgets bound to the URL under their keys (`?bt_n=512`, key "bt_" + name); the other pages' links
+# carry them as `batch.n=512`.
 BATCH_SETTINGS = {
-    "bt_kind": Setting(batches.KINDS[0], choices=batches.KINDS),
-    "bt_n": Setting(DEFAULT_N, choices=batches.N_OPTIONS),
-    "bt_channels": Setting(DEFAULT_CHANNELS, lo=1, hi=batches.MAX_CHANNELS),
-    "bt_size": Setting(8, lo=batches.SIZE_RANGE[0], hi=batches.SIZE_RANGE[1]),
-    "bt_seed": Setting(0, lo=0, hi=batches.MAX_SEED),
-    "bt_preset": Setting(DEFAULT_PRESET, choices=tuple(PRESETS)),
+    "kind": Setting(batches.KINDS[0], choices=batches.KINDS),
+    "n": Setting(DEFAULT_N, choices=batches.N_OPTIONS),
+    "channels": Setting(DEFAULT_CHANNELS, lo=1, hi=batches.MAX_CHANNELS),
+    "size": Setting(8, lo=batches.SIZE_RANGE[0], hi=batches.SIZE_RANGE[1]),
+    "seed": Setting(0, lo=0, hi=batches.MAX_SEED),
+    "preset": Setting(DEFAULT_PRESET, choices=tuple(PRESETS)),
 }
+BATCH_KEY = "bt_"  # /batch's widget keys: "bt_n"
 BATCH_LINK = "batch."  # not "batch_": /learning and /network have a batch_size of their own
 
 
@@ -84,15 +86,26 @@ def batch_link() -> dict[str, str]:
     return {BATCH_LINK + name: text for name, text in (link or {}).items()}
 
 
+def recipe_link(state) -> dict[str, str]:
+    """The /batch settings in `state` that differ from their defaults, as URL texts ({"n": "512"})."""
+    out = {}
+    for name, setting in BATCH_SETTINGS.items():
+        value = state.get(BATCH_KEY + name, setting.default)
+        if not setting.is_default(value):
+            out[name] = setting.format(value)
+    return out
+
+
 def drawn_settings(state) -> tuple[batches.BatchRecipe, dict[str, str]]:
     """The batch that /batch's settings in `state` draw from their preset, and its link."""
-    values = {key: state.get(key, s.default) for key, s in BATCH_SETTINGS.items()}
+    values = {name: state.get(BATCH_KEY + name, s.default) for name, s in BATCH_SETTINGS.items()}
     fixed, _ = batches.valid_settings(*values.values(), default_preset=DEFAULT_PRESET)
-    for key, value in zip(BATCH_SETTINGS, fixed.values()):
-        state[key] = value
+    for name, value in zip(BATCH_SETTINGS, fixed.values()):
+        if state.get(BATCH_KEY + name) != value:
+            state[BATCH_KEY + name] = value
     specs = tuple(preset(state["bt_preset"], state["bt_channels"]))
     settings = batches.BatchRecipe(state["bt_kind"], state["bt_n"], state["bt_size"], state["bt_seed"], specs)
-    return settings, link_params(BATCH_SETTINGS, "bt_", state)
+    return settings, recipe_link(state)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -100,15 +113,17 @@ def _draw(settings: batches.BatchRecipe) -> np.ndarray:
     return settings.draw()
 
 
-def load_batch_link(params: dict[str, str]) -> list[str]:
-    """Draw the batch a link's `batch_*` parameters describe, for this session; return the
-    names of the parameters that could not be used (the rest still apply)."""
+def load_batch_link() -> None:
+    """Draw the batch the link's `batch.*` parameters describe, for this session. Parameters that
+    cannot be used are named in the link's notice (the others still apply)."""
+    params = st.query_params.to_dict()
     given = {k.removeprefix(BATCH_LINK): v for k, v in params.items() if k.startswith(BATCH_LINK)}
-    values, rejected = read_link(BATCH_SETTINGS, "bt_", given)
+    values, rejected = read(BATCH_SETTINGS, given)
+    reject(*(BATCH_LINK + name for name in rejected))
     if values:
         state = st.session_state
-        for key, value in values.items():
-            state[key] = value
+        for name, value in values.items():
+            state[BATCH_KEY + name] = value
         settings, link = drawn_settings(state)
         set_batch(
             Batch(
@@ -120,4 +135,13 @@ def load_batch_link(params: dict[str, str]) -> list[str]:
             )
         )
         state["bt_drawn"] = settings  # /batch shows this batch rather than drawing it again
-    return [BATCH_LINK + name for name in rejected]
+
+
+def carry_batch() -> None:
+    """For a page that shows the learner's batch: on arriving, draw the batch the link describes
+    (`batch.n=512`); on every run, put in the link what draws this session's batch again."""
+    names = [BATCH_LINK + name for name in BATCH_SETTINGS]
+    claim(*names)
+    if arrived():
+        load_batch_link()
+    write(batch_link(), names)
