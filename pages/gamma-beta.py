@@ -4,6 +4,7 @@ import streamlit as st
 
 from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
+from content import gamma_beta as content_gamma_beta
 from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
@@ -298,7 +299,7 @@ def drag_section():
             key="gb_stages",
         )
     if shown("table", essential=False):
-        st.table(gamma_beta.readout_table(out))
+        st.table(content_gamma_beta.readout_table(out))
 
 
 drag_section()
@@ -453,7 +454,7 @@ def shape_section():
         return
     chart(gamma_beta_figures.shape_figure(values, x_hat, q), key="gb_shape_fig")
     left, right = st.columns([2, 3])
-    left.table(gamma_beta.shape_table(values, x_hat))
+    left.table(content_gamma_beta.shape_table(values, x_hat))
     right.markdown(
         "The **mean** and the **std** change: those are the two numbers BN sets. **Skewness** and "
         "**excess kurtosis** describe the shape (both 0 for a normal distribution): they stay.\n\n"

@@ -5,34 +5,39 @@ import pandas as pd
 import streamlit as st
 
 from bnviz.experiments.training import (
-    CONVENTIONS,
     OPTIMIZERS,
     SUGGESTED_LR,
     TASKS,
     TrainingSettings,
-    channel_table,
     compare_settings,
     convention_value,
-    dy_formula,
-    explain_task,
     landscape,
     landscape_view,
     last_epoch_mean,
-    loss_formula,
     make_experiment,
-    modes_table,
     nice_step,
     optimizer_path,
     optimum,
     settled,
     step_detail,
-    step_rows,
     train,
     train_vs_eval,
-    update_equations,
 )
 from bnviz.figures.learning import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
 from bnviz.numbers import sig
+from content.learning import (
+    OPTIMIZER_NAMES,
+    TASK_NAMES,
+    channel_table,
+    conventions_latex,
+    conventions_table,
+    dy_formula,
+    explain_task,
+    loss_formula,
+    modes_table,
+    step_rows,
+    update_equations,
+)
 from content.registry import page_file
 from ui import classroom
 from ui.classroom import chart, predict_first, shown
@@ -129,7 +134,7 @@ if shown("task"):
     st.radio(
         "Task: what the loss asks of BN's output",
         list(TASKS),
-        format_func=TASKS.get,
+        format_func=TASK_NAMES.get,
         key="learn_task",
         horizontal=True,
         on_change=task_changed,
@@ -145,7 +150,7 @@ if task == "target":
 
 cols = st.columns(4)
 if shown("optimizer"):
-    cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="learn_optimizer")
+    cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_NAMES.get, key="learn_optimizer")
 if shown("lr"):
     cols[1].select_slider("Learning rate η", LEARNING_RATES, key="learn_lr")
 if shown("batch_size"):
@@ -328,7 +333,7 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
 
     st.markdown(
         f"Each point of the map is the average loss of channel {channel} over every mini-batch, for one (γ, β). "
-        f"The line is {OPTIMIZERS[settings.optimizer]}'s path. **Your turn:** start where it started and move γ and β "
+        f"The line is {OPTIMIZER_NAMES[settings.optimizer]}'s path. **Your turn:** start where it started and move γ and β "
         "to the lowest loss you can find; each move adds a point to your path."
     )
     left, mid, right = st.columns([2, 2, 1])
@@ -351,7 +356,7 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
             (gamma_star, beta_star),
             path,
             losses,
-            OPTIMIZERS[settings.optimizer],
+            OPTIMIZER_NAMES[settings.optimizer],
         ),
         key="learn_landscape",
     )
@@ -360,7 +365,7 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     a, b, c_ = st.columns(3)
     a.metric("Your loss now", f"{losses[-1]:.4g}", f"{len(path) - 1} moves", delta_color="off", delta_arrow="off")
     b.metric(
-        f"{OPTIMIZERS[settings.optimizer]} at the end",
+        f"{OPTIMIZER_NAMES[settings.optimizer]} at the end",
         f"{opt_loss:.4g}",
         f"{hist.steps} steps",
         delta_color="off",
@@ -413,13 +418,11 @@ if predict_first(
 # --- conventions -----------------------------------------------------------------------------------
 st.subheader("One running average, three ways to write its momentum")
 m = settings.momentum
-for name, (default, formula) in CONVENTIONS.items():
-    st.latex(rf"\text{{{name}}} \;(\text{{default }} m = {default}):\quad {formula}")
-rows = {
-    name: {"default m": default, "your setting, written this way": convention_value(m, name)}
-    for name, (default, _) in CONVENTIONS.items()
-}
-st.dataframe(pd.DataFrame(rows).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions")
+for line in conventions_latex():
+    st.latex(line)
+st.dataframe(
+    pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions"
+)
 st.caption(
     "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
     f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "

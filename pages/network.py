@@ -7,7 +7,6 @@ import streamlit as st
 from bnviz.core.datasets import DATASETS
 from bnviz.experiments.mlp import (
     ACTIVATIONS,
-    SATURATION,
     SWEEP_LRS,
     NetworkSettings,
     experiment_data,
@@ -25,6 +24,7 @@ from bnviz.figures.network import (
     saturation_figure,
     sweep_figure,
 )
+from content.network import SATURATION
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind

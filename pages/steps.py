@@ -6,24 +6,21 @@ import streamlit as st
 from bnviz.core.data import ChannelSpec
 from bnviz.core.norms import KINDS
 from bnviz.core.steps import batch_norm_steps
-from bnviz.experiments.stepper import (
+from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history
+from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
+from content.registry import page_file
+from content.steps import (
     KIND_NAMES,
-    STEP_INPUT,
-    RunningHistory,
     distance_sentence,
     eval_outcome,
     explanation,
-    groups_choices,
     initial_weight_sentence,
     norm_table,
     pooled_sentence,
-    running_history,
     running_vs_batch,
     statistic_table,
     worked_numbers,
 )
-from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
-from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.guard import require_navigation
 from ui.params import Setting, bind, write_link

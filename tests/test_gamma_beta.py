@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bnviz import BatchNorm, make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta
+from content import gamma_beta as content_gamma_beta
 
 EPS = 1e-5
 SHAPES = {"FC (N, C)": (256, None), "conv (N, C, H, W)": (8, (6, 5))}
@@ -110,7 +111,7 @@ def test_output_readout_refuses_one_value_per_channel_and_wrong_gamma():
 def test_readout_table_shows_every_channel_as_text_without_minus_zero():
     x = np.array([[1.0, 0.0], [3.0, 0.0]])
     _, _, out = gamma_beta.output_readout(x, [2.0, 1.0], [-1e-12, 5.0])
-    table = gamma_beta.readout_table(out)
+    table = content_gamma_beta.readout_table(out)
     assert list(table.index) == ["channel 0", "channel 1"]
     assert table.loc["channel 0", "μ_B"] == "2.0000" and table.loc["channel 0", "σ_B"] == "1.0000"
     assert table.loc["channel 0", "mean of y"] == "0.0000"  # -1e-12, not "-0.0000"
@@ -294,7 +295,7 @@ def test_bn_changes_mean_and_std_but_keeps_skewness_and_kurtosis(dist):
 
 
 def test_shape_table_lists_the_four_numbers_before_and_after():
-    table = gamma_beta.shape_table([0.0, 0.0, 0.0, 4.0], [-1.0, -1.0, -1.0, 3.0])
+    table = content_gamma_beta.shape_table([0.0, 0.0, 0.0, 4.0], [-1.0, -1.0, -1.0, 3.0])
     assert list(table.columns) == ["x (before BN)", "x̂ (after BN)"]
     assert list(table.index) == ["mean", "std", "skewness", "excess kurtosis"]
     assert table.iloc[:, 0].tolist() == ["1.000", "1.732", "1.155", "-0.667"]

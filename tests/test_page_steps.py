@@ -7,8 +7,9 @@ from apptest import bar_mean, figures, run_page
 from bnviz.core.data import PRESETS, make_batch, preset
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import batch_norm_steps
-from bnviz.experiments.stepper import running_history, worked_numbers
+from bnviz.experiments.stepper import running_history
 from bnviz.numbers import fixed
+from content.steps import worked_numbers
 from ui.state import Batch, default_batch
 
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]

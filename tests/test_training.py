@@ -21,22 +21,18 @@ from bnviz.experiments.training import (
     cross_entropy_grad,
     draw_activations,
     epoch_batches,
-    explain_task,
     landscape,
     landscape_box,
     landscape_view,
     make_experiment,
-    modes_table,
     optimum,
     reference,
     settled,
     squared_error,
     squared_error_grad,
     step_detail,
-    step_rows,
     train,
     train_vs_eval,
-    update_equations,
 )
 
 SPECS = tuple(preset("channels on very different scales", 4))
@@ -437,26 +433,6 @@ def test_step_detail_replays_the_recorded_step_without_retraining():
         step_detail(exp, hist, hist.steps, 0)
 
 
-def test_update_equations_show_the_steps_real_numbers():
-    exp = tiny_experiment("reconstruct", "sgd")
-    hist = train(exp)
-    d = step_detail(exp, hist, 0, 0)
-    # batch (1, 3, -1): x̂ = (0, 1.2247, -1.2247), y = x̂, t = x: dL/dy = 2(x̂ - x)/3
-    lines = update_equations(d, "sgd")
-    assert lines[0].endswith(f"= {d.grad_gamma:.4g}")
-    assert rf"= 1 - 0.1 \times ({d.grad_gamma:.4g}) = {1 - 0.1 * d.grad_gamma:.4g}" in lines[2]
-    assert "v_" in update_equations(d, "momentum")[-1]
-
-
-def test_step_rows_end_with_the_sums_that_are_the_gradients():
-    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=16))
-    d = step_detail(exp, train(exp), 3, 1)
-    rows = step_rows(d, "reconstruct", rows=8)
-    assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ (all 16)"
-    assert rows["∂L/∂y"][-1] == pytest.approx(np.sum(d.dy)) == pytest.approx(d.grad_beta)
-    assert rows["∂L/∂y · x̂"][-1] == pytest.approx(d.grad_gamma)
-
-
 def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_training_size():
     exp = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=2, epochs=1))
     hist = train(exp)
@@ -505,25 +481,6 @@ def test_settled_tells_whether_the_last_epoch_reached_the_optimum():
     exp = make_experiment(SPECS, None, TrainingSettings())
     hist = train(exp)
     assert settled(exp, hist, *optimum(exp), 1)
-
-
-def test_task_explanations_quote_the_computed_numbers():
-    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=2))
-    gamma_star, beta_star = optimum(exp)
-    text, why = explain_task(exp, gamma_star, beta_star, 1)
-    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + EPS):.4g}" in text
-    assert f"{gamma_star[1] / np.sqrt(exp.std[1] ** 2 + EPS):.3f} × √(σ²+ε)" in why and "B = 2" in why
-    exp = make_experiment(SPECS, None, TrainingSettings(task="classify"))
-    text, why = explain_task(exp, *optimum(exp), 0)
-    assert "σ(4·((x − μ)/σ − 0.5))" in text and why is None
-
-
-def test_modes_table_holds_one_value_per_training_for_the_channel():
-    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=4, epochs=1))
-    te = train_vs_eval(exp, train(exp))
-    table = modes_table([te, te], 2)
-    assert table["running_var after training"] == [te.running_var[2]] * 2
-    assert table["variance of the held-out batch"][0] == pytest.approx(exp.holdout_x[:, 2].var(ddof=1))
 
 
 def test_the_learners_path_starts_where_the_optimizer_started_inside_the_map():

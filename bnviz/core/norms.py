@@ -15,6 +15,7 @@ import numpy as np
 from bnviz.core.validation import check_batch, check_eps
 
 KINDS = ("batch", "layer", "instance", "group")
+KIND_NAMES = {"batch": "BatchNorm", "layer": "LayerNorm", "instance": "InstanceNorm", "group": "GroupNorm"}  # PyTorch's
 
 
 def _layout(shape: tuple[int, ...], kind: str, groups) -> tuple[tuple[int, int, int, int], tuple[int, ...]]:

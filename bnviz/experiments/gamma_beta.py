@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 
 from bnviz.core.activations import NAMES, activate
 from bnviz.core.batchnorm import batch_norm_forward, batch_statistics, per_channel, reduce_axes
@@ -164,26 +163,6 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
 def fixed(v: float, digits: int = 4) -> str:
     """v with a fixed number of decimals, without "-0.0000" for rounding noise around 0."""
     return f"{round(float(v), 9) + 0.0:.{digits}f}"
-
-
-def readout_table(out: Readout) -> pd.DataFrame:
-    """The readout of every channel as a table of text, one row per channel.
-
-    Statistics with 4 decimals, distances in scientific notation (they reach 1e-15).
-    Already text, so that showing it costs nothing per drag.
-    """
-    columns = {
-        "μ_B": out.mu,
-        "σ_B": np.sqrt(out.var),
-        "γ": out.gamma,
-        "β": out.beta,
-        "mean of y": out.mean,
-        "std of y": out.std,
-    }
-    table = {name: [fixed(v) for v in values] for name, values in columns.items()}
-    table["largest |y − x|"] = [f"{v:.2e}" for v in out.max_abs_diff]
-    table["W₁(y, x)"] = [f"{v:.2e}" for v in out.w1]
-    return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
 
 
 def sorted_channels(a: np.ndarray) -> np.ndarray:
@@ -340,12 +319,6 @@ SHAPES = ("skewed", "bimodal", "relu", "heavy-tailed")
 def shape_example(dist: str, n: int = 2000, seed: int = 3) -> np.ndarray:
     """One channel of n values, mean 5 and spread 2 before any ReLU, of a named shape: (n,)."""
     return make_batch([ChannelSpec(dist, 5.0 if dist != "relu" else 0.5, 2.0)], n, seed=seed)[:, 0]
-
-
-def shape_table(before, after) -> pd.DataFrame:
-    """Mean, std, skewness and excess kurtosis of x (before BN) and x_hat (after), as text."""
-    stats = {"x (before BN)": shape_statistics(before), "x̂ (after BN)": shape_statistics(after)}
-    return pd.DataFrame({name: {k: fixed(v, 3) for k, v in s.items()} for name, s in stats.items()})
 
 
 def shape_statistics(values) -> dict[str, float]:

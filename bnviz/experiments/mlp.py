@@ -25,13 +25,6 @@ ACTIVATIONS = ("tanh", "sigmoid", "ReLU")
 # PyTorch's torch.nn.init.calculate_gain: init scale 1 draws W ~ N(0, (gain / √fan_in)²),
 # the standard initialisation for each activation (LeCun's for sigmoid, He's for ReLU).
 GAIN = {"tanh": 5.0 / 3.0, "sigmoid": 1.0, "ReLU": np.sqrt(2.0)}
-# What "saturated" means for each activation: there its derivative is about 0 (below 0.06
-# for tanh, 0.03 for sigmoid), so almost no gradient flows back through the unit.
-SATURATION = {
-    "tanh": "|tanh| > 0.97",
-    "sigmoid": "sigmoid ≤ 0.03 or ≥ 0.97",
-    "ReLU": "the unit outputs 0 for every example of the mini-batch (a dead unit)",
-}
 # The value range of each activation's histogram strip; ReLU outputs above 4 fall in the top bin.
 HIST_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "ReLU": (0.0, 4.0)}
 HIST_BINS = 24
@@ -43,7 +36,7 @@ EVAL_CHUNK = 64
 
 
 def saturated_share(h: np.ndarray, name: str) -> np.ndarray:
-    """Share of saturated units per copy, by SATURATION[name].
+    """Share of saturated units per copy (in words: content.network.SATURATION).
 
     h: activations (K, N, d). tanh and sigmoid: the share of the K copies' N·d outputs that
     are saturated. ReLU: the share of the d units that are 0 for all N examples (dead).
@@ -261,7 +254,7 @@ class Run:
     over windows of steps ending at loss_step. snapshot_step (S,): steps at which the rest
     was taken, on that step's mini-batch: hist_counts (depth, S, HIST_BINS) counts of the
     hidden outputs over hist_edges, each column summing to hist_total; saturation
-    (depth, S) by SATURATION; grad_rms (depth + 1, S) root mean square of dL/dW per layer.
+    (depth, S) by saturated_share; grad_rms (depth + 1, S) root mean square of dL/dW per layer.
     final_loss, final_accuracy: on the whole dataset in eval mode (running statistics);
     None if the run diverged. boundary (GRID, GRID): P(class 1) on the grid grid_x × grid_y.
     gamma, beta (depth, width): the BN network's learned γ and β (recorded runs only).

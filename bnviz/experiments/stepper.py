@@ -1,24 +1,20 @@
-"""What the /steps page shows besides the steps themselves: worked numbers, running
-statistics after k training batches, and what each kind of normalization averages together.
+"""The experiments of the /steps page besides the steps themselves: the numbers of a worked
+step, running statistics after k training batches, and what each kind of normalization
+averages together. Numbers in, numbers out; their wording is content.steps.
 
-The steps come from bnviz.steps.batch_norm_steps and are never recomputed here: the worked
-numbers read their inputs (x, mu, var, gamma, beta) and their results from the Step arrays.
+The steps come from bnviz.core.steps.batch_norm_steps and are never recomputed here: the worked
+values read their inputs (x, mu, var, gamma, beta) and their results from the Step arrays.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from bnviz.core.batchnorm import BatchNorm
-from bnviz.core.norms import KINDS, norm_statistics
+from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import Step
-from bnviz.numbers import decimals, eps_text, fixed, operand
-
-KIND_NAMES = {"batch": "BatchNorm", "layer": "LayerNorm", "instance": "InstanceNorm", "group": "GroupNorm"}
 
 # The array each step starts from ("x" is the input itself): the "before" of its figure.
 STEP_INPUT = {
@@ -30,69 +26,6 @@ STEP_INPUT = {
     "scale": "normalize",
     "shift": "scale",
 }
-# How a learner names each array, in plain text.
-ARRAY_LABEL = {"x": "x", "centre": "x − μ", "normalize": "x̂", "scale": "γ·x̂", "shift": "y = γ·x̂ + β"}
-
-# One or two sentences per step: what it does and why. Eval mode replaces mean and var.
-EXPLAIN = {
-    "mean": (
-        "Average this channel's values: every sample of the mini-batch, at every position. "
-        "One number per channel, recomputed for every mini-batch; nothing here is learned."
-    ),
-    "centre": (
-        "Subtract the channel's mean from each of its values: the whole distribution slides "
-        "until it is centred on 0. Its shape and spread do not change."
-    ),
-    "var": (
-        "Average the squared distances to the mean (divide by m, as PyTorch does to normalize): "
-        "one number per channel that says how spread out the channel is."
-    ),
-    "std": (
-        "The square root brings the spread back to the units of x. ε = 1e-5 keeps the division "
-        "safe when a channel barely varies (a dead channel has σ² = 0)."
-    ),
-    "normalize": (
-        "Divide the centred values by the standard deviation: every channel now has mean 0 and "
-        "variance 1 (up to ε), whatever its scale was before."
-    ),
-    "scale": (
-        "Multiply by γ, a learned parameter, one per channel: the network chooses the spread it "
-        "wants this channel to have."
-    ),
-    "shift": (
-        "Add β, also learned, one per channel: the network chooses the mean. With γ = √(σ² + ε) "
-        "and β = μ, y gives back x exactly; training moves γ and β only if that lowers the loss."
-    ),
-}
-EXPLAIN_EVAL = {
-    "centre": (
-        "Subtract the running mean. The distribution is centred on 0 only as far as this batch's own "
-        "mean matches the running mean: compare the two means in the figure."
-    ),
-    "normalize": (
-        "Divide by the running standard deviation. Unlike in training, the result has mean 0 and "
-        "variance 1 only as far as the running statistics match this batch: the figure shows how close it comes."
-    ),
-    "mean": (
-        "Eval mode: the mean is not computed from this batch. It is running_mean, an average of "
-        "the batch means seen during training, kept fixed so that one input gives one output."
-    ),
-    "var": (
-        "Eval mode: the variance is not computed from this batch either. It is running_var, an "
-        "average of the (unbiased) batch variances seen during training."
-    ),
-}
-
-
-def explanation(key: str, eval_mode: bool = False, gamma: float = 1.0, beta: float = 0.0) -> str:
-    """The sentences the page shows under a step's formula (γ, β: the values in use)."""
-    text = EXPLAIN_EVAL.get(key, EXPLAIN[key]) if eval_mode else EXPLAIN[key]
-    if key == "scale" and gamma == 1:
-        text += " With γ = 1, its value before training, this step changes nothing: set another γ above."
-    if key == "shift" and beta == 0:
-        text += " With β = 0, its value before training, this step changes nothing: set another β above."
-    return text
-
 
 # ----------------------------------------------------------------------- worked numbers
 
@@ -115,27 +48,8 @@ def sample_elements(shape: tuple[int, ...], count: int = 5) -> list[tuple[int, .
     return [(i,) + tuple(int(v) for v in np.unravel_index(p, spatial)) for i, p in pairs]
 
 
-def element_label(where: tuple[int, ...], channel: int) -> str:
-    """NumPy's name for one value: x[12, 1] or x[12, 1, 3, 5]."""
-    index = (where[0], channel) + tuple(where[1:])
-    return "x[" + ", ".join(str(i) for i in index) + "]"
-
-
 def _at(array: np.ndarray, where: tuple[int, ...], channel: int) -> float:
     return float(array[(where[0], channel) + tuple(where[1:])])
-
-
-@dataclass(frozen=True)
-class Worked:
-    """The numbers of one step for one channel.
-
-    summary: the channel-wide computation (a statistic, or the statistics a value step uses).
-    rows: one row per sample value, columns "value" (its NumPy name), "x", "worked" (the
-      arithmetic as text) and "result" (the step's own number, unrounded); empty for std.
-    """
-
-    summary: str
-    rows: pd.DataFrame
 
 
 def uses_running_statistics(steps: list[Step]) -> bool:
@@ -143,95 +57,73 @@ def uses_running_statistics(steps: list[Step]) -> bool:
     return steps[0].name.startswith("Running")
 
 
-def _list_terms(values: np.ndarray, show) -> str:
-    """'a + b + … + z' over a channel's values (all of them when there are at most four)."""
-    if values.size <= 4:
-        return " + ".join(show(v) for v in values)
-    return f"{show(values[0])} + {show(values[1])} + … + {show(values[-1])}"
+@dataclass(frozen=True)
+class WorkedValues:
+    """The numbers of one step for one channel, read from the steps (nothing recomputed).
+
+    key: the step; running: eval mode (the statistics were given, not computed).
+    values: (m,) every value of the channel, x[:, channel] flattened.
+    mu, var, std: the statistics the steps used; gamma, beta: the channel's.
+    where: up to `count` positions (n, *spatial) from sample_elements, [] for a step without
+      per-value arithmetic (std, and the running statistics, read from the layer).
+    x, centre, x_hat, scale, y: (len(where),) each array of the forward pass at those positions.
+    result: (len(where),) the step's own number for each value: x/m for the mean (each value's
+      share of the sum), (x − μ)² for the variance, else the step's array.
+    """
+
+    key: str
+    channel: int
+    running: bool
+    values: np.ndarray
+    mu: float
+    var: float
+    std: float
+    gamma: float
+    beta: float
+    where: list[tuple[int, ...]]
+    x: np.ndarray
+    centre: np.ndarray
+    x_hat: np.ndarray
+    scale: np.ndarray
+    y: np.ndarray
+    result: np.ndarray
 
 
-def worked_numbers(
-    x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5
-) -> Worked:
-    """The arithmetic of step `index` for a few values of one channel, as a learner writes it.
+def worked_values(x, steps: list[Step], index: int, channel: int, gamma, beta, count: int = 5) -> WorkedValues:
+    """The numbers the arithmetic of step `index` shows for a few values of one channel.
 
     x: the batch (N, C, *spatial) the steps were computed from.
-    steps: batch_norm_steps(x, gamma, beta, eps[, mean, var]); every number shown is read
-      from them, rounded for display; "result" holds the step's exact value.
+    steps: batch_norm_steps(x, gamma, beta, eps[, mean, var]); every number is read from them.
     gamma, beta: (C,) or scalars, as given to batch_norm_steps.
     """
     x = np.asarray(x, dtype=float)
     a = {s.key: s.array for s in steps} | {"x": x}
     key, c = steps[index].key, channel
     running = uses_running_statistics(steps)
-    mu, var, std = a["mean"][c], a["var"][c], a["std"][c]
-    g = float(np.broadcast_to(gamma, (x.shape[1],))[c])
-    b = float(np.broadcast_to(beta, (x.shape[1],))[c])
     values = x[:, c].ravel()
-    m = values.size
-    # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
-    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
-    mu_sym, var_sym = ("μ_run", "σ²_run") if running else ("μ", "σ²")
-    root = f"√({fixed(var, dv)} + {eps_text(eps)})"
-
-    if key == "mean" and running:
-        summary = f"μ_run = running_mean[{c}] = {fixed(mu, dx)}"
-    elif key == "mean":
-        summary = f"μ = ({_list_terms(values, lambda v: operand(v, dx))}) / {m} = {fixed(mu, dx)}"
-    elif key == "var" and running:
-        summary = f"σ²_run = running_var[{c}] = {fixed(var, dv)}"
-    elif key == "var":
-        squares = _list_terms(values, lambda v: f"({fixed(v, dx)} − {operand(mu, dx)})²")
-        summary = f"σ² = ({squares}) / {m} = {fixed(var, dv)}"
-    elif key == "std":
-        summary = f"√({var_sym} + ε) = {root} = {fixed(std, decimals(std or 1.0))}"
-    elif key in ("centre", "normalize"):
-        summary = f"{mu_sym} = {fixed(mu, dx)}" + (f", {var_sym} = {fixed(var, dv)}" if key == "normalize" else "")
-    elif key == "scale":
-        summary = f"γ = {fixed(g, dy)} for channel {c}"
-    else:
-        summary = f"β = {fixed(b, dy)} for channel {c}"
-
-    def line(w) -> tuple[str, float]:
-        """This step's arithmetic for the value at w, and its exact result."""
-        xi, xc, xh, sc, y = (_at(a[k], w, c) for k in ("x", "centre", "normalize", "scale", "shift"))
-        if key == "mean":  # μ = Σ x_i / m: each value adds x_i / m, whatever its sample or position
-            return f"{operand(xi, dx)} / {m} = {fixed(xi / m, decimals((values.std() or abs(mu) or 1.0) / m))}", xi / m
-        if key == "centre":
-            return f"{fixed(xi, dx)} − {operand(mu, dx)} = {fixed(xc, dx)}", xc
-        if key == "var":
-            return f"({fixed(xi, dx)} − {operand(mu, dx)})² = {fixed(xc**2, dv)}", xc**2
-        if key == "normalize":
-            return f"({fixed(xi, dx)} − {operand(mu, dx)}) / {root} = {fixed(xh, 2)}", xh
-        if key == "scale":
-            return f"{operand(g, dy)} × {operand(xh, 2)} = {fixed(sc, dy)}", sc
-        return f"{fixed(sc, dy)} + {operand(b, dy)} = {fixed(y, dy)}", y
-
     # std has no per-value arithmetic; running statistics are read, not computed from these values.
     has_rows = key != "std" and not (key in ("mean", "var") and running)
-    rows = []
-    for w in sample_elements(x.shape, count) if has_rows else []:
-        worked, result = line(w)
-        rows.append({"value": element_label(w, c), "x": fixed(_at(x, w, c), dx), "worked": worked, "result": result})
-    return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
-
-
-def statistic_table(steps: list[Step], index: int, batch_steps: list[Step] | None = None) -> pd.DataFrame:
-    """A statistic step's value for every channel; in eval mode next to this batch's own value.
-
-    steps: the steps shown (batch or running statistics); batch_steps: the batch-statistics
-    steps of the same batch, given in eval mode only.
-    """
-    step = steps[index]
-    if not step.is_statistic:
-        raise ValueError(f"Step {step.key!r} is not a per-channel statistic.")
-    table = pd.DataFrame({step.name.lower(): step.array})
-    if batch_steps is not None:
-        own = batch_steps[index]
-        table[f"this batch's {own.name.lower().removeprefix('batch ')}"] = own.array
-        table["difference"] = step.array - own.array
-    table.index = pd.Index(range(len(step.array)), name="channel")
-    return table
+    where = sample_elements(x.shape, count) if has_rows else []
+    at = {k: np.array([_at(a[k], w, c) for w in where]) for k in ("x", "centre", "normalize", "scale", "shift")}
+    result = {"mean": at["x"] / values.size, "var": at["centre"] ** 2}.get(key, at.get(key, np.array([])))
+    return WorkedValues(
+        key=key,
+        channel=c,
+        running=running,
+        values=values,
+        mu=float(a["mean"][c]),
+        var=float(a["var"][c]),
+        std=float(a["std"][c]),
+        gamma=float(np.broadcast_to(gamma, (x.shape[1],))[c]),
+        beta=float(np.broadcast_to(beta, (x.shape[1],))[c]),
+        where=where,
+        x=at["x"],
+        centre=at["centre"],
+        x_hat=at["normalize"],
+        scale=at["scale"],
+        y=at["shift"],
+        result=result,
+    )
 
 
 # ------------------------------------------------------------------- running statistics
@@ -303,75 +195,32 @@ def running_history(x, specs, seed: int, batches: int, momentum: float = 0.1) ->
     )
 
 
-def initial_weight_sentence(momentum: float, batches: int) -> str:
+def initial_weight(momentum: float, batches: int) -> float:
     """How much the initial running values (mean 0, variance 1) still weigh after k batches: (1 − m)^k."""
-    weight = (1.0 - momentum) ** batches
-    return (
-        f"With momentum {momentum:g}, each batch moves the running statistics {momentum:.0%} of the way "
-        f"to its own. After {batches} batch{'es' if batches != 1 else ''} the starting values (mean 0, "
-        f"variance 1) still weigh (1 − {momentum:g})^{batches} = {weight:.3g}; the rest is an average of "
-        "the batches seen, recent ones weighing most."
-    )
+    return (1.0 - momentum) ** batches
 
 
-def eval_outcome(steps: list[Step], channel: int) -> str:
-    """What eval mode does to this batch's x̂ in one channel: its mean and variance, in words.
+def normalized_moments(steps: list[Step], channel: int) -> tuple[float, float]:
+    """Mean and variance of x̂ in one channel; with the running statistics (eval mode) they are
+    0 and 1 only as far as those match the batch.
 
-    steps: batch_norm_steps with the running statistics (mean=, var=).
+    steps: batch_norm_steps, with the running statistics (mean=, var=) or without.
     """
     x_hat = steps[4].array[:, channel]
-    mean, var = float(x_hat.mean()), float(x_hat.var())
-    return (
-        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fixed(mean, 2)} and "
-        f"variance {fixed(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
-    )
+    return float(x_hat.mean()), float(x_hat.var())
 
 
-def running_vs_batch(running_mean, running_var, batch_mean, batch_var) -> pd.DataFrame:
-    """Per channel: the running statistics against this batch's, and how far apart they are.
+def running_gap(running_mean, running_var, batch_mean, batch_var) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel, (C,) each: how far the running statistics are from this batch's.
 
-    "mean gap (in batch stds)": |running_mean − batch mean| / batch std, NaN for a constant
-    channel; "variance ratio": running_var / batch variance, NaN when the batch variance is 0.
+    gap: |running_mean − batch mean| / batch std, NaN for a constant channel;
+    ratio: running_var / batch variance, NaN when the batch variance is 0.
     """
     batch_std = np.sqrt(batch_var)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = np.where(batch_std > 0, np.abs(running_mean - batch_mean) / batch_std, np.nan)
         ratio = np.where(batch_var > 0, running_var / batch_var, np.nan)
-    table = pd.DataFrame(
-        {
-            "batch mean": batch_mean,
-            "running mean": running_mean,
-            "mean gap (in batch stds)": gap,
-            "batch variance": batch_var,
-            "running variance": running_var,
-            "variance ratio": ratio,
-        }
-    )
-    table.index = pd.Index(range(len(batch_mean)), name="channel")
-    return table
-
-
-def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
-    """In words: how far channel's running statistics are from this batch's (a row of running_vs_batch)."""
-    r = table.loc[channel]
-    dx = decimals(math.sqrt(r["batch variance"]) or r["batch mean"] or 1.0)
-    dv = decimals(r["batch variance"] or 1.0)
-    plural = "es" if batches != 1 else ""
-    after = "Before any training batch" if batches == 0 else f"After {batches} training batch{plural}"
-    text = (
-        f"{after}, channel {channel}'s running mean is {fixed(r['running mean'], dx)} against this batch's "
-        f"{fixed(r['batch mean'], dx)}"
-    )
-    if np.isnan(r["mean gap (in batch stds)"]):
-        text += " (the channel is constant in this batch)"
-    else:
-        text += f": {r['mean gap (in batch stds)']:.2f} of the batch's standard deviation apart"
-    text += f". Its running variance is {fixed(r['running variance'], dv)} against {fixed(r['batch variance'], dv)}"
-    if np.isnan(r["variance ratio"]):
-        text += " (0 in this batch: the normalized values are (x − μ_run)/√(σ²_run + ε), not 0)."
-    else:
-        text += f" ({r['variance ratio']:.2f} times the batch's)."
-    return text
+    return gap, ratio
 
 
 # ------------------------------------------------------------ what is averaged together
@@ -382,52 +231,30 @@ def groups_choices(channels: int) -> list[int]:
     return [g for g in range(1, channels + 1) if channels % g == 0]
 
 
-def pooled_sentence(
-    shape: tuple[int, ...], kind: str, sample: int = 0, channel: int = 0, groups: int | None = None
-) -> str:
-    """In words: which values share one mean and variance with x[sample, channel], and how many."""
-    n, c = shape[:2]
-    s = int(np.prod(shape[2:], dtype=np.int64))
-    conv = len(shape) > 2
-    where = f" × {s} positions" if conv else ""
-    at = ", at every position" if conv else ""
-    if kind == "batch":
-        return (
-            f"BatchNorm: channel {channel} gets one mean and one variance, averaged over {n} samples{where} "
-            f"= {n * s:,} values: channel {channel} of every sample in the mini-batch{at}. No other channel "
-            f"is mixed in; each of the {c} channels gets its own pair, and every sample uses it."
-        )
-    if kind == "layer":
-        return (
-            f"LayerNorm: sample {sample} gets one mean and one variance, averaged over its {c} channels{where} "
-            f"= {c * s:,} values. No other sample is used, so it works the same for a batch of one; "
-            f"each of the {n} samples gets its own pair."
-        )
-    if kind == "instance":
-        return (
-            f"InstanceNorm: sample {sample}, channel {channel} gets its own mean and variance, averaged over "
-            f"its {s} positions only. No other sample and no other channel is mixed in: {n} × {c} = {n * c:,} pairs."
-        )
-    if kind == "group":
-        size = c // groups
-        first = (channel // size) * size
-        span = f"channel {first}" if size == 1 else f"channels {first}–{first + size - 1}"
-        return (
-            f"GroupNorm with {groups} group{'s' if groups != 1 else ''}: sample {sample}, {span} (the group of "
-            f"channel {channel}) share one mean and variance, averaged over {size} channel{'s' if size != 1 else ''}"
-            f"{where} = {size * s:,} values. Each sample and group gets its own pair: {n} × {groups} = {n * groups:,}."
-        )
-    raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
+@dataclass(frozen=True)
+class NormPair:
+    """One mean/variance pair a normalization computes, and the block of values it pools.
+
+    sample: the sample it belongs to (None: every sample, BatchNorm); channels: the first and
+    last channel pooled (None: every channel, LayerNorm); count: values averaged; mine: the
+    pair that x[sample, channel] uses.
+    """
+
+    sample: int | None
+    channels: tuple[int, int] | None
+    count: int
+    mean: float
+    var: float
+    mine: bool
 
 
-def norm_table(
+def norm_pairs(
     x, kind: str, groups: int | None = None, sample: int = 0, channel: int = 0, max_rows: int = 12
-) -> tuple[pd.DataFrame, int]:
-    """One row per mean/variance pair that `kind` computes on x, which values it pools, and its value.
+) -> tuple[list[NormPair], int]:
+    """The first max_rows mean/variance pairs that `kind` computes on x (always including the
+    pair x[sample, channel] uses, last if it is not among the first), and the number of pairs.
 
-    x: (N, C, *spatial). Returns the first max_rows rows (always including the pair that
-    x[sample, channel] uses, marked "●" in column "in diagram") and the total number of pairs.
-    Raises bnviz.norms' ValueError when the kind does not apply to x.
+    x: (N, C, *spatial). Raises bnviz.norms' ValueError when the kind does not apply to x.
     """
     x = np.asarray(x, dtype=float)
     mu, var = norm_statistics(x, kind, groups)
@@ -447,26 +274,16 @@ def norm_table(
         mine = (sample, channel // (c // groups))
     total = len(keys)
     chosen = keys[: max_rows - 1] + ([mine] if mine not in keys[: max_rows - 1] else keys[max_rows - 1 : max_rows])
-    rows = []
+    pairs = []
     for i, j in chosen:
         if kind == "batch":
-            samples, channels, count, m_, v_ = f"all {n}", str(j), n * s, mu[j], var[j]
+            channels, count, m_, v_ = (j, j), n * s, mu[j], var[j]
         elif kind == "layer":
-            samples, channels, count, m_, v_ = str(i), f"all {c}", c * s, mu[i], var[i]
+            channels, count, m_, v_ = None, c * s, mu[i], var[i]
         elif kind == "instance":
-            samples, channels, count, m_, v_ = str(i), str(j), s, mu[i, j], var[i, j]
+            channels, count, m_, v_ = (j, j), s, mu[i, j], var[i, j]
         else:
             size = c // groups
-            channels = f"{j * size}" if size == 1 else f"{j * size}–{(j + 1) * size - 1}"
-            samples, count, m_, v_ = str(i), size * s, mu[i, j], var[i, j]
-        rows.append(
-            {
-                "in diagram": "●" if (i, j) == mine else "",
-                "sample": samples,
-                "channels": channels,
-                "values averaged": count,
-                "mean": float(m_),
-                "variance": float(v_),
-            }
-        )
-    return pd.DataFrame(rows), total
+            channels, count, m_, v_ = (j * size, (j + 1) * size - 1), size * s, mu[i, j], var[i, j]
+        pairs.append(NormPair(i, channels, count, float(m_), float(v_), (i, j) == mine))
+    return pairs, total

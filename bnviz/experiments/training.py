@@ -29,14 +29,9 @@ import numpy as np
 from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import BatchNorm, batch_norm_forward
 from bnviz.core.data import make_batch
-from bnviz.numbers import latex, sig
 
-TASKS = {
-    "reconstruct": "Reconstruct the input",
-    "target": "A different target",
-    "classify": "Feed a classifier",
-}
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum 0.9", "adam": "Adam"}
+TASKS = ("reconstruct", "target", "classify")  # their names on screen: content.learning.TASK_NAMES
+OPTIMIZERS = ("sgd", "momentum", "adam")  # content.learning.OPTIMIZER_NAMES
 # A learning rate with which plain SGD settles within the default 30 epochs: small enough that
 # γ and β move smoothly, except for the classifier, whose flat sigmoid tails give small gradients.
 SUGGESTED_LR = {"reconstruct": 0.03, "target": 0.03, "classify": 0.3}
@@ -575,6 +570,11 @@ class StepDetail:
     gamma_next: float
     beta_next: float
 
+    @property
+    def dy_x_hat(self) -> np.ndarray:
+        """∂L/∂y_i · x̂_i, (B,): the terms whose sum is grad_gamma."""
+        return self.dy * self.x_hat
+
 
 def step_detail(exp: Experiment, hist: History, step: int, channel: int) -> StepDetail:
     """Replay 0-based `step` for `channel` from the recorded γ and β."""
@@ -677,12 +677,9 @@ def train_vs_eval(exp: Experiment, hist: History) -> TrainEval:
 
 # --- running averages: three conventions for the same thing ---------------------------------
 
-CONVENTIONS = {
-    # name: (its default momentum, LaTeX of its update of the running mean)
-    "PyTorch": (0.1, r"\text{running} \leftarrow (1 - m)\,\text{running} + m\,\mu_B"),
-    "Keras": (0.99, r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B"),
-    "cs231n": (0.9, r"\text{running} \leftarrow m\,\text{running} + (1 - m)\,\mu_B"),
-}
+# Each convention's default momentum. PyTorch's m weighs the new batch statistic,
+# Keras' and cs231n's the old running value (their update rules: content.learning).
+CONVENTIONS = {"PyTorch": 0.1, "Keras": 0.99, "cs231n": 0.9}
 
 
 def convention_value(pytorch_momentum: float, name: str) -> float:
@@ -731,94 +728,7 @@ def landscape_box(gammas, betas, pad: float = 0.2) -> tuple[float, float, float,
     return tuple(out)
 
 
-# --- the numbers of one step, written out for the page ---------------------------------------
-
-
-def dy_formula(task: str) -> str:
-    """LaTeX of ∂L/∂y_i for the task's loss (a mean over the B values of the batch)."""
-    if task == "classify":
-        return r"\frac{\partial L}{\partial y_i} = \frac{\sigma(y_i) - \text{label}_i}{B}"
-    return r"\frac{\partial L}{\partial y_i} = \frac{2\,(y_i - t_i)}{B}"
-
-
-def loss_formula(task: str) -> str:
-    """LaTeX of one channel's loss on a mini-batch of B values."""
-    if task == "classify":
-        return (
-            r"L = \frac{1}{B}\sum_i -\,\text{label}_i \log \sigma(y_i) - (1 - \text{label}_i)\log(1 - \sigma(y_i)),"
-            r"\quad \sigma(y) = \frac{1}{1 + e^{-y}}"
-        )
-    target = "x_i" if task == "reconstruct" else "t_i"
-    return rf"L = \frac{{1}}{{B}}\sum_i (y_i - {target})^2"
-
-
-def update_equations(d: StepDetail, optimizer: str) -> list[str]:
-    """The gradient and the update of one step as LaTeX lines, with the step's real numbers."""
-    lines = [
-        rf"\frac{{\partial L}}{{\partial \gamma}} = \sum_i \frac{{\partial L}}{{\partial y_i}}\,\hat{{x}}_i = {latex(d.grad_gamma)}",
-        rf"\frac{{\partial L}}{{\partial \beta}} = \sum_i \frac{{\partial L}}{{\partial y_i}} = {latex(d.grad_beta)}",
-    ]
-    lr = latex(d.lr)
-    if optimizer == "sgd":
-        for p, grad, old, new in (
-            ("gamma", d.grad_gamma, d.gamma, d.gamma_next),
-            ("beta", d.grad_beta, d.beta, d.beta_next),
-        ):
-            lines.append(
-                rf"\{p} \leftarrow \{p} - \eta\,\frac{{\partial L}}{{\partial \{p}}}"
-                rf" = {latex(old)} - {lr} \times {latex(grad, True)} = {latex(new)}"
-            )
-        return lines
-    if optimizer == "momentum":
-        name, rule = "v", rf"v \leftarrow {MOMENTUM_SGD}\,v + \frac{{\partial L}}{{\partial p}}"
-    else:
-        name, rule = (
-            r"\frac{\hat m}{\sqrt{\hat v} + \epsilon}",
-            (
-                r"m \leftarrow 0.9\,m + 0.1\,g,\quad v \leftarrow 0.999\,v + 0.001\,g^2,"
-                r"\quad \hat m = \frac{m}{1 - 0.9^t},\quad \hat v = \frac{v}{1 - 0.999^t}"
-            ),
-        )
-    lines.append(rule)
-    for p, direction, old, new in (
-        ("gamma", d.dir_gamma, d.gamma, d.gamma_next),
-        ("beta", d.dir_beta, d.beta, d.beta_next),
-    ):
-        lines.append(
-            rf"\{p} \leftarrow \{p} - \eta\,{name}_\{p} = {latex(old)} - {lr} \times {latex(direction, True)} = {latex(new)}"
-        )
-    return lines
-
-
-def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
-    """The first `rows` values of the step's mini-batch and the sums over all B of them:
-    columns x, x̂, y, target (or label), ∂L/∂y, ∂L/∂y·x̂ (a dict of lists, last row the sum)."""
-    n = min(rows, len(d.x))
-    target = "label" if task == "classify" else "target t"
-    out = {
-        "i": [f"{i + 1}" for i in range(n)],
-        "x": list(d.x[:n]),
-        "x̂": list(d.x_hat[:n]),
-        "y = γ·x̂ + β": list(d.y[:n]),
-        target: list(d.t[:n]),
-        "∂L/∂y": list(d.dy[:n]),
-        "∂L/∂y · x̂": list((d.dy * d.x_hat)[:n]),
-    }
-    total = f"Σ (all {len(d.x)})" if n < len(d.x) else "Σ"
-    for key, value in (
-        ("i", total),
-        ("x", np.nan),
-        ("x̂", np.nan),
-        ("y = γ·x̂ + β", np.nan),
-        (target, np.nan),
-        ("∂L/∂y", d.grad_beta),
-        ("∂L/∂y · x̂", d.grad_gamma),
-    ):
-        out[key].append(value)
-    return out
-
-
-# --- what the page shows, as data -------------------------------------------------------------
+# --- what the page compares and maps, as numbers ------------------------------------------------
 
 COMPARE_STEPS = 2000  # enough for γ, β and the running statistics to settle at any batch size
 
@@ -837,68 +747,6 @@ def settled(exp: Experiment, hist: History, gamma_star, beta_star, channel: int,
     g_end, b_end = last_epoch_mean(exp, hist, "gamma")[k], last_epoch_mean(exp, hist, "beta")[k]
     scale = max(1.0, abs(gamma_star[k]), abs(beta_star[k]), exp.std[k])
     return max(abs(g_end - gamma_star[k]), abs(b_end - beta_star[k])) <= tol * scale
-
-
-def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[str, str | None]:
-    """What the task asks and where γ, β should go on `channel`, in words and real numbers
-    (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None)."""
-    s, k = exp.settings, channel
-    ref_gamma, ref_beta = reference(exp)
-    g, b = f"γ* = **{sig(gamma_star[k])}**", f"β* = **{sig(beta_star[k])}**"
-    if s.task == "reconstruct":
-        text = (
-            f"The output should give back the input. On channel {k} (μ = {exp.mu[k]:.3g}, σ = {exp.std[k]:.3g}) "
-            f"that means undoing the normalization: {g} (√(σ²+ε) = {ref_gamma[k]:.4g}) and {b} "
-            f"(μ = {ref_beta[k]:.4g}). Here the network *does* learn to undo BN, because the loss asks for it."
-        )
-        why = None
-        if np.isfinite(gamma_star[k]) and ref_gamma[k] > 0:
-            why = (
-                f"Why is γ* {gamma_star[k] / ref_gamma[k]:.3f} × √(σ²+ε) and not exactly √(σ²+ε)? Every batch is "
-                f"normalized by its own σ_B, and with B = {s.batch_size} values σ_B is on average a little smaller "
-                "than σ; γ* is the average σ_B. The smaller the batch, the larger the gap (try B = 2)."
-            )
-        return text, why
-    if s.task == "target":
-        return (
-            f"The loss asks for an output with mean {s.target_mean:g} and spread {s.target_std:g}: "
-            f"t = {s.target_mean:g} + {s.target_std:g}·(x − μ)/σ. γ and β settle at {g}, {b}, not at "
-            f"σ = {exp.std[k]:.3g} and μ = {exp.mu[k]:.3g}: they serve the loss, not the normalization."
-        ), None
-    return (
-        "BN's output y goes through a sigmoid σ(y) to predict a 0/1 label. The labels were drawn with "
-        f"P(label = 1) = σ({SLOPE:g}·((x − μ)/σ − {SHIFT:g})): far from the boundary they are almost certain, which "
-        "only a steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move away from 1 and 0, "
-        f"to {g}, {b}."
-    ), None
-
-
-def channel_table(exp: Experiment, hist: History, gamma_star, beta_star) -> dict[str, np.ndarray]:
-    """Columns of the every-channel summary: the data's μ, σ, and γ*, β* beside where the
-    optimizer ends (the mean of the last epoch)."""
-    return {
-        "μ of the data": exp.mu,
-        "σ of the data": exp.std,
-        "γ*": gamma_star,
-        "γ learned": last_epoch_mean(exp, hist, "gamma"),
-        "β*": beta_star,
-        "β learned": last_epoch_mean(exp, hist, "beta"),
-    }
-
-
-def modes_table(results: list[TrainEval], channel: int) -> dict[str, list[float]]:
-    """Rows of the training-vs-eval comparison for `channel`, one value per training."""
-    k = channel
-    return {
-        "mean of the held-out batch": [te.holdout_mean[k] for te in results],
-        "running_mean after training": [te.running_mean[k] for te in results],
-        "variance of the held-out batch": [te.holdout_var[k] for te in results],
-        "running_var after training": [te.running_var[k] for te in results],
-        "loss in training mode": [te.loss_train[k] for te in results],
-        "loss in eval mode": [te.loss_eval[k] for te in results],
-        "mean |y_train − y_eval|": [te.gap[k] for te in results],
-        "… as a fraction of the output's spread": [te.relative_gap[k] for te in results],
-    }
 
 
 def landscape_view(hist: History, channel: int, gamma_star: float, beta_star: float):

@@ -329,7 +329,7 @@ def _layer_colors(n: int) -> list[str]:
 
 
 def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -> go.Figure:
-    """Share of saturated units per hidden layer against step (definition: mlp.SATURATION)."""
+    """Share of saturated units per hidden layer against step (definition: mlp.saturated_share)."""
     depth = plain.saturation.shape[0]
     colors = _layer_colors(depth)
     fig = make_subplots(

@@ -7,9 +7,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bnviz.core.norms import pooled_mask
+from bnviz.core.norms import KIND_NAMES, pooled_mask
 from bnviz.core.steps import HIGHLIGHT, Step
-from bnviz.experiments.stepper import ARRAY_LABEL, KIND_NAMES, STEP_INPUT, uses_running_statistics
+from bnviz.experiments.stepper import STEP_INPUT, uses_running_statistics
 from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
 from bnviz.numbers import decimals, fixed
 
@@ -21,6 +21,8 @@ ARRAY_COLOR = {
     "scale": "#ff7f0e",
     "shift": COLORS["y"],
 }
+# How a learner names each array, in the figure's titles and legend.
+ARRAY_LABEL = {"x": "x", "centre": "x − μ", "normalize": "x̂", "scale": "γ·x̂", "shift": "y = γ·x̂ + β"}
 BATCH_LINE = dict(color="#333333", width=2, dash="dash")  # this batch's own statistic, in eval mode
 
 

@@ -1,0 +1,40 @@
+"""What the /gamma-beta page shows as text tables: the readout of every channel and the shape
+of a distribution before and after BN. The numbers come from bnviz.experiments.gamma_beta,
+written with its fixed() (an ASCII minus, as the page's metrics show them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bnviz.experiments import gamma_beta
+from bnviz.experiments.gamma_beta import Readout
+
+
+def readout_table(out: Readout) -> pd.DataFrame:
+    """The readout of every channel as a table of text, one row per channel.
+
+    Statistics with 4 decimals, distances in scientific notation (they reach 1e-15).
+    Already text, so that showing it costs nothing per drag.
+    """
+    columns = {
+        "μ_B": out.mu,
+        "σ_B": np.sqrt(out.var),
+        "γ": out.gamma,
+        "β": out.beta,
+        "mean of y": out.mean,
+        "std of y": out.std,
+    }
+    table = {name: [gamma_beta.fixed(v) for v in values] for name, values in columns.items()}
+    table["largest |y − x|"] = [f"{v:.2e}" for v in out.max_abs_diff]
+    table["W₁(y, x)"] = [f"{v:.2e}" for v in out.w1]
+    return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
+
+
+def shape_table(before, after) -> pd.DataFrame:
+    """Mean, std, skewness and excess kurtosis of x (before BN) and x_hat (after), as text."""
+    stats = {
+        "x (before BN)": gamma_beta.shape_statistics(before),
+        "x̂ (after BN)": gamma_beta.shape_statistics(after),
+    }
+    return pd.DataFrame({name: {k: gamma_beta.fixed(v, 3) for k, v in s.items()} for name, s in stats.items()})

@@ -1,0 +1,322 @@
+"""What the /steps page says: why each step of BatchNorm is there, its arithmetic worked out for a
+few values, the running statistics and the pooled blocks in words, and the column names of its
+tables. The numbers come from bnviz.experiments.stepper; only their wording is here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bnviz.core.norms import KIND_NAMES, KINDS
+from bnviz.core.steps import Step
+from bnviz.experiments.stepper import (
+    initial_weight,
+    norm_pairs,
+    normalized_moments,
+    running_gap,
+    worked_values,
+)
+from bnviz.numbers import decimals, eps_text, fixed, operand, sig
+
+__all__ = ["KIND_NAMES"]  # the layers' names, for the page's radio (defined beside KINDS)
+
+# One or two sentences per step: what it does and why. Eval mode replaces mean and var.
+EXPLAIN = {
+    "mean": (
+        "Average this channel's values: every sample of the mini-batch, at every position. "
+        "One number per channel, recomputed for every mini-batch; nothing here is learned."
+    ),
+    "centre": (
+        "Subtract the channel's mean from each of its values: the whole distribution slides "
+        "until it is centred on 0. Its shape and spread do not change."
+    ),
+    "var": (
+        "Average the squared distances to the mean (divide by m, as PyTorch does to normalize): "
+        "one number per channel that says how spread out the channel is."
+    ),
+    "std": (
+        "The square root brings the spread back to the units of x. ε = 1e-5 keeps the division "
+        "safe when a channel barely varies (a dead channel has σ² = 0)."
+    ),
+    "normalize": (
+        "Divide the centred values by the standard deviation: every channel now has mean 0 and "
+        "variance 1 (up to ε), whatever its scale was before."
+    ),
+    "scale": (
+        "Multiply by γ, a learned parameter, one per channel: the network chooses the spread it "
+        "wants this channel to have."
+    ),
+    "shift": (
+        "Add β, also learned, one per channel: the network chooses the mean. With γ = √(σ² + ε) "
+        "and β = μ, y gives back x exactly; training moves γ and β only if that lowers the loss."
+    ),
+}
+EXPLAIN_EVAL = {
+    "centre": (
+        "Subtract the running mean. The distribution is centred on 0 only as far as this batch's own "
+        "mean matches the running mean: compare the two means in the figure."
+    ),
+    "normalize": (
+        "Divide by the running standard deviation. Unlike in training, the result has mean 0 and "
+        "variance 1 only as far as the running statistics match this batch: the figure shows how close it comes."
+    ),
+    "mean": (
+        "Eval mode: the mean is not computed from this batch. It is running_mean, an average of "
+        "the batch means seen during training, kept fixed so that one input gives one output."
+    ),
+    "var": (
+        "Eval mode: the variance is not computed from this batch either. It is running_var, an "
+        "average of the (unbiased) batch variances seen during training."
+    ),
+}
+
+
+def explanation(key: str, eval_mode: bool = False, gamma: float = 1.0, beta: float = 0.0) -> str:
+    """The sentences the page shows under a step's formula (γ, β: the values in use)."""
+    text = EXPLAIN_EVAL.get(key, EXPLAIN[key]) if eval_mode else EXPLAIN[key]
+    if key == "scale" and gamma == 1:
+        text += " With γ = 1, its value before training, this step changes nothing: set another γ above."
+    if key == "shift" and beta == 0:
+        text += " With β = 0, its value before training, this step changes nothing: set another β above."
+    return text
+
+
+# ----------------------------------------------------------------------- worked numbers
+
+
+def element_label(where: tuple[int, ...], channel: int) -> str:
+    """NumPy's name for one value: x[12, 1] or x[12, 1, 3, 5]."""
+    index = (where[0], channel) + tuple(where[1:])
+    return "x[" + ", ".join(str(i) for i in index) + "]"
+
+
+def _list_terms(values: np.ndarray, show) -> str:
+    """'a + b + … + z' over a channel's values (all of them when there are at most four)."""
+    if values.size <= 4:
+        return " + ".join(show(v) for v in values)
+    return f"{show(values[0])} + {show(values[1])} + … + {show(values[-1])}"
+
+
+@dataclass(frozen=True)
+class Worked:
+    """The numbers of one step for one channel, as a learner writes them.
+
+    summary: the channel-wide computation (a statistic, or the statistics a value step uses).
+    rows: one row per sample value, columns "value" (its NumPy name), "x", "worked" (the
+      arithmetic as text) and "result" (the step's own number, unrounded); empty for std.
+    """
+
+    summary: str
+    rows: pd.DataFrame
+
+
+def worked_numbers(
+    x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5
+) -> Worked:
+    """The arithmetic of step `index` for a few values of one channel, as a learner writes it.
+
+    x, steps, gamma, beta: as for bnviz.experiments.stepper.worked_values, which reads every
+    number from the steps; here each is rounded for display; "result" holds the step's exact value.
+    """
+    w = worked_values(x, steps, index, channel, gamma, beta, count)
+    key, c, values, m = w.key, w.channel, w.values, w.values.size
+    mu, var, std, g, b = w.mu, w.var, w.std, w.gamma, w.beta
+    # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
+    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
+    mu_sym, var_sym = ("μ_run", "σ²_run") if w.running else ("μ", "σ²")
+    root = f"√({fixed(var, dv)} + {eps_text(eps)})"
+
+    if key == "mean" and w.running:
+        summary = f"μ_run = running_mean[{c}] = {fixed(mu, dx)}"
+    elif key == "mean":
+        summary = f"μ = ({_list_terms(values, lambda v: operand(v, dx))}) / {m} = {fixed(mu, dx)}"
+    elif key == "var" and w.running:
+        summary = f"σ²_run = running_var[{c}] = {fixed(var, dv)}"
+    elif key == "var":
+        squares = _list_terms(values, lambda v: f"({fixed(v, dx)} − {operand(mu, dx)})²")
+        summary = f"σ² = ({squares}) / {m} = {fixed(var, dv)}"
+    elif key == "std":
+        summary = f"√({var_sym} + ε) = {root} = {fixed(std, decimals(std or 1.0))}"
+    elif key in ("centre", "normalize"):
+        summary = f"{mu_sym} = {fixed(mu, dx)}" + (f", {var_sym} = {fixed(var, dv)}" if key == "normalize" else "")
+    elif key == "scale":
+        summary = f"γ = {fixed(g, dy)} for channel {c}"
+    else:
+        summary = f"β = {fixed(b, dy)} for channel {c}"
+
+    def line(i: int) -> str:
+        """This step's arithmetic for the i-th sampled value."""
+        xi, xc, xh, sc, y, r = w.x[i], w.centre[i], w.x_hat[i], w.scale[i], w.y[i], w.result[i]
+        if key == "mean":  # μ = Σ x_i / m: each value adds x_i / m, whatever its sample or position
+            return f"{operand(xi, dx)} / {m} = {fixed(r, decimals((values.std() or abs(mu) or 1.0) / m))}"
+        if key == "centre":
+            return f"{fixed(xi, dx)} − {operand(mu, dx)} = {fixed(xc, dx)}"
+        if key == "var":
+            return f"({fixed(xi, dx)} − {operand(mu, dx)})² = {fixed(r, dv)}"
+        if key == "normalize":
+            return f"({fixed(xi, dx)} − {operand(mu, dx)}) / {root} = {fixed(xh, 2)}"
+        if key == "scale":
+            return f"{operand(g, dy)} × {operand(xh, 2)} = {fixed(sc, dy)}"
+        return f"{fixed(sc, dy)} + {operand(b, dy)} = {fixed(y, dy)}"
+
+    rows = [
+        {"value": element_label(where, c), "x": fixed(w.x[i], dx), "worked": line(i), "result": float(w.result[i])}
+        for i, where in enumerate(w.where)
+    ]
+    return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
+
+
+def statistic_table(steps: list[Step], index: int, batch_steps: list[Step] | None = None) -> pd.DataFrame:
+    """A statistic step's value for every channel; in eval mode next to this batch's own value.
+
+    steps: the steps shown (batch or running statistics); batch_steps: the batch-statistics
+    steps of the same batch, given in eval mode only.
+    """
+    step = steps[index]
+    if not step.is_statistic:
+        raise ValueError(f"Step {step.key!r} is not a per-channel statistic.")
+    table = pd.DataFrame({step.name.lower(): step.array})
+    if batch_steps is not None:
+        own = batch_steps[index]
+        table[f"this batch's {own.name.lower().removeprefix('batch ')}"] = own.array
+        table["difference"] = step.array - own.array
+    table.index = pd.Index(range(len(step.array)), name="channel")
+    return table
+
+
+# ------------------------------------------------------------------- running statistics
+
+
+def initial_weight_sentence(momentum: float, batches: int) -> str:
+    """How much the initial running values (mean 0, variance 1) still weigh after k batches: (1 − m)^k."""
+    return (
+        f"With momentum {sig(momentum, 6)}, each batch moves the running statistics {momentum:.0%} of the way "
+        f"to its own. After {batches} batch{'es' if batches != 1 else ''} the starting values (mean 0, "
+        f"variance 1) still weigh (1 − {sig(momentum, 6)})^{batches} = {sig(initial_weight(momentum, batches), 3)}; "
+        "the rest is an average of the batches seen, recent ones weighing most."
+    )
+
+
+def eval_outcome(steps: list[Step], channel: int) -> str:
+    """What eval mode does to this batch's x̂ in one channel: its mean and variance, in words.
+
+    steps: batch_norm_steps with the running statistics (mean=, var=).
+    """
+    mean, var = normalized_moments(steps, channel)
+    return (
+        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fixed(mean, 2)} and "
+        f"variance {fixed(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
+    )
+
+
+def running_vs_batch(running_mean, running_var, batch_mean, batch_var) -> pd.DataFrame:
+    """Per channel: the running statistics against this batch's, and how far apart they are
+    (bnviz.experiments.stepper.running_gap): "mean gap (in batch stds)" and "variance ratio"."""
+    gap, ratio = running_gap(running_mean, running_var, batch_mean, batch_var)
+    table = pd.DataFrame(
+        {
+            "batch mean": batch_mean,
+            "running mean": running_mean,
+            "mean gap (in batch stds)": gap,
+            "batch variance": batch_var,
+            "running variance": running_var,
+            "variance ratio": ratio,
+        }
+    )
+    table.index = pd.Index(range(len(batch_mean)), name="channel")
+    return table
+
+
+def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
+    """In words: how far channel's running statistics are from this batch's (a row of running_vs_batch)."""
+    r = table.loc[channel]
+    dx = decimals(math.sqrt(r["batch variance"]) or r["batch mean"] or 1.0)
+    dv = decimals(r["batch variance"] or 1.0)
+    plural = "es" if batches != 1 else ""
+    after = "Before any training batch" if batches == 0 else f"After {batches} training batch{plural}"
+    text = (
+        f"{after}, channel {channel}'s running mean is {fixed(r['running mean'], dx)} against this batch's "
+        f"{fixed(r['batch mean'], dx)}"
+    )
+    if np.isnan(r["mean gap (in batch stds)"]):
+        text += " (the channel is constant in this batch)"
+    else:
+        text += f": {fixed(r['mean gap (in batch stds)'], 2)} of the batch's standard deviation apart"
+    text += f". Its running variance is {fixed(r['running variance'], dv)} against {fixed(r['batch variance'], dv)}"
+    if np.isnan(r["variance ratio"]):
+        text += " (0 in this batch: the normalized values are (x − μ_run)/√(σ²_run + ε), not 0)."
+    else:
+        text += f" ({fixed(r['variance ratio'], 2)} times the batch's)."
+    return text
+
+
+# ------------------------------------------------------------ what is averaged together
+
+
+def pooled_sentence(
+    shape: tuple[int, ...], kind: str, sample: int = 0, channel: int = 0, groups: int | None = None
+) -> str:
+    """In words: which values share one mean and variance with x[sample, channel], and how many."""
+    n, c = shape[:2]
+    s = int(np.prod(shape[2:], dtype=np.int64))
+    conv = len(shape) > 2
+    where = f" × {s} positions" if conv else ""
+    at = ", at every position" if conv else ""
+    if kind == "batch":
+        return (
+            f"BatchNorm: channel {channel} gets one mean and one variance, averaged over {n} samples{where} "
+            f"= {n * s:,} values: channel {channel} of every sample in the mini-batch{at}. No other channel "
+            f"is mixed in; each of the {c} channels gets its own pair, and every sample uses it."
+        )
+    if kind == "layer":
+        return (
+            f"LayerNorm: sample {sample} gets one mean and one variance, averaged over its {c} channels{where} "
+            f"= {c * s:,} values. No other sample is used, so it works the same for a batch of one; "
+            f"each of the {n} samples gets its own pair."
+        )
+    if kind == "instance":
+        return (
+            f"InstanceNorm: sample {sample}, channel {channel} gets its own mean and variance, averaged over "
+            f"its {s} positions only. No other sample and no other channel is mixed in: {n} × {c} = {n * c:,} pairs."
+        )
+    if kind == "group":
+        size = c // groups
+        first = (channel // size) * size
+        span = f"channel {first}" if size == 1 else f"channels {first}–{first + size - 1}"
+        return (
+            f"GroupNorm with {groups} group{'s' if groups != 1 else ''}: sample {sample}, {span} (the group of "
+            f"channel {channel}) share one mean and variance, averaged over {size} channel{'s' if size != 1 else ''}"
+            f"{where} = {size * s:,} values. Each sample and group gets its own pair: {n} × {groups} = {n * groups:,}."
+        )
+    raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
+
+
+def norm_table(
+    x, kind: str, groups: int | None = None, sample: int = 0, channel: int = 0, max_rows: int = 12
+) -> tuple[pd.DataFrame, int]:
+    """One row per mean/variance pair that `kind` computes on x (bnviz.experiments.stepper.norm_pairs),
+    which values it pools, and its value; the pair x[sample, channel] uses is marked "●" in
+    column "in diagram". Returns the table and the total number of pairs."""
+    n, c = np.shape(x)[:2]
+    pairs, total = norm_pairs(x, kind, groups, sample, channel, max_rows)
+    rows = [
+        {
+            "in diagram": "●" if p.mine else "",
+            "sample": f"all {n}" if p.sample is None else str(p.sample),
+            "channels": (
+                f"all {c}"
+                if p.channels is None
+                else str(p.channels[0])
+                if p.channels[0] == p.channels[1]
+                else f"{p.channels[0]}–{p.channels[1]}"
+            ),
+            "values averaged": p.count,
+            "mean": p.mean,
+            "variance": p.var,
+        }
+        for p in pairs
+    ]
+    return pd.DataFrame(rows), total

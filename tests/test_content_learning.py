@@ -1,0 +1,92 @@
+"""content.learning: the /learning page's LaTeX, explanations and tables quote the training's own numbers."""
+
+import numpy as np
+import pytest
+
+from bnviz.core.data import preset
+from bnviz.experiments.training import (
+    EPS,
+    Experiment,
+    TrainingSettings,
+    make_experiment,
+    optimum,
+    step_detail,
+    train,
+    train_vs_eval,
+)
+from content.learning import (
+    conventions_latex,
+    conventions_table,
+    explain_task,
+    modes_table,
+    step_rows,
+    update_equations,
+)
+
+SPECS = tuple(preset("channels on very different scales", 4))
+
+
+def tiny_experiment(task: str, optimizer: str) -> Experiment:
+    """Six values, two channels, fixed mini-batches of three (as in test_training)."""
+    x = np.array([[1.0, 10.0], [3.0, -2.0], [-1.0, 4.0], [6.0, 0.5], [2.5, 7.0], [0.0, -3.0]])
+    s = TrainingSettings(task=task, optimizer=optimizer, lr=0.1, batch_size=3, epochs=2, n_train=6)
+    batches = np.array([[0, 1, 2], [3, 4, 5], [5, 0, 3], [1, 2, 4]])
+    return Experiment(s, x, x.copy(), x.mean(0), x.std(0), batches, x, x.copy())
+
+
+def test_update_equations_show_the_steps_real_numbers():
+    exp = tiny_experiment("reconstruct", "sgd")
+    hist = train(exp)
+    d = step_detail(exp, hist, 0, 0)
+    # batch (1, 3, -1): x̂ = (0, 1.2247, -1.2247), y = x̂, t = x: dL/dy = 2(x̂ - x)/3
+    lines = update_equations(d, "sgd")
+    assert lines[0].endswith(f"= {d.grad_gamma:.4g}")
+    assert rf"= 1 - 0.1 \times ({d.grad_gamma:.4g}) = {1 - 0.1 * d.grad_gamma:.4g}" in lines[2]
+    assert "v_" in update_equations(d, "momentum")[-1]
+
+
+def test_step_rows_end_with_the_sums_that_are_the_gradients():
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=16))
+    d = step_detail(exp, train(exp), 3, 1)
+    rows = step_rows(d, "reconstruct", rows=8)
+    assert len(rows["x"]) == 9 and rows["i"][-1] == "Σ (all 16)"
+    assert rows["∂L/∂y"][-1] == pytest.approx(np.sum(d.dy)) == pytest.approx(d.grad_beta)
+    assert rows["∂L/∂y · x̂"][-1] == pytest.approx(d.grad_gamma)
+
+
+def test_task_explanations_quote_the_computed_numbers():
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=2))
+    gamma_star, beta_star = optimum(exp)
+    text, why = explain_task(exp, gamma_star, beta_star, 1)
+    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + EPS):.4g}" in text
+    assert f"{gamma_star[1] / np.sqrt(exp.std[1] ** 2 + EPS):.3f} × √(σ²+ε)" in why and "B = 2" in why
+    exp = make_experiment(SPECS, None, TrainingSettings(task="classify"))
+    text, why = explain_task(exp, *optimum(exp), 0)
+    assert "σ(4·((x − μ)/σ − 0.5))" in text and why is None
+
+
+def test_modes_table_holds_one_value_per_training_for_the_channel():
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=4, epochs=1))
+    te = train_vs_eval(exp, train(exp))
+    table = modes_table([te, te], 2)
+    assert table["running_var after training"] == [te.running_var[2]] * 2
+    assert table["variance of the held-out batch"][0] == pytest.approx(exp.holdout_x[:, 2].var(ddof=1))
+
+
+def test_adam_update_rule_writes_the_betas_training_uses():
+    exp = tiny_experiment("reconstruct", "adam")
+    d = step_detail(exp, train(exp), 0, 0)
+    rule = update_equations(d, "adam")[2]
+    assert rule.startswith(r"m \leftarrow 0.9\,m + 0.1\,g,\quad v \leftarrow 0.999\,v + 0.001\,g^2,")
+    assert rule.endswith(r"\hat v = \frac{v}{1 - 0.999^t}")
+    assert update_equations(d, "momentum")[2] == r"v \leftarrow 0.9\,v + \frac{\partial L}{\partial p}"
+
+
+def test_conventions_name_their_defaults_and_write_the_learners_momentum_their_way():
+    lines = conventions_latex()
+    assert lines[1] == (
+        r"\text{Keras} \;(\text{default } m = 0.99):\quad \text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B"
+    )
+    table = conventions_table(0.1)
+    assert table["PyTorch"] == {"default m": 0.1, "your setting, written this way": 0.1}
+    assert table["cs231n"]["your setting, written this way"] == pytest.approx(0.9)
