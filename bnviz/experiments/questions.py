@@ -57,7 +57,10 @@ def sigmoid_use(x, gamma: float, beta: float) -> SigmoidUse:
 
 
 # ---------------------------------------------------------------------------------------
-# 3. Do γ and β replace W and b: a layer z = w·x + b before BN
+# 3. Do γ and β replace W and b: a layer z = w·x + b before BN, in every channel of the learner's
+# batch. /gamma-beta asks the same of one unit z = w·u + b with two inputs (gamma_beta.linear_effects),
+# where w also has a direction; here w is one number per layer, and each change is measured against
+# the layer with w = 1, b = 0. Both run BN from bnviz.core.
 
 
 class BiasAndScale(NamedTuple):
