@@ -6,8 +6,10 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from bnviz.experiments import questions
+from bnviz.experiments import gamma_beta, questions, stepper
 from bnviz.figures import questions as question_figures
+from bnviz.numbers import fixed
+from content.questions import QUESTIONS, SOURCES, Question
 from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction, shown
 from ui.classroom import enabled as classroom_on
@@ -37,7 +39,7 @@ SETTINGS = {
     "q_eval_sample": Setting(7.0, lo=-1.0, hi=11.0),
     "q_eval_batch": Setting(8, choices=EVAL_BATCH_OPTIONS),
     "q_small_n": Setting(1, lo=1, hi=8),
-    **{f"q_open_{q.number}": Setting(False) for q in questions.QUESTIONS},  # a link can open one question
+    **{f"q_open_{q.number}": Setting(False) for q in QUESTIONS},  # a link can open one question
 }
 # Classroom mode asks the class to predict before the two reveals of this page: question 2's
 # recovering values and question 7's batch of one. Keyed by question; the answers stay out of links.
@@ -82,13 +84,15 @@ def sigmoid_view(x, gamma, beta):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _recovery_view(x, t):
-    rec = questions.recovery(x, t)
-    return rec._replace(y=None)._asdict(), question_figures.input_output_figure(x, rec.y, channels=4)
+    y, _, readout = gamma_beta.output_readout(x, *gamma_beta.toward_recovery(x, t))
+    figure = question_figures.input_output_figure(x, y, channels=4)
+    return gamma_beta.recovery(x)[0], dict(vars(readout)), figure
 
 
 def recovery_view(x, t):
-    fields, figure = _recovery_view(x, t)
-    return questions.Recovery(**fields), figure
+    """The recovering γ = √(σ² + ε) (C,), the readout of BN with γ, β a fraction t of the way there, its figure."""
+    std, fields, figure = _recovery_view(x, t)
+    return std, gamma_beta.Readout(**fields), figure
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -150,7 +154,7 @@ def explained_errors():
 
 
 def three_decimals(value) -> str:
-    return f"{round(value, 3) + 0.0:.3f}"  # + 0.0: no "-0.000" for rounding noise
+    return fixed(value, 3)  # no "−0.000" for rounding noise
 
 
 def channel_table(columns: dict, formats: dict | None = None):
@@ -167,7 +171,7 @@ st.title("Learners' questions")
 bind(SETTINGS, prefix="q_", batch=True)  # closed questions keep their settings: bind re-assigns them on every run
 # The learner's self-check answers start unanswered; they are not settings to share in a link,
 # so a shared link never answers the quiz.
-for q in questions.QUESTIONS:
+for q in QUESTIONS:
     st.session_state.setdefault(f"q_check_{q.number}", None)
 st.markdown(
     "Seven questions learners ask after meeting "
@@ -194,13 +198,13 @@ def experiment_why():
     with explained_errors():
         use, figure = sigmoid_view(batch.x, gamma, beta)
         straight, bend, flat = st.columns(3)
-        straight.metric(f"In the nearly straight middle, |y| < {questions.STRAIGHT:.2f}", f"{use.straight:.1%}")
-        bend.metric(f"In the bends, {questions.STRAIGHT:.2f} ≤ |y| ≤ {questions.FLAT:g}", f"{use.bend:.1%}")
+        straight.metric(f"In the nearly straight middle, |y| < {fixed(questions.STRAIGHT, 2)}", f"{use.straight:.1%}")
+        bend.metric(f"In the bends, {fixed(questions.STRAIGHT, 2)} ≤ |y| ≤ {questions.FLAT:g}", f"{use.bend:.1%}")
         flat.metric(f"In the flat ends, |y| > {questions.FLAT:g}", f"{use.flat:.1%}")
         chart(figure, key="q_sigmoid")
         st.caption(
             f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
-            f"sigmoid. In the green middle the sigmoid is within {questions.LINEAR_TOLERANCE:.0%} of its range of a straight line "
+            f"sigmoid. In the green middle the sigmoid is within {gamma_beta.LINEAR_TOLERANCE:.0%} of its range of a straight line "
             "(the same middle as on *Drag γ and β*); in the grey ends its "
             "slope is below 7% of its slope at 0, so little gradient passes."
         )
@@ -218,12 +222,12 @@ def experiment_undo(ready: bool = True):
             st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, disabled=True, key="q_recover_locked")
     t = st.session_state.q_recover if ready else 0.0
     with explained_errors():
-        rec, figure = recovery_view(batch.x, t)
-        st.metric("Largest |y − x| over the whole batch", f"{rec.max_diff.max():.2e}")
+        std, rec, figure = recovery_view(batch.x, t)
+        st.metric("Largest |y − x| over the whole batch", f"{rec.batch_max_abs_diff:.2e}")
         guess = prediction(PREDICT_RECOVER)
         if guess and math.isclose(t, 1.0):
             st.info(
-                f"You predicted: {guess}. What happened: the largest |y − x| is {rec.max_diff.max():.2e}, "
+                f"You predicted: {guess}. What happened: the largest |y − x| is {rec.batch_max_abs_diff:.2e}, "
                 "rounding error. γ and β gave back the input exactly.",
                 icon=":material/lightbulb:",
             )
@@ -232,10 +236,10 @@ def experiment_undo(ready: bool = True):
         channel_table(
             {
                 "batch mean μ": rec.mu,
-                "√(σ² + ε)": rec.std,
+                "√(σ² + ε)": std,
                 "γ": rec.gamma,
                 "β": rec.beta,
-                "largest |y − x|": rec.max_diff,
+                "largest |y − x|": rec.max_abs_diff,
             },
             {"largest |y − x|": "{:.2e}"},
         )
@@ -286,7 +290,7 @@ def experiment_channel():
         {"values pooled": "{:d}"},
     )
     st.caption(
-        f"One mean over all {first.size} values would be {stats.overall_mean:.3f}: it describes none of the channels."
+        f"One mean over all {first.size} values would be {fixed(stats.overall_mean, 3)}: it describes none of the channels."
     )
     left, right = st.columns(2)
     if shown("batches"):
@@ -294,7 +298,7 @@ def experiment_channel():
     if shown("momentum", essential=False):  # a detail of the running average, not the idea
         right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
     k, momentum = st.session_state.q_batches, st.session_state.q_momentum
-    path = questions.running_statistics(training_batches()[:k], momentum)
+    path = stepper.running_statistics(training_batches()[:k], questions.CONV_CHANNELS, momentum)
     true_mean, true_var = questions.conv_population()
     channel_table(
         {
@@ -322,15 +326,15 @@ def experiment_learning():
     with explained_errors():
         run = learning_run(size)
         jump, gamma_step, beta_step = st.columns(3)
-        jump.metric(r"$\mu_B$: largest jump between batches", f"{run.mean_jump:.3f}")
-        gamma_step.metric("γ: largest change in one step", f"{run.gamma_step:.3f}")
-        beta_step.metric("β: largest change in one step", f"{run.beta_step:.3f}")
+        jump.metric(r"$\mu_B$: largest jump between batches", fixed(run.mean_jump, 3))
+        gamma_step.metric("γ: largest change in one step", fixed(run.gamma_step, 3))
+        beta_step.metric("β: largest change in one step", fixed(run.beta_step, 3))
         chart(question_figures.learning_figure(run, questions.TARGET_STD, questions.TARGET_MEAN), key="q_learning")
         st.caption(
             f"One BN channel, {questions.LEARN_STEPS} steps of plain SGD (learning rate {questions.LEARN_RATE}), a fresh "
             f"mini-batch of {size} values from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
             f"deviation 3, so β heads for 1 and γ for about 3. After {questions.LEARN_STEPS} steps γ = "
-            f"{run.gamma[-1]:.3f} and β = {run.beta[-1]:.3f}. With batches of 2 or 4, "
+            f"{fixed(run.gamma[-1], 3)} and β = {fixed(run.beta[-1], 3)}. With batches of 2 or 4, "
             r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower."
         )
 
@@ -348,12 +352,12 @@ def experiment_eval():
         res = train_eval(sample, size)
         low, high = res.train_range
         evaluated, trained = st.columns(2)
-        evaluated.metric("Eval mode: BN output", f"{res.eval_output:.3f}")
-        trained.metric("Training mode, in 20 batches: from … to …", f"{low:.3f} … {high:.3f}")
+        evaluated.metric("Eval mode: BN output", fixed(res.eval_output, 3))
+        trained.metric("Training mode, in 20 batches: from … to …", f"{fixed(low, 3)} … {fixed(high, 3)}")
         chart(question_figures.train_eval_figure(res), key="q_train_eval")
         st.caption(
             f"A BN layer trained on {questions.WARMUP_BATCHES} batches of {questions.WARMUP_SIZE} values from N(5, 2²) has "
-            f"running_mean = {res.running_mean:.3f} and running_var = {res.running_var:.3f}, estimates of "
+            f"running_mean = {fixed(res.running_mean, 3)} and running_var = {fixed(res.running_var, 3)}, estimates of "
             "the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
             r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
             f"(it plus {size - 1} other values); with a batch of 2 it is always ±1, the larger or the "
@@ -411,7 +415,7 @@ def experiment_one(ready: bool = True):
         )
         gn, bn = st.columns(2)
         gn.metric("GroupNorm", f"{demo.gn_diff:.1e}")
-        bn.metric("BatchNorm", f"{demo.bn_diff:.3f}")
+        bn.metric("BatchNorm", fixed(demo.bn_diff, 3))
 
 
 EXPERIMENTS = {
@@ -426,7 +430,7 @@ EXPERIMENTS = {
 
 
 @st.fragment
-def self_check(q: questions.Question):
+def self_check(q: Question):
     choice = st.radio(
         f"**Check yourself.** {q.check.prompt}", [c.text for c in q.check.choices], key=f"q_check_{q.number}"
     )
@@ -440,10 +444,10 @@ def self_check(q: questions.Question):
 
 
 def cite(keys) -> str:
-    return "; ".join(f"[{questions.SOURCES[k].short}]({questions.SOURCES[k].url})" for k in keys)
+    return "; ".join(f"[{SOURCES[k].short}]({SOURCES[k].url})" for k in keys)
 
 
-for q in questions.QUESTIONS:
+for q in QUESTIONS:
     box = st.expander(f"**{q.number}.** {q.title}", key=f"q_open_{q.number}", on_change="rerun")
     if not box.open:  # only an open question runs its experiment
         continue
@@ -468,5 +472,5 @@ for q in questions.QUESTIONS:
         st.caption(f"Sources: {cite(q.sources)}.")
 
 st.subheader("Sources")
-for source in questions.SOURCES.values():
+for source in SOURCES.values():
     st.markdown(f"- {source.short}. [{source.title}]({source.url})")

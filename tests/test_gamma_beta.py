@@ -82,6 +82,44 @@ def test_recovery_is_the_identity_on_its_batch_only():
     assert out.batch_max_abs_diff > 1.0  # the other batch's own mean and variance are used
 
 
+X_TWO = np.array([[0.0], [2.0]])  # one channel: μ_B = 1, σ²_B = 1
+
+
+# --- toward the recovery: γ, β a fraction t of the way from (1, 0) (the learners' question 2) ---
+
+
+@pytest.mark.parametrize(
+    "name", ["channels on very different scales", "every shape", "one dead channel with zero variance"]
+)
+def test_toward_recovery_at_one_gives_back_the_input(name):
+    x = make_batch(preset(name, 5), 64, seed=3)
+    _, _, rec = gamma_beta.output_readout(x, *gamma_beta.toward_recovery(x, 1.0))
+    assert rec.max_abs_diff.max() < 1e-9
+    np.testing.assert_allclose(rec.gamma, np.sqrt(x.var(axis=0) + EPS))
+    np.testing.assert_allclose(rec.beta, x.mean(axis=0))
+
+
+def test_toward_recovery_at_zero_is_plain_normalization():
+    x = make_batch(preset("channels on very different scales", 4), 128, (2, 2), seed=0)
+    y, _, rec = gamma_beta.output_readout(x, *gamma_beta.toward_recovery(x, 0.0))
+    assert rec.gamma.tolist() == [1.0] * 4 and rec.beta.tolist() == [0.0] * 4
+    np.testing.assert_allclose(y, BatchNorm(4)(x))
+    np.testing.assert_allclose(rec.max_abs_diff, np.abs(y - x).max(axis=(0, 2, 3)))
+
+
+def test_toward_recovery_half_way_by_hand():
+    y, _, rec = gamma_beta.output_readout(X_TWO, *gamma_beta.toward_recovery(X_TWO, 0.5))  # μ = 1, σ² = 1
+    std = np.sqrt(1 + EPS)
+    assert rec.gamma[0] == pytest.approx(1 + 0.5 * (std - 1))
+    assert rec.beta[0] == pytest.approx(0.5)
+    np.testing.assert_allclose(y.ravel(), 0.5 + rec.gamma[0] * np.array([-1, 1]) / std)
+
+
+def test_toward_recovery_refuses_t_outside_zero_to_one():
+    with pytest.raises(ValueError, match="between 0"):
+        gamma_beta.toward_recovery(X_TWO, 1.5)
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 def test_w1_from_the_sorted_input_equals_w1_from_sorting_the_output(shape):
     x = batch("every shape", shape, channels=6)

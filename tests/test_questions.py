@@ -1,4 +1,5 @@
-"""bnviz.questions and bnviz.question_figures: the content, the experiments' numbers, their figures."""
+"""The learners' questions: their content (content.questions), their experiments' numbers
+(bnviz.experiments.questions) and figures (bnviz.figures.questions)."""
 
 import re
 
@@ -7,10 +8,11 @@ import pytest
 from apptest import _decode, bar_mean
 
 from bnviz.core.activations import sigmoid
-from bnviz.core.batchnorm import BatchNorm, batch_norm_forward
+from bnviz.core.batchnorm import batch_norm_forward
 from bnviz.core.data import make_batch, preset
-from bnviz.experiments import questions
+from bnviz.experiments import gamma_beta, questions, stepper
 from bnviz.figures import questions as question_figures
+from content import questions as content
 from content.registry import BY_URL
 
 EPS = 1e-5
@@ -31,20 +33,20 @@ def sentences(markdown: str) -> list[str]:
 
 
 def test_there_are_seven_questions_numbered_in_order_with_distinct_keys():
-    assert [q.number for q in questions.QUESTIONS] == list(range(1, 8))
-    assert len({q.key for q in questions.QUESTIONS}) == 7
+    assert [q.number for q in content.QUESTIONS] == list(range(1, 8))
+    assert len({q.key for q in content.QUESTIONS}) == 7
 
 
 def test_sentence_counter_counts_sentences():
     assert len(sentences("One. Two, with γ. $x$ is three! Four (PyTorch). Five?")) == 5
 
 
-@pytest.mark.parametrize("q", questions.QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("q", content.QUESTIONS, ids=lambda q: q.key)
 def test_every_answer_has_two_to_five_sentences(q):
     assert 2 <= len(sentences(q.answer)) <= 5, sentences(q.answer)
 
 
-@pytest.mark.parametrize("q", questions.QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("q", content.QUESTIONS, ids=lambda q: q.key)
 def test_every_self_check_has_one_right_choice_and_explains_every_choice(q):
     choices = q.check.choices
     assert len(choices) >= 3
@@ -55,12 +57,12 @@ def test_every_self_check_has_one_right_choice_and_explains_every_choice(q):
 
 
 def test_the_right_choice_is_not_always_in_the_same_place():
-    positions = {[c.correct for c in q.check.choices].index(True) for q in questions.QUESTIONS}
+    positions = {[c.correct for c in q.check.choices].index(True) for q in content.QUESTIONS}
     assert len(positions) >= 3
 
 
 def test_feedback_is_none_before_a_choice_and_explains_the_choice_after():
-    check = questions.question("replace").check
+    check = content.question("replace").check
     assert check.feedback(None) is None
     assert check.feedback("Nothing.") == (True, check.answer.why)
     right, why = check.feedback("Its mean increases by 5.")
@@ -69,39 +71,39 @@ def test_feedback_is_none_before_a_choice_and_explains_the_choice_after():
 
 def test_feedback_refuses_a_choice_that_is_not_offered():
     with pytest.raises(ValueError, match="not one of"):
-        questions.question("why").check.feedback("Maybe.")
+        content.question("why").check.feedback("Maybe.")
 
 
 def test_question_lookup_names_the_keys_when_unknown():
-    assert questions.question("eval").number == 6
+    assert content.question("eval").number == 6
     with pytest.raises(ValueError, match="why, undo, replace"):
-        questions.question("nope")
+        content.question("nope")
 
 
-@pytest.mark.parametrize("q", questions.QUESTIONS, ids=lambda q: q.key)
+@pytest.mark.parametrize("q", content.QUESTIONS, ids=lambda q: q.key)
 def test_every_question_links_to_pages_of_the_navigation(q):
     assert q.links
     assert {link.page for link in q.links} <= navigation_pages()
 
 
 def test_the_five_further_pages_are_each_linked_from_some_question():
-    linked = {link.page for q in questions.QUESTIONS for link in q.links}
+    linked = {link.page for q in content.QUESTIONS for link in q.links}
     assert linked == {"gamma-beta", "steps", "learning", "network", "batch"}
 
 
 def test_sources_cited_exist_and_include_the_four_the_answers_rest_on():
-    cited = {key for q in questions.QUESTIONS for key in q.sources}
-    assert cited <= set(questions.SOURCES)
+    cited = {key for q in content.QUESTIONS for key in q.sources}
+    assert cited <= set(content.SOURCES)
     assert {"ioffe2015", "pytorch", "santurkar2018", "wu2018"} <= cited
-    assert "ioffe2015" in questions.question("undo").sources  # the identity argument
-    assert "pytorch" in questions.question("channel").sources  # running statistics, momentum
-    assert "wu2018" in questions.question("one").sources  # GroupNorm
-    assert all(s.url.startswith("https://") for s in questions.SOURCES.values())
+    assert "ioffe2015" in content.question("undo").sources  # the identity argument
+    assert "pytorch" in content.question("channel").sources  # running statistics, momentum
+    assert "wu2018" in content.question("one").sources  # GroupNorm
+    assert all(s.url.startswith("https://") for s in content.SOURCES.values())
 
 
 def test_the_batch_of_one_answer_quotes_pytorchs_message_as_the_core_raises_it():
     message = "Expected more than 1 value per channel when training"
-    assert message in questions.question("one").answer
+    assert message in content.question("one").answer
     assert questions.train_small_batch(1).error.startswith(message)
 
 
@@ -140,39 +142,7 @@ def test_with_gamma_one_and_beta_zero_most_normal_values_are_in_the_straight_mid
     assert use.flat < 1e-3
 
 
-# --- 2. the identity ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "name", ["channels on very different scales", "every shape", "one dead channel with zero variance"]
-)
-def test_recovery_at_one_gives_back_the_input(name):
-    x = make_batch(preset(name, 5), 64, seed=3)
-    rec = questions.recovery(x, 1.0)
-    assert rec.max_diff.max() < 1e-9
-    np.testing.assert_allclose(rec.gamma, np.sqrt(x.var(axis=0) + EPS))
-    np.testing.assert_allclose(rec.beta, x.mean(axis=0))
-
-
-def test_recovery_at_zero_is_plain_normalization():
-    x = make_batch(preset("channels on very different scales", 4), 128, (2, 2), seed=0)
-    rec = questions.recovery(x, 0.0)
-    assert rec.gamma.tolist() == [1.0] * 4 and rec.beta.tolist() == [0.0] * 4
-    np.testing.assert_allclose(rec.y, BatchNorm(4)(x))
-    np.testing.assert_allclose(rec.max_diff, np.abs(rec.y - x).max(axis=(0, 2, 3)))
-
-
-def test_recovery_half_way_by_hand():
-    rec = questions.recovery(np.array([[0.0], [2.0]]), 0.5)  # μ = 1, σ² = 1
-    std = np.sqrt(1 + EPS)
-    assert rec.gamma[0] == pytest.approx(1 + 0.5 * (std - 1))
-    assert rec.beta[0] == pytest.approx(0.5)
-    np.testing.assert_allclose(rec.y.ravel(), 0.5 + rec.gamma[0] * np.array([-1, 1]) / std)
-
-
-def test_recovery_refuses_t_outside_zero_to_one():
-    with pytest.raises(ValueError, match="between 0"):
-        questions.recovery(TWO, 1.5)
+# --- 2. the identity: tests/test_gamma_beta.py (toward_recovery, output_readout)
 
 
 # --- 3. w and b before BN ---------------------------------------------------------------------
@@ -221,27 +191,14 @@ def test_conv_batches_are_reproducible_and_each_is_a_new_draw():
     assert not np.allclose(a[0], a[1])
 
 
-def test_running_statistics_follow_pytorchs_rule_by_hand():
-    path = questions.running_statistics([np.array([[0.0], [2.0]]), np.array([[4.0], [4.0]])], momentum=0.1)
-    # batch 1: μ = 1, unbiased σ² = 2; batch 2: μ = 4, σ² = 0
-    np.testing.assert_allclose(path.batch_mean.ravel(), [1.0, 4.0])
-    np.testing.assert_allclose(path.running_mean.ravel(), [0.0, 0.1, 0.9 * 0.1 + 0.4])
-    np.testing.assert_allclose(path.running_var.ravel(), [1.0, 1.1, 0.9 * 1.1])
-
-
 def test_running_mean_approaches_each_channels_true_mean():
-    path = questions.running_statistics(questions.conv_batches(60), momentum=0.1)
+    path = stepper.running_statistics(questions.conv_batches(60), questions.CONV_CHANNELS, momentum=0.1)
     true_mean, true_var = questions.conv_population()
     np.testing.assert_allclose(true_mean, [0.0, 8.0, -3.0])
     np.testing.assert_allclose(true_var, [1.0, 100.0, 0.04])
     np.testing.assert_allclose(path.running_mean[-1], true_mean, atol=0.5)
     np.testing.assert_allclose(path.running_var[-1], true_var, rtol=0.2)
     assert path.running_mean.shape == (61, 3)
-
-
-def test_running_statistics_of_no_batch_are_the_initial_values():
-    path = questions.running_statistics([], momentum=0.1)
-    assert path.running_mean.tolist() == [[0.0] * 3] and path.running_var.tolist() == [[1.0] * 3]
 
 
 # --- 5. where is the learning ----------------------------------------------------------------
@@ -290,8 +247,8 @@ def test_learning_refuses_zero_steps():
 
 def test_eval_output_uses_the_running_statistics():
     res = questions.train_vs_eval(9.0, 8)
-    layer = questions.trained_layer()
-    assert res.running_mean == layer.running_mean[0] and res.running_var == layer.running_var[0]
+    layer = stepper.running_statistics(questions.warmup_batches(), 1)
+    assert res.running_mean == layer.running_mean[-1, 0] and res.running_var == layer.running_var[-1, 0]
     assert res.eval_output == pytest.approx((9.0 - res.running_mean) / np.sqrt(res.running_var + EPS))
 
 
@@ -381,8 +338,8 @@ def test_sigmoid_figure_widens_for_large_values_and_stays_small_for_large_batche
 
 def test_input_output_figure_overlays_x_and_y_per_channel_up_to_the_cap():
     x = make_batch(preset("every shape", 6), 64, seed=0)
-    rec = questions.recovery(x, 0.0)
-    fig = question_figures.input_output_figure(x, rec.y, channels=4)
+    y, _, _ = gamma_beta.output_readout(x, *gamma_beta.toward_recovery(x, 0.0))
+    fig = question_figures.input_output_figure(x, y, channels=4)
     assert len(fig.data) == 8
     assert bar_mean(fig.data[2].to_plotly_json()) == pytest.approx(x[:, 1].mean(), abs=np.ptp(x[:, 1]) / 40)
     assert bar_mean(fig.data[3].to_plotly_json()) == pytest.approx(0.0, abs=np.ptp(x[:, 1]) / 40)
@@ -400,7 +357,7 @@ def test_before_after_figure_output_panels_coincide_when_only_b_changes():
 
 
 def test_running_mean_figure_draws_each_channels_running_mean_and_its_true_mean():
-    path = questions.running_statistics(questions.conv_batches(5), 0.1)
+    path = stepper.running_statistics(questions.conv_batches(5), questions.CONV_CHANNELS, 0.1)
     true_mean, _ = questions.conv_population()
     fig = question_figures.running_mean_figure(path.running_mean, true_mean, 0.1)
     assert len(fig.data) == 3

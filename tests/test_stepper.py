@@ -14,6 +14,7 @@ from bnviz.experiments.stepper import (
     normalized_moments,
     running_gap,
     running_history,
+    running_statistics,
     sample_elements,
     worked_values,
 )
@@ -111,6 +112,19 @@ def test_zero_training_batches_leave_the_initial_running_statistics():
     h = running_history(X, None, 0, 0)
     np.testing.assert_array_equal(h.running_mean, [[0.0, 0.0]])
     np.testing.assert_array_equal(h.running_var, [[1.0, 1.0]])
+
+
+def test_running_statistics_follow_pytorchs_rule_by_hand():
+    path = running_statistics([np.array([[0.0], [2.0]]), np.array([[4.0], [4.0]])], 1, momentum=0.1)
+    # batch 1: μ = 1, unbiased σ² = 2; batch 2: μ = 4, σ² = 0
+    np.testing.assert_allclose(path.batch_mean.ravel(), [1.0, 4.0])
+    np.testing.assert_allclose(path.running_mean.ravel(), [0.0, 0.1, 0.9 * 0.1 + 0.4])
+    np.testing.assert_allclose(path.running_var.ravel(), [1.0, 1.1, 0.9 * 1.1])
+
+
+def test_running_statistics_of_no_batch_are_the_initial_values():
+    path = running_statistics([], 3, momentum=0.1)
+    assert path.running_mean.tolist() == [[0.0] * 3] and path.running_var.tolist() == [[1.0] * 3]
 
 
 def test_a_negative_number_of_batches_is_refused():

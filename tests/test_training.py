@@ -15,6 +15,7 @@ from bnviz.experiments.training import (
     Experiment,
     Momentum,
     TrainingSettings,
+    both_modes,
     compare_settings,
     convention_value,
     cross_entropy,
@@ -27,6 +28,7 @@ from bnviz.experiments.training import (
     make_experiment,
     optimum,
     reference,
+    sequential_experiment,
     settled,
     squared_error,
     squared_error_grad,
@@ -450,6 +452,25 @@ def test_eval_mode_uses_running_statistics_and_training_mode_each_batch_of_the_t
         rtol=1e-3,
     )
     assert te.relative_gap[1] > 0.2
+
+
+def test_both_modes_by_hand():
+    x = np.array([[0.0], [2.0], [4.0], [8.0]])  # two mini-batches of 2: μ_B 1 and 6
+    y_train, y_eval = both_modes(x, 2, [3.0], [1.0], [2.0], [4.0])
+    np.testing.assert_allclose(y_eval.ravel(), 1.0 + 3.0 * (x.ravel() - 2.0) / np.sqrt(4.0 + EPS))
+    half = np.array([-1.0, 1.0, -2.0, 2.0])  # x − μ_B; σ²_B is 1, then 4
+    np.testing.assert_allclose(y_train.ravel(), 1.0 + 3.0 * half / np.sqrt(np.array([1.0, 1.0, 4.0, 4.0]) + EPS))
+
+
+def test_a_sequential_experiment_trains_on_its_values_in_order():
+    x = np.arange(12.0).reshape(6, 2) ** 1.5
+    s = TrainingSettings(task="target", lr=0.1, batch_size=2, epochs=1, n_train=6)
+    exp = sequential_experiment(x, x, s)
+    np.testing.assert_array_equal(exp.batches, [[0, 1], [2, 3], [4, 5]])
+    hist = train(exp)
+    np.testing.assert_allclose(hist.mu, x.reshape(3, 2, 2).mean(axis=1))
+    with pytest.raises(ValueError, match="one epoch"):
+        sequential_experiment(x, x, s.replace(n_train=4))
 
 
 def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():

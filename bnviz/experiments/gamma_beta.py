@@ -46,6 +46,18 @@ def recovery(x, eps: float = EPS) -> tuple[np.ndarray, np.ndarray]:
     return np.sqrt(var + check_eps(eps)), mu
 
 
+def toward_recovery(x, t: float, eps: float = EPS) -> tuple[np.ndarray, np.ndarray]:
+    """γ and β a fraction t of the way from the start (1, 0) to the recovery values.
+
+    x: (N, C, *spatial); t in [0, 1]. Returns gamma (C,) = 1 + t * (sqrt(var_B + eps) - 1)
+    and beta (C,) = t * mu_B: plain normalization at t = 0, y = x (up to rounding) at t = 1.
+    """
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"t must be between 0 (γ = 1, β = 0) and 1 (the identity values); got {t}.")
+    gamma_rec, beta_rec = recovery(x, eps)
+    return 1.0 + t * (gamma_rec - 1.0), t * beta_rec
+
+
 @dataclass(frozen=True)
 class ChannelSummary:
     """Per channel (C,): the batch statistics, the recovery γ and β, and the slider ranges."""

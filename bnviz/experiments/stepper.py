@@ -165,34 +165,42 @@ def _mini_batches(x: np.ndarray, specs, seed: int, count: int):
             yield x[rng.integers(0, n, size=n)]
 
 
-def running_history(x, specs, seed: int, batches: int, momentum: float = 0.1) -> RunningHistory:
-    """Train a BatchNorm layer on `batches` mini-batches like x and record its running statistics.
+def running_statistics(batches, channels: int, momentum: float = 0.1) -> RunningHistory:
+    """Train one BatchNorm(channels) layer on the batches in order and record its running statistics.
 
-    x: the learner's batch (N, C, *spatial); specs: its channel distributions (None for a
-    batch given as data: mini-batches are then resampled from its samples, with replacement).
+    batches: an iterable of (N, C, *spatial) arrays, C = channels (none: the initial values only).
     Update rule (PyTorch): running = (1 - momentum) * running + momentum * batch statistic,
-    with the unbiased batch variance.
+    with the unbiased batch variance, from running_mean = 0 and running_var = 1.
     """
-    x = np.asarray(x, dtype=float)
-    if isinstance(batches, bool) or not isinstance(batches, (int, np.integer)) or batches < 0:
-        raise ValueError(f"The number of training batches must be a whole number ≥ 0; got {batches!r}.")
-    bn = BatchNorm(x.shape[1], momentum=momentum).train()
+    bn = BatchNorm(channels, momentum=momentum).train()
     means, variances = [bn.running_mean.copy()], [bn.running_var.copy()]
     batch_mean, batch_var = [], []
-    for mini in _mini_batches(x, specs, seed, batches):
+    for mini in batches:
         bn(mini)
         means.append(bn.running_mean.copy())
         variances.append(bn.running_var.copy())
         batch_mean.append(bn.last_batch_mean)
         batch_var.append(bn.last_batch_var)
-    c = x.shape[1]
     return RunningHistory(
         np.array(means),
         np.array(variances),
-        np.array(batch_mean).reshape(-1, c),
-        np.array(batch_var).reshape(-1, c),
+        np.array(batch_mean).reshape(-1, channels),
+        np.array(batch_var).reshape(-1, channels),
         float(momentum),
     )
+
+
+def running_history(x, specs, seed: int, batches: int, momentum: float = 0.1) -> RunningHistory:
+    """Train a BatchNorm layer on `batches` mini-batches like x and record its running statistics.
+
+    x: the learner's batch (N, C, *spatial); specs: its channel distributions (None for a
+    batch given as data: mini-batches are then resampled from its samples, with replacement).
+    The layer and its update rule: running_statistics.
+    """
+    x = np.asarray(x, dtype=float)
+    if isinstance(batches, bool) or not isinstance(batches, (int, np.integer)) or batches < 0:
+        raise ValueError(f"The number of training batches must be a whole number ≥ 0; got {batches!r}.")
+    return running_statistics(_mini_batches(x, specs, seed, batches), x.shape[1], momentum)
 
 
 def initial_weight(momentum: float, batches: int) -> float:

@@ -198,6 +198,25 @@ def make_experiment(specs, x, settings: TrainingSettings) -> Experiment:
     return Experiment(s, train_x, t, mu, std, batches, holdout_x, holdout_t)
 
 
+def sequential_experiment(x, t, settings: TrainingSettings) -> Experiment:
+    """An Experiment whose mini-batches are x cut in order, a fresh set of values at every step.
+
+    x, t: (steps * B, C) activations and targets, B = settings.batch_size; one epoch
+    (settings.epochs = 1, settings.n_train = steps * B), no reshuffle, no held-out batch.
+    mu, std: the values' own mean and standard deviation per channel.
+    """
+    s = check_settings(settings)
+    x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    if s.epochs != 1 or len(x) != s.n_train or len(x) % s.batch_size:
+        raise ValueError(
+            f"A sequential experiment is one epoch over steps · batch_size values; got {len(x)} values, "
+            f"batch size {s.batch_size}, n_train {s.n_train}, {s.epochs} epochs."
+        )
+    batches = np.arange(len(x)).reshape(-1, s.batch_size)
+    none = np.empty((0, x.shape[1]))
+    return Experiment(s, x, t, x.mean(axis=0), x.std(axis=0), batches, none, none)
+
+
 # --- the losses: L per channel and dL/dy -----------------------------------------------------
 
 
@@ -648,19 +667,34 @@ class TrainEval:
         return np.divide(self.gap, spread, out=np.full_like(spread, np.nan), where=spread > 0)
 
 
-def train_vs_eval(exp: Experiment, hist: History) -> TrainEval:
-    """Pass exp's held-out batch through the trained layer in training mode and in eval mode."""
-    s = exp.settings
-    bn = BatchNorm(exp.channels, eps=EPS, momentum=s.momentum)
-    bn.gamma, bn.beta = hist.final_gamma, hist.final_beta
-    bn.running_mean, bn.running_var = hist.final_running_mean.copy(), hist.final_running_var.copy()
-    x = exp.holdout_x
-    usable = len(x) // s.batch_size * s.batch_size
-    x, t = x[:usable], exp.holdout_t[:usable]
+def both_modes(x, batch_size: int, gamma, beta, running_mean, running_var, eps: float = EPS):
+    """x through one BN layer in eval mode and in training mode; returns y_train, y_eval (shape of x).
+
+    x: (n * B, C), B = batch_size; gamma, beta, running_mean, running_var: (C,).
+    y_eval: every value normalized by running_mean and running_var. y_train: x cut in order
+    into n mini-batches of B values, each normalized by its own μ_B and σ²_B.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    bn = BatchNorm(x.shape[1], eps=eps)
+    bn.gamma, bn.beta = gamma, beta
+    bn.running_mean = np.array(running_mean, dtype=np.float64)
+    bn.running_var = np.array(running_var, dtype=np.float64)
     y_eval = bn.eval()(x)
     # After eval: a forward pass in training mode also updates the running statistics.
     bn.train()
-    y_train = np.concatenate([bn(chunk) for chunk in np.split(x, usable // s.batch_size)])
+    y_train = np.concatenate([bn(chunk) for chunk in np.split(x, len(x) // batch_size)])
+    return y_train, y_eval
+
+
+def train_vs_eval(exp: Experiment, hist: History) -> TrainEval:
+    """Pass exp's held-out batch through the trained layer in training mode and in eval mode."""
+    s = exp.settings
+    x = exp.holdout_x
+    usable = len(x) // s.batch_size * s.batch_size
+    x, t = x[:usable], exp.holdout_t[:usable]
+    y_train, y_eval = both_modes(
+        x, s.batch_size, hist.final_gamma, hist.final_beta, hist.final_running_mean, hist.final_running_var
+    )
     loss_fn = LOSSES[s.task][0]
     return TrainEval(
         s.batch_size,

@@ -1,0 +1,443 @@
+"""The questions learners ask about BatchNorm, as screen text: answers, self-checks, links and sources.
+
+Each Question holds a short answer, the page that explores it further, a self-check whose
+wrong choices are each explained, and its sources. The experiments that answer them are in
+bnviz.experiments.questions (settings in, arrays out); pages/questions.py shows both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------------------
+# Sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """A reference the answers rest on."""
+
+    short: str  # how the text cites it: "Ioffe & Szegedy (2015)"
+    title: str
+    url: str
+
+
+SOURCES = {
+    "ioffe2015": Source(
+        "Ioffe & Szegedy (2015)",
+        "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift. ICML 2015.",
+        "https://arxiv.org/abs/1502.03167",
+    ),
+    "pytorch": Source(
+        "PyTorch documentation",
+        "torch.nn.BatchNorm1d / BatchNorm2d: running statistics, momentum, training and evaluation.",
+        "https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm2d.html",
+    ),
+    "santurkar2018": Source(
+        "Santurkar, Tsipras, Ilyas & Madry (2018)",
+        "How Does Batch Normalization Help Optimization? NeurIPS 2018.",
+        "https://arxiv.org/abs/1805.11604",
+    ),
+    "wu2018": Source(
+        "Wu & He (2018)",
+        "Group Normalization. ECCV 2018.",
+        "https://arxiv.org/abs/1803.08494",
+    ),
+}
+
+# ---------------------------------------------------------------------------------------
+# The questions
+
+# The gradients of γ and β, as the answers write them (Markdown with LaTeX).
+D_GAMMA = r"$\partial L/\partial \gamma = \sum \partial L/\partial y \cdot \hat{x}$"
+D_BETA = r"$\partial L/\partial \beta = \sum \partial L/\partial y$"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a self-check, and why it is right or wrong."""
+
+    text: str
+    correct: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    prompt: str
+    choices: tuple[Choice, ...]
+
+    @property
+    def answer(self) -> Choice:
+        return next(c for c in self.choices if c.correct)
+
+    def feedback(self, text: str | None) -> tuple[bool, str] | None:
+        """For the choice whose text is `text`: (is it right, the explanation); None if no choice yet."""
+        if text is None:
+            return None
+        for choice in self.choices:
+            if choice.text == text:
+                return choice.correct, choice.why
+        raise ValueError(f"{text!r} is not one of this self-check's choices.")
+
+
+@dataclass(frozen=True)
+class Link:
+    page: str  # the URL path of a page of the app, "gamma-beta" (content.registry)
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    key: str  # stable identifier of the question and of its experiment
+    title: str
+    answer: str  # two to five sentences, Markdown
+    experiment: str  # what the experiment shows, in one line: "Try it: ..."
+    links: tuple[Link, ...]  # the first is the page that explores it further
+    check: SelfCheck
+    sources: tuple[str, ...]  # keys of SOURCES
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        1,
+        "why",
+        "Why add γ and β at all?",
+        "Normalizing forces every channel to mean 0 and variance 1, and that also limits what the "
+        "layer can represent: normalized values fed to a sigmoid land mostly in its nearly straight "
+        "middle, so the layer behaves almost linearly. γ (scale) and β (shift) give each channel a "
+        "mean and a spread of its own again, learned like any weight, so the network can use the "
+        "curve, its flat ends, or the straight part, whichever lowers the loss. They cost two "
+        "numbers per channel.",
+        "Try it: move γ and β and watch which part of the sigmoid the values reach.",
+        (Link("gamma-beta", "Drag γ and β, with a sigmoid, tanh or ReLU after them"),),
+        SelfCheck(
+            "A BN layer feeds a sigmoid. If its γ and β were removed (always γ = 1, β = 0), "
+            "what could the layer no longer do?",
+            (
+                Choice(
+                    "Give each channel mean 0 and variance 1.",
+                    False,
+                    "That is what the normalization does on its own, without γ and β. The question is "
+                    "what is lost when every channel is forced to stay at mean 0 and variance 1.",
+                ),
+                Choice(
+                    "Send a channel into the sigmoid's flat ends, so the unit acts like an on/off switch.",
+                    True,
+                    "With γ = 1 and β = 0 every channel has mean 0 and variance 1, so most values land "
+                    "in the sigmoid's nearly straight middle and almost none reach its flat ends. Only "
+                    "a larger γ or a β away from 0 gets there: try γ = 4 or β = 4 in the experiment.",
+                ),
+                Choice(
+                    "Learn the weights W of the layer before it: no gradient would reach them.",
+                    False,
+                    "The gradient reaches W through x̂ whether or not γ and β exist. What is lost is "
+                    "the freedom to choose each channel's mean and spread at the sigmoid's input.",
+                ),
+                Choice(
+                    "Nothing: a sigmoid behaves the same whatever the mean and spread of its input.",
+                    False,
+                    "A sigmoid is nearly straight around 0 and flat far from it, so the mean and "
+                    "spread of its input decide how it behaves. Move γ and β in the experiment: the "
+                    "shares of values in the straight, bending and flat parts change.",
+                ),
+            ),
+        ),
+        ("ioffe2015",),
+    ),
+    Question(
+        2,
+        "undo",
+        "Do γ and β just undo the normalization?",
+        "They can: with γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ the output equals the "
+        "input exactly, and the "
+        "original paper added γ and β precisely so that BN can represent the identity. Whether "
+        "training goes there is up to the loss: γ and β are learned by gradient descent and settle "
+        "wherever the loss is lowest, which is the identity only if the original mean and spread "
+        "serve the task best. Even then the layer is not idle, because a channel's mean and spread "
+        "now are two parameters that the optimizer moves directly. Why that helps training is still "
+        "debated: the original paper spoke of internal covariate shift, Santurkar and colleagues "
+        "(2018) found a smoother loss landscape instead.",
+        "Try it: slide from the start (γ = 1, β = 0) to the recovering values and watch the "
+        "largest difference between the output and the input.",
+        (
+            Link("gamma-beta", "Drag γ and β: recover the original"),
+            Link("learning", "Watch them learned: does training go to the identity?"),
+            Link("network", "Why BN helps: the same network with and without BN"),
+        ),
+        SelfCheck(
+            "On this batch, γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ give back the input exactly. "
+            "What does that tell you about training?",
+            (
+                Choice(
+                    "Training always ends at these values, so a BN layer is useless.",
+                    False,
+                    "Nothing pulls γ and β towards $\\sigma_B$ and $\\mu_B$ except a loss that prefers the "
+                    "original activations. And even at the identity the gradient that flows back "
+                    "through BN differs from the one without it: the scale of W no longer matters.",
+                ),
+                Choice(
+                    "The recovery is only approximate, because ε spoils it.",
+                    False,
+                    "The recovering γ is $\\sqrt{\\sigma_B^2 + \\epsilon}$, with the same ε that BN divides "
+                    "by, so ε cancels: "
+                    "the experiment's largest difference is about 1e-14, rounding error.",
+                ),
+                Choice(
+                    "The identity is possible, not forced: γ and β end there only if that lowers the loss.",
+                    True,
+                    "γ and β are trained like any weight, by the gradient of the loss. If the task is "
+                    "best served by the original mean and spread they can get there; otherwise they "
+                    "settle somewhere else, as the other tasks on “Watch them learned” show.",
+                ),
+                Choice(
+                    "Those γ and β give back the input of every later batch exactly, too.",
+                    False,
+                    "They are this batch's $\\mu_B$ and $\\sigma_B$. The next batch has slightly different "
+                    "statistics, so the same γ and β give back its input only approximately.",
+                ),
+            ),
+        ),
+        ("ioffe2015", "santurkar2018"),
+    ),
+    Question(
+        3,
+        "replace",
+        "Do γ and β replace the weights W and bias b?",
+        "No: W and b come before the normalization, γ and β after it, and they do different jobs. "
+        "A bias b before BN is wasted, because it shifts every value of a channel, $\\mu_B$ shifts with "
+        "it and $x - \\mu_B$ is unchanged; β takes over its role, which is why layers before BN are "
+        "usually built without a bias (bias=False in PyTorch). Scaling a channel's weights is "
+        "cancelled too, since BN divides by the new spread, so γ takes over the scale. What W still "
+        "decides, and still learns, is what each channel computes from its inputs: the direction of "
+        "its weights, not their length.",
+        "Try it: change the bias b and the scale w of the layer before BN. BN's input moves and "
+        "stretches; its output does not.",
+        (Link("gamma-beta", "Drag γ and β: do they replace W and b?"),),
+        SelfCheck(
+            "A layer computes z = W·x + b and feeds BatchNorm in training. You change the bias b "
+            "of one channel from 0 to 5. What happens to BN's output for that channel?",
+            (
+                Choice(
+                    "Nothing.",
+                    True,
+                    "Adding 5 moves every value of the channel and $\\mu_B$ by the same 5, so $x - \\mu_B$ does "
+                    "not change. That is why layers before BN are built without a bias: β does that job.",
+                ),
+                Choice(
+                    "Its mean increases by 5.",
+                    False,
+                    "$\\mu_B$ absorbs the shift: BN subtracts the batch mean, which also grew by 5. The "
+                    "output's mean is set by β alone.",
+                ),
+                Choice(
+                    "Its spread changes.",
+                    False,
+                    "Adding a constant moves the values without spreading them, and BN divides by the spread anyway.",
+                ),
+                Choice(
+                    "β has to learn −5 to compensate.",
+                    False,
+                    "There is nothing to compensate: subtracting $\\mu_B$ has already removed the shift "
+                    "before β is added.",
+                ),
+            ),
+        ),
+        ("ioffe2015",),
+    ),
+    Question(
+        4,
+        "channel",
+        "Is the normalization per channel or over the whole batch? What are the running mean and variance?",
+        "Per channel. In a fully connected layer (N, C) each of the C features gets its own $\\mu_B$ and "
+        "$\\sigma_B^2$ over the N samples; in a convolutional layer (N, C, H, W) each channel pools its N·H·W "
+        "values, because one filter produced them all. running_mean and running_var are moving "
+        "averages of these per-channel batch statistics, updated at every training step as "
+        "running = (1 − momentum)·running + momentum·batch with PyTorch's momentum = 0.1 "
+        "(running_var averages the unbiased batch variance). They are not used in training; "
+        "in evaluation they replace the batch statistics.",
+        "Try it: count the statistics of a convolutional batch, then slide the number of training "
+        "batches and watch running_mean approach each channel's mean.",
+        (
+            Link("steps", "Step through BN: which values are averaged together"),
+            Link("batch", "Make a batch: a convolutional batch, channel by channel"),
+        ),
+        SelfCheck(
+            "A convolution gives BatchNorm2d a batch of shape (32, 64, 28, 28): 32 images, "
+            "64 channels, 28 × 28 positions. In training, how many means does BN compute?",
+            (
+                Choice(
+                    "One, over the whole batch.",
+                    False,
+                    "Channels can be on very different scales (the experiment's channels have means "
+                    "near 0, 8 and −3); one shared mean would fit none of them. BN keeps one per channel.",
+                ),
+                Choice(
+                    "32, one per image.",
+                    False,
+                    "That is normalizing each sample on its own, as LayerNorm does. BN pools a "
+                    "channel's values across all the images of the batch.",
+                ),
+                Choice(
+                    "64 × 28 × 28 = 50,176, one per channel and position.",
+                    False,
+                    "That would treat each position as a feature of its own. BatchNorm2d shares the "
+                    "statistics across positions because a convolution's filter is shared across positions.",
+                ),
+                Choice(
+                    "64, one per channel, each over 32 × 28 × 28 = 25,088 values.",
+                    True,
+                    "Every value of a channel comes from the same filter, so they share one mean and "
+                    "one variance, pooled over the images and the positions.",
+                ),
+            ),
+        ),
+        ("pytorch", "ioffe2015"),
+    ),
+    Question(
+        5,
+        "learning",
+        "If μ and σ are recomputed every batch, where is the learning?",
+        "In γ and β, and in the weights of the other layers. $\\mu_B$ and $\\sigma_B^2$ are computed from each "
+        "mini-batch by a formula and forgotten afterwards: nothing learns them, and they jump from "
+        "batch to batch. γ and β are parameters shared by every batch; each SGD step moves them a "
+        f"little against their gradient, {D_GAMMA} and {D_BETA}, so they change "
+        "step by step and keep what earlier batches taught. running_mean and running_var are not "
+        "learned either: they are averages kept for evaluation.",
+        "Try it: change the batch size. $\\mu_B$ jumps more with small batches; γ and β still move a "
+        "little at each step.",
+        (Link("learning", "Watch them learned: batch statistics and γ, β on one time axis"),),
+        SelfCheck(
+            "Which of these does gradient descent change during training?",
+            (
+                Choice(
+                    "$\\mu_B$ and $\\sigma_B^2$.",
+                    False,
+                    "They are computed from the current batch by a formula, with no gradient step; "
+                    "the next batch brings new ones. The experiment shows them jumping.",
+                ),
+                Choice(
+                    "γ and β (and the weights of the other layers).",
+                    True,
+                    f"γ and β are parameters with gradients {D_GAMMA} and {D_BETA}; "
+                    "the optimizer updates them at every step, and every batch shares them.",
+                ),
+                Choice(
+                    "running_mean and running_var.",
+                    False,
+                    "They are moving averages of the batch statistics, "
+                    "running = (1 − m)·running + m·batch, not gradient steps, and only evaluation uses them.",
+                ),
+                Choice(
+                    "Nothing inside a BN layer: it only normalizes.",
+                    False,
+                    "γ and β are inside the layer and are learned. Only a layer built with "
+                    "affine=False has nothing to learn, and that is not the default.",
+                ),
+            ),
+        ),
+        ("ioffe2015", "pytorch"),
+    ),
+    Question(
+        6,
+        "eval",
+        "Why does BN behave differently in training and in evaluation?",
+        "In training, BN normalizes with the statistics of the current mini-batch, so a sample's "
+        "output depends on which other samples share its batch. At evaluation a prediction must "
+        "depend on the input alone, and the input may come alone, so BN uses running_mean and "
+        "running_var, collected during training, instead (model.eval() in PyTorch). Forgetting to "
+        "switch to eval mode, or running statistics that do not match the test data, is a classic "
+        "cause of surprising test results.",
+        "Try it: move your sample's value and the batch size. In training its output depends on "
+        "its batchmates; in evaluation it does not.",
+        (
+            Link("learning", "Watch them learned: a held-out batch in training and eval mode"),
+            Link("steps", "Step through BN with the running statistics"),
+        ),
+        SelfCheck(
+            "After training, a model in eval mode classifies one image alone, then the same image "
+            "inside a batch of 100 others. BN's output for that image is…",
+            (
+                Choice(
+                    "different, because the batch mean is different.",
+                    False,
+                    "That happens in training mode, where BN uses the batch's own $\\mu_B$ and $\\sigma_B^2$ (the "
+                    "dots in the experiment). Eval mode uses the running statistics instead.",
+                ),
+                Choice(
+                    "an error for the single image.",
+                    False,
+                    "The one-value error is a rule of training mode. Eval mode needs no batch "
+                    "statistics, so a single sample works.",
+                ),
+                Choice(
+                    "identical both times.",
+                    True,
+                    "In eval mode BN uses running_mean and running_var, numbers fixed after training, "
+                    "so an image's output does not depend on what else is in the batch.",
+                ),
+            ),
+        ),
+        ("pytorch", "ioffe2015"),
+    ),
+    Question(
+        7,
+        "one",
+        "Why does training fail with a batch of one, and what do people use instead with tiny batches?",
+        "With one value per channel, $\\mu_B$ equals that value and $\\sigma_B^2 = 0$, so "
+        "$\\hat{x} = (x - \\mu_B)/\\sqrt{0 + \\epsilon} = 0$ for every input: the layer would output "
+        "β whatever it is given "
+        "and pass no gradient back. PyTorch therefore refuses to train on it (“Expected more than 1 "
+        "value per channel when training”), and bnviz does the same. A convolutional layer still has "
+        "H·W values per channel with one image, so BN runs there, but its statistics then come from "
+        "that one image. With tiny batches people use GroupNorm or LayerNorm, whose statistics are "
+        "computed within each sample, or keep a pretrained BN in eval mode with its running "
+        "statistics frozen.",
+        "Try it: slide the batch size down to 1.",
+        (
+            Link("steps", "Step through BN: BatchNorm, LayerNorm, InstanceNorm and GroupNorm side by side"),
+            Link("batch", "Make a batch: try a tiny batch size"),
+        ),
+        SelfCheck(
+            "Your fully connected model can only be trained with one sample per batch. "
+            "Which change makes the normalization work?",
+            (
+                Choice(
+                    "Make ε larger.",
+                    False,
+                    "ε is not the problem: with one value, $x - \\mu_B = 0$, so $\\hat{x} = 0$ whatever ε is, and "
+                    "the layer outputs β for every input.",
+                ),
+                Choice(
+                    "Use LayerNorm or GroupNorm, which compute their statistics within each sample.",
+                    True,
+                    "Their statistics involve no other sample, so a batch of one is fine and a sample's "
+                    "output does not depend on its batch. Keeping a pretrained BN in eval mode is the "
+                    "other common fix.",
+                ),
+                Choice(
+                    "Set momentum to 0.",
+                    False,
+                    "Momentum only changes the running averages. Training mode still normalizes with "
+                    "the batch's own statistics, and one value gives x̂ = 0.",
+                ),
+                Choice(
+                    "Nothing: ignore the message, the result is fine.",
+                    False,
+                    "It is an error, and for a reason: with one value per channel the output is β "
+                    "whatever the input, and no gradient reaches the layers before.",
+                ),
+            ),
+        ),
+        ("pytorch", "wu2018"),
+    ),
+)
+
+
+def question(key: str) -> Question:
+    """The question with this key ("why", "undo", "replace", "channel", "learning", "eval", "one")."""
+    for q in QUESTIONS:
+        if q.key == key:
+            return q
+    raise ValueError(f"No question {key!r}; the keys are {', '.join(q.key for q in QUESTIONS)}.")
