@@ -156,7 +156,9 @@ with control("optimizer", where=cols[0]):
         bind="query-params",
     )
 with control("lr", where=cols[1]):
-    st.select_slider("Learning rate η", LEARNING_RATES, value=DEFAULT.lr, key="learn_lr", bind="query-params")
+    st.select_slider(  # sig: the link reads `?learn_lr=1`, as the label shows it, not "1.0"
+        "Learning rate η", LEARNING_RATES, value=DEFAULT.lr, format_func=sig, key="learn_lr", bind="query-params"
+    )
 with control("batch_size", where=cols[2]):
     st.select_slider("Batch size B", BATCH_SIZES, value=DEFAULT.batch_size, key="learn_batch_size", bind="query-params")
 with control("epochs", where=cols[3]):
