@@ -117,7 +117,7 @@ CASES = [
         submit="Train both networks",
         note="own data; largest: 6 layers × 64 units, 1000 steps, batch 64",
     ),
-    Case("questions?open_1=1", "γ (scale), every channel", "q_sigmoid"),
+    Case("questions?q_open_1=true", "γ (scale), every channel", "q_sigmoid"),
 ]
 
 # Installed in the page: resolves with the times (ms, from the start event) at which the script

@@ -251,7 +251,7 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("same_eval", "batch_of_one"),
-        (("open_6", "1"),),
+        (("q_open_6", "true"),),
     ),
 )
 

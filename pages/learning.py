@@ -40,35 +40,20 @@ from content.learning import (
 )
 from content.registry import page_file
 from ui import classroom
-from ui.classroom import chart, predict_first, shown
+from ui.classroom import chart, predict_first
 from ui.guard import require_navigation
-from ui.params import Setting, bind, write_link
-from ui.state import current_batch
+from ui.links import control
+from ui.state import carry_batch, current_batch
 
 require_navigation()
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128, 256]
 SMALL_BATCHES, LARGE_BATCHES = [2, 4], [16, 32, 64, 128, 256]
-# The page's settings, as a link carries them (`?task=target&lr=0.1&epochs=5`), with the widgets'
-# bounds; the channel and the replayed step are fixed below to the batch and the training.
-SETTINGS = {
-    "learn_task": Setting("reconstruct", choices=tuple(TASKS)),
-    "learn_optimizer": Setting("sgd", choices=tuple(OPTIMIZERS)),
-    "learn_lr": Setting(0.03, choices=tuple(LEARNING_RATES)),
-    "learn_batch_size": Setting(32, choices=tuple(BATCH_SIZES)),
-    "learn_epochs": Setting(30, lo=1, hi=30),
-    "learn_momentum": Setting(0.1, lo=0.0, hi=1.0),
-    "learn_gamma0": Setting(1.0, lo=-10.0, hi=10.0),
-    "learn_beta0": Setting(0.0, lo=-100.0, hi=100.0),
-    "learn_seed": Setting(0, lo=0, hi=10_000),
-    "learn_target_mean": Setting(2.0, lo=-100.0, hi=100.0),
-    "learn_target_std": Setting(0.5, lo=0.0, hi=100.0),
-    "learn_channel": Setting(1, lo=0, hi=63),
-    "learn_step": Setting(1, lo=1, hi=1_000_000),
-    "learn_small_batch": Setting(2, choices=tuple(SMALL_BATCHES)),
-    "learn_large_batch": Setting(64, choices=tuple(LARGE_BATCHES)),
-}
+# Every control is bound to the link under its key (`?learn_task=A+different+target&learn_lr=0.1`);
+# its default is the training's: a link carries only what differs from it.
+DEFAULT = TrainingSettings()
+DEFAULT_CHANNEL = 1  # the default batch's channel 0 is already near mean 0, variance 1
 GRID = 61  # landscape resolution per axis
 END_CHOICES = (
     "to √(σ²+ε) and μ: they undo the normalization",
@@ -108,7 +93,7 @@ def compare_modes(specs, x, settings: TrainingSettings):
 
 
 st.title("Watch γ and β learned")
-bind(SETTINGS, prefix="learn_", batch=True)
+carry_batch()
 st.markdown(
     "If μ_B and σ²_B are recomputed for every mini-batch, **where is the learning?** "
     "And does the network just learn to undo the normalization? Train a BatchNorm layer's γ and β "
@@ -130,49 +115,95 @@ def task_changed():
     st.session_state["learn_lr"] = SUGGESTED_LR[st.session_state["learn_task"]]
 
 
-if shown("task"):
-    st.radio(
+with control("task"):
+    task = st.radio(
         "Task: what the loss asks of BN's output",
         list(TASKS),
-        format_func=TASK_NAMES.get,
+        index=list(TASKS).index(DEFAULT.task),
+        format_func=TASK_NAMES.get,  # static labels: the link reads `?learn_task=A+different+target`
         key="learn_task",
+        bind="query-params",
         horizontal=True,
         on_change=task_changed,
         help="Choosing a task also sets a learning rate that suits it.",
     )
-task = st.session_state["learn_task"]
 if task == "target":
     left, right, _ = st.columns([1, 1, 2])
-    if shown("target_mean"):
-        left.number_input("Target mean", min_value=-100.0, max_value=100.0, step=0.5, key="learn_target_mean")
-    if shown("target_std"):
-        right.number_input("Target spread (std)", min_value=0.0, max_value=100.0, step=0.1, key="learn_target_std")
+    with control("target_mean", where=left):
+        st.number_input(
+            "Target mean",
+            min_value=-100.0,
+            max_value=100.0,
+            value=DEFAULT.target_mean,
+            step=0.5,
+            key="learn_target_mean",
+            bind="query-params",
+        )
+    with control("target_std", where=right):
+        st.number_input(
+            "Target spread (std)",
+            min_value=0.0,
+            max_value=100.0,
+            value=DEFAULT.target_std,
+            step=0.1,
+            key="learn_target_std",
+            bind="query-params",
+        )
 
 cols = st.columns(4)
-if shown("optimizer"):
-    cols[0].selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_NAMES.get, key="learn_optimizer")
-if shown("lr"):
-    cols[1].select_slider("Learning rate η", LEARNING_RATES, key="learn_lr")
-if shown("batch_size"):
-    cols[2].select_slider("Batch size B", BATCH_SIZES, key="learn_batch_size")
-if shown("epochs"):
-    cols[3].slider("Epochs", 1, 30, key="learn_epochs")
+with control("optimizer", where=cols[0]):
+    st.selectbox(
+        "Optimizer",
+        list(OPTIMIZERS),
+        index=list(OPTIMIZERS).index(DEFAULT.optimizer),
+        format_func=OPTIMIZER_NAMES.get,
+        key="learn_optimizer",
+        bind="query-params",
+    )
+with control("lr", where=cols[1]):
+    st.select_slider(  # sig: the link reads `?learn_lr=1`, as the label shows it, not "1.0"
+        "Learning rate η", LEARNING_RATES, value=DEFAULT.lr, format_func=sig, key="learn_lr", bind="query-params"
+    )
+with control("batch_size", where=cols[2]):
+    st.select_slider("Batch size B", BATCH_SIZES, value=DEFAULT.batch_size, key="learn_batch_size", bind="query-params")
+with control("epochs", where=cols[3]):
+    st.slider("Epochs", 1, 30, value=DEFAULT.epochs, key="learn_epochs", bind="query-params")
 cols = st.columns(4)
-if shown("momentum", essential=False):
-    cols[0].slider(
+with control("momentum", essential=False, where=cols[0]):
+    st.slider(
         "BN momentum m (PyTorch's)",
         0.0,
         1.0,
+        value=DEFAULT.momentum,
         step=0.01,
         key="learn_momentum",
+        bind="query-params",
         help="running = (1 − m)·running + m·batch statistic. Only the running statistics use it.",
     )
-if shown("gamma0", essential=False):
-    cols[1].number_input("Initial γ", min_value=-10.0, max_value=10.0, step=0.5, key="learn_gamma0")
-if shown("beta0", essential=False):
-    cols[2].number_input("Initial β", min_value=-100.0, max_value=100.0, step=0.5, key="learn_beta0")
-if shown("seed", essential=False):
-    cols[3].number_input("Seed", min_value=0, max_value=10_000, step=1, key="learn_seed")
+with control("gamma0", essential=False, where=cols[1]):
+    st.number_input(
+        "Initial γ",
+        min_value=-10.0,
+        max_value=10.0,
+        value=DEFAULT.gamma0,
+        step=0.5,
+        key="learn_gamma0",
+        bind="query-params",
+    )
+with control("beta0", essential=False, where=cols[2]):
+    st.number_input(
+        "Initial β",
+        min_value=-100.0,
+        max_value=100.0,
+        value=DEFAULT.beta0,
+        step=0.5,
+        key="learn_beta0",
+        bind="query-params",
+    )
+with control("seed", essential=False, where=cols[3]):
+    st.number_input(
+        "Seed", min_value=0, max_value=10_000, value=DEFAULT.seed, step=1, key="learn_seed", bind="query-params"
+    )
 
 settings = TrainingSettings(
     task=task,
@@ -184,8 +215,9 @@ settings = TrainingSettings(
     gamma0=float(st.session_state["learn_gamma0"]),
     beta0=float(st.session_state["learn_beta0"]),
     seed=int(st.session_state["learn_seed"]),
-    target_mean=float(st.session_state["learn_target_mean"]),
-    target_std=float(st.session_state["learn_target_std"]),
+    # Drawn for the target task only; kept (with the link's value) while another task is chosen.
+    target_mean=float(st.session_state.get("learn_target_mean", DEFAULT.target_mean)),
+    target_std=float(st.session_state.get("learn_target_std", DEFAULT.target_std)),
 )
 data = (batch.specs, None) if batch.specs is not None else (None, batch.x)
 
@@ -196,12 +228,18 @@ except (ValueError, TypeError) as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
 
-if st.session_state["learn_channel"] >= exp.channels:  # a new batch with fewer channels
+if st.session_state.get("learn_channel", 0) >= exp.channels:  # a new batch with fewer channels
     st.session_state["learn_channel"] = 0
 channels = list(range(exp.channels))
-if shown("channel"):
-    st.selectbox("Channel to watch", channels, format_func=lambda k: f"channel {k}", key="learn_channel")
-c = st.session_state["learn_channel"]
+with control("channel"):
+    # No format_func: the link carries the channel's number (`?learn_channel=2`), not a label.
+    c = st.selectbox(
+        "Channel to watch",
+        channels,
+        index=min(DEFAULT_CHANNEL, exp.channels - 1),
+        key="learn_channel",
+        bind="query-params",
+    )
 
 # The reveal: in classroom mode the class predicts where training takes γ and β before seeing it.
 ready = predict_first(
@@ -264,13 +302,19 @@ if ready:
 # --- one time axis and one step up close ---------------------------------------------------------
 @st.fragment
 def replay(data, settings, channel):
-    write_link(SETTINGS, "learn_", batch=True)  # a rerun of this fragment alone does not run bind
     exp, hist, _, _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
-    if not 1 <= st.session_state["learn_step"] <= hist.steps:  # a new training with fewer steps
-        st.session_state["learn_step"] = min(max(st.session_state["learn_step"], 1), hist.steps)
-    if shown("step"):
-        st.slider("Step (move it to replay the training; nothing is retrained)", 1, hist.steps, key="learn_step")
+    if st.session_state.get("learn_step", 1) > hist.steps:  # a new training with fewer steps
+        st.session_state["learn_step"] = hist.steps
+    with control("step"):
+        st.slider(
+            "Step (move it to replay the training; nothing is retrained)",
+            1,
+            hist.steps,
+            value=1,
+            key="learn_step",
+            bind="query-params",
+        )
     step = st.session_state["learn_step"] - 1
     chart(with_step_marker(history_of(*data, settings, channel), step), key="learn_history")
     st.caption(
@@ -386,10 +430,10 @@ st.markdown(
     "size with a large one, each trained for about as many steps as above (at most 2,000)."
 )
 left, right, _ = st.columns([1, 1, 2])
-if shown("small_batch"):
-    left.select_slider("Small batch", SMALL_BATCHES, key="learn_small_batch")
-if shown("large_batch"):
-    right.select_slider("Large batch", LARGE_BATCHES, key="learn_large_batch")
+with control("small_batch", where=left):
+    st.select_slider("Small batch", SMALL_BATCHES, value=2, key="learn_small_batch", bind="query-params")
+with control("large_batch", where=right):
+    st.select_slider("Large batch", LARGE_BATCHES, value=64, key="learn_large_batch", bind="query-params")
 if predict_first(
     "learn_predict_modes",
     "After training with batches of 2, do training mode and eval mode give the same outputs?",

@@ -8,14 +8,14 @@ import streamlit as st
 
 from bnviz.experiments import gamma_beta, questions, stepper
 from bnviz.figures import questions as question_figures
-from bnviz.numbers import fixed
+from bnviz.numbers import fixed, sig
 from content.questions import QUESTIONS, SOURCES, Question
 from content.registry import page_file
-from ui.classroom import chart, predict_first, prediction, shown
+from ui.classroom import chart, predict_first, prediction
 from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
-from ui.params import Setting, bind, write_link
-from ui.state import current_batch
+from ui.links import HIDDEN, claim, control, write
+from ui.state import carry_batch, current_batch
 
 require_navigation()
 
@@ -25,22 +25,12 @@ LEARN_BATCH_OPTIONS = (2, 4, 8, 16, 64)
 EVAL_BATCH_OPTIONS = (2, 4, 8, 32, 128)
 MAX_TRAINING_BATCHES = 60
 
-# What a link can set, with the widgets' own bounds, so a value from a link never makes a widget
-# raise. URL names drop the "q_" prefix: ?open_2=1&recover=1 opens question 2 at the recovering values.
-SETTINGS = {
-    "q_gamma": Setting(1.0, lo=0.1, hi=5.0),
-    "q_beta": Setting(0.0, lo=-5.0, hi=5.0),
-    "q_recover": Setting(0.0, lo=0.0, hi=1.0),
-    "q_w": Setting(1.0, choices=W_OPTIONS),
-    "q_b": Setting(0.0, lo=-20.0, hi=20.0),
-    "q_batches": Setting(10, lo=0, hi=MAX_TRAINING_BATCHES),
-    "q_momentum": Setting(0.1, choices=MOMENTUM_OPTIONS),
-    "q_learn_batch": Setting(8, choices=LEARN_BATCH_OPTIONS),
-    "q_eval_sample": Setting(7.0, lo=-1.0, hi=11.0),
-    "q_eval_batch": Setting(8, choices=EVAL_BATCH_OPTIONS),
-    "q_small_n": Setting(1, lo=1, hi=8),
-    **{f"q_open_{q.number}": Setting(False) for q in QUESTIONS},  # a link can open one question
-}
+# Every control, and each question's expander, is bound to the link under its key:
+# ?q_open_2=true&q_recover=1 opens question 2 at the recovering values. A closed question's controls
+# are not drawn: their values stay in the session and come back to the link when it is opened again.
+BIND = "query-params"
+# The self-check answers are the learner's own: a link never carries them, nor answers the quiz.
+CHECKS = [f"q_check_{q.number}" for q in QUESTIONS]
 # Classroom mode asks the class to predict before the two reveals of this page: question 2's
 # recovering values and question 7's batch of one. Keyed by question; the answers stay out of links.
 PREDICT_RECOVER = "q_predict_recover"
@@ -168,11 +158,9 @@ def channel_table(columns: dict, formats: dict | None = None):
 
 
 st.title("Learners' questions")
-bind(SETTINGS, prefix="q_", batch=True)  # closed questions keep their settings: bind re-assigns them on every run
-# The learner's self-check answers start unanswered; they are not settings to share in a link,
-# so a shared link never answers the quiz.
-for q in QUESTIONS:
-    st.session_state.setdefault(f"q_check_{q.number}", None)
+carry_batch()
+claim(*CHECKS)
+write({}, CHECKS)
 st.markdown(
     "Seven questions learners ask after meeting "
     r"$y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "
@@ -188,13 +176,11 @@ st.caption(
 
 @st.fragment
 def experiment_why():
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
-    if shown("gamma"):
-        left.slider("γ (scale), every channel", 0.1, 5.0, step=0.1, key="q_gamma")
-    if shown("beta"):
-        right.slider("β (shift), every channel", -5.0, 5.0, step=0.1, key="q_beta")
-    gamma, beta = st.session_state.q_gamma, st.session_state.q_beta
+    with control("gamma", where=left):
+        gamma = st.slider("γ (scale), every channel", 0.1, 5.0, 1.0, step=0.1, key="q_gamma", bind=BIND)
+    with control("beta", where=right):
+        beta = st.slider("β (shift), every channel", -5.0, 5.0, 0.0, step=0.1, key="q_beta", bind=BIND)
     with explained_errors():
         use, figure = sigmoid_view(batch.x, gamma, beta)
         straight, bend, flat = st.columns(3)
@@ -214,13 +200,13 @@ def experiment_why():
 def experiment_undo(ready: bool = True):
     """ready: False in classroom mode until the class has predicted; the slider is then locked at
     the start and the experiment shows the start, whatever the link set."""
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
-    if shown("recover"):
-        if ready:
-            st.slider(RECOVER_LABEL, 0.0, 1.0, step=0.1, key="q_recover")
-        else:
+    if not ready:
+        with control("recover"):
             st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, disabled=True, key="q_recover_locked")
-    t = st.session_state.q_recover if ready else 0.0
+    # Until the class has predicted, the learner's slider is hidden but drawn: it keeps the link's value.
+    with control("recover") if ready else st.container(key=HIDDEN + "recover_until_predicted"):
+        recover = st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, key="q_recover", bind=BIND)
+    t = recover if ready else 0.0
     with explained_errors():
         std, rec, figure = recovery_view(batch.x, t)
         st.metric("Largest |y − x| over the whole batch", f"{rec.batch_max_abs_diff:.2e}")
@@ -252,13 +238,14 @@ def experiment_undo(ready: bool = True):
 
 @st.fragment
 def experiment_replace():
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
-    if shown("w"):
-        left.select_slider("w: scale of the layer's weights", options=W_OPTIONS, key="q_w")
-    if shown("b"):
-        right.slider("b: the layer's bias", -20.0, 20.0, step=1.0, key="q_b")
-    w, b = st.session_state.q_w, st.session_state.q_b
+    with control("w", where=left):
+        # sig: the link reads `?q_w=2`, as the label shows it, not "2.0"
+        w = st.select_slider(
+            "w: scale of the layer's weights", options=W_OPTIONS, value=1.0, format_func=sig, key="q_w", bind=BIND
+        )
+    with control("b", where=right):
+        b = st.slider("b: the layer's bias", -20.0, 20.0, 0.0, step=1.0, key="q_b", bind=BIND)
     with explained_errors():
         res, figure = bias_view(batch.x, w, b)
         by_b, by_w = st.columns(2)
@@ -278,7 +265,6 @@ def experiment_replace():
 
 @st.fragment
 def experiment_channel():
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     first = training_batches()[0]
     stats = questions.channel_statistics(first)
     st.markdown(
@@ -293,11 +279,16 @@ def experiment_channel():
         f"One mean over all {first.size} values would be {fixed(stats.overall_mean, 3)}: it describes none of the channels."
     )
     left, right = st.columns(2)
-    if shown("batches"):
-        left.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, step=1, key="q_batches")
-    if shown("momentum", essential=False):  # a detail of the running average, not the idea
-        right.select_slider("momentum (PyTorch's convention; default 0.1)", options=MOMENTUM_OPTIONS, key="q_momentum")
-    k, momentum = st.session_state.q_batches, st.session_state.q_momentum
+    with control("batches", where=left):
+        k = st.slider("Training batches seen", 0, MAX_TRAINING_BATCHES, 10, step=1, key="q_batches", bind=BIND)
+    with control("momentum", essential=False, where=right):  # a detail of the running average, not the idea
+        momentum = st.select_slider(
+            "momentum (PyTorch's convention; default 0.1)",
+            options=MOMENTUM_OPTIONS,
+            value=0.1,
+            key="q_momentum",
+            bind=BIND,
+        )
     path = stepper.running_statistics(training_batches()[:k], questions.CONV_CHANNELS, momentum)
     true_mean, true_var = questions.conv_population()
     channel_table(
@@ -319,10 +310,8 @@ def experiment_channel():
 
 @st.fragment
 def experiment_learning():
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
-    if shown("learn_batch"):
-        st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, key="q_learn_batch")
-    size = st.session_state.q_learn_batch
+    with control("learn_batch"):
+        size = st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, value=8, key="q_learn_batch", bind=BIND)
     with explained_errors():
         run = learning_run(size)
         jump, gamma_step, beta_step = st.columns(3)
@@ -341,13 +330,13 @@ def experiment_learning():
 
 @st.fragment
 def experiment_eval():
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
     left, right = st.columns(2)
-    if shown("eval_sample"):
-        left.slider("Your sample's value", -1.0, 11.0, step=0.5, key="q_eval_sample")
-    if shown("eval_batch"):
-        right.select_slider("Training batch size", options=EVAL_BATCH_OPTIONS, key="q_eval_batch")
-    sample, size = st.session_state.q_eval_sample, st.session_state.q_eval_batch
+    with control("eval_sample", where=left):
+        sample = st.slider("Your sample's value", -1.0, 11.0, 7.0, step=0.5, key="q_eval_sample", bind=BIND)
+    with control("eval_batch", where=right):
+        size = st.select_slider(
+            "Training batch size", options=EVAL_BATCH_OPTIONS, value=8, key="q_eval_batch", bind=BIND
+        )
     with explained_errors():
         res = train_eval(sample, size)
         low, high = res.train_range
@@ -368,10 +357,10 @@ def experiment_eval():
 @st.fragment
 def experiment_one(ready: bool = True):
     """ready: False in classroom mode until the class has predicted; a batch of one is not shown then."""
-    write_link(SETTINGS, "q_", batch=True)  # a rerun of this fragment alone does not run bind
-    if shown("small_n"):
-        st.slider("Batch size N (a fully connected layer with 4 features)", 1, 8, step=1, key="q_small_n")
-    n = st.session_state.q_small_n
+    with control("small_n"):
+        n = st.slider(
+            "Batch size N (a fully connected layer with 4 features)", 1, 8, 1, step=1, key="q_small_n", bind=BIND
+        )
     if n == 1 and not ready:
         return  # classroom mode: the batch of one is shown once the class has predicted
     res = questions.train_small_batch(n)
@@ -432,7 +421,10 @@ EXPERIMENTS = {
 @st.fragment
 def self_check(q: Question):
     choice = st.radio(
-        f"**Check yourself.** {q.check.prompt}", [c.text for c in q.check.choices], key=f"q_check_{q.number}"
+        f"**Check yourself.** {q.check.prompt}",
+        [c.text for c in q.check.choices],
+        index=None,  # unanswered until the learner answers
+        key=f"q_check_{q.number}",
     )
     result = q.check.feedback(choice)
     if result is None:
@@ -448,7 +440,7 @@ def cite(keys) -> str:
 
 
 for q in QUESTIONS:
-    box = st.expander(f"**{q.number}.** {q.title}", key=f"q_open_{q.number}", on_change="rerun")
+    box = st.expander(f"**{q.number}.** {q.title}", expanded=False, key=f"q_open_{q.number}", bind=BIND)
     if not box.open:  # only an open question runs its experiment
         continue
     with box:

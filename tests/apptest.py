@@ -32,6 +32,15 @@ def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
     return at
 
 
+def hidden_keys(at: AppTest) -> set[str]:
+    """Keys of the controls hidden by `?hide=` or classroom mode: ui.links.control still draws them (their
+    values apply), inside a container keyed "bnviz_hidden_<name>" that the app's style hides."""
+    from ui.links import HIDDEN
+
+    boxes = [node for node in at.main if (getattr(node, "key", None) or "").startswith(HIDDEN)]
+    return {node.key for box in boxes for node in box if node is not box and getattr(node, "key", None)}
+
+
 def figures(at: AppTest) -> list[dict]:
     """The plotly figures on the page, as the JSON dicts sent to the browser."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]

@@ -86,6 +86,20 @@ def test_training_runs_and_the_step_scrubber_changes_the_numbers(page, app_url):
     assert_no_exception(page)
 
 
+def test_ten_quick_presses_on_the_step_slider_end_at_step_11_and_the_link_carries_it(page, app_url):
+    open_learning(page, app_url)
+    thumb = slider(page, STEP)
+    expect(thumb).to_have_value("1")
+    thumb.focus()
+    for _ in range(10):
+        thumb.press("ArrowRight")  # no wait between presses: a learner holding the key down
+    expect(page).to_have_url(re.compile(r"learn_step=11(&|$)"), timeout=T)
+    wait_idle(page, timeout=T)
+    expect(thumb).to_have_value("11")  # no press lost, none undone by a rerun
+    expect(page.get_by_text(re.compile(r"^Step 11 up close"))).to_be_visible(timeout=T)
+    assert_no_exception(page)
+
+
 @pytest.mark.parametrize("task", ["A different target", "Feed a classifier"])
 def test_each_task_trains_towards_its_own_optimum(page, app_url, task):
     open_learning(page, app_url)

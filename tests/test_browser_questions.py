@@ -149,13 +149,13 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
     page.set_viewport_size(TALL)
     open_page(page, app_url, "questions")
     box = open_question(page, 1)
-    expect(page).to_have_url(re.compile(r"open_1=1"), timeout=OPENED)
+    expect(page).to_have_url(re.compile(r"q_open_1=true"), timeout=OPENED)
     thumb = slider(page, "γ (scale), every channel")
     step_slider(thumb, 10)  # 1.0 -> 2.0: a rerun of the experiment's fragment only
     expect(thumb).to_have_value("2")
     straight = f"{questions.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
-    expect(page).to_have_url(re.compile(r"gamma=2"), timeout=T)  # the fragment's rerun wrote the link
+    expect(page).to_have_url(re.compile(r"q_gamma=2(&|$)"), timeout=T)  # the fragment's rerun wrote the link
     link = page.url
     context, fresh = new_page(browser)
     try:
@@ -170,11 +170,15 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
         shot(fresh, "questions-link-fresh-browser")
     finally:
         context.close()
+    step_slider(thumb, 10, "ArrowLeft")  # back to the default, 1.0: the link no longer carries it
+    expect(thumb).to_have_value("1")
+    expect(page).not_to_have_url(re.compile(r"q_gamma="), timeout=T)
+    expect(page).to_have_url(re.compile(r"q_open_1=true"))
 
 
 def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_values(page, app_url):
     page.set_viewport_size(TALL)
-    open_page(page, app_url, "questions?classroom=1&open_2=1&recover=1")
+    open_page(page, app_url, "questions?classroom=1&q_open_2=true&q_recover=1")
     box = question(page, 2)
     prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
     expect(prompt).to_be_visible(timeout=OPENED)
@@ -202,7 +206,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
 
 def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(page, app_url):
     page.set_viewport_size(TALL)
-    open_page(page, app_url, "questions?classroom=1&open_7=1")
+    open_page(page, app_url, "questions?classroom=1&q_open_7=true")
     box = question(page, 7)
     prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
     expect(prompt).to_be_visible(timeout=OPENED)
@@ -225,10 +229,10 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(pa
 
 def test_questions_a_link_can_hide_a_control(page, app_url):
     page.set_viewport_size(TALL)
-    open_page(page, app_url, "questions?open_1=1&gamma=3&hide=gamma")
+    open_page(page, app_url, "questions?q_open_1=true&q_gamma=3&hide=gamma")
     box = question(page, 1)
     expect(slider(page, "β (shift), every channel")).to_be_visible(timeout=OPENED)
-    expect(page.locator('[data-testid="stSlider"]').filter(has_text="γ (scale)")).to_have_count(0)
+    expect(page.locator('[data-testid="stSlider"]').filter(has_text="γ (scale)")).to_be_hidden()  # drawn, not shown
     straight = f"{questions.sigmoid_use(default_x(), 3.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)  # γ = 3 from the link
     expect(box.get_by_text("with γ = 3 and β = 0")).to_be_visible()
