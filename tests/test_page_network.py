@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, figures, run_page
+from apptest import _decode, by_label, figures, run_page
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
@@ -109,7 +109,7 @@ def test_the_seed_and_batch_size_change_the_run():
 def test_submitting_the_form_trains_with_the_new_settings():
     at = page(**QUICK)
     at.radio(key="net_activation").set_value("sigmoid")
-    at.button[0].click().run()
+    by_label(at.button, "Train both networks").click().run()
     assert not at.exception
     assert chart_titles(at)[2].startswith("Each layer's sigmoid outputs")
 
