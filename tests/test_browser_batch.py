@@ -106,7 +106,8 @@ def test_download_as_csv_then_upload_gives_back_the_same_batch(page, app_url, tm
 
 def test_a_negative_spread_typed_in_the_table_gives_a_message_not_a_crash(page, app_url):
     open_batch(page, app_url)
-    grid = page.locator('[data-testid="data-grid-canvas"]').first
+    # The channels' table, by its key (bt_editor_<version>, a new version after each preset), not its position.
+    grid = page.locator('[class*="st-key-bt_editor_"] [data-testid="data-grid-canvas"]')
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # Click channel 0's first cell (rows are 35 px under a 35 px header), move with the keyboard

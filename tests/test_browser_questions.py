@@ -156,7 +156,7 @@ def test_questions_a_link_can_hide_a_control(page, app_url):
 def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browser(page, browser, app_url):
     page.set_viewport_size(TALL)
     open_page(page, app_url, "teach")
-    page.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("combobox", name="Show").click()
     page.get_by_role("option", name="Step 4: Drag γ and β").click()
     wait_idle(page)
     page.get_by_text("Show the answers to listen for").click()
