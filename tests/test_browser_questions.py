@@ -24,9 +24,9 @@ def default_x():
 
 
 def question(page, number: int):
-    """The expander of question `number`, found by its heading ("**1.** Why …"), not by its position."""
-    heading = page.locator("summary").filter(has_text=re.compile(rf"^\s*{number}\. "))
-    return page.locator('[data-testid="stExpander"]').filter(has=heading)
+    """The expander of question `number`, found by its title, not by its position."""
+    title = next(q.title for q in questions.QUESTIONS if q.number == number)
+    return page.locator('[data-testid="stExpander"]').filter(has=page.locator("summary", has_text=title))
 
 
 def metric_value(box, label: str):
