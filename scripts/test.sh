@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's Chromium) and run every test.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# Install everything the tests need (Python packages, Debian's Chromium), check the format and the
+# lint, and run every test on one pytest-xdist worker per core (each worker serves its own app and
+# runs its own Chromium). Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,7 @@ if [ -z "${BNVIZ_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
 
-python3 -m pytest "$@"
+ruff format --check .
+ruff check .
+
+python3 -m pytest -n auto "$@"

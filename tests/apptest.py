@@ -60,3 +60,11 @@ def _decode(value):
 
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
     return value
+
+
+def by_label(widgets, label: str):
+    """The one widget of `widgets` (at.button, at.toggle, …) whose label is `label`: found by what the
+    learner reads, not by its position on the page."""
+    found = [w for w in widgets if w.label == label]
+    assert len(found) == 1, f"{len(found)} widgets labelled {label!r} among {[w.label for w in widgets]}"
+    return found[0]

@@ -85,7 +85,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> Non
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.25)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.25)  # poll again in a quarter second, unless streamlit exits
     raise RuntimeError(f"streamlit did not answer at {url} within {timeout} s")
 
 
@@ -141,8 +142,11 @@ def serve_app(log_name: str):
 
 @pytest.fixture(scope="session")
 def app_url():
-    """The app served for the whole test session."""
-    with serve_app("streamlit-test.log") as url:
+    """The app served for the whole test session of this worker: under pytest-xdist each worker
+    (a process of its own) starts its own server on its own free port. Tests share nothing else
+    with it: each opens a new browser context, so a new Streamlit session."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with serve_app(f"streamlit-test-{worker}.log") as url:
         yield url
 
 
@@ -155,6 +159,7 @@ def _missing(message: str):
 
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium per worker process; every test opens its own context in it."""
     path = chromium_path()
     if path is None:
         _missing("Chromium not found: install Debian's package with `apt-get install chromium`.")

@@ -1,4 +1,5 @@
-"""End to end in Chromium: drag γ and β with the keyboard, recover the original, run the exercises."""
+"""End to end in Chromium: drag γ and β with the keyboard and watch plotly redraw the chart. Recovery,
+reset, channels and the exercises are checked in AppTest (test_page_gamma_beta.py)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -39,13 +40,6 @@ def open_gamma_beta(page, app_url):
     wait_idle(page)
 
 
-def section(page, heading: str):
-    """Scroll a section's heading to the top of the window, for a screenshot of that section."""
-    page.evaluate(
-        "(h) => [...document.querySelectorAll('h2')].find((e) => e.textContent.includes(h)).scrollIntoView()", heading
-    )
-
-
 def test_dragging_gamma_and_beta_changes_the_chart_and_the_readouts(page, app_url):
     open_gamma_beta(page, app_url)
     expect(page.locator("h1").first).to_contain_text("Drag γ and β")
@@ -76,114 +70,3 @@ def test_dragging_gamma_and_beta_changes_the_chart_and_the_readouts(page, app_ur
     wait_idle(page)
     assert_no_exception(page)
     shot(page, "gamma-beta-dragged")
-
-
-def test_recover_the_original_brings_the_distance_to_zero(page, app_url):
-    open_gamma_beta(page, app_url)
-    distance = metric(page, "Largest |y − x|")
-    assert float(distance.inner_text()) > 1.0
-    before = chart_data(page)
-    page.get_by_role("button", name="Recover the original").click()
-    page.wait_for_function(
-        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find((e) => e.innerText.includes('Largest |y − x|'));"
-        " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText) < 1e-9; }"
-    )
-    wait_chart_changed(page, before)
-    wait_idle(page)
-    assert float(distance.inner_text()) < 1e-9
-    assert float(metric(page, "W₁(y, x)").inner_text()) < 1e-9
-    expect(page.get_by_text("BatchNorm is the identity on this batch")).to_be_visible(timeout=WAIT)
-    # the sliders and boxes show this channel's recovery values: √(σ²_B + ε) and μ_B
-    expect(page.get_by_label("exact γ")).not_to_have_value("1.0000", timeout=WAIT)
-    assert_no_exception(page)
-    shot(page, "gamma-beta-recovered")
-
-    page.get_by_role("button", name="Reset to γ = 1, β = 0").click()
-    expect(page.get_by_label("exact γ")).to_have_value("1.0000", timeout=WAIT)
-    page.wait_for_function(
-        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find((e) => e.innerText.includes('Largest |y − x|'));"
-        " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText) > 1; }"
-    )
-
-
-def test_switching_channel_shows_its_own_range_and_values(page, app_url):
-    open_gamma_beta(page, app_url)
-    page.get_by_role("button", name="Recover the original").click()
-    wait_idle(page)
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel").click()
-    page.get_by_role("option").filter(has_text="channel 3").click()
-    wait_idle(page)
-    expect(metric(page, "Mean of y, channel 3")).to_be_visible(timeout=WAIT)
-    # channel 3 has σ_B ≈ 40.76: its γ slider reaches 100 (room for 2·40.76) and shows √(σ²_B + ε)
-    expect(slider(page, "γ (scale)")).to_have_attribute("max", "100", timeout=WAIT)
-    expect(page.get_by_label("exact γ")).to_have_value("40.7625", timeout=WAIT)
-    assert float(metric(page, "Largest |y − x|").inner_text()) < 1e-9
-    assert_no_exception(page)
-    shot(page, "gamma-beta-channel-3")
-
-
-def test_the_exercises_answer_and_redraw(page, app_url):
-    open_gamma_beta(page, app_url)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    section(page, "2. Match the target")
-    closeness = metric(page, "Closeness")
-    assert float(closeness.inner_text().rstrip(" %")) < 95
-    page.get_by_role("button", name="Show the answer").click()
-    expect(closeness).to_have_text("100 %", timeout=WAIT)
-    expect(page.get_by_text("Matched:")).to_be_visible(timeout=WAIT)
-    wait_idle(page)
-    section(page, "2. Match the target")
-    shot(page, "gamma-beta-target-answer")
-
-    section(page, "3. Why not stay at mean 0, variance 1?")
-    share = metric(page, "Share of the values")
-    start = share.inner_text()
-    before = chart_data(page, 2)
-    nl_gamma = slider(page, "γ before the nonlinearity")
-    nl_gamma.focus()
-    step_slider(nl_gamma, 40)  # 1 -> 3 in steps of 0.05
-    expect(nl_gamma).to_have_value("3", timeout=WAIT)
-    wait_chart_changed(page, before, 2)
-    wait_idle(page)
-    assert float(share.inner_text().rstrip(" %")) < float(start.rstrip(" %"))
-    section(page, "3. Why not stay at mean 0, variance 1?")
-    shot(page, "gamma-beta-sigmoid-gamma-3")
-
-    page.locator('[data-testid="stRadio"]').filter(has_text="Nonlinearity").get_by_text("ReLU", exact=True).click()
-    expect(metric(page, "Share of the values on the active side")).to_be_visible(timeout=WAIT)
-    wait_idle(page)
-    section(page, "3. Why not stay at mean 0, variance 1?")
-    shot(page, "gamma-beta-relu")
-
-    section(page, "4. Only two numbers change")
-    page.locator('[data-testid="stRadio"]').filter(has_text="Shape of the channel").get_by_text(
-        "two bumps", exact=True
-    ).click()
-    wait_idle(page)
-    section(page, "4. Only two numbers change")
-    shot(page, "gamma-beta-shape-bimodal")
-
-    section(page, "5. Do γ and β replace W and b?")
-    effect = metric(page, "Effect of w's direction")
-    b = slider(page, "bias b")
-    b.focus()
-    step_slider(b, 10)
-    expect(b).to_have_value("5", timeout=WAIT)
-    wait_idle(page)
-    assert float(metric(page, "Effect of b on y").inner_text()) < 1e-12
-    angle = slider(page, "direction θ of w")
-    angle.focus()
-    step_slider(angle, 12)  # 30° -> 90°
-    expect(angle).to_have_value("90", timeout=WAIT)
-    page.wait_for_function(
-        "() => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        '.find((e) => e.innerText.includes("Effect of w\'s direction"));'
-        " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText) > 0.1; }"
-    )
-    wait_idle(page)
-    assert float(effect.inner_text()) > 0.1
-    section(page, "5. Do γ and β replace W and b?")
-    assert_no_exception(page)
-    shot(page, "gamma-beta-w-and-b")

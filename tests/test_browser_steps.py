@@ -1,4 +1,5 @@
-"""/steps in Chromium: Next through all seven steps with the charts drawn, eval mode, the four norms."""
+"""/steps in Chromium: real key presses on the eval-mode slider, then Next to the normalize step in eval
+mode. The seven steps, their numbers and the four norms are checked in AppTest (test_page_steps.py)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -7,8 +8,6 @@ from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slid
 pytestmark = pytest.mark.browser
 
 SLOW = 60_000  # ms: the first chart waits for plotly.js to load, slow on a busy machine
-KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
-STEPS = ["Batch mean", "Centre", "Batch variance", "Standard deviation", "Normalize", "Scale by γ", "Shift by β"]
 
 
 def tall(page):
@@ -26,22 +25,6 @@ def next_step(page, number: int, name: str) -> None:
     page.get_by_role("button", name="Next ▶").click(no_wait_after=True)
     expect(step_heading(page)).to_contain_text(f"Step {number} of 7: {name}", timeout=SLOW)
     wait_idle(page)
-
-
-def test_next_moves_through_all_seven_steps_and_each_draws_its_chart(page, app_url):
-    open_page(page, app_url, "steps")
-    tall(page)
-    expect(page.locator("h1").first).to_contain_text("Step through BatchNorm")
-    for number, name in enumerate(STEPS, start=1):
-        if number > 1:
-            next_step(page, number, name)
-        expect(step_heading(page)).to_contain_text(f"Step {number} of 7: {name}", timeout=SLOW)
-        chart = plotly_charts(page).filter(has_text=f"step “{name}”")  # this step's figure, not the last one's
-        expect(chart.locator(".main-svg").first).to_be_visible(timeout=SLOW)
-        expect(page.locator('[data-testid="stCode"]').first).to_be_visible()
-        assert_no_exception(page)
-        shot(page, f"steps-{number}-{KEYS[number - 1]}")
-    expect(page.get_by_role("button", name="Next ▶")).to_be_disabled()
 
 
 def test_eval_mode_shows_the_running_statistics_and_how_far_they_are(page, app_url):
@@ -65,21 +48,3 @@ def test_eval_mode_shows_the_running_statistics_and_how_far_they_are(page, app_u
     expect(chart.locator(".main-svg").first).to_be_visible(timeout=SLOW)
     assert_no_exception(page)
     shot(page, "steps-eval-normalize")
-
-
-@pytest.mark.parametrize("kind", ["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"])
-def test_each_normalization_shows_what_it_averages(page, app_url, kind):
-    open_page(page, app_url, "steps")
-    tall(page)
-    page.locator('[data-testid="stRadio"]').filter(has_text="InstanceNorm").get_by_text(kind, exact=True).click(
-        no_wait_after=True
-    )
-    if kind == "InstanceNorm":  # the default batch is fully connected: no positions to average
-        message = page.locator('[data-testid="stAlert"]').filter(has_text="InstanceNorm does not apply")
-        expect(message).to_be_visible(timeout=SLOW)
-    else:
-        block = plotly_charts(page).filter(has_text=f"{kind}: the values that share one mean and variance")
-        expect(block.locator(".main-svg").first).to_be_visible(timeout=SLOW)
-    wait_idle(page)
-    assert_no_exception(page)
-    shot(page, f"steps-norm-{kind.lower()}")

@@ -1,6 +1,6 @@
 """Classroom mode: switched on from a link, larger figures, a walk through the pages, hidden controls."""
 
-from apptest import figures
+from apptest import by_label, figures
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +16,8 @@ def run_home(params: dict) -> AppTest:
 
 def test_classroom_link_turns_the_mode_on_with_larger_figure_fonts():
     normal, classroom = run_home({}), run_home({"classroom": "1"})
-    assert normal.toggle[0].value is False and classroom.toggle[0].value is True
+    assert by_label(normal.toggle, "Classroom mode").value is False
+    assert by_label(classroom.toggle, "Classroom mode").value is True
     assert figures(classroom)[0]["layout"]["font"]["size"] == 18
     assert "size" not in figures(normal)[0]["layout"].get("font", {})
 
@@ -30,9 +31,9 @@ def test_classroom_mode_walks_the_pages_in_teaching_order():
 
 def test_switching_the_toggle_on_writes_it_to_the_link():
     at = run_home({})
-    at.toggle[0].set_value(True).run()
+    by_label(at.toggle, "Classroom mode").set_value(True).run()
     assert at.query_params["classroom"] == "1"
-    at.toggle[0].set_value(False).run()
+    by_label(at.toggle, "Classroom mode").set_value(False).run()
     assert "classroom" not in at.query_params
 
 
@@ -53,9 +54,9 @@ def _gated_page():
 def test_predict_first_gates_the_action_and_nonessential_controls_are_hidden():
     at = AppTest.from_function(_gated_page).run()
     assert not at.number_input and at.slider  # seed is not essential: hidden in classroom mode
-    assert at.button[0].disabled
-    at.radio[0].set_value("yes").run()
-    assert not at.button[0].disabled
+    assert by_label(at.button, "Recover").disabled
+    by_label(at.radio, "Your class's prediction").set_value("yes").run()
+    assert not by_label(at.button, "Recover").disabled
 
 
 def test_a_link_can_hide_any_control():

@@ -147,7 +147,9 @@ def test_a_fractional_count_is_named_in_the_notice_and_streamlit_rounds_it_down(
     # Streamlit corrects an integer slider's "2.5" to 2 rather than dropping it (BINDING.md).
     assert at.slider(key="q_batches").value == 2 and at.query_params["q_batches"] == "2"
     running = table_with(at, "running_mean after 2")["running_mean after 2"]
-    np.testing.assert_allclose(running, stepper.running_statistics(questions.conv_batches(2), questions.CONV_CHANNELS, 0.1).running_mean[-1])
+    np.testing.assert_allclose(
+        running, stepper.running_statistics(questions.conv_batches(2), questions.CONV_CHANNELS, 0.1).running_mean[-1]
+    )
 
 
 def test_a_bad_setting_does_not_spoil_the_good_ones():

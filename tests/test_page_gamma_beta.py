@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, bar_mean, figures, run_page
+from apptest import _decode, bar_mean, by_label, figures, run_page
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
@@ -70,8 +70,7 @@ def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
 
 def test_recover_the_original_gives_back_the_input_and_says_so():
     at = run_page("gamma-beta")
-    at.button[0].click().run()
-    assert at.button[0].label == "Recover the original"
+    by_label(at.button, "Recover the original").click().run()
     x = default_batch().x
     gamma, beta = gamma_beta.recovery(x)
     assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
@@ -84,9 +83,8 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
 
 def test_reset_puts_gamma_one_and_beta_zero_back_in_every_channel():
     at = run_page("gamma-beta")
-    at.button[0].click().run()
-    at.button[1].click().run()
-    assert at.button[1].label == "Reset to γ = 1, β = 0"
+    by_label(at.button, "Recover the original").click().run()
+    by_label(at.button, "Reset to γ = 1, β = 0").click().run()
     assert at.session_state["gb_gamma"] == (1.0,) * 4 and at.session_state["gb_beta"] == (0.0,) * 4
     assert at.slider(key="gb_gamma_slider").value == 1.0
     assert metric(at, "Largest |y − x|") > 1.0
@@ -123,7 +121,7 @@ def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
     x = make_batch(preset(name, 6), 32, spatial=spatial, seed=3)
     at = run_page("gamma-beta", session_state=with_batch(x, f"preset: {name}"))
     assert f"shape {x.shape}" in at.caption[0].value
-    at.button[0].click().run()
+    by_label(at.button, "Recover the original").click().run()
     assert not at.exception and not at.error
     assert metric(at, "Largest |y − x|") < 1e-9
 

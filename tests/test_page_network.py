@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, figures, run_page
+from apptest import _decode, by_label, figures, run_page
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
@@ -65,6 +65,16 @@ def test_relu_at_a_high_learning_rate_shows_the_plain_network_diverging():
     assert any(t.startswith("Dead units per layer") for t in chart_titles(at))
 
 
+def test_a_small_learning_rate_trains_both_networks_to_full_accuracy():
+    at = page(net_lr=0.3, net_sweep=False)
+    plain, bn = train_pair(NetworkSettings(lr=0.3))
+    assert boxes(at) == [
+        f"**Without BN** (tanh, learning rate 0.3, 600 steps): {outcome(plain)}",
+        f"**With BN** (tanh, learning rate 0.3, 600 steps): {outcome(bn)}",
+    ]
+    assert all("accuracy 100%" in box for box in boxes(at))
+
+
 def test_depth_width_and_steps_change_the_network_that_is_drawn():
     at = page(net_depth=5, net_width=8, net_steps=100, net_sweep=False)
     strips, gamma_beta = figures(at)[2], figures(at)[5]
@@ -99,7 +109,7 @@ def test_the_seed_and_batch_size_change_the_run():
 def test_submitting_the_form_trains_with_the_new_settings():
     at = page(**QUICK)
     at.radio(key="net_activation").set_value("sigmoid")
-    at.button[0].click().run()
+    by_label(at.button, "Train both networks").click().run()
     assert not at.exception
     assert chart_titles(at)[2].startswith("Each layer's sigmoid outputs")
 

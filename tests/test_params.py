@@ -1,10 +1,9 @@
 """ui.params: settings read from a link, validated, and written back to the URL."""
 
 import math
-import re
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from ui.params import MAX_TEXT, Setting, link_params, read_link
@@ -98,13 +97,13 @@ def run_with(params: dict) -> AppTest:
 
 def test_a_page_opens_with_the_links_settings():
     at = run_with({"gamma": "2.5", "mode": "b"})
-    assert at.slider[0].value == 2.5 and at.radio[0].value == "b"
+    assert at.slider(key="demo_gamma").value == 2.5 and at.radio(key="demo_mode").value == "b"
     assert not at.info and not at.exception
 
 
 def test_a_bad_link_opens_with_defaults_and_a_notice_that_does_not_echo_it():
     at = run_with({"gamma": "<img src=x onerror=alert(1)>", "mode": "b"})
-    assert at.slider[0].value == 1.0 and at.radio[0].value == "b"
+    assert at.slider(key="demo_gamma").value == 1.0 and at.radio(key="demo_mode").value == "b"
     notice = at.info[0].value
     assert "gamma (expected a number from 0 to 5)" in notice and "<img" not in notice
     assert not at.exception
@@ -112,9 +111,9 @@ def test_a_bad_link_opens_with_defaults_and_a_notice_that_does_not_echo_it():
 
 def test_changing_a_control_writes_it_to_the_url():
     at = run_with({})
-    at.slider[0].set_value(3.0).run()
+    at.slider(key="demo_gamma").set_value(3.0).run()
     assert at.query_params["gamma"] == "3"
-    at.slider[0].set_value(1.0).run()
+    at.slider(key="demo_gamma").set_value(1.0).run()
     assert "gamma" not in at.query_params
 
 
@@ -122,35 +121,37 @@ def test_every_pages_url_path_is_its_file_name():
     # Until a session has run st.navigation, a fresh server serves pages/ in legacy mode and
     # finds a page by its file name: a link to /gamma-beta must name pages/gamma-beta.py, or the
     # first visitor sees "Page not found". AppTest's switch_page relies on the same match.
-    declared = re.findall(r'st\.Page\(\s*"pages/([^"]+)\.py"([^)]*)\)', (ROOT / "app.py").read_text())
-    assert len(declared) == 8
-    for stem, rest in declared:
-        path = re.search(r'url_path="([^"]+)"', rest)
-        assert path is None and "default=True" in rest or path.group(1) == stem, stem
+    # app.py builds its st.Page list from the registry: the one page without a url_path is the default.
+    from content.registry import PAGES
+
+    assert len(PAGES) == 8
+    assert [p.url_path for p in PAGES].count("") == 1
+    for p in PAGES:
+        assert p.file == f"pages/{Path(p.file).stem}.py" and p.url_path in ("", Path(p.file).stem), p.file
 
 
 def test_arriving_from_another_page_at_an_address_the_page_did_not_write_reads_it():
     # A page_link with query parameters changes the address without a new session.
     at = run_with({"gamma": "2.5"})
-    at.slider[0].set_value(3.0).run()
-    assert at.slider[0].value == 3.0 and at.query_params["gamma"] == "3"
+    at.slider(key="demo_gamma").set_value(3.0).run()
+    assert at.slider(key="demo_gamma").value == 3.0 and at.query_params["gamma"] == "3"
     at.query_params["gamma"] = "4"
     at.query_params["mode"] = "b"
     at.session_state["_link_page"] = "other_"  # the last run was another page's
     at.run()
-    assert at.slider[0].value == 4.0 and at.radio[0].value == "b"
+    assert at.slider(key="demo_gamma").value == 4.0 and at.radio(key="demo_mode").value == "b"
     at.run()  # the address it now writes is its own: nothing is read again
-    assert at.slider[0].value == 4.0 and at.query_params["gamma"] == "4"
+    assert at.slider(key="demo_gamma").value == 4.0 and at.query_params["gamma"] == "4"
 
 
 def test_a_stale_address_on_the_same_page_does_not_move_a_control_back():
     # Pressing a slider quickly, a rerun can carry the address from before the last write.
     at = run_with({})
-    at.slider[0].set_value(3.0).run()
-    at.slider[0].set_value(3.5)
+    at.slider(key="demo_gamma").set_value(3.0).run()
+    at.slider(key="demo_gamma").set_value(3.5)
     at.query_params["gamma"] = "1.5"  # an older address
     at.run()
-    assert at.slider[0].value == 3.5 and at.query_params["gamma"] == "3.5"
+    assert at.slider(key="demo_gamma").value == 3.5 and at.query_params["gamma"] == "3.5"
 
 
 def _page_with_a_hideable_slider():
@@ -166,11 +167,11 @@ def _page_with_a_hideable_slider():
 
 def test_a_control_not_drawn_for_a_few_runs_keeps_its_value():
     at = AppTest.from_function(_page_with_a_hideable_slider).run()
-    at.slider[0].set_value(3.0).run()
+    at.slider(key="demo_gamma").set_value(3.0).run()
     at.session_state["show"] = False
     at.run()
     at.run()  # Streamlit has now dropped the widget's own value
     assert at.markdown[0].value == "gamma is 3.0" and at.query_params["gamma"] == "3"
     at.session_state["show"] = True
     at.run()
-    assert at.slider[0].value == 3.0
+    assert at.slider(key="demo_gamma").value == 3.0
