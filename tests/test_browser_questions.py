@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, shot, slider, step_slider, wait_idle
 
 from bnviz.experiments import gamma_beta, questions
+from content import questions as content
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
