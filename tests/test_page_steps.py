@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import bar_mean, figures, run_page
+from apptest import bar_mean, figures, is_hidden, run_page
 
 from bnviz.core.data import PRESETS, make_batch, preset
 from bnviz.core.norms import norm_statistics
@@ -238,10 +238,11 @@ def test_eval_mode_says_what_happens_to_x_hat():
 def test_classroom_mode_asks_for_a_prediction_before_eval_mode():
     at = open_steps(classroom=True)
     assert at.toggle(key="steps_eval").disabled
-    assert not [s for s in at.select_slider if s.key == "steps_momentum"]
+    assert not [s for s in at.select_slider if s.key == "steps_momentum"]  # eval mode is off: not drawn
     at.radio(key="steps_predict_eval").set_value("Close, but not exactly").run()
     assert not at.toggle(key="steps_eval").disabled
     at.toggle(key="steps_eval").set_value(True).run()
     assert at.subheader[0].value == "Step 1 of 7: Running mean"
-    assert not [s for s in at.select_slider if s.key == "steps_momentum"]  # a detail, hidden for the class
+    assert is_hidden(at, "steps_momentum")  # a detail, hidden for the class
+    assert not is_hidden(at, "steps_batches")
     assert any("Your class predicted: **Close, but not exactly**" in m.value for m in at.markdown)
