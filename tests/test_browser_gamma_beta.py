@@ -1,5 +1,7 @@
 """End to end in Chromium: drag γ and β with the keyboard, recover the original, run the exercises."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
@@ -113,9 +115,11 @@ def test_switching_channel_shows_its_own_range_and_values(page, app_url):
     page.get_by_role("button", name="Recover the original").click()
     wait_idle(page)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Channel").click()
-    page.get_by_role("option").filter(has_text="channel 3").click()
+    page.get_by_role("option", name="3", exact=True).click()
     wait_idle(page)
     expect(metric(page, "Mean of y, channel 3")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Channel 3 of your batch: μ_B = ")).to_contain_text("σ_B = 40.76")
+    assert parse_qs(urlsplit(page.url).query)["gb_channel"] == ["3"]
     # channel 3 has σ_B ≈ 40.76: its γ slider reaches 100 (room for 2·40.76) and shows √(σ²_B + ε)
     expect(slider(page, "γ (scale)")).to_have_attribute("max", "100", timeout=WAIT)
     expect(page.get_by_label("exact γ")).to_have_value("40.7625", timeout=WAIT)
@@ -187,3 +191,19 @@ def test_the_exercises_answer_and_redraw(page, app_url):
     section(page, "5. Do γ and β replace W and b?")
     assert_no_exception(page)
     shot(page, "gamma-beta-w-and-b")
+
+
+def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(page, app_url):
+    open_gamma_beta(page, app_url)
+    section(page, "5. Do γ and β replace W and b?")
+    w_scale = slider(page, "length ‖w‖")
+    w_scale.focus()
+    for _ in range(10):  # 1.0 -> 2.0 in steps of 0.1, pressed without waiting for the app
+        w_scale.press("ArrowRight")
+    expect(w_scale).to_have_value("2", timeout=WAIT)
+    # w = ‖w‖·(cos 30°, sin 30°), written under the slider by the run that used 2.0
+    expect(page.get_by_text("w = (1.732, 1.000)")).to_be_visible(timeout=WAIT)
+    wait_idle(page)
+    expect(w_scale).to_have_value("2")  # no rerun moved it back
+    assert float(parse_qs(urlsplit(page.url).query)["gb_w_scale"][0]) == 2.0
+    assert_no_exception(page)

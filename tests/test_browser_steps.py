@@ -1,5 +1,7 @@
 """/steps in Chromium: Next through all seven steps with the charts drawn, eval mode, the four norms."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
@@ -83,3 +85,21 @@ def test_each_normalization_shows_what_it_averages(page, app_url, kind):
     wait_idle(page)
     assert_no_exception(page)
     shot(page, f"steps-norm-{kind.lower()}")
+
+
+def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(page, app_url):
+    open_page(page, app_url, "steps?steps_eval=true")
+    tall(page)
+    alert = page.locator('[data-testid="stAlert"]').first
+    expect(alert).to_contain_text("After 20 training batches", timeout=SLOW)
+    thumb = slider(page, "Training batches seen before eval")
+    thumb.focus()
+    for _ in range(10):  # 20 -> 30, pressed without waiting for the app
+        thumb.press("ArrowRight")
+    expect(thumb).to_have_value("30")
+    expect(alert).to_contain_text("After 30 training batches", timeout=SLOW)
+    wait_idle(page)
+    expect(thumb).to_have_value("30")  # no rerun moved it back
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["steps_batches"] == ["30"] and query["steps_eval"] == ["true"]
+    assert_no_exception(page)

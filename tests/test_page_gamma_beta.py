@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, bar_mean, figures, run_page
+from apptest import _decode, bar_mean, figures, is_hidden, open_link, run_page
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
@@ -32,6 +32,8 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert at.selectbox(key="gb_channel").value == 1
     x = default_batch().x
     var = x[:, 1].var()
+    mu_sigma = f"Channel 1 of your batch: μ_B = {x[:, 1].mean():.4g}, σ_B = {x[:, 1].std():.4g}."
+    assert mu_sigma in [c.value for c in at.caption]
     assert metric(at, "Mean of y, channel 1") == 0.0
     assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
     assert metric(at, "Largest |y − x|") == pytest.approx(
@@ -250,3 +252,11 @@ def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered(
     assert at.slider(key="gb_beta_slider").value == pytest.approx(x[:, 0].mean(), rel=1e-15)
     assert metric(at, "Largest |y − x|") < 1e-9
     assert any("identity on this batch" in s.value for s in at.success)
+
+
+def test_a_channel_hidden_by_the_link_still_follows_the_link():
+    at = open_link("gamma-beta", {"gb_channel": "3", "hide": "channel"})
+    assert is_hidden(at, "gb_channel") and not is_hidden(at, "gb_gamma_slider")
+    x3 = default_batch().x[:, 3]
+    assert metric(at, "Std of y, channel 3") == pytest.approx(np.sqrt(x3.var() / (x3.var() + EPS)), abs=5e-5)
+    assert at.query_params["gb_channel"] == "3" and at.query_params["hide"] == "channel"

@@ -132,6 +132,7 @@ def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batche
 
 def test_the_batches_slider_moves_the_running_statistics():
     at = open_steps(steps_eval=True)
+    assert not is_hidden(at, "steps_momentum")  # out of classroom mode, the momentum is shown
     at.slider(key="steps_batches").set_value(0).run()
     assert at.code[1].value == "μ_run = running_mean[1] = 0.00"  # nothing seen yet
     assert at.info[0].value.startswith("Before any training batch")
