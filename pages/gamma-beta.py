@@ -85,21 +85,16 @@ def fit_to_batch(channels, ranges):
     ss.update(fitted)
 
 
-def show_channel(c):
-    """Put channel c's γ and β into their slider and number box, before these are drawn, and only
-    where they differ: a widget's key written on every run would undo a key press made meanwhile."""
-    for name in ("gamma", "beta"):
-        value = ss[f"gb_{name}"][c]
-        for key in (f"gb_{name}_slider", f"gb_{name}_number"):
-            if ss.get(key) != value:
-                ss[key] = value
+def set_value(name, c, value):
+    """Channel c's place in the tuple `name` ("gb_gamma" or "gb_beta")."""
+    values = list(ss[name])
+    values[c] = float(value)
+    ss[name] = tuple(values)
 
 
 def store(name, key):
-    """on_change of a γ or β widget: its value into the selected channel's place in the tuple."""
-    values = list(ss[name])
-    values[ss.gb_channel] = float(ss[key])
-    ss[name] = tuple(values)
+    """on_change of a γ or β slider: its value into the selected channel's place in the tuple."""
+    set_value(name, ss.gb_channel, ss[key])
 
 
 def set_all(gamma, beta):
@@ -171,8 +166,6 @@ stats.caption(f"Channel {channel} of your batch: μ_B = {info.mu[channel]:.4g}, 
 def drag_section():
     c = ss.gb_channel
     r = info.ranges[c]
-    show_channel(c)
-    write_link()
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
         exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
@@ -180,28 +173,22 @@ def drag_section():
             ("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step),
             ("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step),
         ]:
+            values, key = f"gb_{name}", f"gb_{name}_slider"
             s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-            with control(name, where=s):
-                st.slider(
-                    label,
-                    lo,
-                    hi,
-                    step=step,
-                    key=f"gb_{name}_slider",
-                    on_change=store,
-                    args=(f"gb_{name}", f"gb_{name}_slider"),
-                )
             if exact:
-                n.number_input(
-                    f"exact {label[0]}",
-                    lo,
-                    hi,
-                    step=step,
-                    format="%.4f",
-                    key=f"gb_{name}_number",
-                    on_change=store,
-                    args=(f"gb_{name}", f"gb_{name}_number"),
-                )
+                # Drawn before its slider, beside it, so that a typed value moves the slider in the
+                # same run. Its value is a parameter, not a key: the box is a new one whenever the
+                # value moves, so it never sends back an older value while the slider is pressed.
+                typed = n.number_input(f"exact {label[0]}", lo, hi, ss[values][c], step=step, format="%.4f")
+                if typed != ss[values][c]:
+                    set_value(values, c, typed)
+            # The slider follows the tuple when something else moved it (the box, a button, another
+            # channel); never written on every run, which would undo a key press made meanwhile.
+            if ss.get(key) != ss[values][c]:
+                ss[key] = ss[values][c]
+            with control(name, where=s):
+                st.slider(label, lo, hi, step=step, key=key, on_change=store, args=(values, key))
+        write_link()
         ready = predict_first(
             PREDICT_RECOVER,
             "We set γ = √(σ²_B + ε) and β = μ_B in every channel. What comes out of BatchNorm?",
