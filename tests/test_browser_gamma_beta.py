@@ -201,6 +201,17 @@ def test_the_exercises_answer_and_redraw(page, app_url):
 
 def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(page, app_url):
     open_gamma_beta(page, app_url)
+    beta = slider(page, "β (shift)")  # one value of the per-channel tuple, with its exact box
+    beta.focus()
+    for _ in range(10):  # 0 -> 1 in steps of 0.1 (channel 1: β from -15 to 15)
+        beta.press("ArrowRight")
+    expect(beta).to_have_value("1", timeout=WAIT)
+    expect(box(page, "exact β")).to_have_value("1.0000", timeout=WAIT)
+    expect(metric(page, "Mean of y, channel 1")).to_have_text("1.0000", timeout=WAIT)
+    wait_idle(page)
+    expect(beta).to_have_value("1")
+    assert parse_qs(urlsplit(page.url).query)["gb_beta"] == ["0,1"]
+
     section(page, "5. Do γ and β replace W and b?")
     w_scale = slider(page, "length ‖w‖")
     w_scale.focus()
