@@ -150,7 +150,8 @@ st.markdown(
 st.header("1. γ sets the spread, β sets the mean")
 if ss.get("gb_channel", 0) >= C:  # a batch made since on /batch has fewer channels
     ss.gb_channel = 0
-pick, stats = st.columns([1, 4], vertical_alignment="bottom")
+# The channel's statistics beside its selector, or alone when the selector is hidden.
+pick, stats = st.columns([1, 4], vertical_alignment="bottom") if is_shown("channel") else (st.container(), st)
 with control("channel", where=pick):
     channel = st.selectbox(
         "Channel",
