@@ -6,33 +6,26 @@ from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from content import gamma_beta as content_gamma_beta
 from content.registry import page_file
-from ui.classroom import chart, predict_first, prediction, shown
+from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
-from ui.params import Setting, bind, write_link
-from ui.state import current_batch
+from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
+from ui.state import carry_batch, current_batch
 
 require_navigation()
 
-# The page's settings, as a link carries them (`?channel=2&gamma=1.5,3`), with the widgets' bounds.
-# γ and β hold one value per channel; channels missing from the tuple take γ = 1, β = 0 (the
-# batch's channel count is known only later, and each channel's slider range then bounds them).
-SETTINGS = {
-    "gb_channel": Setting(1, lo=0, hi=63),  # in the default batch, a channel far from mean 0, variance 1
+# Each control that is one widget is bound to the link under its key (`?gb_w_scale=2`). γ and β
+# hold one value per channel, which no single widget holds, so the page reads and writes them
+# itself (`?gb_gamma=1,1,2.5`): channels missing from the tuple take γ = 1, β = 0 (the batch's
+# channel count is known only later, and each channel's slider range then bounds them). So it does
+# for the target's seed, which only a button moves.
+LINKED = {
     "gb_gamma": Setting((), lo=0.0, hi=1e6, fill=1.0),
     "gb_beta": Setting((), lo=-1e6, hi=1e6, fill=0.0),
     "gb_target_seed": Setting(0, lo=0, hi=1_000_000),
-    "gb_target_gamma": Setting(1.0, lo=0.0, hi=4.0),
-    "gb_target_beta": Setting(0.0, lo=-4.0, hi=4.0),
-    "gb_nonlinearity": Setting("sigmoid", choices=tuple(gamma_beta.NONLINEARITIES)),
-    "gb_nl_gamma": Setting(1.0, lo=0.0, hi=5.0),
-    "gb_nl_beta": Setting(0.0, lo=-5.0, hi=5.0),
-    "gb_shape": Setting("skewed", choices=("skewed", "bimodal", "relu", "heavy-tailed", "batch")),
-    "gb_w_scale": Setting(1.0, lo=0.1, hi=5.0),
-    "gb_w_angle": Setting(30.0, lo=0.0, hi=355.0),
-    "gb_b": Setting(0.0, lo=-20.0, hi=20.0),
 }
+W_SCALE, W_ANGLE, B = 1.0, 30.0, 0.0  # the linear layer's defaults, the reference its effects are measured from
 PREDICT_RECOVER = "gb_predict_recover"
-SHAPE_NAMES = {
+SHAPE_NAMES = {  # the link carries the name shown: `?gb_shape=two+bumps`
     "skewed": "skewed",
     "bimodal": "two bumps",
     "relu": "ReLU output",
@@ -57,71 +50,70 @@ def linear_inputs():
     return gamma_beta.linear_inputs()
 
 
-# --- the γ and β of the selected channel: one source of truth (gb_gamma, gb_beta), two widgets each ---
+# --- γ and β per channel: one source of truth (the tuples gb_gamma, gb_beta), two widgets each ---
 
 
-def _show_channel():
-    """Put the selected channel's γ and β into its slider and number box (before they are drawn)."""
-    c = ss.gb_channel
-    ss.gb_gamma_slider = ss.gb_gamma_number = ss.gb_gamma[c]
-    ss.gb_beta_slider = ss.gb_beta_number = ss.gb_beta[c]
+def read_link():
+    """On arriving, take γ, β and the target's seed from the link; otherwise keep the session's."""
+    claim(*LINKED)
+    if arrived():
+        values, rejected = read(LINKED, st.query_params.to_dict())
+        reject(*rejected)
+        ss.update(values)
+    for name, setting in LINKED.items():
+        ss.setdefault(name, setting.default)
 
 
-def _store(name, value):
-    values = list(ss[f"gb_{name}"])
-    values[ss.gb_channel] = float(value)
-    ss[f"gb_{name}"] = tuple(values)
+def write_link():
+    """Make the address carry γ, β and the target's seed (defaults left out): from the fragments
+    that change them, since a fragment's rerun does not run the page."""
+    write({name: s.format(ss[name]) for name, s in LINKED.items() if not s.is_default(ss[name])}, LINKED)
 
 
-def _from_slider(name):
-    _store(name, ss[f"gb_{name}_slider"])
-    ss[f"gb_{name}_number"] = ss[f"gb_{name}_slider"]
-
-
-def _from_number(name):
-    _store(name, ss[f"gb_{name}_number"])
-    ss[f"gb_{name}_slider"] = ss[f"gb_{name}_number"]
-
-
-def _set_all(gamma, beta):
-    ss.gb_gamma, ss.gb_beta = tuple(float(g) for g in gamma), tuple(float(b) for b in beta)
-    _show_channel()
-
-
-def _reconcile(channels, ranges):
-    """Fit the stored settings to this batch (it may have changed on /batch since the last visit)."""
-    if not 0 <= ss.gb_channel < channels:
-        ss.gb_channel = 0
-    ss.gb_gamma = tuple(
-        gamma_beta.clamp(g, 0.0, r.gamma_max)
-        for g, r in zip(gamma_beta.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges)
-    )
-    ss.gb_beta = tuple(
-        gamma_beta.clamp(b, -r.beta_max, r.beta_max)
-        for b, r in zip(gamma_beta.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
-    )
-    c = ss.gb_channel
-    keys = {
-        "gb_gamma_slider": ss.gb_gamma[c],
-        "gb_gamma_number": ss.gb_gamma[c],
-        "gb_beta_slider": ss.gb_beta[c],
-        "gb_beta_number": ss.gb_beta[c],
+def fit_to_batch(channels, ranges):
+    """Fit the tuples to this batch (it may have changed on /batch since the last visit): one value
+    per channel, each within its channel's slider range."""
+    fitted = {
+        "gb_gamma": tuple(
+            gamma_beta.clamp(g, 0.0, r.gamma_max)
+            for g, r in zip(gamma_beta.fit_to_channels(ss.gb_gamma, channels, 1.0), ranges)
+        ),
+        "gb_beta": tuple(
+            gamma_beta.clamp(b, -r.beta_max, r.beta_max)
+            for b, r in zip(gamma_beta.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
+        ),
     }
-    if any(ss.get(k) != v for k, v in keys.items()):
-        _show_channel()
+    ss.update(fitted)
 
 
-def _show_answer(target):
+def set_value(name, c, value):
+    """Channel c's place in the tuple `name` ("gb_gamma" or "gb_beta")."""
+    values = list(ss[name])
+    values[c] = float(value)
+    ss[name] = tuple(values)
+
+
+def store(name, key):
+    """on_change of a γ or β slider: its value into the selected channel's place in the tuple."""
+    set_value(name, ss.gb_channel, ss[key])
+
+
+def set_all(gamma, beta):
+    ss.gb_gamma, ss.gb_beta = tuple(float(g) for g in gamma), tuple(float(b) for b in beta)
+
+
+def show_answer(target):
     ss.gb_target_gamma, ss.gb_target_beta = target.gamma, target.beta
 
 
-def _new_target():
+def new_target():
     ss.gb_target_seed += 1
     ss.gb_target_gamma, ss.gb_target_beta = 1.0, 0.0
 
 
 st.title("Drag γ and β")
-bind(SETTINGS, prefix="gb_", batch=True)
+carry_batch()
+read_link()
 
 batch = current_batch()
 try:
@@ -131,7 +123,7 @@ except (ValueError, TypeError) as err:
     st.page_link(page_file("batch"), label="Make another batch", icon=":material/grid_on:")
     st.stop()
 C = batch.channels
-_reconcile(C, info.ranges)
+fit_to_batch(C, info.ranges)
 
 
 def sorted_x():
@@ -157,68 +149,48 @@ st.markdown(
 
 # --- 1. what γ and β are -----------------------------------------------------------------
 st.header("1. γ sets the spread, β sets the mean")
-if shown("channel"):
-    st.columns([2, 3])[0].selectbox(
+if ss.get("gb_channel", 0) >= C:  # a batch made since on /batch has fewer channels
+    ss.gb_channel = 0
+# The channel's statistics beside its selector, or alone when the selector is hidden.
+pick, stats = st.columns([1, 4], vertical_alignment="bottom") if is_shown("channel") else (st.container(), st)
+with control("channel", where=pick):
+    channel = st.selectbox(
         "Channel",
         range(C),
-        key="gb_channel",
-        format_func=lambda c: f"channel {c}: μ_B = {info.mu[c]:.4g}, σ_B = {info.var[c] ** 0.5:.4g}",
-        on_change=_show_channel,
+        index=min(1, C - 1),  # in the default batch, a channel far from mean 0, variance 1
+        key="gb_channel",  # `?gb_channel=2`: no format_func, so the link carries the number
+        bind="query-params",
     )
+stats.caption(f"Channel {channel} of your batch: μ_B = {info.mu[channel]:.4g}, σ_B = {info.var[channel] ** 0.5:.4g}.")
 
 
 @st.fragment
 def drag_section():
-    write_link(SETTINGS, "gb_", batch=True)  # a rerun of this fragment alone does not run bind
     c = ss.gb_channel
     r = info.ranges[c]
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
-        exact = shown("exact", essential=False)  # the boxes: for exact values, not for the class
-        s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-        if shown("gamma"):
-            s.slider(
-                "γ (scale)",
-                0.0,
-                r.gamma_max,
-                step=r.gamma_step,
-                key="gb_gamma_slider",
-                on_change=_from_slider,
-                args=("gamma",),
-            )
-        if exact:
-            n.number_input(
-                "exact γ",
-                0.0,
-                r.gamma_max,
-                step=r.gamma_step,
-                format="%.4f",
-                key="gb_gamma_number",
-                on_change=_from_number,
-                args=("gamma",),
-            )
-        s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-        if shown("beta"):
-            s.slider(
-                "β (shift)",
-                -r.beta_max,
-                r.beta_max,
-                step=r.beta_step,
-                key="gb_beta_slider",
-                on_change=_from_slider,
-                args=("beta",),
-            )
-        if exact:
-            n.number_input(
-                "exact β",
-                -r.beta_max,
-                r.beta_max,
-                step=r.beta_step,
-                format="%.4f",
-                key="gb_beta_number",
-                on_change=_from_number,
-                args=("beta",),
-            )
+        exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
+        for name, label, lo, hi, step in [
+            ("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step),
+            ("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step),
+        ]:
+            values, key = f"gb_{name}", f"gb_{name}_slider"
+            s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
+            if exact:
+                # Drawn before its slider, beside it, so that a typed value moves the slider in the
+                # same run. Its value is a parameter, not a key: the box is a new one whenever the
+                # value moves, so it never sends back an older value while the slider is pressed.
+                typed = n.number_input(f"exact {label[0]}", lo, hi, ss[values][c], step=step, format="%.4f")
+                if typed != ss[values][c]:
+                    set_value(values, c, typed)
+            # The slider follows the tuple when something else moved it (the box, a button, another
+            # channel); never written on every run, which would undo a key press made meanwhile.
+            if ss.get(key) != ss[values][c]:
+                ss[key] = ss[values][c]
+            with control(name, where=s):
+                st.slider(label, lo, hi, step=step, key=key, on_change=store, args=(values, key))
+        write_link()
         ready = predict_first(
             PREDICT_RECOVER,
             "We set γ = √(σ²_B + ε) and β = μ_B in every channel. What comes out of BatchNorm?",
@@ -227,7 +199,7 @@ def drag_section():
         b1, b2 = st.columns(2)
         b1.button(
             "Recover the original",
-            on_click=_set_all,
+            on_click=set_all,
             args=(info.gamma_rec, info.beta_rec),
             type="primary",
             help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.",
@@ -236,7 +208,7 @@ def drag_section():
         )
         b2.button(
             "Reset to γ = 1, β = 0",
-            on_click=_set_all,
+            on_click=set_all,
             args=((1.0,) * C, (0.0,) * C),
             help="In every channel.",
             width="stretch",
@@ -298,7 +270,7 @@ def drag_section():
             ),
             key="gb_stages",
         )
-    if shown("table", essential=False):
+    if is_shown("table", essential=False):
         st.table(content_gamma_beta.readout_table(out))
 
 
@@ -335,25 +307,29 @@ st.markdown(
 
 @st.fragment
 def target_section():
-    write_link(SETTINGS, "gb_", batch=True)
+    write_link()
     c = ss.gb_channel
     target = gamma_beta.draw_target(ss.gb_target_seed)
     left, right = st.columns(2)
-    if shown("target_gamma"):
-        left.slider("your γ", 0.0, 4.0, step=gamma_beta.TARGET_STEP, key="gb_target_gamma")
-    if shown("target_beta"):
-        right.slider("your β", -4.0, 4.0, step=gamma_beta.TARGET_STEP, key="gb_target_beta")
+    with control("target_gamma", where=left):
+        your_gamma = st.slider(
+            "your γ", 0.0, 4.0, 1.0, step=gamma_beta.TARGET_STEP, key="gb_target_gamma", bind="query-params"
+        )
+    with control("target_beta", where=right):
+        your_beta = st.slider(
+            "your β", -4.0, 4.0, 0.0, step=gamma_beta.TARGET_STEP, key="gb_target_beta", bind="query-params"
+        )
     values = gamma_beta.channel_values(batch.x, c)
     try:
-        _, y = gamma_beta.standardized(values, ss.gb_target_gamma, ss.gb_target_beta)
+        _, y = gamma_beta.standardized(values, your_gamma, your_beta)
         _, goal = gamma_beta.standardized(values, target.gamma, target.beta)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
     score = gamma_beta.closeness(y, goal)
     b1, b2, m = st.columns([1, 1, 2])
-    b1.button("Show the answer", on_click=_show_answer, args=(target,))
-    b2.button("New target", on_click=_new_target)
+    b1.button("Show the answer", on_click=show_answer, args=(target,))
+    b2.button("New target", on_click=new_target)
     m.metric("Closeness", f"{100 * score:.0f} %", help="100 % × max(0, 1 − W₁(your y, target) / std of the target).")
     if score >= 0.999:
         st.success(
@@ -390,18 +366,22 @@ Here is this channel's x̂, scaled and shifted by γ and β, going into a nonlin
 
 @st.fragment
 def nonlinearity_section():
-    write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
-    if shown("nonlinearity"):
-        st.radio("Nonlinearity", gamma_beta.NONLINEARITIES, key="gb_nonlinearity", horizontal=True)
+    with control("nonlinearity"):
+        name = st.radio(
+            "Nonlinearity", gamma_beta.NONLINEARITIES, 0, key="gb_nonlinearity", bind="query-params", horizontal=True
+        )
     left, right = st.columns(2)
-    if shown("nl_gamma"):
-        left.slider("γ before the nonlinearity", 0.0, 5.0, step=0.05, key="gb_nl_gamma")
-    if shown("nl_beta"):
-        right.slider("β before the nonlinearity", -5.0, 5.0, step=0.05, key="gb_nl_beta")
-    name = ss.gb_nonlinearity
+    with control("nl_gamma", where=left):
+        nl_gamma = st.slider(
+            "γ before the nonlinearity", 0.0, 5.0, 1.0, step=0.05, key="gb_nl_gamma", bind="query-params"
+        )
+    with control("nl_beta", where=right):
+        nl_beta = st.slider(
+            "β before the nonlinearity", -5.0, 5.0, 0.0, step=0.05, key="gb_nl_beta", bind="query-params"
+        )
     try:
-        _, z = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), ss.gb_nl_gamma, ss.gb_nl_beta)
+        _, z = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), nl_gamma, nl_beta)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
@@ -439,13 +419,18 @@ st.markdown(
 
 @st.fragment
 def shape_section():
-    write_link(SETTINGS, "gb_", batch=True)
     c = ss.gb_channel
-    if shown("shape"):
-        st.radio(
-            "Shape of the channel", list(SHAPE_NAMES), key="gb_shape", format_func=SHAPE_NAMES.get, horizontal=True
+    with control("shape"):
+        shape = st.radio(
+            "Shape of the channel",
+            list(SHAPE_NAMES),
+            0,
+            key="gb_shape",
+            bind="query-params",
+            format_func=SHAPE_NAMES.get,
+            horizontal=True,
         )
-    values = gamma_beta.channel_values(batch.x, c) if ss.gb_shape == "batch" else shape_example(ss.gb_shape)
+    values = gamma_beta.channel_values(batch.x, c) if shape == "batch" else shape_example(shape)
     try:
         x_hat, _ = gamma_beta.standardized(values, 1.0, 0.0)
         q = gamma_beta.quantile_comparison(values)
@@ -477,23 +462,31 @@ st.markdown(
 
 @st.fragment
 def linear_section():
-    write_link(SETTINGS, "gb_", batch=True)
     s1, s2, s3 = st.columns(3)
-    if shown("w_scale"):
-        s1.slider("length ‖w‖", 0.1, 5.0, step=0.1, format="%.1f", key="gb_w_scale")
-    if shown("w_angle"):
-        s2.slider("direction θ of w (degrees)", 0.0, 355.0, step=5.0, format="%.0f°", key="gb_w_angle")
-    if shown("b"):
-        s3.slider("bias b", -20.0, 20.0, step=0.5, format="%.1f", key="gb_b")
-    u = linear_inputs()
-    start = SETTINGS["gb_w_angle"].default
-    try:
-        w = gamma_beta.weights(ss.gb_w_scale, ss.gb_w_angle)
-        z, y = gamma_beta.linear_then_bn(u, w, ss.gb_b)
-        z0, y0 = gamma_beta.linear_then_bn(
-            u, gamma_beta.weights(SETTINGS["gb_w_scale"].default, start), SETTINGS["gb_b"].default
+    with control("w_scale", where=s1):
+        w_scale = st.slider(
+            "length ‖w‖", 0.1, 5.0, W_SCALE, step=0.1, format="%.1f", key="gb_w_scale", bind="query-params"
         )
-        effects = gamma_beta.linear_effects(u, ss.gb_w_scale, ss.gb_w_angle, ss.gb_b, start)
+    with control("w_angle", where=s2):
+        w_angle = st.slider(
+            "direction θ of w (degrees)",
+            0.0,
+            355.0,
+            W_ANGLE,
+            step=5.0,
+            format="%.0f°",
+            key="gb_w_angle",
+            bind="query-params",
+        )
+    with control("b", where=s3):
+        b = st.slider("bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params")
+    u = linear_inputs()
+    start = W_ANGLE
+    try:
+        w = gamma_beta.weights(w_scale, w_angle)
+        z, y = gamma_beta.linear_then_bn(u, w, b)
+        z0, y0 = gamma_beta.linear_then_bn(u, gamma_beta.weights(W_SCALE, start), B)
+        effects = gamma_beta.linear_effects(u, w_scale, w_angle, b, start)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return

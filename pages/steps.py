@@ -21,30 +21,20 @@ from content.steps import (
     statistic_table,
     worked_numbers,
 )
-from ui.classroom import chart, predict_first, prediction, shown
+from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
-from ui.params import Setting, bind, write_link
-from ui.state import current_batch
+from ui.links import control, is_shown
+from ui.state import carry_batch, current_batch
 
 require_navigation()
 
 MAX_BATCHES = 200
+BATCHES = 20  # the batches slider's default
 MOMENTA = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
+MOMENTUM = 0.1  # PyTorch's default
 PREDICT_EVAL = "steps_predict_eval"
-# The page's settings, as a link carries them (`?channel=2&step=normalize&eval=1`), with the
-# widgets' bounds; those that depend on the batch (channel, sample, groups) are fixed below.
-SETTINGS = {
-    "steps_channel": Setting(1, lo=0, hi=63),
-    "steps_gamma": Setting(1.0, lo=-10.0, hi=10.0),
-    "steps_beta": Setting(0.0, lo=-100.0, hi=100.0),
-    "steps_step": Setting("mean", choices=tuple(STEP_INPUT)),
-    "steps_eval": Setting(False),
-    "steps_batches": Setting(20, lo=0, hi=MAX_BATCHES),
-    "steps_momentum": Setting(0.1, choices=tuple(MOMENTA)),
-    "steps_kind": Setting("batch", choices=tuple(KINDS)),
-    "steps_groups": Setting(2, lo=1, hi=64),
-    "steps_sample": Setting(0, lo=0, hi=1_000_000),
-}
+# Every control is bound to the link under its key (`?steps_channel=2&steps_eval=true`); Streamlit
+# reads it, drops an invalid value and leaves defaults out of the address.
 
 
 @st.cache_data(show_spinner="Training a BatchNorm layer on mini-batches…", max_entries=8)
@@ -69,7 +59,7 @@ def move(delta: int, keys: list[str]) -> None:
 
 
 st.title("Step through BatchNorm")
-bind(SETTINGS, prefix="steps_", batch=True)
+carry_batch()
 
 batch = current_batch()
 x = batch.x
@@ -78,66 +68,86 @@ layer = "convolutional (N, C, H, W)" if x.ndim > 2 else "fully connected (N, C)"
 st.caption(f"Your batch: {batch.source}, shape {tuple(x.shape)}, {layer}.")
 st.page_link(page_file("batch"), label="Make your own batch", icon=":material/grid_on:")
 
-# A batch made later on /batch may have fewer channels or samples than the saved choices.
-if st.session_state["steps_channel"] >= c:
-    st.session_state["steps_channel"] = 0
-if st.session_state["steps_sample"] >= n:
-    st.session_state["steps_sample"] = 0
-if st.session_state["steps_step"] not in STEP_INPUT:
-    st.session_state["steps_step"] = "mean"
-if st.session_state["steps_kind"] not in KINDS:
-    st.session_state["steps_kind"] = "batch"
-if st.session_state["steps_groups"] not in groups_choices(c):
-    st.session_state["steps_groups"] = groups_choices(c)[len(groups_choices(c)) // 2]
+# A batch made later on /batch may have fewer channels or samples than the saved choices: those
+# are moved back into range before their widgets are drawn (only then, never on every run).
+GROUPS = groups_choices(c)
+ss = st.session_state
+if ss.get("steps_channel", 0) >= c:
+    ss["steps_channel"] = 0
+if ss.get("steps_sample", 0) >= n:
+    ss["steps_sample"] = 0
+if ss.get("steps_step", "mean") not in STEP_INPUT:
+    ss["steps_step"] = "mean"
+if ss.get("steps_kind", "batch") not in KINDS:
+    ss["steps_kind"] = "batch"
+if ss.get("steps_groups", GROUPS[len(GROUPS) // 2]) not in GROUPS:
+    ss["steps_groups"] = GROUPS[len(GROUPS) // 2]
 
-if shown("channel"):
-    st.columns([1, 2])[0].selectbox(
+with control("channel", where=st.columns([1, 2])[0]):
+    channel = st.selectbox(
         "Channel to follow",
         range(c),
-        key="steps_channel",
-        format_func=lambda ch: f"channel {ch}",
+        index=min(1, c - 1),  # in the default batch, a channel far from mean 0, variance 1
+        key="steps_channel",  # `?steps_channel=2`: no format_func, so the link carries the number
+        bind="query-params",
         help="Every statistic of BatchNorm is per channel: pick the one whose numbers you want to see.",
     )
-channel = st.session_state["steps_channel"]
 
 
 @st.fragment
 def stepper():
-    write_link(SETTINGS, "steps_", batch=True)  # a rerun of this fragment alone does not run bind
     left, middle, right = st.columns([1, 1, 2])
-    if shown("gamma"):
-        left.number_input("γ (scale)", key="steps_gamma", min_value=-10.0, max_value=10.0, step=0.1, format="%.2f")
-    if shown("beta"):
-        middle.number_input("β (shift)", key="steps_beta", min_value=-100.0, max_value=100.0, step=0.5, format="%.2f")
+    with control("gamma", where=left):
+        gamma = st.number_input(
+            "γ (scale)", -10.0, 10.0, 1.0, step=0.1, format="%.2f", key="steps_gamma", bind="query-params"
+        )
+    with control("beta", where=middle):
+        beta = st.number_input(
+            "β (shift)", -100.0, 100.0, 0.0, step=0.5, format="%.2f", key="steps_beta", bind="query-params"
+        )
     with right:
         # In classroom mode the class commits to a prediction before eval mode may be switched on.
         ready = predict_first(
             PREDICT_EVAL,
-            f"In eval mode, after {st.session_state['steps_batches']} training batches, will channel {channel}'s "
+            f"In eval mode, after {ss.get('steps_batches', BATCHES)} training batches, will channel {channel}'s "
             "normalized values x̂ still have mean 0 and variance 1?",
             ["Yes, exactly as in training", "Close, but not exactly", "No, far from it"],
         )
-        if shown("eval"):
-            st.toggle(
+        with control("eval"):
+            eval_on = st.toggle(
                 "Eval mode (running statistics)",
+                False,
                 key="steps_eval",
+                bind="query-params",
                 disabled=not ready,
                 help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
             )
-        eval_mode = st.session_state["steps_eval"] and ready
+        eval_mode = eval_on and ready
         if eval_mode:
-            with_momentum = shown("momentum", essential=False)
-            a, b = st.columns([3, 2]) if with_momentum else (st.container(), None)
-            if shown("batches"):
-                a.slider("Training batches seen before eval", 0, MAX_BATCHES, key="steps_batches")
-            if with_momentum:
-                b.select_slider("momentum", MOMENTA, key="steps_momentum", help="PyTorch's default is 0.1.")
+            a, b = st.columns([3, 2]) if is_shown("momentum", essential=False) else (st.container(), st.container())
+            with control("batches", where=a):
+                st.slider(
+                    "Training batches seen before eval",
+                    0,
+                    MAX_BATCHES,
+                    BATCHES,
+                    key="steps_batches",
+                    bind="query-params",
+                )
+            with control("momentum", essential=False, where=b):
+                st.select_slider(
+                    "momentum",
+                    MOMENTA,
+                    MOMENTUM,
+                    key="steps_momentum",
+                    bind="query-params",
+                    help="PyTorch's default is 0.1.",
+                )
     st.caption(
         "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
         "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
         "every channel; only the last two steps use them."
     )
-    gamma, beta = st.session_state["steps_gamma"], st.session_state["steps_beta"]
 
     try:
         batch_steps = batch_norm_steps(x, gamma, beta)
@@ -146,7 +156,7 @@ def stepper():
         return
     steps = batch_steps
     if eval_mode:
-        k = st.session_state["steps_batches"]
+        k = ss["steps_batches"]
         try:
             history = running_statistics(k)
         except (ValueError, TypeError) as err:
@@ -160,8 +170,18 @@ def stepper():
     # Labels from the batch steps in both modes: a radio whose labels change is a new widget to
     # Streamlit, and would lose its selection when eval mode is switched on.
     names = {s.key: f"{i}. {s.name.removeprefix('Batch ').capitalize()}" for i, s in enumerate(batch_steps, start=1)}
-    st.radio("Step", keys, key="steps_step", format_func=names.get, horizontal=True, label_visibility="collapsed")
-    index = keys.index(st.session_state["steps_step"])
+    # The link carries the label: `?steps_step=5.+Normalize`.
+    step_key = st.radio(
+        "Step",
+        keys,
+        0,
+        key="steps_step",
+        bind="query-params",
+        format_func=names.get,
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    index = keys.index(step_key)
     step = steps[index]
     head, prev_col, next_col = st.columns([4, 1.2, 1.2], vertical_alignment="bottom")
     head.subheader(f"Step {index + 1} of {len(steps)}: {step.name}")
@@ -205,7 +225,7 @@ def stepper():
     outcome = eval_outcome(steps, channel)
     guess = prediction(PREDICT_EVAL)
     st.markdown(f"Your class predicted: **{guess}**. {outcome}" if guess else outcome)
-    st.markdown(initial_weight_sentence(st.session_state["steps_momentum"], k))
+    st.markdown(initial_weight_sentence(ss["steps_momentum"], k))
     chart(
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
         key="steps_running_figure",
@@ -220,7 +240,6 @@ stepper()
 
 @st.fragment
 def averaged_together():
-    write_link(SETTINGS, "steps_", batch=True)  # a rerun of this fragment alone does not run bind
     st.subheader("What is averaged together")
     st.markdown(
         "**For BatchNorm, one channel's mean and variance average that channel's values over every sample "
@@ -229,15 +248,30 @@ def averaged_together():
         "values; pick one to see which."
     )
     a, b, d = st.columns([3, 1, 1])
-    if shown("kind"):
-        a.radio("Normalization", KINDS, key="steps_kind", format_func=KIND_NAMES.get, horizontal=True)
-    kind = st.session_state["steps_kind"]
-    groups = st.session_state["steps_groups"] if kind == "group" else None
-    if kind == "group" and shown("groups"):
-        b.selectbox("groups G", groups_choices(c), key="steps_groups", help="G must divide the number of channels.")
-    if kind != "batch" and shown("sample"):
-        d.number_input("sample n", min_value=0, max_value=n - 1, step=1, key="steps_sample")
-    sample = st.session_state["steps_sample"] if kind != "batch" else 0
+    with control("kind", where=a):  # the link carries the name shown: `?steps_kind=LayerNorm`
+        kind = st.radio(
+            "Normalization",
+            KINDS,
+            0,
+            key="steps_kind",
+            bind="query-params",
+            format_func=KIND_NAMES.get,
+            horizontal=True,
+        )
+    groups, sample = None, 0
+    if kind == "group":
+        with control("groups", where=b):
+            groups = st.selectbox(
+                "groups G",
+                GROUPS,
+                len(GROUPS) // 2,
+                key="steps_groups",
+                bind="query-params",
+                help="G must divide the number of channels.",
+            )
+    if kind != "batch":
+        with control("sample", where=d):
+            sample = st.number_input("sample n", 0, n - 1, 0, step=1, key="steps_sample", bind="query-params")
     try:
         fig = pooled_block_figure(x.shape, kind, sample, channel, groups)
         table, total = norm_table(x, kind, groups, sample, channel)

@@ -68,3 +68,23 @@ def by_label(widgets, label: str):
     found = [w for w in widgets if w.label == label]
     assert len(found) == 1, f"{len(found)} widgets labelled {label!r} among {[w.label for w in widgets]}"
     return found[0]
+
+
+def is_hidden(at: AppTest, key: str) -> bool:
+    """Whether the widget with `key` is drawn inside a container that ui.links.control hides (its id
+    ends in "-bnviz_hidden_<name>"). AssertionError if the page has no such widget."""
+
+    def find(node, hidden: bool) -> bool | None:
+        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+        hidden = hidden or "-bnviz_hidden_" in block_id
+        if getattr(node, "key", None) == key and not hasattr(node, "children"):
+            return hidden
+        for child in getattr(node, "children", {}).values():
+            found = find(child, hidden)
+            if found is not None:
+                return found
+        return None
+
+    found = find(at._tree, False)
+    assert found is not None, f"no widget with key {key!r} on the page"
+    return found

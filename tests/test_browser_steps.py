@@ -1,6 +1,8 @@
 """/steps in Chromium: real key presses on the eval-mode slider, then Next to the normalize step in eval
 mode. The seven steps, their numbers and the four norms are checked in AppTest (test_page_steps.py)."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, wait_idle
@@ -48,3 +50,21 @@ def test_eval_mode_shows_the_running_statistics_and_how_far_they_are(page, app_u
     expect(chart.locator(".main-svg").first).to_be_visible(timeout=SLOW)
     assert_no_exception(page)
     shot(page, "steps-eval-normalize")
+
+
+def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(page, app_url):
+    open_page(page, app_url, "steps?steps_eval=true")
+    tall(page)
+    alert = page.locator('[data-testid="stAlert"]').first
+    expect(alert).to_contain_text("After 20 training batches", timeout=SLOW)
+    thumb = slider(page, "Training batches seen before eval")
+    thumb.focus()
+    for _ in range(10):  # 20 -> 30, pressed without waiting for the app
+        thumb.press("ArrowRight")
+    expect(thumb).to_have_value("30")
+    expect(alert).to_contain_text("After 30 training batches", timeout=SLOW)
+    wait_idle(page)
+    expect(thumb).to_have_value("30")  # no rerun moved it back
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["steps_batches"] == ["30"] and query["steps_eval"] == ["true"]
+    assert_no_exception(page)

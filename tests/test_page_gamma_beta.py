@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, bar_mean, by_label, figures, run_page
+from apptest import _decode, bar_mean, by_label, figures, is_hidden, open_link, run_page
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
@@ -21,6 +21,12 @@ def metric(at, label_start: str) -> float:
     return float(value.rstrip(" %"))
 
 
+def box(at, label: str):
+    """The number box `label` ("exact γ"): it has no key, so that it is a new box whenever its value moves."""
+    (found,) = [n for n in at.number_input if n.label == label]
+    return found
+
+
 def table_column(at, column: str) -> np.ndarray:
     return np.array([float(v) for v in at.table[0].value[column]])
 
@@ -32,6 +38,8 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert at.selectbox(key="gb_channel").value == 1
     x = default_batch().x
     var = x[:, 1].var()
+    mu_sigma = f"Channel 1 of your batch: μ_B = {x[:, 1].mean():.4g}, σ_B = {x[:, 1].std():.4g}."
+    assert mu_sigma in [c.value for c in at.caption]
     assert metric(at, "Mean of y, channel 1") == 0.0
     assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
     assert metric(at, "Largest |y − x|") == pytest.approx(
@@ -46,7 +54,7 @@ def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
     at = run_page("gamma-beta")
     at.slider(key="gb_gamma_slider").set_value(7.5).run()
     x = default_batch().x[:, 1]
-    assert at.number_input(key="gb_gamma_number").value == 7.5
+    assert box(at, "exact γ").value == 7.5
     assert at.session_state["gb_gamma"][1] == 7.5
     assert metric(at, "Std of y, channel 1") == pytest.approx(7.5 * x.std() / np.sqrt(x.var() + EPS), abs=5e-5)
     assert metric(at, "Mean of y, channel 1") == 0.0
@@ -58,7 +66,7 @@ def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
 
 def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
     at = run_page("gamma-beta")
-    at.number_input(key="gb_beta_number").set_value(3.14159).run()
+    box(at, "exact β").set_value(3.14159).run()
     assert at.slider(key="gb_beta_slider").value == 3.14159
     assert metric(at, "Mean of y, channel 1") == pytest.approx(3.1416, abs=1e-9)
     assert at.table[0].value["mean of y"].iloc[1] == "3.1416"
@@ -74,7 +82,7 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
     x = default_batch().x
     gamma, beta = gamma_beta.recovery(x)
     assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
-    assert at.slider(key="gb_gamma_slider").value == gamma[1] and at.number_input(key="gb_beta_number").value == beta[1]
+    assert at.slider(key="gb_gamma_slider").value == gamma[1] and box(at, "exact β").value == beta[1]
     assert metric(at, "Largest |y − x|") < 1e-9
     assert metric(at, "W₁(y, x)") < 1e-9
     assert any("BatchNorm is the identity on this batch" in s.value for s in at.success)
@@ -99,7 +107,7 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
     x3 = default_batch().x[:, 3]
     assert slider.max == gamma_beta.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
     assert at.slider(key="gb_beta_slider").max >= abs(x3.mean())
-    at.number_input(key="gb_gamma_number").set_value(30.0).run()
+    box(at, "exact γ").set_value(30.0).run()
     at.selectbox(key="gb_channel").select(1).run()
     assert at.slider(key="gb_gamma_slider").value == 4.0
     assert at.session_state["gb_gamma"] == (1.0, 4.0, 1.0, 30.0)
@@ -248,3 +256,11 @@ def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered(
     assert at.slider(key="gb_beta_slider").value == pytest.approx(x[:, 0].mean(), rel=1e-15)
     assert metric(at, "Largest |y − x|") < 1e-9
     assert any("identity on this batch" in s.value for s in at.success)
+
+
+def test_a_channel_hidden_by_the_link_still_follows_the_link():
+    at = open_link("gamma-beta", {"gb_channel": "3", "hide": "channel"})
+    assert is_hidden(at, "gb_channel") and not is_hidden(at, "gb_gamma_slider")
+    x3 = default_batch().x[:, 3]
+    assert metric(at, "Std of y, channel 3") == pytest.approx(np.sqrt(x3.var() / (x3.var() + EPS)), abs=5e-5)
+    assert at.query_params["gb_channel"] == "3" and at.query_params["hide"] == "channel"
