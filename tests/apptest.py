@@ -7,6 +7,9 @@ import json
 import numpy as np
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+from ui.links import HIDDEN
 
 
 def run_page(page: str | None = None, timeout: float = 30, session_state: dict | None = None) -> AppTest:
@@ -30,6 +33,15 @@ def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def hidden(at: AppTest) -> set[str]:
+    """Keys of the widgets drawn in a hidden container (ui.links.control): in the page, not on the screen."""
+    keys = set()
+    for node in at.main:
+        if isinstance(node, Block) and (node.key or "").startswith(HIDDEN):
+            keys |= {child.key for child in node if getattr(child, "key", None) and child is not node}
+    return keys
 
 
 def figures(at: AppTest) -> list[dict]:
