@@ -20,7 +20,12 @@ def test_sig_writes_any_for_the_gamma_of_a_constant_channel():
 
 @pytest.mark.parametrize(
     ("value", "paren", "text"),
-    [(1.5, False, "1.5"), (-2.0, True, "(-2)"), (1.234e-5, False, r"1.234 \times 10^{-5}"), (3e7, False, r"3 \times 10^{7}")],
+    [
+        (1.5, False, "1.5"),
+        (-2.0, True, "(-2)"),
+        (1.234e-5, False, r"1.234 \times 10^{-5}"),
+        (3e7, False, r"3 \times 10^{7}"),
+    ],
 )
 def test_latex_writes_powers_of_ten_and_brackets_a_negative_operand(value, paren, text):
     assert latex(value, paren) == text

@@ -37,7 +37,7 @@ def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
 
 def test_home_scale_slider_scales_the_input_but_not_the_output():
     at = run_page()
-    at.slider[0].set_value(4.0).run()
+    at.slider(key="home_scale").set_value(4.0).run()
     table = at.table[0].value
     before = [float(v) for v in table["std before"]]
     after = [float(v) for v in table["std after"]]
