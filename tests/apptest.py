@@ -7,9 +7,6 @@ import json
 import numpy as np
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block
-
-from ui.links import HIDDEN
 
 
 def run_page(page: str | None = None, timeout: float = 30, session_state: dict | None = None) -> AppTest:
@@ -35,13 +32,13 @@ def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
     return at
 
 
-def hidden(at: AppTest) -> set[str]:
-    """Keys of the widgets drawn in a hidden container (ui.links.control): in the page, not on the screen."""
-    keys = set()
-    for node in at.main:
-        if isinstance(node, Block) and (node.key or "").startswith(HIDDEN):
-            keys |= {child.key for child in node if getattr(child, "key", None) and child is not node}
-    return keys
+def hidden_keys(at: AppTest) -> set[str]:
+    """Keys of the controls hidden by `?hide=` or classroom mode: ui.links.control still draws them (their
+    values apply), inside a container keyed "bnviz_hidden_<name>" that the app's style hides."""
+    from ui.links import HIDDEN
+
+    boxes = [node for node in at.main if (getattr(node, "key", None) or "").startswith(HIDDEN)]
+    return {node.key for box in boxes for node in box if node is not box and getattr(node, "key", None)}
 
 
 def figures(at: AppTest) -> list[dict]:

@@ -1,7 +1,7 @@
 """Classroom mode: switched on from a link, larger figures, a walk through the pages, hidden controls
 (drawn in a container the app's style hides, so that their values still apply)."""
 
-from apptest import figures, hidden
+from apptest import figures, hidden_keys
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -53,7 +53,7 @@ def _gated_page():
 
 def test_predict_first_gates_the_action_and_nonessential_controls_are_hidden():
     at = AppTest.from_function(_gated_page).run()
-    assert hidden(at) == {"seed"}  # seed is not essential: hidden in classroom mode; gamma is shown
+    assert hidden_keys(at) == {"seed"}  # seed is not essential: hidden in classroom mode; gamma is shown
     assert at.button[0].disabled
     at.radio[0].set_value("yes").run()
     assert not at.button[0].disabled
@@ -63,4 +63,4 @@ def test_a_link_can_hide_any_control():
     at = AppTest.from_function(_gated_page)
     at.query_params["hide"] = "gamma"
     at.run()
-    assert hidden(at) == {"seed", "gamma"}
+    assert hidden_keys(at) == {"seed", "gamma"}
