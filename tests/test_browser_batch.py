@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, press, shot, slider, wait_idle
 
 from bnviz.core.data import PRESETS
 from bnviz.experiments import batches
@@ -54,6 +54,11 @@ def choose(page, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def choose_kind(page, kind: str) -> None:
+    """Pick the layer kind (its shape is the option's caption)."""
+    page.locator('[data-testid="stRadio"]').filter(has_text="Layer kind").get_by_text(kind, exact=True).click()
+
+
 def table_changes(page, before: list[list[float]]) -> list[list[float]]:
     """Wait until the statistics table shows other numbers than `before`, and return them."""
     for _ in range(60):
@@ -84,10 +89,11 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
     open_batch(page, app_url)
     before = stats_rows(page)
     thumb = slider(page, "Batch size N")
-    step_slider(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
+    press(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(
         timeout=WAIT
     )
+    expect(page).to_have_url(re.compile(r"/batch\?bt_n=96$"))  # the link to this batch
     after = table_changes(page, before)
     assert after[3][0] != before[3][0]
     assert_no_exception(page)
@@ -117,10 +123,10 @@ def test_draw_another_batch_moves_the_statistics(page, app_url):
     open_batch(page, app_url)
     before = stats_rows(page)
     page.get_by_role("button", name="Draw another batch").click()
-    after = table_changes(page, before)
     expect(page.get_by_label("Seed", exact=True)).to_have_value("1", timeout=WAIT)
     moves = page.locator('[data-testid="stTable"]').nth(1).locator("tbody tr")
-    expect(moves).to_have_count(4, timeout=WAIT)
+    expect(moves).to_have_count(4, timeout=WAIT)  # drawn below the statistics: the run has passed them
+    after = table_changes(page, before)
     for c in range(4):
         cells = [float(t) for t in moves.nth(c).locator("td").all_inner_texts()]
         context = f"channel {c}: before {before[c]}, after {after[c]}, moves row {cells}"
@@ -140,7 +146,7 @@ def test_draw_another_batch_moves_the_statistics(page, app_url):
 def test_conv_batch_shows_one_channel_as_heatmaps_for_every_preset(page, app_url):
     open_batch(page, app_url)
     before = stats_rows(page)
-    page.get_by_text("Convolutional (N × C × H × W)").click()
+    choose_kind(page, "convolutional")
     table_changes(page, before)
     expect_charts(page, 2)  # histograms and heatmaps
     expect(plotly_charts(page).filter(has_text="Channel 0 in the first 4 images")).to_contain_text(
@@ -193,7 +199,7 @@ def test_uploads_a_good_file_then_refuses_a_bad_one_and_keeps_the_batch(page, ap
 
 def test_download_as_csv_then_upload_gives_back_the_same_batch(page, app_url, tmp_path):
     open_batch(page, app_url)
-    page.get_by_text("Convolutional (N × C × H × W)").click()
+    choose_kind(page, "convolutional")
     wait_idle(page)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length === 2")
     drawn = stats_rows(page)

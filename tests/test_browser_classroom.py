@@ -1,4 +1,5 @@
-"""Classroom mode in Chromium, page by page: large text, the controls that are not needed hidden,
+"""Classroom mode in Chromium, page by page: large text, the controls that are not needed hidden
+(drawn, so that their values apply, in a container that shows nothing),
 and before each reveal a predict-first prompt that locks the action until the class has
 predicted, then shows the prediction beside what happened."""
 
@@ -21,7 +22,7 @@ def predict(page, choice: str) -> None:
 def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, app_url):
     open_page(page, app_url, "gamma-beta?classroom=1")
     assert_large_text(page)
-    expect(page.get_by_label("exact γ")).to_have_count(0)  # exact boxes are not for the class
+    expect(page.get_by_label("exact γ")).to_be_hidden()  # exact boxes are not for the class
     recover = page.get_by_role("button", name="Recover the original")
     expect(recover).to_be_disabled()
     expect(page.get_by_text("Predict first:")).to_be_visible()
@@ -40,7 +41,7 @@ def test_steps_asks_for_a_prediction_before_eval_mode(page, app_url):
     open_page(page, app_url, "steps?classroom=1")
     switch = page.locator('[data-testid="stCheckbox"]').filter(has_text="Eval mode").locator("input")
     expect(switch).to_be_disabled()
-    expect(page.get_by_label("momentum")).to_have_count(0)  # an optimizer detail, hidden
+    expect(page.get_by_label("momentum")).to_be_hidden()  # an optimizer detail, hidden
     predict(page, "Close, but not exactly")
     expect(switch).to_be_enabled()
     page.get_by_text("Eval mode (running statistics)").click()
@@ -51,8 +52,8 @@ def test_steps_asks_for_a_prediction_before_eval_mode(page, app_url):
 
 
 def test_learning_asks_for_predictions_before_the_trained_values_and_before_comparing_modes(page, app_url):
-    open_page(page, app_url, "learning?classroom=1&epochs=5")
-    expect(page.get_by_label("Seed")).to_have_count(0)
+    open_page(page, app_url, "learning?classroom=1&learn_epochs=5")
+    expect(page.get_by_label("Seed")).to_be_hidden()
     expect(page.get_by_text("Choose a prediction to unlock the action.")).to_have_count(2)  # where γ, β end; modes
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
     predict(page, "to √(σ²+ε) and μ: they undo the normalization")
@@ -70,8 +71,8 @@ def test_learning_asks_for_predictions_before_the_trained_values_and_before_comp
 
 
 def test_network_asks_for_predictions_before_the_training_and_before_the_sweep(page, app_url):
-    open_page(page, app_url, "network?classroom=1&steps=100")
-    expect(page.get_by_label("Seed (data, weights and batches)")).to_have_count(0)
+    open_page(page, app_url, "network?classroom=1&net_steps=100")
+    expect(page.get_by_label("Seed (data, weights and batches)")).to_be_hidden()
     expect(page.get_by_text("Choose a prediction to unlock the action.")).to_have_count(2)  # training, sweep
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)  # nothing revealed yet
     predict(page, "with BN")

@@ -13,6 +13,7 @@ from pw_helpers import (
     assert_no_exception,
     open_page,
     plotly_charts,
+    press,
     shot,
     slider,
     step_slider,
@@ -76,13 +77,6 @@ def reopen(page, browser):
     fresh.wait_for_selector('[data-testid="stMain"]', timeout=WAIT_MS)
     wait_idle(fresh)
     return fresh
-
-
-def press(thumb, times: int, key: str = "ArrowRight") -> None:
-    """Press an arrow key on a slider `times` times in a row, without waiting between presses."""
-    thumb.focus()
-    for _ in range(times):
-        thumb.press(key)
 
 
 def test_a_rapid_series_of_presses_on_a_slider_ends_at_the_value_pressed_to(page, app_url):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, plotly_charts, slider, step_slider, tall_shot, wait_idle
+from pw_helpers import assert_no_exception, plotly_charts, press, slider, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +76,10 @@ def test_a_divergent_learning_rate_is_reported_not_drawn_as_nan(page, app_url):
 def test_a_small_learning_rate_trains_both_networks(page, app_url):
     open_network(page, app_url)
     thumb = slider(page, "Learning rate")
-    step_slider(thumb, 2, "ArrowLeft")  # 3 -> 1 -> 0.3
+    press(thumb, 2, "ArrowLeft")  # 3 -> 1 -> 0.3
     expect(thumb).to_have_attribute("aria-valuetext", "0.3")
     train(page, "(tanh, learning rate 0.3")
+    expect(page).to_have_url(re.compile(r"/network\?net_lr=0\.3$"))  # written when the form is sent
     expect(boxes(page).first).to_contain_text("accuracy 100%")
     expect(boxes(page).nth(1)).to_contain_text("accuracy 100%")
 
