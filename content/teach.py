@@ -116,7 +116,7 @@ class LessonStep:
     show: str  # what the teacher does on the page
     ask: tuple[Ask, ...]
     listen_for: tuple[str, ...]  # keys of MISCONCEPTIONS
-    view: tuple[tuple[str, str], ...] = ()  # the link's query parameters for the step's first view
+    view: tuple[tuple[str, str], ...] = ()  # the link's query parameters (widget keys) for the step's first view
 
 
 PLAN: tuple[LessonStep, ...] = (
@@ -231,7 +231,7 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("settled",),
-        (("sweep", "0"),),  # the sweep trains 20 networks: the class first compares two
+        (("net_sweep", "false"),),  # the sweep trains 20 networks: the class first compares two
     ),
     LessonStep(
         5,

@@ -20,20 +20,28 @@ from bnviz.core.validation import per_channel_count
 from bnviz.experiments import batches
 from bnviz.figures.batch import channel_heatmaps, draws_figure
 from bnviz.figures.common import channel_histograms
-from ui.classroom import chart, shown
+from ui.classroom import chart
 from ui.guard import require_navigation
-from ui.params import Setting, bind, link_params, write_link
-from ui.state import BATCH_SETTINGS, DEFAULT_PRESET, Batch, current_batch, set_batch
+from ui.links import control
+from ui.state import (
+    BATCH_KEY,
+    BATCH_SETTINGS,
+    DEFAULT_CHANNELS,
+    DEFAULT_N,
+    DEFAULT_PRESET,
+    Batch,
+    current_batch,
+    recipe_link,
+    set_batch,
+)
 
 require_navigation()
 
-# The page's settings, as a link carries them (`?kind=convolutional&n=64&seed=3`): what draws the
-# batch (shared with the other pages' links), and which channel and statistic the views show.
-SETTINGS = BATCH_SETTINGS | {
-    "bt_heat_channel": Setting(0, lo=0, hi=batches.MAX_CHANNELS - 1),
-    "bt_moved_stat": Setting("mean", choices=("mean", "standard deviation")),
-}
-KIND_LABELS = {"fully connected": "Fully connected (N × C)", "convolutional": "Convolutional (N × C × H × W)"}
+# Every control is bound to the link under its key (`?bt_kind=convolutional&bt_n=64&bt_seed=3`):
+# what draws the batch (the other pages' links carry it as `batch.n=64`), and which channel and
+# statistic the views show. The kinds' shapes are captions, so the link holds the kind's name.
+KIND_SHAPES = {"fully connected": "N × C", "convolutional": "N × C × H × W"}
+DEFAULT_SIZE = BATCH_SETTINGS["size"].default
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "activations_conv.npy"
 HOOK_SCRIPT = EXAMPLE.parent / "save_activations.py"
 
@@ -143,7 +151,6 @@ def load_example():
 
 
 st.title("Make a batch")
-bind(SETTINGS, prefix="bt_")  # re-assigned every run: the image size of a fully connected batch keeps its value
 st.markdown(
     "BatchNorm works on one **mini-batch** of a layer's activations at a time: *N* samples, each "
     "with *C* channels (and in a convolutional layer an *H × W* image per channel). Shape that batch "
@@ -151,57 +158,64 @@ st.markdown(
     "uses the batch you make."
 )
 
-# Settings from a link or an old session may be out of bounds: fix them and say so.
-fixed, notes = batches.valid_settings(*(ss[k] for k in BATCH_SETTINGS), default_preset=DEFAULT_PRESET)
-for key, value in zip(BATCH_SETTINGS, fixed.values()):
-    if ss[key] != value:
-        ss[key] = value
+# Settings kept from before (another page's link, an old session) may be out of bounds: fix them and
+# say so. A setting not yet in the session comes from this link or its default, which the widget checks.
+kept = {name: ss.get(BATCH_KEY + name, setting.default) for name, setting in BATCH_SETTINGS.items()}
+fixed, notes = batches.valid_settings(*kept.values(), default_preset=DEFAULT_PRESET)
+for name, value in fixed.items():
+    if BATCH_KEY + name in ss and ss[BATCH_KEY + name] != value:
+        ss[BATCH_KEY + name] = value
 for note in notes:
     st.info(note)
 
 left, right = st.columns([3, 2])
-if shown("kind"):
-    left.radio(
+with control("kind", where=left):
+    st.radio(
         "Layer kind",
         batches.KINDS,
+        index=0,
         key="bt_kind",
+        bind="query-params",
         horizontal=True,
-        format_func=KIND_LABELS.get,
-        persist_state="session",
+        captions=[KIND_SHAPES[kind] for kind in batches.KINDS],
     )
-if shown("preset"):
-    right.selectbox(
+with control("preset", where=right):
+    st.selectbox(
         "Preset",
         PRESETS,
+        index=PRESETS.index(DEFAULT_PRESET),
         key="bt_preset",
-        persist_state="session",
+        bind="query-params",
         help="Fills the table below; you can then edit any channel.",
     )
 conv = ss.bt_kind == "convolutional"
-if ss.bt_n > batches.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
+if ss.get("bt_n", 0) > batches.MAX_N[ss.bt_kind]:  # switching to conv: the largest conv batch is smaller
     ss.bt_n = batches.clamp_n(ss.bt_n, ss.bt_kind)
 cols = st.columns(4)
-if shown("n"):
-    cols[0].select_slider(
+with control("n", where=cols[0]):
+    st.select_slider(
         "Batch size N",
         options=[n for n in batches.N_OPTIONS if n <= batches.MAX_N[ss.bt_kind]],
+        value=batches.clamp_n(DEFAULT_N, ss.bt_kind),
         key="bt_n",
-        persist_state="session",
+        bind="query-params",
         help="Up to 4096 samples for a fully connected layer and 128 images for a convolutional one, "
         "so that every page answers at once (the largest conv batch, 128 × 16 × 16 × 16, is 2¹⁹ values).",
     )
-if shown("channels"):
-    cols[1].slider("Channels C", 1, batches.MAX_CHANNELS, key="bt_channels", persist_state="session")
-if conv and shown("size"):
-    cols[2].slider("Image size H = W", *batches.SIZE_RANGE, key="bt_size", persist_state="session")
-if shown("seed", essential=False):
-    cols[3].number_input(
+with control("channels", where=cols[1]):
+    st.slider("Channels C", 1, batches.MAX_CHANNELS, value=DEFAULT_CHANNELS, key="bt_channels", bind="query-params")
+if conv:  # not drawn for a fully connected batch, whose image size Streamlit keeps for the next conv one
+    with control("size", where=cols[2]):
+        st.slider("Image size H = W", *batches.SIZE_RANGE, value=DEFAULT_SIZE, key="bt_size", bind="query-params")
+with control("seed", essential=False, where=cols[3]):
+    st.number_input(
         "Seed",
         0,
         batches.MAX_SEED,
+        value=0,
         step=1,
         key="bt_seed",
-        persist_state="session",
+        bind="query-params",
         help="The same seed and settings always draw the same batch.",
     )
 
@@ -243,14 +257,14 @@ st.caption(
     "the last two columns give the mean and std of what comes out, which is what BatchNorm sees."
 )
 
-settings = batches.BatchRecipe(ss.bt_kind, ss.bt_n, ss.bt_size, ss.bt_seed, tuple(specs))
+settings = batches.BatchRecipe(ss.bt_kind, ss.bt_n, ss.get("bt_size", DEFAULT_SIZE), ss.bt_seed, tuple(specs))
 batch = current_batch()
 if batch.specs is None and ss.get("bt_upload_for") == "pending":
     ss.bt_upload_for = settings
 uploaded = batch.specs is None and ss.get("bt_upload_for") == settings
 if not uploaded and not (batch.specs is not None and ss.get("bt_drawn") == settings):
     edited = settings.specs != tuple(preset(ss.bt_preset, ss.bt_channels))
-    link = None if edited else link_params(BATCH_SETTINGS, "bt_", ss)  # edited cells are not in a link
+    link = None if edited else recipe_link(ss)  # edited cells are not in a link
     batch = Batch(
         draw(settings),
         settings.specs,
@@ -321,7 +335,6 @@ st.button(
 
 @st.fragment
 def moved_section():
-    write_link(SETTINGS, "bt_")  # a rerun of this fragment alone does not run bind
     if history is None:
         return
     if len(history["seeds"]) < 2:
@@ -352,7 +365,9 @@ def moved_section():
     statistic = st.radio(
         "Show, draw after draw, each channel's batch",
         ["mean", "standard deviation"],
+        index=0,
         key="bt_moved_stat",
+        bind="query-params",
         horizontal=True,
     )
     truth = batches.true_moments(specs)
@@ -369,12 +384,11 @@ moved_section()
 
 @st.fragment
 def heatmap_section():
-    write_link(SETTINGS, "bt_")
     st.subheader("Per channel, seen on images")
-    if ss.bt_heat_channel >= x.shape[1]:
+    if ss.get("bt_heat_channel", 0) >= x.shape[1]:  # a batch with fewer channels than before
         ss.bt_heat_channel = 0
     channel = st.columns([1, 3])[0].selectbox(
-        "Channel", list(range(x.shape[1])), key="bt_heat_channel", format_func=lambda c: f"channel {c}"
+        "Channel", range(x.shape[1]), index=0, key="bt_heat_channel", bind="query-params"
     )
     chart(heatmaps(x, channel), key="bt_heat")
     st.markdown(

@@ -25,9 +25,9 @@ from bnviz.figures.network import (
     sweep_figure,
 )
 from content.network import SATURATION
-from ui.classroom import chart, predict_first, prediction, shown
+from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
-from ui.params import Setting, bind
+from ui.links import control
 
 require_navigation()
 
@@ -38,19 +38,9 @@ WIDTHS = [8, 16, 32, 64]
 BATCH_SIZES = [8, 16, 32, 64]
 INIT_SCALES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
 STEPS = [100, 200, 300, 600, 1000]
-# The page's settings, as a link carries them (`?activation=ReLU&lr=10`), with the widgets' bounds.
-SETTINGS = {
-    "net_dataset": Setting("two moons", choices=tuple(DATASETS)),
-    "net_activation": Setting("tanh", choices=tuple(ACTIVATIONS)),
-    "net_depth": Setting(4, lo=3, hi=6),
-    "net_width": Setting(32, choices=tuple(WIDTHS)),
-    "net_lr": Setting(3.0, choices=tuple(LEARNING_RATES)),
-    "net_batch_size": Setting(32, choices=tuple(BATCH_SIZES)),
-    "net_init_scale": Setting(1.0, choices=tuple(INIT_SCALES)),
-    "net_steps": Setting(600, choices=tuple(STEPS)),
-    "net_seed": Setting(0, lo=0, hi=10_000),
-    "net_sweep": Setting(True),
-}
+DEFAULT = NetworkSettings()  # each control's default: the page opens on this run
+# Every control is bound to the link under its key (`?net_activation=ReLU&net_lr=10`); the form's
+# are written when the learner trains.
 
 
 # The progress bar is made inside the cached function: on a cache hit Streamlit replays it
@@ -75,7 +65,6 @@ def sweep(settings: NetworkSettings):
 
 
 st.title("Why BN helps")
-bind(SETTINGS, prefix="net_")  # re-assigned every run: a control hidden in classroom mode keeps its value
 st.markdown(
     "Two copies of one small network start from **the same weights** and see **the same "
     "mini-batches**. One has a BatchNorm layer (with its γ and β) after every hidden linear "
@@ -89,44 +78,74 @@ st.caption(
 with st.form("net_settings"):
     left, middle, right = st.columns(3)
     with left:
-        if shown("dataset"):
-            st.radio("Dataset", DATASETS, key="net_dataset", horizontal=True)
-        if shown("activation"):
-            st.radio("Activation", ACTIVATIONS, key="net_activation", horizontal=True)
-        if shown("depth", essential=False):
-            st.slider("Hidden layers", 3, 6, key="net_depth")
+        with control("dataset"):
+            st.radio(
+                "Dataset",
+                DATASETS,
+                index=DATASETS.index(DEFAULT.dataset),
+                key="net_dataset",
+                bind="query-params",
+                horizontal=True,
+            )
+        with control("activation"):
+            st.radio(
+                "Activation",
+                ACTIVATIONS,
+                index=ACTIVATIONS.index(DEFAULT.activation),
+                key="net_activation",
+                bind="query-params",
+                horizontal=True,
+            )
+        with control("depth", essential=False):
+            st.slider("Hidden layers", 3, 6, value=DEFAULT.depth, key="net_depth", bind="query-params")
     with middle:
-        if shown("lr"):
+        with control("lr"):
             st.select_slider(
                 "Learning rate",
                 LEARNING_RATES,
+                value=DEFAULT.lr,
                 key="net_lr",
-                format_func=lambda v: f"{v:g}",
+                bind="query-params",
+                format_func=lambda v: f"{v:g}",  # also the link's text: `net_lr=0.3`
                 help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
             )
-        if shown("init_scale"):
+        with control("init_scale"):
             st.select_slider(
                 "Initialisation scale",
                 INIT_SCALES,
+                value=DEFAULT.init_scale,
                 key="net_init_scale",
-                format_func=lambda v: f"{v:g}×",
+                bind="query-params",
+                format_func=lambda v: f"{v:g}",  # also the link's text: `net_init_scale=0.1`
                 help="Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
                 "Below 1 the signal shrinks layer by layer, above 1 it grows.",
             )
-        if shown("steps", essential=False):
-            st.select_slider("Training steps", STEPS, key="net_steps")
+        with control("steps", essential=False):
+            st.select_slider("Training steps", STEPS, value=DEFAULT.steps, key="net_steps", bind="query-params")
     with right:
-        if shown("width", essential=False):
-            st.select_slider("Units per hidden layer", WIDTHS, key="net_width")
-        if shown("batch_size", essential=False):
+        with control("width", essential=False):
+            st.select_slider(
+                "Units per hidden layer", WIDTHS, value=DEFAULT.width, key="net_width", bind="query-params"
+            )
+        with control("batch_size", essential=False):
             st.select_slider(
                 "Batch size",
                 BATCH_SIZES,
+                value=DEFAULT.batch_size,
                 key="net_batch_size",
+                bind="query-params",
                 help="BN computes μ_B and σ²_B on each mini-batch: small batches make them noisy.",
             )
-        if shown("seed", essential=False):
-            st.number_input("Seed (data, weights and batches)", min_value=0, max_value=10_000, step=1, key="net_seed")
+        with control("seed", essential=False):
+            st.number_input(
+                "Seed (data, weights and batches)",
+                min_value=0,
+                max_value=10_000,
+                value=DEFAULT.seed,
+                step=1,
+                key="net_seed",
+                bind="query-params",
+            )
     st.form_submit_button("Train both networks", type="primary")
 with st.expander("Things to try"):
     st.markdown(
@@ -225,10 +244,12 @@ st.markdown(
     f"The same experiment at {len(SWEEP_LRS)} learning rates from {SWEEP_LRS[0]:g} to "
     f"{SWEEP_LRS[-1]:g}, for both networks (all other settings as above)."
 )
-if shown("sweep"):
+with control("sweep"):
     st.toggle(
         "Run the learning-rate sweep",
+        value=True,
         key="net_sweep",
+        bind="query-params",
         help="Trains 20 networks: a few seconds at the default size, up to half a minute at the largest.",
     )
 if st.session_state.net_sweep and predict_first(

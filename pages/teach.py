@@ -5,40 +5,39 @@ import streamlit as st
 
 from content import teach as lesson
 from content.registry import page_file
-from ui.classroom import shown
 from ui.guard import require_navigation
-from ui.params import Setting, bind
+from ui.links import control
 
 require_navigation()
 
 SCHEDULE = lesson.schedule()
-# A teacher's link: ?step=4&answers=1 opens step 4 with the answers to listen for.
-SETTINGS = {
-    "teach_step": Setting(0, lo=0, hi=len(SCHEDULE)),  # 0: the whole plan; 1..7: one step, to project
-    "teach_answers": Setting(False),  # the answers to listen for, hidden while the plan is projected
-}
 
 st.title("For teachers: a 45-minute lesson")
-bind(SETTINGS, prefix="teach_")
 st.markdown(
     f"A plan for one {lesson.total_minutes()}-minute session with the app projected. Each step opens one "
     "view, says what to do there, gives the questions to ask the class before you reveal anything, and "
     "the misconceptions to listen for, with the view that shows each one wrong."
 )
 
+# A teacher's link opens one step with the answers to listen for:
+# ?teach_step=Step+4%3A+Drag+γ+and+β&teach_answers=true (the link holds the step's label).
 left, right = st.columns([3, 2], vertical_alignment="bottom")
-if shown("step"):
-    left.selectbox(
+with control("step", where=left):
+    st.selectbox(
         "Show",
-        options=range(len(SCHEDULE) + 1),
+        options=range(len(SCHEDULE) + 1),  # 0: the whole plan; 1..7: one step, to project
+        index=0,
         format_func=lambda i: "The whole lesson" if i == 0 else f"Step {i}: {SCHEDULE[i - 1][2].title}",
         key="teach_step",
+        bind="query-params",
         help="Pick one step to project it alone.",
     )
-if shown("answers"):
-    right.toggle(
+with control("answers", where=right):
+    st.toggle(
         "Show the answers to listen for",
+        value=False,  # hidden while the plan is projected
         key="teach_answers",
+        bind="query-params",
         help="Off while projecting, so the class answers first.",
     )
 step_number, answers = st.session_state.teach_step, st.session_state.teach_answers

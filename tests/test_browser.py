@@ -4,7 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, press, shot, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_home_charts_render_and_the_scale_slider_changes_the_numbers(page, app_u
     expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
     start = std_before(page, 1)
     thumb = slider(page, "Multiply every activation by")
-    step_slider(thumb, 10)  # 1.0 -> 2.0 in steps of 0.1
+    press(thumb, 10)  # 1.0 -> 2.0 in steps of 0.1, pressed in a row
     expect(thumb).to_have_value("2")
     page.wait_for_function(
         "(start) => { const c = document.querySelectorAll('[data-testid=stTable] tbody tr')[1]"

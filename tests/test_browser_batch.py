@@ -2,6 +2,8 @@
 uploaded again through the file input, a value typed into the data grid, the batch kept across the
 navigation. The statistics of each preset, draw and upload are checked in AppTest (test_page_batch.py)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import (
@@ -9,9 +11,9 @@ from pw_helpers import (
     next_frames,
     open_page,
     plotly_charts,
+    press,
     shot,
     slider,
-    step_slider,
     wait_idle,
 )
 
@@ -53,6 +55,18 @@ def full_shot(page, name: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of the st.selectbox labelled `label`."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def choose_kind(page, kind: str) -> None:
+    """Pick the layer kind (its shape is the option's caption)."""
+    page.locator('[data-testid="stRadio"]').filter(has_text="Layer kind").get_by_text(kind, exact=True).click()
+
+
 def table_changes(page, before: list[list[float]]) -> list[list[float]]:
     """Wait until the statistics table shows other numbers than `before`, and return them."""
     page.wait_for_function(
@@ -77,10 +91,11 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
     open_batch(page, app_url)
     before = stats_rows(page)
     thumb = slider(page, "Batch size N")
-    step_slider(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
+    press(thumb, 3, "ArrowLeft")  # 256 -> 192 -> 128 -> 96
     expect(page.locator('[data-testid="stAlert"]').filter(has_text="96 samples × 4 channels")).to_be_visible(
         timeout=WAIT
     )
+    expect(page).to_have_url(re.compile(r"/batch\?bt_n=96$"))  # the link to this batch
     after = table_changes(page, before)
     assert after[3][0] != before[3][0]
     assert_no_exception(page)
@@ -88,7 +103,7 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
 
 def test_download_as_csv_then_upload_gives_back_the_same_batch(page, app_url, tmp_path):
     open_batch(page, app_url)
-    page.get_by_text("Convolutional (N × C × H × W)").click()
+    choose_kind(page, "convolutional")
     wait_idle(page)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length === 2")
     drawn = stats_rows(page)

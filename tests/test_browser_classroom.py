@@ -21,7 +21,7 @@ def predict(page, choice: str) -> None:
 def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, app_url):
     open_page(page, app_url, "gamma-beta?classroom=1")
     assert_large_text(page)
-    expect(page.get_by_label("exact γ")).to_have_count(0)  # exact boxes are not for the class
+    expect(page.get_by_label("exact γ")).to_be_hidden()  # exact boxes are not for the class
     recover = page.get_by_role("button", name="Recover the original")
     expect(recover).to_be_disabled()
     expect(page.get_by_text("Predict first:")).to_be_visible()

@@ -1,7 +1,7 @@
 """The home page: the formula, a live before/after, and the questions linked to their pages."""
 
 import numpy as np
-from apptest import bar_mean, by_label, figures, run_page
+from apptest import bar_mean, figures, run_page
 
 
 def test_home_states_the_formula_and_the_learners_questions():
@@ -37,7 +37,7 @@ def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
 
 def test_home_scale_slider_scales_the_input_but_not_the_output():
     at = run_page()
-    by_label(at.slider, "Multiply every activation by").set_value(4.0).run()
+    at.slider(key="home_scale").set_value(4.0).run()
     table = at.table[0].value
     before = [float(v) for v in table["std before"]]
     after = [float(v) for v in table["std after"]]
