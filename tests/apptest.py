@@ -51,3 +51,9 @@ def _decode(value):
 
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
     return value
+
+
+def live_data(at: AppTest, key: str) -> dict:
+    """What the live chart `key` (ui/live.py) sends to the browser: its kind, figure, arrays, controls."""
+    (element,) = [el for el in at.get("bidi_component") if el.proto.id.endswith("-" + key)]
+    return json.loads(element.proto.json)
