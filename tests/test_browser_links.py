@@ -79,10 +79,10 @@ def reopen(page, browser):
 
 def test_a_copied_home_link_reopens_with_its_scale(page, browser, app_url):
     open_page(page, app_url)
-    step_slider(slider(page, "Multiply every activation by"), 5)
-    expect(page).to_have_url(re.compile(r"scale=1\.5"))
+    step_slider(page.get_by_role("slider", name="Multiply every activation by"), 5)  # the live chart's range
+    expect(page).to_have_url(re.compile(r"home_scale=1\.5"))
     fresh = reopen(page, browser)
-    expect(slider(fresh, "Multiply every activation by")).to_have_value("1.5")
+    expect(fresh.get_by_role("slider", name="Multiply every activation by")).to_have_value("1.5")
     fresh.context.close()
 
 
