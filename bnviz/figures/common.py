@@ -138,6 +138,6 @@ def scaled_edges(x, scales: tuple[float, float], bins: int = 200) -> np.ndarray:
 def fixed_channel_histograms(x, edges: np.ndarray, title: str = "", color: str = COLORS["x"]) -> go.Figure:
     """channel_histograms of x (N, C) on `edges`, with the x axis fixed to them (it does not follow the data)."""
     fig = channel_histograms(x, title=title, color=color, edges=edges)
-    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False)
+    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False, nticks=3, tickangle=0)
     fig.update_traces(hovertemplate="%{x:.3g}: %{customdata} values<extra></extra>")
     return fig
