@@ -7,9 +7,10 @@ each has a stable URL path.
 import streamlit as st
 
 from content.registry import PAGES as REGISTRY
-from ui import classroom, links
+from ui import classroom, links, live
 
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
+live.serve_plotly_js()  # the live charts load plotly.js from the app itself, never from a CDN
 
 PAGES = [
     st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in REGISTRY

@@ -5,11 +5,29 @@ import pandas as pd
 import streamlit as st
 
 from bnviz import BatchNorm
-from bnviz.figures.common import COLORS, channel_histograms, default_bins, histogram_edges, symmetric_edges
+from bnviz.figures.common import (
+    COLORS,
+    channel_histograms,
+    default_bins,
+    fixed_channel_histograms,
+    scaled_edges,
+    symmetric_edges,
+)
 from content.registry import PAGES, page_file
 from ui.classroom import chart
-from ui.links import control
+from ui.live import LiveControl, live_chart
 from ui.state import default_batch
+
+SCALE = LiveControl(
+    "home_scale",  # the link's name: `?home_scale=5`
+    "Multiply every activation by",
+    min=0.1,
+    max=10.0,
+    step=0.1,
+    value=1.0,
+    help="As if the layer before BN had larger or smaller weights.",
+    hide_as="scale",
+)
 
 st.title("Batch Normalization, and why γ and β exist")
 
@@ -26,27 +44,22 @@ st.markdown(
 )
 
 st.subheader("What it does, on a batch with four very different channels")
-with control("scale"):
-    st.slider(
-        "Multiply every activation by",
-        min_value=0.1,
-        max_value=10.0,
-        value=1.0,
-        step=0.1,
-        key="home_scale",  # the link's name: `?home_scale=5`
-        bind="query-params",
-        help="As if the layer before BN had larger or smaller weights.",
-    )
-scale = st.session_state.home_scale
 batch = default_batch()
-x = scale * batch.x
-y = BatchNorm(batch.channels)(x)
+# Live: the browser redraws the Before histograms while the hand moves, on one x axis for every scale.
+edges = scaled_edges(batch.x, (SCALE.min, SCALE.max))
 left, right = st.columns(2)
 with left:
-    chart(
-        channel_histograms(x, title="Before: each channel on its own scale", edges=histogram_edges([x], bins=60)),
-        key="home_before",
+    values = live_chart(
+        "home_live",
+        "scaled_histograms",
+        fixed_channel_histograms(batch.x, edges, title="Before: each channel on its own scale"),
+        {"x": [batch.x[:, c].tolist() for c in range(batch.channels)], "edges": edges.tolist(), "control": SCALE.name},
+        [SCALE],
+        readouts=[("std", "std of each channel before:")],
     )
+scale = values[SCALE.name]
+x = scale * batch.x
+y = BatchNorm(batch.channels)(x)
 with right:
     chart(
         channel_histograms(

@@ -88,3 +88,9 @@ def is_hidden(at: AppTest, key: str) -> bool:
     found = find(at._tree, False)
     assert found is not None, f"no widget with key {key!r} on the page"
     return found
+
+
+def live_data(at: AppTest, key: str) -> dict:
+    """What the live chart `key` (ui/live.py) sends to the browser: its kind, figure, arrays, controls."""
+    (element,) = [el for el in at.get("bidi_component") if el.proto.id.endswith("-" + key)]
+    return json.loads(element.proto.json)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, plotly_charts, press, shot, slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, plotly_charts, press, shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +43,11 @@ def std_before(page, channel: int) -> float:
 
 def test_home_charts_render_and_the_scale_slider_changes_the_numbers(page, app_url):
     open_page(page, app_url)
-    expect(plotly_charts(page)).to_have_count(2)
+    expect(plotly_charts(page)).to_have_count(1)  # After; Before is the live chart (tests/test_browser_live.py)
     expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    expect(page.locator(".bnviz-live .main-svg").first).to_be_visible()
     start = std_before(page, 1)
-    thumb = slider(page, "Multiply every activation by")
+    thumb = page.get_by_role("slider", name="Multiply every activation by")  # the live chart's range
     press(thumb, 10)  # 1.0 -> 2.0 in steps of 0.1, pressed in a row
     expect(thumb).to_have_value("2")
     page.wait_for_function(

@@ -46,7 +46,7 @@ def named(message: str) -> list[str]:
 
 def test_home_link_sets_the_scale_and_the_numbers_follow():
     at = open_link("home", {"home_scale": "5"})
-    assert at.slider(key="home_scale").value == 5.0
+    assert at.session_state["home_live"]["home_scale"] == 5.0
     np.testing.assert_allclose(
         at.table[0].value["std before"].astype(float), 5 * default_batch().x.std(axis=0), rtol=1e-3
     )
@@ -152,7 +152,7 @@ def test_network_link_sets_the_form_and_trains_with_it():
 HOSTILE = ["nan", "1e400", "<script>alert(1)</script>", "**bold** [x](http://evil)"]
 MORE_HOSTILE = ["abc", "-inf", "1e308", "0x10", "9" * 300, "<img src=x onerror=alert(1)>"]
 CASES = [  # (page, URL name, session key of a control, its default)
-    ("home", "home_scale", "home_scale", 1.0),
+    ("home", "home_scale", "home_live", {"home_scale": 1.0}),
     ("batch", "bt_n", "bt_n", 256),
     ("steps", "steps_channel", "steps_channel", 1),
     ("gamma-beta", "gb_gamma", "gb_gamma_slider", 1.0),

@@ -37,12 +37,18 @@ def enabled() -> bool:
     return bool(st.session_state.get(KEY, False))
 
 
+def enlarge(fig):
+    """The figure with fonts large enough for a projector (and a little taller)."""
+    fig.update_layout(font=dict(size=round(12 * FONT_SCALE)))
+    if fig.layout.height:
+        fig.update_layout(height=int(fig.layout.height * 1.2))
+    return fig
+
+
 def chart(fig, key: str | None = None, **kwargs) -> None:
     """Draw a plotly figure; in classroom mode with fonts large enough for a projector."""
     if enabled():
-        fig.update_layout(font=dict(size=round(12 * FONT_SCALE)))
-        if fig.layout.height:
-            fig.update_layout(height=int(fig.layout.height * 1.2))
+        enlarge(fig)
     st.plotly_chart(fig, key=key, config=PNG, **kwargs)
 
 

@@ -1,0 +1,120 @@
+"""Live charts in Chromium (ui/live.py): the home page's scale moves the Before histograms in the
+browser, by keyboard, with the core's binning, no rerun while the hand moves, and plotly.js from the app."""
+
+import re
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+from pw_helpers import assert_no_exception, open_page, wait_idle
+
+from bnviz.figures.common import density, scaled_edges
+from ui.state import default_batch
+
+pytestmark = pytest.mark.browser
+LABEL = "Multiply every activation by"
+# Before the page loads: the time of each websocket message sent, and of each key pressed.
+RECORD = """
+window.__wsSent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (...args) { window.__wsSent.push(performance.now()); return send.apply(this, args); };
+window.addEventListener('keydown', () => { window.__keyAt = performance.now(); }, true);
+"""
+DRAWS = "() => Number(document.querySelector('.bnviz-live')?.dataset.draws || 0)"
+TRACES = """() => document.querySelector('.bnviz-live .js-plotly-plot').data.map(
+    (t) => ({counts: Array.from(t.customdata), y: Array.from(t.y)}))"""
+
+
+def open_home(page, app_url, path=""):
+    page.add_init_script(RECORD)
+    open_page(page, app_url, path)
+    page.wait_for_function(f"() => ({DRAWS})() >= 1")  # plotly.js loaded and the chart drawn
+    return page.get_by_role("slider", name=LABEL)  # a native range input named by its <label>
+
+
+def tab_to(page, control) -> None:
+    """Move the focus with the Tab key alone until it reaches `control`."""
+    page.locator("body").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if control.evaluate("(e) => e === document.activeElement"):
+            return
+    raise AssertionError("the control cannot be reached with the Tab key")
+
+
+def assert_traces_are_the_cores(page, scale: float) -> None:
+    """The bars the browser drew: the core's counts (numpy's binning) and densities, exactly."""
+    x = default_batch().x
+    edges = scaled_edges(x, (0.1, 10.0))
+    traces = page.evaluate(TRACES)
+    assert len(traces) == x.shape[1]
+    for c, trace in enumerate(traces):
+        counts, _ = np.histogram(scale * x[:, c], bins=edges)
+        assert trace["counts"] == counts.tolist(), c
+        assert trace["y"] == density(scale * x[:, c], edges).tolist(), c
+
+
+def test_the_keyboard_moves_the_live_chart_and_the_link_follows_with_no_press_lost(page, app_url):
+    control = open_home(page, app_url)
+    tab_to(page, control)
+    drawn = page.evaluate(DRAWS)
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.1, without waiting between presses
+    expect(control).to_have_value("2")
+    expect(page.locator(".bnviz-live output")).to_have_text("2.0")
+    page.wait_for_function(f"(drawn) => ({DRAWS})() > drawn", arg=drawn)
+    expect(page).to_have_url(re.compile(r"[?&]home_scale=2(&|$)"), timeout=5_000)
+    wait_idle(page)
+    expect(control).to_have_value("2")  # still there once Python has run with it
+    std = default_batch().x.std(axis=0) * 2.0
+    table = page.locator('[data-testid="stTable"] tbody tr')
+    for c in range(4):
+        expect(table.nth(c).locator("td").nth(1)).to_have_text(f"{std[c]:.3f}")
+    # The live readout, computed in the browser, shows what the core's table shows.
+    expect(page.locator(".bnviz-live-readout-value")).to_have_text(", ".join(f"{s:.3f}" for s in std))
+    assert_traces_are_the_cores(page, 2.0)
+    assert_no_exception(page)
+
+
+def test_the_browsers_histograms_are_the_cores_binning_at_the_ends_of_the_range(page, app_url):
+    control = open_home(page, app_url)
+    assert_traces_are_the_cores(page, 1.0)
+    for key, scale in (("End", 10.0), ("Home", 0.1)):  # ×10 puts the largest value on the last edge
+        drawn = page.evaluate(DRAWS)
+        control.press(key)
+        page.wait_for_function(f"(drawn) => ({DRAWS})() > drawn", arg=drawn)
+        expect(control).to_have_value(f"{scale:g}")
+        assert_traces_are_the_cores(page, scale)
+
+
+def test_no_message_goes_to_the_server_between_a_key_press_and_the_redrawn_chart(page, app_url):
+    control = open_home(page, app_url)
+    control.focus()
+    page.evaluate(
+        "() => { window.__drawnAt = null; const root = document.querySelector('.bnviz-live');"
+        "new MutationObserver(() => { window.__drawnAt ??= performance.now(); })"
+        ".observe(root, {attributes: true, attributeFilter: ['data-draws']}); }"
+    )
+    control.press("ArrowRight")
+    page.wait_for_function("() => window.__drawnAt !== null")
+    sent = page.evaluate("() => window.__wsSent.filter((t) => t >= window.__keyAt && t <= window.__drawnAt).length")
+    assert sent == 0
+    expect(page).to_have_url(re.compile(r"[?&]home_scale=1\.1(&|$)"))  # sent once the hand has stopped
+
+
+def test_plotly_js_comes_from_the_app_not_a_cdn(page, app_url):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    responses = []
+    page.on("response", lambda r: responses.append(r) if r.url.endswith("/plotly.min.js") else None)
+    open_home(page, app_url, "?home_scale=10")
+    app = urlparse(app_url)
+    for url in requests:
+        origin = urlparse(url[len("blob:") :] if url.startswith("blob:") else url)
+        assert (origin.scheme, origin.netloc) == (app.scheme, app.netloc), url
+    (response,) = responses
+    assert urlparse(response.url).path == "/app/static/plotly.min.js" and response.status == 200
+    assert "javascript" in response.headers["content-type"]
+    assert page.evaluate("() => typeof window.Plotly.react") == "function"
+    expect(page.get_by_role("slider", name=LABEL)).to_have_value("10")  # the link's value, shown

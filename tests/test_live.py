@@ -1,0 +1,121 @@
+"""ui/live.py, the Python side of the live charts: what is sent to the browser, the values it sends
+back, and the link. The browser side is tested in tests/test_browser_live.py."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import plotly
+import pytest
+from apptest import bar_mean, live_data, open_link, run_page
+from conftest import ROOT
+
+from bnviz.figures.common import density, scaled_edges
+from ui import live
+from ui.live import LiveControl
+from ui.state import default_batch
+
+SCALE = LiveControl("home_scale", "Multiply every activation by", 0.1, 10.0, 0.1, 1.0)
+
+
+@pytest.mark.parametrize("text, value", [(2.0, 2.0), (2.55, 2.5), (10.7, 10.0), (0.05, 0.1), (1.1, 1.1)])
+def test_a_value_snaps_to_the_range_inputs_grid(text, value):
+    assert SCALE.snap(text) == value
+
+
+def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
+    data = live.element_data(
+        "scaled_histograms", {"data": [], "layout": {}}, {"x": [[1.0]]}, [SCALE], {"home_scale": 2.0}, 3
+    )
+    assert json.loads(json.dumps(data)) == data
+    (control,) = data["controls"]
+    assert control == {
+        "name": "home_scale",
+        "label": "Multiply every activation by",
+        "min": 0.1,
+        "max": 10.0,
+        "step": 0.1,
+        "value": 2.0,
+        "decimals": 1,
+        "help": "",
+        "hidden": False,
+    }
+    assert data["kind"] == "scaled_histograms" and data["revision"] == 3 and data["debounce"] == live.DEBOUNCE_MS
+
+
+def test_the_home_chart_sends_the_batch_the_core_edges_and_a_fixed_x_range():
+    data = live_data(run_page(), "home_live")
+    x = default_batch().x
+    edges = scaled_edges(x, (0.1, 10.0))
+    assert data["kind"] == "scaled_histograms" and data["arrays"]["control"] == "home_scale"
+    assert np.array_equal(np.array(data["arrays"]["x"]).T, x)  # exact: the browser bins the same numbers
+    assert np.array_equal(data["arrays"]["edges"], edges)
+    assert data["arrays"]["edges"][-1] == 10.0 * x.max()  # ×10 reaches the last edge
+    layout = data["figure"]["layout"]
+    assert layout["xaxis"]["range"] == [edges[0], edges[-1]] and layout["xaxis"]["autorange"] is False
+    assert [bar_mean(t) for t in data["figure"]["data"]] == pytest.approx(x.mean(axis=0), abs=np.diff(edges)[0])
+    assert data["controls"][0]["value"] == 1.0 and data["readouts"] == [
+        {"name": "std", "label": "std of each channel before:"}
+    ]
+
+
+def test_the_figure_as_first_sent_is_the_cores_density_at_scale_one():
+    data = live_data(run_page(), "home_live")
+    x, edges = default_batch().x, np.array(data["arrays"]["edges"])
+    for c, trace in enumerate(data["figure"]["data"]):
+        y = trace["y"]
+        y = np.frombuffer(__import__("base64").b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else y
+        assert np.array_equal(y, density(x[:, c], edges))
+
+
+def test_a_rerun_sends_the_same_data_so_the_browser_does_not_run_the_chart_again():
+    at = run_page()
+    first = live_data(at, "home_live")
+    at.run()
+    assert live_data(at, "home_live") == first
+
+
+def test_the_value_sent_back_moves_the_numbers_and_the_link_but_not_the_data():
+    at = run_page()
+    first = live_data(at, "home_live")
+    at.session_state["home_live"]["home_scale"] = 3.0  # as the browser's setStateValue("home_scale", 3)
+    at.run()
+    assert at.query_params["home_scale"] == "3"
+    std = at.table[0].value["std before"].astype(float)
+    np.testing.assert_allclose(std, 3 * default_batch().x.std(axis=0), rtol=1e-12)
+    assert live_data(at, "home_live") == first  # the browser already shows 3: nothing to redraw
+
+
+def test_a_link_sets_the_live_control_and_the_browser_is_told():
+    at = open_link("home", {"home_scale": "2.5"})
+    assert at.session_state["home_live"]["home_scale"] == 2.5
+    assert live_data(at, "home_live")["controls"][0]["value"] == 2.5
+
+
+def test_a_hostile_link_value_opens_the_default_and_the_notice_names_it():
+    at = open_link("home", {"home_scale": "<img src=x onerror=alert(1)>"})
+    (message,) = [i.value for i in at.info]
+    assert message.endswith(": home_scale.") and "<" not in message
+    assert at.session_state["home_live"]["home_scale"] == 1.0 and "home_scale" not in at.query_params
+    assert live_data(at, "home_live")["controls"][0]["value"] == 1.0
+
+
+def test_a_control_the_link_hides_is_drawn_hidden_and_keeps_its_value():
+    at = open_link("home", {"home_scale": "4", "hide": "scale"})
+    (control,) = live_data(at, "home_live")["controls"]
+    assert control["hidden"] is True and control["value"] == 4.0
+
+
+def test_plotly_js_is_copied_from_the_installed_package_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(live, "STATIC", tmp_path / "static")
+    target = live.serve_plotly_js()
+    assert target.read_bytes() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    mtime = target.stat().st_mtime_ns
+    assert live.serve_plotly_js().stat().st_mtime_ns == mtime
+
+
+def test_the_browser_code_never_inserts_text_as_html():
+    js = (ROOT / "ui" / "live.js").read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in js
+    assert "cdn" not in js.lower() and "https://" not in js

@@ -1,0 +1,267 @@
+// Live charts (ui/live.py): native range inputs redraw a plotly figure in the browser, once per
+// animation frame, and send their values back to Python when the hand stops.
+// Nothing received is ever inserted as HTML: labels and readouts are set with textContent.
+
+const PLOTLY_JS = "app/static/plotly.min.js"; // Streamlit's static serving of the installed plotly's copy
+let plotlyLoading = null;
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      // Relative to the page's base: /app/static on "/" and on "/gamma-beta", and under a baseUrlPath.
+      script.src = new URL(PLOTLY_JS, document.baseURI).href;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        plotlyLoading = null;
+        reject(new Error("plotly.js could not be loaded from " + script.src));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return plotlyLoading;
+}
+
+// --- what the chart kinds share ---------------------------------------------------------------
+
+// Counts of `values` in the bins of `edges`, as numpy.histogram(values, bins=edges) counts them:
+// bin i holds edges[i] <= v < edges[i + 1], the last bin also v == edges[n]; values outside are left out.
+export function histogramCounts(values, edges) {
+  const n = edges.length - 1;
+  const counts = new Array(n).fill(0);
+  const lo = edges[0];
+  const hi = edges[n];
+  for (const v of values) {
+    if (!(v >= lo && v <= hi)) continue;
+    if (v === hi) {
+      counts[n - 1] += 1;
+      continue;
+    }
+    let a = 0;
+    let b = n; // edges[a] <= v < edges[b]
+    while (b - a > 1) {
+      const m = (a + b) >> 1;
+      if (edges[m] <= v) a = m;
+      else b = m;
+    }
+    counts[a] += 1;
+  }
+  return counts;
+}
+
+// bnviz.figures.common.density: counts / (total * width), in the same order of operations.
+function density(counts, edges) {
+  let total = 0;
+  for (const c of counts) total += c;
+  return counts.map((c, i) => (total ? c / (total * (edges[i + 1] - edges[i])) : c));
+}
+
+function std(values) {
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return Math.sqrt(squares / values.length);
+}
+
+// bnviz.numbers.fixed: a true minus sign, never "−0.000".
+function fixed(value, places) {
+  let text = value.toFixed(places);
+  if (parseFloat(text) === 0) text = text.replace(/^-/, "");
+  return text.replace("-", "\u2212");
+}
+
+// --- the chart kinds: (arrays, values) -> {traces: [per-trace changes], readouts: {name: text}} ----
+
+const KINDS = {
+  // One histogram trace per channel of x (channels: arrays.x[k]), each value multiplied by the
+  // control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
+  scaled_histograms(arrays, values) {
+    const scale = values[arrays.control];
+    const traces = [];
+    const stds = [];
+    for (const channel of arrays.x) {
+      const scaled = channel.map((v) => scale * v);
+      const counts = histogramCounts(scaled, arrays.edges);
+      traces.push({ y: density(counts, arrays.edges), customdata: counts });
+      stds.push(fixed(std(scaled), 3));
+    }
+    return { traces, readouts: { std: stds.join(", ") } };
+  },
+};
+
+// --- the element ------------------------------------------------------------------------------
+
+function valueText(control, value) {
+  return fixed(value, control.decimals);
+}
+
+function buildControls(live, data, key) {
+  const box = live.root.querySelector(".bnviz-live-controls");
+  const names = data.controls.map((c) => c.name).join(",");
+  if (live.names !== names) {
+    box.replaceChildren();
+    live.inputs = {};
+    for (const control of data.controls) {
+      const id = `bnviz-live-${key}-${control.name}`;
+      const wrap = document.createElement("div");
+      wrap.className = "bnviz-live-control";
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = control.label;
+      const input = document.createElement("input");
+      input.type = "range";
+      input.id = id;
+      input.name = control.name;
+      if (control.help) input.title = control.help;
+      const output = document.createElement("output");
+      output.setAttribute("for", id);
+      wrap.append(label, input, output);
+      box.append(wrap);
+      live.inputs[control.name] = { input, output, control };
+    }
+    live.names = names;
+    live.revision = null;
+  }
+  for (const control of data.controls) {
+    live.inputs[control.name].control = control;
+    live.inputs[control.name].input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+  }
+  if (live.revision !== data.revision) {
+    // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them.
+    for (const control of data.controls) {
+      const { input } = live.inputs[control.name];
+      input.min = String(control.min);
+      input.max = String(control.max);
+      input.step = String(control.step);
+      input.value = String(control.value);
+      live.sent[control.name] = parseFloat(input.value);
+    }
+    live.pending = {};
+    live.revision = data.revision;
+  }
+  for (const { input, output, control } of Object.values(live.inputs)) {
+    const text = valueText(control, parseFloat(input.value));
+    output.textContent = text;
+    input.setAttribute("aria-valuetext", text);
+  }
+}
+
+function buildReadouts(live, data) {
+  const box = live.root.querySelector(".bnviz-live-readouts");
+  const names = data.readouts.map((r) => r.name).join(",");
+  if (live.readoutNames === names) return;
+  box.replaceChildren();
+  live.readouts = {};
+  for (const readout of data.readouts) {
+    const line = document.createElement("div");
+    line.className = "bnviz-live-readout";
+    const label = document.createElement("span");
+    label.className = "bnviz-live-readout-label";
+    label.textContent = readout.label;
+    const value = document.createElement("span");
+    value.className = "bnviz-live-readout-value";
+    value.dataset.name = readout.name;
+    line.append(label, value);
+    box.append(line);
+    live.readouts[readout.name] = value;
+  }
+  live.readoutNames = names;
+}
+
+function themed(figure, root) {
+  // The figure as styled in Python, in Streamlit's theme font and text colour.
+  const fig = JSON.parse(JSON.stringify(figure));
+  const css = getComputedStyle(root);
+  const family = css.getPropertyValue("--st-font").trim();
+  const color = css.getPropertyValue("--st-text-color").trim();
+  fig.layout = fig.layout || {};
+  fig.layout.font = { ...(family ? { family } : {}), ...(color ? { color } : {}), ...(fig.layout.font || {}) };
+  fig.layout.paper_bgcolor = "rgba(0,0,0,0)";
+  return fig;
+}
+
+function currentValues(live) {
+  const values = {};
+  for (const [name, { input }] of Object.entries(live.inputs)) values[name] = parseFloat(input.value);
+  return values;
+}
+
+function draw(live) {
+  live.frame = 0;
+  const Plotly = window.Plotly;
+  if (!Plotly || !live.fig) return;
+  const update = KINDS[live.data.kind](live.data.arrays, currentValues(live));
+  update.traces.forEach((changes, i) => Object.assign(live.fig.data[i], changes));
+  live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
+  for (const [name, text] of Object.entries(update.readouts || {})) {
+    if (live.readouts[name]) live.readouts[name].textContent = text;
+  }
+  Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
+    live.draws += 1;
+    live.root.dataset.draws = String(live.draws); // for tests and the benchmark: a redraw happened
+  });
+}
+
+function requestDraw(live) {
+  if (!live.frame) live.frame = requestAnimationFrame(() => draw(live));
+}
+
+function flush(live) {
+  clearTimeout(live.timer);
+  live.timer = 0;
+  for (const [name, value] of Object.entries(live.pending)) {
+    if (live.sent[name] !== value) {
+      live.sent[name] = value;
+      live.setStateValue(name, value);
+    }
+  }
+  live.pending = {};
+}
+
+export default function (component) {
+  const { data, key, parentElement, setStateValue } = component;
+  const root = parentElement.querySelector(".bnviz-live");
+  // What outlives a run of this function with new data: the inputs, the values sent, the chart.
+  const live = (root.__bnvizLive ||= {
+    root,
+    chart: root.querySelector(".bnviz-live-chart"),
+    inputs: {},
+    sent: {},
+    pending: {},
+    readouts: {},
+    names: null,
+    readoutNames: null,
+    revision: null,
+    frame: 0,
+    timer: 0,
+    draws: 0,
+    config: { displaylogo: false, responsive: true, toImageButtonOptions: { format: "png", scale: 2 } },
+  });
+  live.data = data;
+  live.setStateValue = setStateValue;
+  if (!KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
+  buildControls(live, data, key);
+  buildReadouts(live, data);
+  live.fig = themed(data.figure, root);
+
+  for (const { input, output, control } of Object.values(live.inputs)) {
+    input.oninput = () => {
+      const value = parseFloat(input.value);
+      const text = valueText(control, value);
+      output.textContent = text;
+      input.setAttribute("aria-valuetext", text);
+      requestDraw(live);
+      live.pending[control.name] = value;
+      clearTimeout(live.timer);
+      live.timer = setTimeout(() => flush(live), data.debounce);
+    };
+  }
+  loadPlotly().then(() => requestDraw(live));
+  // Before new data (or removal): nothing the hand did is dropped, the values still pending go now.
+  return () => {
+    if (Object.keys(live.pending).length) flush(live);
+  };
+}
