@@ -70,26 +70,6 @@ def by_label(widgets, label: str):
     return found[0]
 
 
-def is_hidden(at: AppTest, key: str) -> bool:
-    """Whether the widget with `key` is drawn inside a container that ui.links.control hides (its id
-    ends in "-bnviz_hidden_<name>"). AssertionError if the page has no such widget."""
-
-    def find(node, hidden: bool) -> bool | None:
-        block_id = getattr(getattr(node, "proto", None), "id", "") or ""
-        hidden = hidden or "-bnviz_hidden_" in block_id
-        if getattr(node, "key", None) == key and not hasattr(node, "children"):
-            return hidden
-        for child in getattr(node, "children", {}).values():
-            found = find(child, hidden)
-            if found is not None:
-                return found
-        return None
-
-    found = find(at._tree, False)
-    assert found is not None, f"no widget with key {key!r} on the page"
-    return found
-
-
 def live_data(at: AppTest, key: str) -> dict:
     """What the live chart `key` (ui/live.py) sends to the browser: its kind, figure, arrays, controls."""
     (element,) = [el for el in at.get("bidi_component") if el.proto.id.endswith("-" + key)]

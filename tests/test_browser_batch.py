@@ -155,4 +155,6 @@ def test_the_batch_and_its_settings_survive_a_visit_to_another_page(page, app_ur
     page.locator('[data-testid="stSidebarNav"] a[href$="/batch"]').click()
     wait_idle(page)
     expect(page.get_by_label("Seed", exact=True)).to_have_value("1", timeout=WAIT)
+    rows = page.locator('[data-testid="stTable"]').first.locator("tbody tr")
+    expect(rows).to_have_count(len(drawn), timeout=WAIT)  # the table is drawn after the seed box
     assert stats_rows(page) == drawn

@@ -3,6 +3,7 @@ hidden controls. Each question's answer, experiment, links and self-check are ch
 (test_page_questions.py), the lesson plan in test_page_teach.py."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,7 @@ from pw_helpers import assert_no_exception, open_page, shot, slider, step_slider
 
 from bnviz.experiments import gamma_beta, questions
 from content import questions as content
+from content import teach as lesson
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
@@ -169,7 +171,8 @@ def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browse
     wait_idle(page)
     page.get_by_text("Show the answers to listen for").click()
     wait_idle(page)
-    expect(page).to_have_url(re.compile(r"teach\?step=4&answers=1$"), timeout=T)
+    expect(page).to_have_url(re.compile(r"[?&]teach_step=Step\+4%3A\+Drag\+"), timeout=T)  # the option's label
+    expect(page).to_have_url(re.compile(r"[?&]teach_answers=true(&|$)"), timeout=T)
     context, fresh = new_page(browser)
     try:
         fresh.goto(page.url)
@@ -186,9 +189,10 @@ def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browse
 
 def test_teacher_page_a_link_can_hide_the_step_selector_in_classroom_mode(page, app_url):
     page.set_viewport_size(TALL)
-    open_page(page, app_url, "teach?classroom=1&step=2&hide=step")
-    expect(page.locator("h3")).to_contain_text("2. ", timeout=OPENED)
-    expect(page.locator('[data-testid="stSelectbox"]')).to_have_count(0)
+    step = urlencode({"teach_step": f"Step 2: {lesson.PLAN[1].title}"})
+    open_page(page, app_url, f"teach?classroom=1&{step}&hide=step")
+    expect(page.locator("h3")).to_contain_text(f"2. {lesson.PLAN[1].title}", timeout=OPENED)
+    expect(page.locator('[data-testid="stSelectbox"]')).to_be_hidden()  # drawn, so the link's step applies
     expect(page.get_by_text("Show the answers to listen for")).to_be_visible()
     assert_no_exception(page)
     shot(page, "teach-classroom-hidden-step")

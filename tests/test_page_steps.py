@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import bar_mean, figures, is_hidden, run_page
+from apptest import bar_mean, figures, hidden_keys, run_page
 
 from bnviz.core.data import PRESETS, make_batch, preset
 from bnviz.core.norms import norm_statistics
@@ -133,7 +133,9 @@ def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batche
 
 def test_the_batches_slider_moves_the_running_statistics():
     at = open_steps(steps_eval=True)
-    assert not is_hidden(at, "steps_momentum")  # out of classroom mode, the momentum is shown
+    assert at.select_slider(key="steps_momentum") and "steps_momentum" not in hidden_keys(
+        at
+    )  # out of classroom mode, the momentum is shown
     at.slider(key="steps_batches").set_value(0).run()
     assert at.code[1].value == "μ_run = running_mean[1] = 0.00"  # nothing seen yet
     assert at.info[0].value.startswith("Before any training batch")
@@ -245,6 +247,8 @@ def test_classroom_mode_asks_for_a_prediction_before_eval_mode():
     assert not at.toggle(key="steps_eval").disabled
     at.toggle(key="steps_eval").set_value(True).run()
     assert at.subheader[0].value == "Step 1 of 7: Running mean"
-    assert is_hidden(at, "steps_momentum")  # a detail, hidden for the class
-    assert not is_hidden(at, "steps_batches")
+    assert at.select_slider(key="steps_momentum") and "steps_momentum" in hidden_keys(
+        at
+    )  # a detail, hidden for the class
+    assert at.slider(key="steps_batches") and "steps_batches" not in hidden_keys(at)
     assert any("Your class predicted: **Close, but not exactly**" in m.value for m in at.markdown)
