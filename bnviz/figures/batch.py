@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bnviz.figures.common import COLORS, style
+from bnviz.figures.common import COLORS, channel_grid, style
 
 
 def channel_heatmaps(x, channel: int, samples: int = 4) -> go.Figure:
@@ -70,16 +70,7 @@ def draws_figure(values, truth, band=None, statistic: str = "mean", seeds=None) 
     truth = np.asarray(truth, dtype=np.float64)
     seeds = list(seeds) if seeds is not None else list(range(k))
     draws = np.arange(1, k + 1)
-    cols = min(c, 4)
-    rows = -(-c // cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        shared_xaxes="all",
-        subplot_titles=[f"channel {j}" for j in range(c)],
-        horizontal_spacing=0.06,
-        vertical_spacing=0.12 if rows > 1 else 0.1,
-    )
+    fig, rows, cols = channel_grid(c, horizontal_spacing=0.06)
     fig.add_traces(
         [
             go.Scatter(

@@ -95,6 +95,21 @@ def overlay_histograms(series, bins: int = 60, title: str = "", x_title: str = "
     return style(fig, height=height)
 
 
+def channel_grid(c: int, horizontal_spacing: float) -> tuple[go.Figure, int, int]:
+    """A figure of one panel per channel, four to a row, sharing one x axis; and its rows and columns."""
+    cols = min(c, 4)
+    rows = -(-c // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_xaxes="all",
+        subplot_titles=[f"channel {k}" for k in range(c)],
+        horizontal_spacing=horizontal_spacing,
+        vertical_spacing=0.12 if rows > 1 else 0.1,
+    )
+    return fig, rows, cols
+
+
 def channel_histograms(x, bins: int | None = None, title: str = "", color: str = COLORS["x"], edges=None) -> go.Figure:
     """Small multiples: one histogram per channel of x (N, C, ...), all on one shared x axis.
 
@@ -107,16 +122,7 @@ def channel_histograms(x, bins: int | None = None, title: str = "", color: str =
     per_channel = [x[:, k].ravel() for k in range(c)]
     if edges is None:
         edges = histogram_edges(per_channel, bins or default_bins(per_channel[0].size))
-    cols = min(c, 4)
-    rows = -(-c // cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        shared_xaxes="all",
-        subplot_titles=[f"channel {k}" for k in range(c)],
-        horizontal_spacing=0.04,
-        vertical_spacing=0.12 if rows > 1 else 0.1,
-    )
+    fig, rows, cols = channel_grid(c, horizontal_spacing=0.04)
     for k, values in enumerate(per_channel):
         fig.add_trace(
             histogram_bar(values, edges, f"channel {k}", color, opacity=0.85), row=k // cols + 1, col=k % cols + 1
