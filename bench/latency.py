@@ -44,9 +44,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# bench/ and tests/ (conftest's Chromium helpers), before the imports below (ruff sorts them).
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402  (tests/, put on the path by serving)
+from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from serving import RESULTS, ROOT, seeded_app, serve  # noqa: E402
 
 QUIET_MS = 250  # a chart counts as redrawn once nothing in it has changed for this long
