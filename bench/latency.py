@@ -98,14 +98,8 @@ class Case:
     note: str = ""
 
 
+# The home page's slider is a live chart now (no rerun while the hand moves): bench/live.py measures it.
 CASES = [
-    Case(
-        "",
-        "Multiply every activation by",
-        "home_before",
-        ["default"],
-        note="the home page always shows the default batch",
-    ),
     Case("batch", "Channels C", "bt_hist", note="largest: /batch's own settings (4096 × 16, 128 × 16 × 16 × 16)"),
     Case("steps", "Training batches seen before eval", "steps_running_figure"),
     Case("gamma-beta", "γ (scale)", "gb_stages"),

@@ -56,16 +56,20 @@ BEFORE_KB = {("/", "Multiply every activation by"): 29, ("/batch", "Channels C")
 
 @dataclass
 class Live:
-    """One live control: the page it is on (URL path) and its label. Its URL name is the input's."""
+    """One live control: the page it is on (URL path), its label, and which of the live controls
+    with that label (a page may show one in two sections). Its URL name is the input's."""
 
     page: str
     label: str
+    nth: int = 0
 
 
 # The live controls measured. Add one here when a page's control becomes live; a label not found
 # as a live range input on its page is reported as "not live" and skipped.
 LIVE = [
     Live("", "Multiply every activation by"),
+    Live("gamma-beta", "γ (scale)"),  # §1, once /gamma-beta is live
+    Live("learning", "Step (move it to replay the training; nothing is retrained)"),  # once /learning is live
 ]
 # Controls that still rerun: their bytes per press are held to the figure before the live charts.
 RERUN = [Case("batch", "Channels C", "bt_hist")]
@@ -158,8 +162,9 @@ class LivePage:
             page.wait_for_selector('[data-testid="stMain"]')
             page.wait_for_selector(IDLE, timeout=300_000)
         page.wait_for_load_state("networkidle")
-        self.control = page.locator(".bnviz-live").get_by_role("slider", name=case.label, exact=True)
-        self.live = self.control.count() == 1
+        controls = page.locator(".bnviz-live").get_by_role("slider", name=case.label, exact=True)
+        self.live = controls.count() > case.nth
+        self.control = controls.nth(case.nth)
         if self.live:
             # plotly.js loaded and the chart drawn once
             self.control.evaluate(
@@ -274,7 +279,7 @@ def minimal_press(t: Target) -> dict:
 def measure_live(browser, app_url: str, case: Live, minimal: Target, args) -> dict:
     with tab(browser) as page:
         lp = LivePage(page, app_url, case)
-        head = {"path": "/" + case.page, "label": case.label}
+        head = {"path": "/" + case.page, "label": case.label, "nth": case.nth}
         if not lp.live:
             return head | {"live": False}
         presses, base = [], []
