@@ -92,7 +92,7 @@ def test_history_figure_leaves_out_an_undefined_optimum():
 
 
 def test_history_figure_stays_small_for_long_trainings():
-    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=25))  # 12,800 steps
+    exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=4))  # 2,048 steps: over 3 × max_points
     hist = train(exp)
     fig = history_figure(exp, hist, 0, 1.0, 0.0, max_points=600)
     assert max(len(t.x) for t in fig.data) <= 600
