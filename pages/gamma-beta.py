@@ -6,9 +6,11 @@ from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from content import gamma_beta as content_gamma_beta
 from content.registry import page_file
+from ui import live
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
+from ui.live import LiveControl, live_chart
 from ui.state import carry_batch, current_batch
 
 require_navigation()
@@ -25,6 +27,9 @@ LINKED = {
 }
 W_SCALE, W_ANGLE, B = 1.0, 30.0, 0.0  # the linear layer's defaults, the reference its effects are measured from
 PREDICT_RECOVER = "gb_predict_recover"
+DRAG = "gb_drag"  # the live chart of γ·x̂ + β; its controls "gamma" and "beta" hold the selected channel's values
+NL_GAMMA = LiveControl("gb_nl_gamma", "γ before the nonlinearity", 0.0, 5.0, 0.05, 1.0, hide_as="nl_gamma")
+NL_BETA = LiveControl("gb_nl_beta", "β before the nonlinearity", -5.0, 5.0, 0.05, 0.0, hide_as="nl_beta")
 SHAPE_NAMES = {  # the link carries the name shown: `?gb_shape=two+bumps`
     "skewed": "skewed",
     "bimodal": "two bumps",
@@ -93,9 +98,28 @@ def set_value(name, c, value):
     ss[name] = tuple(values)
 
 
-def store(name, key):
-    """on_change of a γ or β slider: its value into the selected channel's place in the tuple."""
-    set_value(name, ss.gb_channel, ss[key])
+def take_hand(c, r):
+    """A value the browser sent back from the live control (the hand moved it): into channel c's
+    place in the tuple, the one source of truth. Before anything reads the tuple."""
+    held = ss.get(DRAG) or {}
+    seen = ss.get("gb_drag_seen")  # (channel, its ranges, the values the control and the tuple agreed on)
+    if seen is not None and seen[:2] == (c, r):
+        for name in ("gamma", "beta"):
+            if name in held and held[name] != seen[2][name]:
+                set_value(f"gb_{name}", c, held[name])
+
+
+def push_to_control(c, r):
+    """A value the tuple has that the live control does not show (a button, a box, another
+    channel, a link): pushed to the browser. Returns the values the control shows."""
+    held = ss.get(DRAG) or {}
+    seen = ss.get("gb_drag_seen")
+    want = {"gamma": ss.gb_gamma[c], "beta": ss.gb_beta[c]}
+    # The state holds only the values the browser has sent; the others show what was last agreed.
+    if seen is None or seen[:2] != (c, r) or any(held.get(n, seen[2][n]) != v for n, v in want.items()):
+        live.set_values(DRAG, want)
+    ss["gb_drag_seen"] = (c, r, want)
+    return want
 
 
 def set_all(gamma, beta):
@@ -170,26 +194,20 @@ def drag_section():
     r = info.ranges[c]
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
+        take_hand(c, r)
         exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
-        for name, label, lo, hi, step in [
-            ("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step),
-            ("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step),
-        ]:
-            values, key = f"gb_{name}", f"gb_{name}_slider"
-            s, n = st.columns([3, 1], vertical_alignment="bottom") if exact else (st.container(), None)
-            if exact:
-                # Drawn before its slider, beside it, so that a typed value moves the slider in the
-                # same run. Its value is a parameter, not a key: the box is a new one whenever the
-                # value moves, so it never sends back an older value while the slider is pressed.
-                typed = n.number_input(f"exact {label[0]}", lo, hi, ss[values][c], step=step, format="%.4f")
-                if typed != ss[values][c]:
-                    set_value(values, c, typed)
-            # The slider follows the tuple when something else moved it (the box, a button, another
-            # channel); never written on every run, which would undo a key press made meanwhile.
-            if ss.get(key) != ss[values][c]:
-                ss[key] = ss[values][c]
-            with control(name, where=s):
-                st.slider(label, lo, hi, step=step, key=key, on_change=store, args=(values, key))
+        if exact:
+            # Read before the live chart is drawn, so that a typed value moves its control in the same
+            # run. Its value is a parameter, not a key: the box is a new one whenever the value moves.
+            b1, b2 = st.columns(2)
+            for name, label, lo, hi, step, where in [
+                ("gb_gamma", "exact γ", 0.0, r.gamma_max, r.gamma_step, b1),
+                ("gb_beta", "exact β", -r.beta_max, r.beta_max, r.beta_step, b2),
+            ]:
+                typed = where.number_input(label, lo, hi, ss[name][c], step=step, format="%.4f")
+                if typed != ss[name][c]:
+                    set_value(name, c, typed)
+        want = push_to_control(c, r)
         write_link()
         ready = predict_first(
             PREDICT_RECOVER,
@@ -218,23 +236,6 @@ def drag_section():
         except (ValueError, TypeError) as err:
             st.error(str(err))
             return
-        m1, m2 = st.columns(2)
-        m1.metric(
-            f"Mean of y, channel {c}", gamma_beta.fixed(out.mean[c]), help="Over the channel's m values. Equals β."
-        )
-        m2.metric(
-            f"Std of y, channel {c}",
-            f"{out.std[c]:.4f}",
-            help="Population std (divides by m, like σ_B). Equals γ·σ_B/√(σ²_B + ε).",
-        )
-        m1.metric(
-            "Largest |y − x|",
-            f"{out.batch_max_abs_diff:.3g}",
-            help="Over the whole batch: the biggest difference between an output and its own input, over every value of every channel.",
-        )
-        m2.metric(
-            f"W₁(y, x), channel {c}", f"{out.w1[c]:.3g}", help="1-Wasserstein distance: mean |sort(y) − sort(x)|."
-        )
         if out.batch_max_abs_diff < 1e-9:
             guess = prediction(PREDICT_RECOVER)
             st.success(
@@ -261,14 +262,25 @@ def drag_section():
             "γ negative (it flips the channel); this page keeps γ ≥ 0."
         )
     with figure:
-        chart(
-            gamma_beta_figures.stages_figure(
-                gamma_beta.channel_values(batch.x, c),
-                gamma_beta.channel_values(x_hat, c),
-                gamma_beta.channel_values(y, c),
-                height=600,
-            ),
-            key="gb_stages",
+        # Live: the browser moves y = γ·x̂ + β and its readouts while the hand moves (ui/live.js,
+        # gamma_beta_stages); the figure and arrays depend on the channel only, so they stay put.
+        x_c, x_hat_c = gamma_beta.channel_values(batch.x, c), gamma_beta.channel_values(x_hat, c)
+        live_chart(
+            DRAG,
+            "gamma_beta_stages",
+            gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=600),  # y drawn by the browser
+            gamma_beta_figures.stages_arrays(x_c, x_hat_c, out.max_abs_diff, c) | {"gamma": "gamma", "beta": "beta"},
+            [
+                LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, want["gamma"], 4, hide_as="gamma"),
+                LiveControl("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step, want["beta"], 4, hide_as="beta"),
+            ],
+            readouts=[
+                ("mean", f"Mean of y, channel {c}:"),
+                ("std", f"Std of y, channel {c}:"),
+                ("largest", "Largest |y − x| (every value of the batch):"),
+                ("w1", f"W₁(y, x), channel {c}:"),
+            ],
+            link=False,  # the link carries the tuples (gb_gamma, gb_beta), written by write_link
         )
     if is_shown("table", essential=False):
         st.table(content_gamma_beta.readout_table(out))
@@ -371,24 +383,21 @@ def nonlinearity_section():
         name = st.radio(
             "Nonlinearity", gamma_beta.NONLINEARITIES, 0, key="gb_nonlinearity", bind="query-params", horizontal=True
         )
-    left, right = st.columns(2)
-    with control("nl_gamma", where=left):
-        nl_gamma = st.slider(
-            "γ before the nonlinearity", 0.0, 5.0, 1.0, step=0.05, key="gb_nl_gamma", bind="query-params"
-        )
-    with control("nl_beta", where=right):
-        nl_beta = st.slider(
-            "β before the nonlinearity", -5.0, 5.0, 0.0, step=0.05, key="gb_nl_beta", bind="query-params"
-        )
     try:
-        _, z = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), nl_gamma, nl_beta)
+        x_hat, _ = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), 1.0, 0.0)
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    share = gamma_beta.share_in_linear_region(z, name)
     region = "on the active side z ≥ 0" if name == "ReLU" else "in the nearly linear region"
-    st.metric(f"Share of the values {region}", f"{100 * share:.1f} %")
-    chart(gamma_beta_figures.nonlinearity_figure(z, name), key="gb_nonlinearity_fig")
+    # Live: the browser moves z = γ·x̂ + β over the curve and counts the share (ui/live.js, nonlinearity).
+    live_chart(
+        "gb_nl_live",
+        "nonlinearity",
+        gamma_beta_figures.nonlinearity_figure(x_hat, name),  # z drawn by the browser
+        gamma_beta_figures.nonlinearity_arrays(x_hat, name) | {"gamma": NL_GAMMA.name, "beta": NL_BETA.name},
+        [NL_GAMMA, NL_BETA],
+        readouts=[("share", f"Share of the values {region}:")],
+    )
 
 
 nonlinearity_section()

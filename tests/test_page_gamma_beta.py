@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, bar_mean, by_label, figures, hidden_keys, open_link, run_page
+from apptest import bar_mean, by_label, figures, hidden_keys, live_data, open_link, run_page
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
@@ -19,6 +19,24 @@ def with_batch(x, source="test batch") -> dict:
 def metric(at, label_start: str) -> float:
     (value,) = [m.value for m in at.metric if m.label.startswith(label_start)]
     return float(value.rstrip(" %"))
+
+
+def drag(at, **values):
+    """Move the live γ/β control of §1 as the browser does when the hand stops (gamma=2.5, beta=-1)."""
+    for name, value in values.items():
+        at.session_state["gb_drag"][name] = value
+    return at.run()
+
+
+def control(at, name: str, key: str = "gb_drag") -> dict:
+    """The live control `name` as the browser is told to draw it (range, step) and the value it shows."""
+    (found,) = [c for c in live_data(at, key)["controls"] if c["name"] == name]
+    return found | {"value": at.session_state[key][name]}
+
+
+def readout(at, column: str, c: int = 1) -> float:
+    """Channel c's value in the readout table (the live readouts are the browser's: test_browser_live_gamma_beta.py)."""
+    return float(at.table[0].value[column].iloc[c])
 
 
 def box(at, label: str):
@@ -40,40 +58,39 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     var = x[:, 1].var()
     mu_sigma = f"Channel 1 of your batch: μ_B = {x[:, 1].mean():.4g}, σ_B = {x[:, 1].std():.4g}."
     assert mu_sigma in [c.value for c in at.caption]
-    assert metric(at, "Mean of y, channel 1") == 0.0
-    assert metric(at, "Std of y, channel 1") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
-    assert metric(at, "Largest |y − x|") == pytest.approx(
+    assert readout(at, "mean of y") == 0.0
+    assert readout(at, "std of y") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
+    assert table_column(at, "largest |y − x|").max() == pytest.approx(
         np.max(np.abs(gamma_beta.output_readout(x, 1.0, 0.0)[0] - x)), rel=1e-2
     )
+    stages = live_data(at, "gb_drag")
+    assert stages["kind"] == "gamma_beta_stages" and stages["arrays"]["xs"] == sorted(x[:, 1].tolist())
+    assert [control(at, n)["value"] for n in ("gamma", "beta")] == [1.0, 0.0]
     np.testing.assert_allclose(table_column(at, "μ_B"), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, "σ_B"), x.std(axis=0), atol=5e-5)
-    assert len(figures(at)) == 5
+    assert len(figures(at)) == 3  # and the two live charts
 
 
-def test_gamma_slider_sets_the_output_std_and_the_number_box_follows():
+def test_gamma_control_sets_the_output_std_and_the_number_box_follows():
     at = run_page("gamma-beta")
-    at.slider(key="gb_gamma_slider").set_value(7.5).run()
+    first = live_data(at, "gb_drag")
+    drag(at, gamma=7.5)
     x = default_batch().x[:, 1]
     assert box(at, "exact γ").value == 7.5
     assert at.session_state["gb_gamma"][1] == 7.5
-    assert metric(at, "Std of y, channel 1") == pytest.approx(7.5 * x.std() / np.sqrt(x.var() + EPS), abs=5e-5)
-    assert metric(at, "Mean of y, channel 1") == 0.0
+    assert readout(at, "std of y") == pytest.approx(7.5 * x.std() / np.sqrt(x.var() + EPS), abs=5e-5)
+    assert readout(at, "mean of y") == 0.0
     np.testing.assert_allclose(table_column(at, "std of y")[[0, 2, 3]], 1.0, atol=1e-3)  # other channels untouched
-    stages = figures(at)[0]
-    y_bars = [t for t in stages["data"] if t["type"] == "bar"][2]
-    assert bar_mean(y_bars) == pytest.approx(0.0, abs=1.0)
+    assert live_data(at, "gb_drag") == first  # the browser already shows 7.5: nothing is sent again
 
 
-def test_beta_number_box_sets_the_output_mean_exactly_and_the_slider_follows():
+def test_beta_number_box_sets_the_output_mean_exactly_and_the_live_control_follows():
     at = run_page("gamma-beta")
     box(at, "exact β").set_value(3.14159).run()
-    assert at.slider(key="gb_beta_slider").value == 3.14159
-    assert metric(at, "Mean of y, channel 1") == pytest.approx(3.1416, abs=1e-9)
+    assert control(at, "beta")["value"] == 3.14159
+    assert live_data(at, "gb_drag")["controls"][1]["value"] == 3.14159  # the browser is told, off the step grid
+    assert readout(at, "mean of y") == pytest.approx(3.1416, abs=1e-9)
     assert at.table[0].value["mean of y"].iloc[1] == "3.1416"
-    stages = figures(at)[0]
-    y_bars = [t for t in stages["data"] if t["type"] == "bar"][2]
-    width = float(np.max(_decode(y_bars["width"])))
-    assert bar_mean(y_bars) == pytest.approx(3.14159, abs=width / 2)
 
 
 def test_recover_the_original_gives_back_the_input_and_says_so():
@@ -82,9 +99,9 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
     x = default_batch().x
     gamma, beta = gamma_beta.recovery(x)
     assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
-    assert at.slider(key="gb_gamma_slider").value == gamma[1] and box(at, "exact β").value == beta[1]
-    assert metric(at, "Largest |y − x|") < 1e-9
-    assert metric(at, "W₁(y, x)") < 1e-9
+    assert control(at, "gamma")["value"] == gamma[1] and box(at, "exact β").value == beta[1]
+    assert table_column(at, "largest |y − x|").max() < 1e-9
+    assert readout(at, "W₁(y, x)") < 1e-9
     assert any("BatchNorm is the identity on this batch" in s.value for s in at.success)
     np.testing.assert_allclose(table_column(at, "largest |y − x|"), 0.0, atol=1e-9)
 
@@ -94,22 +111,22 @@ def test_reset_puts_gamma_one_and_beta_zero_back_in_every_channel():
     by_label(at.button, "Recover the original").click().run()
     by_label(at.button, "Reset to γ = 1, β = 0").click().run()
     assert at.session_state["gb_gamma"] == (1.0,) * 4 and at.session_state["gb_beta"] == (0.0,) * 4
-    assert at.slider(key="gb_gamma_slider").value == 1.0
-    assert metric(at, "Largest |y − x|") > 1.0
+    assert control(at, "gamma")["value"] == 1.0
+    assert table_column(at, "largest |y − x|").max() > 1.0
 
 
 def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
     at = run_page("gamma-beta")
-    at.slider(key="gb_gamma_slider").set_value(4.0).run()
+    drag(at, gamma=4.0)
     at.selectbox(key="gb_channel").select(3).run()
-    slider = at.slider(key="gb_gamma_slider")
-    assert slider.value == 1.0
+    gamma = control(at, "gamma")
+    assert gamma["value"] == 1.0
     x3 = default_batch().x[:, 3]
-    assert slider.max == gamma_beta.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
-    assert at.slider(key="gb_beta_slider").max >= abs(x3.mean())
+    assert gamma["max"] == gamma_beta.nice_ceil(2 * np.sqrt(x3.var() + EPS))  # 80 for a channel with σ ≈ 40
+    assert control(at, "beta")["max"] >= abs(x3.mean())
     box(at, "exact γ").set_value(30.0).run()
     at.selectbox(key="gb_channel").select(1).run()
-    assert at.slider(key="gb_gamma_slider").value == 4.0
+    assert control(at, "gamma")["value"] == 4.0
     assert at.session_state["gb_gamma"] == (1.0, 4.0, 1.0, 30.0)
     assert not at.exception
 
@@ -117,8 +134,8 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
 def test_a_constant_channel_says_that_gamma_has_no_effect_there():
     x = make_batch(preset("one dead channel with zero variance", 3), 32, seed=0)
     at = run_page("gamma-beta", session_state=with_batch(x))
-    at.slider(key="gb_gamma_slider").set_value(2.5).run()  # channel 1 is the dead one
-    assert metric(at, "Std of y, channel 1") == 0.0
+    drag(at, gamma=2.5)  # channel 1 is the dead one
+    assert readout(at, "std of y") == 0.0
     assert any("This channel is constant (σ_B = 0), so x̂ = 0" in c.value for c in at.caption)
     assert any("γ has no effect" in w.value for w in at.warning)
 
@@ -131,7 +148,7 @@ def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
     assert f"shape {x.shape}" in at.caption[0].value
     by_label(at.button, "Recover the original").click().run()
     assert not at.exception and not at.error
-    assert metric(at, "Largest |y − x|") < 1e-9
+    assert table_column(at, "largest |y − x|").max() < 1e-9
 
 
 def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
@@ -147,7 +164,7 @@ def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
     assert at.selectbox(key="gb_channel").value == 0
     assert at.session_state["gb_gamma"] == (2.0, 3.0)  # 500 clamped to the channel's range [0, 3]
     assert at.session_state["gb_beta"] == (1.0, 0.0)
-    assert at.slider(key="gb_gamma_slider").value == 2.0
+    assert control(at, "gamma")["value"] == 2.0
 
 
 def test_show_the_answer_matches_the_target():
@@ -173,25 +190,28 @@ def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
     assert metric(at, "Closeness") == 100 > near
     values = default_batch().x[:, 1]
     goal = gamma_beta.standardized(values, target.gamma, target.beta)[1]
-    fig = figures(at)[1]
+    fig = figures(at)[0]
     assert bar_mean(fig["data"][0]) == pytest.approx(goal.mean(), abs=0.5)
 
 
 def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
     at = run_page("gamma-beta")
     values = default_batch().x[:, 1]
-    share = lambda g, b, f: 100 * gamma_beta.share_in_linear_region(gamma_beta.standardized(values, g, b)[1], f)  # noqa: E731
-    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(
-        share(1, 0, "sigmoid"), abs=0.05
+    # The share is the browser's (test_browser_live_gamma_beta.py); here: what it is computed from.
+    data = live_data(at, "gb_nl_live")
+    assert data["kind"] == "nonlinearity" and data["readouts"][0]["label"].startswith(
+        "Share of the values in the nearly"
     )
-    at.slider(key="gb_nl_gamma").set_value(3.0).run()
-    assert metric(at, "Share of the values in the nearly linear region") == pytest.approx(
-        share(3, 0, "sigmoid"), abs=0.05
-    )
+    assert data["arrays"]["xh"] == gamma_beta.standardized(values, 1.0, 0.0)[0].tolist()
+    assert data["arrays"]["region"] == list(gamma_beta.linear_region("sigmoid"))
+    at.session_state["gb_nl_live"]["gb_nl_gamma"] = 3.0  # as the browser sends it when the hand stops
     at.radio(key="gb_nonlinearity").set_value("ReLU").run()
-    at.slider(key="gb_nl_beta").set_value(1.0).run()
-    assert metric(at, "Share of the values on the active side") == pytest.approx(share(3, 1, "ReLU"), abs=0.05)
-    curve = [t for t in figures(at)[2]["data"] if t["type"] == "scatter"][0]
+    data = live_data(at, "gb_nl_live")
+    assert data["arrays"]["name"] == "ReLU" and data["arrays"]["region"] == [0.0, None]
+    assert data["readouts"][0]["label"] == "Share of the values on the active side z ≥ 0:"
+    assert [c["value"] for c in data["controls"]] == [1.0, 0.0] and at.session_state["gb_nl_live"]["gb_nl_gamma"] == 3.0
+    assert at.query_params["gb_nl_gamma"] == "3"
+    curve = [t for t in data["figure"]["data"] if t["type"] == "scatter"][0]
     assert curve["name"] == "ReLU(z)"
     assert "Ioffe" in " ".join(m.value for m in at.markdown)
 
@@ -218,7 +238,7 @@ def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does
     assert metric(at, "Effect of b on y") < 1e-12
     assert metric(at, "Effect of ‖w‖ on y") < 1e-4
     assert metric(at, "Effect of w's direction") == 0.0
-    z_bars = [t for t in figures(at)[4]["data"] if t["type"] == "bar"][0]
+    z_bars = [t for t in figures(at)[2]["data"] if t["type"] == "bar"][0]
     u = gamma_beta.linear_inputs()
     z, _ = gamma_beta.linear_then_bn(u, gamma_beta.weights(3.0, 30.0), 12.0)
     assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=0.5)
@@ -238,9 +258,8 @@ def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_
     recover = [b for b in at.button if b.label == "Recover the original"][0]
     assert not recover.disabled
     recover.click().run()
-    assert metric(at, "Largest |y − x|") < 1e-9
     assert any("Your class predicted: exactly the input x." in s.value for s in at.success)
-    at.slider(key="gb_gamma_slider").set_value(2.0).run()  # the slider still drives the store
+    drag(at, gamma=2.0)  # the live control still drives the store
     assert at.session_state["gb_gamma"][1] == 2.0
 
 
@@ -249,19 +268,19 @@ def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered(
     x = np.stack([1e8 + rng.standard_normal(64), np.zeros(64), 1e-6 * rng.standard_normal(64)], axis=1)
     at = run_page("gamma-beta", session_state=with_batch(x, "extreme"))
     at.selectbox(key="gb_channel").select(0).run()
-    beta = at.slider(key="gb_beta_slider")
-    assert beta.max >= 1e8 and beta.min <= -1e8
+    beta = control(at, "beta")
+    assert beta["max"] >= 1e8 and beta["min"] <= -1e8
     [b for b in at.button if b.label == "Recover the original"][0].click().run()
     assert not at.exception and not at.error
-    assert at.slider(key="gb_beta_slider").value == pytest.approx(x[:, 0].mean(), rel=1e-15)
-    assert metric(at, "Largest |y − x|") < 1e-9
+    assert control(at, "beta")["value"] == pytest.approx(x[:, 0].mean(), rel=1e-15)
+    assert table_column(at, "largest |y − x|").max() < 1e-9
     assert any("identity on this batch" in s.value for s in at.success)
 
 
 def test_a_channel_hidden_by_the_link_still_follows_the_link():
     at = open_link("gamma-beta", {"gb_channel": "3", "hide": "channel"})
-    assert hidden_keys(at) >= {"gb_channel"} and "gb_gamma_slider" not in hidden_keys(at)
-    assert at.selectbox(key="gb_channel") and at.slider(key="gb_gamma_slider")
+    assert hidden_keys(at) >= {"gb_channel"} and not control(at, "gamma")["hidden"]
+    assert at.selectbox(key="gb_channel")
     x3 = default_batch().x[:, 3]
-    assert metric(at, "Std of y, channel 3") == pytest.approx(np.sqrt(x3.var() / (x3.var() + EPS)), abs=5e-5)
+    assert readout(at, "std of y", 3) == pytest.approx(np.sqrt(x3.var() / (x3.var() + EPS)), abs=5e-5)
     assert at.query_params["gb_channel"] == "3" and at.query_params["hide"] == "channel"

@@ -229,3 +229,5 @@ def check_link(before: dict[str, list[str]], notice_slot) -> None:
         notice_slot.info(
             "This link had settings that could not be used, so their defaults are shown: " + ", ".join(rejected) + "."
         )
+    # The arrival is over: a fragment's rerun that follows (it does not run snapshot) is not one.
+    state[_ARRIVED] = False

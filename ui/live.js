@@ -66,6 +66,78 @@ function std(values) {
   return Math.sqrt(squares / values.length);
 }
 
+// Python's f"{value:.{p}g}": p significant digits, trailing zeros dropped, e-notation below 1e-4.
+export function sig(value, p) {
+  if (value === 0) return "0";
+  if (!Number.isFinite(value)) return String(value);
+  const [mantissa, expText] = value.toExponential(p - 1).split("e");
+  const exp = parseInt(expText, 10);
+  const trim = (text) => (text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text);
+  if (exp < -4 || exp >= p) return `${trim(mantissa)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return trim(value.toFixed(Math.max(0, p - 1 - exp)));
+}
+
+// bnviz.figures.common.histogram_edges([values], bins): numpy.linspace(lo, hi, bins + 1), as numpy
+// computes it (i * step + lo, the last edge exactly hi), widened around a constant sample.
+export function histogramEdges(values, bins) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi - lo < 1e-12 * Math.max(1, Math.abs(lo), Math.abs(hi))) {
+    const half = lo ? 0.5 * Math.max(1, Math.abs(lo)) * 1e-3 : 0.5;
+    lo -= half;
+    hi += half;
+  }
+  return linspace(lo, hi, bins + 1);
+}
+
+function linspace(lo, hi, num) {
+  const step = (hi - lo) / (num - 1);
+  const out = Array.from({ length: num }, (_, i) => i * step + lo);
+  out[num - 1] = hi;
+  return out;
+}
+
+// bnviz.figures.common.histogram_bar's arrays (centres, density, widths), with the counts as customdata.
+function histogramBar(values, edges) {
+  const counts = histogramCounts(values, edges);
+  const x = [];
+  const width = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    x.push(0.5 * (edges[i] + edges[i + 1]));
+    width.push(edges[i + 1] - edges[i]);
+  }
+  return { x, y: density(counts, edges), width, customdata: counts };
+}
+
+function mean(values) {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+function maxOf(values) {
+  let top = -Infinity;
+  for (const v of values) if (v > top) top = v;
+  return top;
+}
+
+function minOf(values) {
+  let low = Infinity;
+  for (const v of values) if (v < low) low = v;
+  return low;
+}
+
+// bnviz.core.activations.activate, elementwise.
+const ACTIVATIONS = {
+  sigmoid: (z) => 0.5 * (1 + Math.tanh(0.5 * z)),
+  tanh: (z) => Math.tanh(z),
+  ReLU: (z) => Math.max(z, 0),
+};
+
 // bnviz.numbers.fixed: a true minus sign, never "−0.000".
 function fixed(value, places) {
   let text = value.toFixed(places);
@@ -73,7 +145,9 @@ function fixed(value, places) {
   return text.replace("-", "\u2212");
 }
 
-// --- the chart kinds: (arrays, values) -> {traces: [per-trace changes], readouts: {name: text}} ----
+// --- the chart kinds -------------------------------------------------------------------------
+// (arrays, values, figure) -> {traces: [per-trace changes], layout: {key: changes}, readouts: {name:
+// text, or {text, value}: the value, unrounded, goes to the readout's data-value for tests}}.
 
 const KINDS = {
   // One histogram trace per channel of x (channels: arrays.x[k]), each value multiplied by the
@@ -89,6 +163,89 @@ const KINDS = {
       stds.push(fixed(std(scaled), 3));
     }
     return { traces, readouts: { std: stds.join(", ") } };
+  },
+
+  // /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
+  // arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
+  // x_range (of the x and x̂ rows), x_top (the top of x's outline), others_max (largest |y − x|
+  // over the other channels), gamma and beta (the controls' names). Readouts as
+  // bnviz.experiments.gamma_beta.output_readout computes them.
+  gamma_beta_stages(arrays, values, figure) {
+    const gamma = values[arrays.gamma];
+    const beta = values[arrays.beta];
+    const { xs, xh } = arrays;
+    const y = xh.map((v) => v * gamma + beta); // as batch_norm_forward: x_hat * gamma, then + beta
+    const m = y.length;
+    const mu = mean(y);
+    let squares = 0;
+    let largest = arrays.others_max;
+    let w1 = 0;
+    for (let i = 0; i < m; i++) {
+      squares += (y[i] - mu) * (y[i] - mu);
+      const gap = Math.abs(y[i] - xs[i]); // γ ≥ 0: y in the same order as x, so also W₁'s pairs
+      if (gap > largest) largest = gap;
+      w1 += gap;
+    }
+    const sd = Math.sqrt(squares / m);
+    w1 /= m;
+    const bar = histogramBar(y, histogramEdges(y, arrays.bins));
+    const top = Math.max(maxOf(bar.y), arrays.x_top);
+    let lo = Math.min(arrays.x_range[0], minOf(y));
+    let hi = Math.max(arrays.x_range[1], maxOf(y));
+    const pad = hi > lo ? 0.04 * (hi - lo) : 1;
+    const marker = figure.data[6];
+    const traces = [];
+    traces[4] = bar;
+    traces[6] = {
+      x: [mu],
+      y: [1.1 * top],
+      error_x: { ...marker.error_x, value: sd },
+      hovertemplate: `mean ± std<br>mean %{x:.4g}, std ${sig(sd, 4)}<extra></extra>`,
+    };
+    return {
+      traces,
+      layout: { xaxis: { range: [lo - pad, hi + pad] }, yaxis3: { range: [0, top > 0 ? 1.2 * top : 1] } },
+      readouts: {
+        mean: { text: fixed(mu, 4), value: mu },
+        std: { text: fixed(sd, 4), value: sd },
+        largest: { text: sig(largest, 3), value: largest },
+        w1: { text: sig(w1, 3), value: w1 },
+      },
+    };
+  },
+
+  // /gamma-beta §3, bnviz.figures.gamma_beta.nonlinearity_figure: z = γ·x̂ + β under the curve f.
+  // arrays: xh (the channel's x̂), name (sigmoid, tanh, ReLU), region ([lo, hi], hi null for ∞),
+  // bins, gamma and beta (the controls' names). The share as share_in_linear_region computes it.
+  nonlinearity(arrays, values, figure) {
+    const gamma = values[arrays.gamma];
+    const beta = values[arrays.beta];
+    const f = ACTIVATIONS[arrays.name];
+    const z = arrays.xh.map((v) => v * gamma + beta);
+    const out = z.map(f);
+    const [a, b] = [arrays.region[0], arrays.region[1] ?? Infinity];
+    let inside = 0;
+    for (const v of z) if (v >= a && v <= b) inside += 1;
+    const share = z.length ? inside / z.length : 0;
+    const lo = Math.min(-6, minOf(z));
+    const hi = Math.max(6, maxOf(z));
+    const grid = linspace(lo, hi, 241);
+    const curve = grid.map(f);
+    const top = maxOf(curve);
+    const bottom = minOf(curve);
+    const margin = 0.05 * (top - bottom);
+    const shapes = figure.layout.shapes.map((s, i) => (i ? s : { ...s, x0: Math.max(a, lo), x1: Math.min(b, hi) }));
+    const annotations = figure.layout.annotations.map((n, i) => (i === 2 ? { ...n, x: Math.max(a, lo) } : n));
+    return {
+      traces: [histogramBar(z, histogramEdges(z, arrays.bins)), { x: grid, y: curve }, histogramBar(out, histogramEdges(out, arrays.bins))],
+      layout: {
+        xaxis: { range: [lo, hi] },
+        yaxis2: { range: [bottom - margin, top + margin] },
+        shapes,
+        annotations,
+      },
+      readouts: { share: { text: `${fixed(100 * share, 1)} %`, value: share } },
+    };
   },
 };
 
@@ -137,13 +294,16 @@ function buildControls(live, data, key) {
       input.max = String(control.max);
       input.step = String(control.step);
       input.value = String(control.value);
-      live.sent[control.name] = parseFloat(input.value);
+      // A value Python set off the step grid (a recovered γ) is used as it is until the hand moves.
+      if (parseFloat(input.value) !== control.value) live.exact[control.name] = control.value;
+      else delete live.exact[control.name];
+      live.sent[control.name] = control.value;
     }
     live.pending = {};
     live.revision = data.revision;
   }
   for (const { input, output, control } of Object.values(live.inputs)) {
-    const text = valueText(control, parseFloat(input.value));
+    const text = valueText(control, live.exact[control.name] ?? parseFloat(input.value));
     output.textContent = text;
     input.setAttribute("aria-valuetext", text);
   }
@@ -151,7 +311,7 @@ function buildControls(live, data, key) {
 
 function buildReadouts(live, data) {
   const box = live.root.querySelector(".bnviz-live-readouts");
-  const names = data.readouts.map((r) => r.name).join(",");
+  const names = JSON.stringify(data.readouts); // their labels may name the channel shown
   if (live.readoutNames === names) return;
   box.replaceChildren();
   live.readouts = {};
@@ -185,7 +345,7 @@ function themed(figure, root) {
 
 function currentValues(live) {
   const values = {};
-  for (const [name, { input }] of Object.entries(live.inputs)) values[name] = parseFloat(input.value);
+  for (const [name, { input }] of Object.entries(live.inputs)) values[name] = live.exact[name] ?? parseFloat(input.value);
   return values;
 }
 
@@ -193,11 +353,18 @@ function draw(live) {
   live.frame = 0;
   const Plotly = window.Plotly;
   if (!Plotly || !live.fig) return;
-  const update = KINDS[live.data.kind](live.data.arrays, currentValues(live));
-  update.traces.forEach((changes, i) => Object.assign(live.fig.data[i], changes));
+  const update = KINDS[live.data.kind](live.data.arrays, currentValues(live), live.fig);
+  update.traces.forEach((changes, i) => changes && Object.assign(live.fig.data[i], changes));
+  for (const [name, changes] of Object.entries(update.layout || {})) {
+    if (Array.isArray(changes)) live.fig.layout[name] = changes;
+    else live.fig.layout[name] = { ...(live.fig.layout[name] || {}), ...changes };
+  }
   live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
-  for (const [name, text] of Object.entries(update.readouts || {})) {
-    if (live.readouts[name]) live.readouts[name].textContent = text;
+  for (const [name, shown] of Object.entries(update.readouts || {})) {
+    const element = live.readouts[name];
+    if (!element) continue;
+    element.textContent = typeof shown === "string" ? shown : shown.text;
+    if (typeof shown !== "string") element.dataset.value = String(shown.value);
   }
   Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
     live.draws += 1;
@@ -229,6 +396,7 @@ export default function (component) {
     root,
     chart: root.querySelector(".bnviz-live-chart"),
     inputs: {},
+    exact: {},
     sent: {},
     pending: {},
     readouts: {},
@@ -250,6 +418,7 @@ export default function (component) {
   for (const { input, output, control } of Object.values(live.inputs)) {
     input.oninput = () => {
       const value = parseFloat(input.value);
+      delete live.exact[control.name];
       const text = valueText(control, value);
       output.textContent = text;
       input.setAttribute("aria-valuetext", text);

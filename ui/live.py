@@ -85,6 +85,10 @@ class LiveControl:
     hide_as: str | None = None  # its name in `?hide=` (and whether classroom mode hides it: essential)
     essential: bool = True
 
+    def clip(self, value: float) -> float:
+        """`value` clipped to [min, max], kept off the step grid (a recovered γ is shown exactly)."""
+        return min(max(float(value), self.min), self.max)
+
     def snap(self, value: float) -> float:
         """The value the range input takes for `value`: clipped to [min, max], on the step grid."""
         value = min(max(float(value), self.min), self.max)
@@ -176,7 +180,8 @@ def live_chart(
         links.claim(*names)
     if links.arrived() or state["values"] is None:
         held = st.session_state.get(key) or {}
-        values = {c.name: c.snap(held.get(c.name, c.value)) for c in controls}
+        # Values Python set (held, or the default) are kept as they are: only the range bounds them.
+        values = {c.name: c.clip(held.get(c.name, c.value)) for c in controls}
         if link:
             values |= _from_link(controls)
         set_values(key, values)

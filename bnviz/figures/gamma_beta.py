@@ -128,6 +128,42 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     return _figure(traces, dict(barmode="overlay", showlegend=False, **layout), height)
 
 
+def stages_arrays(x, x_hat, max_abs_diff, c: int, bins: int | None = None) -> dict:
+    """What the browser needs to redraw stages_figure's third row, y = γ·x̂ + β, for any γ ≥ 0 and β
+    (ui/live.js, kind gamma_beta_stages), as JSON lists.
+
+    x, x_hat: (m,) the channel's values; max_abs_diff: (C,) the largest |y − x| of every channel,
+    c: the channel shown (the others' values do not move while its γ and β do).
+    xs: x in increasing order, xh: x_hat in the same order (x_hat increases with x, and so does y
+    for γ ≥ 0, so the pairs are also W₁'s); x_range: of the x and x̂ rows; x_top: the top of x's
+    outline in the y row; others_max: the largest |y − x| of the other channels.
+    """
+    x, x_hat = np.ravel(x), np.ravel(x_hat)
+    order = np.argsort(x, kind="stable")
+    others = np.delete(np.asarray(max_abs_diff, dtype=np.float64), c)
+    return {
+        "xs": x[order].tolist(),
+        "xh": x_hat[order].tolist(),
+        "bins": int(bins or default_bins(x.size)),
+        "x_range": [float(min(x.min(), x_hat.min())), float(max(x.max(), x_hat.max()))],
+        "x_top": float(np.max(density(x, _bins(x, bins)))),
+        "others_max": float(np.max(others)) if others.size else 0.0,
+    }
+
+
+def nonlinearity_arrays(x_hat, name: str, bins: int | None = None) -> dict:
+    """What the browser needs to redraw nonlinearity_figure for any z = γ·x̂ + β (ui/live.js, kind
+    nonlinearity), as JSON lists: xh, the channel's x̂ (m,); the nonlinearity's name; region, its
+    nearly linear region [lo, hi] (hi None for ReLU's ∞); bins."""
+    lo, hi = linear_region(name)
+    return {
+        "xh": np.ravel(x_hat).tolist(),
+        "name": name,
+        "region": [lo, hi if np.isfinite(hi) else None],
+        "bins": int(bins or default_bins(np.size(x_hat))),
+    }
+
+
 def target_figure(y, target, bins: int | None = None, height: int = 320) -> go.Figure:
     """The target distribution as bars and the learner's output y as an outline, on shared bins."""
     edges = histogram_edges([y, target], bins or default_bins(np.size(y)))

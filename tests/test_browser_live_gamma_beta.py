@@ -1,0 +1,128 @@
+"""/gamma-beta's live charts in Chromium (ui/live.js, kinds gamma_beta_stages and nonlinearity): the
+keyboard moves γ and β, the browser computes the readouts and the histograms, and they are the core's
+(bnviz.experiments.gamma_beta) to 1e-9 relative, the counts numpy's binning exactly."""
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+from pw_helpers import assert_no_exception, open_page, shot, wait_idle
+
+from bnviz.experiments import gamma_beta
+from bnviz.figures.common import default_bins, histogram_edges
+from ui.state import default_batch
+
+pytestmark = pytest.mark.browser
+C = 1  # the channel the page opens on
+
+
+def live(page, control: str):
+    """The live chart holding the range input named `control`."""
+    return page.locator(f'.bnviz-live:has(input[name="{control}"])')
+
+
+def draws(chart) -> int:
+    return int(chart.get_attribute("data-draws") or 0)
+
+
+def press(chart, control, key: str, times: int = 1) -> None:
+    """Press `key` on the range input `control` and wait for the chart redrawn after the last press."""
+    control.focus()
+    drawn = draws(chart)
+    for _ in range(times):
+        control.press(key)
+    expect(chart).not_to_have_attribute("data-draws", str(drawn))
+    chart.page.wait_for_function("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def shown(chart, name: str) -> float:
+    """A readout's value as the browser computed it (its data-value, unrounded; the text is rounded)."""
+    return float(chart.locator(f'.bnviz-live-readout-value[data-name="{name}"]').get_attribute("data-value"))
+
+
+def trace(chart, i: int) -> dict:
+    return chart.evaluate(
+        "(root, i) => { const t = root.querySelector('.js-plotly-plot').data[i];"
+        " return {x: Array.from(t.x), counts: Array.from(t.customdata)}; }",
+        i,
+    )
+
+
+def assert_bars_are_numpys(bars: dict, values) -> None:
+    """The browser's bins (centres) and counts are numpy's: histogram_edges and np.histogram, exactly."""
+    edges = histogram_edges([values], default_bins(values.size))
+    counts, _ = np.histogram(values, bins=edges)
+    assert bars["counts"] == counts.tolist()
+    assert bars["x"] == (0.5 * (edges[:-1] + edges[1:])).tolist()
+
+
+def test_the_keyboard_moves_gamma_and_beta_and_the_browsers_numbers_are_the_cores(page, app_url):
+    open_page(page, app_url, "gamma-beta")
+    stages = live(page, "gamma")
+    gamma, beta = (page.get_by_role("slider", name=n, exact=True) for n in ("γ (scale)", "β (shift)"))
+    page.wait_for_function("(e) => Number(e.dataset.draws || 0) >= 1", arg=stages.element_handle())
+    x = default_batch().x
+    x_c = x[:, C]
+    for key, times, control, g, b in [
+        ("ArrowRight", 5, gamma, 1.5, 0.0),  # channel 1: γ in [0, 30] by 0.1, β in [-15, 15] by 0.1
+        ("ArrowLeft", 23, beta, 1.5, -2.3),
+        ("Home", 1, gamma, 0.0, -2.3),  # a constant output: the bins widen around it
+        ("End", 1, gamma, 30.0, -2.3),
+    ]:
+        press(stages, control, key, times)
+        expect(gamma).to_have_value(f"{g:g}")
+        expect(beta).to_have_value(f"{b:g}")
+        gammas, betas = (1.0, g, 1.0, 1.0), (0.0, b, 0.0, 0.0)
+        y, _, out = gamma_beta.output_readout(x, gammas, betas)
+        assert shown(stages, "mean") == pytest.approx(out.mean[C], rel=1e-9)
+        assert shown(stages, "std") == pytest.approx(out.std[C], rel=1e-9, abs=1e-300)
+        assert shown(stages, "largest") == pytest.approx(out.batch_max_abs_diff, rel=1e-9)
+        assert shown(stages, "w1") == pytest.approx(out.w1[C], rel=1e-9)
+        assert_bars_are_numpys(trace(stages, 4), y[:, C])  # the y row: y = γ·x̂ + β
+    # The hand stopped: the value went back to Python, into the tuple and the link.
+    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1%2C30(&|$)|[?&]gb_gamma=1,30(&|$)"), timeout=10_000)
+    wait_idle(page)
+    expect(gamma).to_have_value("30")  # not moved back by the run that used it
+
+    page.get_by_role("button", name="Recover the original").click()
+    gamma_rec, beta_rec = gamma_beta.recovery(x)
+    expect(stages.locator("output").first).to_have_text(f"{gamma_rec[C]:.4f}")  # moved by Python, exactly
+    page.wait_for_function(
+        "(e) => Number(e.querySelector('[data-name=largest]').dataset.value) < 1e-9", arg=stages.element_handle()
+    )
+    assert shown(stages, "mean") == pytest.approx(beta_rec[C], rel=1e-9)
+    wait_idle(page)
+    shot(page, "gamma-beta-live-recovered")
+
+    # §3: γ and β before the nonlinearity move z over the sigmoid, and the share is the core's, exactly.
+    nl = live(page, "gb_nl_gamma")
+    nl_gamma = page.get_by_role("slider", name="γ before the nonlinearity")
+    nl_beta = page.get_by_role("slider", name="β before the nonlinearity")
+    nl.scroll_into_view_if_needed()
+    for control, key, times, g, b in [(nl_gamma, "ArrowRight", 20, 2.0, 0.0), (nl_beta, "ArrowRight", 10, 2.0, 0.5)]:
+        press(nl, control, key, times)
+        expect(nl_gamma).to_have_value(f"{g:g}")
+        expect(nl_beta).to_have_value(f"{b:g}")
+        _, z = gamma_beta.standardized(x_c, g, b)
+        assert shown(nl, "share") == gamma_beta.share_in_linear_region(z, "sigmoid")
+        assert_bars_are_numpys(trace(nl, 0), z)
+    assert_no_exception(page)
+
+
+def test_a_hostile_link_value_renders_nothing_runs_nothing_and_labels_are_text(page, app_url):
+    hostile = "<img src=x onerror=window.__pwned=1>"
+    open_page(page, app_url, f"gamma-beta?gb_gamma={hostile}&gb_nl_beta={hostile}")
+    stages = live(page, "gamma")
+    page.wait_for_function("(e) => Number(e.dataset.draws || 0) >= 1", arg=stages.element_handle())
+    expect(page.get_by_text(re.compile("could not be used.*gb_gamma"))).to_be_visible()
+    expect(page.get_by_role("slider", name="γ (scale)", exact=True)).to_have_value("1")  # the default
+    expect(page.get_by_role("slider", name="β before the nonlinearity")).to_have_value("0")
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    # Every label and readout of the live charts is plain text: no element inside.
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('.bnviz-live label, .bnviz-live-readout span, .bnviz-live output')]"
+        ".every((e) => e.children.length === 0)"
+    )
+    assert "gb_gamma" not in page.url and "gb_nl_beta" not in page.url
