@@ -106,9 +106,9 @@ def test_no_message_goes_to_the_server_between_a_key_press_and_the_redrawn_chart
 def test_plotly_js_comes_from_the_app_not_a_cdn(page, app_url):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    responses = []
-    page.on("response", lambda r: responses.append(r) if r.url.endswith("/plotly.min.js") else None)
-    open_home(page, app_url, "?home_scale=10")
+    with page.expect_response(lambda r: r.url.endswith("/plotly.min.js")) as loaded:
+        open_home(page, app_url, "?home_scale=10")
+    responses = [loaded.value]
     app = urlparse(app_url)
     for url in requests:
         origin = urlparse(url[len("blob:") :] if url.startswith("blob:") else url)
