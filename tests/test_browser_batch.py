@@ -36,6 +36,7 @@ def expect_charts(page, count: int) -> None:
 def stats_rows(page) -> list[list[float]]:
     """The per-channel statistics table (the first st.table): mean, variance, std, min, max."""
     rows = page.locator('[data-testid="stTable"]').first.locator("tbody tr")
+    expect(rows.first).to_be_visible(timeout=WAIT)  # drawn: a rerun may have cleared it a moment ago
     return [[float(td) for td in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
 
 
