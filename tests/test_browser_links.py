@@ -59,7 +59,7 @@ def test_a_hyphenated_page_as_first_request_of_a_fresh_server_is_found(page, fre
     open_page(page, fresh_server, "gamma-beta?gb_gamma=1,2")
     expect(page.locator("h1").first).to_contain_text("Drag γ and β")
     expect(page.get_by_role("dialog")).to_have_count(0)
-    expect(slider(page, "γ (scale)")).to_have_value("2")
+    expect(page.get_by_role("slider", name="γ (scale)", exact=True)).to_have_value("2")  # the live control
     assert_no_exception(page)
 
 
@@ -109,14 +109,15 @@ def test_a_copied_link_carries_the_batch_made_on_batch_to_another_page(page, bro
     expect(page).to_have_url(re.compile(r"/batch\?bt_n=384$"))  # Streamlit writes the bound control
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Drag γ and β").click()
     expect(page.locator("h1").first).to_contain_text("Drag γ and β")
-    step_slider(slider(page, "γ (scale)"), 3)
+    live_gamma = page.get_by_role("slider", name="γ (scale)", exact=True)  # a live control: no rerun per press
+    press(live_gamma, 3)
     expect(page).to_have_url(re.compile(r"batch\.n=384"))
-    gamma = slider(page, "γ (scale)").input_value()
+    gamma = live_gamma.input_value()
     # Copy the link once it holds the last press (the rerun that writes it ends after the slider moved).
     expect(page).to_have_url(re.compile(rf"gamma=(?:[^&]*(?:,|%2C))?{re.escape(gamma)}(?:&|$)"))
     fresh = reopen(page, browser)
     expect(fresh.get_by_text("shape (384, 4)").first).to_be_visible()
-    expect(slider(fresh, "γ (scale)")).to_have_value(gamma)
+    expect(fresh.get_by_role("slider", name="γ (scale)", exact=True)).to_have_value(gamma)
     assert_no_exception(fresh)
     fresh.context.close()
 

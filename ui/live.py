@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -63,7 +64,7 @@ def serve_plotly_js() -> Path:
     target = STATIC / PLOTLY_JS
     if not target.exists() or target.stat().st_size != source.stat().st_size:
         STATIC.mkdir(exist_ok=True)
-        partial = target.with_suffix(".part")
+        partial = target.with_suffix(f".{os.getpid()}.part")  # one per process: servers may start together
         shutil.copyfile(source, partial)
         partial.replace(target)  # atomic: a request never sees half a file
     return target
