@@ -3,24 +3,27 @@
 // Nothing received is ever inserted as HTML: labels and readouts are set with textContent.
 
 const PLOTLY_JS = "app/static/plotly.min.js"; // Streamlit's static serving of the installed plotly's copy
-let plotlyLoading = null;
 
+// The installed plotly package's copy, loaded once per page. Streamlit's own plotly charts also set
+// window.Plotly, to the copy they bundle (another version) and whenever they happen to load, so the
+// live charts keep the reference their copy set while it ran (just before its load event) and never
+// read the global again.
 function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!plotlyLoading) {
-    plotlyLoading = new Promise((resolve, reject) => {
+  if (!window.__bnvizPlotly) {
+    window.__bnvizPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       // Relative to the page's base: /app/static on "/" and on "/gamma-beta", and under a baseUrlPath.
       script.src = new URL(PLOTLY_JS, document.baseURI).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => {
-        plotlyLoading = null;
+        window.__bnvizPlotly = null;
+        script.remove();
         reject(new Error("plotly.js could not be loaded from " + script.src));
       };
       document.head.appendChild(script);
     });
   }
-  return plotlyLoading;
+  return window.__bnvizPlotly;
 }
 
 // --- what the chart kinds share ---------------------------------------------------------------
@@ -351,7 +354,7 @@ function currentValues(live) {
 
 function draw(live) {
   live.frame = 0;
-  const Plotly = window.Plotly;
+  const Plotly = live.Plotly;
   if (!Plotly || !live.fig) return;
   const update = KINDS[live.data.kind](live.data.arrays, currentValues(live), live.fig);
   update.traces.forEach((changes, i) => changes && Object.assign(live.fig.data[i], changes));
@@ -428,7 +431,11 @@ export default function (component) {
       live.timer = setTimeout(() => flush(live), data.debounce);
     };
   }
-  loadPlotly().then(() => requestDraw(live));
+  loadPlotly().then((Plotly) => {
+    live.Plotly = Plotly;
+    root.dataset.plotly = Plotly.version; // which copy draws: for tests
+    requestDraw(live);
+  });
   // Before new data (or removal): nothing the hand did is dropped, the values still pending go now.
   return () => {
     if (Object.keys(live.pending).length) flush(live);
