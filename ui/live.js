@@ -73,7 +73,23 @@ function fixed(value, places) {
   return text.replace("-", "\u2212");
 }
 
-// --- the chart kinds: (arrays, values) -> {traces: [per-trace changes], readouts: {name: text}} ----
+// bnviz.numbers.sig: Python's f"{value:.4g}" ("1.235", "0.0001235", "1.235e-05", "1.2e+06"), "any"
+// for a missing value (NaN), never "-0".
+export function sig(value, digits = 4) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "any";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  const strip = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  const [mantissa, exp] = value.toExponential(digits - 1).split("e"); // rounded once, as Python rounds
+  const exponent = parseInt(exp, 10);
+  let text;
+  if (exponent >= -4 && exponent < digits) text = strip(value.toFixed(digits - 1 - exponent));
+  else text = strip(mantissa) + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
+  if (parseFloat(text) === 0) text = text.replace(/^-/, "");
+  return text;
+}
+
+// --- the chart kinds: (arrays, values) -> {traces: [per-trace changes], shapes: {index: changes},
+// readouts: {name: text or {text, value}}} ----------------------------------------------------------
 
 const KINDS = {
   // One histogram trace per channel of x (channels: arrays.x[k]), each value multiplied by the
@@ -89,6 +105,20 @@ const KINDS = {
       stds.push(fixed(std(scaled), 3));
     }
     return { traces, readouts: { std: stds.join(", ") } };
+  },
+
+  // The replay of a recorded training (bnviz.figures.learning.replay_arrays): the step control
+  // arrays.control moves the vertical marker (layout shape arrays.marker) to its step, and the
+  // readouts show the recorded numbers of that step (row (step - 1) / stride of each array).
+  step_replay(arrays, values) {
+    const step = values[arrays.control];
+    const row = Math.min(Math.max(Math.round((step - 1) / arrays.stride), 0), arrays.mu.length - 1);
+    const readouts = {};
+    for (const name of ["mu", "var", "gamma", "beta", "loss"]) {
+      const value = arrays[name][row];
+      readouts[name] = { text: sig(value), value: value === null ? "nan" : String(value) };
+    }
+    return { traces: [], shapes: { [arrays.marker]: { x0: step, x1: step } }, readouts };
   },
 };
 
@@ -119,23 +149,37 @@ function buildControls(live, data, key) {
       const output = document.createElement("output");
       output.setAttribute("for", id);
       wrap.append(label, input, output);
+      const entry = { input, output, control, button: null };
+      if (control.play) {
+        const button = document.createElement("button");
+        button.type = "button"; // a native button: Tab reaches it, Space and Enter press it
+        button.className = "bnviz-live-play";
+        button.setAttribute("aria-pressed", "false");
+        button.setAttribute("aria-controls", id);
+        button.textContent = "Play";
+        button.onclick = () => (live.playing === entry ? pause(live) : play(live, entry));
+        wrap.append(button);
+        entry.button = button;
+      }
       box.append(wrap);
-      live.inputs[control.name] = { input, output, control };
+      live.inputs[control.name] = entry;
     }
     live.names = names;
     live.revision = null;
   }
   for (const control of data.controls) {
+    const { input } = live.inputs[control.name];
     live.inputs[control.name].control = control;
-    live.inputs[control.name].input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+    input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+    // The range follows Python's (a new training has another number of steps); the value stays.
+    input.min = String(control.min);
+    input.max = String(control.max);
+    input.step = String(control.step);
   }
   if (live.revision !== data.revision) {
     // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them.
     for (const control of data.controls) {
       const { input } = live.inputs[control.name];
-      input.min = String(control.min);
-      input.max = String(control.max);
-      input.step = String(control.step);
       input.value = String(control.value);
       live.sent[control.name] = parseFloat(input.value);
     }
@@ -195,9 +239,13 @@ function draw(live) {
   if (!Plotly || !live.fig) return;
   const update = KINDS[live.data.kind](live.data.arrays, currentValues(live));
   update.traces.forEach((changes, i) => Object.assign(live.fig.data[i], changes));
+  for (const [i, changes] of Object.entries(update.shapes || {})) Object.assign(live.fig.layout.shapes[i], changes);
   live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
-  for (const [name, text] of Object.entries(update.readouts || {})) {
-    if (live.readouts[name]) live.readouts[name].textContent = text;
+  for (const [name, readout] of Object.entries(update.readouts || {})) {
+    const element = live.readouts[name];
+    if (!element) continue;
+    element.textContent = typeof readout === "string" ? readout : readout.text;
+    if (typeof readout !== "string") element.dataset.value = readout.value; // the exact number, for tests
   }
   Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
     live.draws += 1;
@@ -221,6 +269,53 @@ function flush(live) {
   live.pending = {};
 }
 
+// A control's value moved (the hand, or Play): its text, one redraw, and the value sent once it rests.
+function changed(live, entry) {
+  const value = parseFloat(entry.input.value);
+  const text = valueText(entry.control, value);
+  entry.output.textContent = text;
+  entry.input.setAttribute("aria-valuetext", text);
+  requestDraw(live);
+  live.pending[entry.control.name] = value;
+  clearTimeout(live.timer);
+  live.timer = setTimeout(() => flush(live), live.data.debounce);
+}
+
+const PLAY_FRAMES = 600; // Play crosses the whole range in about 600 frames (10 s at 60 frames a second)
+
+function setPlaying(entry, playing) {
+  entry.button.setAttribute("aria-pressed", String(playing));
+  entry.button.textContent = playing ? "Pause" : "Play";
+}
+
+function play(live, entry) {
+  const { input } = entry;
+  const min = parseFloat(input.min);
+  const max = parseFloat(input.max);
+  const step = parseFloat(input.step);
+  if (parseFloat(input.value) >= max) input.value = String(min); // at the end: play again from the start
+  const per = Math.max(1, Math.round((max - min) / step / PLAY_FRAMES)) * step;
+  live.playing = entry;
+  setPlaying(entry, true);
+  const tick = () => {
+    if (live.playing !== entry) return;
+    input.value = String(Math.min(max, parseFloat(input.value) + per)); // the input snaps it to its grid
+    changed(live, entry);
+    if (parseFloat(input.value) >= max) pause(live);
+    else live.playFrame = requestAnimationFrame(tick);
+  };
+  live.playFrame = requestAnimationFrame(tick);
+}
+
+function pause(live) {
+  const entry = live.playing;
+  if (!entry) return;
+  live.playing = null;
+  cancelAnimationFrame(live.playFrame);
+  setPlaying(entry, false);
+  flush(live); // the step played to goes to Python now: its details follow
+}
+
 export default function (component) {
   const { data, key, parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".bnviz-live");
@@ -237,6 +332,8 @@ export default function (component) {
     revision: null,
     frame: 0,
     timer: 0,
+    playing: null, // the control Play is advancing
+    playFrame: 0,
     draws: 0,
     config: { displaylogo: false, responsive: true, toImageButtonOptions: { format: "png", scale: 2 } },
   });
@@ -247,16 +344,10 @@ export default function (component) {
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
 
-  for (const { input, output, control } of Object.values(live.inputs)) {
-    input.oninput = () => {
-      const value = parseFloat(input.value);
-      const text = valueText(control, value);
-      output.textContent = text;
-      input.setAttribute("aria-valuetext", text);
-      requestDraw(live);
-      live.pending[control.name] = value;
-      clearTimeout(live.timer);
-      live.timer = setTimeout(() => flush(live), data.debounce);
+  for (const entry of Object.values(live.inputs)) {
+    entry.input.oninput = () => {
+      if (live.playing) pause(live); // the hand takes over from Play
+      changed(live, entry);
     };
   }
   loadPlotly().then(() => requestDraw(live));
