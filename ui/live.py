@@ -189,7 +189,8 @@ def live_chart(
         values = {c.name: c.snap(held.get(c.name, c.value)) for c in controls}
         if link:
             values |= _from_link(controls)
-        set_values(key, values)
+        if values != state["values"]:  # unchanged: the browser keeps its inputs (and a press not yet sent)
+            set_values(key, values)
     # A value off the control's range or grid (a shorter training has fewer steps): Python and the
     # browser both take the nearest valid one.
     held = {
