@@ -23,7 +23,15 @@ from bnviz.experiments.training import (
     train,
     train_vs_eval,
 )
-from bnviz.figures.learning import history_figure, landscape_figure, step_figure, train_eval_figure, with_step_marker
+from bnviz.figures.learning import (
+    history_figure,
+    landscape_figure,
+    replay_arrays,
+    replay_stride,
+    step_figure,
+    train_eval_figure,
+    with_step_marker,
+)
 from bnviz.numbers import sig
 from content.learning import (
     OPTIMIZER_NAMES,
@@ -43,6 +51,7 @@ from ui import classroom
 from ui.classroom import chart, predict_first
 from ui.guard import require_navigation
 from ui.links import control
+from ui.live import LiveControl, live_chart
 from ui.state import carry_batch, current_batch
 
 require_navigation()
@@ -55,6 +64,7 @@ SMALL_BATCHES, LARGE_BATCHES = [2, 4], [16, 32, 64, 128, 256]
 DEFAULT = TrainingSettings()
 DEFAULT_CHANNEL = 1  # the default batch's channel 0 is already near mean 0, variance 1
 GRID = 61  # landscape resolution per axis
+STEP_READOUTS = (("mu", "μ_B"), ("var", "σ²_B"), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))  # the step's numbers
 END_CHOICES = (
     "to √(σ²+ε) and μ: they undo the normalization",
     "they stay near where they started",
@@ -300,29 +310,46 @@ if ready:
 
 
 # --- one time axis and one step up close ---------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=24)
+def replay_of(specs, x, settings: TrainingSettings, channel: int) -> dict:
+    """The recorded numbers the browser replays (every step, or every k-th of a long training)."""
+    _, hist, _, _ = run_training(specs, x, settings)
+    return replay_arrays(hist, channel, replay_stride(hist.steps))
+
+
 @st.fragment
 def replay(data, settings, channel):
     exp, hist, _, _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
-    if st.session_state.get("learn_step", 1) > hist.steps:  # a new training with fewer steps
-        st.session_state["learn_step"] = hist.steps
-    with control("step"):
-        st.slider(
-            "Step (move it to replay the training; nothing is retrained)",
-            1,
-            hist.steps,
-            value=1,
-            key="learn_step",
-            bind="query-params",
-        )
-    step = st.session_state["learn_step"] - 1
-    chart(with_step_marker(history_of(*data, settings, channel), step), key="learn_history")
+    # Live: the step control moves the red marker and the step's numbers in the browser (Play animates
+    # it); the step goes back to Python (and the link, `?learn_step=40`) when the hand stops or Play pauses.
+    arrays = replay_of(*data, settings, channel)
+    step_control = LiveControl(
+        "learn_step",
+        "Step (move it, or press Play, to replay the training; nothing is retrained)",
+        min=1,
+        max=hist.steps,
+        step=arrays["stride"],
+        value=1,
+        hide_as="step",
+        play=True,
+    )
+    figure = with_step_marker(history_of(*data, settings, channel), 0)  # the browser moves the marker
+    values = live_chart(
+        "learn_live",
+        "step_replay",
+        figure,
+        arrays | {"control": step_control.name, "marker": len(figure.layout.shapes) - 1},
+        [step_control],
+        readouts=[(name, f"{label} =") for name, label in STEP_READOUTS],
+    )
     st.caption(
         "**Computed for every batch, never learned:** μ_B and σ²_B (grey): they jump from one batch to the next. "
         "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
         "pushed by the gradient, and settle at the dashed γ*, β*. **Running averages, kept for eval mode:** "
         "running_mean and running_var (purple) follow μ_B and σ²_B with BN momentum; no gradient touches them."
     )
+    step = int(values[step_control.name]) - 1
     d = step_detail(exp, hist, step, channel)
     st.markdown(
         f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "

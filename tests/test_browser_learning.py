@@ -1,16 +1,24 @@
-"""End to end on /learning in Chromium: real key presses on the step scrubber and on your own γ and β.
-The trainings, optimizers, tasks and the train-vs-eval comparison are checked in AppTest (test_page_learning.py)."""
+"""End to end on /learning in Chromium: real key presses on the live step control (replayed in the
+browser, ui/live.py), its Play/Pause button, and your own γ and β. The trainings, optimizers, tasks and
+the train-vs-eval comparison are checked in AppTest (test_page_learning.py)."""
 
 import re
 
 import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
-from pw_helpers import assert_no_exception, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import assert_no_exception, next_frames, plotly_charts, shot, slider, step_slider, wait_idle
+
+from bnviz.core.data import preset
+from bnviz.experiments.training import TrainingSettings, make_experiment, train
+from bnviz.numbers import sig
 
 pytestmark = pytest.mark.browser
 
-STEP = "Step (move it to replay the training"
+STEP = re.compile(r"^Step \(move it, or press Play")
+CHANNEL = 1  # the page's default channel
+READOUTS = ("mu", "var", "gamma", "beta", "loss")
+MARKER = "() => document.querySelector('.bnviz-live .js-plotly-plot').layout.shapes.at(-1).x0"
 T = 90_000  # ms: a training and its figures on a busy machine (other test runs share the CPU)
 
 
@@ -31,6 +39,28 @@ def element_shot(locator, name: str) -> None:
     locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def step_control(page: Page):
+    """The live replay's step: a native range input named by its <label>."""
+    return page.get_by_role("slider", name=STEP)
+
+
+def recorded():
+    """The page's default training, recorded by the core (the numbers the replay must show)."""
+    specs = tuple(preset("channels on very different scales", 4))
+    return train(make_experiment(specs, None, TrainingSettings()))
+
+
+def assert_replay_shows_step(page: Page, hist, step: int) -> None:
+    """The marker on `step` and each readout the recorded number of that step: the exact float (data-value)
+    and its text as bnviz.numbers.sig writes it."""
+    page.wait_for_function(f"() => ({MARKER})() === {step}")
+    for name in READOUTS:
+        readout = page.locator(f'.bnviz-live-readout-value[data-name="{name}"]')
+        value = float(getattr(hist, name)[step - 1, CHANNEL])
+        expect(readout).to_have_text(sig(value))
+        assert float(readout.get_attribute("data-value")) == value, name
+
+
 def chart(page: Page, index: int):
     return plotly_charts(page).nth(index)
 
@@ -45,40 +75,58 @@ def move(page: Page, label: str, key: str, times: int) -> None:
     wait_idle(page, timeout=T)
 
 
-def test_training_runs_and_the_step_scrubber_changes_the_numbers(page, app_url):
+def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     open_learning(page, app_url)
     expect(page.locator("h1").first).to_contain_text("Watch γ and β learned", timeout=T)
-    expect(plotly_charts(page)).to_have_count(4, timeout=T)
+    expect(plotly_charts(page)).to_have_count(3, timeout=T)  # the step's, the landscape, train vs eval
+    page.wait_for_function(f"() => ({MARKER})() === 1", timeout=T)  # the live replay drawn, on step 1
     assert_no_exception(page)
     shot(page, "learning-default")
     first = step_line(page)
     assert first.startswith("Step 1 up close")
-    element_shot(chart(page, 0), "learning-time-axis")
-    move(page, STEP, "ArrowRight", 10)
-    expect(slider(page, STEP)).to_have_value("11", timeout=T)
-    expect(page.get_by_text(re.compile(r"^Step 11 up close"))).to_be_visible(timeout=T)
-    eleventh = step_line(page)
-    assert eleventh != first and "μ_B = " in eleventh
-    element_shot(chart(page, 1), "learning-scrubber-step-11")
-    move(page, STEP, "End", 1)
+    element_shot(page.locator(".bnviz-live"), "learning-time-axis")
+    step_control(page).press("End")
+    expect(step_control(page)).to_have_value("960")
     expect(page.get_by_text(re.compile(r"^Step 960 up close"))).to_be_visible(timeout=T)
-    assert step_line(page) not in (first, eleventh)
-    element_shot(chart(page, 1), "learning-scrubber-step-960")
-    element_shot(page.locator('[data-testid="stTable"]').first, "learning-scrubber-numbers-960")
+    assert step_line(page) != first and "μ_B = " in step_line(page)
+    element_shot(chart(page, 0), "learning-step-960")
+    element_shot(page.locator('[data-testid="stTable"]').first, "learning-step-numbers-960")
     assert_no_exception(page)
 
 
-def test_ten_quick_presses_on_the_step_slider_end_at_step_11_and_the_link_carries_it(page, app_url):
+def test_the_step_replays_in_the_browser_plays_pauses_and_the_link_follows(page, app_url):
+    hist = recorded()
     open_learning(page, app_url)
-    thumb = slider(page, STEP)
-    expect(thumb).to_have_value("1")
-    thumb.focus()
-    for _ in range(10):
-        thumb.press("ArrowRight")  # no wait between presses: a learner holding the key down
-    expect(page).to_have_url(re.compile(r"learn_step=11(&|$)"), timeout=T)
+    control = step_control(page)
+    expect(control).to_have_value("1")
+    control.focus()
+    for _ in range(39):
+        control.press("ArrowRight")  # no wait between presses: a learner holding the key down
+    expect(control).to_have_value("40")  # no press lost
+    assert_replay_shows_step(page, hist, 40)  # in the browser, before Python has run
+    expect(page).to_have_url(re.compile(r"[?&]learn_step=40(&|$)"), timeout=T)  # sent when the hand stopped
     wait_idle(page, timeout=T)
-    expect(thumb).to_have_value("11")  # no press lost, none undone by a rerun
-    expect(page.get_by_text(re.compile(r"^Step 11 up close"))).to_be_visible(timeout=T)
+    expect(page.get_by_text(re.compile(r"^Step 40 up close"))).to_be_visible(timeout=T)
+    expect(control).to_have_value("40")  # not undone by Python's run
+
+    play = page.locator(".bnviz-live-play")  # a native button: focused and pressed with the keyboard
+    expect(play).to_have_attribute("aria-pressed", "false")
+    play.focus()
+    page.keyboard.press("Space")
+    expect(play).to_have_attribute("aria-pressed", "true")
+    expect(play).to_have_text("Pause")
+    page.wait_for_function("(c) => Number(document.querySelector(c).value) >= 100", arg=".bnviz-live input")
+    page.keyboard.press("Space")  # Pause
+    expect(play).to_have_attribute("aria-pressed", "false")
+    expect(play).to_have_text("Play")
+    paused = int(control.input_value())
+    assert 100 <= paused < 960
+    next_frames(page, 10)
+    expect(control).to_have_value(str(paused))  # paused: the step no longer moves
+    assert_replay_shows_step(page, hist, paused)
+    expect(page).to_have_url(re.compile(rf"[?&]learn_step={paused}(&|$)"), timeout=T)
+    wait_idle(page, timeout=T)
+    expect(page.get_by_text(re.compile(rf"^Step {paused} up close"))).to_be_visible(timeout=T)
     assert_no_exception(page)
 
 
@@ -91,7 +139,7 @@ def test_your_own_path_is_drawn_with_its_loss(page, app_url):
         move(page, label, "PageUp", 1)  # one press, one move of a tenth of the range, towards γ*, β*
         expect(mine).to_contain_text(f"{moves} moves", timeout=T)
     assert float(mine.locator('[data-testid="stMetricValue"]').inner_text()) < float(start)
-    element_shot(chart(page, 2), "learning-landscape-your-path")
+    element_shot(chart(page, 1), "learning-landscape-your-path")
     page.get_by_role("button", name="Start again").click()
     wait_idle(page, timeout=T)
     expect(mine).to_contain_text("0 moves", timeout=T)

@@ -6,7 +6,7 @@ with a notice that names it without repeating it. A control's URL name is its wi
 
 import numpy as np
 import pytest
-from apptest import open_link
+from apptest import live_data, open_link
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import batches, gamma_beta
@@ -128,6 +128,7 @@ def test_learning_link_sets_the_training():
             "learn_epochs": "3",
             "learn_batch_size": "64",
             "learn_channel": "0",
+            "learn_step": "40",
         },
     )
     assert not notices(at)
@@ -136,7 +137,9 @@ def test_learning_link_sets_the_training():
     assert at.select_slider(key="learn_lr").value == 0.1 and at.slider(key="learn_epochs").value == 3
     assert at.select_slider(key="learn_batch_size").value == 64 and at.selectbox(key="learn_channel").value == 0
     steps = 3 * (1024 // 64)
-    assert at.slider(key="learn_step").max == steps
+    (step,) = live_data(at, "learn_live")["controls"]  # the step replayed in the browser (ui/live.py)
+    assert step["max"] == steps and step["value"] == 40 and at.session_state["learn_live"]["learn_step"] == 40
+    assert any(m.value.startswith("**Step 40 up close** (channel 0)") for m in at.markdown)
 
 
 def test_network_link_sets_the_form_and_trains_with_it():
@@ -158,6 +161,7 @@ CASES = [  # (page, URL name, session key of a control, its default)
     ("gamma-beta", "gb_gamma", "gb_drag", {"gamma": 1.0, "beta": 0.0}),
     ("gamma-beta", "batch.n", "gb_drag", {"gamma": 1.0, "beta": 0.0}),
     ("learning", "learn_lr", "learn_lr", 0.03),
+    ("learning", "learn_step", "learn_live", {"learn_step": 1}),  # the live replay's step (ui/live.py)
     ("network", "net_lr", "net_lr", 3.0),
 ]
 

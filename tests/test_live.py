@@ -3,6 +3,7 @@ back, and the link. The browser side is tested in tests/test_browser_live.py."""
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import plotly
@@ -11,6 +12,7 @@ from apptest import bar_mean, live_data, open_link, run_page
 from conftest import ROOT
 
 from bnviz.figures.common import density, scaled_edges
+from bnviz.figures.learning import replay_arrays, replay_stride
 from ui import live
 from ui.live import LiveControl
 from ui.state import default_batch
@@ -21,6 +23,35 @@ SCALE = LiveControl("home_scale", "Multiply every activation by", 0.1, 10.0, 0.1
 @pytest.mark.parametrize("text, value", [(2.0, 2.0), (2.55, 2.5), (10.7, 10.0), (0.05, 0.1), (1.1, 1.1)])
 def test_a_value_snaps_to_the_range_inputs_grid(text, value):
     assert SCALE.snap(text) == value
+
+
+def test_a_value_past_a_max_off_the_step_grid_snaps_to_the_last_step_below_it():
+    every_other = LiveControl("learn_step", "Step", 1, 3840, 2, 1)  # steps 1, 3, …, 3839
+    assert [every_other.snap(v) for v in (3840, 5000, 3838, 2, 0)] == [3839, 3839, 3839, 3, 1]
+
+
+def test_a_control_with_play_tells_the_browser_to_draw_its_button():
+    step = LiveControl("learn_step", "Step", 1, 960, 1, 1, play=True)
+    (control,) = live.element_data("step_replay", {}, {}, [step], {"learn_step": 40.0}, 1)["controls"]
+    assert control["play"] is True and control["value"] == 40.0 and control["decimals"] == 0
+
+
+@pytest.mark.parametrize("steps, stride", [(1, 1), (960, 1), (2000, 1), (2001, 2), (3840, 2), (20_000, 11)])
+def test_the_replay_keeps_every_step_of_a_training_up_to_2000_steps_then_every_kth(steps, stride):
+    assert replay_stride(steps) == stride
+    assert len(range(0, steps, stride)) <= 2000
+
+
+def test_the_replay_arrays_are_the_recorded_numbers_of_one_channel_exactly():
+    rng = np.random.default_rng(0)
+    recorded = {name: rng.normal(size=(7, 3)) for name in ("mu", "var", "gamma", "beta", "loss")}
+    recorded["loss"][3, 2] = np.nan  # not JSON: sent as null, shown as "any"
+    hist = SimpleNamespace(steps=7, **recorded)
+    arrays = replay_arrays(hist, 2, stride=3)
+    assert json.loads(json.dumps(arrays, allow_nan=False)) == arrays
+    assert arrays["stride"] == 3 and arrays["mu"] == recorded["mu"][[0, 3, 6], 2].tolist()  # steps 1, 4, 7
+    assert arrays["loss"] == [recorded["loss"][0, 2], None, recorded["loss"][6, 2]]
+    assert replay_arrays(hist, 0)["gamma"] == recorded["gamma"][:, 0].tolist()
 
 
 def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
@@ -38,6 +69,7 @@ def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
         "value": 2.0,
         "decimals": 1,
         "help": "",
+        "play": False,
         "hidden": False,
     }
     assert data["kind"] == "scaled_histograms" and data["revision"] == 3 and data["debounce"] == live.DEBOUNCE_MS

@@ -4,7 +4,7 @@ the replay does not retrain, and bad input gives a message."""
 import numpy as np
 import pytest
 import streamlit as st
-from apptest import _decode, figures, hidden_keys, run_page
+from apptest import _decode, figures, hidden_keys, live_data, run_page
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
@@ -52,6 +52,17 @@ def metric(at, label: str):
     return next(m for m in at.metric if m.label == label)
 
 
+def history(at) -> dict:
+    """The time-axis figure as the live replay (ui/live.py) sends it to the browser."""
+    return live_data(at, "learn_live")["figure"]
+
+
+def move_step(at, step: int):
+    """The step control's value as the browser sends it back when the hand stops (setStateValue)."""
+    at.session_state["learn_live"]["learn_step"] = float(step)
+    return at.run()
+
+
 def latex(at) -> str:
     return "\n".join(el.value for el in at.latex)
 
@@ -80,13 +91,43 @@ def test_metrics_show_the_cores_learned_values_and_optimum(default_page):
 
 def test_time_axis_figure_plots_the_cores_training_of_the_watched_channel(default_page):
     exp, hist, (gamma_star, _) = core()
-    fig = figures(default_page)[0]
+    fig = history(default_page)
     for name, series in [("γ", hist.gamma), ("μ_B of the batch", hist.mu), ("running_var", hist.running_var)]:
         np.testing.assert_allclose(*plotted(by_name(fig, name), series[:, 1]), rtol=1e-6)
     assert values(by_name(fig, "γ"), "x")[-1] == hist.steps
     assert any(s.get("y0") == pytest.approx(gamma_star[1]) for s in fig["layout"]["shapes"])
     text = " ".join(c.value for c in default_page.caption)
     assert "Computed for every batch, never learned" in text and "Learned, one value shared by every batch" in text
+
+
+def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exactly(default_page):
+    _, hist, _ = core()
+    data = live_data(default_page, "learn_live")
+    assert data["kind"] == "step_replay"
+    (control,) = data["controls"]
+    assert (control["name"], control["min"], control["max"], control["step"], control["value"]) == (
+        "learn_step",
+        1,
+        hist.steps,
+        1,
+        1,
+    )
+    assert control["play"] is True and control["label"].startswith("Step (move it, or press Play")
+    arrays = data["arrays"]
+    assert arrays["control"] == "learn_step" and arrays["stride"] == 1
+    for name in ("mu", "var", "gamma", "beta", "loss"):
+        assert arrays[name] == getattr(hist, name)[:, 1].tolist(), name  # float64, every step: exact
+    marker = data["figure"]["layout"]["shapes"][arrays["marker"]]
+    assert marker["x0"] == marker["x1"] == 1 and marker["yref"] == "paper"  # the line the browser moves
+    assert [r["label"] for r in data["readouts"]] == ["μ_B =", "σ²_B =", "γ =", "β =", "loss ="]
+
+
+def test_a_shorter_training_brings_the_step_back_into_its_range():
+    at = move_step(run_learning(), 900)
+    at.slider(key="learn_epochs").set_value(2).run()  # 2 epochs of 32 steps
+    (control,) = live_data(at, "learn_live")["controls"]
+    assert control["max"] == 64 and control["value"] == 64  # the browser is told the new step
+    assert any(m.value.startswith("**Step 64 up close**") for m in at.markdown)
 
 
 def test_reconstruct_explains_gamma_star_against_sqrt_var_plus_eps(default_page):
@@ -118,9 +159,9 @@ def test_choosing_a_task_sets_a_learning_rate_that_suits_it():
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
 def test_the_optimizer_changes_the_path_and_the_update_written_out(optimizer):
-    at = run_learning(learn_optimizer=optimizer, learn_step=50)
+    at = move_step(run_learning(learn_optimizer=optimizer), 50)
     _, hist, _ = core(DEFAULT.replace(optimizer=optimizer))
-    np.testing.assert_allclose(*plotted(by_name(figures(at)[0], "γ"), hist.gamma[:, 1]), rtol=1e-6)
+    np.testing.assert_allclose(*plotted(by_name(history(at), "γ"), hist.gamma[:, 1]), rtol=1e-6)
     assert (r"v \leftarrow 0.9" if optimizer == "momentum" else r"\hat m = \frac{m}{1 - 0.9^t}") in latex(at)
 
 
@@ -136,13 +177,16 @@ def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(monkey
     at = run_learning()
     assert len(calls) == 3  # the training, and the batch-2 and batch-64 comparisons
     exp, hist, _ = core()
+    sent = live_data(at, "learn_live")
     for step in (1, 200, 960):
-        at.slider(key="learn_step").set_value(step).run()
+        move_step(at, step)
         d = step_detail(exp, hist, step - 1, 1)
+        assert at.query_params.get("learn_step") == (None if step == 1 else str(step))  # `?learn_step=200`
         text = latex(at)
         assert f"= {d.grad_gamma:.4g}" in text and f"= {d.grad_beta:.4g}" in text
         assert f"= {d.gamma:.4g} - 0.03" in text and f"= {d.gamma_next:.4g}" in text
-        step_fig = figures(at)[1]
+        assert live_data(at, "learn_live") == sent  # the browser already shows the step: nothing re-sent
+        step_fig = figures(at)[0]  # the time axis is the live replay's; the step's own figure is the first chart
         np.testing.assert_allclose(values(by_name(step_fig, "x (input)"), "x"), d.x, rtol=1e-6)
     assert len(calls) == 3  # moving the scrubber replayed the record, it did not train again
     assert at.table[0].value["∂L/∂y"].iloc[-1] == pytest.approx(d.grad_beta)
@@ -194,7 +238,7 @@ def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them(
     land = landscape(exp)
     at.slider(key="learn_my_gamma").set_value(6.0).run()
     at.slider(key="learn_my_beta").set_value(5.0).run()
-    fig = figures(at)[2]
+    fig = figures(at)[1]
     mine = by_name(fig, "your path")
     np.testing.assert_allclose(values(mine, "x"), [1.0, 6.0, 6.0])
     np.testing.assert_allclose(values(mine, "y"), [0.0, 0.0, 5.0])
@@ -203,7 +247,7 @@ def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them(
     assert metric(at, "Your loss now").value == f"{expected[-1]:.4g}"
     assert metric(at, "Your loss now").delta == "2 moves"
     at.button(key="learn_restart").click().run()
-    assert len(values(by_name(figures(at)[2], "your path"), "x")) == 1
+    assert len(values(by_name(figures(at)[1], "your path"), "x")) == 1
     assert metric(at, "Your loss now").delta == "0 moves"
 
 

@@ -33,6 +33,7 @@ HIDDEN_CSS = (
 )
 APP_PARAMS = ("classroom", "hide")  # the app's own switches, read by ui.classroom
 _REJECTED, _CUSTOM, _PAGE, _ARRIVED = "_links_rejected", "_links_custom", "_links_page", "_links_arrived"
+_RUN = "_links_run"  # the number of app.py's runs in this session
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -154,6 +155,13 @@ def arrived() -> bool:
     return st.session_state.get(_ARRIVED, True)
 
 
+def app_run() -> int:
+    """The number of app.py's runs so far in this session. A fragment's rerun does not run app.py, so it
+    keeps the number of the run it followed: code in a fragment reads the link once per arrival with
+    `arrived()` and a check that this number is not the one it already read in."""
+    return st.session_state.get(_RUN, 0)
+
+
 def claim(*names: str) -> None:
     """Say that this page reads and writes the parameters `names` itself (check_link leaves them alone)."""
     st.session_state.setdefault(_CUSTOM, set()).update(names)
@@ -184,6 +192,7 @@ def snapshot(page: str) -> dict[str, list[str]]:
     """The link's parameters as this run of `page` (its URL path) found them; call before the page runs."""
     state = st.session_state
     state[_ARRIVED], state[_PAGE] = state.get(_PAGE) != page, page
+    state[_RUN] = state.get(_RUN, 0) + 1
     state[_CUSTOM] = set()
     return {name: st.query_params.get_all(name) for name in st.query_params}
 

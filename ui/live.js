@@ -69,15 +69,19 @@ function std(values) {
   return Math.sqrt(squares / values.length);
 }
 
-// Python's f"{value:.{p}g}": p significant digits, trailing zeros dropped, e-notation below 1e-4.
-export function sig(value, p) {
-  if (value === 0) return "0";
-  if (!Number.isFinite(value)) return String(value);
-  const [mantissa, expText] = value.toExponential(p - 1).split("e");
-  const exp = parseInt(expText, 10);
-  const trim = (text) => (text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text);
-  if (exp < -4 || exp >= p) return `${trim(mantissa)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  return trim(value.toFixed(Math.max(0, p - 1 - exp)));
+// bnviz.numbers.sig: Python's f"{value:.4g}" ("1.235", "0.0001235", "1.235e-05", "1.2e+06"), "any"
+// for a missing value (NaN), never "-0".
+export function sig(value, digits = 4) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "any";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  const strip = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  const [mantissa, exp] = value.toExponential(digits - 1).split("e"); // rounded once, as Python rounds
+  const exponent = parseInt(exp, 10);
+  let text;
+  if (exponent >= -4 && exponent < digits) text = strip(value.toFixed(digits - 1 - exponent));
+  else text = strip(mantissa) + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
+  if (parseFloat(text) === 0) text = text.replace(/^-/, "");
+  return text;
 }
 
 // bnviz.figures.common.histogram_edges([values], bins): numpy.linspace(lo, hi, bins + 1), as numpy
@@ -250,6 +254,20 @@ const KINDS = {
       readouts: { share: { text: `${fixed(100 * share, 1)} %`, value: share } },
     };
   },
+
+  // The replay of a recorded training (bnviz.figures.learning.replay_arrays): the step control
+  // arrays.control moves the vertical marker (layout shape arrays.marker) to its step, and the
+  // readouts show the recorded numbers of that step (row (step - 1) / stride of each array).
+  step_replay(arrays, values) {
+    const step = values[arrays.control];
+    const row = Math.min(Math.max(Math.round((step - 1) / arrays.stride), 0), arrays.mu.length - 1);
+    const readouts = {};
+    for (const name of ["mu", "var", "gamma", "beta", "loss"]) {
+      const value = arrays[name][row];
+      readouts[name] = { text: sig(value), value: value === null ? "nan" : String(value) };
+    }
+    return { traces: [], shapes: { [arrays.marker]: { x0: step, x1: step } }, readouts };
+  },
 };
 
 // --- the element ------------------------------------------------------------------------------
@@ -279,23 +297,37 @@ function buildControls(live, data, key) {
       const output = document.createElement("output");
       output.setAttribute("for", id);
       wrap.append(label, input, output);
+      const entry = { input, output, control, button: null };
+      if (control.play) {
+        const button = document.createElement("button");
+        button.type = "button"; // a native button: Tab reaches it, Space and Enter press it
+        button.className = "bnviz-live-play";
+        button.setAttribute("aria-pressed", "false");
+        button.setAttribute("aria-controls", id);
+        button.textContent = "Play";
+        button.onclick = () => (live.playing === entry ? pause(live) : play(live, entry));
+        wrap.append(button);
+        entry.button = button;
+      }
       box.append(wrap);
-      live.inputs[control.name] = { input, output, control };
+      live.inputs[control.name] = entry;
     }
     live.names = names;
     live.revision = null;
   }
   for (const control of data.controls) {
+    const { input } = live.inputs[control.name];
     live.inputs[control.name].control = control;
-    live.inputs[control.name].input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+    input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+    // The range follows Python's (a new training has another number of steps); the value stays.
+    input.min = String(control.min);
+    input.max = String(control.max);
+    input.step = String(control.step);
   }
   if (live.revision !== data.revision) {
     // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them.
     for (const control of data.controls) {
       const { input } = live.inputs[control.name];
-      input.min = String(control.min);
-      input.max = String(control.max);
-      input.step = String(control.step);
       input.value = String(control.value);
       // A value Python set off the step grid (a recovered γ) is used as it is until the hand moves.
       if (parseFloat(input.value) !== control.value) live.exact[control.name] = control.value;
@@ -362,12 +394,13 @@ function draw(live) {
     if (Array.isArray(changes)) live.fig.layout[name] = changes;
     else live.fig.layout[name] = { ...(live.fig.layout[name] || {}), ...changes };
   }
+  for (const [i, changes] of Object.entries(update.shapes || {})) Object.assign(live.fig.layout.shapes[i], changes);
   live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
-  for (const [name, shown] of Object.entries(update.readouts || {})) {
+  for (const [name, readout] of Object.entries(update.readouts || {})) {
     const element = live.readouts[name];
     if (!element) continue;
-    element.textContent = typeof shown === "string" ? shown : shown.text;
-    if (typeof shown !== "string") element.dataset.value = String(shown.value);
+    element.textContent = typeof readout === "string" ? readout : readout.text;
+    if (typeof readout !== "string") element.dataset.value = String(readout.value); // the exact number, for tests
   }
   Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
     live.draws += 1;
@@ -391,6 +424,54 @@ function flush(live) {
   live.pending = {};
 }
 
+// A control's value moved (the hand, or Play): its text, one redraw, and the value sent once it rests.
+function changed(live, entry) {
+  const value = parseFloat(entry.input.value);
+  delete live.exact[entry.control.name]; // the hand moved: the value is the input's again
+  const text = valueText(entry.control, value);
+  entry.output.textContent = text;
+  entry.input.setAttribute("aria-valuetext", text);
+  requestDraw(live);
+  live.pending[entry.control.name] = value;
+  clearTimeout(live.timer);
+  live.timer = setTimeout(() => flush(live), live.data.debounce);
+}
+
+const PLAY_FRAMES = 600; // Play crosses the whole range in about 600 frames (10 s at 60 frames a second)
+
+function setPlaying(entry, playing) {
+  entry.button.setAttribute("aria-pressed", String(playing));
+  entry.button.textContent = playing ? "Pause" : "Play";
+}
+
+function play(live, entry) {
+  const { input } = entry;
+  const min = parseFloat(input.min);
+  const max = parseFloat(input.max);
+  const step = parseFloat(input.step);
+  if (parseFloat(input.value) >= max) input.value = String(min); // at the end: play again from the start
+  const per = Math.max(1, Math.round((max - min) / step / PLAY_FRAMES)) * step;
+  live.playing = entry;
+  setPlaying(entry, true);
+  const tick = () => {
+    if (live.playing !== entry) return;
+    input.value = String(Math.min(max, parseFloat(input.value) + per)); // the input snaps it to its grid
+    changed(live, entry);
+    if (parseFloat(input.value) >= max) pause(live);
+    else live.playFrame = requestAnimationFrame(tick);
+  };
+  live.playFrame = requestAnimationFrame(tick);
+}
+
+function pause(live) {
+  const entry = live.playing;
+  if (!entry) return;
+  live.playing = null;
+  cancelAnimationFrame(live.playFrame);
+  setPlaying(entry, false);
+  flush(live); // the step played to goes to Python now: its details follow
+}
+
 export default function (component) {
   const { data, key, parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".bnviz-live");
@@ -408,6 +489,8 @@ export default function (component) {
     revision: null,
     frame: 0,
     timer: 0,
+    playing: null, // the control Play is advancing
+    playFrame: 0,
     draws: 0,
     config: { displaylogo: false, responsive: true, toImageButtonOptions: { format: "png", scale: 2 } },
   });
@@ -418,17 +501,10 @@ export default function (component) {
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
 
-  for (const { input, output, control } of Object.values(live.inputs)) {
-    input.oninput = () => {
-      const value = parseFloat(input.value);
-      delete live.exact[control.name];
-      const text = valueText(control, value);
-      output.textContent = text;
-      input.setAttribute("aria-valuetext", text);
-      requestDraw(live);
-      live.pending[control.name] = value;
-      clearTimeout(live.timer);
-      live.timer = setTimeout(() => flush(live), data.debounce);
+  for (const entry of Object.values(live.inputs)) {
+    entry.input.oninput = () => {
+      if (live.playing) pause(live); // the hand takes over from Play
+      changed(live, entry);
     };
   }
   loadPlotly().then((Plotly) => {

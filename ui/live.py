@@ -13,6 +13,9 @@ Python as one state value, so the page's numbers, the shareable link and the tes
     )
     values["home_scale"]  # 2.0, once the learner's hand has stopped at ×2
 
+- `LiveControl(..., play=True)` adds a Play/Pause button (a native <button> with aria-pressed) that
+  advances the control one animation frame at a time; its value goes back when play pauses.
+
 - The control's name is its URL parameter (`?home_scale=2`): read on arrival (a bad value opens the
   default, named in the app's notice via ui.links.reject), written back on every run.
 - The element's `data` changes only when Python sets the values (arrival, `set_values`): a rerun
@@ -85,6 +88,7 @@ class LiveControl:
     help: str = ""
     hide_as: str | None = None  # its name in `?hide=` (and whether classroom mode hides it: essential)
     essential: bool = True
+    play: bool = False  # a Play/Pause button beside it advances it, step by step, in the browser
 
     def clip(self, value: float) -> float:
         """`value` clipped to [min, max], kept off the step grid (a recovered γ is shown exactly)."""
@@ -93,7 +97,9 @@ class LiveControl:
     def snap(self, value: float) -> float:
         """The value the range input takes for `value`: clipped to [min, max], on the step grid."""
         value = min(max(float(value), self.min), self.max)
-        steps = round((value - self.min) / self.step)
+        steps = math.floor((value - self.min) / self.step + 0.5)  # a tie goes up, as the browser's input
+        if self.min + steps * self.step > self.max + 1e-9:  # a max off the grid: the last step below it
+            steps -= 1
         return round(self.min + steps * self.step, 10)
 
     @property
@@ -179,13 +185,26 @@ def live_chart(
     state = _state(key)
     if link:
         links.claim(*names)
-    if links.arrived() or state["values"] is None:
+    # On arrival, once: a fragment's rerun keeps arrived() of the run before it, and reading the link
+    # again would send the browser an old value while the hand moves on.
+    arrival = links.arrived() and state.get("read_in") != links.app_run()
+    if arrival or state["values"] is None:
+        state["read_in"] = links.app_run()
         held = st.session_state.get(key) or {}
         # Values Python set (held, or the default) are kept as they are: only the range bounds them.
         values = {c.name: c.clip(held.get(c.name, c.value)) for c in controls}
         if link:
             values |= _from_link(controls)
-        set_values(key, values)
+        if values != state["values"]:  # unchanged: the browser keeps its inputs (and a press not yet sent)
+            set_values(key, values)
+    # A value off the control's range (a shorter training has fewer steps): Python and the browser
+    # both take the nearest one in range. A value off the step grid stays (a recovered γ is exact).
+    held = {
+        c.name: (st.session_state.get(key) or {}).get(c.name, state["values"].get(c.name, c.value)) for c in controls
+    }
+    off = {c.name: c.clip(held[c.name]) for c in controls if c.clip(held[c.name]) != held[c.name]}
+    if off:
+        set_values(key, off)
     pushed = {c.name: state["values"].get(c.name, c.value) for c in controls}
     data = element_data(kind, figure_json(fig), arrays, controls, pushed, state["revision"], readouts)
     result = _component(

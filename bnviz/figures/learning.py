@@ -6,6 +6,8 @@ figure stays a few tens of KB whatever the number of steps.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -169,6 +171,27 @@ def history_figure(
     return style(fig, height=760).update_layout(
         margin=dict(l=70, r=20, t=40, b=50), legend=dict(orientation="h", y=1.02, x=0)
     )
+
+
+REPLAYED = ("mu", "var", "gamma", "beta", "loss")  # a step's numbers, as the replay shows them
+
+
+def replay_stride(steps: int, max_points: int = 2000) -> int:
+    """The step grid of the replay: every step of a training of at most max_points steps, else every
+    k-th (steps 1, 1 + k, 1 + 2k, …), k the smallest that keeps max_points steps or fewer."""
+    return max(1, math.ceil((steps - 1) / (max_points - 1)))
+
+
+def replay_arrays(hist: History, channel: int, stride: int = 1) -> dict[str, list]:
+    """The recorded numbers of one channel at steps 1, 1 + stride, … (0-based rows 0, stride, …),
+    as float64 JSON lists the browser reads exactly (a non-finite value is None): mu, var, gamma,
+    beta, loss, each of length ceil(steps / stride), and the stride."""
+    rows = slice(0, hist.steps, stride)
+    arrays: dict[str, list] = {"stride": stride}
+    for name in REPLAYED:
+        column = getattr(hist, name)[rows, channel].astype(float)
+        arrays[name] = [v if math.isfinite(v) else None for v in column.tolist()]
+    return arrays
 
 
 def step_marker(step: int) -> dict:
