@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 STEP = re.compile(r"^Step \(move it, or press Play")
 CHANNEL = 1  # the page's default channel
 READOUTS = ("mu", "var", "gamma", "beta", "loss")
-MARKER = "() => document.querySelector('.bnviz-live .js-plotly-plot').layout.shapes.at(-1).x0"
+MARKER = (
+    "() => document.querySelector('.bnviz-live .js-plotly-plot')?.layout?.shapes?.at(-1)?.x0"  # undefined until drawn
+)
 T = 90_000  # ms: a training and its figures on a busy machine (other test runs share the CPU)
 
 

@@ -140,7 +140,10 @@ def test_a_copied_learning_link_reopens_with_its_training(page, browser, app_url
     expect(page).to_have_url(re.compile(r"learn_epochs=28"))
     fresh = reopen(page, browser)
     expect(slider(fresh, "Epochs")).to_have_value("28")
-    expect(slider(fresh, "Step (move it")).to_have_attribute("max", str(28 * 1024 // 32))  # 28 epochs of 32 batches
+    # The replay's live step control (a native range input): 28 epochs of 32 batches.
+    expect(fresh.get_by_role("slider", name=re.compile(r"^Step \(move it, or press Play"))).to_have_attribute(
+        "max", str(28 * 1024 // 32)
+    )
     fresh.context.close()
 
 
