@@ -7,6 +7,7 @@ BNVIZ_CHROMIUM); with CI=true a missing browser fails the run instead of skippin
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -42,6 +43,23 @@ try:  # hypothesis: no per-example deadline (CI machines vary), more examples wh
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 except ImportError:  # pragma: no cover
     pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _installed_components_scanned_once():
+    """Scan the installed packages for Streamlit components once per test process, not per AppTest run.
+
+    Every AppTest run calls ComponentManager.discover_and_register_components, which reads the metadata
+    of every installed distribution (about 0.8 s here, most of a cached page's run). The real server
+    does this once, at start-up; the installed packages do not change during a test session.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)
