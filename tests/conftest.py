@@ -191,11 +191,21 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser context per test: a new Streamlit session, nothing shared."""
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context per worker process: its pages share the HTTP cache and the compiled scripts
+    (Streamlit's bundle, plotly.js), which a fresh context would download and compile again each time."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    """A new tab per test: a new websocket, so a new Streamlit session; nothing of the app is shared
+    (its state lives in the server's session, and the URL). Tests that open a copied link "in another
+    browser" make a context of their own."""
+    pg = browser_context.new_page()
     pg.set_default_timeout(60_000)
     yield pg
-    context.close()
+    pg.close()

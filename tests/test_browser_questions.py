@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, shot, slider, step_slider, wait_idle
+from pw_helpers import assert_no_exception, open_page, press, slider, tall_shot, wait_idle
 
 from bnviz.experiments import gamma_beta, questions
 from content import questions as content
@@ -16,7 +16,9 @@ from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser
 
-TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside the page: a tall window shows a whole question
+# Streamlit scrolls inside the page: a tall window shows a whole question. Set only for a screenshot
+# (tall_shot): a tall window costs Chromium every redraw.
+TALL = 2600
 T = 60_000  # ms: a rerun on a busy machine (other test runs beside it) can take tens of seconds
 
 
@@ -60,21 +62,20 @@ def open_question(page, number: int):
 OPENED = 90_000  # ms: the first run of a fresh session, on a loaded machine, can take half a minute
 
 
-def new_page(browser, viewport=TALL):
+def new_page(browser):
     """A page in a new browser context: a fresh Streamlit session, as when a link is opened elsewhere."""
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     return context, pg
 
 
 def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_fresh_browser(page, browser, app_url):
-    page.set_viewport_size(TALL)
     open_page(page, app_url, "questions")
     box = open_question(page, 1)
     expect(page).to_have_url(re.compile(r"q_open_1=true"), timeout=OPENED)
     thumb = slider(page, "γ (scale), every channel")
-    step_slider(thumb, 10)  # 1.0 -> 2.0: a rerun of the experiment's fragment only
+    press(thumb, 10)  # 1.0 -> 2.0, pressed in a row: reruns of the experiment's fragment only
     expect(thumb).to_have_value("2")
     straight = f"{questions.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
@@ -90,17 +91,16 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
         expect(metric_value(again, "nearly straight")).to_have_text(straight, timeout=T)
         expect(fresh.locator('[data-testid="stRadio"]')).to_have_count(1)  # question 1 alone, unanswered
         assert_no_exception(fresh)
-        shot(fresh, "questions-link-fresh-browser")
+        tall_shot(fresh, "questions-link-fresh-browser", TALL)
     finally:
         context.close()
-    step_slider(thumb, 10, "ArrowLeft")  # back to the default, 1.0: the link no longer carries it
+    press(thumb, 10, "ArrowLeft")  # back to the default, 1.0: the link no longer carries it
     expect(thumb).to_have_value("1")
     expect(page).not_to_have_url(re.compile(r"q_gamma="), timeout=T)
     expect(page).to_have_url(re.compile(r"q_open_1=true"))
 
 
 def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_values(page, app_url):
-    page.set_viewport_size(TALL)
     open_page(page, app_url, "questions?classroom=1&q_open_2=true&q_recover=1")
     box = question(page, 2)
     prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
@@ -113,7 +113,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     largest = metric_value(box, "Largest |y − x|")
     expect(largest).to_have_text(f"{largest_difference(x, 0.0):.2e}", timeout=T)  # the start, not the answer
     expect(box.get_by_text("Check yourself.")).to_have_count(0)
-    shot(page, "questions-classroom-predict-before")
+    tall_shot(page, "questions-classroom-predict-before", TALL)
     prompt.get_by_text("large: the normalization cannot be undone", exact=True).click()
     answer = f"{largest_difference(x, 1.0):.2e}"
     expect(largest).to_have_text(answer, timeout=T)
@@ -124,11 +124,10 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     expect(box.get_by_text("Check yourself.")).to_be_visible(timeout=T)  # the answer and self-check follow
     expect(box.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=T)
     assert_no_exception(page)
-    shot(page, "questions-classroom-predict-after")
+    tall_shot(page, "questions-classroom-predict-after", TALL)
 
 
 def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(page, app_url):
-    page.set_viewport_size(TALL)
     open_page(page, app_url, "questions?classroom=1&q_open_7=true")
     box = question(page, 7)
     prompt = box.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
@@ -136,7 +135,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(pa
     expect(slider(page, "Batch size N")).to_have_value("1", timeout=OPENED)
     expect(box.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
     expect(box.locator('[data-testid="stTable"]')).to_have_count(0)
-    shot(page, "questions-classroom-one-before")
+    tall_shot(page, "questions-classroom-one-before", TALL)
     prompt.get_by_text("it stops with an error", exact=True).click()
     expect(box.locator('[data-testid="stAlertContentError"]')).to_contain_text(
         "Expected more than 1 value per channel when training", timeout=T
@@ -147,11 +146,10 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(pa
     expect(box.get_by_text("x̂ = (x − μ)/√(σ² + ε)")).to_be_visible(timeout=T)  # the formula's table
     expect(metric_value(box, "GroupNorm")).to_have_text(f"{questions.group_norm_demo().gn_diff:.1e}", timeout=T)
     assert_no_exception(page)
-    shot(page, "questions-classroom-one-after")
+    tall_shot(page, "questions-classroom-one-after", TALL)
 
 
 def test_questions_a_link_can_hide_a_control(page, app_url):
-    page.set_viewport_size(TALL)
     open_page(page, app_url, "questions?q_open_1=true&q_gamma=3&hide=gamma")
     box = question(page, 1)
     expect(slider(page, "β (shift), every channel")).to_be_visible(timeout=OPENED)
@@ -160,11 +158,10 @@ def test_questions_a_link_can_hide_a_control(page, app_url):
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)  # γ = 3 from the link
     expect(box.get_by_text("with γ = 3 and β = 0")).to_be_visible()
     assert_no_exception(page)
-    shot(page, "questions-hidden-gamma")
+    tall_shot(page, "questions-hidden-gamma", TALL)
 
 
 def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browser(page, browser, app_url):
-    page.set_viewport_size(TALL)
     open_page(page, app_url, "teach")
     page.get_by_role("combobox", name="Show").click()
     page.get_by_role("option", name="Step 4: Drag γ and β").click()
@@ -188,11 +185,10 @@ def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browse
 
 
 def test_teacher_page_a_link_can_hide_the_step_selector_in_classroom_mode(page, app_url):
-    page.set_viewport_size(TALL)
     step = urlencode({"teach_step": f"Step 2: {lesson.PLAN[1].title}"})
     open_page(page, app_url, f"teach?classroom=1&{step}&hide=step")
     expect(page.locator("h3")).to_contain_text(f"2. {lesson.PLAN[1].title}", timeout=OPENED)
     expect(page.locator('[data-testid="stSelectbox"]')).to_be_hidden()  # drawn, so the link's step applies
     expect(page.get_by_text("Show the answers to listen for")).to_be_visible()
     assert_no_exception(page)
-    shot(page, "teach-classroom-hidden-step")
+    tall_shot(page, "teach-classroom-hidden-step", TALL)
