@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's Chromium), check the format and the
-# lint, and run every test on one pytest-xdist worker per core (each worker serves its own app and
-# runs its own Chromium). Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# lint, and run every test on pytest-xdist workers, one per core and one more (the browser tests spend
+# part of their time waiting for the served app; each worker serves its own app and runs its own
+# Chromium), handed one test at a time so the long browser tests, collected first (tests/conftest.py),
+# spread over every worker. Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +20,4 @@ fi
 ruff format --check .
 ruff check .
 
-python3 -m pytest -n auto "$@"
+python3 -m pytest -n "$(($(nproc) + 1))" --maxschedchunk 1 "$@"

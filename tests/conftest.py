@@ -45,6 +45,12 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests first (a stable sort keeps their order otherwise): they are the long ones, so under
+    pytest-xdist they start while every worker is free and the short tests fill the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _installed_components_scanned_once():
     """Scan the installed packages for Streamlit components once per test process, not per AppTest run.

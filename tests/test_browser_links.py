@@ -65,14 +65,14 @@ def test_a_hyphenated_page_as_first_request_of_a_fresh_server_is_found(page, fre
 # --- a copied link reproduces the view in a new browser session ------------------------------------
 
 
-def reopen(page, browser):
-    """Open the page's current address in a new browser context: a new Streamlit session."""
+def reopen(page):
+    """Open the page's current address in a new tab: a new websocket, so a new Streamlit session that
+    has only the link to go on (the app keeps nothing in the browser). Opening it in another browser
+    altogether: test_browser_questions.py."""
     wait_idle(page)
-    url = page.url
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    fresh = context.new_page()
+    fresh = page.context.new_page()
     fresh.set_default_timeout(60_000)
-    fresh.goto(url)
+    fresh.goto(page.url)
     fresh.wait_for_selector('[data-testid="stMain"]', timeout=WAIT_MS)
     wait_idle(fresh)
     return fresh
@@ -92,16 +92,16 @@ def test_a_rapid_series_of_presses_on_a_slider_ends_at_the_value_pressed_to(page
     expect(page.locator('[data-testid="stTable"]').first.locator("tbody tr")).to_have_count(14)
 
 
-def test_a_copied_home_link_reopens_with_its_scale(page, browser, app_url):
+def test_a_copied_home_link_reopens_with_its_scale(page, app_url):
     open_page(page, app_url)
     press(page.get_by_role("slider", name="Multiply every activation by"), 5)  # the live chart's range
     expect(page).to_have_url(re.compile(r"home_scale=1\.5"))
-    fresh = reopen(page, browser)
+    fresh = reopen(page)
     expect(fresh.get_by_role("slider", name="Multiply every activation by")).to_have_value("1.5")
-    fresh.context.close()
+    fresh.close()
 
 
-def test_a_copied_link_carries_the_batch_made_on_batch_to_another_page(page, browser, app_url):
+def test_a_copied_link_carries_the_batch_made_on_batch_to_another_page(page, app_url):
     open_page(page, app_url, "batch")
     press(slider(page, "Batch size N"), 1)  # 256 -> 384
     expect(page.get_by_text("384 samples × 4 channels").first).to_be_visible()
@@ -114,46 +114,46 @@ def test_a_copied_link_carries_the_batch_made_on_batch_to_another_page(page, bro
     gamma = live_gamma.input_value()
     # Copy the link once it holds the last press (the rerun that writes it ends after the slider moved).
     expect(page).to_have_url(re.compile(rf"gamma=(?:[^&]*(?:,|%2C))?{re.escape(gamma)}(?:&|$)"))
-    fresh = reopen(page, browser)
+    fresh = reopen(page)
     expect(fresh.get_by_text("shape (384, 4)").first).to_be_visible()
     expect(fresh.get_by_role("slider", name="γ (scale)", exact=True)).to_have_value(gamma)
     assert_no_exception(fresh)
-    fresh.context.close()
+    fresh.close()
 
 
-def test_a_copied_steps_link_reopens_at_the_same_step(page, browser, app_url):
+def test_a_copied_steps_link_reopens_at_the_same_step(page, app_url):
     open_page(page, app_url, "steps")
     heading = page.locator("h3").filter(has_text="of 7:")
     for number in (2, 3):
         page.get_by_role("button", name="Next ▶").click()
         expect(heading).to_contain_text(f"Step {number} of 7")
     expect(page).to_have_url(re.compile(r"steps_step=3\.(\+|%20)Variance"))  # the step's label
-    fresh = reopen(page, browser)
+    fresh = reopen(page)
     expect(fresh.locator("h3").filter(has_text="of 7:")).to_contain_text("Step 3 of 7: Batch variance")
-    fresh.context.close()
+    fresh.close()
 
 
-def test_a_copied_learning_link_reopens_with_its_training(page, browser, app_url):
+def test_a_copied_learning_link_reopens_with_its_training(page, app_url):
     open_page(page, app_url, "learning")
     press(slider(page, "Epochs"), 2, "ArrowLeft")  # 30 -> 28, pressed in a row
     expect(page).to_have_url(re.compile(r"learn_epochs=28"))
-    fresh = reopen(page, browser)
+    fresh = reopen(page)
     expect(slider(fresh, "Epochs")).to_have_value("28")
     # The replay's live step control (a native range input): 28 epochs of 32 batches.
     expect(fresh.get_by_role("slider", name=re.compile(r"^Step \(move it, or press Play"))).to_have_attribute(
         "max", str(28 * 1024 // 32)
     )
-    fresh.context.close()
+    fresh.close()
 
 
-def test_a_copied_network_link_reopens_with_the_same_run(page, browser, app_url):
+def test_a_copied_network_link_reopens_with_the_same_run(page, app_url):
     open_page(page, app_url, "network?net_sweep=false")
     page.locator('[data-testid="stRadio"]').filter(has_text="Activation").get_by_text("ReLU", exact=True).click()
     page.get_by_role("button", name="Train both networks").click()
     expect(page).to_have_url(re.compile(r"net_activation=ReLU"), timeout=WAIT_MS)
-    fresh = reopen(page, browser)
+    fresh = reopen(page)
     expect(fresh.get_by_text(re.compile(r"^Without BN \(ReLU, learning rate 3")).first).to_be_visible()
-    fresh.context.close()
+    fresh.close()
 
 
 # --- hostile links ---------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 from plotly.offline import get_plotlyjs_version
-from pw_helpers import assert_no_exception, open_page, wait_idle
+from pw_helpers import assert_no_exception, open_page, press, wait_idle
 
 from bnviz.figures.common import density, scaled_edges
+from ui.classroom import FONT_SCALE
 from ui.state import default_batch
 
 pytestmark = pytest.mark.browser
@@ -123,3 +124,40 @@ def test_plotly_js_comes_from_the_app_not_a_cdn(page, app_url):
     # put in window.Plotly when they load (the home page has those too).
     assert page.locator(".bnviz-live").first.get_attribute("data-plotly") == get_plotlyjs_version()
     expect(page.get_by_role("slider", name=LABEL)).to_have_value("10")  # the link's value, shown
+
+
+def test_a_mouse_drag_redraws_the_chart_while_the_hand_moves_and_the_link_follows_the_release(page, app_url):
+    control = open_home(page, app_url)
+    box = control.bounding_box()
+    y, left, width = box["y"] + box["height"] / 2, box["x"], box["width"]
+    page.mouse.move(left + width * 0.1, y)
+    page.mouse.down()
+    for i in range(2, 10):  # the hand moves right in eight steps, the button held
+        drawn = page.evaluate(DRAWS)
+        page.mouse.move(left + width * i / 10, y)
+        page.wait_for_function(f"(drawn) => ({DRAWS})() > drawn", arg=drawn)  # redrawn before the release
+        assert_traces_are_the_cores(page, float(control.input_value()))  # the core's counts, mid-drag
+    page.mouse.move(left + width + 40, y)  # past the end: the largest value
+    page.mouse.up()
+    expect(control).to_have_value("10")
+    expect(page).to_have_url(re.compile(r"[?&]home_scale=10(&|$)"))  # sent once the hand let go
+    wait_idle(page)
+    expect(control).to_have_value("10")  # not moved back by the run that used it
+    assert_traces_are_the_cores(page, 10.0)
+
+
+def test_classroom_mode_enlarges_the_live_control_and_its_chart_and_the_link_keeps_both(page, app_url):
+    control = open_home(page, app_url, "?classroom=1&home_scale=2")
+    expect(control).to_have_value("2")
+    sizes = page.evaluate(
+        "() => ['label', 'output', '.bnviz-live-readout-value'].map("
+        "(s) => parseFloat(getComputedStyle(document.querySelector('.bnviz-live ' + s)).fontSize))"
+    )
+    assert min(sizes) >= 20, sizes  # 1.3rem: text for the back of the room
+    chart_font = page.evaluate("() => document.querySelector('.bnviz-live .js-plotly-plot')._fullLayout.font.size")
+    assert chart_font == round(12 * FONT_SCALE)  # the figure classroom.enlarge made in Python
+    press(control, 3)
+    expect(control).to_have_value("2.3")
+    expect(page).to_have_url(re.compile(r"[?&]home_scale=2\.3(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]classroom=1(&|$)"))
+    assert_traces_are_the_cores(page, 2.3)
