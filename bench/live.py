@@ -51,7 +51,12 @@ QUIET_MS = 250  # a press has finished once no websocket message has arrived for
 DRAG_S, DRAG_MOVES_PER_S = 1.0, 60  # a hand: pointer events at a display's rate
 # Websocket kilobytes received per press before the live charts, from the README's latency table
 # (bench/latency.py at commit 86a6b8d, 2026-11-22): "today's" figure each control is held to.
-BEFORE_KB = {("/", "Multiply every activation by"): 29, ("/batch", "Channels C"): 54}
+BEFORE_KB = {
+    ("/", "Multiply every activation by"): 29,
+    ("/gamma-beta", "γ (scale)"): 22,
+    ("/learning", "Step (move it, or press Play, to replay the training; nothing is retrained)"): 63,
+    ("/batch", "Channels C"): 54,
+}
 
 
 @dataclass
@@ -68,8 +73,11 @@ class Live:
 # as a live range input on its page is reported as "not live" and skipped.
 LIVE = [
     Live("", "Multiply every activation by"),
-    Live("gamma-beta", "γ (scale)"),  # §1, once /gamma-beta is live
-    Live("learning", "Step (move it to replay the training; nothing is retrained)"),  # once /learning is live
+    Live("gamma-beta", "γ (scale)"),  # §1
+    Live("gamma-beta", "β (shift)"),
+    Live("gamma-beta", "γ before the nonlinearity"),  # §3
+    Live("gamma-beta", "β before the nonlinearity"),
+    Live("learning", "Step (move it, or press Play, to replay the training; nothing is retrained)"),
 ]
 # Controls that still rerun: their bytes per press are held to the figure before the live charts.
 RERUN = [Case("batch", "Channels C", "bt_hist")]

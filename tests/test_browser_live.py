@@ -73,6 +73,8 @@ def test_the_keyboard_moves_the_live_chart_and_the_link_follows_with_no_press_lo
     table = page.locator('[data-testid="stTable"] tbody tr')
     for c in range(4):
         expect(table.nth(c).locator("td").nth(1)).to_have_text(f"{std[c]:.3f}")
+    after = [float(table.nth(c).locator("td").nth(3).inner_text()) for c in range(4)]
+    assert after == pytest.approx([1.0] * 4, abs=1e-3)  # the After column: BN gives the scale back
     # The live readout, computed in the browser, shows what the core's table shows.
     expect(page.locator(".bnviz-live-readout-value")).to_have_text(", ".join(f"{s:.3f}" for s in std))
     assert_traces_are_the_cores(page, 2.0)
