@@ -15,12 +15,13 @@ import math
 MINUS = "−"  # U+2212, the minus sign of printed maths
 
 
-def fixed(value: float, places: int) -> str:
-    """A number with `places` decimals and a true minus sign (−); no "−0.00" for a value that rounds to zero."""
+def fixed(value: float, places: int, minus: str = MINUS) -> str:
+    """A number with `places` decimals and a true minus sign (−); no "−0.00" for a value that rounds to zero.
+    minus="-": the ASCII minus, for a number a learner may copy into code (the metrics, their tables)."""
     text = f"{float(value):.{places}f}"
     if float(text) == 0:
         text = text.lstrip("-")
-    return text.replace("-", MINUS)
+    return text.replace("-", minus)
 
 
 def sig(value: float, digits: int = 4) -> str:

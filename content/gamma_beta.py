@@ -1,6 +1,6 @@
 """What the /gamma-beta page shows as text tables: the readout of every channel and the shape
 of a distribution before and after BN. The numbers come from bnviz.experiments.gamma_beta,
-written with its fixed() (an ASCII minus, as the page's metrics show them)."""
+written with bnviz.numbers.fixed and an ASCII minus, as the page's metrics show them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 
 from bnviz.experiments import gamma_beta
 from bnviz.experiments.gamma_beta import Readout
+from bnviz.numbers import fixed
 
 
 def readout_table(out: Readout) -> pd.DataFrame:
@@ -25,7 +26,7 @@ def readout_table(out: Readout) -> pd.DataFrame:
         "mean of y": out.mean,
         "std of y": out.std,
     }
-    table = {name: [gamma_beta.fixed(v) for v in values] for name, values in columns.items()}
+    table = {name: [fixed(v, 4, minus="-") for v in values] for name, values in columns.items()}
     table["largest |y − x|"] = [f"{v:.2e}" for v in out.max_abs_diff]
     table["W₁(y, x)"] = [f"{v:.2e}" for v in out.w1]
     return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
@@ -37,4 +38,4 @@ def shape_table(before, after) -> pd.DataFrame:
         "x (before BN)": gamma_beta.shape_statistics(before),
         "x̂ (after BN)": gamma_beta.shape_statistics(after),
     }
-    return pd.DataFrame({name: {k: gamma_beta.fixed(v, 3) for k, v in s.items()} for name, s in stats.items()})
+    return pd.DataFrame({name: {k: fixed(v, 3, minus="-") for k, v in s.items()} for name, s in stats.items()})

@@ -4,6 +4,7 @@ import streamlit as st
 
 from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
+from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
 from content.registry import page_file
 from ui import live
@@ -246,13 +247,13 @@ def drag_section():
             )
         if out.var[c] > 0:
             st.caption(
-                f"The mean of y is β = {gamma_beta.fixed(out.beta[c])}. The std of y is γ·σ_B/√(σ²_B + ε) = "
+                f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is γ·σ_B/√(σ²_B + ε) = "
                 f"{out.gamma[c]:.4f} × {out.x_hat_std[c]:.6f} = {out.predicted_std[c]:.4f}: γ, times the "
                 "spread of x̂, which is just below 1 because ε is added to the variance."
             )
         else:
             st.caption(
-                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {gamma_beta.fixed(out.beta[c])} "
+                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
                 "for every value, whatever γ: its std is 0."
             )
         st.caption(

@@ -19,12 +19,11 @@ from bnviz.figures.network import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
-    lower_loss,
     outcome,
     saturation_figure,
     sweep_figure,
 )
-from content.network import SATURATION
+from content.network import SATURATION, lower_loss
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import control

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bnviz import BatchNorm, make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta
+from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
 
 EPS = 1e-5
@@ -155,11 +156,7 @@ def test_readout_table_shows_every_channel_as_text_without_minus_zero():
     assert table.loc["channel 0", "mean of y"] == "0.0000"  # -1e-12, not "-0.0000"
     assert table.loc["channel 1", "std of y"] == "0.0000" and table.loc["channel 1", "β"] == "5.0000"
     assert table.loc["channel 1", "largest |y − x|"] == "5.00e+00"
-    assert (
-        gamma_beta.fixed(-3e-11) == "0.0000"
-        and gamma_beta.fixed(-0.00006) == "-0.0001"
-        and gamma_beta.fixed(2.5, 1) == "2.5"
-    )
+    assert fixed(-3e-11, 4, minus="-") == "0.0000" and fixed(-0.00006, 4, minus="-") == "-0.0001"
 
 
 # --- distances ----------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from bnviz.figures.network import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
-    lower_loss,
     outcome,
     saturation_figure,
     strip_intensity,
     sweep_figure,
 )
+from content.network import lower_loss
 
 SMALL = dict(depth=3, width=8, batch_size=16, steps=120, n_points=128)
 DIVERGES = dict(activation="ReLU", depth=3, width=32, batch_size=16, steps=120, n_points=128)  # plain: at lr 3

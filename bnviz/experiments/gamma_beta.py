@@ -172,11 +172,6 @@ def output_readout(x, gamma, beta, eps: float = EPS, x_sorted=None) -> tuple[np.
     )
 
 
-def fixed(v: float, digits: int = 4) -> str:
-    """v with a fixed number of decimals, without "-0.0000" for rounding noise around 0."""
-    return f"{round(float(v), 9) + 0.0:.{digits}f}"
-
-
 def sorted_channels(a: np.ndarray) -> np.ndarray:
     """(C, m): each channel's m values in increasing order (for the W1 distance)."""
     return np.sort(np.moveaxis(a, 1, 0).reshape(a.shape[1], -1), axis=1)

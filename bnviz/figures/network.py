@@ -8,8 +8,6 @@ and is marked; no NaN reaches the browser.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -48,16 +46,6 @@ def outcome(run: Run) -> str:
     if run.diverged:
         return f"diverged at step {run.diverged_at}: the loss or a weight overflowed"
     return f"final loss {run.final_loss:.3g}, accuracy {percent(run.final_accuracy)}"
-
-
-def lower_loss(plain: Run, bn: Run, rel: float = 0.1) -> str:
-    """Which run ended with the lower final loss: "with BN", "without BN", "about the same"
-    (within `rel` of each other, or both diverged)."""
-    a = math.inf if plain.diverged else plain.final_loss
-    b = math.inf if bn.diverged else bn.final_loss
-    if a == b or (math.isfinite(a) and math.isfinite(b) and abs(a - b) <= rel * max(a, b)):
-        return "about the same"
-    return "with BN" if b < a else "without BN"
 
 
 def percent(share: float) -> str:
