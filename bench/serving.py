@@ -18,7 +18,7 @@ RESULTS = ROOT / "bench" / "results"
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import SERVER_ENV, free_port, stop_server, wait_healthy  # noqa: E402
+from conftest import SERVER_ENV, free_port, stop_server, streamlit_command, wait_healthy  # noqa: E402
 
 
 @contextmanager
@@ -29,23 +29,7 @@ def serve(script: Path, cwd: Path = ROOT, env: dict | None = None, log_name: str
     log_path = RESULTS / f"{log_name}-{port}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command(script, port),
             cwd=cwd,
             env={**SERVER_ENV, **(env or {})},
             stdout=log,
@@ -73,7 +57,7 @@ def seeded_app(batch: str | None, state: dict | None = None, preset: str = "chan
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bnviz-bench-")))
-        for name in ("pages", "ui", "bnviz", "examples", ".streamlit"):
+        for name in ("pages", "ui", "bnviz", "content", "examples", "static", ".streamlit"):
             if (ROOT / name).exists():
                 (folder / name).symlink_to(ROOT / name)
         (folder / "seeded_app.py").symlink_to(ROOT / "bench" / "seeded_app.py")

@@ -129,6 +129,28 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def streamlit_command(script: Path, port: int) -> list[str]:
+    """`streamlit run script` headless on a loopback port, without usage statistics or file watching
+    (the tests' and the benchmarks' servers: bench/serving.py)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
 @contextlib.contextmanager
 def serve_app(log_name: str):
     """Run `streamlit run app.py` headless on a free loopback port; yield its URL, then stop it."""
@@ -136,21 +158,7 @@ def serve_app(log_name: str):
     (ROOT / "artifacts").mkdir(exist_ok=True)
     with open(ROOT / "artifacts" / log_name, "w") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            streamlit_command(ROOT / "app.py", port),
             cwd=ROOT,
             env=SERVER_ENV,
             stdout=log,
