@@ -43,6 +43,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from latency import FRAMES_JS, IDLE, Case, Target, chart_selector, summary, tab  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from serving import RESULTS, ROOT, serve  # noqa: E402
 
 TARGET_RATIO, TARGET_SENT, TARGET_DRAG_FRAMES, TARGET_URL_MS = 0.6, 0, 20, 1000
@@ -118,10 +119,12 @@ PRESS_JS = """
 """
 
 # The page's URL carries the control's value (compared as numbers: "2" for 2.0).
+# For a per-channel value (/gamma-beta's γ and β: `gb_gamma=1,1.5,1,1`), one of the list's.
 URL_HAS_VALUE_JS = """
 (control) => {
-  const held = new URLSearchParams(location.search).get(control.name);
-  const ok = held !== null && parseFloat(held) === parseFloat(control.value);
+  const want = parseFloat(control.value);
+  const ok = [...new URLSearchParams(location.search)].some(([name, held]) =>
+    (name === control.name || name.endsWith('_' + control.name)) && held.split(',').some((v) => parseFloat(v) === want));
   if (ok && window.__bnvizUrlAt == null) window.__bnvizUrlAt = performance.now();
   return ok;
 }
@@ -171,6 +174,10 @@ class LivePage:
             page.wait_for_selector(IDLE, timeout=300_000)
         page.wait_for_load_state("networkidle")
         controls = page.locator(".bnviz-live").get_by_role("slider", name=case.label, exact=True)
+        try:  # the live charts are drawn by the component's script after the run: wait for this one
+            controls.nth(case.nth).wait_for(timeout=30_000)
+        except PlaywrightTimeoutError:
+            pass  # not live on this page: reported and skipped
         self.live = controls.count() > case.nth
         self.control = controls.nth(case.nth)
         if self.live:

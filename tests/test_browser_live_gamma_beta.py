@@ -126,3 +126,26 @@ def test_a_hostile_link_value_renders_nothing_runs_nothing_and_labels_are_text(p
         ".every((e) => e.children.length === 0)"
     )
     assert "gb_gamma" not in page.url and "gb_nl_beta" not in page.url
+
+
+def test_an_uploaded_batch_with_a_hostile_channel_name_runs_nothing_in_the_live_charts(page, app_url, tmp_path):
+    hostile = "<img src=x onerror=window.__pwned=1>"
+    path = tmp_path / "hostile.csv"
+    rows = "\n".join(f"{i % 7 - 3.0},{(i * 3) % 11 + 0.5}" for i in range(64))
+    path.write_text(f'"{hostile}",plain\n{rows}\n')
+    open_page(page, app_url, "batch")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_text("Loaded hostile.csv")).to_be_visible()
+    wait_idle(page)
+    for link, control in (("Drag γ and β", "gamma"), ("Start here", "home_scale")):
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).click()
+        chart = live(page, control)
+        page.wait_for_function("(e) => Number(e.dataset.draws || 0) >= 1", arg=chart.element_handle())
+        press(chart, chart.locator(f'input[name="{control}"]'), "ArrowRight", 3)  # redrawn from the upload's values
+        assert page.locator('img[src="x"]').count() == 0
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.evaluate(
+            "() => [...document.querySelectorAll('.bnviz-live label, .bnviz-live-readout span, .bnviz-live output')]"
+            ".every((e) => e.children.length === 0)"
+        )
+    assert_no_exception(page)

@@ -17,6 +17,7 @@ binding cannot express:
 
 from __future__ import annotations
 
+import contextlib
 import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -57,12 +58,12 @@ def is_shown(name: str, essential: bool = True) -> bool:
 
 
 def control(name: str, essential: bool = True, where=None) -> AbstractContextManager:
-    """The container to draw the control `name` in: `where` (the page, or a column) when it is shown,
-    else a hidden container, so that the control still holds and binds its value."""
-    where = where if where is not None else st
+    """Where to draw the control `name`: `where` itself (the page, or a column) when it is shown, with no
+    container of its own (each would be one more message per run); else a hidden container, so that
+    the control still holds and binds its value."""
     if is_shown(name, essential):
-        return where.container()
-    return where.container(key=HIDDEN + name)
+        return contextlib.nullcontext() if where is None else where
+    return (where if where is not None else st).container(key=HIDDEN + name)
 
 
 # --- values no single widget holds ---------------------------------------------------------------
