@@ -388,40 +388,62 @@ def measure(browser, case: Case, size: str, app_url: str, minimal: Target, args)
     }
 
 
+# --- what bench/latency.py and bench/live.py share: options, the report's head, the browser and the minimal page
+
+
+def add_press_options(parser: argparse.ArgumentParser, presses: int, warmup: int) -> None:
+    parser.add_argument("--presses", type=int, default=presses, help="timed presses per control")
+    parser.add_argument("--warmup", type=int, default=warmup, help="presses not timed, first")
+
+
+def need_chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        sys.exit("Chromium not found: install Debian's chromium (apt-get install chromium).")
+    return path
+
+
+def report_head(args, **more) -> dict:
+    """The start of a results file: the presses, the machine and its load when the run began."""
+    return {
+        "presses": args.presses,
+        "warmup": args.warmup,
+        **more,
+        "cpus": os.cpu_count(),
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average_start": os.getloadavg(),
+    }
+
+
+def browser_and_minimal(p, stack: ExitStack, path: str):
+    """Chromium, closed with `stack`, and a tab on the one-slider page (bench/minimal_app.py), served for it."""
+    browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+    stack.callback(browser.close)
+    minimal_url, _ = stack.enter_context(serve(ROOT / "bench" / "minimal_app.py", log_name="minimal"))
+    minimal = Target(
+        "minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]'
+    )
+    return browser, minimal
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--all", action="store_true", help="every page at every size")
     parser.add_argument("--only", action="append", help='a page\'s URL path ("" for home; repeatable)')
     parser.add_argument("--size", action="append", choices=list(SIZES), help="only these sizes (repeatable)")
-    parser.add_argument("--presses", type=int, default=7, help="timed presses per page and size")
-    parser.add_argument("--warmup", type=int, default=2, help="presses not timed, first")
+    add_press_options(parser, presses=7, warmup=2)
     args = parser.parse_args()
     if not args.all and args.only is None:
         parser.error("say --all, or --only PAGE")
     cases = [c for c in CASES if args.all or c.page.split("?")[0] in args.only]
     sizes = [s for s in SIZES if not args.size or s in args.size]
-    path = chromium_path()
-    if path is None:
-        sys.exit("Chromium not found: install Debian's chromium (apt-get install chromium).")
+    path = need_chromium()
     from playwright.sync_api import sync_playwright
 
-    report = {
-        "presses": args.presses,
-        "warmup": args.warmup,
-        "quiet_ms": QUIET_MS,
-        "cpus": os.cpu_count(),
-        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "load_average_start": os.getloadavg(),
-        "runs": [],
-    }
+    report = report_head(args, quiet_ms=QUIET_MS) | {"runs": []}
     started = time.monotonic()
     with sync_playwright() as p, ExitStack() as stack:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        minimal_url, _ = stack.enter_context(serve(ROOT / "bench" / "minimal_app.py", log_name="minimal"))
-        minimal = Target(
-            "minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]'
-        )
+        browser, minimal = browser_and_minimal(p, stack, path)
         for size in sizes:
             todo = [c for c in cases if size in c.sizes]
             if not todo:

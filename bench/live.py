@@ -41,8 +41,19 @@ from pathlib import Path
 # bench/ and tests/ (conftest's Chromium helpers), before the imports below (ruff sorts them).
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from latency import FRAMES_JS, IDLE, Case, Target, chart_selector, summary, tab  # noqa: E402
+from latency import (  # noqa: E402
+    FRAMES_JS,
+    IDLE,
+    Case,
+    Target,
+    add_press_options,
+    browser_and_minimal,
+    chart_selector,
+    need_chromium,
+    report_head,
+    summary,
+    tab,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from serving import RESULTS, ROOT, serve  # noqa: E402
 
@@ -363,22 +374,14 @@ def measure_rerun(browser, app_url: str, case: Case, minimal: Target, args) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", help='a page\'s URL path ("" for home; repeatable)')
-    parser.add_argument("--presses", type=int, default=9, help="timed presses per control")
-    parser.add_argument("--warmup", type=int, default=3, help="presses not timed, first")
+    add_press_options(parser, presses=9, warmup=3)
     args = parser.parse_args()
     live = [c for c in LIVE if args.only is None or c.page in args.only]
     rerun = [c for c in RERUN if args.only is None or c.page in args.only]
-    path = chromium_path()
-    if path is None:
-        sys.exit("Chromium not found: install Debian's chromium (apt-get install chromium).")
+    path = need_chromium()
     from playwright.sync_api import sync_playwright
 
-    report = {
-        "presses": args.presses,
-        "warmup": args.warmup,
-        "cpus": os.cpu_count(),
-        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "load_average_start": os.getloadavg(),
+    report = report_head(args) | {
         "targets": {
             "ratio": TARGET_RATIO,
             "sent": TARGET_SENT,
@@ -390,13 +393,8 @@ def main() -> None:
     }
     started = time.monotonic()
     with sync_playwright() as p, ExitStack() as stack:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        minimal_url, _ = stack.enter_context(serve(ROOT / "bench" / "minimal_app.py", log_name="minimal"))
+        browser, minimal = browser_and_minimal(p, stack, path)
         app_url, _ = stack.enter_context(serve(ROOT / "app.py", log_name="app"))
-        minimal = Target(
-            "minimal", stack.enter_context(tab(browser)), minimal_url, "", "value", '[data-testid="stMarkdown"]'
-        )
         for case in live:
             print(f"live: /{case.page} {case.label} ...", flush=True)
             report["live"].append(measure_live(browser, app_url, case, minimal, args))
