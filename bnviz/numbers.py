@@ -1,6 +1,7 @@
 """Numbers as a learner reads them: one helper for every number on a page, in a table or a figure.
 
 - fixed(v, places): a fixed number of decimals, a true minus sign (−), never "−0.000";
+- fixed_cells(places): fixed() for a table's Styler.format, with an ASCII minus;
 - sig(v, digits): significant digits (4 by default), never "-0", "any" for a NaN (γ* of a constant channel);
 - decimals(scale): the decimals that show about three significant digits of a quantity of that size;
 - operand(v, places): fixed(), with a negative number in parentheses after an operator, "3.10 − (−2.05)";
@@ -67,3 +68,9 @@ def latex(value: float, paren: bool = False) -> str:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return f"({text})" if paren and value < 0 else text
+
+
+def fixed_cells(places: int, minus: str = "-"):
+    """fixed() as pandas' Styler.format takes it: a table's numbers with `places` decimals, never "-0.000".
+    The ASCII minus by default: a table's numbers may be copied into code."""
+    return lambda value: fixed(value, places, minus)

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from bnviz import numbers
 from bnviz.core.data import DISTRIBUTIONS, PRESETS, preset
 from bnviz.core.io import (
     MAX_MB,
@@ -20,6 +21,8 @@ from bnviz.core.validation import per_channel_count
 from bnviz.experiments import batches
 from bnviz.figures.batch import channel_heatmaps, draws_figure
 from bnviz.figures.common import channel_histograms
+from bnviz.notation import MU_B, VAR_B
+from bnviz.numbers import fixed_cells
 from ui.classroom import chart
 from ui.guard import require_navigation
 from ui.links import control
@@ -314,9 +317,9 @@ st.caption(
     "from 0 sits elsewhere. BatchNorm treats each panel on its own: one mean and one variance per channel."
 )
 table = stats(x)
-st.table(table.style.format("{:.3f}"))
+st.table(table.rename(columns=batches.STAT_HEADERS).style.format(fixed_cells(3)))
 st.caption(
-    "μ_B and σ²_B are exactly what BatchNorm computes in training: σ²_B divides by m, not m − 1, "
+    f"{MU_B} and {VAR_B} are exactly what BatchNorm computes in training: {VAR_B} divides by m, not m − 1, "
     "as PyTorch does when it normalizes."
 )
 
@@ -352,7 +355,7 @@ def moved_section():
     # Three significant digits for the moves: with a large batch they are thousandths or less.
     st.table(
         moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format(
-            "{:.3f}", subset=[c for c in moves.columns if "moved" not in c]
+            fixed_cells(3), subset=[c for c in moves.columns if "moved" not in c]
         )
     )
     biggest = batches.most_moved(moves, wobble)
@@ -394,7 +397,8 @@ def heatmap_section():
     st.markdown(
         f"In a convolutional layer, channel {channel} is a whole image per sample. BatchNorm pools **every "
         f"pixel of every image** of this channel, {batches.pooled_text(x.shape)} values, into one mean "
-        f"μ_B = {table['mean μ_B'].iloc[channel]:.3f} and one variance σ²_B = {table['variance σ²_B'].iloc[channel]:.3f}. "
+        f"{MU_B} = {numbers.fixed(table['mean'].iloc[channel], 3)} and one variance {VAR_B} = "
+        f"{numbers.fixed(table['variance'].iloc[channel], 3)}. "
         "It never mixes channels, and it never normalizes an image on its own."
     )
 

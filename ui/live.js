@@ -1,6 +1,7 @@
 // Live charts (ui/live.py): native range inputs redraw a plotly figure in the browser, once per
 // animation frame, and send their values back to Python when the hand stops.
-// Nothing received is ever inserted as HTML: labels and readouts are set with textContent.
+// Nothing received is ever inserted as HTML: labels and readouts are set as text (setLabel() draws a
+// label's <sub>…</sub>, bnviz.notation's μ<sub>B</sub>, as a <sub> element holding text).
 
 const PLOTLY_JS = "app/static/plotly.min.js"; // Streamlit's static serving of the installed plotly's copy
 
@@ -272,6 +273,18 @@ const KINDS = {
 
 // --- the element ------------------------------------------------------------------------------
 
+// A control's or readout's label as text, with each <sub>…</sub> in it (as plotly writes a subscript:
+// bnviz.notation's μ<sub>B</sub>) drawn as a <sub> element. The label is split, never parsed as HTML.
+function setLabel(element, text) {
+  element.replaceChildren();
+  String(text)
+    .split(/<sub>(.*?)<\/sub>/)
+    .forEach((part, i) => {
+      if (i % 2 === 0) element.append(part); // a text node
+      else element.append(Object.assign(document.createElement("sub"), { textContent: part }));
+    });
+}
+
 function valueText(control, value) {
   return fixed(value, control.decimals);
 }
@@ -288,7 +301,7 @@ function buildControls(live, data, key) {
       wrap.className = "bnviz-live-control";
       const label = document.createElement("label");
       label.htmlFor = id;
-      label.textContent = control.label;
+      setLabel(label, control.label);
       const input = document.createElement("input");
       input.type = "range";
       input.id = id;
@@ -355,7 +368,7 @@ function buildReadouts(live, data) {
     line.className = "bnviz-live-readout";
     const label = document.createElement("span");
     label.className = "bnviz-live-readout-label";
-    label.textContent = readout.label;
+    setLabel(label, readout.label);
     const value = document.createElement("span");
     value.className = "bnviz-live-readout-value";
     value.dataset.name = readout.name;

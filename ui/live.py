@@ -22,8 +22,9 @@ Python as one state value, so the page's numbers, the shareable link and the tes
   with the same data does not run the JavaScript again, and a chart is never torn down and rebuilt.
 - plotly.js is the installed plotly package's own copy, served by Streamlit's static serving
   (`static/plotly.min.js`, copied at start-up by `serve_plotly_js`), never from a CDN.
-- Nothing given here is ever inserted as HTML by the JavaScript (labels and readouts are set with
-  textContent), so labels that carry a learner's channel names are safe.
+- Nothing given here is ever inserted as HTML by the JavaScript (labels and readouts are set as
+  text), so labels that carry a learner's channel names are safe. A label's <sub>…</sub> (plotly's
+  way, bnviz.notation's μ<sub>B</sub>) is drawn as a subscript element holding text.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from bnviz.core.batchnorm import batch_statistics
 from bnviz.core.data import DISTRIBUTIONS, ChannelSpec, make_batch, preset
 from bnviz.core.data import PRESETS as PRESET_NAMES
 from bnviz.core.validation import per_channel_count
+from bnviz.notation import MU_B, STD_B, VAR_B
 
 KINDS = ("fully connected", "convolutional")
 MAX_CHANNELS = 16
@@ -38,8 +39,9 @@ FAMILY, MEAN, SPREAD = "family", "mean (pre-ReLU if relu)", "spread σ (pre-ReLU
 OUT_MEAN, OUT_STD = "mean that comes out", "std that comes out"
 EDITABLE = (FAMILY, MEAN, SPREAD)
 
-# Columns of the statistics table.
-STATS = ("mean μ_B", "variance σ²_B", "std σ_B", "min", "max")
+# Columns of the statistics table, and the headers a learner reads (bnviz.notation's KaTeX).
+STATS = ("mean", "variance", "std", "min", "max")
+STAT_HEADERS = {"mean": f"mean {MU_B}", "variance": f"variance {VAR_B}", "std": f"std {STD_B}"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def reconcile_specs(
 
 
 def channel_stats(x) -> pd.DataFrame:
-    """Per-channel mean μ_B, biased variance σ²_B (the one BatchNorm divides by), std, min, max.
+    """Per-channel mean μ_B, biased variance σ²_B (the one BatchNorm divides by), std σ_B, min, max.
 
     x: (N, C) or (N, C, H, W); every statistic pools the batch axis and the spatial axes.
     """
@@ -252,8 +254,8 @@ def record_draw(history: dict | None, family, seed: int, stats: pd.DataFrame, ke
     history: {"family": ..., "seeds": [s, ...], "mu": [(C,), ...], "std": [(C,), ...]} or None.
     A change of any other setting starts a new history; the same seed twice is one draw.
     """
-    mu = stats["mean μ_B"].to_numpy()
-    std = stats["std σ_B"].to_numpy()
+    mu = stats["mean"].to_numpy()
+    std = stats["std"].to_numpy()
     if history is None or history["family"] != family:
         return {"family": family, "seeds": [seed], "mu": [mu], "std": [std]}
     if history["seeds"][-1] == seed:
