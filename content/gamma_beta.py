@@ -9,7 +9,18 @@ import pandas as pd
 
 from bnviz.experiments import gamma_beta
 from bnviz.experiments.gamma_beta import Readout
+from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed
+
+# The readout's two distances, named as a learner can read them; the page's caption says how
+# the histogram distance (statisticians' 1-Wasserstein distance, W₁) is computed.
+LARGEST = "largest |y − x|"
+DISTANCE = "histogram distance y to x"
+# shape_statistics' names, with what they measure in plain words.
+SHAPE_ROWS = {
+    "skewness": "skewness (lopsidedness)",
+    "excess kurtosis": "excess kurtosis (heavy tails)",
+}
 
 
 def readout_table(out: Readout) -> pd.DataFrame:
@@ -19,23 +30,25 @@ def readout_table(out: Readout) -> pd.DataFrame:
     Already text, so that showing it costs nothing per drag.
     """
     columns = {
-        "μ_B": out.mu,
-        "σ_B": np.sqrt(out.var),
+        MU_B: out.mu,
+        STD_B: np.sqrt(out.var),
         "γ": out.gamma,
         "β": out.beta,
         "mean of y": out.mean,
         "std of y": out.std,
     }
     table = {name: [fixed(v, 4, minus="-") for v in values] for name, values in columns.items()}
-    table["largest |y − x|"] = [f"{v:.2e}" for v in out.max_abs_diff]
-    table["W₁(y, x)"] = [f"{v:.2e}" for v in out.w1]
+    table[LARGEST] = [f"{v:.2e}" for v in out.max_abs_diff]
+    table[DISTANCE] = [f"{v:.2e}" for v in out.w1]
     return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
 
 
 def shape_table(before, after) -> pd.DataFrame:
-    """Mean, std, skewness and excess kurtosis of x (before BN) and x_hat (after), as text."""
+    """Mean, std, skewness and excess kurtosis of x (before BN) and x_hat (after), as text, each
+    shape statistic named with what it measures."""
     stats = {
         "x (before BN)": gamma_beta.shape_statistics(before),
         "x̂ (after BN)": gamma_beta.shape_statistics(after),
     }
-    return pd.DataFrame({name: {k: fixed(v, 3, minus="-") for k, v in s.items()} for name, s in stats.items()})
+    table = {name: {SHAPE_ROWS.get(k, k): fixed(v, 3, minus="-") for k, v in s.items()} for name, s in stats.items()}
+    return pd.DataFrame(table)

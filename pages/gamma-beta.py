@@ -4,6 +4,7 @@ import streamlit as st
 
 from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
+from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, X_HAT
 from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
 from content.registry import page_file
@@ -186,7 +187,11 @@ with control("channel", where=pick):
         key="gb_channel",  # `?gb_channel=2`: no format_func, so the link carries the number
         bind="query-params",
     )
-stats.caption(f"Channel {channel} of your batch: μ_B = {info.mu[channel]:.4g}, σ_B = {info.var[channel] ** 0.5:.4g}.")
+# The channel's μ_B and σ_B with the 4 decimals of the readout table below: one rounding per number.
+stats.caption(
+    f"Channel {channel} of your batch: {MU_B} = {fixed(info.mu[channel], 4)}, "
+    f"{STD_B} = {fixed(info.var[channel] ** 0.5, 4)}."
+)
 
 
 @st.fragment
@@ -212,7 +217,7 @@ def drag_section():
         write_link()
         ready = predict_first(
             PREDICT_RECOVER,
-            "We set γ = √(σ²_B + ε) and β = μ_B in every channel. What comes out of BatchNorm?",
+            f"We set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel. What comes out of BatchNorm?",
             ["Exactly the input x", "Still mean 0 and variance 1", "Something close to x, not exactly x"],
         )
         b1, b2 = st.columns(2)
@@ -221,7 +226,7 @@ def drag_section():
             on_click=set_all,
             args=(info.gamma_rec, info.beta_rec),
             type="primary",
-            help="Set γ = √(σ²_B + ε) and β = μ_B in every channel.",
+            help=f"Set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel.",
             width="stretch",
             disabled=not ready,
         )
@@ -242,24 +247,25 @@ def drag_section():
             st.success(
                 (f"Your class predicted: {guess.lower()}. " if guess else "")
                 + f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}, "
-                "the rounding of float64). With γ = √(σ²_B + ε) and β = μ_B, BatchNorm is the "
+                f"the rounding of float64). With γ = {RECOVER_GAMMA} and β = {MU_B}, BatchNorm is the "
                 "identity on this batch."
             )
         if out.var[c] > 0:
             st.caption(
-                f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is γ·σ_B/√(σ²_B + ε) = "
-                f"{out.gamma[c]:.4f} × {out.x_hat_std[c]:.6f} = {out.predicted_std[c]:.4f}: γ, times the "
+                f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is "
+                r"$\gamma\,\sigma_B/\sqrt{\sigma_B^2 + \epsilon}$ = "
+                f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: γ, times the "
                 "spread of x̂, which is just below 1 because ε is added to the variance."
             )
         else:
             st.caption(
-                f"This channel is constant (σ_B = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
+                f"This channel is constant ({STD_B} = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
                 "for every value, whatever γ: its std is 0."
             )
         st.caption(
             f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
-            f"√(σ²_B + ε) = {info.gamma_rec[c]:.4g}), β from −{r.beta_max:g} to {r.beta_max:g} (room "
-            f"for μ_B = {info.mu[c]:.4g}). Type in the boxes for exact values. Training may also make "
+            f"{RECOVER_GAMMA} = {fixed(info.gamma_rec[c], 4)}), β from −{r.beta_max:g} to {r.beta_max:g} (room "
+            f"for {MU_B} = {fixed(info.mu[c], 4)}). Type in the boxes for exact values. Training may also make "
             "γ negative (it flips the channel); this page keeps γ ≥ 0."
         )
     with figure:
@@ -279,7 +285,7 @@ def drag_section():
                 ("mean", f"Mean of y, channel {c}:"),
                 ("std", f"Std of y, channel {c}:"),
                 ("largest", "Largest |y − x| (every value of the batch):"),
-                ("w1", f"W₁(y, x), channel {c}:"),
+                ("w1", f"Histogram distance from y to x, channel {c}:"),
             ],
             link=False,  # the link carries the tuples (gb_gamma, gb_beta), written by write_link
         )
@@ -291,18 +297,18 @@ drag_section()
 st.markdown(
     """
 **Do γ and β just undo the normalization?** They *can*: press *Recover the original* and the
-distance to the input falls to about 1e-15, the rounding of float64. With γ = √(σ²_B + ε) and
-β = μ_B, BN gives back its input exactly, on this batch. But nothing puts them there: γ and β
+distance to the input falls to about 1e-15, the rounding of float64. With γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$
+and β = $\\mu_B$, BN gives back its input exactly, on this batch. But nothing puts them there: γ and β
 are learned, and gradient descent moves them wherever the loss is lowest, which may be the
 identity, plain normalization (γ = 1, β = 0) or anything else. And the identity holds for
-*this* batch only: the next batch brings its own μ_B and σ²_B.
+*this* batch only: the next batch brings its own $\\mu_B$ and $\\sigma_B^2$.
 """
 )
 st.caption(
-    "Largest |y − x|: the biggest difference between an output and its own input. W₁, the "
-    "1-Wasserstein distance between the distributions of y and x in a channel: "
-    "mean |sort(y) − sort(x)|, how far values must move on average to turn one histogram into "
-    "the other. Both are 0 only when the two agree."
+    "Largest |y − x|: the biggest difference between an output and its own input. Histogram distance: "
+    "how far, on average, the values must move to turn the histogram of x into the histogram of y "
+    "(the mean of |sort(y) − sort(x)|; statisticians call it the Wasserstein distance). Both are 0 "
+    "only when the two agree."
 )
 st.page_link(
     page_file("learning"),
@@ -343,7 +349,12 @@ def target_section():
     b1, b2, m = st.columns([1, 1, 2])
     b1.button("Show the answer", on_click=show_answer, args=(target,))
     b2.button("New target", on_click=new_target)
-    m.metric("Closeness", f"{100 * score:.0f} %", help="100 % × max(0, 1 − W₁(your y, target) / std of the target).")
+    m.metric(
+        "Closeness",
+        f"{100 * score:.0f} %",
+        help="100 % × max(0, 1 − d / s): d, how far your y's values must move on average to match the target's "
+        "histogram; s, the target's std.",
+    )
     if score >= 0.999:
         st.success(
             f"Matched: γ = {target.gamma:g}, β = {target.beta:g}. The target's mean is β and its "
@@ -355,9 +366,10 @@ def target_section():
     if info.var[c] == 0:
         st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
     st.caption(
-        "Closeness = 100 % × max(0, 1 − W₁/s), with W₁ the 1-Wasserstein distance between your y "
-        "and the target and s the target's standard deviation: 100 % when they coincide, 0 % when "
-        "values are on average a whole target spread apart."
+        "Closeness = 100 % × max(0, 1 − d/s), with d the histogram distance between your y and the "
+        "target (how far, on average, your values must move to match the target's histogram) and s "
+        "the target's standard deviation: 100 % when they coincide, 0 % when values are on average "
+        "a whole target spread apart."
     )
 
 
@@ -422,7 +434,7 @@ about half are cut, whatever the network needs.
 st.header("4. Only two numbers change")
 st.markdown(
     "BN is an affine map per channel: every value of a channel goes through the same "
-    "x̂ = (x − μ_B)/√(σ²_B + ε). It sets the mean and the variance, and nothing else: a skewed "
+    f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "
     "channel stays skewed, a two-bump channel keeps its bumps. **BN does not make activations Gaussian.**"
 )
 
@@ -451,8 +463,9 @@ def shape_section():
     left, right = st.columns([2, 3])
     left.table(content_gamma_beta.shape_table(values, x_hat))
     right.markdown(
-        "The **mean** and the **std** change: those are the two numbers BN sets. **Skewness** and "
-        "**excess kurtosis** describe the shape (both 0 for a normal distribution): they stay.\n\n"
+        "The **mean** and the **std** change: those are the two numbers BN sets. The **skewness** (how "
+        "lopsided the histogram is) and the **excess kurtosis** (how heavy its tails are, against a "
+        "normal distribution) describe the shape; both are 0 for a normal distribution, and they stay.\n\n"
         "Right-hand plot: if x̂ were normal, its quantiles would lie on the dashed diagonal. They are "
         "exactly the quantiles of x moved by the same affine map (largest gap "
         f"{float(q['affine_gap']):.1e}), so the bend you see is the shape of x itself."
@@ -501,7 +514,8 @@ def linear_section():
         st.error(str(err))
         return
     st.caption(
-        f"w = ({w[0]:.3f}, {w[1]:.3f}). Before BN, z has mean {z.mean():.3f} and std {z.std():.3f}; after BN, y has mean {y.mean():.3f} and std {y.std():.3f}."
+        f"w = ({fixed(w[0], 3)}, {fixed(w[1], 3)}). Before BN, z has mean {fixed(z.mean(), 3)} and std "
+        f"{fixed(z.std(), 3)}; after BN, y has mean {fixed(y.mean(), 3)} and std {fixed(y.std(), 3)}."
     )
     m1, m2, m3 = st.columns(3)
     m1.metric("Effect of b on y", f"{effects.b:.1e}", help="Largest |Δy| between this b and b = 0.")

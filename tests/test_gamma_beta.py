@@ -152,7 +152,7 @@ def test_readout_table_shows_every_channel_as_text_without_minus_zero():
     _, _, out = gamma_beta.output_readout(x, [2.0, 1.0], [-1e-12, 5.0])
     table = content_gamma_beta.readout_table(out)
     assert list(table.index) == ["channel 0", "channel 1"]
-    assert table.loc["channel 0", "μ_B"] == "2.0000" and table.loc["channel 0", "σ_B"] == "1.0000"
+    assert table.loc["channel 0", "$\\mu_B$"] == "2.0000" and table.loc["channel 0", "$\\sigma_B$"] == "1.0000"
     assert table.loc["channel 0", "mean of y"] == "0.0000"  # -1e-12, not "-0.0000"
     assert table.loc["channel 1", "std of y"] == "0.0000" and table.loc["channel 1", "β"] == "5.0000"
     assert table.loc["channel 1", "largest |y − x|"] == "5.00e+00"
@@ -332,7 +332,7 @@ def test_bn_changes_mean_and_std_but_keeps_skewness_and_kurtosis(dist):
 def test_shape_table_lists_the_four_numbers_before_and_after():
     table = content_gamma_beta.shape_table([0.0, 0.0, 0.0, 4.0], [-1.0, -1.0, -1.0, 3.0])
     assert list(table.columns) == ["x (before BN)", "x̂ (after BN)"]
-    assert list(table.index) == ["mean", "std", "skewness", "excess kurtosis"]
+    assert list(table.index) == ["mean", "std", "skewness (lopsidedness)", "excess kurtosis (heavy tails)"]
     assert table.iloc[:, 0].tolist() == ["1.000", "1.732", "1.155", "-0.667"]
     assert table.iloc[2:, 1].tolist() == table.iloc[2:, 0].tolist()
 

@@ -7,6 +7,8 @@ from apptest import bar_mean, by_label, figures, hidden_keys, live_data, open_li
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta
+from bnviz.notation import MU_B, STD_B
+from bnviz.numbers import fixed
 from ui.state import Batch, default_batch
 
 EPS = 1e-5
@@ -56,7 +58,7 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert at.selectbox(key="gb_channel").value == 1
     x = default_batch().x
     var = x[:, 1].var()
-    mu_sigma = f"Channel 1 of your batch: μ_B = {x[:, 1].mean():.4g}, σ_B = {x[:, 1].std():.4g}."
+    mu_sigma = f"Channel 1 of your batch: $\\mu_B$ = {fixed(x[:, 1].mean(), 4)}, $\\sigma_B$ = {fixed(x[:, 1].std(), 4)}."
     assert mu_sigma in [c.value for c in at.caption]
     assert readout(at, "mean of y") == 0.0
     assert readout(at, "std of y") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)
@@ -66,8 +68,8 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     stages = live_data(at, "gb_drag")
     assert stages["kind"] == "gamma_beta_stages" and stages["arrays"]["xs"] == sorted(x[:, 1].tolist())
     assert [control(at, n)["value"] for n in ("gamma", "beta")] == [1.0, 0.0]
-    np.testing.assert_allclose(table_column(at, "μ_B"), x.mean(axis=0), atol=5e-5)
-    np.testing.assert_allclose(table_column(at, "σ_B"), x.std(axis=0), atol=5e-5)
+    np.testing.assert_allclose(table_column(at, MU_B), x.mean(axis=0), atol=5e-5)
+    np.testing.assert_allclose(table_column(at, STD_B), x.std(axis=0), atol=5e-5)
     assert len(figures(at)) == 3  # and the two live charts
 
 
@@ -101,7 +103,7 @@ def test_recover_the_original_gives_back_the_input_and_says_so():
     assert at.session_state["gb_gamma"] == tuple(gamma) and at.session_state["gb_beta"] == tuple(beta)
     assert control(at, "gamma")["value"] == gamma[1] and box(at, "exact β").value == beta[1]
     assert table_column(at, "largest |y − x|").max() < 1e-9
-    assert readout(at, "W₁(y, x)") < 1e-9
+    assert readout(at, "histogram distance y to x") < 1e-9
     assert any("BatchNorm is the identity on this batch" in s.value for s in at.success)
     np.testing.assert_allclose(table_column(at, "largest |y − x|"), 0.0, atol=1e-9)
 
@@ -136,7 +138,7 @@ def test_a_constant_channel_says_that_gamma_has_no_effect_there():
     at = run_page("gamma-beta", session_state=with_batch(x))
     drag(at, gamma=2.5)  # channel 1 is the dead one
     assert readout(at, "std of y") == 0.0
-    assert any("This channel is constant (σ_B = 0), so x̂ = 0" in c.value for c in at.caption)
+    assert any("This channel is constant ($\\sigma_B$ = 0), so x̂ = 0" in c.value for c in at.caption)
     assert any("γ has no effect" in w.value for w in at.warning)
 
 

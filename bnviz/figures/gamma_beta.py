@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots  # for the shape figure, drawn once pe
 
 from bnviz.experiments.gamma_beta import linear_region, nonlinearity
 from bnviz.figures.common import COLORS, default_bins, density, histogram_bar, histogram_edges, style
+from bnviz.notation import MU_B_SUB, VAR_B_SUB
 
 INK = "#222222"
 
@@ -87,7 +88,7 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     """
     rows = [
         ("x: this channel of your batch", x, COLORS["x"]),
-        ("x̂ = (x − μ_B) / √(σ²_B + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"]),
+        (f"x̂ = (x − {MU_B_SUB}) / √({VAR_B_SUB} + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"]),
         ("y = γ·x̂ + β: what the next layer receives (dotted: x)", y, COLORS["y"]),
     ]
     # One x axis for the three rows (stacked y axes) and one layout given at once: this figure
