@@ -20,6 +20,7 @@ from bnviz.experiments.training import (
     last_epoch_mean,
     reference,
 )
+from bnviz.notation import STD_B
 from bnviz.numbers import fixed, latex, sig
 
 TASK_NAMES = {
@@ -106,7 +107,7 @@ def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[
     s, k = exp.settings, channel
     ref_gamma, ref_beta = reference(exp)
     g, b = f"γ* = **{sig(gamma_star[k])}**", f"β* = **{sig(beta_star[k])}**"
-    mu, std = sig(exp.mu[k], 3), sig(exp.std[k], 3)
+    mu, std = sig(exp.mu[k]), sig(exp.std[k])  # 4 digits, as γ*, β*, √(σ²+ε) and the table below
     if s.task == "reconstruct":
         text = (
             f"The output should give back the input. On channel {k} (μ = {mu}, σ = {std}) "
@@ -117,8 +118,8 @@ def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[
         if np.isfinite(gamma_star[k]) and ref_gamma[k] > 0:
             why = (
                 f"Why is γ* {fixed(gamma_star[k] / ref_gamma[k], 3)} × √(σ²+ε) and not exactly √(σ²+ε)? Every batch "
-                f"is normalized by its own σ_B, and with B = {s.batch_size} values σ_B is on average a little smaller "
-                "than σ; γ* is the average σ_B. The smaller the batch, the larger the gap (try B = 2)."
+                f"is normalized by its own {STD_B}, and with B = {s.batch_size} values {STD_B} is on average a little "
+                f"smaller than σ; γ* is the average {STD_B}. The smaller the batch, the larger the gap (try B = 2)."
             )
         return text, why
     if s.task == "target":

@@ -32,6 +32,7 @@ from bnviz.figures.learning import (
     train_eval_figure,
     with_step_marker,
 )
+from bnviz.notation import MU_B, MU_B_SUB, VAR_B, VAR_B_SUB
 from bnviz.numbers import sig
 from content.learning import (
     OPTIMIZER_NAMES,
@@ -64,7 +65,8 @@ SMALL_BATCHES, LARGE_BATCHES = [2, 4], [16, 32, 64, 128, 256]
 DEFAULT = TrainingSettings()
 DEFAULT_CHANNEL = 1  # the default batch's channel 0 is already near mean 0, variance 1
 GRID = 61  # landscape resolution per axis
-STEP_READOUTS = (("mu", "μ_B"), ("var", "σ²_B"), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))  # the step's numbers
+# The step's numbers, as the live chart labels them (as text: μ<sub>B</sub> is drawn with a subscript).
+STEP_READOUTS = (("mu", MU_B_SUB), ("var", VAR_B_SUB), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))
 END_CHOICES = (
     "to √(σ²+ε) and μ: they undo the normalization",
     "they stay near where they started",
@@ -105,7 +107,7 @@ def compare_modes(specs, x, settings: TrainingSettings):
 st.title("Watch γ and β learned")
 carry_batch()
 st.markdown(
-    "If μ_B and σ²_B are recomputed for every mini-batch, **where is the learning?** "
+    f"If {MU_B} and {VAR_B} are recomputed for every mini-batch, **where is the learning?** "
     "And does the network just learn to undo the normalization? Train a BatchNorm layer's γ and β "
     "below and watch both kinds of numbers on one time axis."
 )
@@ -344,16 +346,16 @@ def replay(data, settings, channel):
         readouts=[(name, f"{label} =") for name, label in STEP_READOUTS],
     )
     st.caption(
-        "**Computed for every batch, never learned:** μ_B and σ²_B (grey): they jump from one batch to the next. "
+        f"**Computed for every batch, never learned:** {MU_B} and {VAR_B} (grey): they jump from one batch to the next. "
         "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
         "pushed by the gradient, and settle at the dashed γ*, β*. **Running averages, kept for eval mode:** "
-        "running_mean and running_var (purple) follow μ_B and σ²_B with BN momentum; no gradient touches them."
+        f"running_mean and running_var (purple) follow {MU_B} and {VAR_B} with BN momentum; no gradient touches them."
     )
     step = int(values[step_control.name]) - 1
     d = step_detail(exp, hist, step, channel)
     st.markdown(
-        f"**Step {step + 1} up close** (channel {channel}): μ_B = {d.mu:.4g}, σ²_B = {d.var:.4g}, "
-        f"γ = {d.gamma:.4g}, β = {d.beta:.4g}, loss = {d.loss:.4g}"
+        f"**Step {step + 1} up close** (channel {channel}): {MU_B} = {sig(d.mu)}, {VAR_B} = {sig(d.var)}, "
+        f"γ = {sig(d.gamma)}, β = {sig(d.beta)}, loss = {sig(d.loss)}"
     )
     chart(step_figure(d, exp.settings.task), key="learn_step_figure")
     # Side by side on a screen; one under the other with a projector's large text.
@@ -452,7 +454,7 @@ if ready:
 st.subheader("After training: training mode vs eval mode")
 st.markdown(
     "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
-    "normalizes each mini-batch with its own μ_B, σ²_B, so a value's output depends on its batch-mates. "
+    f"normalizes each mini-batch with its own {MU_B}, {VAR_B}, so a value's output depends on its batch-mates. "
     "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
     "size with a large one, each trained for about as many steps as above (at most 2,000)."
 )
@@ -481,7 +483,7 @@ if predict_first(
         st.caption(
             "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
             "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
-            "training never showed it: the two modes disagree. With large batches each batch's μ_B and σ²_B are close "
+            f"training never showed it: the two modes disagree. With large batches each batch's {MU_B} and {VAR_B} are close "
             "to the running averages: the training-mode points lie near the eval-mode line, and the gap, measured "
             "against the output's spread, is much smaller."
         )
@@ -497,5 +499,7 @@ st.dataframe(
 st.caption(
     "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
     f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
-    "variance; this app follows PyTorch, which folds the unbiased batch variance B/(B−1)·σ²_B into running_var."
+    f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
+    f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
+    f"{VAR_B} slightly underestimates)."
 )

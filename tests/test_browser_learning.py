@@ -90,7 +90,7 @@ def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     step_control(page).press("End")
     expect(step_control(page)).to_have_value("960")
     expect(page.get_by_text(re.compile(r"^Step 960 up close"))).to_be_visible(timeout=T)
-    assert step_line(page) != first and "μ_B = " in step_line(page)
+    assert step_line(page) != first and "loss = " in step_line(page)
     element_shot(chart(page, 0), "learning-step-960")
     element_shot(page.locator('[data-testid="stTable"]').first, "learning-step-numbers-960")
     assert_no_exception(page)

@@ -53,8 +53,8 @@ def test_history_figure_plots_the_recorded_values_of_the_chosen_channel(run):
     for name, values in [
         ("γ", hist.gamma),
         ("β", hist.beta),
-        ("μ_B of the batch", hist.mu),
-        ("σ²_B of the batch", hist.var),
+        ("μ<sub>B</sub> of the batch", hist.mu),
+        ("σ²<sub>B</sub> of the batch", hist.var),
         ("running_mean", hist.running_mean),
         ("running_var", hist.running_var),
         ("loss", hist.loss),

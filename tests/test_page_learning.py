@@ -92,7 +92,7 @@ def test_metrics_show_the_cores_learned_values_and_optimum(default_page):
 def test_time_axis_figure_plots_the_cores_training_of_the_watched_channel(default_page):
     exp, hist, (gamma_star, _) = core()
     fig = history(default_page)
-    for name, series in [("γ", hist.gamma), ("μ_B of the batch", hist.mu), ("running_var", hist.running_var)]:
+    for name, series in [("γ", hist.gamma), ("μ<sub>B</sub> of the batch", hist.mu), ("running_var", hist.running_var)]:
         np.testing.assert_allclose(*plotted(by_name(fig, name), series[:, 1]), rtol=1e-6)
     assert values(by_name(fig, "γ"), "x")[-1] == hist.steps
     assert any(s.get("y0") == pytest.approx(gamma_star[1]) for s in fig["layout"]["shapes"])
@@ -119,7 +119,7 @@ def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exact
         assert arrays[name] == getattr(hist, name)[:, 1].tolist(), name  # float64, every step: exact
     marker = data["figure"]["layout"]["shapes"][arrays["marker"]]
     assert marker["x0"] == marker["x1"] == 1 and marker["yref"] == "paper"  # the line the browser moves
-    assert [r["label"] for r in data["readouts"]] == ["μ_B =", "σ²_B =", "γ =", "β =", "loss ="]
+    assert [r["label"] for r in data["readouts"]] == ["μ<sub>B</sub> =", "σ²<sub>B</sub> =", "γ =", "β =", "loss ="]
 
 
 def test_a_shorter_training_brings_the_step_back_into_its_range():
@@ -135,6 +135,8 @@ def test_reconstruct_explains_gamma_star_against_sqrt_var_plus_eps(default_page)
     text = " ".join(m.value for m in default_page.markdown)
     assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"β* = **{beta_star[1]:.4g}**" in text
     assert f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + 1e-5):.4g}" in text
+    # μ and σ with the same 4 digits as √(σ²+ε) and β* beside them (not "σ = 10" by "√(σ²+ε) = 10.02")
+    assert f"(μ = {exp.mu[1]:.4g}, σ = {exp.std[1]:.4g})" in text
 
 
 def test_a_different_target_settles_at_the_target_not_at_mu_and_sigma():

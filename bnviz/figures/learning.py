@@ -15,6 +15,8 @@ from plotly.subplots import make_subplots
 from bnviz.core.activations import sigmoid
 from bnviz.experiments.training import Experiment, History, StepDetail, TrainEval, ideal_output
 from bnviz.figures.common import COLORS, style
+from bnviz.notation import MU_B_SUB, STD_B_SUB, VAR_B_SUB
+from bnviz.numbers import sig
 
 # Learned parameters in one colour family, per-batch statistics in grey, running ones in purple.
 GAMMA = "#ff7f0e"
@@ -61,16 +63,16 @@ def history_figure(
         ("γ (learned)", [("γ", hist.gamma, GAMMA, "lines")]),
         ("β (learned)", [("β", hist.beta, BETA, "lines")]),
         (
-            "μ_B (per batch)",
+            f"{MU_B_SUB} (per batch)",
             [
-                ("μ_B of the batch", hist.mu, BATCH_STAT, batch_mode),
+                (f"{MU_B_SUB} of the batch", hist.mu, BATCH_STAT, batch_mode),
                 ("running_mean", hist.running_mean, COLORS["running"], "lines"),
             ],
         ),
         (
-            "σ²_B (per batch)",
+            f"{VAR_B_SUB} (per batch)",
             [
-                ("σ²_B of the batch", hist.var, BATCH_STAT, batch_mode),
+                (f"{VAR_B_SUB} of the batch", hist.var, BATCH_STAT, batch_mode),
                 ("running_var", hist.running_var, COLORS["running"], "lines"),
             ],
         ),
@@ -237,7 +239,7 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
             y=[1, 1],
             mode="lines",
             line=dict(color=BATCH_STAT, width=8),
-            name="μ_B ± σ_B",
+            name=f"{MU_B_SUB} ± {STD_B_SUB}",
             opacity=0.35,
             hoverinfo="skip",
         ),
@@ -250,8 +252,8 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
             y=[1],
             mode="markers",
             marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=BATCH_STAT)),
-            name=f"μ_B = {d.mu:.3g}",
-            hovertemplate=f"μ_B = {d.mu:.4g}<br>σ²_B = {d.var:.4g}<extra></extra>",
+            name=f"{MU_B_SUB} = {sig(d.mu)}",  # the step's numbers with the 4 digits of the line above the figure
+            hovertemplate=f"{MU_B_SUB} = {sig(d.mu)}<br>{VAR_B_SUB} = {sig(d.var)}<extra></extra>",
         ),
         row=1,
         col=1,
@@ -317,7 +319,7 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
         row=1,
         col=2,
     )
-    fig.update_xaxes(title_text="x̂ (normalized with this batch's μ_B, σ²_B)", row=1, col=2)
+    fig.update_xaxes(title_text=f"x̂ (normalized with this batch's {MU_B_SUB}, {VAR_B_SUB})", row=1, col=2)
     fig.update_yaxes(title_text="probability" if classify else "value", row=1, col=2)
     return style(fig, height=430).update_layout(
         margin=dict(l=60, r=20, t=70, b=110), legend=dict(orientation="h", y=-0.3, x=0)
