@@ -19,7 +19,7 @@ from bnviz.experiments.stepper import (
     running_gap,
     worked_values,
 )
-from bnviz.numbers import decimals, eps_text, fixed, operand, sig
+from bnviz.numbers import decimals, eps_text, fixed, fixed_cells, operand, sig
 
 __all__ = ["KIND_NAMES"]  # the layers' names, for the page's radio (defined beside KINDS)
 
@@ -69,7 +69,8 @@ EXPLAIN_EVAL = {
     ),
     "var": (
         "Eval mode: the variance is not computed from this batch either. It is running_var, an "
-        "average of the (unbiased) batch variances seen during training."
+        "average of the batch variances seen during training, each divided by m − 1 instead of m (the "
+        "“unbiased” variance, which on average matches the true variance)."
     ),
 }
 
@@ -126,15 +127,16 @@ def worked_numbers(
     mu, var, std, g, b = w.mu, w.var, w.std, w.gamma, w.beta
     # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
     dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
-    mu_sym, var_sym = ("μ_run", "σ²_run") if w.running else ("μ", "σ²")
+    # Plain text (a code box): μ and σ² in training, PyTorch's names for the running statistics in eval.
+    mu_sym, var_sym = ("running_mean", "running_var") if w.running else ("μ", "σ²")
     root = f"√({fixed(var, dv)} + {eps_text(eps)})"
 
     if key == "mean" and w.running:
-        summary = f"μ_run = running_mean[{c}] = {fixed(mu, dx)}"
+        summary = f"running_mean[{c}] = {fixed(mu, dx)}"
     elif key == "mean":
         summary = f"μ = ({_list_terms(values, lambda v: operand(v, dx))}) / {m} = {fixed(mu, dx)}"
     elif key == "var" and w.running:
-        summary = f"σ²_run = running_var[{c}] = {fixed(var, dv)}"
+        summary = f"running_var[{c}] = {fixed(var, dv)}"
     elif key == "var":
         squares = _list_terms(values, lambda v: f"({fixed(v, dx)} − {operand(mu, dx)})²")
         summary = f"σ² = ({squares}) / {m} = {fixed(var, dv)}"
@@ -167,6 +169,41 @@ def worked_numbers(
         for i, where in enumerate(w.where)
     ]
     return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
+
+
+def channel_places(batch_steps: list[Step]) -> dict[str, np.ndarray]:
+    """(C,) decimals per channel for each statistic, as the page shows that channel's numbers in its
+    figure, its worked numbers and its tables (one rounding per number): a mean to about three
+    significant digits of the channel's spread, a variance and a standard deviation to their own size.
+
+    batch_steps: batch_norm_steps of the batch with its own statistics.
+    """
+    mu, var, std = (next(s.array for s in batch_steps if s.key == k) for k in ("mean", "var", "std"))
+    return _places(mu, var) | {"std": np.array([decimals(sd or 1.0) for sd in std])}
+
+
+def _places(mu, var) -> dict[str, np.ndarray]:
+    """Decimals of means (to their spread √var, as the worked numbers) and of variances (to their size)."""
+    return {
+        "mean": np.array([decimals(math.sqrt(v) or m or 1.0) for m, v in zip(mu, var)]),
+        "var": np.array([decimals(v or 1.0) for v in var]),
+    }
+
+
+def norm_places(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """norm_table's decimals per row, by the rule of channel_places (for BatchNorm, its very decimals)."""
+    places = _places(table["mean"].to_numpy(), table["variance"].to_numpy())
+    return {"mean": places["mean"], "variance": places["var"]}
+
+
+def by_channel(table: pd.DataFrame, places: dict):
+    """A pandas Styler of `table` (one row per channel) with each column's numbers to its decimals:
+    places[column] is one number of decimals, or one per row. Never "-0.000"; NaN as "—"."""
+    styler = table.style
+    for column, p in places.items():
+        for row, d in zip(table.index, np.broadcast_to(p, len(table))):
+            styler = styler.format(fixed_cells(int(d)), subset=pd.IndexSlice[[row], [column]], na_rep="—")
+    return styler
 
 
 def statistic_table(steps: list[Step], index: int, batch_steps: list[Step] | None = None) -> pd.DataFrame:
@@ -247,7 +284,10 @@ def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
         text += f": {fixed(r['mean gap (in batch stds)'], 2)} of the batch's standard deviation apart"
     text += f". Its running variance is {fixed(r['running variance'], dv)} against {fixed(r['batch variance'], dv)}"
     if np.isnan(r["variance ratio"]):
-        text += " (0 in this batch: the normalized values are (x − μ_run)/√(σ²_run + ε), not 0)."
+        text += (
+            " (0 in this batch: the normalized values are $(x - \\mu_{run})/\\sqrt{\\sigma_{run}^2 + \\epsilon}$, "
+            "not 0)."
+        )
     else:
         text += f" ({fixed(r['variance ratio'], 2)} times the batch's)."
     return text

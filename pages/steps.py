@@ -8,13 +8,17 @@ from bnviz.core.norms import KINDS
 from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history
 from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
+from bnviz.notation import MU_B, VAR_B
 from content.registry import page_file
 from content.steps import (
     KIND_NAMES,
+    by_channel,
+    channel_places,
     distance_sentence,
     eval_outcome,
     explanation,
     initial_weight_sentence,
+    norm_places,
     norm_table,
     pooled_sentence,
     running_vs_batch,
@@ -120,7 +124,7 @@ def stepper():
                 key="steps_eval",
                 bind="query-params",
                 disabled=not ready,
-                help="model.eval() in PyTorch: BatchNorm stops using the batch's own μ_B and σ²_B.",
+                help=f"model.eval() in PyTorch: BatchNorm stops using the batch's own {MU_B} and {VAR_B}.",
             )
         eval_mode = eval_on and ready
         if eval_mode:
@@ -208,12 +212,14 @@ def stepper():
         table = statistic_table(steps, index, batch_steps if eval_mode else None)
         everywhere = f"all {n} samples" + (" and all their positions" if x.ndim > 2 else "")
         st.markdown(f"**{step.name}, every channel:** one number per channel, shared by {everywhere}.")
-        st.dataframe(table.style.format("{:,.4f}"), key="steps_stat_table", width="content")
+        # Each channel's numbers with the decimals of the figure and the worked numbers: one rounding each.
+        places = channel_places(batch_steps)[step.key]
+        st.dataframe(by_channel(table, dict.fromkeys(table.columns, places)), key="steps_stat_table", width="content")
 
     st.subheader("Train vs eval")
     if not eval_mode:
         st.markdown(
-            "In training, every step above uses **this mini-batch's own** μ_B and σ²_B, and the layer keeps "
+            f"In training, every step above uses **this mini-batch's own** {MU_B} and {VAR_B}, and the layer keeps "
             "running averages of them on the side: running = (1 − momentum)·running + momentum·batch. "
             "In eval mode (testing, deployment) it normalizes with those running averages instead, so an "
             "input's output no longer depends on the other inputs of its batch. Turn on **Eval mode** above "
@@ -230,7 +236,11 @@ def stepper():
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
         key="steps_running_figure",
     )
-    st.dataframe(comparison.style.format("{:.3f}", na_rep="—"), key="steps_running_table")
+    places = channel_places(batch_steps)  # as distance_sentence writes them
+    mean_places, var_places = places["mean"], places["var"]
+    columns = {"batch mean": mean_places, "running mean": mean_places, "mean gap (in batch stds)": 2}
+    columns |= {"batch variance": var_places, "running variance": var_places, "variance ratio": 2}
+    st.dataframe(by_channel(comparison, columns), key="steps_running_table")
     source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's samples"
     st.caption(f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen.")
 
@@ -286,7 +296,7 @@ def averaged_together():
         "● marks the red block):"
     )
     st.dataframe(
-        table.style.format({"mean": "{:.4f}", "variance": "{:.4f}", "values averaged": "{:,}"}),
+        by_channel(table, norm_places(table)).format({"values averaged": "{:,}"}),
         hide_index=True,
         key="steps_norm_table",
     )

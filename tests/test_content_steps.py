@@ -132,9 +132,9 @@ def test_a_constant_channel_is_worked_without_dividing_by_zero():
 
 def test_eval_mode_works_with_the_running_statistics():
     mean, var = np.array([2.0, 0.0]), np.array([4.0, 1.0])
-    assert worked(X, 0, mean=mean, var=var).summary == "μ_run = running_mean[0] = 2.00"
+    assert worked(X, 0, mean=mean, var=var).summary == "running_mean[0] = 2.00"
     assert worked(X, 0, mean=mean, var=var).rows.empty  # read from the layer, not from these values
-    assert worked(X, 2, mean=mean, var=var).summary == "σ²_run = running_var[0] = 4.00"
+    assert worked(X, 2, mean=mean, var=var).summary == "running_var[0] = 4.00"
     assert worked(X, 4, mean=mean, var=var).rows["worked"][0] == "(1.00 − 2.00) / √(4.00 + 1e-5) = −0.50"
 
 

@@ -58,7 +58,9 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert at.selectbox(key="gb_channel").value == 1
     x = default_batch().x
     var = x[:, 1].var()
-    mu_sigma = f"Channel 1 of your batch: $\\mu_B$ = {fixed(x[:, 1].mean(), 4)}, $\\sigma_B$ = {fixed(x[:, 1].std(), 4)}."
+    mu_sigma = (
+        f"Channel 1 of your batch: $\\mu_B$ = {fixed(x[:, 1].mean(), 4)}, $\\sigma_B$ = {fixed(x[:, 1].std(), 4)}."
+    )
     assert mu_sigma in [c.value for c in at.caption]
     assert readout(at, "mean of y") == 0.0
     assert readout(at, "std of y") == pytest.approx(np.sqrt(var / (var + EPS)), abs=5e-5)

@@ -120,7 +120,7 @@ def test_eval_mode_uses_the_running_statistics_after_the_chosen_number_of_batche
     at = open_steps(steps_eval=True, steps_batches=7)
     h = running_history(batch.x, batch.specs, batch.seed, 7)
     assert at.subheader[0].value == "Step 1 of 7: Running mean"
-    assert at.code[1].value == f"μ_run = running_mean[1] = {fixed(h.running_mean[7, 1], 2)}"
+    assert at.code[1].value == f"running_mean[1] = {fixed(h.running_mean[7, 1], 2)}"
     table = at.dataframe[0].value
     np.testing.assert_allclose(table["running mean"], h.running_mean[7])
     np.testing.assert_allclose(table["this batch's mean"], batch.x.mean(axis=0))
@@ -138,7 +138,7 @@ def test_the_batches_slider_moves_the_running_statistics():
         at
     )  # out of classroom mode, the momentum is shown
     at.slider(key="steps_batches").set_value(0).run()
-    assert at.code[1].value == "μ_run = running_mean[1] = 0.00"  # nothing seen yet
+    assert at.code[1].value == "running_mean[1] = 0.00"  # nothing seen yet
     assert at.info[0].value.startswith("Before any training batch")
     at.slider(key="steps_batches").set_value(200).run()
     assert to_float(at.code[1].value.split(" = ")[-1]) == pytest.approx(8.0, abs=1.0)  # channel 1 is N(8, 10)

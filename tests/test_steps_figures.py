@@ -47,7 +47,7 @@ def test_mean_step_marks_the_batch_mean_on_the_channels_histogram():
     fig = step_figure(X, STEPS, KEYS.index("mean"), channel=1)
     assert bar_mean(fig.data[0]) == pytest.approx(X[:, 1].mean(), abs=fig.data[0].width.max() / 2)
     ((name, xs),) = [(n, v) for n, v in lines(fig).items()]
-    assert name == f"μ = {X[:, 1].mean():.2f}" and xs == pytest.approx([X[:, 1].mean()])
+    assert name == f"μ<sub>B</sub> = {X[:, 1].mean():.2f}" and xs == pytest.approx([X[:, 1].mean()])
 
 
 def test_variance_step_histograms_the_squared_deviations_and_marks_their_mean():
@@ -68,8 +68,8 @@ def test_eval_figure_marks_the_running_statistic_and_this_batchs_own():
     run = batch_norm_steps(X, 1.0, 0.0, mean=[0.0, 5.0, 0.0, 0.0], var=[1.0, 90.0, 1.0, 1.0])
     fig = step_figure(X, run, 0, channel=1, batch_steps=STEPS)
     marks = lines(fig)
-    assert marks["μ_run = 5.00"] == [5.0]
-    (own,) = [v for n, v in marks.items() if n.startswith("this batch's μ_B")]
+    assert marks["μ<sub>run</sub> = 5.00"] == [5.0]
+    (own,) = [v for n, v in marks.items() if n.startswith("this batch's μ<sub>B</sub>")]
     assert own == pytest.approx([X[:, 1].mean()])
 
 

@@ -11,6 +11,7 @@ from bnviz.core.norms import KIND_NAMES, pooled_mask
 from bnviz.core.steps import HIGHLIGHT, Step
 from bnviz.experiments.stepper import STEP_INPUT, uses_running_statistics
 from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
+from bnviz.notation import MU_B_SUB, MU_RUN_SUB, VAR_B_SUB, VAR_RUN_SUB
 from bnviz.numbers import decimals, fixed
 
 # The colour of each array of the forward pass, from the input x to the output y.
@@ -58,14 +59,15 @@ def step_figure(
     lines so the running statistic can be compared with this batch's own.
     A value step draws two histograms sharing the x axis (before above, after below, each
     with its mean marked); a statistic step draws the values it summarizes with the
-    statistic marked: x and μ; the squared deviations (x − μ_B)² and σ²; x − μ and ±√(σ² + ε).
+    statistic marked: x and μ; the squared deviations (x − μ)² and σ²; x − μ and ±√(σ² + ε). μ and σ²
+    are written μ_B, σ²_B (μ_run, σ²_run in eval mode) with plotly's subscripts (bnviz.notation).
     """
     step = steps[index]
     arrays = {"x": np.asarray(x, dtype=float)} | {s.key: s.array for s in steps}
     own = {s.key: s.array for s in (batch_steps or steps)}
     running = uses_running_statistics(steps)
     c = channel
-    mu_sym, var_sym = ("μ_run", "σ²_run") if running else ("μ", "σ²")
+    mu_sym, var_sym = (MU_RUN_SUB, VAR_RUN_SUB) if running else (MU_B_SUB, VAR_B_SUB)
     before_key = STEP_INPUT[step.key]
     before = _channel(arrays[before_key], c)
     d = decimals(before.std() or 1.0)
@@ -95,21 +97,21 @@ def step_figure(
     if step.key == "mean":
         values, label, color = before, "x", ARRAY_COLOR["x"]
         marks = [(f"{mu_sym} = {fixed(step.array[c], d)}", [step.array[c]])]
-        own_marks = (f"this batch's μ_B = {fixed(own['mean'][c], d)} (not used)", [own["mean"][c]])
+        own_marks = (f"this batch's {MU_B_SUB} = {fixed(own['mean'][c], d)} (not used)", [own["mean"][c]])
         x_title = "x"
     elif step.key == "var":
-        values, label, color = _channel(own["centre"], c) ** 2, "(x − μ_B)²", ARRAY_COLOR["centre"]
+        values, label, color = _channel(own["centre"], c) ** 2, f"(x − {MU_B_SUB})²", ARRAY_COLOR["centre"]
         dv = decimals(own["var"][c] or 1.0)
         name = f"{var_sym} = {fixed(step.array[c], dv)}" + ("" if running else ": the mean of these")
         marks = [(name, [step.array[c]])]
-        own_marks = (f"this batch's σ²_B = {fixed(own['var'][c], dv)} (not used)", [own["var"][c]])
-        x_title = "squared distance to this batch's mean, (x − μ_B)²"
+        own_marks = (f"this batch's {VAR_B_SUB} = {fixed(own['var'][c], dv)} (not used)", [own["var"][c]])
+        x_title = f"squared distance to this batch's mean, (x − {MU_B_SUB})²"
     else:  # std
         values, label, color = before, ARRAY_LABEL["centre"], ARRAY_COLOR["centre"]
         std, own_std = float(step.array[c]), float(own["std"][c])
         ds = decimals(std or 1.0)
         marks = [(f"±√({var_sym} + ε) = ±{fixed(std, ds)}", [-std, std])]
-        own_marks = (f"this batch's ±√(σ²_B + ε) = ±{fixed(own_std, ds)} (not used)", [-own_std, own_std])
+        own_marks = (f"this batch's ±√({VAR_B_SUB} + ε) = ±{fixed(own_std, ds)} (not used)", [-own_std, own_std])
         x_title = f"x − {mu_sym}"
     bar = _histogram(values, label, color)
     top = 1.08 * float(np.max(bar.y)) if len(bar.y) else 1.0
