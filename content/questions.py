@@ -255,7 +255,8 @@ QUESTIONS: tuple[Question, ...] = (
         "values, because one filter produced them all. running_mean and running_var are moving "
         "averages of these per-channel batch statistics, updated at every training step as "
         "running = (1 − momentum)·running + momentum·batch with PyTorch's momentum = 0.1 "
-        "(running_var averages the unbiased batch variance). They are not used in training; "
+        "(running_var averages each batch's variance divided by m − 1 instead of m, the “unbiased” "
+        "variance, which on average matches the true variance). They are not used in training; "
         "in evaluation they replace the batch statistics.",
         "Try it: count the statistics of a convolutional batch, then slide the number of training "
         "batches and watch running_mean approach each channel's mean.",

@@ -133,7 +133,7 @@ with st.form("net_settings"):
                 value=DEFAULT.batch_size,
                 key="net_batch_size",
                 bind="query-params",
-                help="BN computes μ_B and σ²_B on each mini-batch: small batches make them noisy.",
+                help=r"BN computes $\mu_B$ and $\sigma_B^2$ on each mini-batch: small batches make them noisy.",
             )
         with control("seed", essential=False):
             st.number_input(
@@ -155,7 +155,7 @@ with st.expander("Things to try"):
   and the network stays at 50 %; with BN it reaches 100 %.
 - **ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and
   training gets stuck; BN divides the scale away.
-- **Spirals**, batch size 8, learning rate 0.3: now BN does worse. Its μ_B and σ²_B come from
+- **Spirals**, batch size 8, learning rate 0.3: now BN does worse. Its $\\mu_B$ and $\\sigma_B^2$ come from
   only 8 points and change a lot from batch to batch. At batch size 64 it does well again.
 """
     )
@@ -296,6 +296,6 @@ variance 1 (for tanh and sigmoid, their nearly linear middle). γ and β give ea
 freedom to pick its own scale and offset, and even to undo the normalization if that is best.
 
 **Not magic.** At small learning rates the plain network often does as well or better, and
-with small batches BN's μ_B and σ²_B are noisy enough to hurt (see “Things to try”).
+with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see “Things to try”).
 """
 )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from bnviz.experiments import gamma_beta, questions, stepper
 from bnviz.figures import questions as question_figures
+from bnviz.notation import MU_B, RECOVER_GAMMA, VAR_B, X_HAT
 from bnviz.numbers import fixed, sig
 from content.questions import QUESTIONS, SOURCES, Question
 from content.registry import page_file
@@ -221,8 +222,8 @@ def experiment_undo(ready: bool = True):
             st.caption(f"You predicted: {guess}. What happens shows at 1, the recovering values.")
         channel_table(
             {
-                "batch mean μ": rec.mu,
-                "√(σ² + ε)": std,
+                f"batch mean {MU_B}": rec.mu,
+                RECOVER_GAMMA: std,
                 "γ": rec.gamma,
                 "β": rec.beta,
                 "largest |y − x|": rec.max_abs_diff,
@@ -272,7 +273,11 @@ def experiment_channel():
         f"variance pool its {stats.count} values (8 images × 4 × 4 positions)."
     )
     channel_table(
-        {"values pooled": [stats.count] * len(stats.mu), "batch mean μ": stats.mu, "batch variance σ²": stats.var},
+        {
+            "values pooled": [stats.count] * len(stats.mu),
+            f"batch mean {MU_B}": stats.mu,
+            f"batch variance {VAR_B}": stats.var,
+        },
         {"values pooled": "{:d}"},
     )
     st.caption(
@@ -377,7 +382,7 @@ def experiment_one(ready: bool = True):
             )
         one = questions.one_value_statistics(res.x)
         st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
-        rows = ["x", "batch mean μ", "batch variance σ²", "x̂ = (x − μ)/√(σ² + ε)"]
+        rows = ["x", f"batch mean {MU_B}", f"batch variance {VAR_B}", X_HAT]
         formula = pd.DataFrame([res.x[0], one.mu, one.var, one.x_hat[0]], index=rows, columns=columns)
         st.table(formula.style.format(three_decimals))
     else:

@@ -118,7 +118,7 @@ def test_q4_shows_per_channel_statistics_and_the_running_mean_after_k_batches():
     first = questions.conv_batches(1)[0]
     stats = at.table[0].value
     assert list(stats["values pooled"]) == [128] * 3
-    np.testing.assert_allclose(stats["batch mean μ"], first.mean(axis=(0, 2, 3)))
+    np.testing.assert_allclose(stats["batch mean $\\mu_B$"], first.mean(axis=(0, 2, 3)))
     at.slider(key="q_batches").set_value(5).run()
     at.select_slider(key="q_momentum").set_value(0.5).run()
     path = stepper.running_statistics(questions.conv_batches(5), questions.CONV_CHANNELS, momentum=0.5)
@@ -172,8 +172,8 @@ def test_q7_a_batch_of_one_shows_the_error_and_x_hat_zero():
     assert at.slider(key="q_small_n").value == 1
     assert any("Expected more than 1 value per channel when training" in e.value for e in at.error)
     formula = at.table[0].value
-    np.testing.assert_allclose(formula.loc["batch mean μ"], questions.small_batch(1)[0])
-    assert list(formula.loc["batch variance σ²"]) == [0.0] * 4
+    np.testing.assert_allclose(formula.loc["batch mean $\\mu_B$"], questions.small_batch(1)[0])
+    assert list(formula.loc["batch variance $\\sigma_B^2$"]) == [0.0] * 4
     assert list(formula.iloc[3]) == [0.0] * 4  # x̂
     np.testing.assert_allclose(at.table[1].value.loc["x̂"], questions.eval_mode_output(questions.small_batch(1))[0])
     demo = questions.group_norm_demo()
