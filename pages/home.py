@@ -1,6 +1,5 @@
 """Start here: the formula, the questions this app answers, and where each is answered."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +12,7 @@ from bnviz.figures.common import (
     scaled_edges,
     symmetric_edges,
 )
+from bnviz.numbers import fixed_cells
 from content.registry import PAGES, page_file
 from ui.classroom import chart
 from ui.live import LiveControl, live_chart
@@ -75,11 +75,11 @@ st.table(
         {
             "mean before": x.mean(axis=0),
             "std before": x.std(axis=0),
-            "mean after": np.round(y.mean(axis=0), 9) + 0.0,  # no "-0.000" for rounding noise
+            "mean after": y.mean(axis=0),
             "std after": y.std(axis=0),
         },
         index=pd.Index([f"channel {c}" for c in range(batch.channels)], name="channel"),
-    ).style.format("{:.3f}")
+    ).style.format(fixed_cells(3))  # no "-0.000" for the output's rounding noise
 )
 st.caption(
     "Within each figure the panels share one x axis, so the spread you see is the real spread. "

@@ -1,7 +1,10 @@
 """The home page: the formula, a live before/after, and the questions linked to their pages."""
 
 import numpy as np
+import pytest
 from apptest import bar_mean, figures, live_data, run_page
+
+from ui.state import default_batch
 
 
 def test_home_states_the_formula_and_the_learners_questions():
@@ -46,3 +49,22 @@ def test_home_scale_slider_scales_the_input_but_not_the_output():
     unscaled = [float(v) for v in run_page().table[0].value["std before"]]
     np.testing.assert_allclose(before, 4 * np.array(unscaled), rtol=2e-3)
     np.testing.assert_allclose(after, 1.0, atol=1e-3)
+
+
+def test_the_scale_widens_before_on_one_fixed_x_axis_while_after_does_not_move():
+    at = run_page()
+    x = default_batch().x
+    first = live_data(at, "home_live")
+    lo, hi = first["figure"]["layout"]["xaxis"]["range"]  # Before: the axis holds ×0.1 to ×10
+    assert first["figure"]["layout"]["xaxis"]["autorange"] is False
+    (after,) = figures(at)
+    for scale in (0.1, 4.0, 10.0):
+        at.session_state["home_live"]["home_scale"] = scale  # as the live chart sends it back
+        at.run()
+        assert live_data(at, "home_live") == first  # the same axis at every scale: the browser only rescales x
+        # The batch's spread, on that axis: 1 % of its width at ×0.1, all of it at ×10.
+        assert scale * np.ptp(x) / (hi - lo) == pytest.approx(scale / 10)
+        (moved,) = figures(at)
+        for a, b in zip(after["data"], moved["data"]):  # After: the same bars on the same axis
+            assert (a["x"], a["width"]) == (b["x"], b["width"])
+        assert moved["layout"]["xaxis"] == after["layout"]["xaxis"]
