@@ -39,7 +39,7 @@ EXPLAIN = {
     ),
     "std": (
         "The square root brings the spread back to the units of x. ε = 1e-5 keeps the division "
-        "safe when a channel barely varies (a dead channel has σ² = 0)."
+        "safe when a channel barely varies (a dead channel has $\\sigma_B^2 = 0$)."
     ),
     "normalize": (
         "Divide the centred values by the standard deviation: every channel now has mean 0 and "
@@ -50,8 +50,8 @@ EXPLAIN = {
         "wants this channel to have."
     ),
     "shift": (
-        "Add β, also learned, one per channel: the network chooses the mean. With γ = √(σ² + ε) "
-        "and β = μ, y gives back x exactly; training moves γ and β only if that lowers the loss."
+        "Add β, also learned, one per channel: the network chooses the mean. With γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ "
+        "and β = $\\mu_B$, y gives back x exactly; training moves γ and β only if that lowers the loss."
     ),
 }
 EXPLAIN_EVAL = {
