@@ -61,7 +61,7 @@ TARGET_RATIO, TARGET_SENT, TARGET_DRAG_FRAMES, TARGET_URL_MS = 0.6, 0, 20, 1000
 PRESS_TIMEOUT_MS = 60_000
 QUIET_MS = 250  # a press has finished once no websocket message has arrived for this long
 DRAG_S, DRAG_MOVES_PER_S = 1.0, 60  # a hand: pointer events at a display's rate
-# Websocket kilobytes received per press before the live charts, from the README's latency table
+# Websocket kilobytes received per press before the live charts, from docs/performance.md's latency table
 # (bench/latency.py at commit 86a6b8d, 2026-11-22): "today's" figure each control is held to.
 BEFORE_KB = {
     ("/", "Multiply every activation by"): 29,

@@ -1,4 +1,4 @@
-"""The README's Performance tables, as Markdown, from the latest files in bench/results/.
+"""The performance tables of docs/performance.md (issue 8), as Markdown, from the latest files in bench/results/.
 
     python3 bench/report.py
 

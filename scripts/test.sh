@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's Chromium), check the format and the
-# lint, and run every test on pytest-xdist workers, one per core and one more (the browser tests spend
-# part of their time waiting for the served app; each worker serves its own app and runs its own
-# Chromium), handed one test at a time so the long browser tests, collected first (tests/conftest.py),
-# spread over every worker. Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# Install everything the tests need (Python packages, in .venv with Debian's own python3; Debian's
+# Chromium), check the format and the lint, and run every test on pytest-xdist workers, one per core
+# and one more (the browser tests spend part of their time waiting for the served app; each worker
+# serves its own app and runs its own Chromium), handed one test at a time so the long browser tests,
+# collected first (tests/conftest.py), spread over every worker. Extra arguments go to pytest, e.g.
+# `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian's own python3 refuses a global pip install (PEP 668, "externally-managed-environment"). With
+# it, and outside any virtual environment, everything goes into .venv, made here once; Debian's venv
+# needs the python3-venv package, installed like Chromium below. In a virtual environment, or with a
+# Python that allows it (pyenv, a container's), the packages go where python3 is.
+externally_managed() {
+  python3 -c 'import os, sys, sysconfig
+managed = os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+sys.exit(0 if managed and sys.prefix == sys.base_prefix else 1)'
+}
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
+if externally_managed; then
+  if [ ! -x .venv/bin/python3 ]; then
+    echo "python3 is Debian's, which installs no packages outside a virtual environment: making .venv."
+    if ! python3 -m venv .venv; then
+      rm -rf .venv
+      apt_install python3-venv
+      python3 -m venv .venv
+    fi
+  fi
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 
 if [ -z "${BNVIZ_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "Chromium is missing: installing Debian's chromium package."
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  apt_install chromium
 fi
 
 ruff format --check .
