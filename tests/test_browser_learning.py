@@ -86,6 +86,11 @@ def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     shot(page, "learning-default")
     first = step_line(page)
     assert first.startswith("Step 1 up close")
+    # The readouts' μ_B and σ²_B: their B drawn as a subscript element, as plotly draws the legend's.
+    labels = page.locator(".bnviz-live-readout-label")
+    expect(labels.nth(0)).to_have_text("μB =")
+    expect(labels.nth(1)).to_have_text("σ²B =")
+    expect(labels.locator("sub")).to_have_text(["B", "B"])
     element_shot(page.locator(".bnviz-live"), "learning-time-axis")
     step_control(page).press("End")
     expect(step_control(page)).to_have_value("960")
