@@ -84,9 +84,9 @@ def settings() -> dict:
             steps(example, 3, 2.0, 1.0, 0.5, batches=10),
         ),
         "/gamma-beta, default (γ = 1, β = 0)": (default, gamma_beta(default, 1.0, 0.0)),
-        "/gamma-beta, per-channel γ = (0.5, 2, 10, 3.3), β = (1, −2, 0, 4.5)": (
+        "/gamma-beta, per-channel γ = (0.5, 2, 2.5, 3.3), β = (1, −2, 0, 4.5)": (
             default,
-            gamma_beta(default, [0.5, 2.0, 10.0, 3.3], [1.0, -2.0, 0.0, 4.5]),
+            gamma_beta(default, [0.5, 2.0, 2.5, 3.3], [1.0, -2.0, 0.0, 4.5]),
         ),
         "/gamma-beta, conv batch, Recover the original (γ = √(σ²_B + ε), β = μ_B)": (
             conv,
