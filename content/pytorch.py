@@ -36,7 +36,7 @@ FAMILY_LINES = {
     "heavy-tailed": ["return rng.standard_t(3.0, size) / np.sqrt(3.0)  # Student t, 3 degrees of freedom: variance 3"],
 }
 SHOW = '''def show(values, spec):
-    """Each value formatted as the page writes it: format spec ".4f", ",.4f" (1,600.0000); 0.00, never -0.00."""
+    """The values as the page writes them ("1,600.0000" with spec ",.4f"; 0.00, never -0.00)."""
     texts = [format(v, spec) for v in values.reshape(-1).tolist()]
     return "  ".join(t.lstrip("-") if float(t.replace(",", "")) == 0 else t for t in texts)'''
 
@@ -63,8 +63,13 @@ def _number(v) -> str:
     return repr(float(v))
 
 
-def _numbers(values) -> str:
-    return "[" + ", ".join(_number(v) for v in np.ravel(values)) + "]"
+def _numbers(values, per_line: int = 4) -> str:
+    """A list literal of the values (flattened); more than `per_line` go one line of `per_line` at a time."""
+    texts = [_number(v) for v in np.ravel(values)]
+    if len(texts) <= per_line:
+        return "[" + ", ".join(texts) + "]"
+    rows = [", ".join(texts[i : i + per_line]) for i in range(0, len(texts), per_line)]
+    return "[\n" + "".join(f"    {row},\n" for row in rows) + "]"
 
 
 def _shown(values, spec: str) -> str:
@@ -141,7 +146,7 @@ def _draw_code(batch) -> list[str]:
     return lines + [
         "def waves(rng, n, hw):",
         '    """n smooth random fields of shape hw = (H, W): three low-frequency waves each."""',
-        '    rows, cols = np.meshgrid(np.linspace(0.0, 1.0, hw[0]), np.linspace(0.0, 1.0, hw[1]), indexing="ij")',
+        '    rows, cols = np.meshgrid(*[np.linspace(0.0, 1.0, s) for s in hw], indexing="ij")',
         "    field = np.zeros((n,) + hw)",
         "    for _ in range(3):",
         "        freq = rng.uniform(0.5, 2.5, (n, 2))",
@@ -188,8 +193,8 @@ def batch_code(batch) -> str:
         lines = _draw_code(batch) + [f"batch = draw({x.shape[0]}, seed={int(batch.seed)}{hw})  # ({shape})"]
     elif x.size <= MAX_WRITTEN:
         lines = [
-            "# Your batch, value for value.",
-            f"batch = np.array({_numbers(x)}).reshape({shape})",
+            "# Your batch, value for value" + (" (one line per sample)." if x.ndim == 2 and x.shape[1] <= 6 else "."),
+            f"batch = np.array({_numbers(x, x.shape[-1] if x.shape[-1] <= 6 else 4)}).reshape({shape})",
         ]
     else:
         lines = [
@@ -300,7 +305,7 @@ def steps_snippet(
     shown.append((f"y, channel {channel}:", f"y[{at}]", worked.y, y_spec))
     code += [f'print("{label}", show({expression}, "{p}"))' for label, expression, _, p in shown]
     labels = ", ".join(element_label(w, channel) for w in worked.where)
-    code.insert(-1, f"# y at {labels}: step 7's worked numbers")
+    code.insert(-1, f"# Step 7's worked values: {labels}")
     return Snippet("\n".join(code) + "\n", tuple(f"{label} {_shown(v, p)}" for label, _, v, p in shown))
 
 
@@ -314,10 +319,14 @@ def gamma_beta_snippet(batch, out: Readout) -> Snippet:
     layer, dims = _layer(x)
     code = _header(batch) + [
         "x = torch.from_numpy(batch)  # float64, as on the page",
-        layer + "  # momentum only moves running statistics, unused here",
+        "# momentum only moves the running statistics, which training mode does not use",
+        layer,
+        "# γ and β, one per channel",
+        f"gamma = {_numbers(out.gamma)}",
+        f"beta = {_numbers(out.beta)}",
         "with torch.no_grad():",
-        f"    bn.weight.copy_(torch.tensor({_numbers(out.gamma)}, dtype=torch.float64))  # γ, one per channel",
-        f"    bn.bias.copy_(torch.tensor({_numbers(out.beta)}, dtype=torch.float64))  # β, one per channel",
+        "    bn.weight.copy_(torch.tensor(gamma, dtype=torch.float64))",
+        "    bn.bias.copy_(torch.tensor(beta, dtype=torch.float64))",
         "bn.train()  # training mode: normalize with this batch's own μ_B and σ²_B",
         "y = bn(x)",
         "",

@@ -171,8 +171,9 @@ def test_an_uploaded_batch_trains_on_resamples_of_its_own_samples():
 
 def test_the_gamma_beta_snippet_carries_each_channels_gamma_and_beta_and_prints_the_readout_table():
     code, at = snippet_on("gamma-beta", gb_gamma=(0.5, 2.0, 2.5, 3.3), gb_beta=(1.0, -2.0, 0.0, 4.5))
-    assert "bn.weight.copy_(torch.tensor([0.5, 2.0, 2.5, 3.3], dtype=torch.float64))" in code
-    assert "bn.bias.copy_(torch.tensor([1.0, -2.0, 0.0, 4.5], dtype=torch.float64))" in code
+    assert "gamma = [0.5, 2.0, 2.5, 3.3]" in code and "beta = [1.0, -2.0, 0.0, 4.5]" in code
+    assert "bn.weight.copy_(torch.tensor(gamma, dtype=torch.float64))" in code  # float64: no rounding to float32
+    assert "bn.bias.copy_(torch.tensor(beta, dtype=torch.float64))" in code
     assert "bn = nn.BatchNorm1d(4, eps=1e-5, dtype=torch.float64)" in code and "bn.train()" in code
     table = at.table[0].value
     assert printed(code) == [
