@@ -18,12 +18,11 @@ import numpy as np
 
 from bnviz.core.steps import Step
 from bnviz.experiments.gamma_beta import Readout
-from bnviz.experiments.stepper import normalized_moments, uses_running_statistics, worked_values
+from bnviz.experiments.stepper import RESAMPLE_STREAM, normalized_moments, uses_running_statistics, worked_values
 from content.steps import element_label, y_places
 
 MAX_WRITTEN = 64  # an uploaded batch of at most this many values is written into the snippet
 NPY_FILE = "bnviz_batch.npy"  # what “Download the batch (.npy)” on /batch saves
-RESAMPLE_STREAM = 7919  # bnviz.experiments.stepper._mini_batches: default_rng([seed, 7919]) for a batch given as data
 
 # Draws of mean 0 and standard deviation 1 for each family (bnviz.core.data._standard), in order.
 FAMILY_LINES = {
@@ -72,10 +71,13 @@ def _numbers(values, per_line: int = 4) -> str:
     return "[\n" + "".join(f"    {row},\n" for row in rows) + "]"
 
 
+_SNIPPET_SHOW: dict = {}
+exec(SHOW, _SNIPPET_SHOW)  # the snippet's own show(), so that bnviz's lines are written by the same code
+
+
 def _shown(values, spec: str) -> str:
-    """What the snippet's show(values, spec) prints (the same lines, in bnviz)."""
-    texts = [format(float(v), spec) for v in np.ravel(values)]
-    return "  ".join(t.lstrip("-") if float(t.replace(",", "")) == 0 else t for t in texts)
+    """What the snippet's show(values, spec) prints for bnviz's values."""
+    return _SNIPPET_SHOW["show"](np.asarray(values, dtype=np.float64), spec)
 
 
 def _is_drawn(batch) -> bool:
