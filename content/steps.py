@@ -101,6 +101,11 @@ def _list_terms(values: np.ndarray, show) -> str:
     return f"{show(values[0])} + {show(values[1])} + … + {show(values[-1])}"
 
 
+def y_places(gamma: float) -> int:
+    """Decimals of γ·x̂ and y in the worked numbers: at least 2, more for a small γ (3 significant digits)."""
+    return max(2, decimals(gamma or 1.0))
+
+
 @dataclass(frozen=True)
 class Worked:
     """The numbers of one step for one channel, as a learner writes them.
@@ -126,7 +131,7 @@ def worked_numbers(
     key, c, values, m = w.key, w.channel, w.values, w.values.size
     mu, var, std, g, b = w.mu, w.var, w.std, w.gamma, w.beta
     # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
-    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), max(2, decimals(g or 1.0))
+    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), y_places(g)
     # Plain text (a code box): μ and σ² in training, PyTorch's names for the running statistics in eval.
     mu_sym, var_sym = ("running_mean", "running_var") if w.running else ("μ", "σ²")
     root = f"√({fixed(var, dv)} + {eps_text(eps)})"

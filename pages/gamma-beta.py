@@ -7,12 +7,14 @@ from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, X_HAT
 from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
+from content.pytorch import gamma_beta_snippet
 from content.registry import page_file
 from ui import live
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
 from ui.live import LiveControl, live_chart
+from ui.pytorch import do_it_in_pytorch
 from ui.state import carry_batch, current_batch
 
 require_navigation()
@@ -291,6 +293,7 @@ def drag_section():
         )
     if is_shown("table", essential=False):
         st.table(content_gamma_beta.readout_table(out))
+    do_it_in_pytorch(batch, gamma_beta_snippet(batch, out))
 
 
 drag_section()

@@ -9,6 +9,7 @@ from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history
 from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
 from bnviz.notation import MU_B, VAR_B
+from content.pytorch import steps_snippet
 from content.registry import page_file
 from content.steps import (
     KIND_NAMES,
@@ -28,6 +29,7 @@ from content.steps import (
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import control, is_shown
+from ui.pytorch import do_it_in_pytorch
 from ui.state import carry_batch, current_batch
 
 require_navigation()
@@ -216,6 +218,10 @@ def stepper():
         places = channel_places(batch_steps)[step.key]
         st.dataframe(by_channel(table, dict.fromkeys(table.columns, places)), key="steps_stat_table", width="content")
 
+    do_it_in_pytorch(
+        batch,
+        steps_snippet(batch, steps, channel, gamma, beta, ss.get("steps_momentum", MOMENTUM), k if eval_mode else None),
+    )
     st.subheader("Train vs eval")
     if not eval_mode:
         st.markdown(

@@ -27,6 +27,8 @@ STEP_INPUT = {
     "shift": "scale",
 }
 
+RESAMPLE_STREAM = 7919  # the random stream, default_rng([seed, 7919]), that resamples a batch given as data
+
 # ----------------------------------------------------------------------- worked numbers
 
 
@@ -160,7 +162,7 @@ def _mini_batches(x: np.ndarray, specs, seed: int, count: int):
         for i in range(count):
             yield make_batch(specs, m, None, seed=seed + 1 + i)
     else:
-        rng = np.random.default_rng([int(seed), 7919])
+        rng = np.random.default_rng([int(seed), RESAMPLE_STREAM])
         for _ in range(count):
             yield x[rng.integers(0, n, size=n)]
 
