@@ -11,6 +11,7 @@ from apptest import run_page
 from bnviz.core.batchnorm import BatchNorm, batch_statistics
 from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
 from bnviz.experiments.stepper import running_history
+from bnviz.notation import MU_B, STD_B
 from content.pytorch import MAX_WRITTEN, NPY_FILE, SHOW, batch_code
 from ui.state import Batch, default_batch
 
@@ -177,8 +178,8 @@ def test_the_gamma_beta_snippet_carries_each_channels_gamma_and_beta_and_prints_
     assert "bn = nn.BatchNorm1d(4, eps=1e-5, dtype=torch.float64)" in code and "bn.train()" in code
     table = at.table[0].value
     assert printed(code) == [
-        "batch mean: " + page_text(table["μ_B"]),
-        "batch std: " + page_text(table["σ_B"]),
+        "batch mean: " + page_text(table[MU_B]),
+        "batch std: " + page_text(table[STD_B]),
         "mean of y: " + page_text(table["mean of y"]),
         "std of y: " + page_text(table["std of y"]),
     ]
