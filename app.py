@@ -7,7 +7,7 @@ each has a stable URL path.
 import streamlit as st
 
 from content.registry import PAGES as REGISTRY
-from ui import classroom, links, live
+from ui import classroom, links, live, style
 
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
 live.serve_plotly_js()  # the live charts load plotly.js from the app itself, never from a CDN
@@ -18,7 +18,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 classroom.setup(PAGES)
-st.sidebar.html(links.HIDDEN_CSS)
+st.sidebar.html(links.HIDDEN_CSS + style.CSS)  # the app's style, sent again on every run
 link = links.snapshot(page.url_path)
 notice = st.empty()
 page.run()

@@ -77,7 +77,7 @@ def heatmaps(x: np.ndarray, channel: int):
 def moves_figure(values: np.ndarray, truth: np.ndarray, band, statistic: str, seeds: tuple):
     fig = draws_figure(values, truth, band, statistic, seeds)
     return fig.update_layout(
-        title=f"The batch {statistic} of each channel, draw after draw (the last in red; dashed: the true value)"
+        title=f"The batch {statistic} of each channel, draw after draw (the last in red-orange; dashed: the true value)"
     )
 
 
@@ -362,7 +362,7 @@ def moved_section():
     st.markdown(
         f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "
         f"m = {m:,} values typically lands within σ/√m = {wobble[biggest]:.3g} of the channel's true mean "
-        "(the green band below): the larger the batch, the less the statistics move, and a batch of 2 "
+        "(the light blue band below): the larger the batch, the less the statistics move, and a batch of 2 "
         "barely knows its channel's mean at all."
     )
     statistic = st.radio(

@@ -322,8 +322,8 @@ st.page_link(
 # --- 2. match the target -------------------------------------------------------------------
 st.header("2. Match the target")
 st.markdown(
-    "The green histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
-    "γ and β until your red outline traces it: read its centre and its width off the chart."
+    "The light blue histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
+    "γ and β until your red-orange outline traces it: read its centre and its width off the chart."
 )
 
 

@@ -191,7 +191,7 @@ def experiment_why():
         chart(figure, key="q_sigmoid")
         st.caption(
             f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
-            f"sigmoid. In the green middle the sigmoid is within {gamma_beta.LINEAR_TOLERANCE:.0%} of its range of a straight line "
+            f"sigmoid. In the light blue middle the sigmoid is within {gamma_beta.LINEAR_TOLERANCE:.0%} of its range of a straight line "
             "(the same middle as on *Drag γ and β*); in the grey ends its "
             "slope is below 7% of its slope at 0, so little gradient passes."
         )

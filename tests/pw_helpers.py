@@ -1,9 +1,12 @@
-"""Helpers for the browser tests: open a page, wait for Streamlit to finish, look for errors."""
+"""Helpers for the browser tests: open a page, wait for Streamlit to finish, look for errors,
+check the page with axe-core and watch Chromium's console."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
+from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
 
@@ -43,6 +46,56 @@ def assert_large_text(page) -> None:
         ".every(e => parseFloat(getComputedStyle(e).fontSize) >= 20)",
         timeout=WAIT_MS,
     )
+
+
+# --- accessibility and the console --------------------------------------------------------------
+
+AXE = Axe()  # axe-core, as shipped by the axe-playwright-python package
+SERIOUS = ("critical", "serious")
+# On a deep link (/steps) Streamlit's client first looks for the server under the page's path and
+# gets 404 for /steps/_stcore/health and /steps/_stcore/host-config before it finds it at /: its
+# own probes, not the app's requests.
+BASE_PATH_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+
+
+def serious_violations(page: Page) -> list[dict]:
+    """axe-core's critical and serious violations on the page as it is now (every rule axe runs by
+    default: WCAG 2 A and AA, and its best practices). Each: rule id, impact, help and nodes."""
+    found = AXE.run(page).response["violations"]
+    return [v for v in found if v["impact"] in SERIOUS]
+
+
+def assert_accessible(page: Page) -> None:
+    """No critical or serious axe-core violation; the message lists each rule and the nodes that break it."""
+    found = serious_violations(page)
+    assert not found, f"axe-core on {page.url}:\n" + "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}) at {len(v['nodes'])} node(s): "
+        + "; ".join(" >> ".join(map(str, n["target"])) for n in v["nodes"])
+        for v in found
+    )
+
+
+def watch_console(page: Page) -> list[str]:
+    """From now on, every error in `page`'s console, uncaught exception and failed request (HTTP 400 or
+    more, or no answer), as text; Streamlit's base-path probes aside. The list fills as they happen."""
+    problems: list[str] = []
+
+    def probe(url: str) -> bool:
+        return bool(BASE_PATH_PROBE.match(urlparse(url).path))
+
+    def on_console(message) -> None:
+        if message.type == "error" and not probe(message.location.get("url", "")):
+            problems.append(f"console error: {message.text} (at {message.location.get('url')})")
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not probe(response.url):
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} ({request.failure})"))
+    page.on("response", on_response)
+    return problems
 
 
 def plotly_charts(page: Page):

@@ -1,11 +1,12 @@
-"""End to end: `streamlit run app.py` in Chromium, every page opened at its URL. The home page's scale, a
-live control, is moved in tests/test_browser_live.py."""
+"""End to end: `streamlit run app.py` in Chromium, every page opened at its URL, checked with axe-core
+and with nothing wrong in the console. The home page's scale, a live control, is moved in
+tests/test_browser_live.py; classroom mode's pages are checked in tests/test_browser_classroom.py."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, shot
+from pw_helpers import assert_accessible, assert_no_exception, open_page, shot, watch_console
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,10 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path, title", PAGES)
-def test_every_page_opens_at_its_url_without_an_error_and_lists_the_pages_in_teaching_order(page, app_url, path, title):
+def test_every_page_opens_at_its_url_accessible_without_an_error_and_lists_the_pages_in_teaching_order(
+    page, app_url, path, title
+):
+    problems = watch_console(page)
     open_page(page, app_url, path)
     expect(page.locator("h1").first).to_contain_text(title)
     assert_no_exception(page)
@@ -31,3 +35,5 @@ def test_every_page_opens_at_its_url_without_an_error_and_lists_the_pages_in_tea
     hrefs = [re.sub(r"^https?://[^/]+/?", "", nav.nth(i).get_attribute("href")) for i in range(len(PAGES))]
     assert hrefs == [p for p, _ in PAGES]
     shot(page, f"page-{path or 'home'}")
+    assert_accessible(page)  # no critical or serious axe-core violation
+    assert problems == []  # no console error, no failed request

@@ -1,12 +1,46 @@
-"""Classroom mode in Chromium on /gamma-beta: the large text (a style only a browser applies), the
-exact boxes hidden, and a predict-first prompt that locks the action until the class has predicted.
-The prompts of /steps, /learning and /network are checked in AppTest (their test_page_*.py)."""
+"""Classroom mode in Chromium: a teacher's walk through every page with Next, each page accessible
+(axe-core) and with nothing wrong in the console; and on /gamma-beta the large text (a style only a
+browser applies), the exact boxes hidden, and a predict-first prompt that locks the action until the
+class has predicted. The prompts of /steps, /learning and /network are checked in AppTest (their
+test_page_*.py)."""
+
+import itertools
+import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import WAIT_MS, assert_large_text, assert_no_exception, open_page, tall_shot, wait_idle
+from pw_helpers import (
+    WAIT_MS,
+    assert_accessible,
+    assert_large_text,
+    assert_no_exception,
+    open_page,
+    shot,
+    tall_shot,
+    wait_idle,
+    watch_console,
+)
+
+from content.registry import PAGES
 
 pytestmark = pytest.mark.browser
+
+
+def test_classroom_mode_from_a_link_enlarges_text_and_walks_every_page_accessible_and_without_errors(page, app_url):
+    problems = watch_console(page)
+    open_page(page, app_url, "?classroom=1")
+    assert_large_text(page)
+    shot(page, "classroom-home")
+    assert_accessible(page)
+    for previous, current in itertools.pairwise(PAGES):
+        page.get_by_text(f"Next: {current.title}").click()
+        expect(page).to_have_url(re.compile(rf"/{current.url_path}\?classroom=1$"))
+        expect(page.get_by_text(f"Previous: {previous.title}")).to_be_visible()
+        wait_idle(page)
+        assert_no_exception(page)
+        assert_accessible(page)  # no critical or serious axe-core violation, in classroom mode
+    expect(page.get_by_role("link", name=re.compile(r"^Next:"))).to_have_count(0)  # /teach, the last page
+    assert problems == []  # no console error, no failed request, on any page of the walk
 
 
 def prompt(page):

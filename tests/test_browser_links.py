@@ -1,6 +1,7 @@
 """Links in a fresh browser: deep links on a fresh server, a copied link that reproduces each
 page's view in a new session, moving a control writes the address bar (URL names are widget keys),
-hostile links, classroom mode, hidden controls."""
+hostile links, classroom mode from a deep link, hidden controls. The walk through the pages in classroom
+mode: tests/test_browser_classroom.py."""
 
 import re
 
@@ -9,7 +10,6 @@ from conftest import serve_app
 from playwright.sync_api import expect
 from pw_helpers import (
     WAIT_MS,
-    assert_large_text,
     assert_no_exception,
     open_page,
     plotly_charts,
@@ -39,17 +39,6 @@ def test_a_deep_link_as_first_request_of_a_fresh_server_gets_the_apps_navigation
     expect(nav).to_have_count(len(TEACHING_ORDER))
     expect(page.get_by_text("Classroom mode")).to_be_visible()
     expect(page.get_by_text("Next: Drag γ and β")).to_be_visible()
-    assert_no_exception(page)
-
-
-def test_classroom_mode_from_a_link_enlarges_text_and_walks_the_pages(page, app_url):
-    open_page(page, app_url, "?classroom=1")
-    assert_large_text(page)
-    shot(page, "classroom-home")
-    page.get_by_text("Next: Make a batch").click()
-    expect(page.locator("h1").first).to_contain_text("Make a batch")
-    assert page.url.endswith("/batch?classroom=1")
-    expect(page.get_by_text("Previous: Start here")).to_be_visible()
     assert_no_exception(page)
 
 

@@ -10,14 +10,31 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+# Okabe & Ito (2008), "Color Universal Design": colours that stay apart for learners with
+# protanopia, deuteranopia and tritanopia (checked by simulation in tests/test_palette.py).
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#e69f00",
+    "sky_blue": "#56b4e9",
+    "bluish_green": "#009e73",
+    "yellow": "#f0e442",
+    "blue": "#0072b2",
+    "vermillion": "#d55e00",
+    "reddish_purple": "#cc79a7",
+}
+GREY = "#7f7f7f"
+
 # One colour per role, the same on every page.
 COLORS = {
-    "x": "#1f77b4",  # the input activations
-    "x_hat": "#7f7f7f",  # normalized, mean 0 / variance 1
-    "y": "#d62728",  # the output gamma * x_hat + beta
-    "target": "#2ca02c",
-    "running": "#9467bd",
+    "x": OKABE_ITO["blue"],  # the input activations
+    "x_hat": GREY,  # normalized, mean 0 / variance 1
+    "y": OKABE_ITO["vermillion"],  # the output gamma * x_hat + beta
+    "target": OKABE_ITO["sky_blue"],
+    "running": OKABE_ITO["reddish_purple"],
 }
+# /network draws the network without BN in x's colour and with BN in y's (figures/network.py);
+# the copy with BN but without γ and β (PyTorch's affine=False) in a third, apart from both.
+BN_WITHOUT_GAMMA_BETA = OKABE_ITO["black"]
 TEMPLATE = "plotly_white"
 
 

@@ -10,16 +10,16 @@ from plotly.subplots import make_subplots
 from bnviz.core.norms import KIND_NAMES, pooled_mask
 from bnviz.core.steps import HIGHLIGHT, Step
 from bnviz.experiments.stepper import STEP_INPUT, uses_running_statistics
-from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
+from bnviz.figures.common import COLORS, OKABE_ITO, default_bins, histogram_bar, histogram_edges, style
 from bnviz.notation import MU_B_SUB, MU_RUN_SUB, VAR_B_SUB, VAR_RUN_SUB
 from bnviz.numbers import decimals, fixed
 
 # The colour of each array of the forward pass, from the input x to the output y.
 ARRAY_COLOR = {
     "x": COLORS["x"],
-    "centre": "#17becf",
+    "centre": OKABE_ITO["orange"],
     "normalize": COLORS["x_hat"],
-    "scale": "#ff7f0e",
+    "scale": OKABE_ITO["sky_blue"],
     "shift": COLORS["y"],
 }
 # How a learner names each array, in the figure's titles and legend.
