@@ -119,9 +119,7 @@ def small(value: float) -> str:
 def peaks_summary(result, channel: int, row: int) -> str:
     """What the training shows, with its numbers, and what it gives the learner's peak."""
     value = result.x[row, channel]
-    needed = result.t[row, channel]
-    with_ = result.outputs(result.x, True)[row, channel]
-    without = result.outputs(result.x, False)[row, channel]
+    needed, with_, without = result.peak_outputs(channel, row)
     return (
         f"**Without γ and β** the loss stops at {result.final_loss(False):.3g}, the least any w and b "
         "reach: the sigmoid now switches at each channel's own mean, gently, and the next layer can "

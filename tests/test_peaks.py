@@ -125,6 +125,7 @@ def test_without_gamma_and_beta_the_network_gives_up_on_the_peaks(result):
     assert result.t[row, 0] == pytest.approx(sigmoid(4.0))
     assert result.outputs(result.x, False)[row, 0] == pytest.approx(0.293, abs=1e-3)
     assert result.outputs(result.x, True)[row, 0] == pytest.approx(0.983, abs=1e-3)
+    assert result.peak_outputs(0, row) == pytest.approx((sigmoid(4.0), 0.983, 0.293), abs=1e-3)
     assert result.largest_error(False) == pytest.approx(0.689, abs=1e-3)
     assert result.largest_error(True) < 0.002
 

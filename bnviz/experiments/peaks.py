@@ -182,6 +182,15 @@ class PeaksRun:
         x_hat = (np.asarray(values, dtype=np.float64) - self.mu) / np.sqrt(self.sigma**2 + EPS)
         return training.next_layer(NONLINEARITY, gamma * x_hat + beta, w, b)[1]
 
+    def peak_outputs(self, channel: int, row: int) -> tuple[float, float, float]:
+        """What the next layer gives the value x[row, channel]: (needed t, with γ and β learned, without)."""
+        x = self.x[row : row + 1]
+        return (
+            float(self.t[row, channel]),
+            float(self.outputs(x, True)[0, channel]),
+            float(self.outputs(x, False)[0, channel]),
+        )
+
     def largest_error(self, affine: bool) -> float:
         """The largest |out - t| over the batch, after training."""
         return float(np.max(np.abs(self.outputs(self.x, affine) - self.t)))
