@@ -53,7 +53,7 @@ PEAKS_INTRO = (
 PEAK_STAGES = {
     "x": "x, before BN",
     "x_hat": "x̂, after BN (γ = 1, β = 0)",
-    "y": "γ·x̂ + β, with the γ, β learned below",
+    "y": "γ·x̂ + β, with the learned γ, β",
 }
 PEAK_KEPT = (
     "**Kept:** its z-score, how many standard deviations it stands above its channel's mean "
@@ -123,8 +123,8 @@ def peaks_summary(result, channel: int, row: int) -> str:
     return (
         f"**Without γ and β** the loss stops at {result.final_loss(False):.3g}, the least any w and b "
         "reach: the sigmoid now switches at each channel's own mean, gently, and the next layer can "
-        f"only stretch and shift that curve. It gives up on the peaks: your peak, x = {value:g}, gets "
-        f"{fixed(without, 3)} where {fixed(needed, 3)} is needed.\n\n"
+        f"only stretch and shift that curve. Your peak, x = {value:g}, gets {fixed(without, 3)} where "
+        f"{fixed(needed, 3)} is needed.\n\n"
         f"**With γ and β learned** the loss falls to {small(result.final_loss(True))} and your peak gets "
         f"{fixed(with_, 3)}. γ and β end near the values that make γ·x̂ + β = x − {result.level:g} again: "
         "they put back each channel's spread and offset, as far as the next layer needs them."

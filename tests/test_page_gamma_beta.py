@@ -328,7 +328,7 @@ def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
     }
     text = peaks_text(at)
     assert "the loss stops at 0.0207, the least any w and b reach" in text
-    assert "your peak, x = 9, gets 0.293 where 0.982 is needed" in text
+    assert "Your peak, x = 9, gets 0.293 where 0.982 is needed" in text
     assert "the loss falls to 6.7e-8 and your peak gets 0.983" in text
     loss = loss_figure(at)
     curves = {t["name"]: _decode(t["y"]) for t in loss["data"]}
@@ -347,7 +347,7 @@ def test_picking_another_peak_moves_the_table_and_the_mark():
     assert peak_rows(at)[2] == [f"{learned.value:.3f}", f"{learned.mean:.3f}", "3.056"]
     text = peaks_text(at)
     without, needed = result.outputs(result.x, False)[0, 1], result.t[0, 1]
-    assert f"your peak, x = 15, gets {without:.3f} where {needed:.3f} is needed" in text
+    assert f"Your peak, x = 15, gets {without:.3f} where {needed:.3f} is needed" in text
     mark = [t for t in figure_with(at, "your peak")["data"] if t.get("name") == "your peak"][0]
     assert mark["x"] == [15.0] and mark["xaxis"] == "x2"
 

@@ -142,3 +142,20 @@ def test_switch_curves_are_the_trained_networks_over_each_channels_range(result)
         out = result.outputs(fine, False)[:, c]
         steepest = fine[np.argmax(np.gradient(out)), c]
         assert steepest == pytest.approx(result.mu[c], abs=0.02)
+
+
+# --- what the page says about the task, checked -----------------------------------------------------------
+
+
+def test_the_switch_at_5_is_off_for_channel_0s_typical_values_on_for_its_peaks_and_for_most_of_channel_1():
+    x = peaks.peak_batch()
+    t = peaks.targets(x)
+    assert np.mean(t[3:, 0] < 0.5) > 0.99 and np.all(t[:3, 0] > 0.8)
+    assert np.mean(t[:, 1] > 0.5) > 0.9
+
+
+def test_without_beta_a_relu_after_bn_passes_exactly_the_values_above_the_channels_batch_mean():
+    x = peaks.peak_batch()
+    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + EPS)
+    for gamma in (1.0, 0.5, 3.0):  # whatever γ > 0
+        np.testing.assert_array_equal(np.maximum(gamma * x_hat, 0.0) > 0, x > x.mean(axis=0))
