@@ -83,14 +83,13 @@ def peak_table(stages) -> pd.DataFrame:
 def peaks_task(level: float) -> str:
     """Why the height matters, and what the two networks are."""
     return (
-        "**Does the lost height matter?** Not to a linear layer right after BN: it could take over γ and β "
-        "with its own weight and bias. It matters through the nonlinearity after BN. Suppose that before "
-        f"BN was added, this layer's bias −{level:g} put a sigmoid's switch at x = {level:g}: the next layer "
-        f"received sigmoid(x − {level:g}), off for channel 0's typical values, on for its peaks and for most "
-        "of channel 1. BN cancels that bias (it subtracts the mean). Both networks below are "
-        "BN → sigmoid → next layer (w·h + b, one w and one b per channel), trained by gradient descent "
-        f"to give sigmoid(x − {level:g}) again; one learns γ and β, the other keeps γ = 1, β = 0. "
-        "Both learn w and b."
+        "**Does the lost height matter?** Not to a linear layer right after BN (its own weight and bias can "
+        "do γ's and β's job), but through a nonlinearity it does. Suppose this layer's bias "
+        f"−{level:g} once put a sigmoid's switch at x = {level:g}: the next layer received "
+        f"sigmoid(x − {level:g}), off for channel 0's typical values, on for its peaks and for most of "
+        "channel 1. BN cancels that bias. Below, BN → sigmoid → next layer (w·h + b, one w and b per "
+        f"channel) is trained by gradient descent to give sigmoid(x − {level:g}) again, twice: learning "
+        "γ, β, w and b, and learning only w and b (γ = 1, β = 0)."
     )
 
 
