@@ -5,8 +5,10 @@ measured in the same run on the same mini-batch size: 1,000 bare BatchNorm forwa
 calls. The ratio says what the training loop adds around BatchNorm (the loss, its gradient,
 the optimizer, the record), whatever the machine. Also reported: the same 1,000 calls through
 the functional batch_norm_forward/backward, which skip BatchNorm's input checks, so their
-difference is what validation costs per step; and a 2,016-step training (the page's "2,000
-steps well under a second"). Times are medians of --repeat runs, wall clock and CPU.
+difference is what validation costs per step; a 2,016-step training (the page's "2,000
+steps well under a second"); and both trainings of /gamma-beta's peaks section
+(bnviz.experiments.peaks.run, 2 × 400 full-batch steps through a sigmoid and a next layer,
+target under 0.5 s). Times are medians of --repeat runs, wall clock and CPU.
 Writes bench/results/training.json.
 
     python3 bench/training.py [--repeat 7]
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bnviz.core.batchnorm import BatchNorm, batch_norm_backward, batch_norm_forward  # noqa: E402
 from bnviz.core.data import preset  # noqa: E402
+from bnviz.experiments import peaks  # noqa: E402
 from bnviz.experiments.training import TrainingSettings, make_experiment, train  # noqa: E402
 
 SPECS = preset("channels on very different scales", 4)  # the page's default batch
@@ -73,6 +76,7 @@ def main() -> int:
     base_wall, base_cpu = median_times(bare_layer, args.repeat)
     func_wall, func_cpu = median_times(bare_functional, args.repeat)
     two_wall, two_cpu = median_times(lambda: train(steps_2000), args.repeat)
+    peaks_wall, peaks_cpu = median_times(peaks.run, args.repeat)
     per_1000 = 1000 / n1000
     result = {
         "settings": "reconstruct, SGD, lr 0.03, batch 32, 4 channels",
@@ -85,6 +89,8 @@ def main() -> int:
         "validation_share_of_bn_calls": round(1 - func_cpu / base_cpu, 2),
         "train_2016_steps_s": round(two_wall, 4),
         "train_2016_steps_cpu_s": round(two_cpu, 4),
+        "peaks_both_trainings_s": round(peaks_wall, 4),
+        "peaks_both_trainings_cpu_s": round(peaks_cpu, 4),
     }
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "training.json").write_text(json.dumps(result, indent=2))

@@ -433,11 +433,58 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         ("pytorch", "wu2018"),
     ),
+    Question(
+        8,
+        "peaks",
+        "How do γ and β fix the normalized peaks?",
+        "BN keeps a peak's standing within its channel, its z-score, but not its height or its "
+        "channel's mean: every channel leaves BN with mean 0 and spread 1. A linear layer right after BN "
+        "would not mind, since its own weight and bias can do γ's and β's job. Through a nonlinearity it "
+        "matters: BN also cancels the bias of the layer before, so without γ and β a sigmoid switches at "
+        "each channel's own mean and a ReLU cuts there. γ and β, learned per channel, move the switch back "
+        "where the next layers need it: in the experiment a network that must switch on at x = 5 gets "
+        "there with them, and no weight and bias of its next layer get it there without them.",
+        "Try it: pick a peak. Its z-score survives BN, its height does not, and only the network with γ "
+        "and β gives it the output it needs.",
+        (Link("gamma-beta", "Drag γ and β, section 6: the loss with and without γ and β, and the learned values"),),
+        SelfCheck(
+            "In the experiment, the network with γ = 1, β = 0 fixed still learns its next layer's weight "
+            "and bias, yet its loss stops well above 0. Why?",
+            (
+                Choice(
+                    "BN flattened the peaks: after normalization they are no higher than the other values.",
+                    False,
+                    "The peaks keep their z-score: after BN each stands as many standard deviations above "
+                    "its channel's mean as before. What BN removed is their height and their channel's mean.",
+                ),
+                Choice(
+                    "The sigmoid after BN switches at each channel's own mean, and a weight and a bias "
+                    "after it can only stretch and shift its output, not move the switch.",
+                    True,
+                    "Without β (and γ) the sigmoid's input is x̂, centred on the channel's mean. The task "
+                    "needs the switch at x = 5; only γ and β, before the sigmoid, can put it there.",
+                ),
+                Choice(
+                    "It needs more training steps: its loss is still falling.",
+                    False,
+                    "With γ and β fixed its loss is a quadratic in w and b, whose minimum least squares "
+                    "finds. Training reaches that floor within the steps shown and cannot go below it.",
+                ),
+                Choice(
+                    "A linear layer after BN would fail the same way, so γ and β are needed before any layer.",
+                    False,
+                    "A linear layer right after BN can take γ and β in: w·(γx̂ + β) + b = (wγ)·x̂ + (wβ + b). "
+                    "It is the nonlinearity between BN and the next layer that makes γ and β necessary.",
+                ),
+            ),
+        ),
+        ("ioffe2015",),
+    ),
 )
 
 
 def question(key: str) -> Question:
-    """The question with this key ("why", "undo", "replace", "channel", "learning", "eval", "one")."""
+    """The question with this key ("why", "undo", "replace", "channel", "learning", "eval", "one", "peaks")."""
     for q in QUESTIONS:
         if q.key == key:
             return q

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from bnviz.experiments import gamma_beta
+from bnviz.experiments import gamma_beta, peaks
 from bnviz.figures import gamma_beta as gamma_beta_figures
+from bnviz.figures import peaks as peaks_figures
 from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, X_HAT
 from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
@@ -57,6 +58,24 @@ def shape_example(dist):
 @st.cache_data(show_spinner=False)
 def linear_inputs():
     return gamma_beta.linear_inputs()
+
+
+@st.cache_data(show_spinner=False)
+def peaks_run():
+    """Both trainings of section 6 (about 0.2 s), once per server: they depend on nothing the learner sets."""
+    return peaks.run()
+
+
+@st.cache_data(show_spinner=False)
+def peaks_loss_figure():
+    result = peaks_run()
+    return peaks_figures.loss_figure(result.loss(True), result.loss(False), float(result.floor.sum()))
+
+
+@st.cache_data(show_spinner=False)
+def peaks_switch_figure(peak):
+    result = peaks_run()
+    return peaks_figures.switch_figure(peaks.switch_curves(result), result.x, result.level, peak)
 
 
 # --- γ and β per channel: one source of truth (the tuples gb_gamma, gb_beta), two widgets each ---
@@ -548,3 +567,42 @@ cancelled as well, and γ takes over the scale. But w is still needed: with seve
 direction decides which combination of the inputs the unit measures, and BN cannot change that.
 """
 )
+
+# --- 6. how do γ and β fix the normalized peaks? -------------------------------------------------
+st.header(content_gamma_beta.PEAKS_TITLE)
+st.markdown(content_gamma_beta.PEAKS_INTRO)
+PEAKS = content_gamma_beta.peak_options(peaks.PEAK_VALUES)
+
+
+@st.fragment
+def peaks_section():
+    result = peaks_run()
+    with control("peak"):
+        label = st.radio(
+            "Follow the peak",
+            list(PEAKS),
+            index=list(PEAKS.values()).index(peaks.DEFAULT_PEAK),
+            key="gb_peak",  # `?gb_peak=9+in+channel+0`
+            bind="query-params",
+            horizontal=True,
+        )
+    c, row = PEAKS[label]
+    gamma, beta, _, _ = result.learned(True)
+    table, kept = st.columns([3, 2], vertical_alignment="center")
+    table.table(content_gamma_beta.peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
+    kept.markdown(content_gamma_beta.PEAK_KEPT)
+    st.markdown(content_gamma_beta.peaks_task(result.level))
+    left, right = st.columns([2, 3])
+    with left:
+        chart(peaks_loss_figure(), key="gb_peaks_loss")
+    with right:
+        chart(peaks_switch_figure((c, row)), key="gb_peaks_switch")
+    st.caption(content_gamma_beta.PEAKS_CAPTION)
+    numbers, summary = st.columns([2, 3])
+    numbers.table(content_gamma_beta.learned_table(result))
+    summary.markdown(content_gamma_beta.peaks_summary(result, c, row))
+    with st.expander("Why the nonlinearity matters, and where the needed values and the floor come from"):
+        st.markdown(content_gamma_beta.peaks_details(result.level, peaks.N, peaks.LR, peaks.STEPS))
+
+
+peaks_section()

@@ -6,10 +6,11 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from bnviz.experiments import gamma_beta, questions, stepper
+from bnviz.experiments import gamma_beta, peaks, questions, stepper
 from bnviz.figures import questions as question_figures
 from bnviz.notation import MU_B, RECOVER_GAMMA, VAR_B, X_HAT
 from bnviz.numbers import fixed, sig
+from content.gamma_beta import peak_options, peak_table, small
 from content.questions import QUESTIONS, SOURCES, Question
 from content.registry import page_file
 from ui.classroom import chart, predict_first, prediction
@@ -135,6 +136,15 @@ def group_norm_demo():
     return questions.GroupNormDemo(**_group_norm_demo())
 
 
+@st.cache_data(show_spinner=False)
+def peaks_run():
+    """Question 8's two trainings (bnviz.experiments.peaks), the ones of /gamma-beta's section 6."""
+    return peaks.run()
+
+
+PEAKS = peak_options(peaks.PEAK_VALUES)
+
+
 @contextmanager
 def explained_errors():
     """The core's messages, shown in the page: the rest of the page keeps working."""
@@ -163,7 +173,7 @@ carry_batch()
 claim(*CHECKS)
 write({}, CHECKS)
 st.markdown(
-    "Seven questions learners ask after meeting "
+    "Eight questions learners ask after meeting "
     r"$y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "
     "Open one: a short answer, an experiment you run, a link to the page that explores it further, "
     "and a question to check yourself."
@@ -171,7 +181,7 @@ st.markdown(
 batch = current_batch()
 st.caption(
     f"Questions 1 to 3 use your batch ({batch.source}, shape {batch.x.shape}); "
-    "questions 4 to 7 use small batches of their own, described under each."
+    "questions 4 to 8 use small batches of their own, described under each."
 )
 
 
@@ -412,6 +422,37 @@ def experiment_one(ready: bool = True):
         bn.metric("BatchNorm", fixed(demo.bn_diff, 3))
 
 
+@st.fragment
+def experiment_peaks():
+    with control("peak"):
+        label = st.radio(
+            "Follow the peak",
+            list(PEAKS),
+            index=list(PEAKS.values()).index(peaks.DEFAULT_PEAK),
+            key="q_peak",
+            bind=BIND,
+            horizontal=True,
+        )
+    c, row = PEAKS[label]
+    result = peaks_run()
+    gamma, beta, _, _ = result.learned(True)
+    st.table(peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
+    needed, with_, without = result.peak_outputs(c, row)
+    st.markdown(
+        f"What the next layer gives this peak, where sigmoid({result.x[row, c]:g} − {result.level:g}) is needed:"
+    )
+    need, learned, fixed_ = st.columns(3)
+    need.metric("Needed", fixed(needed, 3))
+    learned.metric("With γ and β learned", fixed(with_, 3))
+    fixed_.metric("With γ = 1, β = 0 fixed", fixed(without, 3))
+    st.caption(
+        "Two channels of 256 values, on different scales (typical values about 2 and 8), each with three peaks. "
+        "Both networks, BN → sigmoid → next layer (w·h + b per channel), are trained by gradient descent to "
+        f"give sigmoid(x − {result.level:g}). Final loss: {small(result.final_loss(True))} with γ and β, "
+        f"{result.final_loss(False):.3g} without them, the least any w and b reach."
+    )
+
+
 EXPERIMENTS = {
     "why": experiment_why,
     "undo": experiment_undo,
@@ -420,6 +461,7 @@ EXPERIMENTS = {
     "learning": experiment_learning,
     "eval": experiment_eval,
     "one": experiment_one,
+    "peaks": experiment_peaks,
 }
 
 

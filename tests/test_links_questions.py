@@ -58,6 +58,7 @@ EVERY_SETTING = {
     "q_eval_sample": "9",
     "q_eval_batch": "32",
     "q_small_n": "3",
+    "q_peak": "15 in channel 1",
     **{f"q_open_{q.number}": OPEN for q in content.QUESTIONS},
 }
 
@@ -71,8 +72,8 @@ def test_a_link_with_every_setting_sets_every_control_and_opens_every_question()
     assert at.slider(key="q_batches").value == 5 and at.select_slider(key="q_momentum").value == 0.5
     assert at.select_slider(key="q_learn_batch").value == 64
     assert at.slider(key="q_eval_sample").value == 9.0 and at.select_slider(key="q_eval_batch").value == 32
-    assert at.slider(key="q_small_n").value == 3
-    assert {f"q_check_{q.number}" for q in content.QUESTIONS} <= keys(at.radio)  # all seven open
+    assert at.slider(key="q_small_n").value == 3 and at.radio(key="q_peak").value == "15 in channel 1"
+    assert {f"q_check_{q.number}" for q in content.QUESTIONS} <= keys(at.radio)  # every question open
     assert at.query_params == EVERY_SETTING  # the address bar keeps the same link
 
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from apptest import bar_mean, by_label, figures, hidden_keys, live_data, open_link, run_page
+from apptest import _decode, bar_mean, by_label, figures, hidden_keys, live_data, open_link, run_page
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
-from bnviz.experiments import gamma_beta
+from bnviz.experiments import gamma_beta, peaks
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed
 from ui.state import Batch, default_batch
@@ -72,7 +72,7 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert [control(at, n)["value"] for n in ("gamma", "beta")] == [1.0, 0.0]
     np.testing.assert_allclose(table_column(at, MU_B), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, STD_B), x.std(axis=0), atol=5e-5)
-    assert len(figures(at)) == 3  # and the two live charts
+    assert len(figures(at)) == 5  # and the two live charts
 
 
 def test_gamma_control_sets_the_output_std_and_the_number_box_follows():
@@ -255,7 +255,7 @@ def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does
 
 def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_exact_boxes():
     at = run_page("gamma-beta", session_state={"classroom": True})
-    assert len(at.number_input) == 0 and len(at.table) == 1  # only the shape table is left
+    assert len(at.number_input) == 0 and not [t for t in at.table if "largest |y − x|" in t.value.columns]
     recover = [b for b in at.button if b.label == "Recover the original"][0]
     assert recover.disabled
     at.radio(key="gb_predict_recover").set_value("Exactly the input x").run()
@@ -288,3 +288,75 @@ def test_a_channel_hidden_by_the_link_still_follows_the_link():
     x3 = default_batch().x[:, 3]
     assert readout(at, "std of y", 3) == pytest.approx(np.sqrt(x3.var() / (x3.var() + EPS)), abs=5e-5)
     assert at.query_params["gb_channel"] == "3" and at.query_params["hide"] == "channel"
+
+
+# --- 6. how do γ and β fix the normalized peaks? ------------------------------------------------------
+
+
+def peak_rows(at) -> list[list[str]]:
+    """The peak followed through BN, as the table shows it: value, channel mean, z-score per stage."""
+    (table,) = [t.value for t in at.table if "its z-score" in t.value.columns]
+    return table.values.tolist()
+
+
+def learned_rows(at) -> dict[str, list[str]]:
+    (table,) = [t.value for t in at.table if list(t.value.columns) == ["channel 0", "channel 1"]]
+    return {name: row.tolist() for name, row in table.iterrows()}
+
+
+def peaks_text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def figure_with(at, name: str) -> dict:
+    """The one figure with a trace named `name`."""
+    (found,) = [f for f in figures(at) if any(t.get("name") == name for t in f["data"])]
+    return found
+
+
+def loss_figure(at) -> dict:
+    (found,) = [f for f in figures(at) if f["layout"].get("yaxis", {}).get("type") == "log"]
+    return found
+
+
+def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
+    at = run_page("gamma-beta")
+    radio = at.radio(key="gb_peak")
+    assert radio.value == "9 in channel 0" and len(radio.options) == 6
+    assert peak_rows(at) == [["9.000", "2.066", "5.847"], ["5.847", "0.000", "5.847"], ["3.971", "−2.923", "5.847"]]
+    assert learned_rows(at) == {
+        "γ learned": ["1.179", "2.237"],
+        "γ needed: √(batch variance + ε)": ["1.186", "2.241"],
+        "β learned": ["−2.923", "3.146"],
+        "β needed: batch mean − 5": ["−2.934", "3.150"],
+    }
+    text = peaks_text(at)
+    assert "the loss stops at 0.0207, the least any w and b reach" in text
+    assert "Your peak, x = 9, gets 0.293 where 0.982 is needed" in text
+    assert "the loss falls to 6.7e-8 and your peak gets 0.983" in text
+    loss = loss_figure(at)
+    curves = {t["name"]: _decode(t["y"]) for t in loss["data"]}
+    assert curves["γ = 1, β = 0 fixed"][-1] == pytest.approx(0.0207, abs=1e-4)
+    assert curves["γ, β learned"][-1] < 1e-6
+    mark = [t for t in figure_with(at, "your peak")["data"] if t.get("name") == "your peak"][0]
+    assert mark["x"] == [9.0] and mark["xaxis"] == "x"
+
+
+def test_picking_another_peak_moves_the_table_and_the_mark():
+    at = run_page("gamma-beta")
+    at.radio(key="gb_peak").set_value("15 in channel 1").run()
+    result = peaks.run()
+    before, after, learned = peaks.follow_peak(result.x, 1, 0, *[v[1] for v in result.learned(True)[:2]])
+    assert peak_rows(at)[0] == ["15.000", "8.150", "3.056"] and before.z == pytest.approx(3.056, abs=5e-4)
+    assert peak_rows(at)[2] == [f"{learned.value:.3f}", f"{learned.mean:.3f}", "3.056"]
+    text = peaks_text(at)
+    without, needed = result.outputs(result.x, False)[0, 1], result.t[0, 1]
+    assert f"Your peak, x = 15, gets {without:.3f} where {needed:.3f} is needed" in text
+    mark = [t for t in figure_with(at, "your peak")["data"] if t.get("name") == "your peak"][0]
+    assert mark["x"] == [15.0] and mark["xaxis"] == "x2"
+
+
+def test_a_link_picks_the_peak_even_with_the_picker_hidden():
+    at = open_link("gamma-beta", {"gb_peak": "16.5 in channel 1", "hide": "peak"})
+    assert "gb_peak" in hidden_keys(at)
+    assert peak_rows(at)[0][0] == "16.500"

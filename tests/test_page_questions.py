@@ -5,7 +5,7 @@ import pytest
 from apptest import _decode, figures, run_page
 
 from bnviz.core.data import make_batch, preset
-from bnviz.experiments import gamma_beta, questions, stepper
+from bnviz.experiments import gamma_beta, peaks, questions, stepper
 from content import questions as content
 from content.registry import BY_URL
 from ui.state import Batch, default_batch
@@ -33,7 +33,7 @@ def navigation_url_paths() -> set[str]:
     return set(BY_URL)
 
 
-def test_the_page_lists_the_seven_questions_closed_with_no_experiment_run():
+def test_the_page_lists_the_eight_questions_closed_with_no_experiment_run():
     at = run_page("questions")
     assert at.title[0].value == TITLE
     labels = [e.label for e in at.expander]
@@ -55,7 +55,7 @@ def test_an_open_question_shows_its_answer_experiment_links_self_check_and_sourc
 
 
 def test_every_link_on_the_page_goes_to_a_page_of_the_navigation():
-    at = run_page("questions", session_state={f"q_open_{n}": True for n in range(1, 8)})
+    at = run_page("questions", session_state={f"q_open_{q.number}": True for q in content.QUESTIONS})
     assert {link.proto.page for link in at.get("page_link")} <= navigation_url_paths()
 
 
@@ -203,6 +203,36 @@ def test_every_self_check_explains_a_wrong_choice_then_confirms_the_right_one(q)
     assert not at.error
 
 
+# --- 8. γ, β and the peaks -------------------------------------------------------------------------------
+
+
+def peak_rows(at) -> list[list[str]]:
+    (table,) = [t.value for t in at.table if "its z-score" in t.value.columns]
+    return table.values.tolist()
+
+
+def test_q8_follows_a_peak_and_shows_what_the_next_layer_gives_it_with_and_without_gamma_and_beta():
+    at = open_question(8)
+    assert at.radio(key="q_peak").value == "9 in channel 0"
+    assert peak_rows(at) == [["9.000", "2.066", "5.847"], ["5.847", "0.000", "5.847"], ["3.971", "−2.923", "5.847"]]
+    assert [metric(at, m) for m in ("Needed", "With γ and β learned", "With γ = 1, β = 0 fixed")] == [
+        "0.982",
+        "0.983",
+        "0.293",
+    ]
+    assert "sigmoid(9 − 5) is needed" in " ".join(m.value for m in at.markdown)
+    assert "Final loss: 6.7e-8 with γ and β, 0.0207 without them" in " ".join(c.value for c in at.caption)
+
+
+def test_q8_another_peak_gives_the_experiments_own_numbers():
+    at = open_question(8)
+    at.radio(key="q_peak").set_value("16.5 in channel 1").run()
+    needed, with_, without = peaks.run().peak_outputs(1, 1)
+    assert peak_rows(at)[0][0] == "16.500"
+    assert metric(at, "Needed") == f"{needed:.3f}" and metric(at, "With γ = 1, β = 0 fixed") == f"{without:.3f}"
+    assert abs(with_ - needed) < 0.005 < abs(without - needed)
+
+
 # --- bad and unusual batches -------------------------------------------------------------------------------
 
 
@@ -219,8 +249,9 @@ def test_a_convolutional_batch_works_in_the_questions_on_your_batch():
 def test_a_batch_the_core_refuses_gives_a_message_and_the_rest_of_the_page_works():
     x = np.ones((4, 2))
     x[0, 0] = np.nan
-    state = {"batch": Batch(x, None, 0, "test: NaN"), **{f"q_open_{n}": True for n in range(1, 8)}, "q_small_n": 3}
+    state = {"batch": Batch(x, None, 0, "test: NaN"), **{f"q_open_{q.number}": True for q in content.QUESTIONS}}
+    state["q_small_n"] = 3
     at = run_page("questions", session_state=state)
     messages = [e.value for e in at.error]
     assert len(messages) == 3 and all("NaN" in m for m in messages)  # questions 1 to 3 use the batch
-    assert metric(at, "Eval mode")  # questions 4 to 7 still run
+    assert metric(at, "Eval mode") and metric(at, "With γ and β learned")  # questions 4 to 8 still run

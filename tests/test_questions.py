@@ -32,9 +32,9 @@ def sentences(markdown: str) -> list[str]:
 # --- the content -------------------------------------------------------------------------
 
 
-def test_there_are_seven_questions_numbered_in_order_with_distinct_keys():
-    assert [q.number for q in content.QUESTIONS] == list(range(1, 8))
-    assert len({q.key for q in content.QUESTIONS}) == 7
+def test_there_are_eight_questions_numbered_in_order_with_distinct_keys():
+    assert [q.number for q in content.QUESTIONS] == list(range(1, 9))
+    assert len({q.key for q in content.QUESTIONS}) == 8
 
 
 def test_sentence_counter_counts_sentences():

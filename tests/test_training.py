@@ -22,10 +22,12 @@ from bnviz.experiments.training import (
     cross_entropy_grad,
     draw_activations,
     epoch_batches,
+    full_batch_experiment,
     landscape,
     landscape_box,
     landscape_view,
     make_experiment,
+    next_layer_loss,
     optimum,
     reference,
     sequential_experiment,
@@ -511,3 +513,85 @@ def test_the_learners_path_starts_where_the_optimizer_started_inside_the_map():
     box, start = landscape_view(hist, 3, gamma_star[3], beta_star[3])
     assert start == (1.0, 0.0)
     assert box[0] < 1.0 < gamma_star[3] < box[1] and box[2] < 0.0 < beta_star[3] < box[3]
+
+
+# --- γ and β fixed (affine=False), and a nonlinearity with a learned next layer after BN ---------------
+
+
+def head_experiment(affine: bool = True, head: str = "sigmoid", optimizer: str = "sgd", steps: int = 30) -> Experiment:
+    """Two channels on different scales, every step the whole batch, targets a switch at x = 4."""
+    x = np.column_stack([np.linspace(0.0, 6.0, 16), 8.0 + 3.0 * np.sin(1.3 * np.arange(16.0))])
+    t = 1.0 / (1.0 + np.exp(-(x - 4.0)))
+    s = TrainingSettings(
+        task="target", optimizer=optimizer, lr=0.2, batch_size=16, epochs=steps, n_train=16, affine=affine, head=head
+    )
+    return full_batch_experiment(x, t, s)
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "tanh", "ReLU"])
+def test_next_layer_gradients_match_central_differences(head):
+    rng = np.random.default_rng(4)
+    y, t = rng.normal(scale=2.0, size=(7, 3)), rng.normal(size=(7, 3))
+    w, b = np.array([0.5, -1.5, 2.0]), np.array([0.1, 0.0, -0.3])
+    _, dy, dw, db = next_layer_loss(head, y, t, w, b)
+    np.testing.assert_allclose(
+        dy, central_difference(lambda v: next_layer_loss(head, v, t, w, b)[0].sum(), y), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        dw, central_difference(lambda v: next_layer_loss(head, y, t, v, b)[0].sum(), w), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        db, central_difference(lambda v: next_layer_loss(head, y, t, w, v)[0].sum(), b), atol=1e-8
+    )
+
+
+def test_a_full_batch_experiment_shows_every_value_at_every_step():
+    exp = head_experiment(steps=5)
+    assert exp.batches.shape == (5, 16)
+    assert all(sorted(b) == list(range(16)) for b in exp.batches)
+    with pytest.raises(ValueError, match="batch_size = n_train"):
+        full_batch_experiment(exp.x, exp.t, exp.settings.replace(batch_size=8))
+
+
+def test_with_a_next_layer_the_recorded_gradients_of_gamma_and_beta_go_through_it():
+    exp = head_experiment()
+    hist = train(exp)
+    k = 12
+    x, t = exp.x, exp.t
+
+    def loss(params):
+        bn = BatchNorm(2)
+        bn.gamma, bn.beta = params[0], params[1]
+        return next_layer_loss("sigmoid", bn(x), t, params[2], params[3])[0].sum()
+
+    at = np.stack([hist.gamma[k], hist.beta[k], hist.next_w[k], hist.next_b[k]])
+    numeric = central_difference(loss, at)
+    np.testing.assert_allclose(hist.grad_gamma[k], numeric[0], atol=1e-8)
+    np.testing.assert_allclose(hist.grad_beta[k], numeric[1], atol=1e-8)
+    # plain SGD: the next layer's w and b take the same step, lr times their gradient
+    np.testing.assert_allclose(hist.next_w[k + 1], hist.next_w[k] - 0.2 * numeric[2], atol=1e-8)
+    np.testing.assert_allclose(hist.next_b[k + 1], hist.next_b[k] - 0.2 * numeric[3], atol=1e-8)
+    assert hist.loss[k + 1].sum() < hist.loss[k].sum()
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_affine_false_keeps_gamma_one_and_beta_zero_while_the_next_layer_learns(optimizer):
+    hist = train(head_experiment(affine=False, optimizer=optimizer))
+    assert np.all(hist.gamma == 1.0) and np.all(hist.beta == 0.0)
+    assert np.all(hist.final_gamma == 1.0) and np.all(hist.final_beta == 0.0)
+    assert np.all(hist.grad_gamma == 0.0) and np.all(hist.dir_gamma == 0.0)
+    assert np.all(hist.final_next_w != 1.0) and hist.loss[-1].sum() < hist.loss[0].sum()
+
+
+def test_without_a_next_layer_nothing_of_it_is_recorded():
+    hist = train(tiny_experiment("reconstruct", "sgd"))
+    assert hist.next_w is None and hist.final_next_w is None
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [({"head": "swish"}, "head must be None or one of"), ({"head": "sigmoid", "task": "classify"}, "squared error")],
+)
+def test_a_next_layer_the_loop_cannot_train_is_refused_with_a_clear_message(changes, message):
+    with pytest.raises(ValueError, match=message):
+        make_experiment(SPECS, None, TrainingSettings().replace(**changes))

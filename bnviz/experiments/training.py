@@ -12,6 +12,12 @@ its own:
                  labels drawn with P(label = 1) = sigmoid(4 * ((x - μ) / σ - 0.5)).
 
 μ and σ here are the training set's own mean and standard deviation per channel.
+
+Two switches, off by default, change the network around the layer:
+- affine=False: PyTorch's BatchNorm(affine=False), γ = 1 and β = 0 fixed, nothing of BN learned;
+- head="sigmoid" (or "tanh", "ReLU"), squared-error tasks only: BN's output goes on through
+  h = f(y) and a next layer out = w·h + b, one weight and one bias per channel, learned with
+  γ and β from w = 1, b = 0; the loss is L = mean((out - t)^2) per channel.
 The optimum γ*, β* is computed, never typed in: it minimizes the average loss over
 every mini-batch the training sees (a quadratic for the first two tasks, solved in
 closed form; convex for the classifier, solved by Newton's method).
@@ -26,7 +32,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from bnviz.core.activations import sigmoid
+from bnviz.core.activations import NAMES, activate, activate_backward, sigmoid
 from bnviz.core.batchnorm import BatchNorm, batch_norm_forward
 from bnviz.core.data import make_batch
 
@@ -66,6 +72,8 @@ class TrainingSettings:
     target_mean: float = 2.0  # task "target" only
     target_std: float = 0.5  # task "target" only
     n_train: int = N_TRAIN
+    affine: bool = True  # False: γ = 1 and β = 0 fixed (PyTorch's affine=False)
+    head: str | None = None  # a nonlinearity and a learned next layer after BN (see the module's docstring)
 
     def replace(self, **changes) -> TrainingSettings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -108,6 +116,13 @@ def check_settings(s: TrainingSettings) -> TrainingSettings:
             raise ValueError(f"{name} must be a finite number; got {getattr(s, name)}.")
     if s.target_std < 0:
         raise ValueError(f"The target spread must be ≥ 0; got {s.target_std}.")
+    if s.head is not None:
+        if s.head not in NAMES:
+            raise ValueError(f"head must be None or one of {', '.join(NAMES)}; got {s.head!r}.")
+        if s.task == "classify":
+            raise ValueError(
+                "A next layer after BN is trained with the squared error: choose task reconstruct or target."
+            )
     return s
 
 
@@ -217,6 +232,24 @@ def sequential_experiment(x, t, settings: TrainingSettings) -> Experiment:
     return Experiment(s, x, t, x.mean(axis=0), x.std(axis=0), batches, none, none)
 
 
+def full_batch_experiment(x, t, settings: TrainingSettings) -> Experiment:
+    """An Experiment whose every step sees all of x, (n, C), with targets t (n, C): full-batch training.
+
+    settings: batch_size = n_train = n, so an epoch is one step and `epochs` is the number of steps.
+    mu, std: the values' own mean and standard deviation per channel; no held-out batch.
+    """
+    s = check_settings(settings)
+    x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    if not len(x) == s.n_train == s.batch_size:
+        raise ValueError(
+            f"A full-batch experiment has batch_size = n_train = the number of values; got {len(x)} values, "
+            f"batch size {s.batch_size}, n_train {s.n_train}."
+        )
+    batches = np.tile(np.arange(len(x)), (s.epochs, 1))
+    none = np.empty((0, x.shape[1]))
+    return Experiment(s, x, t, x.mean(axis=0), x.std(axis=0), batches, none, none)
+
+
 # --- the losses: L per channel and dL/dy -----------------------------------------------------
 
 
@@ -245,6 +278,24 @@ LOSSES = {
     "target": (squared_error, squared_error_grad),
     "classify": (cross_entropy, cross_entropy_grad),
 }
+
+
+def next_layer(name: str, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """h = f(y) and out = w·h + b per channel: y (B, C), w and b (C,); returns h and out, both (B, C)."""
+    h = activate(name, y)
+    return h, w * h + b
+
+
+def next_layer_loss(name: str, y: np.ndarray, t: np.ndarray, w: np.ndarray, b: np.ndarray):
+    """L = mean((w·f(y) + b - t)^2) per channel, and its gradients, forward and backward side by side.
+
+    y, t: (B, C); w, b: (C,). Returns L (C,), dL/dy (B, C), dL/dw = Σ dL/dout · h (C,)
+    and dL/db = Σ dL/dout (C,), with dL/dout = 2 (out - t) / B and dL/dy = f'(y) · w · dL/dout.
+    """
+    h, out = next_layer(name, y, w, b)
+    dout = squared_error_grad(out, t)
+    dy = activate_backward(name, dout * w, h)
+    return squared_error(out, t), dy, np.sum(dout * h, axis=0), np.sum(dout, axis=0)
 
 
 # --- the optimizers: each returns d, and the update is p <- p - lr * d ------------------------
@@ -333,6 +384,10 @@ class History:
     final_running_mean: np.ndarray
     final_running_var: np.ndarray
     diverged_at: int | None = None
+    next_w: np.ndarray | None = None  # with a head: the next layer's w and b used at each step, (steps, C)
+    next_b: np.ndarray | None = None
+    final_next_w: np.ndarray | None = None  # and after training, (C,)
+    final_next_b: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -352,47 +407,60 @@ def train(exp: Experiment, on_progress=None) -> History:
     Each step: y = bn.forward(x_B) (μ_B, σ²_B computed, running statistics updated),
     dy = dL/dy, bn.backward(dy) (grad_gamma, grad_beta), then γ, β <- γ, β - lr · d
     with d from the optimizer. Stops early if an update leaves the finite range (diverged).
+    With settings.head, dy comes back through the next layer, whose w and b take the same step;
+    with affine=False, γ = 1 and β = 0 stay (their gradient is not used).
     on_progress: called now and then with the fraction done (0..1), e.g. a progress bar.
     """
     s = exp.settings
     c = exp.channels
     loss_fn, grad_fn = LOSSES[s.task]
-    bn = BatchNorm(c, eps=EPS, momentum=s.momentum)
-    bn.gamma, bn.beta = s.gamma0, s.beta0
+    bn = BatchNorm(c, eps=EPS, momentum=s.momentum, affine=s.affine)
+    if s.affine:
+        bn.gamma, bn.beta = s.gamma0, s.beta0
     opt = make_optimizer(s.optimizer)
     # Gather every mini-batch at once: the loop below only does what must be sequential.
     xs, ts = exp.x[exp.batches], exp.t[exp.batches]
     steps = len(xs)
-    rec = {name: np.empty((steps, c)) for name in RECORDED}
+    recorded = RECORDED + (("next_w", "next_b") if s.head else ())
+    rec = {name: np.empty((steps, c)) for name in recorded}
     # A scale well beyond anything the tasks ask for: past it, the update has diverged.
     limit = 1e6 * max(1.0, float(np.max(np.abs(exp.x))), abs(s.gamma0), abs(s.beta0), abs(s.target_mean))
     every = max(1, steps // 25)
     # The layer's own γ and β arrays, updated in place as torch's optimizers update a
     # parameter (p.add_(d, alpha=-lr)): validated once above, not again at every step.
     gamma, beta = bn.gamma, bn.beta
-    params = np.stack([gamma, beta])
-    grads = np.empty((2, c))
+    # Every learned number in one array the optimizer moves: γ, β, and the next layer's w, b.
+    params = np.stack([gamma, beta] + ([np.ones(c), np.zeros(c)] if s.head else []))
+    grads = np.zeros_like(params)  # γ's and β's rows stay 0 with affine=False: they do not move
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
             rec["gamma"][k], rec["beta"][k] = gamma, beta
             y = bn.forward(xs[k])
-            dy = grad_fn(y, ts[k])
+            if s.head:
+                rec["next_w"][k], rec["next_b"][k] = params[2], params[3]
+                loss, dy, grads[2], grads[3] = next_layer_loss(s.head, y, ts[k], params[2], params[3])
+            else:
+                loss, dy = loss_fn(y, ts[k]), grad_fn(y, ts[k])
             bn.backward(dy)
-            grads[0], grads[1] = bn.grad_gamma, bn.grad_beta
+            grad_gamma, grad_beta = (bn.grad_gamma, bn.grad_beta) if s.affine else (np.zeros(c), np.zeros(c))
+            if s.affine:
+                grads[0], grads[1] = grad_gamma, grad_beta
             d = opt.direction(grads)
-            rec["loss"][k] = loss_fn(y, ts[k])
+            rec["loss"][k] = loss
             rec["mu"][k], rec["var"][k] = bn.last_batch_mean, bn.last_batch_var
             rec["running_mean"][k], rec["running_var"][k] = bn.running_mean, bn.running_var
-            rec["grad_gamma"][k], rec["grad_beta"][k] = bn.grad_gamma, bn.grad_beta
-            rec["dir_gamma"][k], rec["dir_beta"][k] = d
+            rec["grad_gamma"][k], rec["grad_beta"][k] = grad_gamma, grad_beta
+            rec["dir_gamma"][k], rec["dir_beta"][k] = d[:2]
             params = params - s.lr * d
             if not np.all(np.abs(params) < limit):  # also catches NaN
                 diverged_at = k
                 rec = {name: a[: k + 1] for name, a in rec.items()}
-                params = np.stack([rec["gamma"][k], rec["beta"][k]])  # the last finite values
+                learned = ("gamma", "beta", "next_w", "next_b") if s.head else ("gamma", "beta")
+                params = np.stack([rec[name][k] for name in learned])  # the last finite values
                 break
-            gamma[:], beta[:] = params
+            if s.affine:
+                gamma[:], beta[:] = params[:2]
             if on_progress is not None and k % every == 0:
                 on_progress(k / steps)
     if on_progress is not None:
@@ -404,6 +472,8 @@ def train(exp: Experiment, on_progress=None) -> History:
         final_running_mean=bn.running_mean.copy(),
         final_running_var=bn.running_var.copy(),
         diverged_at=diverged_at,
+        final_next_w=params[2] if s.head else None,
+        final_next_b=params[3] if s.head else None,
     )
 
 
