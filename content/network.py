@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from bnviz.experiments.mlp import Run
+from bnviz.experiments.mlp import NetworkSettings, Run
 from bnviz.figures.network import NAMES
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
@@ -47,6 +47,21 @@ def lowest_loss(runs: Sequence[Run], rel: float = 0.1) -> str:
     if len(close) == 1:
         return NAMES[close[0].norm]
     return " and ".join(NAMES[r.norm] for r in close) + ", about the same"
+
+
+def trained_with(settings: NetworkSettings) -> str:
+    """The settings the results on screen belong to, as one line above them.
+
+    The controls sit in a form: a changed control reaches the page only when the learner
+    presses the button, so until then the results are those of the last press.
+    """
+    return (
+        f"**These results are for:** the {settings.dataset}, {settings.activation}, "
+        f"{settings.depth} hidden layers of {settings.width} units, learning rate {settings.lr:g}, "
+        f"initialisation {settings.init_scale:g}×, batch size {settings.batch_size}, "
+        f"{settings.steps} steps, seed {settings.seed}. A control changed above applies "
+        f"only when you press “{TRAIN}”."
+    )
 
 
 # Each item's numbers are checked by tests/test_mlp.py (test_the_things_to_try_on_the_page_do_what_the_page_says).

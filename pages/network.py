@@ -32,6 +32,7 @@ from content.network import (
     TRAIN,
     WHY,
     lowest_loss,
+    trained_with,
 )
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
@@ -171,6 +172,8 @@ try:
 except (ValueError, TypeError) as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
+# The form sends its controls only when pressed: until then the page shows the last press's run.
+st.info(trained_with(settings), icon=":material/info:")
 
 
 def results(settings, runs, X, y):

@@ -24,6 +24,12 @@ def boxes(at) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith(("**Without BN**", "**BN with γ, β**", "**BN without"))]
 
 
+def trained_with(at) -> str:
+    """The line above the results that names the settings they belong to."""
+    (line,) = [i.value for i in at.info if i.value.startswith("**These results are for:**")]
+    return line
+
+
 def chart_titles(at) -> list[str]:
     return [(f["layout"].get("title") or {}).get("text", "") for f in figures(at)]
 
@@ -43,6 +49,10 @@ def test_the_default_page_trains_the_three_networks_and_shows_the_cores_numbers(
     np.testing.assert_allclose(_decode(curves["data"][0]["y"]), plain.loss)
     np.testing.assert_allclose(_decode(curves["data"][2]["y"]), bn.loss)
     np.testing.assert_allclose(_decode(curves["data"][4]["y"]), fixed.loss)
+    assert trained_with(at).startswith(
+        "**These results are for:** the two moons, tanh, 4 hidden layers of 32 units, learning rate 3, "
+        "initialisation 1×, batch size 32, 600 steps, seed 0."
+    )
 
 
 def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_the_three_networks():
@@ -113,11 +123,22 @@ def test_the_seed_and_batch_size_change_the_run():
     assert boxes(page(net_batch_size=64, **QUICK)) != first
 
 
-def test_submitting_the_form_trains_with_the_new_settings():
+def test_a_changed_control_applies_only_when_train_is_pressed_and_the_results_say_so():
     at = page(**QUICK)
+    before = boxes(at)
+    assert "activation" not in trained_with(at) and ", tanh, " in trained_with(at)
+    assert trained_with(at).endswith(f"A control changed above applies only when you press “{TRAIN}”.")
+    # A control inside the form changes on screen, but its value reaches the page only on submit:
+    # the results, and the line naming their settings, stay those of the last run.
+    at.radio(key="net_activation").set_value("sigmoid").run()
+    assert at.session_state["net_activation"] == "tanh"
+    assert boxes(at) == before and ", tanh, " in trained_with(at)
+    assert chart_titles(at)[2].startswith("Each layer's tanh outputs")
+    # AppTest redraws the form from the last run (a browser would keep showing sigmoid): choose it again.
     at.radio(key="net_activation").set_value("sigmoid")
     by_label(at.button, TRAIN).click().run()
     assert not at.exception
+    assert ", sigmoid, " in trained_with(at) and boxes(at)[0].startswith("**Without BN** (sigmoid,")
     assert chart_titles(at)[2].startswith("Each layer's sigmoid outputs")
 
 
