@@ -72,6 +72,9 @@ THINGS_TO_TRY = """
   and BN with γ, β (0.0124) reach 100 %; BN without γ, β stays near guessing (final loss 0.684,
   56 %). The same with **sigmoid**, where the network without BN does not train either. With
   **ReLU** all three reach 100 %. Why: see “So why does BN help?” at the foot of the page.
+- **Learning rate 10**: now BN with γ, β fails (final loss 37.8, 50 %): its γ and β grow into
+  the hundreds and hold almost every tanh in saturation (see “Saturated outputs per layer”). BN
+  without γ, β cannot leave the middle of the tanh and still reaches 96 %.
 - **ReLU**, learning rate 3: the network without BN diverges within ten steps; both BN
   networks reach 100 %.
 - **Sigmoid**, initialisation 0.1×, learning rate 1: without BN the signal fades layer by layer
@@ -108,7 +111,9 @@ answer at x (exactly, on a batch that holds both). On the circles, x and −x be
 class: no such network can separate them. On the two moons they belong to opposite classes, and
 at the page's first settings the network without γ and β reaches 94 %, against 100 % for BN
 with γ, β. γ and β give each unit back its own scale and offset, and even let it undo the
-normalization if that is best.
+normalization if that is best. They have a price too: they are learned like any weight, and BN
+does not make them safe from a step too large. At learning rate 10 they grow into the hundreds
+and saturate the units, while the network without them still trains.
 
 **Not magic.** At small learning rates the plain network often does as well or better, and
 with small batches BN's μ_B and σ²_B are noisy enough to hurt (see “Things to try”).

@@ -383,6 +383,15 @@ def test_on_the_circles_a_tanh_network_with_bn_needs_gamma_and_beta():
     assert fixed.final_loss > 50 * bn.final_loss
 
 
+def test_at_learning_rate_10_gamma_and_beta_grow_and_saturate_the_units_while_bn_without_them_trains():
+    plain, bn, fixed = three(lr=10.0)
+    assert not bn.diverged and bn.final_loss == pytest.approx(37.8, abs=0.05) and bn.final_accuracy == 0.5
+    assert np.abs(bn.gamma).max() > 100 and np.abs(bn.beta).max() > 100  # "into the hundreds"
+    assert np.all(bn.saturation[:, -1] > 0.95)  # "almost every tanh in saturation", every layer
+    assert np.all(fixed.saturation[:, -1] < 0.05)
+    assert fixed.final_accuracy == pytest.approx(0.96, abs=0.005)  # "still reaches 96 %"
+
+
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
 def test_without_beta_the_network_answers_minus_x_with_the_opposite_of_its_answer_to_x(activation):
     """No offset anywhere: on a batch that holds both x and -x, logit(x) + logit(-x) is one

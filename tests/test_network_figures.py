@@ -101,9 +101,9 @@ def test_the_boundary_shows_each_networks_probability_as_percent(trained):
     assert sum(len(values(t, "x")) for t in points) == 3 * len(X)  # every point, on every panel
     titles = [a["text"] for a in fig["layout"]["annotations"]]
     assert titles == [
-        f"Without BN: {outcome(runs[0])}",
-        f"BN with γ, β: {outcome(runs[1])}",
-        f"BN without γ, β: {outcome(runs[2])}",
+        f"Without BN<br>{outcome(runs[0])}",
+        f"BN with γ, β<br>{outcome(runs[1])}",
+        f"BN without γ, β<br>{outcome(runs[2])}",
     ]
 
 

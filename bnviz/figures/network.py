@@ -187,7 +187,7 @@ def boundary_figure(runs: Sequence[Run], X: np.ndarray, y: np.ndarray, height: i
     fig = make_subplots(
         rows=1,
         cols=len(runs),
-        subplot_titles=[f"{PANEL[_key(r)]}: {outcome(r)}" for r in runs],
+        subplot_titles=[f"{PANEL[_key(r)]}<br>{outcome(r)}" for r in runs],  # two lines: three panels are narrow
         horizontal_spacing=0.04,
     )
     light = [[0.0, "#ffd8b0"], [0.5, "#ffffff"], [1.0, "#b3ecf2"]]
@@ -242,7 +242,8 @@ def boundary_figure(runs: Sequence[Run], X: np.ndarray, y: np.ndarray, height: i
     fig.update_yaxes(showticklabels=False, range=[float(X[:, 1].min()) - 0.5, float(X[:, 1].max()) + 0.5])
     for col in range(1, len(runs) + 1):
         fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", row=1, col=col)
-    return _frame(fig, height)
+    fig = _frame(fig, height)
+    return fig.update_layout(margin=dict(t=fig.layout.margin.t + 20))  # room for the titles' second line
 
 
 def strip_intensity(counts: np.ndarray, total: int) -> np.ndarray:
