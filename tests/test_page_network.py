@@ -188,3 +188,15 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 7
+    sweep = lr_sweep(NetworkSettings(steps=200))
+    rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
+    (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]
+    assert said == (
+        "Your class predicted: **only the small ones**. What happened: reaching 90 % accuracy, the network "
+        f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
+        f"BN without γ, β at {rates['bn_no_affine']}."
+    )
+    largest = {10.0, 30.0}  # only BN without γ, β still trains at the largest rates
+    assert largest <= set(sweep.trained("bn_no_affine")) and not largest & set(
+        sweep.trained("bn") + sweep.trained("none")
+    )
