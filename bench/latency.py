@@ -12,7 +12,7 @@ whole command. Chromium (the launch arguments of tests/conftest.py) opens a page
 context, finds the slider a learner moves there by its label, and, alternating with the minimal
 page so both see the same machine load, focuses the slider, presses an arrow key and times, in
 the page, from the keydown event (for /network, whose sliders sit in a form: the click on
-"Train both networks") until both
+"Train the three networks") until both
   - the script (or the slider's fragment) has run and finished: the app root's
     data-test-script-state went to "running" and back to "notRunning" (a run so short that
     React never shows "running" counts as finished when the chart has changed and the app is
@@ -109,7 +109,7 @@ CASES = [
         "Learning rate",
         "net_curves",
         ["default", LARGEST_FC],
-        submit="Train both networks",
+        submit="Train the three networks",
         note="own data; largest: 6 layers × 64 units, 1000 steps, batch 64",
     ),
     Case("questions?q_open_1=true", "γ (scale), every channel", "q_sigmoid"),

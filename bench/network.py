@@ -1,11 +1,11 @@
-"""Speed of the "Why BN helps" page: one training run of each network, the sweep, the figures.
+"""Speed of the "Why BN helps" page: one training run of each of the three networks, the sweep, the figures.
 
 Each time is reported as wall-clock and CPU seconds, beside baselines measured in the same
 run, so the ratios hold on any machine (and on a busy one):
 - the matmuls alone: the 3 · depth + 3 bare NumPy matrix products of the same sizes that
   one training step needs (forward, dW, dh), repeated for every step: the floor for any
   NumPy implementation that is not fused;
-- the plain network's run, as the baseline of the BN network's run.
+- the plain network's run, as the baseline of the BN networks' runs (with and without γ, β).
 Writes bench/results/network.json.
 
     python3 bench/network.py [--repeat 3] [--depth 4 --width 32 --batch-size 32 --steps 600]
@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bnviz.experiments.mlp import NetworkSettings, experiment_data, lr_sweep, train_copies  # noqa: E402
+from bnviz.experiments.mlp import NORMS, NetworkSettings, experiment_data, lr_sweep, train_copies  # noqa: E402
 from bnviz.figures.network import (  # noqa: E402
     activation_strips,
     boundary_figure,
@@ -72,21 +72,23 @@ def bare_matmuls(s: NetworkSettings) -> None:
 def measure(s: NetworkSettings, repeat: int) -> dict:
     X, y, weights = experiment_data(s)
 
-    def run(batch_norm: bool):
-        return train_copies(X, y, weights, s.activation, batch_norm, [s.lr], s.steps, s.batch_size, seed=s.seed + 2)[0]
+    def run(norm: str):
+        return train_copies(X, y, weights, s.activation, norm, [s.lr], s.steps, s.batch_size, seed=s.seed + 2)[0]
 
-    run(False)  # warm-up (imports, first allocations)
+    run("none")  # warm-up (imports, first allocations)
     base_wall, base_cpu, _ = timed(lambda: bare_matmuls(s), repeat)
-    plain_wall, plain_cpu, p = timed(lambda: run(False), repeat)
-    bn_wall, bn_cpu, b = timed(lambda: run(True), repeat)
+    wall, cpu, runs = {}, {}, {}
+    for norm in NORMS:
+        wall[norm], cpu[norm], runs[norm] = timed(lambda norm=norm: run(norm), repeat)
     sweep_wall, sweep_cpu, sw = timed(lambda: lr_sweep(s), 1)
+    three = list(runs.values())
     figures = [
-        curves_figure(p, b),
-        boundary_figure(p, b, X, y),
-        activation_strips(p, b, s.activation),
-        saturation_figure(p, b, s.activation),
-        gradient_figure(p, b),
-        gamma_beta_figure(b),
+        curves_figure(three),
+        boundary_figure(three, X, y),
+        activation_strips(three, s.activation),
+        saturation_figure(three, s.activation),
+        gradient_figure(three),
+        gamma_beta_figure(runs["bn"]),
         sweep_figure(sw, s.lr),
     ]
     fig_wall, fig_cpu, _ = timed(lambda: [f.to_json() for f in figures], repeat)
@@ -96,22 +98,24 @@ def measure(s: NetworkSettings, repeat: int) -> dict:
         },
         "wall_s": {
             "baseline_bare_matmuls": round(base_wall, 4),
-            "plain_run": round(plain_wall, 3),
-            "bn_run": round(bn_wall, 3),
-            "pair": round(plain_wall + bn_wall, 3),
-            "sweep_20_runs": round(sweep_wall, 3),
+            "plain_run": round(wall["none"], 3),
+            "bn_run": round(wall["bn"], 3),
+            "bn_no_affine_run": round(wall["bn_no_affine"], 3),
+            "three": round(sum(wall.values()), 3),
+            f"sweep_{len(NORMS) * len(sw.lrs)}_runs": round(sweep_wall, 3),
             "figures_to_json": round(fig_wall, 3),
         },
         "cpu_s": {
             "baseline_bare_matmuls": round(base_cpu, 4),
-            "plain_run": round(plain_cpu, 3),
-            "bn_run": round(bn_cpu, 3),
-            "pair": round(plain_cpu + bn_cpu, 3),
-            "sweep_20_runs": round(sweep_cpu, 3),
+            "plain_run": round(cpu["none"], 3),
+            "bn_run": round(cpu["bn"], 3),
+            "bn_no_affine_run": round(cpu["bn_no_affine"], 3),
+            "three": round(sum(cpu.values()), 3),
+            f"sweep_{len(NORMS) * len(sw.lrs)}_runs": round(sweep_cpu, 3),
         },
-        "plain_cpu_ratio_to_matmuls": round(plain_cpu / base_cpu, 1),
-        "bn_cpu_ratio_to_plain": round(bn_cpu / plain_cpu, 2),
-        "sweep_cpu_ratio_to_pair": round(sweep_cpu / (plain_cpu + bn_cpu), 2),
+        "plain_cpu_ratio_to_matmuls": round(cpu["none"] / base_cpu, 1),
+        "bn_cpu_ratio_to_plain": round(cpu["bn"] / cpu["none"], 2),
+        "sweep_cpu_ratio_to_three": round(sweep_cpu / sum(cpu.values()), 2),
         "figure_json_kb": [round(len(f.to_json()) / 1000, 1) for f in figures],
     }
 

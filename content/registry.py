@@ -51,7 +51,11 @@ PAGES = (
         "γ and β move smoothly while batch statistics jump",
     ),
     PageInfo(
-        "pages/network.py", "Why BN helps", ":material/hub:", "network", "the same network trained with and without BN"
+        "pages/network.py",
+        "Why BN helps",
+        ":material/hub:",
+        "network",
+        "the same network trained without BN, with BN, and with BN but no γ and β",
     ),
     PageInfo(
         "pages/questions.py",

@@ -222,7 +222,7 @@ PLAN: tuple[LessonStep, ...] = (
         4,
         "Why BN helps",
         "network",
-        "Train the same small network with and without BN and compare the loss curves.",
+        "Train the same small network without BN, with BN, and with BN but no γ and β, and compare the loss curves.",
         (
             Ask(
                 "Why does BN make training faster?",
@@ -231,7 +231,7 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("settled",),
-        (("net_sweep", "false"),),  # the sweep trains 20 networks: the class first compares two
+        (("net_sweep", "false"),),  # the sweep trains 30 networks: the class first compares three
     ),
     LessonStep(
         5,

@@ -1,4 +1,4 @@
-"""Why BN helps: the same small network trained with and without BatchNorm, side by side."""
+"""Why BN helps: the same small network trained without BN, with BN, and with BN but no γ and β, side by side."""
 
 from dataclasses import replace
 
@@ -11,9 +11,10 @@ from bnviz.experiments.mlp import (
     NetworkSettings,
     experiment_data,
     lr_sweep,
-    train_pair,
+    train_networks,
 )
 from bnviz.figures.network import (
+    PANEL,
     activation_strips,
     boundary_figure,
     curves_figure,
@@ -23,7 +24,16 @@ from bnviz.figures.network import (
     saturation_figure,
     sweep_figure,
 )
-from content.network import SATURATION, lower_loss
+from content.network import (
+    INTRO,
+    PREDICTIONS,
+    SATURATION,
+    THINGS_TO_TRY,
+    TRAIN,
+    WHY,
+    lowest_loss,
+    trained_with,
+)
 from ui.classroom import chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import control
@@ -46,12 +56,13 @@ DEFAULT = NetworkSettings()  # each control's default: the page opens on this ru
 # (created, filled, emptied) in an instant instead of training again.
 @st.cache_data(show_spinner=False, max_entries=16)
 def train(settings: NetworkSettings):
-    """Both networks trained from the same weights on the same batches, and their dataset."""
-    bar = st.progress(0.0, text="Training both networks…")
-    plain, bn = train_pair(settings, progress=lambda f: bar.progress(f, text=f"Training both networks… {f:.0%}"))
+    """The three networks (without BN, BN, BN without γ and β) trained from the same weights on
+    the same batches, and their dataset."""
+    bar = st.progress(0.0, text="Training the three networks…")
+    runs = train_networks(settings, progress=lambda f: bar.progress(f, text=f"Training the three networks… {f:.0%}"))
     bar.empty()
     X, y, _ = experiment_data(settings)
-    return plain, bn, X, y
+    return runs, X, y
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -64,11 +75,7 @@ def sweep(settings: NetworkSettings):
 
 
 st.title("Why BN helps")
-st.markdown(
-    "Two copies of one small network start from **the same weights** and see **the same "
-    "mini-batches**. One has a BatchNorm layer (with its γ and β) after every hidden linear "
-    "layer, before the activation; the other has not. Train them and compare."
-)
+st.markdown(INTRO)
 st.caption(
     "This page does not use your batch from “Make a batch”: it trains a classifier of 2-D points "
     "(512 points, two classes), all in NumPy."
@@ -145,20 +152,9 @@ with st.form("net_settings"):
                 key="net_seed",
                 bind="query-params",
             )
-    st.form_submit_button("Train both networks", type="primary")
+    st.form_submit_button(TRAIN, type="primary")
 with st.expander("Things to try"):
-    st.markdown(
-        """
-- **Learning rate 0.3**: both networks train. At small rates BN brings no advantage here.
-- **ReLU**, learning rate 3: the network without BN diverges within ten steps.
-- **Sigmoid**, initialisation 0.1×, learning rate 1: without BN the signal fades layer by layer
-  and the network stays at 50 %; with BN it reaches 100 %.
-- **ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and
-  training gets stuck; BN divides the scale away.
-- **Spirals**, batch size 8, learning rate 0.3: now BN does worse. Its $\\mu_B$ and $\\sigma_B^2$ come from
-  only 8 points and change a lot from batch to batch. At batch size 64 it does well again.
-"""
-    )
+    st.markdown(THINGS_TO_TRY)
 
 try:
     settings = NetworkSettings(
@@ -172,27 +168,30 @@ try:
         steps=int(st.session_state.net_steps),
         seed=int(st.session_state.net_seed),
     )
-    plain, bn, X, y = train(settings)
+    runs, X, y = train(settings)
 except (ValueError, TypeError) as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
+# The form sends its controls only when pressed: until then the page shows the last press's run.
+st.info(trained_with(settings), icon=":material/info:")
 
 
-def results(settings, plain, bn, X, y):
-    """What the two trainings did: curves, decision boundaries, the inside of each network."""
+def results(settings, runs, X, y):
+    """What the three trainings did: curves, decision boundaries, the inside of each network."""
     st.subheader("Loss and accuracy while training")
-    a, b = st.columns(2)
-    for column, name, run in ((a, "Without BN", plain), (b, "With BN", bn)):
+    for column, run in zip(st.columns(len(runs)), runs):
         with column.container(border=True):
             st.markdown(
-                f"**{name}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): {outcome(run)}"
+                f"**{PANEL[run.norm]}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): "
+                f"{outcome(run)}"
             )
     said = prediction("net_predict_train")
     if said:
         st.markdown(
-            f"Your class predicted: **{said}**. What happened: **{lower_loss(plain, bn)}** (the final losses are in the two boxes above)."
+            f"Your class predicted: **{said}**. What happened: **{lowest_loss(runs)}** (the final losses are in the "
+            "three boxes above)."
         )
-    chart(curves_figure(plain, bn), key="net_curves")
+    chart(curves_figure(runs), key="net_curves")
     st.caption(
         "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
         "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
@@ -201,11 +200,11 @@ def results(settings, plain, bn, X, y):
     )
 
     st.subheader(f"What each network learned on the {settings.dataset}")
-    chart(boundary_figure(plain, bn, X, y), key="net_boundary")
+    chart(boundary_figure(runs, X, y), key="net_boundary")
     st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
 
     st.subheader("Inside the network")
-    chart(activation_strips(plain, bn, settings.activation), key="net_strips")
+    chart(activation_strips(runs, settings.activation), key="net_strips")
     st.caption(
         "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
         "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
@@ -213,35 +212,35 @@ def results(settings, plain, bn, X, y):
         + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
         + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
     )
-    left, right = st.columns(2)
-    with left:
-        chart(saturation_figure(plain, bn, settings.activation), key="net_saturation")
-    with right:
-        chart(gradient_figure(plain, bn), key="net_gradients")
+    chart(saturation_figure(runs, settings.activation), key="net_saturation")
+    chart(gradient_figure(runs), key="net_gradients")
     st.caption(
         f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
         "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
     )
+    bn = next(run for run in runs if run.norm == "bn")
     if bn.gamma is not None:
         chart(gamma_beta_figure(bn), key="net_gamma_beta")
         st.caption(
-            "BN alone would force every layer's pre-activations to mean 0 and variance 1. γ and β, "
-            "learned like the weights, let each unit choose its own scale and offset instead."
+            "BN alone forces every layer's pre-activations to mean 0 and variance 1, as in the network "
+            "“BN without γ, β”. γ and β, learned like the weights, let each unit choose its own scale and "
+            "offset instead."
         )
 
 
 # The first reveal: in classroom mode the class predicts before the training is shown.
 if predict_first(
     "net_predict_train",
-    f"Same start, same batches, {settings.steps} steps at learning rate {settings.lr:g}: which network ends with the lower loss?",
-    ["without BN", "with BN", "about the same"],
+    f"Same start, same batches, {settings.steps} steps at learning rate {settings.lr:g}: which network ends with the "
+    "lowest loss?",
+    PREDICTIONS,
 ):
-    results(settings, plain, bn, X, y)
+    results(settings, runs, X, y)
 
 st.subheader("Which learning rates work?")
 st.markdown(
     f"The same experiment at {len(SWEEP_LRS)} learning rates from {SWEEP_LRS[0]:g} to "
-    f"{SWEEP_LRS[-1]:g}, for both networks (all other settings as above)."
+    f"{SWEEP_LRS[-1]:g}, for the three networks (all other settings as above)."
 )
 with control("sweep"):
     st.toggle(
@@ -249,7 +248,7 @@ with control("sweep"):
         value=True,
         key="net_sweep",
         bind="query-params",
-        help="Trains 20 networks: a few seconds at the default size, up to half a minute at the largest.",
+        help=f"Trains {3 * len(SWEEP_LRS)} networks: a few seconds at the default size, up to a minute at the largest.",
     )
 if st.session_state.net_sweep and predict_first(
     "net_predict_sweep",
@@ -268,34 +267,12 @@ if st.session_state.net_sweep and predict_first(
         )
         said = prediction("net_predict_sweep")
         if said:
-            rates = {bn: ", ".join(f"{lr:g}" for lr in result.trained(bn)) or "none" for bn in (False, True)}
+            rates = {norm: ", ".join(f"{lr:g}" for lr in result.trained(norm)) or "none" for norm in result.runs}
             st.markdown(
                 f"Your class predicted: **{said}**. What happened: reaching 90 % accuracy, the network "
-                f"without BN trained at learning rates {rates[False]}; with BN at {rates[True]}."
+                f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
+                f"BN without γ, β at {rates['bn_no_affine']}."
             )
 
 st.subheader("So why does BN help?")
-st.markdown(
-    """
-**What you can see here.** With BN, this network trains at learning rates where the plain one
-stalls or diverges, and from initial weights that are far too small or too large. A BN layer
-divides by the batch's own standard deviation, so scaling a layer's weights up or down does not
-change what the next layer receives: a large step cannot push the next layer into saturation,
-and a bad initial scale is undone at once.
-
-**Why that is, exactly, is still debated.**
-- Ioffe & Szegedy (2015), who introduced BN, argued that it reduces *internal covariate shift*:
-  each layer's inputs keep changing as the layers before it learn, and BN holds their mean and
-  variance fixed.
-- Santurkar et al. (2018) found that BN networks train just as well when noise is added after
-  BN to bring the shift back, and argued instead that BN makes the loss landscape smoother, so
-  that gradients stay reliable over larger steps.
-
-**Why γ and β.** Without them every layer's pre-activations would be stuck at mean 0 and
-variance 1 (for tanh and sigmoid, their nearly linear middle). γ and β give each unit back the
-freedom to pick its own scale and offset, and even to undo the normalization if that is best.
-
-**Not magic.** At small learning rates the plain network often does as well or better, and
-with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see “Things to try”).
-"""
-)
+st.markdown(WHY)

@@ -138,7 +138,7 @@ def test_a_copied_learning_link_reopens_with_its_training(page, app_url):
 def test_a_copied_network_link_reopens_with_the_same_run(page, app_url):
     open_page(page, app_url, "network?net_sweep=false")
     page.locator('[data-testid="stRadio"]').filter(has_text="Activation").get_by_text("ReLU", exact=True).click()
-    page.get_by_role("button", name="Train both networks").click()
+    page.get_by_role("button", name="Train the three networks").click()
     expect(page).to_have_url(re.compile(r"net_activation=ReLU"), timeout=WAIT_MS)
     fresh = reopen(page)
     expect(fresh.get_by_text(re.compile(r"^Without BN \(ReLU, learning rate 3")).first).to_be_visible()

@@ -1,6 +1,7 @@
-"""End to end in Chromium: /network trains both networks and plotly draws every chart. Each form setting
-(activation, dataset, learning rate) is checked in AppTest (test_page_network.py); the form submitted
-by a real click is in test_browser_links.py."""
+"""End to end in Chromium: /network trains the three networks (without BN, BN with γ, β, BN without γ, β)
+and plotly draws every chart, each network in its own colour. Each form setting (activation, dataset,
+learning rate) is checked in AppTest (test_page_network.py); the form submitted by a real click is in
+test_browser_links.py."""
 
 import re
 
@@ -12,6 +13,8 @@ pytestmark = pytest.mark.browser
 
 TRAINING = 300_000  # ms: a first training (and sweep) on a busy 2-core machine
 CHARTS = 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
+# Okabe–Ito blue, vermillion and bluish green, as the browser writes them in the lines' stroke.
+COLOURS = {"without BN": "rgb(0, 114, 178)", "BN with γ, β": "rgb(213, 94, 0)", "BN without γ, β": "rgb(0, 158, 115)"}
 
 
 def open_network(page, app_url):
@@ -22,18 +25,32 @@ def open_network(page, app_url):
 
 
 def boxes(page):
-    """The two result lines: 'Without BN (…): …' and 'With BN (…): …'."""
-    return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=re.compile(r"^With(out)? BN \("))
+    """The three result lines: 'Without BN (…): …', 'BN with γ, β (…): …' and 'BN without γ, β (…): …'."""
+    return page.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text=re.compile(r"^(Without BN|BN with γ, β|BN without γ, β) \(")
+    )
 
 
-def test_the_default_page_trains_both_networks_and_draws_every_chart(page, app_url):
+def test_the_default_page_trains_the_three_networks_and_draws_every_chart(page, app_url):
     open_network(page, app_url)
     expect(plotly_charts(page)).to_have_count(CHARTS, timeout=TRAINING)
     for i in range(CHARTS):
         plotly_charts(page).nth(i).scroll_into_view_if_needed()
         expect(plotly_charts(page).nth(i).locator(".main-svg").first).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"^These results are for: the two moons, tanh, 4 hidden layers"))
+    ).to_be_visible()
+    expect(boxes(page)).to_have_count(3)
     expect(boxes(page).first).to_contain_text("Without BN (tanh, learning rate 3, 600 steps): final loss")
     expect(boxes(page).nth(1)).to_contain_text("accuracy 100%")
-    expect(page.get_by_text("So why does BN help?")).to_be_visible()
+    expect(boxes(page).nth(2)).to_contain_text("BN without γ, β (tanh, learning rate 3, 600 steps): final loss 0.179")
+    # The loss curves: one legend entry and one line colour per network.
+    curves = plotly_charts(page).first
+    expect(curves.locator(".legendtext")).to_have_text(list(COLOURS))
+    strokes = curves.locator(".scatterlayer .trace path.js-line").evaluate_all(
+        "paths => paths.map(p => getComputedStyle(p).stroke)"
+    )
+    assert strokes == list(COLOURS.values()) * 2  # the loss panel's three lines, then the accuracy panel's
+    expect(page.get_by_role("heading", name="So why does BN help?")).to_be_visible()
     assert_no_exception(page)
-    tall_shot(page, "network-default", 4800)
+    tall_shot(page, "network-default", 5400)

@@ -1,4 +1,5 @@
-"""The "Why BN helps" page in AppTest: its numbers against the core, each control, errors as messages."""
+"""The "Why BN helps" page in AppTest: the three networks' numbers against the core, each control, the form,
+errors as messages."""
 
 import numpy as np
 import pytest
@@ -6,8 +7,9 @@ from apptest import _decode, by_label, figures, hidden_keys, run_page
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
-from bnviz.experiments.mlp import NetworkSettings, lr_sweep, train_pair
+from bnviz.experiments.mlp import NetworkSettings, lr_sweep, train_networks
 from bnviz.figures.network import outcome
+from content.network import TRAIN
 
 TIMEOUT = 300  # the first run trains; the machine may be busy
 QUICK = {"net_sweep": False, "net_steps": 200}
@@ -18,34 +20,48 @@ def page(**state):
 
 
 def boxes(at) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith(("**Without BN**", "**With BN**"))]
+    """The three result lines, one per network."""
+    return [m.value for m in at.markdown if m.value.startswith(("**Without BN**", "**BN with γ, β**", "**BN without"))]
+
+
+def trained_with(at) -> str:
+    """The line above the results that names the settings they belong to."""
+    (line,) = [i.value for i in at.info if i.value.startswith("**These results are for:**")]
+    return line
 
 
 def chart_titles(at) -> list[str]:
     return [(f["layout"].get("title") or {}).get("text", "") for f in figures(at)]
 
 
-def test_the_default_page_trains_both_networks_and_shows_the_cores_numbers():
+def test_the_default_page_trains_the_three_networks_and_shows_the_cores_numbers():
     at = page()
     assert at.title[0].value == "Why BN helps"
-    plain, bn = train_pair(NetworkSettings())
+    plain, bn, fixed = train_networks(NetworkSettings())
     assert boxes(at) == [
         f"**Without BN** (tanh, learning rate 3, 600 steps): {outcome(plain)}",
-        f"**With BN** (tanh, learning rate 3, 600 steps): {outcome(bn)}",
+        f"**BN with γ, β** (tanh, learning rate 3, 600 steps): {outcome(bn)}",
+        f"**BN without γ, β** (tanh, learning rate 3, 600 steps): {outcome(fixed)}",
     ]
+    assert boxes(at)[2].endswith("final loss 0.179, accuracy 94%")  # the number "So why does BN help?" quotes
     assert len(figures(at)) == 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
     curves = figures(at)[0]
     np.testing.assert_allclose(_decode(curves["data"][0]["y"]), plain.loss)
     np.testing.assert_allclose(_decode(curves["data"][2]["y"]), bn.loss)
+    np.testing.assert_allclose(_decode(curves["data"][4]["y"]), fixed.loss)
+    assert trained_with(at).startswith(
+        "**These results are for:** the two moons, tanh, 4 hidden layers of 32 units, learning rate 3, "
+        "initialisation 1×, batch size 32, 600 steps, seed 0."
+    )
 
 
-def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_both_networks():
+def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_the_three_networks():
     at = page()
     sweep = lr_sweep(NetworkSettings())
     fig = figures(at)[-1]
     by_name = {t["name"]: t for t in fig["data"]}
-    for name, runs in (("without BN", sweep.plain), ("with BN", sweep.bn)):
-        finite = [r.final_loss for r in runs if not r.diverged]
+    for name, norm in (("without BN", "none"), ("BN with γ, β", "bn"), ("BN without γ, β", "bn_no_affine")):
+        finite = [r.final_loss for r in sweep.runs[norm] if not r.diverged]
         np.testing.assert_allclose(_decode(by_name[name]["y"]), finite, rtol=1e-12)
     assert "learning rate" in fig["layout"]["title"]["text"]
 
@@ -58,34 +74,26 @@ def test_turning_the_sweep_off_removes_its_chart():
 
 def test_relu_at_a_high_learning_rate_shows_the_plain_network_diverging():
     at = page(net_activation="ReLU", **QUICK)
-    plain, bn = train_pair(NetworkSettings(activation="ReLU", steps=200))
-    assert plain.diverged and not bn.diverged
+    plain, bn, fixed = train_networks(NetworkSettings(activation="ReLU", steps=200))
+    assert plain.diverged and not bn.diverged and not fixed.diverged
     assert f"diverged at step {plain.diverged_at}" in boxes(at)[0]
-    assert outcome(bn) in boxes(at)[1]
+    assert outcome(bn) in boxes(at)[1] and outcome(fixed) in boxes(at)[2]
     assert any(t.startswith("Dead units per layer") for t in chart_titles(at))
 
 
-def test_a_small_learning_rate_trains_both_networks_to_full_accuracy():
-    at = page(net_lr=0.3, net_sweep=False)
-    plain, bn = train_pair(NetworkSettings(lr=0.3))
+def test_on_the_circles_with_tanh_only_the_network_without_gamma_and_beta_stays_near_guessing():
+    at = page(net_dataset="circles", net_lr=0.3, net_sweep=False)
+    plain, bn, fixed = train_networks(NetworkSettings(dataset="circles", lr=0.3))
     assert boxes(at) == [
         f"**Without BN** (tanh, learning rate 0.3, 600 steps): {outcome(plain)}",
-        f"**With BN** (tanh, learning rate 0.3, 600 steps): {outcome(bn)}",
+        f"**BN with γ, β** (tanh, learning rate 0.3, 600 steps): {outcome(bn)}",
+        f"**BN without γ, β** (tanh, learning rate 0.3, 600 steps): {outcome(fixed)}",
     ]
-    assert all("accuracy 100%" in box for box in boxes(at))
-
-
-def test_depth_width_and_steps_change_the_network_that_is_drawn():
-    at = page(net_depth=5, net_width=8, net_steps=100, net_sweep=False)
-    strips, gamma_beta = figures(at)[2], figures(at)[5]
-    assert len([t for t in strips["data"] if t["type"] == "heatmap"]) == 2 * 5
-    assert max(_decode(strips["data"][0]["x"])) == 100
-    assert len(gamma_beta["data"]) == 2 * 5 and all(len(_decode(t["y"])) == 8 for t in gamma_beta["data"])
-    assert "100 steps" in boxes(at)[0]
-
-
-def test_the_dataset_control_changes_the_points_and_the_heading():
-    at = page(net_dataset="circles", **QUICK)
+    assert [box.rsplit(": ", 1)[1] for box in boxes(at)] == [  # the numbers of "Things to try"
+        "final loss 0.000987, accuracy 100%",
+        "final loss 0.0124, accuracy 100%",
+        "final loss 0.684, accuracy 56%",
+    ]
     assert any(h.value == "What each network learned on the circles" for h in at.subheader)
     X, y = make_dataset("circles", 512, seed=0)
     boundary = figures(at)[1]
@@ -93,9 +101,18 @@ def test_the_dataset_control_changes_the_points_and_the_heading():
     np.testing.assert_allclose(_decode(class0["x"]), X[y == 0, 0], rtol=1e-6)
 
 
+def test_depth_width_and_steps_change_the_network_that_is_drawn():
+    at = page(net_depth=5, net_width=8, net_steps=100, net_sweep=False)
+    strips, gamma_beta = figures(at)[2], figures(at)[5]
+    assert len([t for t in strips["data"] if t["type"] == "heatmap"]) == 3 * 5
+    assert max(_decode(strips["data"][0]["x"])) == 100
+    assert len(gamma_beta["data"]) == 2 * 5 and all(len(_decode(t["y"])) == 8 for t in gamma_beta["data"])
+    assert "100 steps" in boxes(at)[0]
+
+
 def test_a_too_small_initialisation_leaves_the_plain_network_guessing():
     at = page(net_activation="ReLU", net_lr=0.1, net_init_scale=0.1, **QUICK)
-    plain, bn = train_pair(NetworkSettings(activation="ReLU", lr=0.1, init_scale=0.1, steps=200))
+    (plain,) = train_networks(NetworkSettings(activation="ReLU", lr=0.1, init_scale=0.1, steps=200), norms=("none",))
     assert plain.final_loss == pytest.approx(np.log(2), abs=0.01)
     assert boxes(at)[0].endswith(outcome(plain))
 
@@ -106,11 +123,22 @@ def test_the_seed_and_batch_size_change_the_run():
     assert boxes(page(net_batch_size=64, **QUICK)) != first
 
 
-def test_submitting_the_form_trains_with_the_new_settings():
+def test_a_changed_control_applies_only_when_train_is_pressed_and_the_results_say_so():
     at = page(**QUICK)
+    before = boxes(at)
+    assert "activation" not in trained_with(at) and ", tanh, " in trained_with(at)
+    assert trained_with(at).endswith(f"A control changed above applies only when you press “{TRAIN}”.")
+    # A control inside the form changes on screen, but its value reaches the page only on submit:
+    # the results, and the line naming their settings, stay those of the last run.
+    at.radio(key="net_activation").set_value("sigmoid").run()
+    assert at.session_state["net_activation"] == "tanh"
+    assert boxes(at) == before and ", tanh, " in trained_with(at)
+    assert chart_titles(at)[2].startswith("Each layer's tanh outputs")
+    # AppTest redraws the form from the last run (a browser would keep showing sigmoid): choose it again.
     at.radio(key="net_activation").set_value("sigmoid")
-    by_label(at.button, "Train both networks").click().run()
+    by_label(at.button, TRAIN).click().run()
     assert not at.exception
+    assert ", sigmoid, " in trained_with(at) and boxes(at)[0].startswith("**Without BN** (sigmoid,")
     assert chart_titles(at)[2].startswith("Each layer's sigmoid outputs")
 
 
@@ -120,7 +148,7 @@ def test_a_rerun_with_the_same_settings_does_not_train_again(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(bnviz.experiments.mlp, "train_pair", fail)
+    monkeypatch.setattr(bnviz.experiments.mlp, "train_networks", fail)
     at = page(net_seed=7, **QUICK)  # served from st.cache_data
     assert len(figures(at)) == 6
 
@@ -129,7 +157,7 @@ def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch)
     def refuse(*args, **kwargs):
         raise ValueError("batch_size must be between 2 and the 512 points")
 
-    monkeypatch.setattr(bnviz.experiments.mlp, "train_pair", refuse)
+    monkeypatch.setattr(bnviz.experiments.mlp, "train_networks", refuse)
     at = page(net_seed=9999, **QUICK)  # a seed no other test trains, so not in the cache
     assert [e.value for e in at.error] == [
         "These settings cannot be trained: batch_size must be between 2 and the 512 points"
@@ -144,12 +172,31 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     assert {"Dataset", "Activation", "Learning rate", "Initialisation scale"} <= set(labels)
     assert not {"Hidden layers", "Units per hidden layer", "Batch size", "Training steps"} & set(labels)
     assert len(figures(at)) == 0  # the training waits for the class's prediction, and so does the sweep
+    assert at.radio(key="net_predict_train").options == [
+        "without BN",
+        "BN with γ, β",
+        "BN without γ, β",
+        "about the same",
+    ]
     at.radio(key="net_predict_train").set_value("without BN").run()
     assert len(figures(at)) == 6
     told = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **without BN**")]
     assert told == [
-        "Your class predicted: **without BN**. What happened: **with BN** (the final losses are in the two boxes above)."
+        "Your class predicted: **without BN**. What happened: **BN with γ, β and BN without γ, β, about the same** "
+        "(the final losses are in the three boxes above)."  # 0.137 and 0.147 after 200 steps, 1.71 without BN
     ]
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 7
+    sweep = lr_sweep(NetworkSettings(steps=200))
+    rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
+    (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]
+    assert said == (
+        "Your class predicted: **only the small ones**. What happened: reaching 90 % accuracy, the network "
+        f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
+        f"BN without γ, β at {rates['bn_no_affine']}."
+    )
+    largest = {10.0, 30.0}  # only BN without γ, β still trains at the largest rates
+    assert largest <= set(sweep.trained("bn_no_affine")) and not largest & set(
+        sweep.trained("bn") + sweep.trained("none")
+    )

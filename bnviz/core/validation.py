@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SHAPES = "(N, C), (N, C, L) or (N, C, H, W)"
@@ -88,7 +90,7 @@ def check_eps(eps) -> float:
 
 def per_channel_count(shape: tuple[int, ...]) -> int:
     """How many values one channel's statistics average: N · (product of spatial sizes)."""
-    return int(shape[0] * np.prod(shape[2:], dtype=np.int64))
+    return int(shape[0] * math.prod(shape[2:]))  # math.prod: a tuple of ints, called at every step of /network
 
 
 def check_training_batch(shape: tuple[int, ...]) -> None:

@@ -1,14 +1,20 @@
 """A small multilayer perceptron in NumPy, with and without BatchNorm, trained by SGD.
 
-Each hidden layer is  z = h W (+ b)  ->  [BatchNorm]  ->  activation.  The BN network puts a
-bnviz.batchnorm.BatchNorm after every hidden linear layer, before the activation, and drops
-the hidden biases b: the mean subtraction would remove them, and β takes their place. The
-output layer is linear, one logit per point, trained with the binary cross-entropy.
+Each hidden layer is  z = h W (+ b)  ->  [BatchNorm]  ->  activation.  The network's `norm`
+(one of NORMS) says what follows each hidden linear layer, before the activation:
+- "none": nothing; the layer keeps its bias b;
+- "bn": a bnviz.batchnorm.BatchNorm with its learned γ and β. The hidden biases b are
+  dropped: the mean subtraction would remove them, and β takes their place;
+- "bn_no_affine": the same BatchNorm with affine=False (PyTorch's name): γ = 1 and β = 0,
+  fixed, never trained, and no bias either. Every unit's input to the activation then has
+  mean 0 and variance 1 over the batch, whatever the weights learn.
+The output layer is linear with a bias, one logit per point, trained with the binary
+cross-entropy.
 
 To train K networks of one shape at once (the learning-rate sweep), every parameter carries
 a leading axis of K copies: W has shape (K, d_in, d_out), activations (K, N, d). The K copies
 share one BatchNorm layer of K·d channels fed with the (N, K·d) matrix: BatchNorm's statistics
-are per channel, so every copy still gets its own μ_B, σ²_B, γ and β.
+are per channel, so every copy still gets its own μ_B, σ²_B (and γ, β).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.datasets import DATASETS, make_dataset
 
 ACTIVATIONS = ("tanh", "sigmoid", "ReLU")
+NORMS = ("none", "bn", "bn_no_affine")  # what follows each hidden linear layer (see the module's docstring)
 # PyTorch's torch.nn.init.calculate_gain: init scale 1 draws W ~ N(0, (gain / √fan_in)²),
 # the standard initialisation for each activation (LeCun's for sigmoid, He's for ReLU).
 GAIN = {"tanh": 5.0 / 3.0, "sigmoid": 1.0, "ReLU": np.sqrt(2.0)}
@@ -86,20 +93,24 @@ def init_weights(
 class MLP:
     """K copies of one MLP (linear -> [BN] -> activation per hidden layer, linear output)."""
 
-    def __init__(self, weights: list[np.ndarray], activation: str, batch_norm: bool, copies: int = 1):
-        """weights: from init_weights, shared by every copy; copies: K."""
+    def __init__(self, weights: list[np.ndarray], activation: str, norm: str, copies: int = 1):
+        """weights: from init_weights, shared by every copy; norm: one of NORMS; copies: K."""
         activate(activation, np.zeros(1))  # rejects an unknown name with its message
+        if norm not in NORMS:
+            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}.")
         self.activation = activation
-        self.batch_norm = bool(batch_norm)
+        self.norm = norm
+        self.batch_norm = norm != "none"
+        self.affine = norm == "bn"  # γ and β exist, and are learned
         self.copies = int(copies)
         self.depth = len(weights) - 1
         self.W = [np.repeat(np.asarray(w, dtype=np.float64)[None], self.copies, axis=0) for w in weights]
         widths = [w.shape[1] for w in weights]
-        # Hidden biases only without BN (BN's β is the bias there); the output keeps its bias.
+        # Hidden biases only without BN (BN's β, or nothing, is the bias there); the output keeps its bias.
         self.b = [
             None if self.batch_norm and l < self.depth else np.zeros((self.copies, d)) for l, d in enumerate(widths)
         ]
-        self.bn = [BatchNorm(self.copies * d) for d in widths[:-1]] if self.batch_norm else []
+        self.bn = [BatchNorm(self.copies * d, affine=self.affine) for d in widths[:-1]] if self.batch_norm else []
         self.grads: dict[str, np.ndarray] = {}
         self.overflowed = np.zeros(self.copies, dtype=bool)
 
@@ -107,7 +118,8 @@ class MLP:
         """Every learned array by name, the arrays themselves (changing one changes the network).
 
         W1..W{depth}, W_out: (K, d_in, d_out); b1.., b_out: (K, d) without BN; with BN
-        gamma1.., beta1..: (K·d,), copy k's channels at k·d ... (k + 1)·d - 1.
+        gamma1.., beta1..: (K·d,), copy k's channels at k·d ... (k + 1)·d - 1; with BN
+        without γ and β, only the weights and b_out.
         """
         params = {}
         for l in range(self.depth + 1):
@@ -115,7 +127,7 @@ class MLP:
             params["W" + name] = self.W[l]
             if self.b[l] is not None:
                 params["b" + name] = self.b[l]
-            if l < self.depth and self.batch_norm:
+            if l < self.depth and self.affine:
                 params["gamma" + name] = self.bn[l].gamma
                 params["beta" + name] = self.bn[l].beta
         return params
@@ -146,7 +158,8 @@ class MLP:
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Logits (K, N) for points x (N, n_in); keeps every layer's output for backward.
 
-        Hidden layer l: z = h W_l + b_l, or BN(h W_l) with BN; h = activation(z).
+        Hidden layer l: z = h W_l + b_l, or BN(h W_l) with BN (γ = 1, β = 0 without affine);
+        h = activation(z).
         self.hidden holds the depth hidden outputs h, each (K, N, width).
         """
         self._input = x
@@ -172,7 +185,8 @@ class MLP:
             dz = activate_backward(self.activation, dh, self.hidden[l])
             if self.batch_norm:
                 dz = self._bn_backward(l, dz)
-                g["gamma" + name], g["beta" + name] = self.bn[l].grad_gamma, self.bn[l].grad_beta
+                if self.affine:  # without γ and β there is nothing to learn in BN itself
+                    g["gamma" + name], g["beta" + name] = self.bn[l].grad_gamma, self.bn[l].grad_beta
             else:
                 g["b" + name] = dz.sum(axis=1)
             h_prev = self.hidden[l - 1] if l else self._input
@@ -209,7 +223,7 @@ class MLP:
 
 @dataclass(frozen=True)
 class NetworkSettings:
-    """One experiment: the data, the network and how it is trained (both copies alike).
+    """One experiment: the data, the network and how it is trained (every network alike).
 
     The defaults are the page's: a learning rate (3) at which the plain tanh network
     stalls while the BN network trains; the sweep shows every other rate.
@@ -257,10 +271,10 @@ class Run:
     (depth, S) by saturated_share; grad_rms (depth + 1, S) root mean square of dL/dW per layer.
     final_loss, final_accuracy: on the whole dataset in eval mode (running statistics);
     None if the run diverged. boundary (GRID, GRID): P(class 1) on the grid grid_x × grid_y.
-    gamma, beta (depth, width): the BN network's learned γ and β (recorded runs only).
+    gamma, beta (depth, width): the learned γ and β of a "bn" network (recorded runs only).
     """
 
-    batch_norm: bool
+    norm: str  # one of NORMS
     lr: float
     steps: int
     diverged_at: int | None = None  # the step (from 1) whose loss or weights were not finite
@@ -280,6 +294,10 @@ class Run:
     beta: np.ndarray | None = None  # (depth, width), its β
     grid_x: np.ndarray | None = None
     grid_y: np.ndarray | None = None
+
+    @property
+    def batch_norm(self) -> bool:
+        return self.norm != "none"
 
     @property
     def diverged(self) -> bool:
@@ -343,9 +361,9 @@ def _eval_forward(net: MLP, x: np.ndarray) -> np.ndarray:
 
 
 def train_copies(
-    X, y, weights, activation, batch_norm, lrs, steps, batch_size, seed, record=True, progress=None
+    X, y, weights, activation, norm, lrs, steps, batch_size, seed, record=True, progress=None
 ) -> list[Run]:
-    """Train K = len(lrs) copies of one network from the same weights, copy k with lr lrs[k].
+    """Train K = len(lrs) copies of one network (norm: one of NORMS) from the same weights, copy k with lr lrs[k].
 
     Every copy sees the same mini-batches (batch_schedule with `seed`). A copy whose loss or
     weights stop being finite is stopped (its weights set to 0, its learning rate to 0) and
@@ -355,7 +373,7 @@ def train_copies(
     """
     lrs = np.asarray(lrs, dtype=np.float64)
     k = lrs.size
-    net = MLP(weights, activation, batch_norm, copies=k)
+    net = MLP(weights, activation, norm, copies=k)
     schedule = batch_schedule(len(X), batch_size, steps, seed)
     snaps = window_ends(steps, RECORDS) if record else np.zeros(0, int)
     lo, hi = HIST_RANGE[activation]
@@ -413,7 +431,7 @@ def train_copies(
             diverged_at[c] = steps + 1
         d = int(diverged_at[c])
         done = min(d - 1, steps) if d else steps
-        run = Run(batch_norm=bool(batch_norm), lr=float(lrs[c]), steps=steps, diverged_at=d or None)
+        run = Run(norm=norm, lr=float(lrs[c]), steps=steps, diverged_at=d or None)
         run.loss_step, run.loss = _window_means(losses[:, c], done)
         run.accuracy = _window_means(accuracies[:, c], done)[1]
         if not d:
@@ -430,7 +448,7 @@ def train_copies(
             if not d:
                 run.boundary = boundary[c].reshape(GRID, GRID)
                 run.grid_x, run.grid_y = grid_x, grid_y
-            if batch_norm and not d:
+            if net.affine and not d:
                 run.gamma = np.stack([bn.gamma.reshape(k, -1)[c] for bn in net.bn])
                 run.beta = np.stack([bn.beta.reshape(k, -1)[c] for bn in net.bn])
         runs.append(run)
@@ -446,7 +464,7 @@ def decision_grid(X: np.ndarray, size: int = GRID):
 
 
 def experiment_data(settings: NetworkSettings):
-    """The dataset and the initial weights that both networks of an experiment start from."""
+    """The dataset and the initial weights that every network of an experiment starts from."""
     X, y = make_dataset(settings.dataset, settings.n_points, seed=settings.seed)
     weights = init_weights(
         settings.depth, settings.width, settings.activation, settings.init_scale, seed=settings.seed + 1
@@ -454,28 +472,30 @@ def experiment_data(settings: NetworkSettings):
     return X, y, weights
 
 
-def train_pair(settings: NetworkSettings, progress=None) -> tuple[Run, Run]:
-    """Train the plain network and the BN network from the same weights on the same batches.
+def train_networks(settings: NetworkSettings, norms=NORMS, progress=None) -> list[Run]:
+    """Train one network per norm (default: without BN, BN, BN without γ and β) from the same
+    weights on the same batches, one after the other.
 
-    Returns (plain, bn). progress, if given, is called with the share of the work done.
+    Returns one Run per norm, in the order of norms. progress, if given, is called with the
+    share of the work done.
     """
     X, y, weights = experiment_data(settings)
     runs = []
-    for i, batch_norm in enumerate((False, True)):
-        report = None if progress is None else (lambda share, i=i: progress((i + share) / 2))
+    for i, norm in enumerate(norms):
+        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(norms)))
         runs += train_copies(
             X,
             y,
             weights,
             settings.activation,
-            batch_norm,
+            norm,
             [settings.lr],
             settings.steps,
             settings.batch_size,
             seed=settings.seed + 2,
             progress=report,
         )
-    return runs[0], runs[1]
+    return runs
 
 
 SWEEP_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # about ×3 apart, round numbers
@@ -483,42 +503,38 @@ SWEEP_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # about 
 
 @dataclass
 class Sweep:
-    """Final loss against learning rate: lrs (L,), plain and bn: one Run per rate (no snapshots)."""
+    """Final loss against learning rate: lrs (L,), runs: for each norm, one Run per rate (no snapshots)."""
 
     lrs: np.ndarray
-    plain: list[Run]
-    bn: list[Run]
+    runs: dict[str, list[Run]]
 
-    def trained(self, batch_norm: bool, accuracy: float = 0.9) -> list[float]:
-        """The learning rates at which a network reached `accuracy` on the whole dataset."""
-        runs = self.bn if batch_norm else self.plain
-        return [r.lr for r in runs if not r.diverged and r.final_accuracy >= accuracy]
+    def trained(self, norm: str, accuracy: float = 0.9) -> list[float]:
+        """The learning rates at which the `norm` network reached `accuracy` on the whole dataset."""
+        return [r.lr for r in self.runs[norm] if not r.diverged and r.final_accuracy >= accuracy]
 
 
-def lr_sweep(settings: NetworkSettings, lrs=SWEEP_LRS, progress=None) -> Sweep:
-    """Train both networks at every learning rate of lrs (settings.lr is not used).
+def lr_sweep(settings: NetworkSettings, lrs=SWEEP_LRS, norms=NORMS, progress=None) -> Sweep:
+    """Train every network of norms at every learning rate of lrs (settings.lr is not used).
 
-    All rates train at once, as copies of one network (see MLP), from the same weights
-    and on the same batches as train_pair.
+    For each norm all rates train at once, as copies of one network (see MLP), from the same
+    weights and on the same batches as train_networks.
     """
     X, y, weights = experiment_data(settings)
     lrs = np.asarray(lrs, dtype=np.float64)
-    out = []
-    for i, batch_norm in enumerate((False, True)):
-        report = None if progress is None else (lambda share, i=i: progress((i + share) / 2))
-        out.append(
-            train_copies(
-                X,
-                y,
-                weights,
-                settings.activation,
-                batch_norm,
-                lrs,
-                settings.steps,
-                settings.batch_size,
-                seed=settings.seed + 2,
-                record=False,
-                progress=report,
-            )
+    runs = {}
+    for i, norm in enumerate(norms):
+        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(norms)))
+        runs[norm] = train_copies(
+            X,
+            y,
+            weights,
+            settings.activation,
+            norm,
+            lrs,
+            settings.steps,
+            settings.batch_size,
+            seed=settings.seed + 2,
+            record=False,
+            progress=report,
         )
-    return Sweep(lrs, out[0], out[1])
+    return Sweep(lrs, runs)

@@ -1,6 +1,7 @@
-"""Figures for "Why BN helps": the plain and the BN network side by side.
+"""Figures for "Why BN helps": the networks without BN, with BN, and with BN but no γ and β, side by side.
 
-Pure functions (runs, options) -> plotly Figure. Everything sent is already reduced on the
+Pure functions (runs, options) -> plotly Figure; `runs` is a sequence of mlp.Run, one per
+network, drawn in that order (one panel or one line each). Everything sent is already reduced on the
 server: curves are window means (at most mlp.RECORDS points), histograms are counts, the
 decision boundary is a GRID x GRID image. A diverged run draws up to its last finite step
 and is marked; no NaN reaches the browser.
@@ -8,26 +9,30 @@ and is marked; no NaN reaches the browser.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from bnviz.experiments.mlp import Run, Sweep
-from bnviz.figures.common import COLORS, style
+from bnviz.figures.common import style
 
-# Without BN the layers' outputs are the raw activations (the app's "x" colour); with BN,
-# BN's output (the app's "y" colour).
-NET_COLORS = {"plain": COLORS["x"], "bn": COLORS["y"]}
-NAMES = {"plain": "without BN", "bn": "with BN"}
-PANEL = {"plain": "Without BN", "bn": "With BN"}
+# One colour per network from the Okabe–Ito palette (blue, vermillion, bluish green), which
+# stays distinct for colour-blind readers; the network without γ and β is also dashed.
+NET_COLORS = {"none": "#0072B2", "bn": "#D55E00", "bn_no_affine": "#009E73"}
+NET_DASH = {"none": None, "bn": None, "bn_no_affine": "dash"}
+MARKERS = {"none": "circle", "bn": "diamond", "bn_no_affine": "square"}  # the sweep's points
+NAMES = {"none": "without BN", "bn": "BN with γ, β", "bn_no_affine": "BN without γ, β"}
+PANEL = {"none": "Without BN", "bn": "BN with γ, β", "bn_no_affine": "BN without γ, β"}
 CLASS_COLORS = ("#ff7f0e", "#17becf")  # class 0, class 1
 CHANCE_LOSS = float(np.log(2.0))  # the loss of always answering p = 0.5
 LOSS_CAP = 1e3  # the loss axis stops here: above it a run is blowing up, its exact size hides the rest
 
 
 def _key(run: Run) -> str:
-    return "bn" if run.batch_norm else "plain"
+    return run.norm
 
 
 def _f32(values) -> np.ndarray:
@@ -108,8 +113,8 @@ def _diverged_note(fig, run: Run, col: int) -> None:
     )
 
 
-def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
-    """Training loss (log scale) and accuracy against step, both networks on each panel.
+def curves_figure(runs: Sequence[Run], height: int = 380) -> go.Figure:
+    """Training loss (log scale) and accuracy against step, every network on each panel.
 
     Each point is the mean over a window of steps of the mini-batch values in training mode.
     """
@@ -119,10 +124,10 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
         subplot_titles=("Loss on the mini-batches (log scale)", "Accuracy on the mini-batches"),
         horizontal_spacing=0.08,
     )
-    losses = np.concatenate([plain.loss, bn.loss, [CHANCE_LOSS]])
+    losses = np.concatenate([run.loss for run in runs] + [[CHANCE_LOSS]])
     low = max(float(losses.min()), 1e-8)  # a loss can round to exactly 0, which a log axis has not
     top = min(float(losses.max()), LOSS_CAP)
-    for run in (plain, bn):
+    for run in runs:
         key = _key(run)
         for col, values, fmt in ((1, run.loss, ".3g"), (2, run.accuracy, ".0%")):
             fig.add_trace(
@@ -130,7 +135,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
                     x=run.loss_step,
                     y=values,
                     mode="lines",
-                    line=dict(color=NET_COLORS[key], width=2.5),
+                    line=dict(color=NET_COLORS[key], width=2.5, dash=NET_DASH[key]),
                     name=NAMES[key],
                     legendgroup=key,
                     showlegend=col == 1,
@@ -145,6 +150,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
             _diverged_marker(fig, run, last_loss, 1, 1, showlegend=False)
             _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
     if losses.max() > LOSS_CAP:
+        highest = max(runs, key=lambda r: float(r.loss.max()) if r.loss.size else -np.inf)
         fig.add_annotation(
             x=0.99,
             y=0.99,
@@ -154,7 +160,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
             yanchor="top",
             showarrow=False,
             text=f"off the chart: the loss reached {losses.max():.1e}",
-            font=dict(color=NET_COLORS["plain"]),
+            font=dict(color=NET_COLORS[_key(highest)]),
         )
     fig.add_hline(
         y=CHANCE_LOSS,
@@ -164,7 +170,7 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
         annotation_text="guessing (log 2)",
         annotation_position="bottom left",
     )
-    steps = max(plain.steps, bn.steps)
+    steps = max(run.steps for run in runs)
     fig.update_xaxes(title_text="training step", range=[0, steps * 1.02])
     fig.update_yaxes(
         type="log", dtick=1, exponentformat="none", range=[np.log10(low) - 0.15, np.log10(top) + 0.15], row=1, col=1
@@ -173,19 +179,19 @@ def curves_figure(plain: Run, bn: Run, height: int = 380) -> go.Figure:
     return _frame(fig, height)
 
 
-def boundary_figure(plain: Run, bn: Run, X: np.ndarray, y: np.ndarray, height: int = 420) -> go.Figure:
+def boundary_figure(runs: Sequence[Run], X: np.ndarray, y: np.ndarray, height: int = 420) -> go.Figure:
     """Each network's P(class 1) over the plane (eval mode, running statistics) with the points.
 
     X: (N, 2) points, y: (N,) labels in {0, 1}. The line P = 0.5 is the decision boundary.
     """
     fig = make_subplots(
         rows=1,
-        cols=2,
-        subplot_titles=[f"{PANEL[_key(r)]}: {outcome(r)}" for r in (plain, bn)],
-        horizontal_spacing=0.06,
+        cols=len(runs),
+        subplot_titles=[f"{PANEL[_key(r)]}<br>{outcome(r)}" for r in runs],  # two lines: three panels are narrow
+        horizontal_spacing=0.04,
     )
     light = [[0.0, "#ffd8b0"], [0.5, "#ffffff"], [1.0, "#b3ecf2"]]
-    for col, run in enumerate((plain, bn), start=1):
+    for col, run in enumerate(runs, start=1):
         if run.boundary is not None:
             # One contour trace: the colour is P(class 1), the one line is P = 50 %.
             fig.add_trace(
@@ -234,9 +240,10 @@ def boundary_figure(plain: Run, bn: Run, X: np.ndarray, y: np.ndarray, height: i
             )
     fig.update_xaxes(showticklabels=False, range=[float(X[:, 0].min()) - 0.5, float(X[:, 0].max()) + 0.5])
     fig.update_yaxes(showticklabels=False, range=[float(X[:, 1].min()) - 0.5, float(X[:, 1].max()) + 0.5])
-    fig.update_yaxes(scaleanchor="x", row=1, col=1)
-    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
-    return _frame(fig, height)
+    for col in range(1, len(runs) + 1):
+        fig.update_yaxes(scaleanchor="x" if col == 1 else f"x{col}", row=1, col=col)
+    fig = _frame(fig, height)
+    return fig.update_layout(margin=dict(t=fig.layout.margin.t + 20))  # room for the titles' second line
 
 
 def strip_intensity(counts: np.ndarray, total: int) -> np.ndarray:
@@ -249,23 +256,23 @@ def strip_intensity(counts: np.ndarray, total: int) -> np.ndarray:
     return np.round(scaled).astype(np.uint8)
 
 
-def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: int = 115) -> go.Figure:
+def activation_strips(runs: Sequence[Run], activation: str, height_per_layer: int = 115) -> go.Figure:
     """One strip per hidden layer and network: the histogram of its outputs at each snapshot.
 
     x: training step, y: output value (bins over mlp.HIST_RANGE), brightness: how many of
     the mini-batch's batch_size · width outputs fall in the bin (log scale).
     """
-    depth = plain.hist_counts.shape[0]
+    depth = runs[0].hist_counts.shape[0]
     fig = make_subplots(
         rows=depth,
-        cols=2,
+        cols=len(runs),
         shared_xaxes=True,
-        column_titles=[PANEL["plain"], PANEL["bn"]],
+        column_titles=[PANEL[_key(r)] for r in runs],
         row_titles=[f"layer {l + 1}" for l in range(depth)],
-        horizontal_spacing=0.04,
+        horizontal_spacing=0.03,
         vertical_spacing=0.04,
     )
-    for col, run in enumerate((plain, bn), start=1):
+    for col, run in enumerate(runs, start=1):
         edges = run.hist_edges
         centres = _f32(0.5 * (edges[:-1] + edges[1:]))
         for l in range(depth):
@@ -275,10 +282,7 @@ def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: in
                         x=run.snapshot_step,
                         y=centres,
                         z=strip_intensity(run.hist_counts[l].T, run.hist_total),
-                        zmin=0,
-                        zmax=100,
-                        colorscale="Viridis",
-                        showscale=False,
+                        coloraxis="coloraxis",  # one colour scale for every strip, sent once
                         hovertemplate=f"layer {l + 1}, step %{{x}}<br>output ≈ %{{y:.2f}}<extra></extra>",
                     ),
                     row=l + 1,
@@ -294,21 +298,23 @@ def activation_strips(plain: Run, bn: Run, activation: str, height_per_layer: in
                     row=l + 1,
                     col=col,
                 )
-    steps = max(plain.steps, bn.steps)
-    lo, hi = float(plain.hist_edges[0]), float(plain.hist_edges[-1])
+    steps = max(run.steps for run in runs)
+    lo, hi = float(runs[0].hist_edges[0]), float(runs[0].hist_edges[-1])
     fig.update_xaxes(range=[0, steps])
     fig.update_xaxes(title_text="training step", row=depth)
     ticks = [lo, (lo + hi) / 2, hi]
     labels = [f"{t:g}" for t in ticks[:-1]] + [f"≥ {hi:g}" if activation == "ReLU" else f"{hi:g}"]
     fig.update_yaxes(range=[lo, hi], tickvals=ticks, ticktext=labels, tickfont_size=10)
     fig.update_annotations(font_size=12)
+    fig.update_layout(coloraxis=dict(colorscale="Viridis", cmin=0, cmax=100, showscale=False))
     title = f"Each layer's {activation} outputs during training (brighter = more outputs at that value)"
     return _frame(fig, 110 + height_per_layer * depth, title, legend_rows=0).update_layout(margin=dict(r=60))
 
 
-def _legend_column(plain: Run) -> int:
-    """The panel whose traces name the layers: the plain one, unless it diverged before its first snapshot."""
-    return 1 if plain.snapshot_step.size else 2
+def _legend_column(runs: Sequence[Run]) -> int:
+    """The panel whose traces name the layers: the first whose run has a snapshot (a run that
+    diverged before its first snapshot has no lines)."""
+    return next((col for col, run in enumerate(runs, start=1) if run.snapshot_step.size), 1)
 
 
 def _layer_colors(n: int) -> list[str]:
@@ -316,15 +322,19 @@ def _layer_colors(n: int) -> list[str]:
     return sample_colorscale("Viridis", list(np.linspace(0.85, 0.0, n)))
 
 
-def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -> go.Figure:
+def saturation_figure(runs: Sequence[Run], activation: str, height: int = 340) -> go.Figure:
     """Share of saturated units per hidden layer against step (definition: mlp.saturated_share)."""
-    depth = plain.saturation.shape[0]
+    depth = runs[0].saturation.shape[0]
     colors = _layer_colors(depth)
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05
+        rows=1,
+        cols=len(runs),
+        shared_yaxes=True,
+        subplot_titles=[PANEL[_key(r)] for r in runs],
+        horizontal_spacing=0.04,
     )
-    legend_col = _legend_column(plain)
-    for col, run in enumerate((plain, bn), start=1):
+    legend_col = _legend_column(runs)
+    for col, run in enumerate(runs, start=1):
         for l in range(depth):
             fig.add_trace(
                 go.Scatter(
@@ -344,19 +354,23 @@ def saturation_figure(plain: Run, bn: Run, activation: str, height: int = 340) -
             _diverged_note(fig, run, col)
     title = "Dead units per layer" if activation == "ReLU" else "Saturated outputs per layer"
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
-    return _frame(fig, height, title, legend_rows=1 + (depth > 4))
+    fig.update_xaxes(title_text="training step", range=[0, max(run.steps for run in runs)])
+    return _frame(fig, height, title, legend_rows=1)
 
 
-def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
-    """Root mean square of dL/dW per layer against step, log scale, the same axis for both networks."""
-    layers = plain.grad_rms.shape[0]
+def gradient_figure(runs: Sequence[Run], height: int = 340) -> go.Figure:
+    """Root mean square of dL/dW per layer against step, log scale, the same axis for every network."""
+    layers = runs[0].grad_rms.shape[0]
     colors = _layer_colors(layers - 1) + ["#444444"]
     fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, subplot_titles=[PANEL["plain"], PANEL["bn"]], horizontal_spacing=0.05
+        rows=1,
+        cols=len(runs),
+        shared_yaxes=True,
+        subplot_titles=[PANEL[_key(r)] for r in runs],
+        horizontal_spacing=0.04,
     )
-    legend_col = _legend_column(plain)
-    for col, run in enumerate((plain, bn), start=1):
+    legend_col = _legend_column(runs)
+    for col, run in enumerate(runs, start=1):
         for l in range(layers):
             name = f"layer {l + 1}" if l < layers - 1 else "output layer"
             values = run.grad_rms[l]
@@ -378,28 +392,28 @@ def gradient_figure(plain: Run, bn: Run, height: int = 340) -> go.Figure:
         if run.diverged:
             _diverged_note(fig, run, col)
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(title_text="training step", range=[0, max(plain.steps, bn.steps)])
+    fig.update_xaxes(title_text="training step", range=[0, max(run.steps for run in runs)])
     title = "Gradient size per layer, RMS of dL/dW (log scale)"
-    return _frame(fig, height, title, legend_rows=1 + (layers > 4)).update_layout(margin=dict(l=60))
+    return _frame(fig, height, title, legend_rows=1).update_layout(margin=dict(l=60))
 
 
 def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 400) -> go.Figure:
-    """Final loss on the whole dataset (eval mode) against learning rate, both networks.
+    """Final loss on the whole dataset (eval mode) against learning rate, every network.
 
     A diverged run has no final loss: it is drawn as an × above every finite point.
     """
-    finals = [r.final_loss for r in sweep.plain + sweep.bn if not r.diverged]
+    finals = [r.final_loss for runs in sweep.runs.values() for r in runs if not r.diverged]
     top = max(finals + [CHANCE_LOSS]) * 3
     fig = go.Figure()
-    for key, runs in (("plain", sweep.plain), ("bn", sweep.bn)):
+    for key, runs in sweep.runs.items():
         ok = [r for r in runs if not r.diverged]
         fig.add_trace(
             go.Scatter(
                 x=[r.lr for r in ok],
                 y=[r.final_loss for r in ok],
                 mode="lines+markers",
-                line=dict(color=NET_COLORS[key], width=2.5),
-                marker=dict(size=8),
+                line=dict(color=NET_COLORS[key], width=2.5, dash=NET_DASH[key]),
+                marker=dict(size=8, symbol=MARKERS[key]),
                 name=NAMES[key],
                 customdata=[r.final_accuracy for r in ok],
                 hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}<br>final loss %{{y:.3g}}, accuracy %{{customdata:.0%}}<extra></extra>",
@@ -446,7 +460,7 @@ def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 40
 
 
 def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
-    """The BN network's learned γ and β: one dot per unit, one column per hidden layer.
+    """The learned γ and β of the network with BN and γ, β: one dot per unit, one column per hidden layer.
 
     They start at γ = 1 and β = 0 (dotted lines); where they end is each layer's own
     choice of scale and offset for its pre-activations.
@@ -473,4 +487,4 @@ def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
             )
         fig.add_hline(y=start, line=dict(color="#999", dash="dot", width=1), row=1, col=col)
     fig.update_xaxes(title_text="hidden layer", tickvals=list(range(1, depth + 1)), range=[0.5, depth + 0.5])
-    return _frame(fig, height, "What γ and β learned in the network with BN (one dot per unit)", legend_rows=0)
+    return _frame(fig, height, "What γ and β learned in the network “BN with γ, β” (one dot per unit)", legend_rows=0)
