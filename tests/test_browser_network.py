@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 TRAINING = 300_000  # ms: a first training (and sweep) on a busy 2-core machine
 CHARTS = 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
 # Okabe–Ito blue, vermillion and bluish green, as the browser writes them in the lines' stroke.
-COLOURS = {"without BN": "rgb(0, 114, 178)", "BN with γ, β": "rgb(213, 94, 0)", "BN without γ, β": "rgb(0, 158, 115)"}
+COLOURS = {"without BN": "rgb(0, 114, 178)", "BN with γ, β": "rgb(213, 94, 0)", "BN without γ, β": "rgb(0, 0, 0)"}
 
 
 def open_network(page, app_url):

@@ -8,6 +8,7 @@ import pytest
 from apptest import _decode
 
 from bnviz.experiments.mlp import NetworkSettings, Run, experiment_data, lr_sweep, train_networks
+from bnviz.figures.common import BN_WITHOUT_GAMMA_BETA, COLORS
 from bnviz.figures.network import (
     LOSS_CAP,
     NET_COLORS,
@@ -64,7 +65,7 @@ def test_each_network_keeps_one_colour_blind_safe_colour_and_the_third_is_also_d
     _, runs, _, _ = trained
     fig = curves_figure(runs)
     colours = {t.name: t.line.color for t in fig.data if t.mode == "lines"}
-    assert colours == {"without BN": "#0072B2", "BN with γ, β": "#D55E00", "BN without γ, β": "#009E73"}  # Okabe–Ito
+    assert colours == {"without BN": COLORS["x"], "BN with γ, β": COLORS["y"], "BN without γ, β": BN_WITHOUT_GAMMA_BETA}
     dashes = {t.name: t.line.dash for t in fig.data if t.mode == "lines"}
     assert dashes == {"without BN": None, "BN with γ, β": None, "BN without γ, β": "dash"}
     assert set(NET_COLORS.values()) == set(colours.values())

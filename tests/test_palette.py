@@ -64,7 +64,7 @@ PAIRS |= {
     for a, b in itertools.pairwise(STEP_ORDER)
 }
 # /network: every network against every other, the one with BN but without γ and β included.
-NETWORKS = dict.fromkeys([*network.NET_COLORS.values(), BN_WITHOUT_GAMMA_BETA])
+NETWORKS = dict.fromkeys(network.NET_COLORS.values())
 PAIRS |= {f"networks {a} and {b} (Why BN helps)": (a, b) for a, b in itertools.combinations(NETWORKS, 2)}
 PAIRS["class 0 and class 1 (Why BN helps)"] = network.CLASS_COLORS
 
@@ -91,4 +91,4 @@ def test_colours_a_learner_must_tell_apart_stay_apart(vision):
 
 def test_the_palette_is_okabe_ito_and_the_third_network_has_a_colour_of_its_own():
     assert COLORS["x"] == OKABE_ITO["blue"] and COLORS["y"] == OKABE_ITO["vermillion"]
-    assert BN_WITHOUT_GAMMA_BETA not in network.NET_COLORS.values()
+    assert network.NET_COLORS == {"none": COLORS["x"], "bn": COLORS["y"], "bn_no_affine": BN_WITHOUT_GAMMA_BETA}

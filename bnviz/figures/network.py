@@ -17,11 +17,11 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from bnviz.experiments.mlp import Run, Sweep
-from bnviz.figures.common import style
+from bnviz.figures.common import BN_WITHOUT_GAMMA_BETA, COLORS, style
 
 # One colour per network from the Okabe–Ito palette (blue, vermillion, bluish green), which
 # stays distinct for colour-blind readers; the network without γ and β is also dashed.
-NET_COLORS = {"none": "#0072B2", "bn": "#D55E00", "bn_no_affine": "#009E73"}
+NET_COLORS = {"none": COLORS["x"], "bn": COLORS["y"], "bn_no_affine": BN_WITHOUT_GAMMA_BETA}
 NET_DASH = {"none": None, "bn": None, "bn_no_affine": "dash"}
 MARKERS = {"none": "circle", "bn": "diamond", "bn_no_affine": "square"}  # the sweep's points
 NAMES = {"none": "without BN", "bn": "BN with γ, β", "bn_no_affine": "BN without γ, β"}
