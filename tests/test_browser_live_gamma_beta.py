@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, shot, wait_idle
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from bnviz.experiments import gamma_beta
 from bnviz.figures.common import default_bins, histogram_edges
@@ -20,6 +21,13 @@ C = 1  # the channel the page opens on
 def live(page, control: str):
     """The live chart holding the range input named `control`."""
     return page.locator(f'.bnviz-live:has(input[name="{control}"])')
+
+
+def back_message(frame) -> BackMsg:
+    """A websocket frame the browser sent to Streamlit, decoded."""
+    message = BackMsg()
+    message.ParseFromString(frame)
+    return message
 
 
 def draws(chart) -> int:
@@ -133,14 +141,20 @@ def test_an_uploaded_batch_with_a_hostile_channel_name_runs_nothing_in_the_live_
     path = tmp_path / "hostile.csv"
     rows = "\n".join(f"{i % 7 - 3.0},{(i * 3) % 11 + 0.5}" for i in range(64))
     path.write_text(f'"{hostile}",plain\n{rows}\n')
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(back_message(frame))))
     open_page(page, app_url, "batch")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     expect(page.get_by_text("Loaded hostile.csv")).to_be_visible()
     wait_idle(page)
     for link, control in (("Drag γ and β", "gamma"), ("Start here", "home_scale")):
+        sent.clear()
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).click()
         chart = live(page, control)
         page.wait_for_function("(e) => Number(e.dataset.draws || 0) >= 1", arg=chart.element_handle())
+        # Left within the debounce of the last press, /gamma-beta sent nothing more: a late value would
+        # rerun its fragment while the home page runs, and Streamlit then blanks the home page.
+        assert [m.rerun_script.fragment_id for m in sent if m.WhichOneof("type") == "rerun_script"] == [""]
         press(chart, chart.locator(f'input[name="{control}"]'), "ArrowRight", 3)  # redrawn from the upload's values
         assert page.locator('img[src="x"]').count() == 0
         assert page.evaluate("() => window.__pwned") is None

@@ -476,6 +476,20 @@ function play(live, entry) {
   live.playFrame = requestAnimationFrame(tick);
 }
 
+// A value still waiting for the hand to rest is dropped, not sent, when the learner leaves the page:
+// sent then, it asks Streamlit to rerun this page's fragment while the next page runs, and Streamlit
+// 1.67 answers with an empty fragment run that clears the whole next page (a blank page).
+function drop(live) {
+  clearTimeout(live.timer);
+  live.timer = 0;
+  live.pending = {};
+  if (live.playing) {
+    cancelAnimationFrame(live.playFrame);
+    setPlaying(live.playing, false);
+    live.playing = null;
+  }
+}
+
 function pause(live) {
   const entry = live.playing;
   if (!entry) return;
@@ -525,8 +539,19 @@ export default function (component) {
     root.dataset.plotly = Plotly.version; // which copy draws: for tests
     requestDraw(live);
   });
-  // Before new data (or removal): nothing the hand did is dropped, the values still pending go now.
+  // Leaving the page: a link to another page (the sidebar, a page link, Previous / Next) or Back.
+  if (!live.leave) {
+    live.leave = (event) => {
+      if (event.type === "popstate" || event.target.closest?.("a[href]:not([target=_blank])")) drop(live);
+    };
+    document.addEventListener("click", live.leave, true); // before Streamlit's own handler
+    window.addEventListener("popstate", live.leave);
+  }
+  // Removed (the learner left the page, or the chart left it): nothing more is sent from it.
   return () => {
-    if (Object.keys(live.pending).length) flush(live);
+    drop(live);
+    document.removeEventListener("click", live.leave, true);
+    window.removeEventListener("popstate", live.leave);
+    live.leave = null;
   };
 }
