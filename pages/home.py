@@ -100,6 +100,11 @@ QUESTIONS = [
         "Recover the original on “Drag γ and β”",
     ),
     (
+        "The network may want some activations to be really high: after BN, how do γ and β fix the normalized peaks?",
+        "gamma-beta",
+        "Follow a peak through BN on “Drag γ and β”",
+    ),
+    (
         "Is the normalization per channel or over the whole batch? What are running mean and variance?",
         "steps",
         "Step through BN",

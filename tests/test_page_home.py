@@ -15,6 +15,7 @@ def test_home_states_the_formula_and_the_learners_questions():
     for question in [
         "Why add γ and β at all?",
         "Do γ and β just “undo” the normalization?",
+        "how do γ and β fix the normalized peaks?",
         "Is the normalization per channel or over the whole batch?",
         "where is the learning?",
     ]:
@@ -24,7 +25,7 @@ def test_home_states_the_formula_and_the_learners_questions():
 def test_home_links_every_page_in_teaching_order():
     at = run_page()
     links = [el.proto.page for el in at.get("page_link")]  # the URL path of each linked page
-    assert links[:4] == ["gamma-beta", "gamma-beta", "steps", "learning"]  # the four questions
+    assert links[:5] == ["gamma-beta", "gamma-beta", "gamma-beta", "steps", "learning"]  # the five questions
     assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
 
 
