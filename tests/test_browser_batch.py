@@ -36,7 +36,13 @@ def expect_charts(page, count: int) -> None:
 def stats_rows(page) -> list[list[float]]:
     """The per-channel statistics table (the first st.table): mean, variance, std, min, max."""
     rows = page.locator('[data-testid="stTable"]').first.locator("tbody tr")
-    expect(rows.first).to_be_visible(timeout=WAIT)  # drawn: a rerun may have cleared it a moment ago
+    # Drawn whole: a rerun may have cleared it, or be filling it in, a moment ago.
+    page.wait_for_function(
+        "() => { const t = document.querySelector('[data-testid=stTable] tbody');"
+        " return !!t && t.rows.length > 0 && [...t.rows].every((r) => r.querySelectorAll('td').length === 5"
+        " && [...r.querySelectorAll('td')].every((c) => c.innerText.trim() !== '')); }",
+        timeout=WAIT,
+    )
     return [[float(td) for td in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
 
 
@@ -105,6 +111,8 @@ def test_the_batch_size_slider_redraws_the_batch(page, app_url):
 def test_download_as_csv_then_upload_gives_back_the_same_batch(page, app_url, tmp_path):
     open_batch(page, app_url)
     choose_kind(page, "convolutional")
+    # The convolutional batch's run has drawn its own section (the charts' count alone can be the old run's).
+    expect(page.get_by_text(re.compile(r"^In a convolutional layer, channel"))).to_be_visible(timeout=WAIT)
     wait_idle(page)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length === 2")
     drawn = stats_rows(page)
