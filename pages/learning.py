@@ -392,7 +392,6 @@ if ready:
 @st.fragment
 def your_turn(data, settings, channel, gamma_star, beta_star):
     exp, hist, _, land = run_training(*data, settings)
-    st.subheader("The loss landscape, and your turn")
     box, start = landscape_view(hist, channel, gamma_star, beta_star)
     gammas, betas, grid = loss_grid(*data, settings, channel, box)
     signature = (settings, channel)
@@ -447,8 +446,9 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     c_.metric("The optimum γ*, β*", f"{best:.4g}")
 
 
-if ready:
-    your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
+if ready:  # a side topic, closed so that the training above and train vs eval below stay in view
+    with st.expander("The loss landscape, and your turn: can you find a lower loss than the optimizer?"):
+        your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
 
 # --- training mode vs eval mode --------------------------------------------------------------------
 st.subheader("After training: training mode vs eval mode")
@@ -488,18 +488,18 @@ if predict_first(
             "against the output's spread, is much smaller."
         )
 
-# --- conventions -----------------------------------------------------------------------------------
-st.subheader("One running average, three ways to write its momentum")
-m = settings.momentum
-for line in conventions_latex():
-    st.latex(line)
-st.dataframe(
-    pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions"
-)
-st.caption(
-    "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
-    f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
-    f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
-    f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
-    f"{VAR_B} slightly underestimates)."
-)
+# --- conventions (a side topic) -------------------------------------------------------------------
+with st.expander("One running average, three ways to write its momentum: PyTorch's, Keras' and cs231n's"):
+    m = settings.momentum
+    for line in conventions_latex():
+        st.latex(line)
+    st.dataframe(
+        pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions"
+    )
+    st.caption(
+        "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
+        f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
+        f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
+        f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
+        f"{VAR_B} slightly underestimates)."
+    )
