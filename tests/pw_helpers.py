@@ -117,6 +117,13 @@ def next_frames(page: Page, frames: int = 2) -> None:
     )
 
 
+def open_expander(page: Page, label: str) -> None:
+    """Open the closed expander whose label starts with `label` (side topics sit in them)."""
+    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text=label)
+    summary.click()
+    expect(page.locator("details").filter(has=summary)).to_have_attribute("open", "")
+
+
 def tall_shot(page: Page, name: str, height: int = 2600) -> None:
     """A screenshot of a tall window: Streamlit scrolls inside its own container, so a full-page
     screenshot shows only what fits in the window."""
