@@ -119,9 +119,9 @@ def next_frames(page: Page, frames: int = 2) -> None:
 
 def open_expander(page: Page, label: str) -> None:
     """Open the closed expander whose label starts with `label` (side topics sit in them)."""
-    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text=label)
-    summary.click()
-    expect(page.locator("details").filter(has=summary)).to_have_attribute("open", "")
+    details = page.locator('[data-testid="stExpander"] details').filter(has=page.locator("summary", has_text=label))
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
 
 
 def tall_shot(page: Page, name: str, height: int = 2600) -> None:
