@@ -452,9 +452,9 @@ about half are cut, whatever the network needs.
 """
 )
 
-# --- 4. only two numbers change -----------------------------------------------------------------
-st.header("4. Only two numbers change")
-st.markdown(
+# --- 4. only two numbers change (a side topic: closed, so the main experiment is not buried) -----
+SHAPE_EXPANDER = st.expander("4. Does BN make a channel Gaussian? Only two numbers change")
+SHAPE_EXPANDER.markdown(
     "BN is an affine map per channel: every value of a channel goes through the same "
     f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "
     "channel stays skewed, a two-bump channel keeps its bumps. **BN does not make activations Gaussian.**"
@@ -494,11 +494,12 @@ def shape_section():
     )
 
 
-shape_section()
+with SHAPE_EXPANDER:
+    shape_section()
 
-# --- 5. do γ and β replace W and b? -------------------------------------------------------------
-st.header("5. Do γ and β replace W and b?")
-st.markdown(
+# --- 5. do γ and β replace W and b? (side topic) ------------------------------------------------
+LINEAR_EXPANDER = st.expander("5. Do γ and β replace W and b?")
+LINEAR_EXPANDER.markdown(
     "Put a linear layer before BN: one unit z = w·u + b = w₁u₁ + w₂u₂ + b computed from two "
     "inputs per sample (u₁ skewed, u₂ with two bumps; 1000 samples), then BN with γ = 1, β = 0. "
     "The weight vector w is set by its length ‖w‖ and its direction θ."
@@ -556,8 +557,9 @@ def linear_section():
     )
 
 
-linear_section()
-st.info(
+with LINEAR_EXPANDER:
+    linear_section()
+LINEAR_EXPANDER.info(
     """
 **The answer.** No, γ and β do not replace W and b. They are extra parameters, one pair per
 channel, that re-introduce the scale and the offset that normalization removed. The bias b before
@@ -568,9 +570,9 @@ direction decides which combination of the inputs the unit measures, and BN cann
 """
 )
 
-# --- 6. how do γ and β fix the normalized peaks? -------------------------------------------------
-st.header(content_gamma_beta.PEAKS_TITLE)
-st.markdown(content_gamma_beta.PEAKS_INTRO)
+# --- 6. how do γ and β fix the normalized peaks? (side topic) -----------------------------------
+PEAKS_EXPANDER = st.expander(content_gamma_beta.PEAKS_TITLE)
+PEAKS_EXPANDER.markdown(content_gamma_beta.PEAKS_INTRO)
 PEAKS = content_gamma_beta.peak_options(peaks.PEAK_VALUES)
 
 
@@ -605,4 +607,5 @@ def peaks_section():
         st.markdown(content_gamma_beta.peaks_details(result.level, peaks.N, peaks.LR, peaks.STEPS))
 
 
-peaks_section()
+with PEAKS_EXPANDER:
+    peaks_section()

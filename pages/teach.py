@@ -74,11 +74,14 @@ else:
         )
     )
     st.caption(f"Total: {lesson.total_minutes()} minutes.")
-    for number, (start, end, step) in enumerate(SCHEDULE, start=1):
-        step_card(number, start, end, step)
+    # One tab per step, so the plan fits one screen's height; the table above is the whole sequence.
+    tabs = st.tabs([f"{number}. {step.title}" for number, (_, _, step) in enumerate(SCHEDULE, start=1)])
+    for number, (tab, (start, end, step)) in enumerate(zip(tabs, SCHEDULE), start=1):
+        with tab:
+            step_card(number, start, end, step)
 
-    st.subheader("Misconceptions to listen for")
-    for m in lesson.MISCONCEPTIONS.values():
-        with st.container(border=True):
-            st.markdown(f"**{m.belief}** The app shows: {m.shown_wrong}")
-            st.page_link(page_file(m.page), icon=":material/arrow_forward:")
+    with st.expander("Misconceptions to listen for, all in one list"):
+        for m in lesson.MISCONCEPTIONS.values():
+            with st.container(border=True):
+                st.markdown(f"**{m.belief}** The app shows: {m.shown_wrong}")
+                st.page_link(page_file(m.page), icon=":material/arrow_forward:")

@@ -117,6 +117,13 @@ def next_frames(page: Page, frames: int = 2) -> None:
     )
 
 
+def open_expander(page: Page, label: str) -> None:
+    """Open the closed expander whose label starts with `label` (side topics sit in them)."""
+    details = page.locator('[data-testid="stExpander"] details').filter(has=page.locator("summary", has_text=label))
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
+
+
 def tall_shot(page: Page, name: str, height: int = 2600) -> None:
     """A screenshot of a tall window: Streamlit scrolls inside its own container, so a full-page
     screenshot shows only what fits in the window."""

@@ -22,6 +22,19 @@ PAGES = [
 ]
 
 
+def content_height(page) -> int:
+    """The height in px of the page's content at the window's width (1400 px) with its expanders closed, once
+    every chart has drawn. Streamlit scrolls inside its main container, so that is what is measured."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]')"
+        " && [...document.querySelectorAll('.bnviz-live')].every((e) => +e.getAttribute('data-draws') >= 1)"
+        " && [...document.querySelectorAll('.js-plotly-plot')].every((e) => e.querySelector('.main-svg'))"
+    )
+    return page.evaluate(
+        "() => document.querySelector('[data-testid=stMain] [data-testid=stMainBlockContainer]').scrollHeight"
+    )
+
+
 @pytest.mark.parametrize("path, title", PAGES)
 def test_every_page_opens_at_its_url_accessible_without_an_error_and_lists_the_pages_in_teaching_order(
     page, app_url, path, title
@@ -35,5 +48,6 @@ def test_every_page_opens_at_its_url_accessible_without_an_error_and_lists_the_p
     hrefs = [re.sub(r"^https?://[^/]+/?", "", nav.nth(i).get_attribute("href")) for i in range(len(PAGES))]
     assert hrefs == [p for p, _ in PAGES]
     shot(page, f"page-{path or 'home'}")
+    assert content_height(page) <= 4000  # side topics closed: the main experiment is not buried (issue #14)
     assert_accessible(page)  # no critical or serious axe-core violation
     assert problems == []  # no console error, no failed request

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, plotly_charts, slider, wait_idle
+from pw_helpers import assert_no_exception, open_expander, open_page, plotly_charts, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 WAIT = 20_000  # ms for a readout to follow a key press, generous for a loaded machine
@@ -26,13 +26,6 @@ def open_gamma_beta(page, app_url):
     wait_idle(page)
 
 
-def section(page, heading: str):
-    """Scroll a section's heading to the top of the window, for a screenshot of that section."""
-    page.evaluate(
-        "(h) => [...document.querySelectorAll('h2')].find((e) => e.textContent.includes(h)).scrollIntoView()", heading
-    )
-
-
 def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(page, app_url):
     open_gamma_beta(page, app_url)
     beta = page.get_by_role("slider", name="β (shift)", exact=True)  # live: one value of the per-channel tuple
@@ -46,7 +39,7 @@ def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(
     expect(beta).to_have_value("1")
     assert parse_qs(urlsplit(page.url).query)["gb_beta"] == ["0,1"]
 
-    section(page, "5. Do γ and β replace W and b?")
+    open_expander(page, "5. Do γ and β replace W and b?")  # a side topic, closed
     w_scale = slider(page, "length ‖w‖")
     w_scale.focus()
     for _ in range(10):  # 1.0 -> 2.0 in steps of 0.1, pressed without waiting for the app

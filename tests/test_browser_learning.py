@@ -7,7 +7,16 @@ import re
 import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
-from pw_helpers import assert_no_exception, next_frames, plotly_charts, shot, slider, step_slider, wait_idle
+from pw_helpers import (
+    assert_no_exception,
+    next_frames,
+    open_expander,
+    plotly_charts,
+    shot,
+    slider,
+    step_slider,
+    wait_idle,
+)
 
 from bnviz.core.data import preset
 from bnviz.experiments.training import TrainingSettings, make_experiment, train
@@ -139,6 +148,7 @@ def test_the_step_replays_in_the_browser_plays_pauses_and_the_link_follows(page,
 
 def test_your_own_path_is_drawn_with_its_loss(page, app_url):
     open_learning(page, app_url)
+    open_expander(page, "The loss landscape, and your turn")
     mine = page.locator('[data-testid="stMetric"]').filter(has_text="Your loss now")
     expect(mine).to_contain_text("0 moves", timeout=T)
     start = mine.locator('[data-testid="stMetricValue"]').inner_text()
