@@ -74,8 +74,9 @@ else:
         )
     )
     st.caption(f"Total: {lesson.total_minutes()} minutes.")
-    # One tab per step, so the plan fits one screen's height; the table above is the whole sequence.
-    tabs = st.tabs([f"{number}. {step.title}" for number, (_, _, step) in enumerate(SCHEDULE, start=1)])
+    # One tab per step (labelled short, so all seven fit), so the plan fits one screen's height; the
+    # table above is the whole sequence, and each card opens with its title.
+    tabs = st.tabs([f"{number} · {start}–{end} min" for number, (start, end, _) in enumerate(SCHEDULE, start=1)])
     for number, (tab, (start, end, step)) in enumerate(zip(tabs, SCHEDULE), start=1):
         with tab:
             step_card(number, start, end, step)
