@@ -19,6 +19,8 @@ from pw_helpers import (
     wait_idle,
 )
 
+from content import teach as lesson
+
 pytestmark = pytest.mark.browser
 
 TEACHING_ORDER = ["", "batch", "steps", "gamma-beta", "learning", "network", "questions", "teach"]
@@ -198,6 +200,11 @@ def test_the_lesson_plans_link_opens_its_view_even_on_a_page_already_visited(pag
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="For teachers").click()
     expect(page.locator("h1").first).to_contain_text("lesson", ignore_case=True)
     wait_idle(page)
+    # The lesson's steps are tabs: the one whose view is /network first.
+    number, (start, end, _) = next(
+        (n, s) for n, s in enumerate(lesson.schedule(), start=1) if s[2].title == "Why BN helps"
+    )
+    page.get_by_role("tab", name=f"{number} · {start}–{end} min").click()
     page.locator('[data-testid="stMain"]').get_by_role("link", name="Why BN helps").first.click()
     expect(page).to_have_url(re.compile(r"/network\?.*net_sweep=false"), timeout=WAIT_MS)
     expect(sweep).not_to_be_checked(timeout=WAIT_MS)

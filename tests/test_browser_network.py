@@ -7,7 +7,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, plotly_charts, tall_shot, wait_idle
+from pw_helpers import assert_no_exception, open_expander, plotly_charts, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,7 @@ def boxes(page):
 def test_the_default_page_trains_the_three_networks_and_draws_every_chart(page, app_url):
     open_network(page, app_url)
     expect(plotly_charts(page)).to_have_count(CHARTS, timeout=TRAINING)
+    open_expander(page, "Inside the network")  # the activation strips, saturation, gradients, γ and β
     for i in range(CHARTS):
         plotly_charts(page).nth(i).scroll_into_view_if_needed()
         expect(plotly_charts(page).nth(i).locator(".main-svg").first).to_be_visible()
