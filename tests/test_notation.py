@@ -17,6 +17,7 @@ from shown import outside_math, shown_text
 from bnviz.core.steps import batch_norm_steps
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed
+from content.questions import QUESTIONS
 from content.steps import worked_numbers
 from ui.state import default_batch
 
@@ -28,7 +29,7 @@ MINUS_ZERO = re.compile(r"[-−]0(\.0+)?(?![\d.])")  # "-0.000", "−0.00", "-0"
 def page_text(page: str) -> tuple:
     """(where, text, rendering) of everything the page shows at its default settings."""
     if page == "questions":
-        at = open_link("questions", {f"q_open_{i}": "true" for i in range(1, 8)})
+        at = open_link("questions", {f"q_open_{q.number}": "true" for q in QUESTIONS})  # every question open
     else:
         at = run_page(None if page == "home" else page, timeout=60)
     return tuple(shown_text(at))
