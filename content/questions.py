@@ -85,6 +85,7 @@ class SelfCheck:
 class Link:
     page: str  # the URL path of a page of the app, "gamma-beta" (content.registry)
     label: str
+    opens: str | None = None  # the key of a closed section the link opens there (`?gb_open_peaks=true`)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ QUESTIONS: tuple[Question, ...] = (
         "its weights, not their length.",
         "Try it: change the bias b and the scale w of the layer before BN. BN's input moves and "
         "stretches; its output does not.",
-        (Link("gamma-beta", "Drag γ and β: do they replace W and b?"),),
+        (Link("gamma-beta", "Drag γ and β: do they replace W and b?", opens="gb_open_linear"),),
         SelfCheck(
             "A layer computes z = W·x + b and feeds BatchNorm in training. You change the bias b "
             "of one channel from 0 to 5. What happens to BN's output for that channel?",
@@ -446,7 +447,13 @@ QUESTIONS: tuple[Question, ...] = (
         "there with them, and no weight and bias of its next layer get it there without them.",
         "Try it: pick a peak. Its z-score survives BN, its height does not, and only the network with γ "
         "and β gives it the output it needs.",
-        (Link("gamma-beta", "Drag γ and β, section 6: the loss with and without γ and β, and the learned values"),),
+        (
+            Link(
+                "gamma-beta",
+                "Drag γ and β, section 6: the loss with and without γ and β, and the learned values",
+                opens="gb_open_peaks",
+            ),
+        ),
         SelfCheck(
             "In the experiment, the network with γ = 1, β = 0 fixed still learns its next layer's weight "
             "and bias, yet its loss stops well above 0. Why?",

@@ -453,7 +453,11 @@ about half are cut, whatever the network needs.
 )
 
 # --- 4. only two numbers change (a side topic: closed, so the main experiment is not buried) -----
-SHAPE_EXPANDER = st.expander("4. Does BN make a channel Gaussian? Only two numbers change")
+# Side sections, closed; each bound to the link (`?gb_open_peaks=true` opens section 6), so a question
+# on /questions or the home page can open the one it points to.
+SHAPE_EXPANDER = st.expander(
+    "4. Does BN make a channel Gaussian? Only two numbers change", key="gb_open_shape", bind="query-params"
+)
 SHAPE_EXPANDER.markdown(
     "BN is an affine map per channel: every value of a channel goes through the same "
     f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "
@@ -498,7 +502,7 @@ with SHAPE_EXPANDER:
     shape_section()
 
 # --- 5. do γ and β replace W and b? (side topic) ------------------------------------------------
-LINEAR_EXPANDER = st.expander("5. Do γ and β replace W and b?")
+LINEAR_EXPANDER = st.expander("5. Do γ and β replace W and b?", key="gb_open_linear", bind="query-params")
 LINEAR_EXPANDER.markdown(
     "Put a linear layer before BN: one unit z = w·u + b = w₁u₁ + w₂u₂ + b computed from two "
     "inputs per sample (u₁ skewed, u₂ with two bumps; 1000 samples), then BN with γ = 1, β = 0. "
@@ -571,7 +575,7 @@ direction decides which combination of the inputs the unit measures, and BN cann
 )
 
 # --- 6. how do γ and β fix the normalized peaks? (side topic) -----------------------------------
-PEAKS_EXPANDER = st.expander(content_gamma_beta.PEAKS_TITLE)
+PEAKS_EXPANDER = st.expander(content_gamma_beta.PEAKS_TITLE, key="gb_open_peaks", bind="query-params")
 PEAKS_EXPANDER.markdown(content_gamma_beta.PEAKS_INTRO)
 PEAKS = content_gamma_beta.peak_options(peaks.PEAK_VALUES)
 

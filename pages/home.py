@@ -103,6 +103,7 @@ QUESTIONS = [
         "The network may want some activations to be really high: after BN, how do γ and β fix the normalized peaks?",
         "gamma-beta",
         "Follow a peak through BN on “Drag γ and β”",
+        {"gb_open_peaks": "true"},  # opens its section
     ),
     (
         "Is the normalization per channel or over the whole batch? What are running mean and variance?",
@@ -115,10 +116,15 @@ QUESTIONS = [
         "Watch them learned",
     ),
 ]
-for number, (question, page, label) in enumerate(QUESTIONS, start=1):
+for number, (question, page, label, *opens) in enumerate(QUESTIONS, start=1):
     with st.container(border=True):
         st.markdown(f"**{number}. {question}**")
-        st.page_link(page_file(page), label=f"Answered by experiment: {label}", icon=":material/arrow_forward:")
+        st.page_link(
+            page_file(page),
+            label=f"Answered by experiment: {label}",
+            icon=":material/arrow_forward:",
+            query_params=opens[0] if opens else None,
+        )
 st.page_link(
     page_file("questions"),
     label="All the questions, each with a small experiment and a self-check",

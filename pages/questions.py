@@ -506,7 +506,12 @@ for q in QUESTIONS:
             st.markdown(f"**{q.experiment}**")
             EXPERIMENTS[q.key]()
         for link in q.links:
-            st.page_link(page_file(link.page), label=link.label, icon=":material/arrow_forward:")
+            st.page_link(
+                page_file(link.page),
+                label=link.label,
+                icon=":material/arrow_forward:",
+                query_params={link.opens: "true"} if link.opens else None,
+            )
         self_check(q)
         st.caption(f"Sources: {cite(q.sources)}.")
 

@@ -360,3 +360,12 @@ def test_a_link_picks_the_peak_even_with_the_picker_hidden():
     at = open_link("gamma-beta", {"gb_peak": "16.5 in channel 1", "hide": "peak"})
     assert "gb_peak" in hidden_keys(at)
     assert peak_rows(at)[0][0] == "16.500"
+
+
+def test_the_side_sections_open_closed_and_a_link_opens_the_one_it_names():
+    def opened(at) -> list[str]:
+        return [e.label.split(".")[0] for e in at.expander if e.proto.expanded]
+
+    assert opened(run_page("gamma-beta")) == []
+    assert opened(open_link("gamma-beta", {"gb_open_peaks": "true"})) == ["6"]  # home's and question 8's link
+    assert opened(open_link("gamma-beta", {"gb_open_linear": "true"})) == ["5"]  # question 3's link

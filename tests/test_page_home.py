@@ -26,6 +26,7 @@ def test_home_links_every_page_in_teaching_order():
     at = run_page()
     links = [el.proto.page for el in at.get("page_link")]  # the URL path of each linked page
     assert links[:5] == ["gamma-beta", "gamma-beta", "gamma-beta", "steps", "learning"]  # the five questions
+    assert at.get("page_link")[2].proto.query_string == "gb_open_peaks=true"  # the peaks' section, opened
     assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
 
 

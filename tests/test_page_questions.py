@@ -224,6 +224,12 @@ def test_q8_follows_a_peak_and_shows_what_the_next_layer_gives_it_with_and_witho
     assert "Final loss: 6.7e-8 with γ and β, 0.0207 without them" in " ".join(c.value for c in at.caption)
 
 
+def test_q8_links_to_the_peaks_section_of_gamma_beta_opened():
+    at = open_question(8)
+    (link,) = [el.proto for el in at.get("page_link") if "section 6" in el.proto.label]
+    assert (link.page, link.query_string) == ("gamma-beta", "gb_open_peaks=true")
+
+
 def test_q8_another_peak_gives_the_experiments_own_numbers():
     at = open_question(8)
     at.radio(key="q_peak").set_value("16.5 in channel 1").run()
