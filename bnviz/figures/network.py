@@ -322,10 +322,8 @@ def _layer_colors(n: int) -> list[str]:
     return sample_colorscale("Viridis", list(np.linspace(0.85, 0.0, n)))
 
 
-def saturation_figure(runs: Sequence[Run], activation: str, height: int = 340) -> go.Figure:
-    """Share of saturated units per hidden layer against step (definition: mlp.saturated_share)."""
-    depth = runs[0].saturation.shape[0]
-    colors = _layer_colors(depth)
+def _panels(runs: Sequence[Run]) -> tuple[go.Figure, int]:
+    """One panel per network, side by side on a shared y axis, and the column that carries the legend."""
     fig = make_subplots(
         rows=1,
         cols=len(runs),
@@ -333,7 +331,14 @@ def saturation_figure(runs: Sequence[Run], activation: str, height: int = 340) -
         subplot_titles=[PANEL[_key(r)] for r in runs],
         horizontal_spacing=0.04,
     )
-    legend_col = _legend_column(runs)
+    return fig, _legend_column(runs)
+
+
+def saturation_figure(runs: Sequence[Run], activation: str, height: int = 340) -> go.Figure:
+    """Share of saturated units per hidden layer against step (definition: mlp.saturated_share)."""
+    depth = runs[0].saturation.shape[0]
+    colors = _layer_colors(depth)
+    fig, legend_col = _panels(runs)
     for col, run in enumerate(runs, start=1):
         for l in range(depth):
             fig.add_trace(
@@ -362,14 +367,7 @@ def gradient_figure(runs: Sequence[Run], height: int = 340) -> go.Figure:
     """Root mean square of dL/dW per layer against step, log scale, the same axis for every network."""
     layers = runs[0].grad_rms.shape[0]
     colors = _layer_colors(layers - 1) + ["#444444"]
-    fig = make_subplots(
-        rows=1,
-        cols=len(runs),
-        shared_yaxes=True,
-        subplot_titles=[PANEL[_key(r)] for r in runs],
-        horizontal_spacing=0.04,
-    )
-    legend_col = _legend_column(runs)
+    fig, legend_col = _panels(runs)
     for col, run in enumerate(runs, start=1):
         for l in range(layers):
             name = f"layer {l + 1}" if l < layers - 1 else "output layer"
