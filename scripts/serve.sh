@@ -111,6 +111,7 @@ trap 'exit 143' TERM
 port_free() {
   "$PYTHON" -c 'import socket, sys
 with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Streamlit binds: past TIME_WAIT
     s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
 
@@ -121,6 +122,7 @@ urllib.request.urlopen(sys.argv[1] + "/_stcore/health", timeout=2)' "$1" 2>/dev/
 
 # One BLAS thread per replica: the replicas are the parallelism, one per core.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+export STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED=true # /_stcore/script-health-check, to warm them
 
 replica_ports=()
 candidate=$((port + 1))
@@ -153,6 +155,23 @@ for i in "${!replica_ports[@]}"; do
     sleep 0.25
   done
 done
+
+# Warm every replica at once: Streamlit's script health check (an internal endpoint, enabled above)
+# runs app.py in a session of its own, so its imports and the home page are done before the first
+# student arrives. A replica that answers anything but "ok" is named, and still served.
+warm_pids=()
+for p in "${replica_ports[@]}"; do
+  "$PYTHON" -c 'import sys, urllib.error, urllib.request
+url, port, log = sys.argv[1:]
+try:
+    urllib.request.urlopen(url + "/_stcore/script-health-check", timeout=120)
+except Exception as err:
+    if not (isinstance(err, urllib.error.HTTPError) and err.code == 404):  # 404: no such endpoint, no harm
+        sys.exit(f"The replica on port {port} did not run app.py cleanly at start ({err}); see {log}.")' \
+    "http://127.0.0.1:$p" "$p" "$run_dir/replica-$p.log" &
+  warm_pids+=($!)
+done
+wait "${warm_pids[@]}" || true
 
 # --- nginx in front ------------------------------------------------------------------------------------
 
