@@ -18,17 +18,16 @@
 # (/_stcore/upload_file/...) and media (/media/...) are separate HTTP requests that only that process
 # can answer. So nginx hashes every request on the cookie bnviz_replica. A request without it (the
 # browser's first) is hashed on its own $request_id, and its response sets the cookie to that same
-# id: the page's first request and everything after it land on one replica. Streamlit's client asks
-# /_stcore/health before it opens the websocket, so the cookie is set by then even when the page's
-# HTML was revalidated from the browser's cache. Not the client's address: on one laptop, or behind
-# a school's NAT, every student has the same one.
+# id: the page's first request and everything after it land on one replica. The websocket opens
+# after the page's HTML (never taken from the browser's cache unasked: Streamlit sends it no-cache)
+# and Streamlit's client's /_stcore/health and /_stcore/host-config, so the cookie is set by then.
+# Not the client's address: on one laptop, or behind a school's NAT, every student has the same one.
 #
 # Environment: BNVIZ_PYTHON (default: .venv/bin/python3 when it exists and no virtual environment is
 # active, else python3), BNVIZ_NGINX (default: nginx on the PATH, else /usr/sbin/nginx; Debian's
 # nginx package is installed with apt-get where there is none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 
 replicas=$(nproc)
 port=8501
@@ -122,7 +121,6 @@ urllib.request.urlopen(sys.argv[1] + "/_stcore/health", timeout=2)' "$1" 2>/dev/
 
 # One BLAS thread per replica: the replicas are the parallelism, one per core.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-export STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED=true # /_stcore/script-health-check, to warm them
 
 replica_ports=()
 candidate=$((port + 1))
@@ -155,23 +153,6 @@ for i in "${!replica_ports[@]}"; do
     sleep 0.25
   done
 done
-
-# Warm every replica at once: Streamlit's script health check (an internal endpoint, enabled above)
-# runs app.py in a session of its own, so its imports and the home page are done before the first
-# student arrives. A replica that answers anything but "ok" is named, and still served.
-warm_pids=()
-for p in "${replica_ports[@]}"; do
-  "$PYTHON" -c 'import sys, urllib.error, urllib.request
-url, port, log = sys.argv[1:]
-try:
-    urllib.request.urlopen(url + "/_stcore/script-health-check", timeout=120)
-except Exception as err:
-    if not (isinstance(err, urllib.error.HTTPError) and err.code == 404):  # 404: no such endpoint, no harm
-        sys.exit(f"The replica on port {port} did not run app.py cleanly at start ({err}); see {log}.")' \
-    "http://127.0.0.1:$p" "$p" "$run_dir/replica-$p.log" &
-  warm_pids+=($!)
-done
-wait "${warm_pids[@]}" || true
 
 # --- nginx in front ------------------------------------------------------------------------------------
 
@@ -247,6 +228,9 @@ $servers        keepalive 16;
             # A session's websocket lives as long as its tab; a rerun may be quiet for a while.
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
+            # Stream uploads and large responses (Streamlit's scripts) through, not via temporary files.
+            proxy_request_buffering off;
+            proxy_max_temp_file_size 0;
             add_header Set-Cookie \$bnviz_set_cookie always;
         }
     }

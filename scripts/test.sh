@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, in .venv with Debian's own python3; Debian's
-# Chromium), check the format and the lint, and run every test on pytest-xdist workers, one per core
-# and one more (the browser tests spend part of their time waiting for the served app; each worker
+# Chromium and nginx), check the format and the lint, and run every test on pytest-xdist workers, one
+# per core and one more (the browser tests spend part of their time waiting for the served app; each worker
 # serves its own app and runs its own Chromium), handed one test at a time so the long browser tests,
 # collected first (tests/conftest.py), spread over every worker. Extra arguments go to pytest, e.g.
 # `bash scripts/test.sh -m "not browser"`.
@@ -43,6 +43,13 @@ python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.
 if [ -z "${BNVIZ_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "Chromium is missing: installing Debian's chromium package."
   apt_install chromium
+fi
+
+# nginx, for the test of scripts/serve.sh (replicas behind nginx), installed like Chromium; Debian
+# puts it in /usr/sbin, which is not on every user's PATH.
+if [ -z "${BNVIZ_NGINX:-}" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "nginx is missing: installing Debian's nginx package."
+  apt_install nginx
 fi
 
 ruff format --check .
