@@ -11,8 +11,9 @@
 #   -n N     replicas (default: the number of cores, nproc)
 #   -p PORT  nginx's public port (default 8501); the replicas take the first free ports above it
 #   -a ADDR  the address nginx listens on (default 0.0.0.0: the students' machines reach it)
-#   -d DIR   the run folder: nginx.conf, nginx's logs (access.log names each request's replica) and
-#            one log per replica. Kept at exit; by default a new temporary folder, removed at exit.
+#   -d DIR   the run folder: nginx.conf, nginx's logs (access.log names each request's replica), one
+#            log per replica and replicas.txt (each one's port and pid). Kept at exit; by default a
+#            new temporary folder, removed at exit.
 #
 # Why a cookie: a Streamlit session is a websocket to one process, and its uploads
 # (/_stcore/upload_file/...) and media (/media/...) are separate HTTP requests that only that process
@@ -139,6 +140,10 @@ for p in "${replica_ports[@]}"; do
     >"$run_dir/replica-$p.log" 2>&1 &
   pids+=($!)
 done
+
+for i in "${!replica_ports[@]}"; do # for whoever measures them (memory per replica): port and pid
+  echo "${replica_ports[$i]} ${pids[$i]}"
+done >"$run_dir/replicas.txt"
 
 deadline=$((SECONDS + 180))
 for i in "${!replica_ports[@]}"; do

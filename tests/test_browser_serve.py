@@ -110,9 +110,9 @@ def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_
     if nginx_path() is None:
         _missing("nginx not found: install Debian's package with `apt-get install nginx` (serve.sh does).")
     with served(2, tmp_path) as (url, ports, launcher):
-        # A request without the cookie goes where the cookie it is given then sends every later one;
-        # and fresh cookies (not the one loopback address) spread the browsers over both replicas.
-        cookies = [new_cookie(url) for _ in range(16)]
+        # A request without the cookie is given one, and goes to the replica where that cookie then sends
+        # every later request; fresh cookies (not the one loopback address) spread over both replicas.
+        cookies = [new_cookie(url) for _ in range(24)]
         for cookie in cookies:
             req = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": f"{COOKIE}={cookie}"})
             urllib.request.urlopen(req).close()
