@@ -115,9 +115,10 @@ with socket.socket() as s:
     s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
 }
 
-healthy() {
+healthy() { # straight to the address, past any http_proxy of the environment
   "$PYTHON" -c 'import sys, urllib.request
-urllib.request.urlopen(sys.argv[1] + "/_stcore/health", timeout=2)' "$1" 2>/dev/null
+urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1] + "/_stcore/health", timeout=2)' \
+    "$1" 2>/dev/null
 }
 
 # One BLAS thread per replica: the replicas are the parallelism, one per core.
