@@ -312,7 +312,7 @@ def drag_section():
         )
     if is_shown("table", essential=False):
         st.table(content_gamma_beta.readout_table(out))
-    do_it_in_pytorch(batch, gamma_beta_snippet(batch, out))
+    do_it_in_pytorch(batch, lambda: gamma_beta_snippet(batch, out), key="gb_open_pytorch")
 
 
 drag_section()
@@ -454,7 +454,8 @@ about half are cut, whatever the network needs.
 
 # --- 4. only two numbers change (a side topic: closed, so the main experiment is not buried) -----
 # Side sections, closed; each bound to the link (`?gb_open_peaks=true` opens section 6), so a question
-# on /questions or the home page can open the one it points to.
+# on /questions or the home page can open the one it points to. A section is built only while it is open
+# (Streamlit reruns when it is opened): a closed one costs no figure here and no chart in the browser.
 SHAPE_EXPANDER = st.expander(
     "4. Does BN make a channel Gaussian? Only two numbers change", key="gb_open_shape", bind="query-params"
 )
@@ -475,6 +476,7 @@ def shape_section():
             0,
             key="gb_shape",
             bind="query-params",
+            persist_state="page",
             format_func=SHAPE_NAMES.get,
             horizontal=True,
         )
@@ -498,8 +500,9 @@ def shape_section():
     )
 
 
-with SHAPE_EXPANDER:
-    shape_section()
+if SHAPE_EXPANDER.open:
+    with SHAPE_EXPANDER:
+        shape_section()
 
 # --- 5. do γ and β replace W and b? (side topic) ------------------------------------------------
 LINEAR_EXPANDER = st.expander("5. Do γ and β replace W and b?", key="gb_open_linear", bind="query-params")
@@ -515,7 +518,15 @@ def linear_section():
     s1, s2, s3 = st.columns(3)
     with control("w_scale", where=s1):
         w_scale = st.slider(
-            "length ‖w‖", 0.1, 5.0, W_SCALE, step=0.1, format="%.1f", key="gb_w_scale", bind="query-params"
+            "length ‖w‖",
+            0.1,
+            5.0,
+            W_SCALE,
+            step=0.1,
+            format="%.1f",
+            key="gb_w_scale",
+            bind="query-params",
+            persist_state="page",
         )
     with control("w_angle", where=s2):
         w_angle = st.slider(
@@ -527,9 +538,12 @@ def linear_section():
             format="%.0f°",
             key="gb_w_angle",
             bind="query-params",
+            persist_state="page",
         )
     with control("b", where=s3):
-        b = st.slider("bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params")
+        b = st.slider(
+            "bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params", persist_state="page"
+        )
     u = linear_inputs()
     start = W_ANGLE
     try:
@@ -561,8 +575,9 @@ def linear_section():
     )
 
 
-with LINEAR_EXPANDER:
-    linear_section()
+if LINEAR_EXPANDER.open:
+    with LINEAR_EXPANDER:
+        linear_section()
 LINEAR_EXPANDER.info(
     """
 **The answer.** No, γ and β do not replace W and b. They are extra parameters, one pair per
@@ -590,6 +605,7 @@ def peaks_section():
             index=list(PEAKS.values()).index(peaks.DEFAULT_PEAK),
             key="gb_peak",  # `?gb_peak=9+in+channel+0`
             bind="query-params",
+            persist_state="page",
             horizontal=True,
         )
     c, row = PEAKS[label]
@@ -611,5 +627,6 @@ def peaks_section():
         st.markdown(content_gamma_beta.peaks_details(result.level, peaks.N, peaks.LR, peaks.STEPS))
 
 
-with PEAKS_EXPANDER:
-    peaks_section()
+if PEAKS_EXPANDER.open:
+    with PEAKS_EXPANDER:
+        peaks_section()

@@ -409,8 +409,24 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
         "to the lowest loss you can find; each move adds a point to your path."
     )
     left, mid, right = st.columns([2, 2, 1])
-    left.slider("Your γ", box[0], box[1], step=nice_step(box[1] - box[0], 200), key="learn_my_gamma", on_change=moved)
-    mid.slider("Your β", box[2], box[3], step=nice_step(box[3] - box[2], 200), key="learn_my_beta", on_change=moved)
+    left.slider(
+        "Your γ",
+        box[0],
+        box[1],
+        step=nice_step(box[1] - box[0], 200),
+        key="learn_my_gamma",
+        on_change=moved,
+        persist_state="page",
+    )
+    mid.slider(
+        "Your β",
+        box[2],
+        box[3],
+        step=nice_step(box[3] - box[2], 200),
+        key="learn_my_beta",
+        on_change=moved,
+        persist_state="page",
+    )
 
     def restart():
         st.session_state["learn_path"] = [start]
@@ -446,60 +462,98 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     c_.metric("The optimum γ*, β*", f"{best:.4g}")
 
 
-if ready:  # a side topic, closed so that the training above and train vs eval below stay in view
-    with st.expander("The loss landscape, and your turn: can you find a lower loss than the optimizer?"):
-        your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
+# Side topics, closed so that the training above stays in view; each bound to the link
+# (`?learn_open_modes=true` opens train vs eval) and built only while it is open (Streamlit reruns when
+# one is opened): a closed one costs no training or figure here and no chart in the browser.
+if ready:
+    LANDSCAPE = st.expander(
+        "The loss landscape, and your turn: can you find a lower loss than the optimizer?",
+        key="learn_open_landscape",
+        bind="query-params",
+    )
+    if LANDSCAPE.open:
+        with LANDSCAPE:
+            your_turn(data, settings, c, float(gamma_star[c]), float(beta_star[c]))
 
 # --- training mode vs eval mode (a question of its own: closed, one click away) ---------------------
-with st.expander("After training: do training mode and eval mode give the same outputs?"):
-    st.markdown(
-        "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
-        f"normalizes each mini-batch with its own {MU_B}, {VAR_B}, so a value's output depends on its batch-mates. "
-        "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
-        "size with a large one, each trained for about as many steps as above (at most 2,000)."
-    )
-    left, right, _ = st.columns([1, 1, 2])
-    with control("small_batch", where=left):
-        st.select_slider("Small batch", SMALL_BATCHES, value=2, key="learn_small_batch", bind="query-params")
-    with control("large_batch", where=right):
-        st.select_slider("Large batch", LARGE_BATCHES, value=64, key="learn_large_batch", bind="query-params")
-    if predict_first(
-        "learn_predict_modes",
-        "After training with batches of 2, do training mode and eval mode give the same outputs?",
-        ["the same", "slightly different", "very different"],
-    ):
-        sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
-        try:
-            results = [compare_modes(*data, compare_settings(settings, b, hist.steps)) for b in sizes]
-        except (ValueError, TypeError) as err:
-            st.error(f"The comparison cannot be trained: {err}")
-        else:
-            said = classroom.prediction("learn_predict_modes")
-            if said:
-                st.caption(f"Your class predicted: {said}. Compare with the batch-2 panel and the last two rows below.")
-            chart(train_eval_figure(results, c), key="learn_train_eval")
-            columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
-            st.table(pd.DataFrame(modes_table([te for _, te in results], c), index=columns).T.style.format("{:.4g}"))
-            st.caption(
-                "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
-                "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
-                f"training never showed it: the two modes disagree. With large batches each batch's {MU_B} and {VAR_B} are close "
-                "to the running averages: the training-mode points lie near the eval-mode line, and the gap, measured "
-                "against the output's spread, is much smaller."
+MODES = st.expander(
+    "After training: do training mode and eval mode give the same outputs?", key="learn_open_modes", bind="query-params"
+)
+if MODES.open:
+    with MODES:
+        st.markdown(
+            "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
+            f"normalizes each mini-batch with its own {MU_B}, {VAR_B}, so a value's output depends on its batch-mates. "
+            "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
+            "size with a large one, each trained for about as many steps as above (at most 2,000)."
+        )
+        left, right, _ = st.columns([1, 1, 2])
+        with control("small_batch", where=left):
+            st.select_slider(
+                "Small batch",
+                SMALL_BATCHES,
+                value=2,
+                key="learn_small_batch",
+                bind="query-params",
+                persist_state="page",
             )
+        with control("large_batch", where=right):
+            st.select_slider(
+                "Large batch",
+                LARGE_BATCHES,
+                value=64,
+                key="learn_large_batch",
+                bind="query-params",
+                persist_state="page",
+            )
+        if predict_first(
+            "learn_predict_modes",
+            "After training with batches of 2, do training mode and eval mode give the same outputs?",
+            ["the same", "slightly different", "very different"],
+        ):
+            sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
+            try:
+                results = [compare_modes(*data, compare_settings(settings, b, hist.steps)) for b in sizes]
+            except (ValueError, TypeError) as err:
+                st.error(f"The comparison cannot be trained: {err}")
+            else:
+                said = classroom.prediction("learn_predict_modes")
+                if said:
+                    st.caption(
+                        f"Your class predicted: {said}. Compare with the batch-2 panel and the last two rows below."
+                    )
+                chart(train_eval_figure(results, c), key="learn_train_eval")
+                columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
+                st.table(
+                    pd.DataFrame(modes_table([te for _, te in results], c), index=columns).T.style.format("{:.4g}")
+                )
+                st.caption(
+                    "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
+                    "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
+                    f"training never showed it: the two modes disagree. With large batches each batch's {MU_B} and {VAR_B} are close "
+                    "to the running averages: the training-mode points lie near the eval-mode line, and the gap, measured "
+                    "against the output's spread, is much smaller."
+                )
 
 # --- conventions (a side topic) -------------------------------------------------------------------
-with st.expander("One running average, three ways to write its momentum: PyTorch's, Keras' and cs231n's"):
-    m = settings.momentum
-    for line in conventions_latex():
-        st.latex(line)
-    st.dataframe(
-        pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"), key="learn_conventions"
-    )
-    st.caption(
-        "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
-        f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
-        f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
-        f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
-        f"{VAR_B} slightly underestimates)."
-    )
+CONVENTIONS = st.expander(
+    "One running average, three ways to write its momentum: PyTorch's, Keras' and cs231n's",
+    key="learn_open_momentum",
+    bind="query-params",
+)
+if CONVENTIONS.open:
+    with CONVENTIONS:
+        m = settings.momentum
+        for line in conventions_latex():
+            st.latex(line)
+        st.dataframe(
+            pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"),
+            key="learn_conventions",
+        )
+        st.caption(
+            "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
+            f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
+            f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
+            f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
+            f"{VAR_B} slightly underestimates)."
+        )

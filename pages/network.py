@@ -203,30 +203,37 @@ def results(settings, runs, X, y):
     chart(boundary_figure(runs, X, y), key="net_boundary")
     st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
 
-    # A side topic, closed so that the question "which network learns?" and the sweep stay in view.
-    with st.expander("Inside the network: which units saturate, and how large are the gradients?"):
-        chart(activation_strips(runs, settings.activation), key="net_strips")
-        st.caption(
-            "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
-            "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
-            "fastai's activation plots). "
-            + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
-            + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
-        )
-        chart(saturation_figure(runs, settings.activation), key="net_saturation")
-        chart(gradient_figure(runs), key="net_gradients")
-        st.caption(
-            f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
-            "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
-        )
-        bn = next(run for run in runs if run.norm == "bn")
-        if bn.gamma is not None:
-            chart(gamma_beta_figure(bn), key="net_gamma_beta")
+    # A side topic, closed so that the question "which network learns?" and the sweep stay in view; bound to
+    # the link and built only while it is open (Streamlit reruns when it is opened).
+    inside = st.expander(
+        "Inside the network: which units saturate, and how large are the gradients?",
+        key="net_open_inside",
+        bind="query-params",
+    )
+    if inside.open:
+        with inside:
+            chart(activation_strips(runs, settings.activation), key="net_strips")
             st.caption(
-                "BN alone forces every layer's pre-activations to mean 0 and variance 1, as in the network "
-                "“BN without γ, β”. γ and β, learned like the weights, let each unit choose its own scale and "
-                "offset instead."
+                "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
+                "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
+                "fastai's activation plots). "
+                + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
+                + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
             )
+            chart(saturation_figure(runs, settings.activation), key="net_saturation")
+            chart(gradient_figure(runs), key="net_gradients")
+            st.caption(
+                f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
+                "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
+            )
+            bn = next(run for run in runs if run.norm == "bn")
+            if bn.gamma is not None:
+                chart(gamma_beta_figure(bn), key="net_gamma_beta")
+                st.caption(
+                    "BN alone forces every layer's pre-activations to mean 0 and variance 1, as in the network "
+                    "“BN without γ, β”. γ and β, learned like the weights, let each unit choose its own scale and "
+                    "offset instead."
+                )
 
 
 # The first reveal: in classroom mode the class predicts before the training is shown.

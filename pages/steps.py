@@ -220,7 +220,10 @@ def stepper():
 
     do_it_in_pytorch(
         batch,
-        steps_snippet(batch, steps, channel, gamma, beta, ss.get("steps_momentum", MOMENTUM), k if eval_mode else None),
+        lambda: steps_snippet(
+            batch, steps, channel, gamma, beta, ss.get("steps_momentum", MOMENTUM), k if eval_mode else None
+        ),
+        key="steps_open_pytorch",
     )
     st.subheader("Train vs eval")
     if not eval_mode:

@@ -8,12 +8,26 @@ import numpy as np
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+# Each page's side sections: closed expanders bound to the link (`?gb_open_peaks=true`), built only while
+# open. A test of what one shows opens it as a link does.
+SECTIONS = {
+    "gamma-beta": ("gb_open_shape", "gb_open_linear", "gb_open_peaks", "gb_open_pytorch"),
+    "steps": ("steps_open_pytorch",),
+    "learning": ("learn_open_landscape", "learn_open_modes", "learn_open_momentum"),
+    "network": ("net_open_inside",),
+}
 
-def run_page(page: str | None = None, timeout: float = 30, session_state: dict | None = None) -> AppTest:
-    """Run app.py, optionally switched to pages/<page>.py, and return the finished AppTest."""
+
+def run_page(
+    page: str | None = None, timeout: float = 30, session_state: dict | None = None, opened: tuple[str, ...] = ()
+) -> AppTest:
+    """Run app.py, optionally switched to pages/<page>.py, and return the finished AppTest. `opened`: the
+    keys of the side sections to open (SECTIONS), as a link opens them."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (session_state or {}).items():
         at.session_state[key] = value
+    for key in opened:
+        at.query_params[key] = "true"
     if page:
         at.switch_page(f"pages/{page}.py")
     at.run()
@@ -30,6 +44,11 @@ def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def all_open(page: str) -> dict:
+    """Link parameters that open every side section of `page`."""
+    return dict.fromkeys(SECTIONS.get(page, ()), "true")
 
 
 def hidden_keys(at: AppTest) -> set[str]:

@@ -3,6 +3,7 @@ check the page with axe-core and watch Chromium's console."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import urlparse
 
@@ -17,6 +18,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # A passing test does not wait for these; only a failing one does.
 WAIT_MS = 120_000
 expect.set_options(timeout=30_000)
+
+# Screenshots for a person to look at, saved only when asked (`BNVIZ_SCREENSHOTS=1`): they assert nothing,
+# and each costs Chromium a full raster, a tall one a relayout of every chart twice.
+SCREENSHOTS = os.environ.get("BNVIZ_SCREENSHOTS", "") not in ("", "0")
 
 
 def wait_idle(page: Page, timeout: float = WAIT_MS) -> None:
@@ -103,7 +108,9 @@ def plotly_charts(page: Page):
 
 
 def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot to the git-ignored artifacts folder."""
+    """Save a full-page screenshot to the git-ignored artifacts folder (with BNVIZ_SCREENSHOTS=1)."""
+    if not SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -126,7 +133,9 @@ def open_expander(page: Page, label: str) -> None:
 
 def tall_shot(page: Page, name: str, height: int = 2600) -> None:
     """A screenshot of a tall window: Streamlit scrolls inside its own container, so a full-page
-    screenshot shows only what fits in the window."""
+    screenshot shows only what fits in the window. Only with BNVIZ_SCREENSHOTS=1."""
+    if not SCREENSHOTS:
+        return
     page.set_viewport_size({"width": 1400, "height": height})
     next_frames(page)  # plotly has laid the charts out at the new size
     shot(page, name)

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import (
+    SCREENSHOTS,
     assert_no_exception,
     next_frames,
     open_page,
@@ -54,7 +55,10 @@ def open_batch(page, app_url) -> None:
 
 
 def full_shot(page, name: str) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside the app, so make the window tall."""
+    """A screenshot of the whole page: Streamlit scrolls inside the app, so make the window tall (with
+    BNVIZ_SCREENSHOTS=1)."""
+    if not SCREENSHOTS:
+        return
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(max(height + 50, 1000), 6000)})
     next_frames(page)  # plotly has laid the charts out at the new size

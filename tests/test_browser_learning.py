@@ -8,6 +8,7 @@ import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
 from pw_helpers import (
+    SCREENSHOTS,
     assert_no_exception,
     next_frames,
     open_expander,
@@ -43,7 +44,9 @@ def open_learning(page: Page, app_url: str) -> None:
 
 def element_shot(locator, name: str) -> None:
     """Screenshot one element once the app is idle (the page scrolls inside Streamlit's main area,
-    so a full-page shot would only hold the top)."""
+    so a full-page shot would only hold the top). Only with BNVIZ_SCREENSHOTS=1."""
+    if not SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     wait_idle(locator.page, timeout=T)
     locator.scroll_into_view_if_needed()

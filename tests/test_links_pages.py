@@ -101,6 +101,7 @@ def test_gamma_beta_link_sets_each_channels_gamma_and_beta():
             "gb_beta": "0,0,-1.5",
             "gb_nonlinearity": "tanh",
             "gb_w_angle": "90",
+            "gb_open_linear": "true",  # section 5, where the direction of w is
         },
     )
     assert not notices(at)
@@ -167,12 +168,16 @@ CASES = [  # (page, URL name, session key of a control, its default)
 ]
 
 
+# Sent with each page's bad value: /network's shortest training; /gamma-beta's section 6 open, where the peak is.
+ALONGSIDE = {"network": {"net_steps": "100"}, "gamma-beta": {"gb_open_peaks": "true"}}
+
+
 @pytest.mark.parametrize(
     "page, name, key, default, text",
     [(*case, text) for case in CASES for text in HOSTILE] + [(*CASES[0], text) for text in MORE_HOSTILE],
 )
 def test_a_hostile_value_opens_the_default_with_a_notice_that_does_not_repeat_it(page, name, key, default, text):
-    at = open_link(page, {name: text, "net_steps": "100"} if page == "network" else {name: text})
+    at = open_link(page, {name: text, **ALONGSIDE.get(page, {})})
     message = notice(at)
     assert named(message) == [name]
     assert text not in message and "<" not in message and "*" not in message

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest import figures, open_link, run_page
+from apptest import all_open, figures, open_link, run_page
 from shown import outside_math, shown_text
 
 from bnviz.core.steps import batch_norm_steps
@@ -31,7 +31,7 @@ def page_text(page: str) -> tuple:
     if page == "questions":
         at = open_link("questions", {f"q_open_{q.number}": "true" for q in QUESTIONS})  # every question open
     else:
-        at = run_page(None if page == "home" else page, timeout=60)
+        at = open_link(page, all_open(page), timeout=60) if page != "home" else run_page(timeout=60)  # sections open
     return tuple(shown_text(at))
 
 

@@ -2,7 +2,18 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, bar_mean, by_label, figures, hidden_keys, live_data, open_link, run_page
+from apptest import (
+    SECTIONS,
+    _decode,
+    all_open,
+    bar_mean,
+    by_label,
+    figures,
+    hidden_keys,
+    live_data,
+    open_link,
+    run_page,
+)
 
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
@@ -72,7 +83,8 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert [control(at, n)["value"] for n in ("gamma", "beta")] == [1.0, 0.0]
     np.testing.assert_allclose(table_column(at, MU_B), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, STD_B), x.std(axis=0), atol=5e-5)
-    assert len(figures(at)) == 5  # and the two live charts
+    assert len(figures(at)) == 1  # and the two live charts; the side sections 4–6 are closed, so not built
+    assert len(run_page("gamma-beta", opened=SECTIONS["gamma-beta"]).get("plotly_chart")) == 5  # open: 4, 5, 6
 
 
 def test_gamma_control_sets_the_output_std_and_the_number_box_follows():
@@ -137,7 +149,7 @@ def test_each_channel_keeps_its_own_gamma_and_beta_and_its_own_ranges():
 
 def test_a_constant_channel_says_that_gamma_has_no_effect_there():
     x = make_batch(preset("one dead channel with zero variance", 3), 32, seed=0)
-    at = run_page("gamma-beta", session_state=with_batch(x))
+    at = run_page("gamma-beta", session_state=with_batch(x), opened=SECTIONS["gamma-beta"])
     drag(at, gamma=2.5)  # channel 1 is the dead one
     assert readout(at, "std of y") == 0.0
     assert any("This channel is constant ($\\sigma_B$ = 0), so x̂ = 0" in c.value for c in at.caption)
@@ -148,7 +160,7 @@ def test_a_constant_channel_says_that_gamma_has_no_effect_there():
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
     x = make_batch(preset(name, 6), 32, spatial=spatial, seed=3)
-    at = run_page("gamma-beta", session_state=with_batch(x, f"preset: {name}"))
+    at = run_page("gamma-beta", session_state=with_batch(x, f"preset: {name}"), opened=SECTIONS["gamma-beta"])
     assert f"shape {x.shape}" in at.caption[0].value
     by_label(at.button, "Recover the original").click().run()
     assert not at.exception and not at.error
@@ -156,7 +168,7 @@ def test_every_preset_runs_and_is_recovered_exactly(name, spatial):
 
 
 def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
-    at = run_page("gamma-beta", session_state=with_batch(np.ones((1, 3))))
+    at = run_page("gamma-beta", session_state=with_batch(np.ones((1, 3))), opened=SECTIONS["gamma-beta"])
     assert "more than 1 value per channel" in at.error[0].value
     assert len(figures(at)) == 0
 
@@ -164,7 +176,7 @@ def test_a_batch_with_one_value_per_channel_gives_a_message_not_an_exception():
 def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
     x = make_batch(preset("all standard normal", 2), 64, seed=0)
     state = with_batch(x) | {"gb_channel": 5, "gb_gamma": (2.0, 500.0, 3.0, 3.0, 3.0, 9.0), "gb_beta": (1.0,)}
-    at = run_page("gamma-beta", session_state=state)
+    at = run_page("gamma-beta", session_state=state, opened=SECTIONS["gamma-beta"])
     assert at.selectbox(key="gb_channel").value == 0
     assert at.session_state["gb_gamma"] == (2.0, 3.0)  # 500 clamped to the channel's range [0, 3]
     assert at.session_state["gb_beta"] == (1.0, 0.0)
@@ -221,7 +233,7 @@ def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
 
 
 def test_only_two_numbers_change_for_every_shape():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
     for shape in ["skewed", "bimodal", "relu", "heavy-tailed", "batch"]:
         at.radio(key="gb_shape").set_value(shape).run()
         table = at.table[1].value
@@ -236,7 +248,7 @@ def test_only_two_numbers_change_for_every_shape():
 
 
 def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
     at.slider(key="gb_b").set_value(12.0).run()
     at.slider(key="gb_w_scale").set_value(3.0).run()
     assert metric(at, "Effect of b on y") < 1e-12
@@ -270,7 +282,7 @@ def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_
 def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered():
     rng = np.random.default_rng(0)
     x = np.stack([1e8 + rng.standard_normal(64), np.zeros(64), 1e-6 * rng.standard_normal(64)], axis=1)
-    at = run_page("gamma-beta", session_state=with_batch(x, "extreme"))
+    at = run_page("gamma-beta", session_state=with_batch(x, "extreme"), opened=SECTIONS["gamma-beta"])
     at.selectbox(key="gb_channel").select(0).run()
     beta = control(at, "beta")
     assert beta["max"] >= 1e8 and beta["min"] <= -1e8
@@ -320,7 +332,7 @@ def loss_figure(at) -> dict:
 
 
 def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
     radio = at.radio(key="gb_peak")
     assert radio.value == "9 in channel 0" and len(radio.options) == 6
     assert peak_rows(at) == [["9.000", "2.066", "5.847"], ["5.847", "0.000", "5.847"], ["3.971", "−2.923", "5.847"]]
@@ -343,7 +355,7 @@ def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
 
 
 def test_picking_another_peak_moves_the_table_and_the_mark():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
     at.radio(key="gb_peak").set_value("15 in channel 1").run()
     result = peaks.run()
     before, after, learned = peaks.follow_peak(result.x, 1, 0, *[v[1] for v in result.learned(True)[:2]])
@@ -357,7 +369,7 @@ def test_picking_another_peak_moves_the_table_and_the_mark():
 
 
 def test_a_link_picks_the_peak_even_with_the_picker_hidden():
-    at = open_link("gamma-beta", {"gb_peak": "16.5 in channel 1", "hide": "peak"})
+    at = open_link("gamma-beta", {"gb_peak": "16.5 in channel 1", "hide": "peak", **all_open("gamma-beta")})
     assert "gb_peak" in hidden_keys(at)
     assert peak_rows(at)[0][0] == "16.500"
 

@@ -4,7 +4,7 @@ the replay does not retrain, and bad input gives a message."""
 import numpy as np
 import pytest
 import streamlit as st
-from apptest import _decode, figures, hidden_keys, live_data, run_page
+from apptest import SECTIONS, _decode, figures, hidden_keys, live_data, run_page
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
@@ -25,7 +25,8 @@ DEFAULT = TrainingSettings()  # the page's defaults: reconstruct, SGD, η = 0.03
 
 
 def run_learning(**state):
-    return run_page("learning", timeout=180, session_state=state)
+    """/learning with every side section open (the landscape, train vs eval, momentum), as a link opens them."""
+    return run_page("learning", timeout=180, session_state=state, opened=SECTIONS["learning"])
 
 
 def core(settings=DEFAULT, specs=SPECS, x=None):
@@ -232,6 +233,21 @@ def test_a_constant_channel_says_only_beta_learns():
     assert any("constant" in i.value and "only β learns" in i.value for i in at.info)
     assert metric(at, "γ, mean of the last epoch").delta == "γ* = any"
     assert "nan" not in " ".join(m.value for m in at.markdown)
+
+
+def test_closed_side_sections_train_nothing_and_draw_nothing(monkeypatch):
+    calls = []
+
+    def counting_train(exp, on_progress=None):
+        calls.append(exp.settings)
+        return train(exp, on_progress)
+
+    monkeypatch.setattr(training, "train", counting_train)
+    st.cache_data.clear()
+    at = run_page("learning", timeout=180)  # as the page opens: its side sections closed
+    assert calls == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
+    assert len(figures(at)) == 1 and len(at.table) == 1  # the step's figure and numbers
+    assert [e.label for e in at.expander if e.proto.expanded] == []
 
 
 def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them():

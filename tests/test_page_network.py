@@ -3,7 +3,7 @@ errors as messages."""
 
 import numpy as np
 import pytest
-from apptest import _decode, by_label, figures, hidden_keys, run_page
+from apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
@@ -16,7 +16,8 @@ QUICK = {"net_sweep": False, "net_steps": 200}
 
 
 def page(**state):
-    return run_page("network", timeout=TIMEOUT, session_state=state)
+    """/network with its side section (inside the network) open, as a link opens it."""
+    return run_page("network", timeout=TIMEOUT, session_state=state, opened=SECTIONS["network"])
 
 
 def boxes(at) -> list[str]:
@@ -179,7 +180,7 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
         "about the same",
     ]
     at.radio(key="net_predict_train").set_value("without BN").run()
-    assert len(figures(at)) == 6
+    assert len(figures(at)) == 2  # the curves and the map ("Inside the network" was not drawn, so it is closed)
     told = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **without BN**")]
     assert told == [
         "Your class predicted: **without BN**. What happened: **BN with γ, β and BN without γ, β, about the same** "
@@ -187,7 +188,7 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     ]
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
-    assert len(figures(at)) == 7
+    assert len(figures(at)) == 3  # and the sweep
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
     (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]

@@ -21,11 +21,22 @@ def drawn(specs, n=16, spatial=None, seed=0) -> Batch:
     return Batch(make_batch(specs, n, spatial, seed), specs, seed, "test")
 
 
-def snippet_on(page: str, **state) -> str:
-    """The code in the page's closed “Do it in PyTorch” expander, after checking that it compiles."""
-    at = run_page(page, session_state=state)
+OPEN = {"steps": "steps_open_pytorch", "gamma-beta": "gb_open_pytorch"}
+
+
+@pytest.mark.parametrize("page", OPEN)
+def test_the_closed_expander_holds_no_code_until_it_is_opened(page):
+    at = run_page(page)
     (box,) = [e for e in at.expander if e.label == "Do it in PyTorch"]
-    assert box.proto.expanded is False
+    assert box.proto.expanded is False and len(box.code) == 0  # built, and highlighted, only when opened
+
+
+def snippet_on(page: str, **state) -> str:
+    """The code in the page's “Do it in PyTorch” expander, opened as a link opens it
+    (`?steps_open_pytorch=true`), after checking that it compiles."""
+    at = run_page(page, session_state=state, opened=(OPEN[page],))
+    (box,) = [e for e in at.expander if e.label == "Do it in PyTorch"]
+    assert box.proto.expanded is True
     code = box.code[0].value
     compile(code, f"<{page} snippet>", "exec")
     return code, at
