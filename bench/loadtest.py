@@ -299,9 +299,9 @@ def batch_channels(elements) -> int | None:
 
 def own_scale(index: int) -> float:
     """Session `index`'s scale on the home page: on the control's grid, in its range, and no other
-    session's (0.2, 0.3, …, 9.9 skipping the default ×1; sessions beyond 98 share)."""
+    session's (0.2, 0.3, …, 10 skipping the default ×1; sessions beyond 98 share)."""
     lo, hi, step = SCALE_RANGE
-    grid = [round(lo + step * i, 1) for i in range(1, round((hi - lo) / step))]
+    grid = [round(lo + step * i, 1) for i in range(1, round((hi - lo) / step) + 1)]
     grid.remove(1.0)
     return grid[index % len(grid)]
 
