@@ -49,7 +49,7 @@ from content.learning import (
 )
 from content.registry import page_file
 from ui import classroom
-from ui.classroom import chart, predict_first
+from ui.classroom import chart, predict_first, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 from ui.live import LiveControl, live_chart
@@ -357,7 +357,7 @@ def replay(data, settings, channel):
         f"**Step {step + 1} up close** (channel {channel}): {MU_B} = {sig(d.mu)}, {VAR_B} = {sig(d.var)}, "
         f"γ = {sig(d.gamma)}, β = {sig(d.beta)}, loss = {sig(d.loss)}"
     )
-    chart(step_figure(d, exp.settings.task), key="learn_step_figure")
+    shared_chart(step_figure, d, exp.settings.task, key="learn_step_figure")
     # Side by side on a screen; one under the other with a projector's large text.
     left, right = (st.container(), st.container()) if classroom.enabled() else st.columns([1, 1])
     with left:
