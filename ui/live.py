@@ -124,17 +124,20 @@ def figure_json(fig: go.Figure) -> dict:
     return json.loads(fig.to_json())
 
 
-def shared_figure(build, *args, **options) -> dict:
+def shared_figure(build, *args, by=None, **options) -> dict:
     """build(*args, **options) as figure_json gives it, built once for every session that asks for
-    the same arguments (and classroom mode): for a live chart whose first drawing does not depend on
-    the session. Shared: never changed after this. The arguments are hashed (st.cache_resource)."""
+    the same arguments (and classroom mode): for a live chart's first drawing, which the browser
+    then redraws. Shared: never changed after this. The arguments are hashed (st.cache_resource);
+    by: what they are computed from, hashed instead of them."""
     name = f"{build.__module__}.{build.__qualname__}"
-    return _shared_figure(name, build, args, tuple(sorted(options.items())), classroom.enabled())
+    options = tuple(sorted(options.items()))
+    inputs = (args, options) if by is None else by
+    return _shared_figure(name, inputs, classroom.enabled(), build, args, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_figure(name: str, _build, args: tuple, options: tuple, classroom_on: bool) -> dict:
-    return figure_json(_build(*args, **dict(options)))
+def _shared_figure(name: str, inputs, classroom_on: bool, _build, _args: tuple, _options: tuple) -> dict:
+    return figure_json(_build(*_args, **dict(_options)))
 
 
 def _state(key: str) -> dict:
