@@ -26,14 +26,16 @@ fast as the server answers: a stress test, not a class.
 Latency is timed from the request to the server's "script finished". One session first goes
 through every page alone, so that imports and the shared caches are not billed to the class.
 
-Isolation: after the class, each session sets the home page's scale to a value no other session
-uses (own_scale), and makes a batch with its own channel count on /batch; all wait until every
-session has done so (a barrier), then each reruns the home page and opens /steps and checks that it
-reads back its own values: every "std before" equals its own scale times that channel's std at ×1
-(read by a fresh session before the class), and /steps's batch has its own C. A value another
-session set (state kept in a module global, say) fails the check; nothing else can.
+Isolation: after the class, each session makes a batch with its own channel count on /batch and
+sets the home page's scale to a value no other session uses (own_scale); all wait until every
+session has done so (a barrier), then each reruns the home page with nothing moved and opens
+/steps, and checks that it reads back its own values: every "std before" equals its own scale
+times that channel's std at ×1 (read by a fresh session before the class, not after this session
+moved the scale), and /steps's batch has its own C. A value another session set (state kept in a
+module global, say) fails the check; nothing else can (tests/test_loadtest_isolation.py).
 `--leak` proves it: it serves bench/seeded_app.py with BNVIZ_BENCH_LEAK=1, an app copy that keeps
-the live charts' values in a module global, and the check reports isolation_ok false.
+the live charts' values in a module global; with 4 sessions, 3 fail (all but the last to set its
+scale) and isolation_ok is false.
 
 Memory: the servers' resident memory (VmRSS, /proc) before the class, at its peak (sampled every
 0.2 s) and after. With --url no server is started: memory is read from the processes --pids names,
@@ -331,18 +333,17 @@ async def reference_std(url: str) -> list[float]:
 
 
 async def isolation(s: Session, index: int, reference: list[float], barrier: asyncio.Barrier) -> tuple[bool, list]:
-    """Set this session's own scale and batch, wait for every session to set theirs, read them back."""
+    """Set this session's own batch and scale, wait for every session to set theirs, then read them
+    back: the home page rerun with nothing moved (as any press elsewhere on it reruns it), and /steps."""
     scale, channels = own_scale(index), own_channels(index)
-    await s.open("")
-    _, chart, fragment_id = s.widgets[SCALE]
-    state = s.live_state(chart, SCALE, 0, value=scale)
-    await s.run([state], fragment_id)
     await s.open("batch")
     _, c_slider, fragment_id = s.widgets[CHANNELS_KEY]
     made = await s.run([slider_state(c_slider.slider, channels)], fragment_id)
-    await asyncio.wait_for(barrier.wait(), 10 * RUN_TIMEOUT)  # every session has set its own values
     await s.open("")
-    home = await s.run([state], fragment_id="")  # the browser's next rerun carries the chart's state
+    _, chart, fragment_id = s.widgets[SCALE]
+    await s.run([s.live_state(chart, SCALE, 0, value=scale)], fragment_id)
+    await asyncio.wait_for(barrier.wait(), 10 * RUN_TIMEOUT)  # every session has set its own values
+    home = await s.run()
     steps = await s.open("steps")
     errors = made["errors"] + home["errors"] + steps["errors"]
     ok = reads_back(scale, reference, table_column(home["elements"], "std before"))
@@ -431,7 +432,7 @@ async def run_class(http_url: str, pids: list[int], args) -> dict:
         for o in outcomes
         if isinstance(o, BaseException)
     ]
-    reruns = len(record["open"]) + len(record["interact"]) + 3 * len(record["isolated"])
+    reruns = len(record["open"]) + len(record["interact"]) + 6 * len(record["isolated"])  # 6 in isolation()
     interact = record["interact"] or [float("nan")]
     return {
         "sessions": args.sessions,

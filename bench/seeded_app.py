@@ -9,7 +9,7 @@ usual. Before app.py first runs in a session, it puts there what the environment
     at their largest, or {"steps_eval": true} to show /steps's eval-mode slider;
   BNVIZ_BENCH_LEAK = "1" (optional): a deliberate bug, for bench/loadtest.py's isolation check to
     catch: the live charts' values are kept in a module global, so every session sees the values
-    the last session to move a chart sent.
+    of the last session that moved a chart.
 """
 
 import json
@@ -46,9 +46,10 @@ if os.environ.get("BNVIZ_BENCH_LEAK") and not hasattr(live, "_leaked"):
 
     def _leaky_live_chart(key, *args, **kwargs):
         values = _live_chart(key, *args, **kwargs)
-        if st.session_state.get(key):  # this session has moved the chart: everyone now sees its values
+        if values != st.session_state.get("_bench_leak_" + key):  # moved here: kept for everyone
+            st.session_state["_bench_leak_" + key] = values
             live._leaked[key] = values
-        return live._leaked.get(key, values)
+        return live._leaked[key]
 
     live.live_chart = _leaky_live_chart
 runpy.run_path(os.environ["BNVIZ_BENCH_APP"], run_name="__main__")
