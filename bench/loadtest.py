@@ -39,7 +39,8 @@ scale) and isolation_ok is false.
 
 Memory: the servers' resident memory (VmRSS, /proc) before the class, at its peak (sampled every
 0.2 s) and after. With --url no server is started: memory is read from the processes --pids names,
-or else from every `streamlit run` process found in /proc (their sum).
+or else from every `streamlit run` process found in /proc (their sum: on a machine shared with other
+servers, name the replicas with --pids).
 
     python3 bench/loadtest.py                         # 30 sessions on a server it starts
     python3 bench/loadtest.py --sessions 10 --interactions 1
