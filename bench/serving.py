@@ -50,9 +50,15 @@ def serve(script: Path, cwd: Path = ROOT, env: dict | None = None, log_name: str
 
 
 @contextmanager
-def seeded_app(batch: str | None, state: dict | None = None, preset: str = "channels on very different scales"):
+def seeded_app(
+    batch: str | None,
+    state: dict | None = None,
+    preset: str = "channels on very different scales",
+    leak: bool = False,
+):
     """Serve app.py with `batch` ("N,C" / "N,C,H,W", or None for the default) and `state` put in
-    every new session first (bench/seeded_app.py, run from a folder linking to the app's files)."""
+    every new session first (bench/seeded_app.py, run from a folder linking to the app's files).
+    leak: the app keeps the live charts' values in a module global, shared by every session."""
     import json
 
     with ExitStack() as stack:
@@ -68,4 +74,6 @@ def seeded_app(batch: str | None, state: dict | None = None, preset: str = "chan
         }
         if batch:
             env["BNVIZ_BENCH_BATCH"] = batch
+        if leak:
+            env["BNVIZ_BENCH_LEAK"] = "1"
         yield stack.enter_context(serve(folder / "seeded_app.py", folder, env, log_name="app"))

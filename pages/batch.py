@@ -23,7 +23,7 @@ from bnviz.figures.batch import channel_heatmaps, draws_figure
 from bnviz.figures.common import channel_histograms
 from bnviz.notation import MU_B, VAR_B
 from bnviz.numbers import fixed_cells
-from ui.classroom import chart
+from ui.classroom import chart, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 from ui.state import (
@@ -311,7 +311,7 @@ downloads.download_button(
     key="bt_npy",
 )
 
-chart(histograms(x), key="bt_hist")
+shared_chart(histograms, x, key="bt_hist")
 st.caption(
     "All panels share one x axis, so a channel on a larger scale looks wider and a channel far "
     "from 0 sits elsewhere. BatchNorm treats each panel on its own: one mean and one variance per channel."

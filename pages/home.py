@@ -14,8 +14,8 @@ from bnviz.figures.common import (
 )
 from bnviz.numbers import fixed_cells
 from content.registry import PAGES, page_file
-from ui.classroom import chart
-from ui.live import LiveControl, live_chart
+from ui.classroom import shared_chart
+from ui.live import LiveControl, live_chart, shared_figure
 from ui.state import default_batch
 
 SCALE = LiveControl(
@@ -52,7 +52,8 @@ with left:
     values = live_chart(
         "home_live",
         "scaled_histograms",
-        fixed_channel_histograms(batch.x, edges, title="Before: each channel on its own scale"),
+        # The same for every learner and every scale: built once (the browser redraws it).
+        shared_figure(fixed_channel_histograms, batch.x, edges, title="Before: each channel on its own scale"),
         {"x": [batch.x[:, c].tolist() for c in range(batch.channels)], "edges": edges.tolist(), "control": SCALE.name},
         [SCALE],
         readouts=[("std", "std of each channel before:")],
@@ -61,13 +62,12 @@ scale = values[SCALE.name]
 x = scale * batch.x
 y = BatchNorm(batch.channels)(x)
 with right:
-    chart(
-        channel_histograms(
-            y,
-            title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1",
-            color=COLORS["y"],
-            edges=symmetric_edges([y], default_bins(len(y))),
-        ),
+    shared_chart(  # built once per scale, for every learner
+        channel_histograms,
+        y,
+        title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1",
+        color=COLORS["y"],
+        edges=symmetric_edges([y], default_bins(len(y))),
         key="home_after",
     )
 st.table(

@@ -49,10 +49,10 @@ from content.learning import (
 )
 from content.registry import page_file
 from ui import classroom
-from ui.classroom import chart, predict_first
+from ui.classroom import chart, predict_first, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
-from ui.live import LiveControl, live_chart
+from ui.live import LiveControl, live_chart, shared_figure
 from ui.state import carry_batch, current_batch
 
 require_navigation()
@@ -336,12 +336,15 @@ def replay(data, settings, channel):
         hide_as="step",
         play=True,
     )
-    figure = with_step_marker(history_of(*data, settings, channel), 0)  # the browser moves the marker
+    # Built once per batch, training and channel, for every learner; the browser moves the marker.
+    figure = shared_figure(
+        lambda: with_step_marker(history_of(*data, settings, channel), 0), by=(data, settings, channel)
+    )
     values = live_chart(
         "learn_live",
         "step_replay",
         figure,
-        arrays | {"control": step_control.name, "marker": len(figure.layout.shapes) - 1},
+        arrays | {"control": step_control.name, "marker": len(figure["layout"]["shapes"]) - 1},
         [step_control],
         readouts=[(name, f"{label} =") for name, label in STEP_READOUTS],
     )
@@ -357,7 +360,7 @@ def replay(data, settings, channel):
         f"**Step {step + 1} up close** (channel {channel}): {MU_B} = {sig(d.mu)}, {VAR_B} = {sig(d.var)}, "
         f"γ = {sig(d.gamma)}, β = {sig(d.beta)}, loss = {sig(d.loss)}"
     )
-    chart(step_figure(d, exp.settings.task), key="learn_step_figure")
+    shared_chart(step_figure, d, exp.settings.task, key="learn_step_figure")
     # Side by side on a screen; one under the other with a projector's large text.
     left, right = (st.container(), st.container()) if classroom.enabled() else st.columns([1, 1])
     with left:

@@ -34,7 +34,7 @@ from content.network import (
     lowest_loss,
     trained_with,
 )
-from ui.classroom import chart, predict_first, prediction
+from ui.classroom import predict_first, prediction, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 
@@ -191,7 +191,7 @@ def results(settings, runs, X, y):
             f"Your class predicted: **{said}**. What happened: **{lowest_loss(runs)}** (the final losses are in the "
             "three boxes above)."
         )
-    chart(curves_figure(runs), key="net_curves")
+    shared_chart(curves_figure, runs, by=settings, key="net_curves")
     st.caption(
         "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
         "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
@@ -200,7 +200,7 @@ def results(settings, runs, X, y):
     )
 
     st.subheader(f"What each network learned on the {settings.dataset}")
-    chart(boundary_figure(runs, X, y), key="net_boundary")
+    shared_chart(boundary_figure, runs, X, y, by=settings, key="net_boundary")
     st.caption("Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary.")
 
     # A side topic, closed so that the question "which network learns?" and the sweep stay in view; bound to
@@ -212,7 +212,7 @@ def results(settings, runs, X, y):
     )
     if inside.open:
         with inside:
-            chart(activation_strips(runs, settings.activation), key="net_strips")
+            shared_chart(activation_strips, runs, settings.activation, by=settings, key="net_strips")
             st.caption(
                 "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
                 "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
@@ -220,15 +220,15 @@ def results(settings, runs, X, y):
                 + ("ReLU outputs above 4 are counted in the top row. " if settings.activation == "ReLU" else "")
                 + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
             )
-            chart(saturation_figure(runs, settings.activation), key="net_saturation")
-            chart(gradient_figure(runs), key="net_gradients")
+            shared_chart(saturation_figure, runs, settings.activation, by=settings, key="net_saturation")
+            shared_chart(gradient_figure, runs, by=settings, key="net_gradients")
             st.caption(
                 f"{'Dead' if settings.activation == 'ReLU' else 'Saturated'} here means {SATURATION[settings.activation]}. "
                 "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
             )
             bn = next(run for run in runs if run.norm == "bn")
             if bn.gamma is not None:
-                chart(gamma_beta_figure(bn), key="net_gamma_beta")
+                shared_chart(gamma_beta_figure, bn, by=settings, key="net_gamma_beta")
                 st.caption(
                     "BN alone forces every layer's pre-activations to mean 0 and variance 1, as in the network "
                     "“BN without γ, β”. γ and β, learned like the weights, let each unit choose its own scale and "
@@ -268,7 +268,7 @@ if st.session_state.net_sweep and predict_first(
     except (ValueError, TypeError) as err:
         st.error(f"The sweep could not run: {err}")
     else:
-        chart(sweep_figure(result, settings.lr), key="net_sweep_chart")
+        shared_chart(sweep_figure, result, settings.lr, by=settings, key="net_sweep_chart")
         st.caption(
             "Final loss on all 512 points in eval mode; lower is better, and the dotted line is a "
             "network that always answers 50 %. The dashed line marks the learning rate of the run above."

@@ -52,6 +52,29 @@ def chart(fig, key: str | None = None, **kwargs) -> None:
     st.plotly_chart(fig, key=key, config=PNG, **kwargs)
 
 
+def shared_chart(build, *args, key: str | None = None, by=None, **options) -> None:
+    """Draw build(*args, **options) as chart() draws a figure, built once for every session that asks
+    for the same arguments (and classroom mode): a rerun whose figure's inputs did not change, or
+    that another learner's settings already drew, costs no plotly building.
+
+    The arguments are hashed (st.cache_resource): pass settings and small arrays. by: what the
+    arguments are computed from, hashed instead of them (the settings of a cached training).
+    """
+    name = f"{build.__module__}.{build.__qualname__}"
+    options = tuple(sorted(options.items()))
+    inputs = (args, options) if by is None else by
+    fig = _shared_figure(name, inputs, enabled(), build, args, options)
+    st.plotly_chart(fig, key=key, config=PNG)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared_figure(name: str, inputs, classroom: bool, _build, _args: tuple, _options: tuple):
+    """The figure `name`(*args, **options), enlarged in classroom mode, for these inputs. Shared:
+    never changed after this (st.plotly_chart only reads it)."""
+    fig = _build(*_args, **dict(_options))
+    return enlarge(fig) if classroom else fig
+
+
 def predict_first(key: str, question: str, choices: list[str]) -> bool:
     """Ask the class to predict before a reveal. Returns whether the action may go ahead.
 

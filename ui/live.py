@@ -124,6 +124,22 @@ def figure_json(fig: go.Figure) -> dict:
     return json.loads(fig.to_json())
 
 
+def shared_figure(build, *args, by=None, **options) -> dict:
+    """build(*args, **options) as figure_json gives it, built once for every session that asks for
+    the same arguments (and classroom mode): for a live chart's first drawing, which the browser
+    then redraws. Shared: never changed after this. The arguments are hashed (st.cache_resource);
+    by: what they are computed from, hashed instead of them."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    options = tuple(sorted(options.items()))
+    inputs = (args, options) if by is None else by
+    return _shared_figure(name, inputs, classroom.enabled(), build, args, options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_figure(name: str, inputs, classroom_on: bool, _build, _args: tuple, _options: tuple) -> dict:
+    return figure_json(_build(*_args, **dict(_options)))
+
+
 def _state(key: str) -> dict:
     return st.session_state.setdefault(_STATE + key, {"revision": 0, "values": None})
 
@@ -169,7 +185,7 @@ _component = st.components.v2.component("bnviz_live", html=_HTML, css=_CSS, js=_
 def live_chart(
     key: str,
     kind: str,
-    fig: go.Figure,
+    fig: go.Figure | dict,
     arrays: dict,
     controls: list[LiveControl],
     readouts: list[tuple[str, str]] = (),
@@ -178,8 +194,8 @@ def live_chart(
     """Draw a live chart and return its controls' values (as last sent back by the browser).
 
     key: the element's key ("home_live"); kind: the name of the chart's update function in live.js;
-    fig: the figure as first drawn, styled here; arrays: what the update function reads (JSON
-    lists); readouts: (name, label) of text the update function computes.
+    fig: the figure as first drawn, styled here (or as shared_figure gives it); arrays: what the
+    update function reads (JSON lists); readouts: (name, label) of text the update function computes.
     link: bind each control to the URL under its name.
     """
     names = [c.name for c in controls]
@@ -207,7 +223,8 @@ def live_chart(
     if off:
         set_values(key, off)
     pushed = {c.name: state["values"].get(c.name, c.value) for c in controls}
-    data = element_data(kind, figure_json(fig), arrays, controls, pushed, state["revision"], readouts)
+    figure = fig if isinstance(fig, dict) else figure_json(fig)
+    data = element_data(kind, figure, arrays, controls, pushed, state["revision"], readouts)
     result = _component(
         key=key,
         data=data,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 # Okabe & Ito (2008), "Color Universal Design": colours that stay apart for learners with
@@ -36,12 +37,19 @@ COLORS = {
 # the copy with BN but without γ and β (PyTorch's affine=False) in a third, apart from both.
 BN_WITHOUT_GAMMA_BETA = OKABE_ITO["black"]
 TEMPLATE = "plotly_white"
+# Every figure starts in this template: plotly gives a new figure its default template without
+# validating it, where update_layout(template=...) validates and copies the whole template again,
+# half of what building a small figure costs (bench/loadtest.py's profile). The JSON is the same.
+# Importing streamlit sets the default to its own template, so style() checks it is still ours.
+pio.templates.default = TEMPLATE
 
 
 def style(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
-    """The common look: light template, tight margins, legend above the plot."""
+    """The common look: light template, tight margins, legend above the plot. `fig` was made
+    while TEMPLATE was plotly's default (the module sets it), or it is given the template here."""
+    if pio.templates.default != TEMPLATE:  # streamlit was imported after this module
+        fig.update_layout(template=TEMPLATE)
     fig.update_layout(
-        template=TEMPLATE,
         height=height,
         margin=dict(l=50, r=20, t=50, b=45),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
