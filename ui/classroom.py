@@ -46,6 +46,8 @@ _CSS = """
 [data-testid="stMain"] [data-testid="stMetricValue"] p,
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: min(2.6rem, 13cqi) !important; }
 [data-testid="stMain"] .katex { font-size: 1.5em; }
+[data-testid="stMain"] :is([data-baseweb="select"] div, input, [data-testid="stSliderThumbValue"],
+  [data-testid="stCode"] code) { font-size: 1.15rem; }
 </style>
 <span class="bnviz-classroom"></span>
 """
@@ -109,6 +111,11 @@ def enlarge(fig):
             trace.colorbar.title.font.size = trace.colorbar.title.font.size or base
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.2))
+    # Room for the larger title, subplot titles and legend above the plot, and the ticks beside it.
+    margin = fig.layout.margin
+    for side in ("t", "b", "l"):
+        if margin[side] is not None:
+            margin[side] = round(margin[side] * FONT_SCALE)
     return fig
 
 
