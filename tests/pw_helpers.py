@@ -192,8 +192,10 @@ _SIDEWAYS = """() => [document.scrollingElement,
     ...document.querySelectorAll('[data-testid=stAppViewContainer], [data-testid=stMain], [data-testid=stMainBlockContainer]')]
   .filter((e) => e.scrollWidth > e.clientWidth + 1)
   .map((e) => `${e.getAttribute('data-testid') || e.tagName}: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`)"""
-# Every chart on screen drawn (plotly's SVG text is there), then the smallest text of each.
-_CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart], .bnviz-live-chart')]
+# Every chart on screen drawn: no placeholder left (Streamlit shows a skeleton while it loads its plotly
+# chart's code), and plotly's SVG text in each. Then the smallest text of each.
+_CHARTS_DRAWN = """() => !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')
+  && [...document.querySelectorAll('[data-testid=stPlotlyChart], .bnviz-live-chart')]
   .filter((c) => c.getClientRects().length > 0).every((c) => c.querySelector('.main-svg text'))"""
 _CHART_FONTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .filter((p) => p.getClientRects().length > 0).map((p, i) => {
