@@ -11,7 +11,7 @@ from content import gamma_beta as content_gamma_beta
 from content.pytorch import gamma_beta_snippet
 from content.registry import page_file
 from ui import live
-from ui.classroom import chart, predict_first, prediction
+from ui.classroom import beside, chart, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
 from ui.live import LiveControl, live_chart
@@ -219,7 +219,7 @@ stats.caption(
 def drag_section():
     c = ss.gb_channel
     r = info.ranges[c]
-    controls, figure = st.columns([2, 3], gap="large")
+    controls, figure = beside([2, 3], gap="large")  # classroom mode: controls above
     with controls:
         take_hand(c, r)
         exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
@@ -614,7 +614,7 @@ def peaks_section():
     table.table(content_gamma_beta.peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
     kept.markdown(content_gamma_beta.PEAK_KEPT)
     st.markdown(content_gamma_beta.peaks_task(result.level))
-    left, right = st.columns([2, 3])
+    left, right = beside([2, 3])
     with left:
         chart(peaks_loss_figure(), key="gb_peaks_loss")
     with right:

@@ -14,7 +14,7 @@ from bnviz.figures.common import (
 )
 from bnviz.numbers import fixed_cells
 from content.registry import PAGES, page_file
-from ui.classroom import shared_chart
+from ui.classroom import beside, shared_chart
 from ui.live import LiveControl, live_chart, shared_figure
 from ui.state import default_batch
 
@@ -47,7 +47,7 @@ st.subheader("What it does, on a batch with four very different channels")
 batch = default_batch()
 # Live: the browser redraws the Before histograms while the hand moves, on one x axis for every scale.
 edges = scaled_edges(batch.x, (SCALE.min, SCALE.max))
-left, right = st.columns(2)
+left, right = beside(2)  # in classroom mode, one above the other
 with left:
     values = live_chart(
         "home_live",

@@ -49,7 +49,7 @@ from content.learning import (
 )
 from content.registry import page_file
 from ui import classroom
-from ui.classroom import chart, predict_first, shared_chart
+from ui.classroom import beside, chart, predict_first, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 from ui.live import LiveControl, live_chart, shared_figure
@@ -362,7 +362,7 @@ def replay(data, settings, channel):
     )
     shared_chart(step_figure, d, exp.settings.task, key="learn_step_figure")
     # Side by side on a screen; one under the other with a projector's large text.
-    left, right = (st.container(), st.container()) if classroom.enabled() else st.columns([1, 1])
+    left, right = beside([1, 1])
     with left:
         st.latex(dy_formula(exp.settings.task))
         for line in update_equations(d, exp.settings.optimizer):

@@ -26,7 +26,7 @@ from content.steps import (
     statistic_table,
     worked_numbers,
 )
-from ui.classroom import chart, predict_first, prediction, shared_chart
+from ui.classroom import beside, chart, predict_first, prediction, shared_chart
 from ui.guard import require_navigation
 from ui.links import control, is_shown
 from ui.pytorch import do_it_in_pytorch
@@ -196,7 +196,7 @@ def stepper():
     next_col.button("Next ▶", key="steps_next", on_click=move, args=(1, keys), disabled=last, width="stretch")
     st.latex(step.highlighted)
     st.markdown(explanation(step.key, eval_mode, gamma, beta))
-    fig_col, num_col = st.columns([3, 2])
+    fig_col, num_col = beside([3, 2])
     with fig_col:
         shared_chart(step_figure, x, steps, index, channel, batch_steps if eval_mode else None, key="steps_step_figure")
     with num_col:

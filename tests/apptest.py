@@ -93,3 +93,34 @@ def live_data(at: AppTest, key: str) -> dict:
     """What the live chart `key` (ui/live.py) sends to the browser: its kind, figure, arrays, controls."""
     (element,) = [el for el in at.get("bidi_component") if el.proto.id.endswith("-" + key)]
     return json.loads(element.proto.json)
+
+
+def small_chart_text(at: AppTest, smallest: float = 16) -> list[str]:
+    """Text of the page's charts (st.plotly_chart's and the live charts') that a projector would show too
+    small: a font size under `smallest` px in a figure's layout or traces (its template aside), or an
+    axis whose tick labels or title have no size of their own (st.plotly_chart's Streamlit theme then
+    draws them at 12 and 14 px, whatever the base font). Each as "chart 2: annotations[0].font.size = 11"."""
+    live = [json.loads(el.proto.json) for el in at.get("bidi_component")]
+    charts = figures(at) + [data["figure"] for data in live if "figure" in data]
+    found = []
+
+    def walk(chart: int, node, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "size" and path.endswith("font") and value < smallest:
+                    found.append(f"chart {chart}: {path}.size = {value}")
+                elif key not in ("template", "x", "y", "z", "customdata", "text"):
+                    walk(chart, value, f"{path}.{key}" if path else key)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(chart, item, f"{path}[{i}]")
+
+    for i, fig in enumerate(charts):
+        walk(i, fig.get("layout", {}), "")
+        for t, trace in enumerate(fig.get("data", [])):
+            walk(i, trace, f"data[{t}]")
+        for name, axis in fig.get("layout", {}).items():
+            if name.startswith(("xaxis", "yaxis")):
+                if "size" not in axis.get("tickfont", {}) or "size" not in axis.get("title", {}).get("font", {}):
+                    found.append(f"chart {i}: {name} leaves its text's size to the template")
+    return found

@@ -3,6 +3,7 @@ check the page with axe-core and watch Chromium's console."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from urllib.parse import urlparse
@@ -10,6 +11,7 @@ from urllib.parse import urlparse
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -165,3 +167,82 @@ def press(thumb, times: int, key: str = "ArrowRight") -> None:
     thumb.focus()
     for _ in range(times):
         thumb.press(key)
+
+
+# --- a projector's screen -----------------------------------------------------------------------
+
+PROJECTORS = ({"width": 1280, "height": 720}, {"width": 1024, "height": 768})
+# Text that must not be cut: metrics, buttons, page links, radio, select and other widget labels, tabs,
+# and the live charts' labels and readouts. Each is measured, and so is every element inside it that
+# clips (overflow other than visible) or ends its text in "…". Visually hidden helpers (1 px wide,
+# the radio's input) are not text a learner reads.
+_CUT_TEXT = """() => {
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const what = (e) => `${e.getAttribute('data-testid') || e.tagName.toLowerCase()} "${
+    (e.innerText || e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50)}"`;
+  const TEXT = ['[data-testid=stMetricLabel]', '[data-testid=stMetricValue]', '[data-testid=stMain] button',
+    '[data-testid=stPageLink] a', '[data-testid=stRadio] label', '[data-testid=stSelectbox] label',
+    '[data-testid=stSelectbox] [data-baseweb=select] > div', '[data-testid=stWidgetLabel]',
+    '[data-testid=stMain] [data-testid=stTab]', '.bnviz-live-control label', '.bnviz-live-readouts',
+    '.bnviz-live-play'];
+  const cut = [];
+  for (const el of document.querySelectorAll(TEXT.join(','))) {
+    if (!shown(el)) continue;
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      const s = getComputedStyle(e);
+      const clips = e === el || s.overflowX !== 'visible' || s.textOverflow === 'ellipsis';
+      if (clips && shown(e) && e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
+        cut.push(`${what(el)}: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth} (${e.tagName.toLowerCase()})`);
+    }
+  }
+  return cut;
+}"""
+_SIDEWAYS = """() => [document.scrollingElement,
+    ...document.querySelectorAll('[data-testid=stAppViewContainer], [data-testid=stMain], [data-testid=stMainBlockContainer]')]
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => `${e.getAttribute('data-testid') || e.tagName}: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`)"""
+# Every chart on screen drawn: no placeholder left (Streamlit shows a skeleton while it loads its plotly
+# chart's code), and plotly's SVG text in each. Then the smallest text of each.
+_CHARTS_DRAWN = """() => !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')
+  && [...document.querySelectorAll('[data-testid=stPlotlyChart], .bnviz-live-chart')]
+  .filter((c) => c.getClientRects().length > 0).every((c) => c.querySelector('.main-svg text'))"""
+_CHART_FONTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter((p) => p.getClientRects().length > 0).map((p, i) => {
+    const sizes = [...p.querySelectorAll('.main-svg text')]
+      .filter((t) => t.textContent.trim() && t.getClientRects().length > 0)
+      .map((t) => [parseFloat(getComputedStyle(t).fontSize), t.textContent.trim().slice(0, 40)])
+      .sort((a, b) => a[0] - b[0]);
+    return {chart: (p.closest('[class*=st-key-]')?.className.match(/st-key-(\\S+)/) || [, `#${i}`])[1],
+            smallest: sizes[0]};
+  }).filter((c) => c.smallest)"""
+_SIDEBAR = """() => { const s = document.querySelector('[data-testid=stSidebar]');
+  return s ? {collapsed: s.getAttribute('data-collapsed'), width: s.getBoundingClientRect().width} : null; }"""
+
+
+def projector_problems(page: Page, min_font: float = 16) -> list[str]:
+    """What a projected page gets wrong, each with its values: text cut off, the page scrolling sideways,
+    the sidebar open, chart text smaller than `min_font` px. Waits for every chart on screen to be drawn."""
+    page.wait_for_function(_CHARTS_DRAWN, timeout=WAIT_MS)
+    problems = [f"cut off: {c}" for c in page.evaluate(_CUT_TEXT)]
+    problems += [f"scrolls sideways: {w}" for w in page.evaluate(_SIDEWAYS)]
+    sidebar = page.evaluate(_SIDEBAR)
+    if sidebar is not None and (sidebar["collapsed"] != "true" or sidebar["width"] > 1):
+        problems.append(f"sidebar open: {sidebar}")
+    for chart in page.evaluate(_CHART_FONTS):
+        size, text = chart["smallest"]
+        if size < min_font:
+            problems.append(f"chart {chart['chart']}: text {text!r} at {size} px < {min_font} px")
+    return problems
+
+
+def assert_fits_projectors(page: Page) -> None:
+    """At 1280 × 720 and at 1024 × 768 the page shows every label whole, does not scroll sideways, keeps
+    its sidebar collapsed and draws chart text of 16 px or more. Leaves the window at 1280 × 720."""
+    found = []
+    for size in reversed(PROJECTORS):  # the narrow one first, so the page ends at 1280 × 720
+        page.set_viewport_size(size)
+        # Charts drawn for the wider window are redrawn for this one: wait for that, a while.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(f"() => ({_SIDEWAYS})().length === 0", timeout=10_000)
+        found += [f"{size['width']}×{size['height']} {problem}" for problem in projector_problems(page)]
+    assert not found, f"on a projector, {page.url}:\n" + "\n".join(found)

@@ -1,7 +1,8 @@
 """Classroom mode in Chromium: a teacher's walk through every page with Next, each page accessible
-(axe-core) and with nothing wrong in the console; and on /gamma-beta the large text (a style only a
-browser applies), the exact boxes hidden, and a predict-first prompt that locks the action until the
-class has predicted. The prompts of /steps, /learning and /network are checked in AppTest (their
+(axe-core), with nothing wrong in the console, and fit for a projector (at 1280 × 720 and 1024 × 768
+no label cut off, no sideways scrolling, the sidebar collapsed, chart text of 16 px or more); and on
+/gamma-beta the large text (a style only a browser applies), the exact boxes hidden, and a
+predict-first prompt that locks the action until the class has predicted. The prompts of /steps, /learning and /network are checked in AppTest (their
 test_page_*.py)."""
 
 import itertools
@@ -10,8 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 from pw_helpers import (
+    PROJECTORS,
     WAIT_MS,
     assert_accessible,
+    assert_fits_projectors,
     assert_large_text,
     assert_no_exception,
     open_page,
@@ -26,12 +29,14 @@ from content.registry import PAGES
 pytestmark = pytest.mark.browser
 
 
-def test_classroom_mode_from_a_link_enlarges_text_and_walks_every_page_accessible_and_without_errors(page, app_url):
+def test_classroom_mode_from_a_link_walks_every_page_projected_accessible_and_without_errors(page, app_url):
     problems = watch_console(page)
+    page.set_viewport_size(PROJECTORS[0])  # a projector's 1280 × 720
     open_page(page, app_url, "?classroom=1")
     assert_large_text(page)
     shot(page, "classroom-home")
     assert_accessible(page)
+    assert_fits_projectors(page)
     for previous, current in itertools.pairwise(PAGES):
         page.get_by_text(f"Next: {current.title}").click()
         expect(page).to_have_url(re.compile(rf"/{current.url_path}\?classroom=1$"))
@@ -39,6 +44,9 @@ def test_classroom_mode_from_a_link_enlarges_text_and_walks_every_page_accessibl
         wait_idle(page)
         assert_no_exception(page)
         assert_accessible(page)  # no critical or serious axe-core violation, in classroom mode
+        assert_fits_projectors(page)
+        if current != PAGES[-1]:  # the walk goes on from the main area, the sidebar being closed
+            expect(page.get_by_role("link", name=re.compile(r"^Next:"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"^Next:"))).to_have_count(0)  # /teach, the last page
     assert problems == []  # no console error, no failed request, on any page of the walk
 
@@ -67,4 +75,5 @@ def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, a
     expect(told).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("Largest |y − x|").first).to_be_visible()
     tall_shot(page, "classroom-gamma-beta-after")
+    assert_fits_projectors(page)  # "Recover the original" and the recovered numbers whole, on a projector
     assert_no_exception(page)

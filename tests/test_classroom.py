@@ -1,9 +1,12 @@
 """Classroom mode: switched on from a link, larger figures, a walk through the pages, hidden controls
 (drawn in a container the app's style hides, so that their values still apply)."""
 
+import plotly.graph_objects as go
 from apptest import by_label, figures, hidden_keys
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+
+from ui import classroom
 
 
 def run_home(params: dict) -> AppTest:
@@ -21,6 +24,45 @@ def test_classroom_link_turns_the_mode_on_with_larger_figure_fonts():
     assert by_label(classroom.toggle, "Classroom mode").value is True
     assert figures(classroom)[0]["layout"]["font"]["size"] == 18
     assert "size" not in figures(normal)[0]["layout"].get("font", {})
+
+
+def test_enlarge_puts_every_chart_text_at_16_px_or_more_for_a_projector():
+    fig = go.Figure(go.Heatmap(z=[[1, 2]], colorbar=dict(title=dict(text="loss"))), layout=dict(height=300))
+    fig.add_annotation(text="θ = 5", font=dict(size=11))  # a figure's own small note
+    fig.update_layout(xaxis=dict(tickfont=dict(size=20)), title="curves", margin=dict(t=50))
+    classroom.enlarge(fig)
+    assert fig.layout.font.size == 18  # plotly.js's 12 px, × 1.5
+    assert fig.layout.annotations[0].font.size == 16  # 11 px × 1.5, rounded: 16
+    assert fig.layout.xaxis.tickfont.size == 30  # a size of its own grows too
+    # What the Streamlit theme's template would set (ticks 12 px) is set on the figure itself.
+    assert (fig.layout.yaxis.tickfont.size, fig.layout.xaxis.title.font.size, fig.layout.legend.font.size) == (
+        18,
+        18,
+        18,
+    )
+    assert (fig.data[0].colorbar.tickfont.size, fig.data[0].colorbar.title.font.size) == (18, 18)
+    assert fig.layout.title.font.size == 25
+    assert (fig.layout.height, fig.layout.margin.t) == (360, 75)  # room for the larger titles
+
+
+def test_beside_stacks_columns_in_classroom_mode():
+    def page():
+        import streamlit as st
+
+        from ui import classroom
+
+        st.session_state.setdefault("classroom", st.query_params.get("classroom") == "1")
+        controls, figure = classroom.beside([2, 3])
+        controls.slider("γ", 0.0, 2.0, key="gamma")
+        figure.markdown("the figure")
+
+    at = AppTest.from_function(page).run()
+    assert len(at.columns) == 2  # side by side on a screen
+    at = AppTest.from_function(page)
+    at.query_params["classroom"] = "1"
+    at.run()
+    assert len(at.columns) == 0  # one above the other on a projector
+    assert at.slider[0].label == "γ" and at.markdown[0].value == "the figure"
 
 
 def test_classroom_mode_walks_the_pages_in_teaching_order():

@@ -4,7 +4,7 @@ the replay does not retrain, and bad input gives a message."""
 import numpy as np
 import pytest
 import streamlit as st
-from apptest import SECTIONS, _decode, figures, hidden_keys, live_data, run_page
+from apptest import SECTIONS, _decode, figures, hidden_keys, live_data, run_page, small_chart_text
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
@@ -314,3 +314,4 @@ def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_each_rev
     at.radio(key="learn_predict_modes").set_value("very different").run()
     assert list(at.table[1].value.columns) == ["batch 2", "batch 64"]
     assert any("Your class predicted: very different" in c.value for c in at.caption)
+    assert small_chart_text(at) == []  # every chart's text at 16 px or more, the live ones too

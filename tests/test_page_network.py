@@ -3,7 +3,7 @@ errors as messages."""
 
 import numpy as np
 import pytest
-from apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page
+from apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page, small_chart_text
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
@@ -189,6 +189,7 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 3  # and the sweep
+    assert small_chart_text(at) == []  # every chart's text at 16 px or more, for the back of the room
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
     (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import _decode, figures, run_page
+from apptest import _decode, figures, open_link, run_page, small_chart_text
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import gamma_beta, peaks, questions, stepper
@@ -261,3 +261,13 @@ def test_a_batch_the_core_refuses_gives_a_message_and_the_rest_of_the_page_works
     messages = [e.value for e in at.error]
     assert len(messages) == 3 and all("NaN" in m for m in messages)  # questions 1 to 3 use the batch
     assert metric(at, "Eval mode") and metric(at, "With γ and β learned")  # questions 4 to 8 still run
+
+
+def test_in_classroom_mode_every_open_question_draws_its_chart_text_at_16_px_or_more():
+    at = open_link("questions", {"classroom": "1", **{f"q_open_{q.number}": "true" for q in content.QUESTIONS}})
+    for prompt in [r for r in at.radio if r.label == "Your class's prediction"]:
+        prompt.set_value(prompt.options[0])  # every reveal shown
+    at.run()
+    assert not at.exception
+    assert len(figures(at)) >= 6
+    assert small_chart_text(at) == []

@@ -2,8 +2,13 @@
 
 A teacher turns it on with the sidebar switch or with `?classroom=1` in a link, and can hide
 any control with `?hide=seed,momentum` (names as in the page's link settings).
+On a projector (1280 × 720, 1024 × 768) the sidebar starts collapsed, the text of metrics, buttons,
+links and labels wraps rather than ending in "…", and every chart's text is at least 16 px.
 Pages use:
-- `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export;
+- `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export (the live
+  charts of ui.live take the same `enlarge`);
+- `beside(spec)` instead of st.columns where controls or numbers sit beside a figure: in classroom
+  mode they are drawn one above the other, each at the full width;
 - `ui.links.control(name, essential=...)` around a control: hidden when the link hides it, or when
   classroom mode is on and the control is not essential to the page's idea;
 - `predict_first(key, question, choices)` before a reveal (recover, train, switch to eval):
@@ -16,18 +21,33 @@ import streamlit as st
 
 KEY = "classroom"
 FONT_SCALE = 1.5
+MIN_FONT = 16  # px: the smallest chart text in classroom mode
 PNG = {"toImageButtonOptions": {"format": "png", "scale": 2}, "displaylogo": False}
 
 # Static CSS (no user input): larger text for the back of the room, and an empty span.
+# Streamlit ends a label that does not fit its box in "…" (one line, overflow hidden): in classroom
+# mode those of metrics, buttons, page links and widgets wrap instead, and a metric's value shrinks
+# with its column (cqi: a hundredth of the metric's width) rather than being cut. The main area takes
+# the width the collapsed sidebar leaves, with less padding.
 _CSS = """
 <style>
 [data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMainBlockContainer"] { padding: 4rem 2rem 3rem; }
+[data-testid="stMain"] :is([data-testid="stMetricLabel"], [data-testid="stPageLink-NavLink"],
+  [data-testid^="stBaseButton"], [data-testid="stWidgetLabel"], [data-testid="stTab"])
+  :is(div, span:not([aria-hidden]), p) {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; height: auto;
+}
+[data-testid="stMain"] [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.3rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p,
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: min(2.6rem, 13cqi) !important; }
 [data-testid="stMain"] .katex { font-size: 1.5em; }
+[data-testid="stMain"] :is([data-baseweb="select"] div, input, [data-testid="stSliderThumbValue"],
+  [data-testid="stCode"] code) { font-size: 1.15rem; }
 </style>
 <span class="bnviz-classroom"></span>
 """
@@ -37,12 +57,74 @@ def enabled() -> bool:
     return bool(st.session_state.get(KEY, False))
 
 
+def _font_sizes(node, path: str = ""):
+    """(path, size) of every font size set in a figure's layout JSON: "annotations[2].font.size", 11."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "size" and path.endswith("font") and isinstance(value, int | float):
+                yield f"{path}.size", value
+            elif key != "template":
+                yield from _font_sizes(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            if isinstance(item, dict):
+                yield from _font_sizes(item, f"{path}[{i}]")
+
+
+# Where a trace sets its own font (text on bars, colour bars); the rest of a trace is data.
+_TRACE_FONTS = ("textfont", "insidetextfont", "outsidetextfont", "colorbar", "marker.colorbar")
+
+
+def larger(size: float) -> int:
+    """A font size for a projector: FONT_SCALE times larger, and at least MIN_FONT px."""
+    return max(MIN_FONT, round(size * FONT_SCALE))
+
+
 def enlarge(fig):
-    """The figure with fonts large enough for a projector (and a little taller)."""
-    fig.update_layout(font=dict(size=round(12 * FONT_SCALE)))
+    """The figure with fonts large enough for a projector (and a little taller), changed in place.
+
+    Every size the figure sets itself (an annotation's 11 px, an axis's ticks) becomes FONT_SCALE
+    times larger and at least MIN_FONT px; the base font 12 px -> 18 px. The text a figure leaves to
+    its template (tick labels, axis and legend titles, colour bars) is set to the base size too:
+    st.plotly_chart's Streamlit theme sets them in its own template (ticks 12 px) whatever the base.
+    """
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    for path, size in list(_font_sizes(layout)):
+        fig.layout[path] = larger(size)
+    base = fig.layout.font.size or larger(12)
+    fig.update_layout(font_size=base)
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        axis.tickfont.size = axis.tickfont.size or base
+        axis.title.font.size = axis.title.font.size or base
+    fig.layout.legend.font.size = fig.layout.legend.font.size or base
+    fig.layout.legend.title.font.size = fig.layout.legend.title.font.size or base
+    if fig.layout.title.text:
+        fig.layout.title.font.size = fig.layout.title.font.size or round(base * 1.4)  # plotly.js's ratio
+    for trace in fig.data:
+        for name in _TRACE_FONTS:
+            if name in trace and trace[name] is not None:
+                for path, size in list(_font_sizes(trace[name].to_plotly_json(), name)):
+                    trace[path] = larger(size)
+        if "colorbar" in trace and trace.showscale is not False:
+            trace.colorbar.tickfont.size = trace.colorbar.tickfont.size or base
+            trace.colorbar.title.font.size = trace.colorbar.title.font.size or base
     if fig.layout.height:
         fig.update_layout(height=int(fig.layout.height * 1.2))
+    # Room for the larger title, subplot titles and legend above the plot, and the ticks beside it.
+    margin = fig.layout.margin
+    for side in ("t", "b", "l"):
+        if margin[side] is not None:
+            margin[side] = round(margin[side] * FONT_SCALE)
     return fig
+
+
+def beside(spec, **kwargs) -> list:
+    """st.columns(spec, **kwargs); in classroom mode as many containers, one above the other, so that
+    controls stand above their figure and the figure takes the projector's full width."""
+    if enabled():
+        return [st.container() for _ in range(spec if isinstance(spec, int) else len(spec))]
+    return st.columns(spec, **kwargs)
 
 
 def chart(fig, key: str | None = None, **kwargs) -> None:
@@ -107,6 +189,7 @@ def setup(pages: list) -> None:
         help="Large text and figures, fewer controls, predict-first prompts, Previous / Next.",
     )
     if enabled():
+        st.set_page_config(initial_sidebar_state="collapsed")  # the room sees the lesson, not the menu
         # Not style alone (the span): st.html sends a style-only snippet to the event container,
         # whose elements the browser sometimes dropped on a page's first run; this one stays in
         # the sidebar, sent again on every run.
