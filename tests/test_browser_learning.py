@@ -92,7 +92,7 @@ def move(page: Page, label: str, key: str, times: int) -> None:
 def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     open_learning(page, app_url)
     expect(page.locator("h1").first).to_contain_text("Watch γ and β learned", timeout=T)
-    expect(plotly_charts(page)).to_have_count(3, timeout=T)  # the step's, the landscape, train vs eval
+    expect(plotly_charts(page)).to_have_count(1, timeout=T)  # the step's (the side topics closed, not drawn)
     page.wait_for_function(f"() => ({MARKER})() === 1", timeout=T)  # the live replay drawn, on step 1
     assert_no_exception(page)
     shot(page, "learning-default")
