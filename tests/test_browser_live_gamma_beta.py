@@ -30,6 +30,30 @@ def back_message(frame) -> BackMsg:
     return message
 
 
+# In the page, before the app's scripts: every frame the page sends, in order, with a mark where a link was
+# clicked (capture phase, before the app's own listeners), so what was sent after the click is known exactly;
+# Playwright's framesent events arrive later than the frames leave, and may land on either side of a click.
+RECORD_SENT = """
+window.__sent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+  window.__sent.push(Array.from(bytes));
+  return send.call(this, data);
+};
+document.addEventListener("click", (e) => { if (e.target.closest("a[href]")) window.__sent.push("click"); }, true);
+"""
+
+
+def reruns_since_the_last_click(page) -> list[str]:
+    """The fragment id of every rerun request the page sent after the last link it clicked ("" for a page's)."""
+    sent = page.evaluate("() => window.__sent")
+    after = sent[len(sent) - sent[::-1].index("click") :]
+    messages = [back_message(bytes(frame)) for frame in after]
+    return [m.rerun_script.fragment_id for m in messages if m.WhichOneof("type") == "rerun_script"]
+
+
 def draws(chart) -> int:
     return int(chart.get_attribute("data-draws") or 0)
 
@@ -141,20 +165,18 @@ def test_an_uploaded_batch_with_a_hostile_channel_name_runs_nothing_in_the_live_
     path = tmp_path / "hostile.csv"
     rows = "\n".join(f"{i % 7 - 3.0},{(i * 3) % 11 + 0.5}" for i in range(64))
     path.write_text(f'"{hostile}",plain\n{rows}\n')
-    sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(back_message(frame))))
+    page.add_init_script(RECORD_SENT)
     open_page(page, app_url, "batch")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     expect(page.get_by_text("Loaded hostile.csv")).to_be_visible()
     wait_idle(page)
     for link, control in (("Drag γ and β", "gamma"), ("Start here", "home_scale")):
-        sent.clear()
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).click()
         chart = live(page, control)
         page.wait_for_function("(e) => Number(e.dataset.draws || 0) >= 1", arg=chart.element_handle())
         # Left within the debounce of the last press, /gamma-beta sent nothing more: a late value would
         # rerun its fragment while the home page runs, and Streamlit then blanks the home page.
-        assert [m.rerun_script.fragment_id for m in sent if m.WhichOneof("type") == "rerun_script"] == [""]
+        assert reruns_since_the_last_click(page) == [""]
         press(chart, chart.locator(f'input[name="{control}"]'), "ArrowRight", 3)  # redrawn from the upload's values
         assert page.locator('img[src="x"]').count() == 0
         assert page.evaluate("() => window.__pwned") is None
