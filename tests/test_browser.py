@@ -1,4 +1,4 @@
-"""End to end: `streamlit run app.py` in Chromium, every page opened at its URL, checked with axe-core
+"""End to end: `streamlit run app.py` in Chromium, every page opened from the sidebar, checked with axe-core
 and with nothing wrong in the console. The home page's scale, a live control, is moved in
 tests/test_browser_live.py; classroom mode's pages are checked in tests/test_browser_classroom.py."""
 
@@ -6,9 +6,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_accessible, assert_no_exception, open_page, shot, watch_console
+from pw_helpers import assert_accessible, assert_no_exception, open_page, shot, wait_idle, watch_console
+
+from content.registry import PAGES as REGISTRY
 
 pytestmark = pytest.mark.browser
+
+TITLES = {p.url_path: p.title for p in REGISTRY}  # each page's name in the sidebar
 
 PAGES = [
     ("", "Batch Normalization, and why γ and β exist"),
@@ -35,19 +39,27 @@ def content_height(page) -> int:
     )
 
 
-@pytest.mark.parametrize("path, title", PAGES)
-def test_every_page_opens_at_its_url_accessible_without_an_error_and_lists_the_pages_in_teaching_order(
-    page, app_url, path, title
+def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists_the_pages_in_teaching_order(
+    page, app_url
 ):
+    # One tab walks every page, as a learner does from the sidebar: each page's own run, without the
+    # browser loading Streamlit and plotly.js again. Opening a page at its URL, first in a fresh session or on
+    # a fresh server: the link tests (tests/test_browser_links.py) and each page's own tests.
     problems = watch_console(page)
-    open_page(page, app_url, path)
-    expect(page.locator("h1").first).to_contain_text(title)
-    assert_no_exception(page)
+    open_page(page, app_url)
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    expect(nav).to_have_count(len(PAGES))
-    hrefs = [re.sub(r"^https?://[^/]+/?", "", nav.nth(i).get_attribute("href")) for i in range(len(PAGES))]
-    assert hrefs == [p for p, _ in PAGES]
-    shot(page, f"page-{path or 'home'}")
-    assert content_height(page) <= 4000  # side topics closed: the main experiment is not buried (issue #14)
-    assert_accessible(page)  # no critical or serious axe-core violation
-    assert problems == []  # no console error, no failed request
+    for path, title in PAGES:
+        if path:
+            page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').filter(has_text=TITLES[path]).click()
+            expect(page).to_have_url(re.compile(rf"/{re.escape(path)}$"))
+        expect(page.locator("h1").first).to_contain_text(title)
+        wait_idle(page)
+        assert_no_exception(page)
+        expect(nav).to_have_count(len(PAGES))
+        hrefs = [re.sub(r"^https?://[^/]+/?", "", nav.nth(i).get_attribute("href")) for i in range(len(PAGES))]
+        assert hrefs == [p for p, _ in PAGES]
+        shot(page, f"page-{path or 'home'}")
+        height = content_height(page)
+        assert height <= 4000, f"/{path} is {height} px tall"  # side topics closed: the experiment is not buried
+        assert_accessible(page)  # no critical or serious axe-core violation
+    assert problems == []  # no console error, no failed request, on any page
