@@ -80,16 +80,25 @@ def requests(run_dir: Path) -> list[dict]:
 
 def wait_for_request(run_dir: Path, launcher: subprocess.Popen, **fields) -> dict:
     """The first logged request with these fields. nginx logs a websocket when it closes, a moment
-    after the browser has closed it; wait for it (while the launcher runs), up to 30 s."""
+    after the browser has closed it; wait for it."""
+
+    def matching(log):
+        return [r for r in log if all(r[k] == v for k, v in fields.items())]
+
+    return matching(wait_for_log(run_dir, launcher, matching))[0]
+
+
+def wait_for_log(run_dir: Path, launcher: subprocess.Popen, complete) -> list[dict]:
+    """nginx's access log once complete(log) holds (while the launcher runs), up to 30 s."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        found = [r for r in requests(run_dir) if all(r[k] == v for k, v in fields.items())]
-        if found:
-            return found[0]
+        log = requests(run_dir)
+        if complete(log):
+            return log
         with contextlib.suppress(subprocess.TimeoutExpired):
             launcher.wait(timeout=0.1)  # look again in a tenth of a second, unless the launcher exits
         assert launcher.poll() is None, "scripts/serve.sh stopped"
-    pytest.fail(f"no request with {fields} in nginx's log: {requests(run_dir)}")
+    pytest.fail(f"nginx's log never held every request: {requests(run_dir)}")
 
 
 def new_cookie(url: str) -> str:
@@ -116,7 +125,8 @@ def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_
         for cookie in cookies:
             req = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": f"{COOKIE}={cookie}"})
             urllib.request.urlopen(req).close()
-        log = requests(tmp_path)
+        # nginx writes a request's log line once its answer is sent: wait for all 48.
+        log = wait_for_log(tmp_path, launcher, lambda log: sum(r["key"] in cookies for r in log) == 2 * len(cookies))
         replica_of = {r["key"]: r["upstream"] for r in log if r["cookie"] == "-" and r["key"] in cookies}
         assert {r["key"]: r["upstream"] for r in log if r["cookie"] in cookies} == replica_of
         assert sorted(set(replica_of.values())) == [f"127.0.0.1:{p}" for p in ports]
