@@ -93,7 +93,12 @@ CLASS_PLAN = {
         ("slider", "gb_target_gamma"),
         ("live", "gb_nl_gamma"),
     ],
-    "learning": [("live", "learn_step"), ("slider", "learn_my_gamma"), ("slider", "learn_lr")],
+    "learning": [
+        ("live", "learn_step"),
+        ("open", "learn_open_landscape"),
+        ("slider", "learn_my_gamma"),
+        ("slider", "learn_lr"),
+    ],
     "network": [("form", "net_lr")],
     "questions": [("expander", "q_open_1")],
     "teach": [("select", "teach_step")],
@@ -227,6 +232,8 @@ class Session:
             return await self.run([], fragment_id, [WidgetState(id=el.button.id, trigger_value=True)])
         if action == "expander":  # open it, close it, open it…
             return await self.run([WidgetState(id=el.id, bool_value=k % 2 == 0)], fragment_id)
+        if action == "open":  # a closed side section opened (and left open), to work a control in it
+            return await self.run([WidgetState(id=el.id, bool_value=True)], fragment_id)
         raise ValueError(f"unknown action {action!r}")
 
     def live_state(self, el, name: str, k: int, value: float | None = None) -> WidgetState:
