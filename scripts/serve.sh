@@ -146,18 +146,24 @@ for i in "${!replica_ports[@]}"; do # for whoever measures them (memory per repl
   echo "${replica_ports[$i]} ${pids[$i]}"
 done >"$run_dir/replicas.txt"
 
+# Wait until $2 answers while the process $3 runs; if it exits, or after 180 s in all, show the end of
+# its log ($4) and stop (the trap stops the rest).
 deadline=$((SECONDS + 180))
-for i in "${!replica_ports[@]}"; do
-  p=${replica_ports[$i]}
-  until healthy "http://127.0.0.1:$p"; do
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      echo "The replica on port $p exited; its log, $run_dir/replica-$p.log, ends with:" >&2
-      tail -n 20 "$run_dir/replica-$p.log" >&2
+wait_answering() {
+  local what=$1 url=$2 pid=$3 log=$4
+  until healthy "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$what exited; its log, $log, ends with:" >&2
+      tail -n 20 "$log" >&2
       exit 1
     fi
-    ((SECONDS < deadline)) || { echo "The replica on port $p is not healthy after 180 s." >&2; exit 1; }
+    ((SECONDS < deadline)) || { echo "$what does not answer at $url after 180 s." >&2; exit 1; }
     sleep 0.25
   done
+}
+for i in "${!replica_ports[@]}"; do
+  p=${replica_ports[$i]}
+  wait_answering "The replica on port $p" "http://127.0.0.1:$p" "${pids[$i]}" "$run_dir/replica-$p.log"
 done
 
 # --- nginx in front ------------------------------------------------------------------------------------
@@ -248,15 +254,7 @@ pids+=($!)
 
 shown=$address probe=$address
 [ "$address" != 0.0.0.0 ] || { shown=localhost probe=127.0.0.1; }
-until healthy "http://$probe:$port"; do
-  if ! kill -0 "${pids[-1]}" 2>/dev/null; then
-    echo "nginx exited; $run_dir/error.log ends with:" >&2
-    tail -n 20 "$run_dir/error.log" >&2
-    exit 1
-  fi
-  ((SECONDS < deadline)) || { echo "nginx does not answer on port $port." >&2; exit 1; }
-  sleep 0.25
-done
+wait_answering nginx "http://$probe:$port" "${pids[-1]}" "$run_dir/error.log"
 
 echo "bnviz: $replicas replica(s) on ports ${replica_ports[*]}, behind nginx; logs in $run_dir"
 echo "Open http://$shown:$port  (Ctrl-C stops everything)"

@@ -168,7 +168,9 @@ def test_the_optimizer_changes_the_path_and_the_update_written_out(optimizer):
     assert (r"v \leftarrow 0.9" if optimizer == "momentum" else r"\hat m = \frac{m}{1 - 0.9^t}") in latex(at)
 
 
-def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(monkeypatch):
+@pytest.fixture
+def trainings(monkeypatch) -> list:
+    """The settings of every training the page runs from now on (caches cleared first)."""
     calls = []
 
     def counting_train(exp, on_progress=None):
@@ -177,6 +179,11 @@ def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(monkey
 
     monkeypatch.setattr(training, "train", counting_train)
     st.cache_data.clear()
+    return calls
+
+
+def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(trainings):
+    calls = trainings
     at = run_learning()
     assert len(calls) == 3  # the training, and the batch-2 and batch-64 comparisons
     exp, hist, _ = core()
@@ -235,15 +242,8 @@ def test_a_constant_channel_says_only_beta_learns():
     assert "nan" not in " ".join(m.value for m in at.markdown)
 
 
-def test_closed_side_sections_train_nothing_and_draw_nothing(monkeypatch):
-    calls = []
-
-    def counting_train(exp, on_progress=None):
-        calls.append(exp.settings)
-        return train(exp, on_progress)
-
-    monkeypatch.setattr(training, "train", counting_train)
-    st.cache_data.clear()
+def test_closed_side_sections_train_nothing_and_draw_nothing(trainings):
+    calls = trainings
     at = run_page("learning", timeout=180)  # as the page opens: its side sections closed
     assert calls == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
     assert len(figures(at)) == 1 and len(at.table) == 1  # the step's figure and numbers
