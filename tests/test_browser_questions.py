@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from conftest import CONTEXT_OPTIONS
 from playwright.sync_api import expect
 from pw_helpers import assert_no_exception, open_page, press, slider, tall_shot, wait_idle
 
@@ -64,7 +65,7 @@ OPENED = 90_000  # ms: the first run of a fresh session, on a loaded machine, ca
 
 def new_page(browser):
     """A page in a new browser context: a fresh Streamlit session, as when a link is opened elsewhere."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(**CONTEXT_OPTIONS)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     return context, pg

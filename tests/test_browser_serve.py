@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, _missing, free_port
+from conftest import CONTEXT_OPTIONS, ROOT, _missing, free_port
 from playwright.sync_api import expect
 from pw_helpers import WAIT_MS, open_page, press, slider, wait_idle
 
@@ -132,7 +132,7 @@ def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_
         assert sorted(set(replica_of.values())) == [f"127.0.0.1:{p}" for p in ports]
 
         # A browser: /batch, a slider that reruns the page, an upload, a download, then /steps.
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(**CONTEXT_OPTIONS)
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         open_page(page, url, "batch")
@@ -163,7 +163,7 @@ def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_
 
         # Another browser, whose cookie leads to the other replica, has its session there.
         other = next(c for c, replica in replica_of.items() if replica != stream["upstream"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(**CONTEXT_OPTIONS)
         context.add_cookies([{"name": COOKIE, "value": other, "url": url}])
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)

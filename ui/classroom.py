@@ -165,13 +165,15 @@ def predict_first(key: str, question: str, choices: list[str]) -> bool:
     """
     if not enabled():
         return True
+    # As many elements before and after the prediction: when an element comes and goes, every later
+    # one moves to a new place in the fragment's rerun, and Streamlit must clear the old ones. Once in
+    # the tests it did not: the old, disabled button stayed beside the new one (test_browser_classroom).
     with st.container(border=True):
         st.markdown(f"**Predict first:** {question}")
         st.radio("Your class's prediction", choices, index=None, key=key, horizontal=True)
-    if st.session_state.get(key) is None:
-        st.caption("Choose a prediction to unlock the action.")
-        return False
-    return True
+        ready = st.session_state.get(key) is not None
+        st.caption("Prediction made: the action is unlocked." if ready else "Choose a prediction to unlock the action.")
+    return ready
 
 
 def prediction(key: str) -> str | None:
