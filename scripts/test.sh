@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, in .venv with Debian's own python3; Debian's
 # Chromium and nginx), check the format and the lint, and run every test on pytest-xdist workers, one
-# per core and one more (the browser tests spend part of their time waiting for the served app; each worker
-# serves its own app and runs its own Chromium), handed one test at a time so the long browser tests,
-# collected first (tests/conftest.py), spread over every worker. Extra arguments go to pytest, e.g.
-# `bash scripts/test.sh -m "not browser"`.
+# per core (each worker serves its own app and runs its own Chromium, which keep the cores busy: a
+# third worker on two cores only added its own start-up and a third server), handed one test at a
+# time so the long browser tests, collected first (tests/conftest.py), spread over every worker. Extra
+# arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,4 +55,4 @@ fi
 ruff format --check .
 ruff check .
 
-python3 -m pytest -n "$(($(nproc) + 1))" --maxschedchunk 1 "$@"
+python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@"
