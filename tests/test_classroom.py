@@ -98,8 +98,12 @@ def test_predict_first_gates_the_action_and_nonessential_controls_are_hidden():
     at = AppTest.from_function(_gated_page).run()
     assert hidden_keys(at) == {"seed"}  # seed is not essential: hidden in classroom mode; gamma is shown
     assert by_label(at.button, "Recover").disabled
+    assert [c.value for c in at.caption] == ["Choose a prediction to unlock the action."]
+    places = len(at.main.children)
     by_label(at.radio, "Your class's prediction").set_value("yes").run()
     assert not by_label(at.button, "Recover").disabled
+    assert [c.value for c in at.caption] == ["Prediction made: the action is unlocked."]
+    assert len(at.main.children) == places  # nothing came or went: the button kept its place
 
 
 def test_a_link_can_hide_any_control():
