@@ -183,9 +183,8 @@ def trainings(monkeypatch) -> list:
 
 
 def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(trainings):
-    calls = trainings
     at = run_learning()
-    assert len(calls) == 3  # the training, and the batch-2 and batch-64 comparisons
+    assert len(trainings) == 3  # the training, and the batch-2 and batch-64 comparisons
     exp, hist, _ = core()
     sent = live_data(at, "learn_live")
     for step in (1, 200, 960):
@@ -198,7 +197,7 @@ def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(traini
         assert live_data(at, "learn_live") == sent  # the browser already shows the step: nothing re-sent
         step_fig = figures(at)[0]  # the time axis is the live replay's; the step's own figure is the first chart
         np.testing.assert_allclose(values(by_name(step_fig, "x (input)"), "x"), d.x, rtol=1e-6)
-    assert len(calls) == 3  # moving the scrubber replayed the record, it did not train again
+    assert len(trainings) == 3  # moving the scrubber replayed the record, it did not train again
     assert at.table[0].value["∂L/∂y"].iloc[-1] == pytest.approx(d.grad_beta)
 
 
@@ -243,9 +242,8 @@ def test_a_constant_channel_says_only_beta_learns():
 
 
 def test_closed_side_sections_train_nothing_and_draw_nothing(trainings):
-    calls = trainings
     at = run_page("learning", timeout=180)  # as the page opens: its side sections closed
-    assert calls == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
+    assert trainings == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
     assert len(figures(at)) == 1 and len(at.table) == 1  # the step's figure and numbers
     assert [e.label for e in at.expander if e.proto.expanded] == []
 
