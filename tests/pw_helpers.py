@@ -219,12 +219,25 @@ _SIDEBAR = """() => { const s = document.querySelector('[data-testid=stSidebar]'
   return s ? {collapsed: s.getAttribute('data-collapsed'), width: s.getBoundingClientRect().width} : null; }"""
 
 
+# A formula KaTeX laid out on one line that a style lets wrap: its pieces land far apart (a label's
+# √(σ²_B + ε) as a column of symbols).
+_KATEX_IN_PIECES = """() => [...document.querySelectorAll('[data-testid=stMain] .katex .base')]
+  .filter((e) => getComputedStyle(e).whiteSpace !== 'nowrap')
+  .map((e) => (e.closest('.katex').textContent || '').slice(0, 40))"""
+
+
+def formulas_in_pieces(page: Page) -> list[str]:
+    """The formulas (their text) that a style lets wrap inside, so that they are drawn in pieces."""
+    return page.evaluate(_KATEX_IN_PIECES)
+
+
 def projector_problems(page: Page, min_font: float = 16) -> list[str]:
     """What a projected page gets wrong, each with its values: text cut off, the page scrolling sideways,
-    the sidebar open, chart text smaller than `min_font` px. Waits for every chart on screen to be drawn."""
+    a formula in pieces, the sidebar open, chart text smaller than `min_font` px. Waits for every chart on screen to be drawn."""
     page.wait_for_function(_CHARTS_DRAWN, timeout=WAIT_MS)
     problems = [f"cut off: {c}" for c in page.evaluate(_CUT_TEXT)]
     problems += [f"scrolls sideways: {w}" for w in page.evaluate(_SIDEWAYS)]
+    problems += [f"formula in pieces: {f}" for f in formulas_in_pieces(page)]
     sidebar = page.evaluate(_SIDEBAR)
     if sidebar is not None and (sidebar["collapsed"] != "true" or sidebar["width"] > 1):
         problems.append(f"sidebar open: {sidebar}")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from conftest import CONTEXT_OPTIONS
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, press, slider, tall_shot, wait_idle
+from pw_helpers import assert_no_exception, formulas_in_pieces, open_page, press, slider, tall_shot, wait_idle
 
 from bnviz.experiments import gamma_beta, questions
 from content import questions as content
@@ -124,6 +124,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     expect(told).to_contain_text(answer)
     expect(box.get_by_text("Check yourself.")).to_be_visible(timeout=T)  # the answer and self-check follow
     expect(box.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=T)
+    assert formulas_in_pieces(page) == []  # the slider's label and the self-check keep √(σ²_B + ε) whole
     assert_no_exception(page)
     tall_shot(page, "questions-classroom-predict-after", TALL)
 

@@ -27,7 +27,8 @@ PNG = {"toImageButtonOptions": {"format": "png", "scale": 2}, "displaylogo": Fal
 # Static CSS (no user input): larger text for the back of the room, and an empty span.
 # Streamlit ends a label that does not fit its box in "…" (one line, overflow hidden): in classroom
 # mode those of metrics, buttons, page links and widgets wrap instead, and a metric's value shrinks
-# with its column (cqi: a hundredth of the metric's width) rather than being cut. The main area takes
+# with its column (cqi: a hundredth of the metric's width) rather than being cut; a formula in a label
+# (KaTeX, laid out on one line by its own fixed boxes) is left whole. The main area takes
 # the width the collapsed sidebar leaves, with less padding.
 _CSS = """
 <style>
@@ -35,7 +36,7 @@ _CSS = """
 [data-testid="stMainBlockContainer"] { padding: 4rem 2rem 3rem; }
 [data-testid="stMain"] :is([data-testid="stMetricLabel"], [data-testid="stPageLink-NavLink"],
   [data-testid^="stBaseButton"], [data-testid="stWidgetLabel"], [data-testid="stTab"])
-  :is(div, span:not([aria-hidden]), p) {
+  :is(div, span:not([aria-hidden]), p):not(.katex, .katex *) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: break-word; height: auto;
 }
