@@ -11,6 +11,7 @@ from bnviz.experiments import gamma_beta
 from bnviz.experiments.gamma_beta import Readout
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed, sig
+from content.common import LAST_DIGITS
 
 # The readout's two distances, named as a learner can read them; the page's caption says how
 # the histogram distance (statisticians' 1-Wasserstein distance, W₁) is computed.
@@ -147,7 +148,7 @@ def peaks_summary(result, channel: int, row: int) -> str:
 PEAKS_CAPTION = (
     "Left: the loss of both networks at every step, summed over the two channels. Right: what the next "
     "layer outputs for each value x of the batch (ticks): what the task needs (green band), with γ, β "
-    "learned (red) and with γ = 1, β = 0 (grey, dashed); the vertical line is θ."
+    "learned (red) and with γ = 1, β = 0 (grey, dashed); the vertical line is θ. " + LAST_DIGITS
 )
 
 

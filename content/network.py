@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bnviz.experiments.mlp import NetworkSettings, Run
 from bnviz.figures.network import NAMES
+from content.common import CLAIM_SEEDS
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
 # there its derivative is about 0 (below 0.06 for tanh, 0.03 for sigmoid), so almost no gradient
@@ -64,34 +66,165 @@ def trained_with(settings: NetworkSettings) -> str:
     )
 
 
-# Each item's numbers are checked by tests/test_mlp.py (test_the_things_to_try_on_the_page_do_what_the_page_says).
-THINGS_TO_TRY = """
-- **Learning rate 0.3**: all three train. Without BN and BN with γ, β reach 100 %, BN without
-  γ, β about 98 %. At small rates BN brings no advantage here.
-- **Circles**, **tanh**, learning rate 0.3: here γ and β matter. Without BN (final loss 0.000987)
-  and BN with γ, β (0.0124) reach 100 %; BN without γ, β stays near guessing (final loss 0.684,
-  56 %). The same with **sigmoid**, where the network without BN does not train either. With
-  **ReLU** all three reach 100 %. Why: see “So why does BN help?” at the foot of the page.
-- **Learning rate 10**: now BN with γ, β fails (final loss 37.8, 50 %): its γ and β grow into
-  the hundreds and hold almost every tanh in saturation (see “Saturated outputs per layer”). BN
-  without γ, β cannot leave the middle of the tanh and still reaches 96 %.
-- **ReLU**, learning rate 3: the network without BN diverges within ten steps; both BN
-  networks reach 100 %.
-- **Sigmoid**, initialisation 0.1×, learning rate 1: without BN the signal fades layer by layer
-  and the network stays at 50 %; BN with γ, β reaches over 99 %, BN without γ, β about 93 %.
-- **ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and
-  training gets stuck; BN divides the scale away, with or without γ and β.
-- **Spirals**, batch size 8, learning rate 0.3: now BN does worse. Its $\\mu_B$ and $\\sigma_B^2$ come from
-  only 8 points and change a lot from batch to batch. At batch size 64 BN with γ, β does well
-  again; BN without γ, β reaches only about 77 %.
-"""
+# --- Things to try: claims that hold for every seed and on every machine -----------------------
+#
+# A training's last digits depend on the processor (numpy picks its SIMD kernels per machine) and a
+# chaotic training turns them into a different final loss, so the page states no result from one
+# run. Each line below claims bounds that tests/test_claims.py checks for every seed in CLAIM_SEEDS
+# at three SIMD levels (scripts/test.sh): the bounds are the data, the words are made from them.
 
-WHY = """
-**What you can see here.** With BN, with or without γ and β, this network trains at learning
-rates where the plain one stalls or diverges, and from initial weights that are far too small or
-too large. A BN layer divides by the batch's own standard deviation, so scaling a layer's
-weights up or down does not change what the next layer receives: a large step cannot push the
-next layer into saturation, and a bad initial scale is undone at once.
+GUESSING = math.log(2)  # the loss of a network that always answers 50 %
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one network's training ends at a Try's settings, on every seed and machine.
+
+    Its final accuracy (every point, eval mode) is above `over` and below `under` (either may be
+    None); `may_diverge`: the run may also diverge (stop on a non-finite loss or weight) within
+    `diverges_within` steps. `words` is how the page says it.
+    """
+
+    over: float | None = None
+    under: float | None = None
+    may_diverge: bool = False
+    diverges_within: int = 20
+
+    def holds(self, run: Run) -> bool:
+        if run.diverged:
+            return self.may_diverge and run.diverged_at <= self.diverges_within
+        accuracy = run.final_accuracy
+        return (self.over is None or accuracy > self.over) and (self.under is None or accuracy < self.under)
+
+    @property
+    def words(self) -> str:
+        bounds = " and ".join(
+            f"{word} {percent(v)}" for word, v in (("over", self.over), ("under", self.under)) if v is not None
+        )
+        if self.may_diverge:
+            return f"diverges within {self.diverges_within} steps or stays {bounds}"
+        return bounds
+
+
+def percent(share: float) -> str:
+    """A share as the page's prose writes it: 0.9 -> "90 %"."""
+    return f"{100 * share:g} %"
+
+
+@dataclass(frozen=True)
+class Try:
+    """One of the page's "Things to try": settings (NetworkSettings' fields that differ from the
+    page's first ones), what each network does there (`outcomes`, by norm), and the sentence.
+
+    `text` names each outcome by its norm, "{none}", "{bn}", "{bn_no_affine}"; `markdown` fills them in.
+    """
+
+    key: str
+    settings: dict
+    outcomes: dict[str, Outcome]
+    text: str
+
+    @property
+    def markdown(self) -> str:
+        words = {norm: o.words for norm, o in self.outcomes.items()}
+        return "- " + self.text.format(**words, loss_above=LR_10_LOSS_ABOVE, guessing=GUESSING)
+
+
+THINGS_TO_TRY = (
+    Try(
+        "small_lr",
+        dict(lr=0.3),
+        dict(none=Outcome(over=0.98), bn=Outcome(over=0.98), bn_no_affine=Outcome(over=0.9)),
+        "**Learning rate 0.3**: all three train. Without BN: {none}, BN with γ, β: {bn}, BN without "
+        "γ, β: {bn_no_affine}. At small rates BN brings no advantage here: the network without BN does "
+        "at least as well.",
+    ),
+    Try(
+        "circles_tanh",
+        dict(dataset="circles", activation="tanh", lr=0.3),
+        dict(none=Outcome(over=0.99), bn=Outcome(over=0.9), bn_no_affine=Outcome(under=0.6)),
+        "**Circles**, **tanh**, learning rate 0.3: here γ and β matter. Without BN ({none}) and BN with "
+        "γ, β ({bn}) learn the circles; BN without γ, β stays near guessing ({bn_no_affine}). Why: see "
+        "“So why does BN help?” at the foot of the page.",
+    ),
+    Try(
+        "circles_sigmoid",
+        dict(dataset="circles", activation="sigmoid", lr=0.3),
+        dict(none=Outcome(under=0.6), bn=Outcome(over=0.85), bn_no_affine=Outcome(under=0.65)),
+        "The same with **sigmoid**: BN with γ, β learns the circles ({bn}), BN without γ, β does not "
+        "({bn_no_affine}), and here the network without BN does not train either ({none}).",
+    ),
+    Try(
+        "circles_relu",
+        dict(dataset="circles", activation="ReLU", lr=0.3),
+        dict(none=Outcome(over=0.99), bn=Outcome(over=0.99), bn_no_affine=Outcome(over=0.99)),
+        "With **ReLU** on the circles all three learn them (without BN {none}, BN with γ, β {bn}, BN "
+        "without γ, β {bn_no_affine}): ReLU is not symmetric about 0, so BN without γ, β is not stuck.",
+    ),
+    Try(
+        "lr_10",
+        dict(lr=10.0),
+        dict(bn_no_affine=Outcome(over=0.8)),
+        "**Learning rate 10**: now BN with γ, β fails: its final loss stays above {loss_above:g} (a network "
+        "that always answers 50 % has {guessing:.2f}), its γ and β grow into the hundreds and hold almost every tanh "
+        "in saturation (see “Saturated outputs per layer”). BN without γ, β cannot leave the middle of "
+        "the tanh and still trains ({bn_no_affine}).",
+    ),
+    Try(
+        "relu_lr_3",
+        dict(activation="ReLU", lr=3.0),
+        dict(none=Outcome(under=0.6, may_diverge=True), bn=Outcome(over=0.99), bn_no_affine=Outcome(over=0.99)),
+        "**ReLU**, learning rate 3: the network without BN {none}; both BN networks train (with γ, β "
+        "{bn}, without them {bn_no_affine}).",
+    ),
+    Try(
+        "sigmoid_small_init",
+        dict(activation="sigmoid", init_scale=0.1, lr=1.0),
+        dict(none=Outcome(under=0.6), bn=Outcome(over=0.85), bn_no_affine=Outcome(over=0.8)),
+        "**Sigmoid**, initialisation 0.1×, learning rate 1: without BN the signal fades layer by layer "
+        "and the network stays near guessing ({none}); BN with γ, β trains ({bn}), and so does BN "
+        "without γ, β ({bn_no_affine}).",
+    ),
+    Try(
+        "relu_large_init",
+        dict(activation="ReLU", init_scale=5.0, lr=0.3),
+        dict(none=Outcome(under=0.6, may_diverge=True), bn=Outcome(over=0.99), bn_no_affine=Outcome(over=0.99)),
+        "**ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and "
+        "the network {none}; BN divides the scale away, with γ and β ({bn}) or without them ({bn_no_affine}).",
+    ),
+    Try(
+        "spirals_batch_8",
+        dict(dataset="spirals", batch_size=8, lr=0.3),
+        dict(none=Outcome(over=0.9), bn=Outcome(under=0.9), bn_no_affine=Outcome(under=0.65)),
+        "**Spirals**, batch size 8, learning rate 0.3: now BN does worse. Without BN: {none}; BN with γ, "
+        "β: {bn}; BN without γ, β: {bn_no_affine}. Its $\\mu_B$ and $\\sigma_B^2$ come from only 8 "
+        "points and change a lot from batch to batch. At batch size 64 BN with γ, β does better again.",
+    ),
+)
+TRIES = {t.key: t for t in THINGS_TO_TRY}
+LR_10_GAMMA_GROWS_PAST = 100  # "its γ and β grow into the hundreds"
+LR_10_LOSS_ABOVE = 1.0  # "its final loss stays above 1"
+
+
+def things_to_try() -> str:
+    """The "Things to try" list as the page shows it."""
+    return (
+        f"Each line holds for every seed from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]} and on every "
+        "processor; the exact numbers of a run differ from seed to seed, and their last digits from "
+        "machine to machine.\n\n" + "\n".join(t.markdown for t in THINGS_TO_TRY)
+    )
+
+
+# The page's first settings (NetworkSettings' defaults): what "So why does BN help?" says of them.
+FIRST_SETTINGS = dict(bn=Outcome(over=0.9), bn_no_affine=Outcome(over=0.9))
+
+WHY = f"""
+**What you can see here.** In the sweep, BN with γ, β trains at as many of the learning rates
+as the plain network or more, and BN without γ, β at more; in “Things to try” both BN networks
+train from initial weights far too small or too large, where the plain one stalls or diverges.
+A BN layer divides by the batch's own standard deviation, so scaling a layer's weights up or
+down does not change what the next layer receives: a large step in the weights alone cannot push
+the next layer into saturation, and a bad initial scale is undone at once.
 
 **Why that is, exactly, is still debated.**
 - Ioffe & Szegedy (2015), who introduced BN, argued that it reduces *internal covariate shift*:
@@ -109,9 +242,9 @@ guessing. Without β no hidden unit has an offset of its own, and tanh is symmet
 for points centred on 0 as these are, this network's answer at −x is nearly the opposite of its
 answer at x (exactly, on a batch that holds both). On the circles, x and −x belong to the same
 class: no such network can separate them. On the two moons they belong to opposite classes, and
-at the page's first settings the network without γ and β reaches 94 %, against 100 % for BN
-with γ, β. γ and β give each unit back its own scale and offset, and even let it undo the
-normalization if that is best. They have a price too: they are learned like any weight, and BN
+at the page's first settings the network without γ and β still trains
+({FIRST_SETTINGS["bn_no_affine"].words}). γ and β give each unit back its own scale and offset,
+and even let it undo the normalization if that is best. They have a price too: they are learned like any weight, and BN
 does not make them safe from a step too large. At learning rate 10 they grow into the hundreds
 and saturate the units, while the network without them still trains.
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bnviz.experiments.gamma_beta import ROUNDING
+from bnviz.numbers import eps_text
+
 # ---------------------------------------------------------------------------------------
 # Sources
 
@@ -183,7 +186,7 @@ QUESTIONS: tuple[Question, ...] = (
                     False,
                     "The recovering γ is $\\sqrt{\\sigma_B^2 + \\epsilon}$, with the same ε that BN divides "
                     "by, so ε cancels: "
-                    "the experiment's largest difference is about 1e-14, rounding error.",
+                    f"the experiment's largest difference is below {eps_text(ROUNDING)}, rounding error.",
                 ),
                 Choice(
                     "The identity is possible, not forced: γ and β end there only if that lowers the loss.",

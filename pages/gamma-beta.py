@@ -6,7 +6,7 @@ from bnviz.experiments import gamma_beta, peaks
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.figures import peaks as peaks_figures
 from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, X_HAT
-from bnviz.numbers import fixed
+from bnviz.numbers import eps_text, fixed, sig
 from content import gamma_beta as content_gamma_beta
 from content.pytorch import gamma_beta_snippet
 from content.registry import page_file
@@ -263,7 +263,7 @@ def drag_section():
         except (ValueError, TypeError) as err:
             st.error(str(err))
             return
-        if out.batch_max_abs_diff < 1e-9:
+        if out.batch_max_abs_diff < gamma_beta.ROUNDING:
             guess = prediction(PREDICT_RECOVER)
             st.success(
                 (f"Your class predicted: {guess.lower()}. " if guess else "")
@@ -317,13 +317,13 @@ def drag_section():
 
 drag_section()
 st.markdown(
-    """
+    f"""
 **Do γ and β just undo the normalization?** They *can*: press *Recover the original* and the
-distance to the input falls to about 1e-15, the rounding of float64. With γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$
-and β = $\\mu_B$, BN gives back its input exactly, on this batch. But nothing puts them there: γ and β
-are learned, and gradient descent moves them wherever the loss is lowest, which may be the
-identity, plain normalization (γ = 1, β = 0) or anything else. And the identity holds for
-*this* batch only: the next batch brings its own $\\mu_B$ and $\\sigma_B^2$.
+largest distance to the input falls to {sig(gamma_beta.recovery_error(batch.x), 2)} on this batch, the rounding of float64.
+With γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$ and β = $\\mu_B$, BN gives back its input exactly, on this batch.
+But nothing puts them there: γ and β are learned, and gradient descent moves them wherever the loss is
+lowest, which may be the identity, plain normalization (γ = 1, β = 0) or anything else. And the
+identity holds for *this* batch only: the next batch brings its own $\\mu_B$ and $\\sigma_B^2$.
 """
 )
 st.caption(
@@ -571,7 +571,7 @@ def linear_section():
         "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "
         "y does not change (BN divides by the spread; the tiny effect left at small ‖w‖ comes "
         "from ε). Turn θ: z mixes the inputs differently, and y changes shape and values. An effect "
-        "of about 1e-15 is the rounding of float64: zero."
+        f"below {eps_text(gamma_beta.ROUNDING)} is the rounding of float64: zero."
     )
 
 

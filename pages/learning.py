@@ -34,6 +34,7 @@ from bnviz.figures.learning import (
 )
 from bnviz.notation import MU_B, MU_B_SUB, VAR_B, VAR_B_SUB
 from bnviz.numbers import sig
+from content.common import LAST_DIGITS
 from content.learning import (
     OPTIMIZER_NAMES,
     TASK_NAMES,
@@ -270,7 +271,8 @@ if ready:
         if why:
             st.caption(why)
         st.caption(
-            "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees."
+            "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees. "
+            + LAST_DIGITS
         )
 
     if hist.diverged_at is not None:

@@ -24,14 +24,15 @@ from bnviz.figures.network import (
     saturation_figure,
     sweep_figure,
 )
+from content.common import LAST_DIGITS
 from content.network import (
     INTRO,
     PREDICTIONS,
     SATURATION,
-    THINGS_TO_TRY,
     TRAIN,
     WHY,
     lowest_loss,
+    things_to_try,
     trained_with,
 )
 from ui.classroom import predict_first, prediction, shared_chart
@@ -113,7 +114,7 @@ with st.form("net_settings"):
                 key="net_lr",
                 bind="query-params",
                 format_func=lambda v: f"{v:g}",  # also the link's text: `net_lr=0.3`
-                help="On a log scale. At the larger rates the network without BN stalls or diverges first.",
+                help="On a log scale. The sweep below shows at which rates each network trains.",
             )
         with control("init_scale"):
             st.select_slider(
@@ -154,7 +155,7 @@ with st.form("net_settings"):
             )
     st.form_submit_button(TRAIN, type="primary")
 with st.expander("Things to try"):
-    st.markdown(THINGS_TO_TRY)
+    st.markdown(things_to_try())
 
 try:
     settings = NetworkSettings(
@@ -196,7 +197,7 @@ def results(settings, runs, X, y):
         "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
         "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
         "running mean and variance), as is the map below. “Diverged”: the loss or a weight stopped "
-        "being a finite number, so training stopped there."
+        "being a finite number, so training stopped there. " + LAST_DIGITS
     )
 
     st.subheader(f"What each network learned on the {settings.dataset}")

@@ -10,6 +10,7 @@ from bnviz.experiments import gamma_beta, peaks, questions, stepper
 from bnviz.figures import questions as question_figures
 from bnviz.notation import MU_B, RECOVER_GAMMA, VAR_B, X_HAT
 from bnviz.numbers import fixed, sig
+from content.common import LAST_DIGITS
 from content.gamma_beta import peak_options, peak_table, small
 from content.questions import QUESTIONS, SOURCES, Question
 from content.registry import page_file
@@ -203,7 +204,7 @@ def experiment_why():
             f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
             f"sigmoid. In the light blue middle the sigmoid is within {gamma_beta.LINEAR_TOLERANCE:.0%} of its range of a straight line "
             "(the same middle as on *Drag γ and β*); in the grey ends its "
-            "slope is below 7% of its slope at 0, so little gradient passes."
+            f"slope is at most {questions.FLAT_SLOPE:.1%} of its slope at 0, so little gradient passes."
         )
 
 
@@ -242,7 +243,12 @@ def experiment_undo(ready: bool = True):
         )
         chart(figure, key="q_recovery")
         st.caption(
-            ("At 1 the output is the input, up to rounding (about 1e-14): BN can be the identity. " if ready else "")
+            (
+                f"At 1 the output is the input, up to rounding ({sig(gamma_beta.recovery_error(batch.x), 2)} on this "
+                "batch): BN can be the identity. "
+                if ready
+                else ""
+            )
             + f"Each panel has its own axis{'; the first 4 channels are shown' if batch.channels > 4 else ''}."
         )
 
@@ -328,7 +334,7 @@ def experiment_learning():
     with control("learn_batch"):
         size = st.select_slider("Mini-batch size", options=LEARN_BATCH_OPTIONS, value=8, key="q_learn_batch", bind=BIND)
     with explained_errors():
-        run = learning_run(size)
+        run, spec = learning_run(size), questions.LEARN_SPEC
         jump, gamma_step, beta_step = st.columns(3)
         jump.metric(r"$\mu_B$: largest jump between batches", fixed(run.mean_jump, 3))
         gamma_step.metric("γ: largest change in one step", fixed(run.gamma_step, 3))
@@ -336,10 +342,11 @@ def experiment_learning():
         chart(question_figures.learning_figure(run, questions.TARGET_STD, questions.TARGET_MEAN), key="q_learning")
         st.caption(
             f"One BN channel, {questions.LEARN_STEPS} steps of plain SGD (learning rate {questions.LEARN_RATE}), a fresh "
-            f"mini-batch of {size} values from N(5, 2²) each step. The loss asks for outputs with mean 1 and standard "
-            f"deviation 3, so β heads for 1 and γ for about 3. After {questions.LEARN_STEPS} steps γ = "
+            f"mini-batch of {size} values from N({spec.mean:g}, {spec.std:g}²) each step. The loss asks for outputs "
+            f"with mean {questions.TARGET_MEAN:g} and standard deviation {questions.TARGET_STD:g}, so β heads for "
+            f"{questions.TARGET_MEAN:g} and γ for about {questions.TARGET_STD:g}. After {questions.LEARN_STEPS} steps γ = "
             f"{fixed(run.gamma[-1], 3)} and β = {fixed(run.beta[-1], 3)}. With batches of 2 or 4, "
-            r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower."
+            r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower. " + LAST_DIGITS
         )
 
 
@@ -446,10 +453,11 @@ def experiment_peaks():
     learned.metric("With γ and β learned", fixed(with_, 3))
     fixed_.metric("With γ = 1, β = 0 fixed", fixed(without, 3))
     st.caption(
-        "Two channels of 256 values, on different scales (typical values about 2 and 8), each with three peaks. "
+        f"Two channels of {peaks.N} values, on different scales (typical values about "
+        f"{' and '.join(f'{c.mean:g}' for c in peaks.CHANNELS)}), each with three peaks. "
         "Both networks, BN → sigmoid → next layer (w·h + b per channel), are trained by gradient descent to "
         f"give sigmoid(x − {result.level:g}). Final loss: {small(result.final_loss(True))} with γ and β, "
-        f"{result.final_loss(False):.3g} without them, the least any w and b reach."
+        f"{result.final_loss(False):.3g} without them, the least any w and b reach. " + LAST_DIGITS
     )
 
 

@@ -13,6 +13,7 @@ shown_text(at) -> [(where, text, rendering)], rendering one of
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -20,6 +21,8 @@ import pandas as pd
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
+
+PAGES = ("home", "batch", "steps", "gamma-beta", "learning", "network", "questions", "teach")
 
 MARKDOWN_ELEMENTS = {"markdown", "caption", "title", "header", "subheader", "info", "warning", "success", "error"}
 LABELLED = {"expander", "tab", "metric"}
@@ -118,3 +121,22 @@ def outside_math(text: str, rendering: str) -> str:
     if rendering == "markdown":
         return re.sub(r"\$[^$]+\$", " ", text)
     return text
+
+
+@functools.cache
+def page_text(page: str) -> tuple:
+    """(where, text, rendering) of everything the page shows at its default settings, every side section
+    open (/questions with every question open, /teach with the answers to listen for)."""
+    from apptest import all_open, open_link, run_page
+
+    from content.questions import QUESTIONS
+
+    if page == "questions":
+        at = open_link("questions", {f"q_open_{q.number}": "true" for q in QUESTIONS})
+    elif page == "teach":
+        at = open_link("teach", {"teach_answers": "true"})
+    elif page == "home":
+        at = run_page(timeout=60)
+    else:
+        at = open_link(page, all_open(page), timeout=60)
+    return tuple(shown_text(at))

@@ -5,6 +5,8 @@ import pytest
 
 from bnviz.core.activations import NAMES, activate, activate_backward, sigmoid
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_activation_backward_matches_central_differences(name):

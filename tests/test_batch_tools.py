@@ -12,6 +12,8 @@ from bnviz.core.data import ChannelSpec, make_batch, preset
 from bnviz.experiments import batches
 from bnviz.figures.batch import channel_heatmaps, draws_figure
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 # --- bounds and settings ------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ from hypothesis.extra.numpy import arrays
 
 from bnviz import BatchNorm, batch_norm_backward, batch_norm_forward
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 EPS = 1e-5
 
 

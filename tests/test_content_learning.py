@@ -23,6 +23,8 @@ from content.learning import (
     update_equations,
 )
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 SPECS = tuple(preset("channels on very different scales", 4))
 
 

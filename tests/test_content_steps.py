@@ -20,6 +20,8 @@ from content.steps import (
     worked_numbers,
 )
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
 # Two channels of four samples: channel 0 is 1, 3, 5, 7 (mean 4, variance 5).
 X = np.array([[1.0, 0.5], [3.0, 0.5], [5.0, 0.5], [7.0, 0.5]])

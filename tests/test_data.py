@@ -5,6 +5,8 @@ import pytest
 
 from bnviz import DISTRIBUTIONS, PRESETS, ChannelSpec, make_batch, preset
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 
 @pytest.mark.parametrize("dist", [d for d in DISTRIBUTIONS if d != "relu"])
 def test_each_family_has_the_requested_mean_and_std(dist):

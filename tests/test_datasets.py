@@ -5,6 +5,8 @@ import pytest
 
 from bnviz.core.datasets import DATASETS, _moons, _spirals, make_dataset
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 
 @pytest.mark.parametrize("name", DATASETS)
 def test_the_same_seed_gives_the_same_points_and_another_seed_other_points(name):

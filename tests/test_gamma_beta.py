@@ -11,6 +11,8 @@ from bnviz.experiments import gamma_beta
 from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 EPS = 1e-5
 SHAPES = {"FC (N, C)": (256, None), "conv (N, C, H, W)": (8, (6, 5))}
 

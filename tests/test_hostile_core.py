@@ -14,6 +14,8 @@ from hypothesis.extra.numpy import arrays
 from bnviz import BatchNorm, batch_norm_steps, normalize
 from bnviz.core.validation import MAX_ABS
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 DTYPES = st.sampled_from([np.float16, np.float32, np.float64, np.int8, np.int32, np.int64])
 SHAPES = st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple)
 

@@ -26,6 +26,8 @@ from bnviz.core.io import (
     to_npy_bytes,
 )
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 
 def load(path, **kwargs):
     """Open a file from disk as the page does with an upload: a binary stream and its name."""

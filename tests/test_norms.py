@@ -5,6 +5,8 @@ import pytest
 
 from bnviz import BatchNorm, norm_statistics, normalize, pooled_mask
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 X = np.random.default_rng(0).normal(size=(3, 4, 2, 2)) * np.array([1, 2, 3, 4]).reshape(1, 4, 1, 1) + 1
 
 

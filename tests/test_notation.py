@@ -6,33 +6,20 @@ string it shows is read as the browser renders it (tests/shown.py): Markdown wit
 text, or plain text.
 """
 
-import functools
 import re
 
 import numpy as np
 import pytest
-from apptest import all_open, figures, open_link, run_page
-from shown import outside_math, shown_text
+from apptest import figures, run_page
+from shown import PAGES, outside_math, page_text, shown_text
 
 from bnviz.core.steps import batch_norm_steps
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed
-from content.questions import QUESTIONS
 from content.steps import worked_numbers
 from ui.state import default_batch
 
-PAGES = ("home", "batch", "steps", "gamma-beta", "learning", "network", "questions", "teach")
 MINUS_ZERO = re.compile(r"[-−]0(\.0+)?(?![\d.])")  # "-0.000", "−0.00", "-0"; not "-0.05" nor "1e-05"
-
-
-@functools.cache
-def page_text(page: str) -> tuple:
-    """(where, text, rendering) of everything the page shows at its default settings."""
-    if page == "questions":
-        at = open_link("questions", {f"q_open_{q.number}": "true" for q in QUESTIONS})  # every question open
-    else:
-        at = open_link(page, all_open(page), timeout=60) if page != "home" else run_page(timeout=60)  # sections open
-    return tuple(shown_text(at))
 
 
 @pytest.mark.parametrize("page", PAGES)

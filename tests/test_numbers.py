@@ -6,6 +6,8 @@ import pytest
 
 from bnviz.numbers import latex, sig
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 
 def test_sig_gives_four_significant_digits_and_never_a_negative_zero():
     assert sig(10.0249) == "10.02"

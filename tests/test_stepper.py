@@ -19,6 +19,8 @@ from bnviz.experiments.stepper import (
     worked_values,
 )
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 # Two channels of four samples: channel 0 is 1, 3, 5, 7 (mean 4, variance 5).
 X = np.array([[1.0, 0.5], [3.0, 0.5], [5.0, 0.5], [7.0, 0.5]])
 

@@ -5,6 +5,8 @@ import pytest
 
 from bnviz import BatchNorm, batch_norm_steps
 
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
+
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
 
 

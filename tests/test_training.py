@@ -38,6 +38,9 @@ from bnviz.experiments.training import (
     train,
     train_vs_eval,
 )
+from content.common import CLAIM_SEEDS
+
+pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
 SPECS = tuple(preset("channels on very different scales", 4))
 NORMAL = (ChannelSpec("normal", 3.0, 2.0),)
@@ -475,9 +478,10 @@ def test_a_sequential_experiment_trains_on_its_values_in_order():
         sequential_experiment(x, x, s.replace(n_train=4))
 
 
-def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two():
-    small = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=2, epochs=2))
-    large = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=64, epochs=60))
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_large_batches_give_a_much_smaller_train_eval_gap_than_batches_of_two(seed):
+    small = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=2, epochs=2, seed=seed))
+    large = make_experiment(SPECS, None, TrainingSettings(lr=0.1, batch_size=64, epochs=60, seed=seed))
     gap_small = train_vs_eval(small, train(small)).relative_gap
     gap_large = train_vs_eval(large, train(large)).relative_gap
     assert np.all(gap_large < 0.5 * gap_small)
@@ -492,6 +496,15 @@ def test_compared_trainings_get_about_as_many_steps_whatever_their_batch_size():
     assert (small.batch_size, small.steps) == (2, 1024)  # 2 epochs of 512
     assert (large.batch_size, large.steps) == (64, 960)  # 60 epochs of 16
     assert compare_settings(s.replace(batch_size=2), 2, 15_360).steps <= COMPARE_STEPS + 512
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_at_the_pages_first_settings_gamma_and_beta_settle_at_the_optimum_on_every_channel(seed):
+    """/learning's caption: γ and β "settle at the dashed γ*, β*" (the page says so when they have not)."""
+    exp = make_experiment(SPECS, None, TrainingSettings(seed=seed))
+    hist = train(exp)
+    gamma_star, beta_star = optimum(exp)
+    assert all(settled(exp, hist, gamma_star, beta_star, c) for c in range(len(SPECS)))
 
 
 def test_settled_tells_whether_the_last_epoch_reached_the_optimum():

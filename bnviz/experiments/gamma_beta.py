@@ -58,6 +58,18 @@ def toward_recovery(x, t: float, eps: float = EPS) -> tuple[np.ndarray, np.ndarr
     return 1.0 + t * (gamma_rec - 1.0), t * beta_rec
 
 
+# A largest |y − x| below this is float64's rounding: y and x agree (the page's "recovered").
+ROUNDING = 1e-9
+
+
+def recovery_error(x, eps: float = EPS) -> float:
+    """The largest |y − x| over the batch x (N, C, *spatial) at the recovering γ = √(σ²_B + ε), β = μ_B:
+    0 up to float64's rounding (below ROUNDING), its exact size depending on the batch and the machine."""
+    x = prepare(x)
+    y = batch_norm_forward(x, *recovery(x, eps), eps)[0]
+    return max_abs_difference(y, x)
+
+
 @dataclass(frozen=True)
 class ChannelSummary:
     """Per channel (C,): the batch statistics, the recovery γ and β, and the slider ranges."""

@@ -47,9 +47,10 @@ OPTIMIZER, LR, STEPS = "adam", 0.25, 400
 NONLINEARITY = "sigmoid"
 
 
-def peak_batch() -> np.ndarray:
-    """The batch x, (N, 2): CHANNELS drawn with SEED, rows 0-2 of each channel replaced by its peaks."""
-    x = make_batch(CHANNELS, N, seed=SEED)
+def peak_batch(seed: int = SEED) -> np.ndarray:
+    """The batch x, (N, 2): CHANNELS drawn with `seed` (the page's: SEED), rows 0-2 of each channel
+    replaced by its peaks."""
+    x = make_batch(CHANNELS, N, seed=seed)
     for c, values in enumerate(PEAK_VALUES):
         x[: len(values), c] = values
     return x
@@ -197,9 +198,9 @@ class PeaksRun:
         return float(np.max(np.abs(self.outputs(self.x, affine) - self.t)))
 
 
-def run(steps: int = STEPS, lr: float = LR) -> PeaksRun:
-    """Train both arms on peak_batch() with training.train, and compute what they are measured against."""
-    x = peak_batch()
+def run(steps: int = STEPS, lr: float = LR, seed: int = SEED) -> PeaksRun:
+    """Train both arms on peak_batch(seed) with training.train, and compute what they are measured against."""
+    x = peak_batch(seed)
     t = targets(x)
     mu, _, var = batch_statistics(x)
     arms = [training.train(training.full_batch_experiment(x, t, settings(a, steps, lr))) for a in (True, False)]

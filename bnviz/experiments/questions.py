@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import BatchNorm, batch_norm_forward, batch_statistics, reduce_axes
 from bnviz.core.data import ChannelSpec, make_batch, preset
 from bnviz.core.norms import norm_statistics, normalize
@@ -26,7 +27,8 @@ from bnviz.experiments.gamma_beta import linear_region, share_in_linear_region
 # |y| < 1.42: the sigmoid stays within 5% of its range of its tangent 1/2 + y/4, the same
 # "nearly linear" region as on /gamma-beta (gamma_beta.linear_region).
 STRAIGHT = linear_region("sigmoid")[1]
-FLAT = 4.0  # |y| > 4: its slope is below 0.018, 7% of the slope at 0
+FLAT = 4.0  # |y| > 4: the flat ends
+FLAT_SLOPE = float(4.0 * sigmoid(FLAT) * (1.0 - sigmoid(FLAT)))  # 0.0707: the slope there, as a share of the slope at 0
 
 
 class SigmoidUse(NamedTuple):

@@ -1,0 +1,11 @@
+"""Sentences that several pages say alike, and the seeds their claims hold for."""
+
+# What a page says of a training holds for each of these seeds (and on every machine): the tests check
+# every claim on every one, at three numpy SIMD levels (scripts/test.sh).
+CLAIM_SEEDS = range(5)
+
+# Under every training a page shows: why its last digits may differ from another machine's.
+LAST_DIGITS = (
+    "A training's last digits vary from machine to machine (numpy's kernels differ by processor); what the "
+    "text claims of it holds on every machine."
+)

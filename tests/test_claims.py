@@ -1,0 +1,106 @@
+"""What the pages' text claims about their trainings holds for every seed, at every SIMD level.
+
+A training's last digits depend on the processor (numpy's SIMD kernels), and a chaotic training turns
+them into another final loss: so a page claims bounds, never one run's digits, and these tests check
+every bound on every seed of content.common.CLAIM_SEEDS: /network's "Things to try" and "So why does BN
+help?", and the peaks of /gamma-beta's section 6 (the other pages' trainings are checked on the same
+seeds beside their experiments' tests: tests/test_questions.py, tests/test_training.py). scripts/test.sh runs them (with the rest of
+the numerical tests) at the machine's own SIMD level and again with numpy's AVX-512 and AVX2 kernels
+switched off (tests/test_simd_level.py checks that the switch took).
+"""
+
+import functools
+
+import numpy as np
+import pytest
+
+from bnviz.experiments import peaks
+from bnviz.experiments.mlp import NORMS, NetworkSettings, lr_sweep, train_networks
+from content.common import CLAIM_SEEDS
+from content.network import (
+    FIRST_SETTINGS,
+    LR_10_GAMMA_GROWS_PAST,
+    LR_10_LOSS_ABOVE,
+    THINGS_TO_TRY,
+    TRIES,
+)
+
+pytestmark = pytest.mark.numerical
+
+
+@functools.cache
+def trained(seed: int, **settings) -> dict:
+    """The three networks at these settings and seed, by norm, trained once per test process."""
+    return {run.norm: run for run in train_networks(NetworkSettings(seed=seed, **settings))}
+
+
+def test_every_thing_to_try_says_each_bound_it_checks():
+    for item in THINGS_TO_TRY:
+        assert set(item.outcomes) <= set(NORMS), item.key
+        for norm in item.outcomes:  # every bound checked is said
+            assert "{" + norm + "}" in item.text, (item.key, norm)
+
+
+# What a line says beyond each network's accuracy, checked on the same runs.
+def _small_rates_bring_no_advantage(runs, seed):
+    assert runs["none"].final_accuracy >= max(runs["bn"].final_accuracy, runs["bn_no_affine"].final_accuracy)
+
+
+def _at_rate_10_gamma_and_beta_grow_and_saturate_the_units(runs, seed):
+    bn, fixed = runs["bn"], runs["bn_no_affine"]
+    assert not bn.diverged and bn.final_loss > LR_10_LOSS_ABOVE > fixed.final_loss  # "stays above 1", "still trains"
+    assert np.abs(bn.gamma).max() > LR_10_GAMMA_GROWS_PAST and np.abs(bn.beta).max() > LR_10_GAMMA_GROWS_PAST
+    assert np.all(bn.saturation[:, -1] > 0.95)  # "almost every tanh in saturation", in every layer
+    assert np.all(fixed.saturation[:, -1] < 0.1)  # "cannot leave the middle of the tanh"
+
+
+def _larger_batches_help_bn_again(runs, seed):
+    at_64 = trained(seed, **{**TRIES["spirals_batch_8"].settings, "batch_size": 64})
+    assert at_64["bn"].final_accuracy > runs["bn"].final_accuracy  # "at batch size 64 … does better again"
+
+
+ALSO = {
+    "small_lr": _small_rates_bring_no_advantage,
+    "lr_10": _at_rate_10_gamma_and_beta_grow_and_saturate_the_units,
+    "spirals_batch_8": _larger_batches_help_bn_again,
+}
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+@pytest.mark.parametrize("item", THINGS_TO_TRY, ids=lambda t: t.key)
+def test_each_thing_to_try_does_what_its_line_says(item, seed):
+    runs = trained(seed, **item.settings)
+    for norm, outcome in item.outcomes.items():
+        run = runs[norm]
+        assert outcome.holds(run), (norm, outcome.words, run.final_accuracy, run.diverged_at)
+    if item.key in ALSO:
+        ALSO[item.key](runs, seed)
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_at_the_first_settings_both_bn_networks_train(seed):
+    runs = trained(seed)
+    for norm, outcome in FIRST_SETTINGS.items():
+        assert outcome.holds(runs[norm]), (norm, runs[norm].final_accuracy)
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_in_the_sweep_bn_trains_at_as_many_rates_as_the_plain_network_and_without_gamma_beta_at_more(seed):
+    """ "So why does BN help?": "In the sweep, BN with γ, β trains at as many of the learning rates as the plain
+    network or more, and BN without γ, β at more" (trains: 90 % accuracy, as the sweep counts it)."""
+    sweep = lr_sweep(NetworkSettings(seed=seed))
+    count = {norm: len(sweep.trained(norm)) for norm in NORMS}
+    assert count["bn"] >= count["none"] and count["bn_no_affine"] > count["none"], count
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_the_peaks_need_gamma_and_beta_on_every_draw_of_the_batch(seed):
+    """/gamma-beta's section 6 and question 8: with γ and β learned the loss falls near 0 and γ, β end near
+    the needed values; without them it stops at the floor, the least any w and b reach, and never below."""
+    result = peaks.run(seed=seed)
+    floor = result.floor.sum()
+    assert result.final_loss(True) < 1e-4 * floor
+    gamma, beta, _, _ = result.learned(True)
+    np.testing.assert_allclose(gamma, result.gamma_needed, rtol=0.05)  # "near": 1.3 % at most on seeds 0-4
+    np.testing.assert_allclose(beta, result.beta_needed, rtol=0.05)
+    assert floor * (1 - 1e-9) <= result.final_loss(False) <= floor * 1.01
