@@ -3,8 +3,9 @@
 # Chromium and nginx), check the format and the lint, and run every test on pytest-xdist workers, one
 # per core (each worker serves its own app and runs its own Chromium, which keep the cores busy: a
 # third worker on two cores only added its own start-up and a third server), handed one test at a
-# time so the long browser tests, collected first (tests/conftest.py), spread over every worker. Extra
-# arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# time so the long browser tests, collected first (tests/conftest.py), spread over every worker; then the
+# numerical tests again at two lower numpy SIMD levels. Extra arguments go to the first pytest run, e.g.
+# `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,4 +56,18 @@ fi
 ruff format --check .
 ruff check .
 
-python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@"
+# Every test, at this machine's own numpy SIMD level (or the one NPY_DISABLE_CPU_FEATURES sets).
+status=0
+python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@" || status=$?
+
+# The numerical tests (the core, the experiments and the pages' claims: `-m numerical`) again, as on a
+# machine without AVX-512 and as on one with SSE only: a training's last digits change with numpy's SIMD
+# kernels, and no test may depend on them. At each level two processes run every numerical test, one with
+# OpenBLAS on one thread (gw0), one on two (gw1). numpy reads NPY_DISABLE_CPU_FEATURES and OpenBLAS its
+# thread count once, when they load; tests/test_simd_level.py checks that both took.
+for level in "X86_V4 AVX512_ICL AVX512_SPR" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"; do
+  echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS 1 (gw0) and 2 (gw1):"
+  NPY_DISABLE_CPU_FEATURES="$level" python3 -m pytest -q -m numerical -p no:cacheprovider --dist each \
+    --tx "popen//env:OPENBLAS_NUM_THREADS=1" --tx "popen//env:OPENBLAS_NUM_THREADS=2" || status=$?
+done
+exit "$status"

@@ -45,6 +45,19 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def pytest_report_header(config):
+    """The numpy SIMD level and OpenBLAS threads of this run: scripts/test.sh runs the numerical tests at several."""
+    import numpy as np
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__  # as numpy.show_runtime() reads them
+
+    used = [f for f in __cpu_dispatch__ if __cpu_features__[f]] or ["none beyond the baseline"]
+    return (
+        f"numpy {np.__version__}, SIMD extensions in use: {', '.join(used)} "
+        f"(NPY_DISABLE_CPU_FEATURES={os.environ.get('NPY_DISABLE_CPU_FEATURES', '')!r}, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')})"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests first (a stable sort keeps their order otherwise): they are the long ones, so under
     pytest-xdist they start while every worker is free and the short tests fill the end of the run."""
