@@ -107,8 +107,8 @@ class Outcome:
 
 
 def percent(share: float) -> str:
-    """A share as the page's prose writes it: 0.9 -> "90 %"."""
-    return f"{100 * share:g} %"
+    """A share as the page's prose writes it: 0.9 -> "90 %" (a no-break space: "%" never starts a line)."""
+    return f"{100 * share:g}\u00a0%"
 
 
 @dataclass(frozen=True)
@@ -209,9 +209,9 @@ LR_10_LOSS_ABOVE = 1.0  # "its final loss stays above 1"
 def things_to_try() -> str:
     """The "Things to try" list as the page shows it."""
     return (
-        f"Each line holds for every seed from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]} and on every "
-        "processor; the exact numbers of a run differ from seed to seed, and their last digits from "
-        "machine to machine.\n\n" + "\n".join(t.markdown for t in THINGS_TO_TRY)
+        "Each line gives the networks' final accuracy on all the dataset's points, and holds for every seed "
+        f"from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]} on every processor: the exact numbers of a run differ from "
+        "seed to seed, and their last digits from machine to machine.\n\n" + "\n".join(t.markdown for t in THINGS_TO_TRY)
     )
 
 
