@@ -211,7 +211,8 @@ def things_to_try() -> str:
     return (
         "Each line gives the networks' final accuracy on all the dataset's points, and holds for every seed "
         f"from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]} on every processor: the exact numbers of a run differ from "
-        "seed to seed, and their last digits from machine to machine.\n\n" + "\n".join(t.markdown for t in THINGS_TO_TRY)
+        "seed to seed, and their last digits from machine to machine.\n\n"
+        + "\n".join(t.markdown for t in THINGS_TO_TRY)
     )
 
 
