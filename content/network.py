@@ -102,7 +102,7 @@ class Outcome:
             f"{word} {percent(v)}" for word, v in (("over", self.over), ("under", self.under)) if v is not None
         )
         if self.may_diverge:
-            return f"diverges within {self.diverges_within} steps or stays {bounds}"
+            return f"diverges within its first {self.diverges_within} steps or ends {bounds}"
         return bounds
 
 
@@ -127,7 +127,8 @@ class Try:
     @property
     def markdown(self) -> str:
         words = {norm: o.words for norm, o in self.outcomes.items()}
-        return "- " + self.text.format(**words, loss_above=LR_10_LOSS_ABOVE, guessing=GUESSING)
+        facts = dict(loss_above=LR_10_LOSS_ABOVE, guessing=GUESSING, gamma_past=LR_10_GAMMA_GROWS_PAST)
+        return "- " + self.text.format(**words, **facts)
 
 
 THINGS_TO_TRY = (
@@ -135,9 +136,9 @@ THINGS_TO_TRY = (
         "small_lr",
         dict(lr=0.3),
         dict(none=Outcome(over=0.98), bn=Outcome(over=0.98), bn_no_affine=Outcome(over=0.9)),
-        "**Learning rate 0.3**: all three train. Without BN: {none}, BN with γ, β: {bn}, BN without "
-        "γ, β: {bn_no_affine}. At small rates BN brings no advantage here: the network without BN does "
-        "at least as well.",
+        "**Learning rate 0.3**: all three train. Without BN: {none}; BN with γ, β: {bn}; BN without "
+        "γ, β: {bn_no_affine}. At this rate BN brings no advantage: the network without BN does at least "
+        "as well.",
     ),
     Try(
         "circles_tanh",
@@ -165,10 +166,11 @@ THINGS_TO_TRY = (
         "lr_10",
         dict(lr=10.0),
         dict(bn_no_affine=Outcome(over=0.8)),
-        "**Learning rate 10**: now BN with γ, β fails: its final loss stays above {loss_above:g} (a network "
-        "that always answers 50 % has {guessing:.2f}), its γ and β grow into the hundreds and hold almost every tanh "
-        "in saturation (see “Saturated outputs per layer”). BN without γ, β cannot leave the middle of "
-        "the tanh and still trains ({bn_no_affine}).",
+        "**Learning rate 10**: now BN with γ, β fails: its final loss ends above {loss_above:g}, worse than "
+        "guessing (a network that answers 50 % for every point has {guessing:.2f}); some of its γ and β grow "
+        "past {gamma_past} and keep almost every tanh unit saturated, its output near ±1 and its gradient near 0 "
+        "(see “Saturated outputs per layer”). BN without γ, β keeps every tanh input at mean 0 and variance 1, "
+        "in the tanh's responsive middle, and still trains ({bn_no_affine}).",
     ),
     Try(
         "relu_lr_3",
@@ -190,31 +192,35 @@ THINGS_TO_TRY = (
         dict(activation="ReLU", init_scale=5.0, lr=0.3),
         dict(none=Outcome(under=0.6, may_diverge=True), bn=Outcome(over=0.99), bn_no_affine=Outcome(over=0.99)),
         "**ReLU**, initialisation 5×, learning rate 0.3: without BN the outputs are far too large and "
-        "the network {none}; BN divides the scale away, with γ and β ({bn}) or without them ({bn_no_affine}).",
+        "the network {none}; BN divides by the batch's standard deviation and cancels the oversized scale, "
+        "with γ and β ({bn}) or without them ({bn_no_affine}).",
     ),
     Try(
         "spirals_batch_8",
         dict(dataset="spirals", batch_size=8, lr=0.3),
         dict(none=Outcome(over=0.9), bn=Outcome(under=0.9), bn_no_affine=Outcome(under=0.65)),
         "**Spirals**, batch size 8, learning rate 0.3: now BN does worse. Without BN: {none}; BN with γ, "
-        "β: {bn}; BN without γ, β: {bn_no_affine}. Its $\\mu_B$ and $\\sigma_B^2$ come from only 8 "
+        "β: {bn}; BN without γ, β: {bn_no_affine}. BN's $\\mu_B$ and $\\sigma_B^2$ come from only 8 "
         "points and change a lot from batch to batch. At batch size 64 BN with γ, β does better again.",
     ),
 )
 TRIES = {t.key: t for t in THINGS_TO_TRY}
-LR_10_GAMMA_GROWS_PAST = 100  # "its γ and β grow into the hundreds"
-LR_10_LOSS_ABOVE = 1.0  # "its final loss stays above 1"
+LR_10_GAMMA_GROWS_PAST = 100  # "some of its γ and β grow past 100"
+LR_10_LOSS_ABOVE = 1.0  # "its final loss ends above 1"
 
 
 def things_to_try() -> str:
     """The "Things to try" list as the page shows it."""
     return (
-        "Each line gives the networks' final accuracy on all the dataset's points, and holds for every seed "
-        f"from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]} on every processor: the exact numbers of a run differ from "
-        "seed to seed, and their last digits from machine to machine.\n\n"
+        "A percentage is a network's final accuracy: the share of the dataset's points it classifies "
+        f"correctly after training. Every bound holds for each seed from {CLAIM_SEEDS[0]} to {CLAIM_SEEDS[-1]}; "
+        "the exact numbers of a run differ from seed to seed, and their last digits from machine to machine.\n\n"
         + "\n".join(t.markdown for t in THINGS_TO_TRY)
     )
 
+
+# What "So why does BN help?" says BN without γ, β does on the circles.
+TRIES_WORDS = {key: TRIES[key].outcomes["bn_no_affine"].words for key in ("circles_tanh", "circles_sigmoid")}
 
 # The page's first settings (NetworkSettings' defaults): what "So why does BN help?" says of them.
 FIRST_SETTINGS = dict(bn=Outcome(over=0.9), bn_no_affine=Outcome(over=0.9))
@@ -236,18 +242,20 @@ the next layer into saturation, and a bad initial scale is undone at once.
   that gradients stay reliable over larger steps.
 
 **Why γ and β.** Without them every unit's input to the activation is held at mean 0 and
-variance 1 over the batch; the network “BN without γ, β” shows what that costs. With ReLU, little
-here: it trains as well as BN with γ, β. With tanh or sigmoid on the circles it stays near
-guessing. Without β no hidden unit has an offset of its own, and tanh is symmetric about 0
-(tanh(−z) = −tanh(z); the sigmoid is too, about its middle ½, which the next BN subtracts). So,
+variance 1 over the batch; the network “BN without γ, β” shows what that costs. With ReLU it
+costs little here: on the circles it trains as well as BN with γ, β. With tanh it stays near
+guessing on the circles ({TRIES_WORDS["circles_tanh"]}), and with sigmoid too
+({TRIES_WORDS["circles_sigmoid"]}). Without β no hidden unit has an offset of its own, and tanh is
+symmetric about 0 (tanh(−z) = −tanh(z); the sigmoid is too, about its middle ½, which the next BN
+subtracts). So,
 for points centred on 0 as these are, this network's answer at −x is nearly the opposite of its
 answer at x (exactly, on a batch that holds both). On the circles, x and −x belong to the same
 class: no such network can separate them. On the two moons they belong to opposite classes, and
 at the page's first settings the network without γ and β still trains
 ({FIRST_SETTINGS["bn_no_affine"].words}). γ and β give each unit back its own scale and offset,
 and even let it undo the normalization if that is best. They have a price too: they are learned like any weight, and BN
-does not make them safe from a step too large. At learning rate 10 they grow into the hundreds
-and saturate the units, while the network without them still trains.
+does not make them safe from a step too large. At learning rate 10 some of them grow past
+{LR_10_GAMMA_GROWS_PAST} and saturate the units, while the network without them still trains.
 
 **Not magic.** At small learning rates the plain network often does as well or better, and
 with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see “Things to try”).

@@ -35,6 +35,7 @@ BOUND = re.compile(
 # Sentences whose number reads like a result but is a definition, each with why.
 DEFINITIONS = (
     "always answers 50 %",  # a network that always answers 50 %: guessing, the dotted line of the sweep
+    "answers 50 % for every point",  # … as "Things to try" says it
     "where it is 50 %",  # the decision boundary: where P(class 1) is 50 %
     "reaching 90 % accuracy",  # what the sweep counts as "trained" (LrSweep.trained)
     "100 % ×",  # the closeness score's formula on /gamma-beta
