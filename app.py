@@ -11,6 +11,7 @@ from ui import classroom, links, live, style
 
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
 live.serve_plotly_js()  # the live charts load plotly.js from the app itself, never from a CDN
+live.serve_live_js()  # and their modules
 
 PAGES = [
     st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in REGISTRY

@@ -28,7 +28,7 @@ def readout_table(out: Readout) -> pd.DataFrame:
     """The readout of every channel as a table of text, one row per channel.
 
     Statistics with 4 decimals, distances with 3 significant digits (they reach 1e-15), each as the
-    live readouts beside the table write it (ui/live.js: fixed(·, 4), sig(·, 3)).
+    live readouts beside the table write it (ui/live/maths.js: fixed(·, 4), sig(·, 3)).
     Already text, so that showing it costs nothing per drag.
     """
     columns = {

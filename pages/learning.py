@@ -346,7 +346,7 @@ def replay(data, settings, channel):
         "learn_live",
         "step_replay",
         figure,
-        arrays | {"control": step_control.name, "marker": len(figure["layout"]["shapes"]) - 1},
+        arrays | {"control": step_control.name},
         [step_control],
         readouts=[(name, f"{label} =") for name, label in STEP_READOUTS],
     )

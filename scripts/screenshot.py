@@ -22,7 +22,7 @@ from conftest import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from pw_helpers import WAIT_MS, next_frames, open_page  # noqa: E402
 
-DRAWN = "() => Number(document.querySelector('.bnviz-live')?.dataset.draws || 0) >= 1"  # ui/live.js counts them
+DRAWN = "() => Number(document.querySelector('.bnviz-live')?.dataset.draws || 0) >= 1"  # ui/live/element.js counts them
 
 
 def screenshot(out: Path, width: int = 1400, height: int = 1000) -> Path:

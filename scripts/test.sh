@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, in .venv with Debian's own python3; Debian's
-# Chromium and nginx), check the format and the lint, and run every test on pytest-xdist workers, one
+# Chromium, nginx and Node.js), check the format and the lint, and run every test on pytest-xdist workers, one
 # per core (each worker serves its own app and runs its own Chromium, which keep the cores busy: a
 # third worker on two cores only added its own start-up and a third server), handed one test at a
 # time so the long browser tests, collected first (tests/conftest.py), spread over every worker; then the
@@ -51,6 +51,12 @@ fi
 if [ -z "${BNVIZ_NGINX:-}" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "nginx is missing: installing Debian's nginx package."
   apt_install nginx
+fi
+
+# Node.js, for the tests of the live charts' JavaScript (tests/test_live_js.py), installed like Chromium.
+if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then
+  echo "Node.js is missing: installing Debian's nodejs package."
+  apt_install nodejs
 fi
 
 ruff format --check .

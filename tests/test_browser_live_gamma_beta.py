@@ -1,4 +1,4 @@
-"""/gamma-beta's live charts in Chromium (ui/live.js, kinds gamma_beta_stages and nonlinearity): the
+"""/gamma-beta's live charts in Chromium (ui/live/kinds.js: gamma_beta_stages and nonlinearity): the
 keyboard moves γ and β, the browser computes the readouts and the histograms, and they are the core's
 (bnviz.experiments.gamma_beta) to 1e-9 relative, the counts numpy's binning exactly."""
 

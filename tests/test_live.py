@@ -146,8 +146,20 @@ def test_plotly_js_is_copied_from_the_installed_package_once(tmp_path, monkeypat
     assert live.serve_plotly_js().stat().st_mtime_ns == mtime
 
 
-def test_the_browser_code_never_inserts_text_as_html():
-    js = (ROOT / "ui" / "live.js").read_text()
+def test_the_live_modules_are_served_from_a_folder_named_by_their_digest(tmp_path, monkeypatch):
+    monkeypatch.setattr(live, "STATIC", tmp_path / "static")
+    (tmp_path / "static" / "live-0ld").mkdir(parents=True)  # an older version's folder
+    folder = live.serve_live_js()
+    assert live.MODULES_URL == f"app/static/{folder.name}/"
+    assert sorted(p.name for p in (tmp_path / "static").iterdir()) == [folder.name]
+    for name in live.SERVED:
+        assert (folder / name).read_bytes() == (live.MODULES / name).read_bytes()
+    assert live.serve_live_js() == folder
+
+
+@pytest.mark.parametrize("name", ["element.js", "kinds.js", "maths.js", "figure.js"])
+def test_the_browser_code_never_inserts_text_as_html(name):
+    js = (ROOT / "ui" / "live" / name).read_text()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js
     assert "cdn" not in js.lower() and "https://" not in js

@@ -48,7 +48,7 @@ def test_terms_a_learner_may_not_know_are_said_in_plain_words_where_they_appear(
 
 def test_the_batch_statistics_render_as_subscripts_in_every_renderer():
     learning = page_text("learning")
-    assert ("bidi_component", "μ<sub>B</sub> =", "plain") in learning  # the live readout, drawn by ui/live.js
+    assert ("bidi_component", "μ<sub>B</sub> =", "plain") in learning  # the live readout, drawn by ui/live/element.js
     assert any(how == "plotly" and "σ²<sub>B</sub> of the batch" in t for _, t, how in learning)
     assert any(how == "markdown" and r"$\mu_B$ and $\sigma_B^2$" in t for _, t, how in learning)
 

@@ -118,7 +118,7 @@ def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exact
     assert arrays["control"] == "learn_step" and arrays["stride"] == 1
     for name in ("mu", "var", "gamma", "beta", "loss"):
         assert arrays[name] == getattr(hist, name)[:, 1].tolist(), name  # float64, every step: exact
-    marker = data["figure"]["layout"]["shapes"][arrays["marker"]]
+    (marker,) = [s for s in data["figure"]["layout"]["shapes"] if s.get("name") == "step_marker"]  # by its name
     assert marker["x0"] == marker["x1"] == 1 and marker["yref"] == "paper"  # the line the browser moves
     assert [r["label"] for r in data["readouts"]] == ["μ<sub>B</sub> =", "σ²<sub>B</sub> =", "γ =", "β =", "loss ="]
 

@@ -1,7 +1,7 @@
 """Live charts: controls that only redraw data the browser already has, redrawn by the browser.
 
 A live chart is one Streamlit components-v2 element: native labelled `<input type="range">` controls,
-a plotly figure styled in Python, and a chart *kind*, a JavaScript function (in live.js) that turns
+a plotly figure styled in Python, and a chart *kind*, a JavaScript updater (in ui/live/kinds.js) that turns
 the arrays sent once and the controls' values into the figure's new traces and text readouts. Each
 `input` event asks for one redraw per animation frame (Plotly.react); no Python rerun happens while
 the hand moves. When it stops (300 ms without a change), each changed control's value goes back to
@@ -22,6 +22,11 @@ Python as one state value, so the page's numbers, the shareable link and the tes
   with the same data does not run the JavaScript again, and a chart is never torn down and rebuilt.
 - plotly.js is the installed plotly package's own copy, served by Streamlit's static serving
   (`static/plotly.min.js`, copied at start-up by `serve_plotly_js`), never from a CDN.
+- The JavaScript is ES modules in ui/live/: element.js, the element's lifecycle (the component's own
+  script); kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies (tested
+  against them by tests/test_live_js.py); figure.js, which applies an update to the figure by the
+  `meta` of its traces and the `name` of its shapes and annotations that the figure builders set. The
+  last three are served beside plotly.js (`serve_live_js`, in a folder named by their digest).
 - Nothing given here is ever inserted as HTML by the JavaScript (labels and readouts are set as
   text), so labels that carry a learner's channel names are safe. A label's <sub>…</sub> (plotly's
   way, bnviz.notation's μ<sub>B</sub>) is drawn as a subscript element holding text.
@@ -29,6 +34,7 @@ Python as one state value, so the page's numbers, the shareable link and the tes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -46,13 +52,17 @@ ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"  # Streamlit serves it at app/static/ (server.enableStaticServing)
 PLOTLY_JS = "plotly.min.js"
 DEBOUNCE_MS = 300  # the hand has stopped: send the values back to Python
-_JS = (Path(__file__).with_name("live.js")).read_text(encoding="utf-8")
-_CSS = (Path(__file__).with_name("live.css")).read_text(encoding="utf-8")
-# Static markup: the JavaScript fills the controls and readouts in, as text.
+MODULES = Path(__file__).with_name("live")  # the live charts' JavaScript and CSS
+SERVED = ("maths.js", "kinds.js", "figure.js")  # loaded by element.js from the app's static folder
+_JS = (MODULES / "element.js").read_text(encoding="utf-8")
+_CSS = (MODULES / "element.css").read_text(encoding="utf-8")
+# Static markup: the JavaScript fills the controls and readouts in, as text; "Drawing…" stands where the
+# chart comes until plotly.js and the modules have drawn it.
 _HTML = (
     '<div class="bnviz-live">'
     '<div class="bnviz-live-controls"></div>'
     '<div class="bnviz-live-readouts" aria-live="polite"></div>'
+    '<p class="bnviz-live-drawing" role="status">Drawing the chart…</p>'
     '<div class="bnviz-live-chart"></div>'
     "</div>"
 )
@@ -72,6 +82,37 @@ def serve_plotly_js() -> Path:
         shutil.copyfile(source, partial)
         partial.replace(target)  # atomic: a request never sees half a file
     return target
+
+
+def _modules_digest() -> str:
+    digest = hashlib.sha256()
+    for name in SERVED:
+        digest.update((MODULES / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+MODULES_URL = f"app/static/live-{_modules_digest()}/"  # new code, new folder: no browser keeps a stale module
+
+
+def serve_live_js() -> Path:
+    """Copy the live charts' modules (SERVED) to static/live-<digest>/, where Streamlit serves them and
+    element.js imports them; folders of older digests are removed. Idempotent, atomic per folder."""
+    folder = STATIC / MODULES_URL.removeprefix("app/static/").rstrip("/")
+    if not folder.exists():
+        STATIC.mkdir(exist_ok=True)
+        partial = STATIC / f".{folder.name}.{os.getpid()}.part"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        for name in SERVED:
+            shutil.copyfile(MODULES / name, partial / name)
+        try:
+            partial.rename(folder)  # atomic: a request never sees half a folder
+        except OSError:  # another server made it first
+            shutil.rmtree(partial, ignore_errors=True)
+    for old in STATIC.glob("live-*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -167,6 +208,7 @@ def element_data(kind: str, figure: dict, arrays: dict, controls, values: dict, 
         "readouts": [{"name": name, "label": label} for name, label in readouts],
         "revision": revision,
         "debounce": DEBOUNCE_MS,
+        "modules": MODULES_URL,
     }
 
 
@@ -193,7 +235,7 @@ def live_chart(
 ) -> dict[str, float]:
     """Draw a live chart and return its controls' values (as last sent back by the browser).
 
-    key: the element's key ("home_live"); kind: the name of the chart's update function in live.js;
+    key: the element's key ("home_live"); kind: the name of the chart's updater in ui/live/kinds.js;
     fig: the figure as first drawn, styled here (or as shared_figure gives it); arrays: what the
     update function reads (JSON lists); readouts: (name, label) of text the update function computes.
     link: bind each control to the URL under its name.

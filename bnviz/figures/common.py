@@ -150,7 +150,9 @@ def channel_histograms(x, bins: int | None = None, title: str = "", color: str =
     fig, rows, cols = channel_grid(c, horizontal_spacing=0.04)
     for k, values in enumerate(per_channel):
         fig.add_trace(
-            histogram_bar(values, edges, f"channel {k}", color, opacity=0.85), row=k // cols + 1, col=k % cols + 1
+            histogram_bar(values, edges, f"channel {k}", color, opacity=0.85, meta=f"channel_{k}"),
+            row=k // cols + 1,
+            col=k % cols + 1,
         )
     fig.update_layout(title=title, showlegend=False)
     fig.update_yaxes(showticklabels=False)

@@ -86,10 +86,10 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     The y row repeats the outline of x: when y = x (recovery) the bars fill it exactly.
     A diamond with a bar marks each row's mean ± one standard deviation.
     """
-    rows = [
-        ("x: this channel of your batch", x, COLORS["x"]),
-        (f"x̂ = (x − {MU_B_SUB}) / √({VAR_B_SUB} + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"]),
-        ("y = γ·x̂ + β: what the next layer receives (dotted: x)", y, COLORS["y"]),
+    rows = [  # (title, values, colour, the name its traces carry as meta, "y_bars", "y_mean" …: ui/live/kinds.js)
+        ("x: this channel of your batch", x, COLORS["x"], "x"),
+        (f"x̂ = (x − {MU_B_SUB}) / √({VAR_B_SUB} + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"], "x_hat"),
+        ("y = γ·x̂ + β: what the next layer receives (dotted: x)", y, COLORS["y"], "y"),
     ]
     # One x axis for the three rows (stacked y axes) and one layout given at once: this figure
     # is rebuilt on every drag, and plotly's make_subplots and per-row updates cost more
@@ -97,15 +97,20 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     domains = [(0.74, 1.0), (0.37, 0.63), (0.0, 0.26)]
     traces, layout = [], {}
     x_edges = _bins(x, bins)
-    for i, ((title, values, color), (lo, hi)) in enumerate(zip(rows, domains), start=1):
+    for i, ((title, values, color, uid), (lo, hi)) in enumerate(zip(rows, domains), start=1):
         axis = "y" if i == 1 else f"y{i}"
         edges = x_edges if i == 1 else _bins(values, bins)
         top = float(np.max(density(values, edges)))
-        traces.append(histogram_bar(values, edges, title.split(":")[0].split(" =")[0], color, opacity=0.75, yaxis=axis))
+        name = title.split(":")[0].split(" =")[0]
+        traces.append(histogram_bar(values, edges, name, color, opacity=0.75, yaxis=axis, meta=f"{uid}_bars"))
         if i == 3:
-            traces.append(histogram_outline(x, x_edges, "x (the input), for comparison", COLORS["x"], yaxis=axis))
+            traces.append(
+                histogram_outline(
+                    x, x_edges, "x (the input), for comparison", COLORS["x"], yaxis=axis, meta="x_outline"
+                )
+            )
             top = max(top, float(np.max(density(x, x_edges))))
-        traces.append(mean_std_marker(values, 1.1 * top, color, "mean ± std", yaxis=axis))
+        traces.append(mean_std_marker(values, 1.1 * top, color, "mean ± std", yaxis=axis, meta=f"{uid}_mean"))
         layout["yaxis" if i == 1 else f"yaxis{i}"] = dict(
             domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title=dict(text="density")
         )
@@ -122,8 +127,8 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
                 font=dict(size=14),
             )
         )
-    lo = min(float(np.min(v)) for _, v, _ in rows)
-    hi = max(float(np.max(v)) for _, v, _ in rows)
+    lo = min(float(np.min(v)) for _, v, _, _ in rows)
+    hi = max(float(np.max(v)) for _, v, _, _ in rows)
     pad = 0.04 * (hi - lo) if hi > lo else 1.0
     layout["xaxis"] = dict(range=[lo - pad, hi + pad], anchor="y3", title=dict(text="value"))
     return _figure(traces, dict(barmode="overlay", showlegend=False, **layout), height)
@@ -209,9 +214,13 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
     a, b = linear_region(name)
     left, right = (0.0, 0.52), (0.68, 1.0)
     traces = [
-        histogram_bar(z, _bins(z, bins), "z", COLORS["y"], opacity=0.6),
-        go.Scatter(x=grid, y=curve, mode="lines", line=dict(color=INK, width=3), name=f"{name}(z)", yaxis="y2"),
-        histogram_bar(out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, xaxis="x2", yaxis="y3"),
+        histogram_bar(z, _bins(z, bins), "z", COLORS["y"], opacity=0.6, meta="z_bars"),
+        go.Scatter(
+            x=grid, y=curve, mode="lines", line=dict(color=INK, width=3), name=f"{name}(z)", yaxis="y2", meta="curve"
+        ),
+        histogram_bar(
+            out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, xaxis="x2", yaxis="y3", meta="out_bars"
+        ),
     ]
     layout = dict(
         xaxis=dict(domain=list(left), range=[lo, hi], title=dict(text="z"), anchor="y"),
@@ -231,6 +240,7 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
         yaxis3=dict(title=dict(text="density"), anchor="x2"),
         shapes=[
             dict(
+                name="linear_region",  # moved by ui/live/kinds.js
                 type="rect",
                 xref="x",
                 yref="y domain",
@@ -248,6 +258,7 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
             _title(f"bars: z = γ·x̂ + β; line: {name}(z)", *left),
             _title(f"{name}(z): what the next layer receives", *right),
             dict(
+                name="linear_label",  # moved by ui/live/kinds.js
                 text="nearly linear",
                 x=max(a, lo),
                 y=1,

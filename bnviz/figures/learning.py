@@ -199,7 +199,15 @@ def replay_arrays(hist: History, channel: int, stride: int = 1) -> dict[str, lis
 def step_marker(step: int) -> dict:
     """A red vertical line across every row of the history figure at 0-based `step`."""
     return dict(
-        type="line", xref="x", x0=step + 1, x1=step + 1, yref="paper", y0=0, y1=1, line=dict(color=STEP_MARK, width=2)
+        name="step_marker",  # moved by ui/live/kinds.js
+        type="line",
+        xref="x",
+        x0=step + 1,
+        x1=step + 1,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color=STEP_MARK, width=2),
     )
 
 

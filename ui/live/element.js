@@ -1,5 +1,8 @@
-// Live charts (ui/live.py): native range inputs redraw a plotly figure in the browser, once per
-// animation frame, and send their values back to Python when the hand stops.
+// The live chart's element (ui/live.py): its lifecycle in the page. Native range inputs redraw a plotly
+// figure in the browser, once per animation frame, and send their values back to Python when the hand
+// stops. What it draws comes from two modules served beside plotly.js (ui/live.py, serve_live_js):
+// kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies; figure.js applies an
+// update to the figure by the names Python gave its traces, shapes and annotations.
 // Nothing received is ever inserted as HTML: labels and readouts are set as text (setLabel() draws a
 // label's <sub>…</sub>, bnviz.notation's μ<sub>B</sub>, as a <sub> element holding text).
 
@@ -27,249 +30,14 @@ function loadPlotly() {
   return window.__bnvizPlotly;
 }
 
-// --- what the chart kinds share ---------------------------------------------------------------
-
-// Counts of `values` in the bins of `edges`, as numpy.histogram(values, bins=edges) counts them:
-// bin i holds edges[i] <= v < edges[i + 1], the last bin also v == edges[n]; values outside are left out.
-export function histogramCounts(values, edges) {
-  const n = edges.length - 1;
-  const counts = new Array(n).fill(0);
-  const lo = edges[0];
-  const hi = edges[n];
-  for (const v of values) {
-    if (!(v >= lo && v <= hi)) continue;
-    if (v === hi) {
-      counts[n - 1] += 1;
-      continue;
-    }
-    let a = 0;
-    let b = n; // edges[a] <= v < edges[b]
-    while (b - a > 1) {
-      const m = (a + b) >> 1;
-      if (edges[m] <= v) a = m;
-      else b = m;
-    }
-    counts[a] += 1;
-  }
-  return counts;
+// The chart kinds and the figure's updater, from the folder Python names (data.modules), loaded once.
+function loadModules(base) {
+  const url = (name) => new URL(base + name, document.baseURI).href;
+  window.__bnvizLiveModules ||= Promise.all(["kinds.js", "figure.js", "maths.js"].map((name) => import(url(name)))).then(
+    ([kinds, figure, maths]) => ({ KINDS: kinds.KINDS, apply: figure.apply, finder: figure.finder, fixed: maths.fixed })
+  );
+  return window.__bnvizLiveModules;
 }
-
-// bnviz.figures.common.density: counts / (total * width), in the same order of operations.
-function density(counts, edges) {
-  let total = 0;
-  for (const c of counts) total += c;
-  return counts.map((c, i) => (total ? c / (total * (edges[i + 1] - edges[i])) : c));
-}
-
-function std(values) {
-  let sum = 0;
-  for (const v of values) sum += v;
-  const mean = sum / values.length;
-  let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
-  return Math.sqrt(squares / values.length);
-}
-
-// bnviz.numbers.sig: Python's f"{value:.4g}" ("1.235", "0.0001235", "1.235e-05", "1.2e+06"), "any"
-// for a missing value (NaN), never "-0".
-export function sig(value, digits = 4) {
-  if (value === null || value === undefined || Number.isNaN(value)) return "any";
-  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  const strip = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
-  const [mantissa, exp] = value.toExponential(digits - 1).split("e"); // rounded once, as Python rounds
-  const exponent = parseInt(exp, 10);
-  let text;
-  if (exponent >= -4 && exponent < digits) text = strip(value.toFixed(digits - 1 - exponent));
-  else text = strip(mantissa) + "e" + (exponent < 0 ? "-" : "+") + String(Math.abs(exponent)).padStart(2, "0");
-  if (parseFloat(text) === 0) text = text.replace(/^-/, "");
-  return text;
-}
-
-// bnviz.figures.common.histogram_edges([values], bins): numpy.linspace(lo, hi, bins + 1), as numpy
-// computes it (i * step + lo, the last edge exactly hi), widened around a constant sample.
-export function histogramEdges(values, bins) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (hi - lo < 1e-12 * Math.max(1, Math.abs(lo), Math.abs(hi))) {
-    const half = lo ? 0.5 * Math.max(1, Math.abs(lo)) * 1e-3 : 0.5;
-    lo -= half;
-    hi += half;
-  }
-  return linspace(lo, hi, bins + 1);
-}
-
-function linspace(lo, hi, num) {
-  const step = (hi - lo) / (num - 1);
-  const out = Array.from({ length: num }, (_, i) => i * step + lo);
-  out[num - 1] = hi;
-  return out;
-}
-
-// bnviz.figures.common.histogram_bar's arrays (centres, density, widths), with the counts as customdata.
-function histogramBar(values, edges) {
-  const counts = histogramCounts(values, edges);
-  const x = [];
-  const width = [];
-  for (let i = 0; i + 1 < edges.length; i++) {
-    x.push(0.5 * (edges[i] + edges[i + 1]));
-    width.push(edges[i + 1] - edges[i]);
-  }
-  return { x, y: density(counts, edges), width, customdata: counts };
-}
-
-function mean(values) {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-
-function maxOf(values) {
-  let top = -Infinity;
-  for (const v of values) if (v > top) top = v;
-  return top;
-}
-
-function minOf(values) {
-  let low = Infinity;
-  for (const v of values) if (v < low) low = v;
-  return low;
-}
-
-// bnviz.core.activations.activate, elementwise.
-const ACTIVATIONS = {
-  sigmoid: (z) => 0.5 * (1 + Math.tanh(0.5 * z)),
-  tanh: (z) => Math.tanh(z),
-  ReLU: (z) => Math.max(z, 0),
-};
-
-// bnviz.numbers.fixed: a true minus sign, never "−0.000".
-function fixed(value, places) {
-  let text = value.toFixed(places);
-  if (parseFloat(text) === 0) text = text.replace(/^-/, "");
-  return text.replace("-", "\u2212");
-}
-
-// --- the chart kinds -------------------------------------------------------------------------
-// (arrays, values, figure) -> {traces: [per-trace changes], layout: {key: changes}, readouts: {name:
-// text, or {text, value}: the value, unrounded, goes to the readout's data-value for tests}}.
-
-const KINDS = {
-  // One histogram trace per channel of x (channels: arrays.x[k]), each value multiplied by the
-  // control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
-  scaled_histograms(arrays, values) {
-    const scale = values[arrays.control];
-    const traces = [];
-    const stds = [];
-    for (const channel of arrays.x) {
-      const scaled = channel.map((v) => scale * v);
-      const counts = histogramCounts(scaled, arrays.edges);
-      traces.push({ y: density(counts, arrays.edges), customdata: counts });
-      stds.push(fixed(std(scaled), 3));
-    }
-    return { traces, readouts: { std: stds.join(", ") } };
-  },
-
-  // /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
-  // arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
-  // x_range (of the x and x̂ rows), x_top (the top of x's outline), others_max (largest |y − x|
-  // over the other channels), gamma and beta (the controls' names). Readouts as
-  // bnviz.experiments.gamma_beta.output_readout computes them.
-  gamma_beta_stages(arrays, values, figure) {
-    const gamma = values[arrays.gamma];
-    const beta = values[arrays.beta];
-    const { xs, xh } = arrays;
-    const y = xh.map((v) => v * gamma + beta); // as batch_norm_forward: x_hat * gamma, then + beta
-    const m = y.length;
-    const mu = mean(y);
-    let squares = 0;
-    let largest = arrays.others_max;
-    let w1 = 0;
-    for (let i = 0; i < m; i++) {
-      squares += (y[i] - mu) * (y[i] - mu);
-      const gap = Math.abs(y[i] - xs[i]); // γ ≥ 0: y in the same order as x, so also W₁'s pairs
-      if (gap > largest) largest = gap;
-      w1 += gap;
-    }
-    const sd = Math.sqrt(squares / m);
-    w1 /= m;
-    const bar = histogramBar(y, histogramEdges(y, arrays.bins));
-    const top = Math.max(maxOf(bar.y), arrays.x_top);
-    let lo = Math.min(arrays.x_range[0], minOf(y));
-    let hi = Math.max(arrays.x_range[1], maxOf(y));
-    const pad = hi > lo ? 0.04 * (hi - lo) : 1;
-    const marker = figure.data[6];
-    const traces = [];
-    traces[4] = bar;
-    traces[6] = {
-      x: [mu],
-      y: [1.1 * top],
-      error_x: { ...marker.error_x, value: sd },
-      hovertemplate: `mean ± std<br>mean %{x:.4g}, std ${sig(sd, 4)}<extra></extra>`,
-    };
-    return {
-      traces,
-      layout: { xaxis: { range: [lo - pad, hi + pad] }, yaxis3: { range: [0, top > 0 ? 1.2 * top : 1] } },
-      readouts: {
-        mean: { text: fixed(mu, 4), value: mu },
-        std: { text: fixed(sd, 4), value: sd },
-        largest: { text: sig(largest, 3), value: largest },
-        w1: { text: sig(w1, 3), value: w1 },
-      },
-    };
-  },
-
-  // /gamma-beta §3, bnviz.figures.gamma_beta.nonlinearity_figure: z = γ·x̂ + β under the curve f.
-  // arrays: xh (the channel's x̂), name (sigmoid, tanh, ReLU), region ([lo, hi], hi null for ∞),
-  // bins, gamma and beta (the controls' names). The share as share_in_linear_region computes it.
-  nonlinearity(arrays, values, figure) {
-    const gamma = values[arrays.gamma];
-    const beta = values[arrays.beta];
-    const f = ACTIVATIONS[arrays.name];
-    const z = arrays.xh.map((v) => v * gamma + beta);
-    const out = z.map(f);
-    const [a, b] = [arrays.region[0], arrays.region[1] ?? Infinity];
-    let inside = 0;
-    for (const v of z) if (v >= a && v <= b) inside += 1;
-    const share = z.length ? inside / z.length : 0;
-    const lo = Math.min(-6, minOf(z));
-    const hi = Math.max(6, maxOf(z));
-    const grid = linspace(lo, hi, 241);
-    const curve = grid.map(f);
-    const top = maxOf(curve);
-    const bottom = minOf(curve);
-    const margin = 0.05 * (top - bottom);
-    const shapes = figure.layout.shapes.map((s, i) => (i ? s : { ...s, x0: Math.max(a, lo), x1: Math.min(b, hi) }));
-    const annotations = figure.layout.annotations.map((n, i) => (i === 2 ? { ...n, x: Math.max(a, lo) } : n));
-    return {
-      traces: [histogramBar(z, histogramEdges(z, arrays.bins)), { x: grid, y: curve }, histogramBar(out, histogramEdges(out, arrays.bins))],
-      layout: {
-        xaxis: { range: [lo, hi] },
-        yaxis2: { range: [bottom - margin, top + margin] },
-        shapes,
-        annotations,
-      },
-      readouts: { share: { text: `${fixed(100 * share, 1)} %`, value: share } },
-    };
-  },
-
-  // The replay of a recorded training (bnviz.figures.learning.replay_arrays): the step control
-  // arrays.control moves the vertical marker (layout shape arrays.marker) to its step, and the
-  // readouts show the recorded numbers of that step (row (step - 1) / stride of each array).
-  step_replay(arrays, values) {
-    const step = values[arrays.control];
-    const row = Math.min(Math.max(Math.round((step - 1) / arrays.stride), 0), arrays.mu.length - 1);
-    const readouts = {};
-    for (const name of ["mu", "var", "gamma", "beta", "loss"]) {
-      const value = arrays[name][row];
-      readouts[name] = { text: sig(value), value: value === null ? "nan" : String(value) };
-    }
-    return { traces: [], shapes: { [arrays.marker]: { x0: step, x1: step } }, readouts };
-  },
-};
 
 // --- the element ------------------------------------------------------------------------------
 
@@ -285,8 +53,11 @@ function setLabel(element, text) {
     });
 }
 
-function valueText(control, value) {
-  return fixed(value, control.decimals);
+// A control's value as its output shows it (maths.fixed, once the modules are in).
+function showValue(live, entry, value) {
+  const text = live.modules ? live.modules.fixed(value, entry.control.decimals) : "";
+  entry.output.textContent = text;
+  if (text) entry.input.setAttribute("aria-valuetext", text);
 }
 
 function buildControls(live, data, key) {
@@ -350,10 +121,12 @@ function buildControls(live, data, key) {
     live.pending = {};
     live.revision = data.revision;
   }
-  for (const { input, output, control } of Object.values(live.inputs)) {
-    const text = valueText(control, live.exact[control.name] ?? parseFloat(input.value));
-    output.textContent = text;
-    input.setAttribute("aria-valuetext", text);
+  showValues(live);
+}
+
+function showValues(live) {
+  for (const entry of Object.values(live.inputs)) {
+    showValue(live, entry, live.exact[entry.control.name] ?? parseFloat(entry.input.value));
   }
 }
 
@@ -399,16 +172,11 @@ function currentValues(live) {
 
 function draw(live) {
   live.frame = 0;
-  const Plotly = live.Plotly;
-  if (!Plotly || !live.fig) return;
-  const update = KINDS[live.data.kind](live.data.arrays, currentValues(live), live.fig);
-  update.traces.forEach((changes, i) => changes && Object.assign(live.fig.data[i], changes));
-  for (const [name, changes] of Object.entries(update.layout || {})) {
-    if (Array.isArray(changes)) live.fig.layout[name] = changes;
-    else live.fig.layout[name] = { ...(live.fig.layout[name] || {}), ...changes };
-  }
-  for (const [i, changes] of Object.entries(update.shapes || {})) Object.assign(live.fig.layout.shapes[i], changes);
-  live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
+  const { Plotly, modules } = live;
+  if (!Plotly || !modules || !live.fig) return;
+  const kind = modules.KINDS[live.data.kind];
+  const update = kind.update(live.data.arrays, currentValues(live), live.fig, modules.finder(live.fig));
+  modules.apply(live.fig, update);
   for (const [name, readout] of Object.entries(update.readouts || {})) {
     const element = live.readouts[name];
     if (!element) continue;
@@ -418,6 +186,7 @@ function draw(live) {
   Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
     live.draws += 1;
     live.root.dataset.draws = String(live.draws); // for tests and the benchmark: a redraw happened
+    live.root.querySelector(".bnviz-live-drawing")?.remove(); // the chart is here
   });
 }
 
@@ -441,9 +210,7 @@ function flush(live) {
 function changed(live, entry) {
   const value = parseFloat(entry.input.value);
   delete live.exact[entry.control.name]; // the hand moved: the value is the input's again
-  const text = valueText(entry.control, value);
-  entry.output.textContent = text;
-  entry.input.setAttribute("aria-valuetext", text);
+  showValue(live, entry, value);
   requestDraw(live);
   live.pending[entry.control.name] = value;
   clearTimeout(live.timer);
@@ -523,7 +290,6 @@ export default function (component) {
   });
   live.data = data;
   live.setStateValue = setStateValue;
-  if (!KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
   buildControls(live, data, key);
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
@@ -534,9 +300,12 @@ export default function (component) {
       changed(live, entry);
     };
   }
-  loadPlotly().then((Plotly) => {
+  Promise.all([loadPlotly(), loadModules(data.modules)]).then(([Plotly, modules]) => {
+    if (!modules.KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
     live.Plotly = Plotly;
+    live.modules = modules;
     root.dataset.plotly = Plotly.version; // which copy draws: for tests
+    showValues(live);
     requestDraw(live);
   });
   // Leaving the page: a link to another page (the sidebar, a page link, Previous / Next) or Back.

@@ -1,0 +1,263 @@
+"""The live charts' JavaScript against bnviz's Python, with Node.js: the maths (ui/live/maths.js) against the
+NumPy functions it copies, on fixtures written here from bnviz's own functions (tests/js/maths.test.mjs);
+and every trace, shape and annotation a chart kind changes (ui/live/kinds.js) against the figure its
+Python builder makes (tests/js/needs.mjs). With CI=true a missing Node.js fails, never skips.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from bnviz.core.activations import activate
+from bnviz.core.validation import check_batch
+from bnviz.experiments import gamma_beta
+from bnviz.figures import gamma_beta as gamma_beta_figures
+from bnviz.figures.common import density, fixed_channel_histograms, histogram_edges, scaled_edges
+from bnviz.figures.learning import step_marker
+from bnviz.numbers import fixed, sig
+from ui.state import default_batch
+
+LIVE = ROOT / "ui" / "live"
+JS_TESTS = ROOT / "tests" / "js"
+
+
+def node() -> str:
+    found = shutil.which("node") or shutil.which("nodejs")
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Node.js is missing (scripts/test.sh installs Debian's nodejs)")
+        pytest.skip("Node.js is missing: run scripts/test.sh, which installs Debian's nodejs")
+    return found
+
+
+def run_node(args: list[str], live_dir: Path = LIVE, stdin: str | None = None, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [node(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "BNVIZ_LIVE_DIR": str(live_dir), **env},
+    )
+
+
+def spelled(value: float):
+    """A number as JSON can hold it: NaN and ±∞ spelled out (tests/js/maths.test.mjs reads them back)."""
+    return value if math.isfinite(value) else {math.inf: "inf", -math.inf: "-inf"}.get(value, "nan")
+
+
+def fixtures() -> dict:
+    """Edge cases and ordinary data, each with what bnviz's Python gives for it."""
+    rng = np.random.default_rng(0)
+    normal = rng.standard_normal(1000) * 3 + 1
+    edges5 = np.linspace(0.0, 1.0, 6)
+    histogram_cases = {
+        "values on every bin edge": (edges5.copy(), edges5),
+        "one value": (np.array([0.3]), edges5),
+        "the last edge itself, and values outside": (np.array([1.0, 1.0, -0.1, 1.1, 0.0]), edges5),
+        "all values equal (widened edges)": (np.full(7, 2.5), histogram_edges([np.full(7, 2.5)], 10)),
+        "a normal sample": (normal, histogram_edges([normal], 30)),
+        "negative values": (-np.abs(normal), histogram_edges([-np.abs(normal)], 17)),
+    }
+    histograms = [
+        {
+            "name": name,
+            "values": values.tolist(),
+            "edges": edges.tolist(),
+            "counts": np.histogram(values, bins=edges)[0].tolist(),
+            "density": density(values, edges).tolist(),
+        }
+        for name, (values, edges) in histogram_cases.items()
+    ]
+    refused = []
+    for name, values in {
+        "a NaN": [1.0, math.nan],
+        "an infinity": [math.inf, 0.0],
+        "minus infinity": [-math.inf],
+    }.items():
+        with pytest.raises(ValueError):  # what the JavaScript must refuse, bnviz refuses
+            check_batch(np.array(values)[:, None])
+        refused.append({"name": name, "values": [spelled(v) for v in values]})
+    samples = {
+        "a normal sample": normal,
+        "one value": np.array([4.0]),
+        "a constant": np.full(5, -2.0),
+        "a zero": np.array([0.0, 0.0]),
+        "large and small": np.array([1e8, 1.0, -1e-8, 3e7]),
+    }
+    edges = [
+        {"name": name, "values": v.tolist(), "bins": bins, "edges": histogram_edges([v], bins).tolist()}
+        for name, v in samples.items()
+        for bins in (1, 10, 41)
+    ]
+    linspaces = [
+        {"lo": lo, "hi": hi, "num": num, "out": np.linspace(lo, hi, num).tolist()}
+        for lo, hi, num in [(0.0, 1.0, 11), (-6.0, 6.0, 241), (-0.1, 0.3, 7), (1e-3, 5e3, 200)]
+    ]
+    stats = [
+        {"name": name, "values": v.tolist(), "mean": v.mean(), "std": v.std(), "min": v.min(), "max": v.max()}
+        for name, v in samples.items()
+    ]
+    z = np.concatenate([np.linspace(-40, 40, 161), [0.0, 1e-8, -1e-8, 700.0, -700.0]])
+    activations = {name: {"z": z.tolist(), "out": activate(name, z).tolist()} for name in ("sigmoid", "tanh", "ReLU")}
+    numbers = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        1234.5678,
+        0.00012345,
+        1.2345e-5,
+        -1.2e6,
+        9.9995,
+        0.5,
+        161.0,
+        1.42e-14,
+        -0.00004,
+        99999.0,
+        math.nan,
+        math.inf,
+        # exact ties, which Python rounds to the even digit and JavaScript's toFixed away from zero
+        2.5,
+        -0.5,
+        0.125,
+        1.125,
+        -3.375,
+        12345.0,
+        1234500.0,
+    ]
+    sigs = [[spelled(v), d, sig(v, d)] for v in numbers for d in (1, 2, 3, 4)]
+    fixeds = [[v, p, fixed(v, p)] for v in numbers if math.isfinite(v) for p in (0, 1, 2, 3, 4)]
+    return {
+        "histograms": histograms,
+        "refused": refused,
+        "edges": edges,
+        "linspace": linspaces,
+        "stats": stats,
+        "activations": activations,
+        "sig": sigs,
+        "fixed": fixeds,
+    }
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("js") / "fixtures.json"
+    path.write_text(json.dumps(fixtures()), encoding="utf-8")
+    return path
+
+
+def maths_tests(fixture_file: Path, live_dir: Path = LIVE) -> subprocess.CompletedProcess:
+    return run_node(["--test", str(JS_TESTS / "maths.test.mjs")], live_dir, BNVIZ_JS_FIXTURES=str(fixture_file))
+
+
+def test_the_live_charts_maths_is_bnvizs_numpy_maths(fixture_file):
+    result = maths_tests(fixture_file)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# pass 6" in result.stdout and "# fail 0" in result.stdout
+
+
+def test_a_changed_bin_edge_rule_in_the_javascript_fails_the_comparison(fixture_file, tmp_path):
+    """A value on an inner edge belongs to the bin it opens (numpy): counting it in the bin it closes fails."""
+    changed = tmp_path / "live"
+    shutil.copytree(LIVE, changed)
+    maths = (changed / "maths.js").read_text(encoding="utf-8")
+    assert maths.count("if (edges[m] <= v) a = m;") == 1
+    (changed / "maths.js").write_text(maths.replace("if (edges[m] <= v) a = m;", "if (edges[m] < v) a = m;"))
+    result = maths_tests(fixture_file, changed)
+    assert result.returncode != 0
+    assert "not ok 1 - histogram counts" in result.stdout and "values on every bin edge" in result.stdout
+
+
+# --- the names a chart kind changes, in the figures Python builds -------------------------------------
+
+
+def home_case() -> dict:
+    batch = default_batch()
+    edges = scaled_edges(batch.x, (0.1, 10.0))
+    return {
+        "kind": "scaled_histograms",
+        "figure": json.loads(fixed_channel_histograms(batch.x, edges).to_json()),
+        "arrays": {
+            "x": [batch.x[:, c].tolist() for c in range(batch.channels)],
+            "edges": edges.tolist(),
+            "control": "s",
+        },
+        "values": {"s": 2.0},
+    }
+
+
+def stages_case() -> dict:
+    x = default_batch().x
+    y, x_hat, out = gamma_beta.output_readout(x, [1.0] * 4, [0.0] * 4)
+    arrays = gamma_beta_figures.stages_arrays(x[:, 1], x_hat[:, 1], out.max_abs_diff, 1)
+    return {
+        "kind": "gamma_beta_stages",
+        "figure": json.loads(gamma_beta_figures.stages_figure(x[:, 1], x_hat[:, 1], y[:, 1]).to_json()),
+        "arrays": arrays | {"gamma": "g", "beta": "b"},
+        "values": {"g": 2.0, "b": 1.0},
+    }
+
+
+def nonlinearity_case() -> dict:
+    x_hat = gamma_beta.output_readout(default_batch().x, [1.0] * 4, [0.0] * 4)[1][:, 1]
+    return {
+        "kind": "nonlinearity",
+        "figure": json.loads(gamma_beta_figures.nonlinearity_figure(x_hat, "sigmoid").to_json()),
+        "arrays": gamma_beta_figures.nonlinearity_arrays(x_hat, "sigmoid") | {"gamma": "g", "beta": "b"},
+        "values": {"g": 4.0, "b": -1.0},
+    }
+
+
+def replay_case() -> dict:
+    # The replay's figure: the history figure with the step marker added (bnviz.figures.learning.with_step_marker);
+    # here a figure with the marker alone, as the kind reads nothing else of it.
+    figure = {"data": [], "layout": {"shapes": [{"type": "line", "name": "epoch"}, step_marker(0)]}}
+    rows = {name: [0.5, 0.25, None] for name in ("mu", "var", "gamma", "beta", "loss")}
+    return {
+        "kind": "step_replay",
+        "figure": figure,
+        "arrays": rows | {"stride": 1, "control": "step"},
+        "values": {"step": 2},
+    }
+
+
+CASES = {"home": home_case, "stages": stages_case, "nonlinearity": nonlinearity_case, "replay": replay_case}
+
+
+def check_names(case: dict) -> subprocess.CompletedProcess:
+    return run_node([str(JS_TESTS / "needs.mjs")], stdin=json.dumps(case))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_trace_shape_and_annotation_a_chart_kind_changes_is_named_by_its_python_builder(name):
+    result = check_names(CASES[name]())
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, where, key, old",
+    [
+        ("stages", "data", "meta", "y_bars"),
+        ("home", "data", "meta", "channel_3"),
+        ("nonlinearity", "shapes", "name", "linear_region"),
+        ("nonlinearity", "annotations", "name", "linear_label"),
+        ("replay", "shapes", "name", "step_marker"),
+    ],
+)
+def test_a_name_renamed_in_python_fails_the_check(name, where, key, old):
+    case = CASES[name]()
+    items = case["figure"]["data"] if where == "data" else case["figure"]["layout"][where]
+    (item,) = [i for i in items if i.get(key) == old]
+    item[key] = old + "_renamed"
+    result = check_names(case)
+    assert result.returncode == 1 and f'"{old}"' in result.stderr

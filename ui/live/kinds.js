@@ -1,0 +1,140 @@
+// The chart kinds of ui/live.py: for each, an updater (arrays, values, figure) -> update, where the
+// update names what it changes, never its position:
+//   {traces: {meta: changes}, shapes: {name: changes}, annotations: {name: changes},
+//    layout: {key: changes}, readouts: {name: text or {text, value}}}
+// (a readout's value, unrounded, goes to its data-value, for tests), and what the updater needs from
+// the Python figure (`needs(arrays)`: the traces' meta and the shape and annotation names it changes),
+// checked against each figure builder by tests/test_live_js.py.
+
+import { ACTIVATIONS, density, fixed, histogramBar, histogramCounts, histogramEdges, linspace } from "./maths.js";
+import { maxOf, mean, minOf, sig, std } from "./maths.js";
+
+// One histogram trace per channel of x (channels: arrays.x[k], trace meta "channel_k"), each value
+// multiplied by the control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
+const scaledHistograms = {
+  needs: (arrays) => ({ traces: arrays.x.map((_, k) => `channel_${k}`) }),
+  update(arrays, values) {
+    const scale = values[arrays.control];
+    const traces = {};
+    const stds = [];
+    arrays.x.forEach((channel, k) => {
+      const scaled = channel.map((v) => scale * v);
+      const counts = histogramCounts(scaled, arrays.edges);
+      traces[`channel_${k}`] = { y: density(counts, arrays.edges), customdata: counts };
+      stds.push(fixed(std(scaled), 3));
+    });
+    return { traces, readouts: { std: stds.join(", ") } };
+  },
+};
+
+// /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
+// arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
+// x_range (of the x and x̂ rows), x_top (the top of x's outline), others_max (largest |y − x|
+// over the other channels), gamma and beta (the controls' names). Readouts as
+// bnviz.experiments.gamma_beta.output_readout computes them.
+const gammaBetaStages = {
+  needs: () => ({ traces: ["y_bars", "y_mean"] }),
+  update(arrays, values, figure, find) {
+    const gamma = values[arrays.gamma];
+    const beta = values[arrays.beta];
+    const { xs, xh } = arrays;
+    const y = xh.map((v) => v * gamma + beta); // as batch_norm_forward: x_hat * gamma, then + beta
+    const m = y.length;
+    const mu = mean(y);
+    let squares = 0;
+    let largest = arrays.others_max;
+    let w1 = 0;
+    for (let i = 0; i < m; i++) {
+      squares += (y[i] - mu) * (y[i] - mu);
+      const gap = Math.abs(y[i] - xs[i]); // γ ≥ 0: y in the same order as x, so also W₁'s pairs
+      if (gap > largest) largest = gap;
+      w1 += gap;
+    }
+    const sd = Math.sqrt(squares / m);
+    w1 /= m;
+    const bar = histogramBar(y, histogramEdges(y, arrays.bins));
+    const top = Math.max(maxOf(bar.y), arrays.x_top);
+    const lo = Math.min(arrays.x_range[0], minOf(y));
+    const hi = Math.max(arrays.x_range[1], maxOf(y));
+    const pad = hi > lo ? 0.04 * (hi - lo) : 1;
+    const marker = find.trace("y_mean");
+    return {
+      traces: {
+        y_bars: bar,
+        y_mean: {
+          x: [mu],
+          y: [1.1 * top],
+          error_x: { ...marker.error_x, value: sd },
+          hovertemplate: `mean ± std<br>mean %{x:.4g}, std ${sig(sd, 4)}<extra></extra>`,
+        },
+      },
+      layout: { xaxis: { range: [lo - pad, hi + pad] }, yaxis3: { range: [0, top > 0 ? 1.2 * top : 1] } },
+      readouts: {
+        mean: { text: fixed(mu, 4), value: mu },
+        std: { text: fixed(sd, 4), value: sd },
+        largest: { text: sig(largest, 3), value: largest },
+        w1: { text: sig(w1, 3), value: w1 },
+      },
+    };
+  },
+};
+
+// /gamma-beta §3, bnviz.figures.gamma_beta.nonlinearity_figure: z = γ·x̂ + β under the curve f.
+// arrays: xh (the channel's x̂), name (sigmoid, tanh, ReLU), region ([lo, hi], hi null for ∞),
+// bins, gamma and beta (the controls' names). The share as share_in_linear_region computes it.
+const nonlinearity = {
+  needs: () => ({ traces: ["z_bars", "curve", "out_bars"], shapes: ["linear_region"], annotations: ["linear_label"] }),
+  update(arrays, values) {
+    const gamma = values[arrays.gamma];
+    const beta = values[arrays.beta];
+    const f = ACTIVATIONS[arrays.name];
+    const z = arrays.xh.map((v) => v * gamma + beta);
+    const out = z.map(f);
+    const [a, b] = [arrays.region[0], arrays.region[1] ?? Infinity];
+    let inside = 0;
+    for (const v of z) if (v >= a && v <= b) inside += 1;
+    const share = z.length ? inside / z.length : 0;
+    const lo = Math.min(-6, minOf(z));
+    const hi = Math.max(6, maxOf(z));
+    const grid = linspace(lo, hi, 241);
+    const curve = grid.map(f);
+    const top = maxOf(curve);
+    const bottom = minOf(curve);
+    const margin = 0.05 * (top - bottom);
+    return {
+      traces: {
+        z_bars: histogramBar(z, histogramEdges(z, arrays.bins)),
+        curve: { x: grid, y: curve },
+        out_bars: histogramBar(out, histogramEdges(out, arrays.bins)),
+      },
+      layout: { xaxis: { range: [lo, hi] }, yaxis2: { range: [bottom - margin, top + margin] } },
+      shapes: { linear_region: { x0: Math.max(a, lo), x1: Math.min(b, hi) } },
+      annotations: { linear_label: { x: Math.max(a, lo) } },
+      readouts: { share: { text: `${fixed(100 * share, 1)} %`, value: share } },
+    };
+  },
+};
+
+// The replay of a recorded training (bnviz.figures.learning.replay_arrays): the step control
+// arrays.control moves the vertical marker (the shape "step_marker") to its step, and the readouts
+// show the recorded numbers of that step (row (step - 1) / stride of each array).
+const stepReplay = {
+  needs: () => ({ shapes: ["step_marker"] }),
+  update(arrays, values) {
+    const step = values[arrays.control];
+    const row = Math.min(Math.max(Math.round((step - 1) / arrays.stride), 0), arrays.mu.length - 1);
+    const readouts = {};
+    for (const name of ["mu", "var", "gamma", "beta", "loss"]) {
+      const value = arrays[name][row];
+      readouts[name] = { text: sig(value), value: value === null ? "nan" : String(value) };
+    }
+    return { shapes: { step_marker: { x0: step, x1: step } }, readouts };
+  },
+};
+
+export const KINDS = {
+  scaled_histograms: scaledHistograms,
+  gamma_beta_stages: gammaBetaStages,
+  nonlinearity,
+  step_replay: stepReplay,
+};
