@@ -34,7 +34,11 @@ function loadPlotly() {
 function loadModules(base) {
   const url = (name) => new URL(base + name, document.baseURI).href;
   window.__bnvizLiveModules ||= Promise.all(["kinds.js", "figure.js", "maths.js"].map((name) => import(url(name)))).then(
-    ([kinds, figure, maths]) => ({ KINDS: kinds.KINDS, apply: figure.apply, finder: figure.finder, fixed: maths.fixed })
+    ([kinds, figure, maths]) => ({ KINDS: kinds.KINDS, apply: figure.apply, finder: figure.finder, fixed: maths.fixed }),
+    (error) => {
+      window.__bnvizLiveModules = null; // the next chart tries again
+      throw error;
+    }
   );
   return window.__bnvizLiveModules;
 }
@@ -300,14 +304,21 @@ export default function (component) {
       changed(live, entry);
     };
   }
-  Promise.all([loadPlotly(), loadModules(data.modules)]).then(([Plotly, modules]) => {
-    if (!modules.KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
-    live.Plotly = Plotly;
-    live.modules = modules;
-    root.dataset.plotly = Plotly.version; // which copy draws: for tests
-    showValues(live);
-    requestDraw(live);
-  });
+  Promise.all([loadPlotly(), loadModules(data.modules)]).then(
+    ([Plotly, modules]) => {
+      if (!modules.KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
+      live.Plotly = Plotly;
+      live.modules = modules;
+      root.dataset.plotly = Plotly.version; // which copy draws: for tests
+      showValues(live);
+      requestDraw(live);
+    },
+    (error) => {
+      const drawing = root.querySelector(".bnviz-live-drawing");
+      if (drawing) drawing.textContent = "The chart could not be loaded: reload the page to try again.";
+      throw error;
+    }
+  );
   // Leaving the page: a link to another page (the sidebar, a page link, Previous / Next) or Back.
   if (!live.leave) {
     live.leave = (event) => {
