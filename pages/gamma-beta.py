@@ -297,7 +297,7 @@ def drag_section():
             DRAG,
             "gamma_beta_stages",
             gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=600),  # y drawn by the browser
-            gamma_beta_figures.stages_arrays(x_c, x_hat_c, out.max_abs_diff, c) | {"gamma": "gamma", "beta": "beta"},
+            gamma_beta_figures.stages_arrays(x_c, x_hat_c) | {"gamma": "gamma", "beta": "beta"},
             [
                 LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, want["gamma"], 4, hide_as="gamma"),
                 LiveControl("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step, want["beta"], 4, hide_as="beta"),
@@ -305,7 +305,7 @@ def drag_section():
             readouts=[
                 ("mean", f"Mean of y, channel {c}:"),
                 ("std", f"Std of y, channel {c}:"),
-                ("largest", "Largest |y − x| (every value of the batch):"),
+                ("largest", f"Largest |y − x|, channel {c}:"),
                 ("w1", f"Histogram distance from y to x, channel {c}:"),
             ],
             link=False,  # the link carries the tuples (gb_gamma, gb_beta), written by write_link

@@ -163,3 +163,19 @@ def test_classroom_mode_enlarges_the_live_control_and_its_chart_and_the_link_kee
     expect(page).to_have_url(re.compile(r"[?&]home_scale=2\.3(&|$)"))
     expect(page).to_have_url(re.compile(r"[?&]classroom=1(&|$)"))
     assert_traces_are_the_cores(page, 2.3)
+
+
+# The width plotly drew the live chart at, and its container's.
+WIDTHS = """() => { const root = document.querySelector('.bnviz-live');
+  return [root.querySelector('.main-svg').getBoundingClientRect().width, root.getBoundingClientRect().width]; }"""
+
+
+def test_the_live_chart_follows_its_containers_width_when_the_sidebar_collapses(page, app_url):
+    open_home(page, app_url)
+    drawn, room = page.evaluate(WIDTHS)
+    assert abs(drawn - room) < 2
+    page.get_by_test_id("stSidebar").hover()  # Streamlit shows the collapse button on hover
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    page.wait_for_function(f"() => ({WIDTHS})()[1] > {room} + 50")  # the main area grew
+    page.wait_for_function(f"() => {{ const [d, r] = ({WIDTHS})(); return Math.abs(d - r) < 2; }}")

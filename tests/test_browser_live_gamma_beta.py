@@ -73,11 +73,12 @@ def shown(chart, name: str) -> float:
     return float(chart.locator(f'.bnviz-live-readout-value[data-name="{name}"]').get_attribute("data-value"))
 
 
-def trace(chart, i: int) -> dict:
+def trace(chart, meta: str) -> dict:
+    """The drawn trace the figure builder named `meta` (bnviz.figures.gamma_beta)."""
     return chart.evaluate(
-        "(root, i) => { const t = root.querySelector('.js-plotly-plot').data[i];"
+        "(root, meta) => { const t = root.querySelector('.js-plotly-plot').data.find((t) => t.meta === meta);"
         " return {x: Array.from(t.x), counts: Array.from(t.customdata)}; }",
-        i,
+        meta,
     )
 
 
@@ -109,9 +110,10 @@ def test_the_keyboard_moves_gamma_and_beta_and_the_browsers_numbers_are_the_core
         y, _, out = gamma_beta.output_readout(x, gammas, betas)
         assert shown(stages, "mean") == pytest.approx(out.mean[C], rel=1e-9)
         assert shown(stages, "std") == pytest.approx(out.std[C], rel=1e-9, abs=1e-300)
-        assert shown(stages, "largest") == pytest.approx(out.batch_max_abs_diff, rel=1e-9)
+        # the channel shown, beside its other readouts (161, channel 3's, would never move here)
+        assert shown(stages, "largest") == pytest.approx(out.max_abs_diff[C], rel=1e-9)
         assert shown(stages, "w1") == pytest.approx(out.w1[C], rel=1e-9)
-        assert_bars_are_numpys(trace(stages, 4), y[:, C])  # the y row: y = γ·x̂ + β
+        assert_bars_are_numpys(trace(stages, "y_bars"), y[:, C])  # the y row: y = γ·x̂ + β
     # The hand stopped: the value went back to Python, into the tuple and the link.
     expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1%2C30(&|$)|[?&]gb_gamma=1,30(&|$)"), timeout=10_000)
     wait_idle(page)
@@ -138,7 +140,7 @@ def test_the_keyboard_moves_gamma_and_beta_and_the_browsers_numbers_are_the_core
         expect(nl_beta).to_have_value(f"{b:g}")
         _, z = gamma_beta.standardized(x_c, g, b)
         assert shown(nl, "share") == gamma_beta.share_in_linear_region(z, "sigmoid")
-        assert_bars_are_numpys(trace(nl, 0), z)
+        assert_bars_are_numpys(trace(nl, "z_bars"), z)
     assert_no_exception(page)
 
 

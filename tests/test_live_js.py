@@ -199,7 +199,7 @@ def home_case() -> dict:
 def stages_case() -> dict:
     x = default_batch().x
     y, x_hat, out = gamma_beta.output_readout(x, [1.0] * 4, [0.0] * 4)
-    arrays = gamma_beta_figures.stages_arrays(x[:, 1], x_hat[:, 1], out.max_abs_diff, 1)
+    arrays = gamma_beta_figures.stages_arrays(x[:, 1], x_hat[:, 1])
     return {
         "kind": "gamma_beta_stages",
         "figure": json.loads(gamma_beta_figures.stages_figure(x[:, 1], x_hat[:, 1], y[:, 1]).to_json()),

@@ -134,26 +134,23 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
     return _figure(traces, dict(barmode="overlay", showlegend=False, **layout), height)
 
 
-def stages_arrays(x, x_hat, max_abs_diff, c: int, bins: int | None = None) -> dict:
+def stages_arrays(x, x_hat, bins: int | None = None) -> dict:
     """What the browser needs to redraw stages_figure's third row, y = γ·x̂ + β, for any γ ≥ 0 and β
-    (ui/live.js, kind gamma_beta_stages), as JSON lists.
+    (ui/live/kinds.js, kind gamma_beta_stages), as JSON lists.
 
-    x, x_hat: (m,) the channel's values; max_abs_diff: (C,) the largest |y − x| of every channel,
-    c: the channel shown (the others' values do not move while its γ and β do).
+    x, x_hat: (m,) the values of the channel shown.
     xs: x in increasing order, xh: x_hat in the same order (x_hat increases with x, and so does y
     for γ ≥ 0, so the pairs are also W₁'s); x_range: of the x and x̂ rows; x_top: the top of x's
-    outline in the y row; others_max: the largest |y − x| of the other channels.
+    outline in the y row.
     """
     x, x_hat = np.ravel(x), np.ravel(x_hat)
     order = np.argsort(x, kind="stable")
-    others = np.delete(np.asarray(max_abs_diff, dtype=np.float64), c)
     return {
         "xs": x[order].tolist(),
         "xh": x_hat[order].tolist(),
         "bins": int(bins or default_bins(x.size)),
         "x_range": [float(min(x.min(), x_hat.min())), float(max(x.max(), x_hat.max()))],
         "x_top": float(np.max(density(x, _bins(x, bins)))),
-        "others_max": float(np.max(others)) if others.size else 0.0,
     }
 
 

@@ -319,6 +319,14 @@ export default function (component) {
       throw error;
     }
   );
+  // The chart follows its container's width (plotly's own `responsive` follows only the window's: a
+  // sidebar collapsed, or a column that changed, leaves it at its old width).
+  if (!live.resizer && window.ResizeObserver) {
+    live.resizer = new ResizeObserver(() => {
+      if (live.Plotly && live.chart.data) live.Plotly.Plots.resize(live.chart);
+    });
+    live.resizer.observe(live.root);
+  }
   // Leaving the page: a link to another page (the sidebar, a page link, Previous / Next) or Back.
   if (!live.leave) {
     live.leave = (event) => {
@@ -330,6 +338,8 @@ export default function (component) {
   // Removed (the learner left the page, or the chart left it): nothing more is sent from it.
   return () => {
     drop(live);
+    live.resizer?.disconnect();
+    live.resizer = null;
     document.removeEventListener("click", live.leave, true);
     window.removeEventListener("popstate", live.leave);
     live.leave = null;

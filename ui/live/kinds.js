@@ -29,9 +29,8 @@ const scaledHistograms = {
 
 // /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
 // arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
-// x_range (of the x and x̂ rows), x_top (the top of x's outline), others_max (largest |y − x|
-// over the other channels), gamma and beta (the controls' names). Readouts as
-// bnviz.experiments.gamma_beta.output_readout computes them.
+// x_range (of the x and x̂ rows), x_top (the top of x's outline), gamma and beta (the controls'
+// names). Readouts as bnviz.experiments.gamma_beta.output_readout computes them for this channel.
 const gammaBetaStages = {
   needs: () => ({ traces: ["y_bars", "y_mean"] }),
   update(arrays, values, figure, find) {
@@ -42,7 +41,7 @@ const gammaBetaStages = {
     const m = y.length;
     const mu = mean(y);
     let squares = 0;
-    let largest = arrays.others_max;
+    let largest = 0;
     let w1 = 0;
     for (let i = 0; i < m; i++) {
       squares += (y[i] - mu) * (y[i] - mu);
