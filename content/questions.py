@@ -499,3 +499,55 @@ def question(key: str) -> Question:
         if q.key == key:
             return q
     raise ValueError(f"No question {key!r}; the keys are {', '.join(q.key for q in QUESTIONS)}.")
+
+
+# ---------------------------------------------------------------------------------------
+# The home page's list: the learners' questions as a newcomer asks them, each with the page whose
+# experiment answers it and the questions above (QUESTIONS' one numbering) that answer it in short.
+
+
+@dataclass(frozen=True)
+class HomeQuestion:
+    text: str
+    page: str  # the URL path of the page whose experiment answers it
+    label: str  # that link's words
+    numbers: tuple[int, ...]  # the numbers of QUESTIONS that answer it, as /questions numbers them
+    opens: dict | None = None  # the link's parameters that open the section answering it
+
+    @property
+    def questions_link(self) -> tuple[str, dict]:
+        """The label and parameters of the link that opens these questions on /questions."""
+        names = " and ".join(str(n) for n in self.numbers)
+        label = f"Learners' questions {names}: a short answer and a self-check"
+        if len(self.numbers) == 1:
+            label = label.replace("questions", "question", 1)
+        return label, {f"q_open_{n}": "true" for n in self.numbers}
+
+
+HOME = (
+    HomeQuestion(
+        "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
+        "gamma-beta",
+        "Drag γ and β",
+        (1, 3),
+    ),
+    HomeQuestion(
+        "Do γ and β just “undo” the normalization?", "gamma-beta", "Recover the original on “Drag γ and β”", (2,)
+    ),
+    HomeQuestion(
+        "The network may want some activations to be really high: after BN, how do γ and β fix the normalized peaks?",
+        "gamma-beta",
+        "Follow a peak through BN on “Drag γ and β”",
+        (8,),
+        {"gb_open_peaks": "true"},
+    ),
+    HomeQuestion(
+        "Is the normalization per channel or over the whole batch? What are running mean and variance?",
+        "steps",
+        "Step through BN",
+        (4,),
+    ),
+    HomeQuestion(
+        "If μ and σ are recomputed for every mini-batch, where is the learning?", "learning", "Watch them learned", (5,)
+    ),
+)

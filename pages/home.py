@@ -13,6 +13,7 @@ from bnviz.figures.common import (
     symmetric_edges,
 )
 from bnviz.numbers import fixed_cells
+from content.questions import HOME
 from content.registry import PAGES, page_file
 from ui.classroom import beside, shared_chart
 from ui.live import LiveControl, live_chart, shared_figure
@@ -88,43 +89,17 @@ st.caption(
 )
 
 st.subheader("The questions learners ask, and where this app answers them")
-QUESTIONS = [
-    (
-        "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
-        "gamma-beta",
-        "Drag γ and β",
-    ),
-    (
-        "Do γ and β just “undo” the normalization?",
-        "gamma-beta",
-        "Recover the original on “Drag γ and β”",
-    ),
-    (
-        "The network may want some activations to be really high: after BN, how do γ and β fix the normalized peaks?",
-        "gamma-beta",
-        "Follow a peak through BN on “Drag γ and β”",
-        {"gb_open_peaks": "true"},  # opens its section
-    ),
-    (
-        "Is the normalization per channel or over the whole batch? What are running mean and variance?",
-        "steps",
-        "Step through BN",
-    ),
-    (
-        "If μ and σ are recomputed for every mini-batch, where is the learning?",
-        "learning",
-        "Watch them learned",
-    ),
-]
-for number, (question, page, label, *opens) in enumerate(QUESTIONS, start=1):
+for question in HOME:  # numbered only on /questions: one numbering
     with st.container(border=True):
-        st.markdown(f"**{number}. {question}**")
+        st.markdown(f"**{question.text}**")
         st.page_link(
-            page_file(page),
-            label=f"Answered by experiment: {label}",
+            page_file(question.page),
+            label=f"Answered by experiment: {question.label}",
             icon=":material/arrow_forward:",
-            query_params=opens[0] if opens else None,
+            query_params=question.opens,
         )
+        label, params = question.questions_link
+        st.page_link(page_file("questions"), label=label, icon=":material/help:", query_params=params)
 st.page_link(
     page_file("questions"),
     label="All the questions, each with a small experiment and a self-check",

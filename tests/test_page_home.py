@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from apptest import bar_mean, figures, live_data, run_page
 
+from content.questions import QUESTIONS
 from ui.state import default_batch
 
 
@@ -25,9 +26,26 @@ def test_home_states_the_formula_and_the_learners_questions():
 def test_home_links_every_page_in_teaching_order():
     at = run_page()
     links = [el.proto.page for el in at.get("page_link")]  # the URL path of each linked page
-    assert links[:5] == ["gamma-beta", "gamma-beta", "gamma-beta", "steps", "learning"]  # the five questions
-    assert at.get("page_link")[2].proto.query_string == "gb_open_peaks=true"  # the peaks' section, opened
+    experiments = links[0:10:2]  # each question: its experiment, then its answer on /questions
+    assert experiments == ["gamma-beta", "gamma-beta", "gamma-beta", "steps", "learning"]
+    assert links[1:10:2] == ["questions"] * 5
+    assert at.get("page_link")[4].proto.query_string == "gb_open_peaks=true"  # the peaks' section, opened
     assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
+
+
+def test_the_learners_questions_have_one_numbering_the_one_of_the_questions_page():
+    """The home page numbered its five questions 1 to 5 (the peaks "3"), /questions its eight 1 to 8 (the
+    peaks "8"): now only /questions numbers them, and each home question opens the ones that answer it."""
+    at = run_page()
+    asked = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("?**")]
+    assert len(asked) == 5 and not [q for q in asked if q[2].isdigit()]  # no number of its own
+    titles = {q.number: q.title for q in QUESTIONS}
+    answers = [el.proto for el in at.get("page_link") if el.proto.page == "questions"][:5]
+    peaks = answers[2]
+    assert peaks.query_string == "q_open_8=true" and "question 8" in at.get("page_link")[5].label
+    assert "normalized peaks" in titles[8]
+    assert answers[0].query_string == "q_open_1=true&q_open_3=true"
+    assert "replace the weights W and bias b" in titles[3] and "Why add γ and β" in titles[1]
 
 
 def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
