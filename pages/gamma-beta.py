@@ -111,7 +111,9 @@ def fit_to_batch(channels, ranges):
             for b, r in zip(gamma_beta.fit_to_channels(ss.gb_beta, channels, 0.0), ranges)
         ),
     }
-    ss.update(fitted)
+    if fitted != {"gb_gamma": ss.gb_gamma, "gb_beta": ss.gb_beta} or arrived():  # another batch, or a link
+        ss.update(fitted)
+        moved()
 
 
 def set_value(name, c, value):
@@ -121,32 +123,30 @@ def set_value(name, c, value):
     ss[name] = tuple(values)
 
 
-def take_hand(c, r):
-    """A value the browser sent back from the live control (the hand moved it): into channel c's
-    place in the tuple, the one source of truth. Before anything reads the tuple."""
-    held = ss.get(DRAG) or {}
-    seen = ss.get("gb_drag_seen")  # (channel, its ranges, the values the control and the tuple agreed on)
-    if seen is not None and seen[:2] == (c, r):
-        for name in ("gamma", "beta"):
-            if name in held and held[name] != seen[2][name]:
-                set_value(f"gb_{name}", c, held[name])
+class ChannelOwner:
+    """The owner of §1's live γ and β (ui.live): channel c's place in the tuples gb_gamma and gb_beta."""
+
+    def __init__(self, c: int):
+        self.c = c
+
+    def get(self, name: str, default: float) -> float:
+        return ss[f"gb_{name}"][self.c]
+
+    def set(self, name: str, value: float) -> None:
+        set_value(f"gb_{name}", self.c, value)
 
 
-def push_to_control(c, r):
-    """A value the tuple has that the live control does not show (a button, a box, another
-    channel, a link): pushed to the browser. Returns the values the control shows."""
-    held = ss.get(DRAG) or {}
-    seen = ss.get("gb_drag_seen")
-    want = {"gamma": ss.gb_gamma[c], "beta": ss.gb_beta[c]}
-    # The state holds only the values the browser has sent; the others show what was last agreed.
-    if seen is None or seen[:2] != (c, r) or any(held.get(n, seen[2][n]) != v for n, v in want.items()):
-        live.set_values(DRAG, want)
-    ss["gb_drag_seen"] = (c, r, want)
-    return want
+def moved(values: dict[str, float] | None = None) -> None:
+    """Python moved γ or β (a button, a box, the link, a batch that changed): the live control of the
+    channel shown takes them (ui.live.set_values, the one way from Python to the browser)."""
+    c = ss.get("gb_channel", 0)
+    if c < len(ss.gb_gamma):
+        live.set_values(DRAG, values or {"gamma": ss.gb_gamma[c], "beta": ss.gb_beta[c]}, ChannelOwner(c))
 
 
 def set_all(gamma, beta):
     ss.gb_gamma, ss.gb_beta = tuple(float(g) for g in gamma), tuple(float(b) for b in beta)
+    moved()
 
 
 def show_answer(target):
@@ -221,7 +221,6 @@ def drag_section():
     r = info.ranges[c]
     controls, figure = beside([2, 3], gap="large")  # classroom mode: controls above
     with controls:
-        take_hand(c, r)
         exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
         if exact:
             # Read before the live chart is drawn, so that a typed value moves its control in the same
@@ -233,8 +232,7 @@ def drag_section():
             ]:
                 typed = where.number_input(label, lo, hi, ss[name][c], step=step, format="%.4f")
                 if typed != ss[name][c]:
-                    set_value(name, c, typed)
-        want = push_to_control(c, r)
+                    moved({name.removeprefix("gb_"): typed})
         write_link()
         ready = predict_first(
             PREDICT_RECOVER,
@@ -299,8 +297,8 @@ def drag_section():
             gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=600),  # y drawn by the browser
             gamma_beta_figures.stages_arrays(x_c, x_hat_c) | {"gamma": "gamma", "beta": "beta"},
             [
-                LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, want["gamma"], 4, hide_as="gamma"),
-                LiveControl("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step, want["beta"], 4, hide_as="beta"),
+                LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, 1.0, 4, hide_as="gamma"),
+                LiveControl("beta", "β (shift)", -r.beta_max, r.beta_max, r.beta_step, 0.0, 4, hide_as="beta"),
             ],
             readouts=[
                 ("mean", f"Mean of y, channel {c}:"),
@@ -309,6 +307,8 @@ def drag_section():
                 ("w1", f"Histogram distance from y to x, channel {c}:"),
             ],
             link=False,  # the link carries the tuples (gb_gamma, gb_beta), written by write_link
+            owner=ChannelOwner(c),
+            scene=c,  # another channel: the browser takes its values
         )
     if is_shown("table", essential=False):
         st.table(content_gamma_beta.readout_table(out))

@@ -124,3 +124,32 @@ def small_chart_text(at: AppTest, smallest: float = 16) -> list[str]:
                 if "size" not in axis.get("tickfont", {}) or "size" not in axis.get("title", {}).get("font", {}):
                     found.append(f"chart {i}: {name} leaves its text's size to the template")
     return found
+
+
+def hand(at: AppTest, key: str, **values) -> AppTest:
+    """Move the live chart `key`'s controls as the browser does when the hand stops: its component state
+    takes `values` (ui/live/element.js's setStateValue), the next run fires the change callbacks, as a
+    real session's would. Returns the AppTest after that run.
+
+    AppTest has no element for a components-v2 element, so this sends its state as the browser does: one
+    JSON widget state under the element's id (AppTest's own _run takes the widget states to send)."""
+    (element,) = [n for n in _walk(at._tree) if getattr(n, "type", "") == "bidi_component" and key in n.proto.id]
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = element.proto.id
+    state.json_value = json.dumps({**(at.session_state[key] or {}), **values})
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def kept(data: dict, before: dict) -> bool:
+    """Whether the browser keeps what a live chart shows: the same figure and arrays, and the same revision
+    (its inputs stay where the hand left them; only the values sent, the owner's, may have moved)."""
+    return all(data[k] == before[k] for k in ("figure", "arrays", "revision", "readouts"))

@@ -6,7 +6,7 @@ with a notice that names it without repeating it. A control's URL name is its wi
 
 import numpy as np
 import pytest
-from apptest import live_data, open_link
+from apptest import hand, live_data, open_link
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import batches, gamma_beta
@@ -203,8 +203,7 @@ def test_the_batch_made_on_batch_and_each_channels_gamma_are_written_to_the_link
     assert at.session_state["batch"].link == {"n": "512"}
     at.switch_page("pages/gamma-beta.py").run()
     assert at.query_params.get("batch.n") == "512"
-    at.session_state["gb_drag"]["gamma"] = 2.0  # as the live control sends it when the hand stops
-    at.run()
+    hand(at, "gb_drag", gamma=2.0)  # as the live control sends it when the hand stops
     assert at.query_params["gb_gamma"] == "1,2" and at.query_params["batch.n"] == "512"
 
 

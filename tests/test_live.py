@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import plotly
 import pytest
-from apptest import bar_mean, live_data, open_link, run_page
+from apptest import bar_mean, hand, live_data, open_link, run_page
 from conftest import ROOT
 
 from bnviz.figures.common import density, scaled_edges
@@ -107,15 +107,14 @@ def test_a_rerun_sends_the_same_data_so_the_browser_does_not_run_the_chart_again
     assert live_data(at, "home_live") == first
 
 
-def test_the_value_sent_back_moves_the_numbers_and_the_link_but_not_the_data():
+def test_the_value_sent_back_moves_the_numbers_the_link_and_the_owner_but_not_the_data():
     at = run_page()
     first = live_data(at, "home_live")
-    at.session_state["home_live"]["home_scale"] = 3.0  # as the browser's setStateValue("home_scale", 3)
-    at.run()
-    assert at.query_params["home_scale"] == "3"
+    hand(at, "home_live", home_scale=3.0)  # as the browser's setStateValue("home_scale", 3)
+    assert at.query_params["home_scale"] == "3" and at.session_state["home_scale"] == 3.0  # the one owner
     std = at.table[0].value["std before"].astype(float)
     np.testing.assert_allclose(std, 3 * default_batch().x.std(axis=0), rtol=1e-12)
-    assert live_data(at, "home_live") == first  # the browser already shows 3: nothing to redraw
+    assert live_data(at, "home_live") == first  # the browser already shows 3: the rerun sends the chart nothing
 
 
 def test_a_link_sets_the_live_control_and_the_browser_is_told():

@@ -9,6 +9,7 @@ from apptest import (
     bar_mean,
     by_label,
     figures,
+    hand,
     hidden_keys,
     live_data,
     open_link,
@@ -36,15 +37,13 @@ def metric(at, label_start: str) -> float:
 
 def drag(at, **values):
     """Move the live γ/β control of §1 as the browser does when the hand stops (gamma=2.5, beta=-1)."""
-    for name, value in values.items():
-        at.session_state["gb_drag"][name] = value
-    return at.run()
+    return hand(at, "gb_drag", **values)
 
 
 def control(at, name: str, key: str = "gb_drag") -> dict:
     """The live control `name` as the browser is told to draw it (range, step) and the value it shows."""
     (found,) = [c for c in live_data(at, key)["controls"] if c["name"] == name]
-    return found | {"value": at.session_state[key][name]}
+    return found  # its value: the owner's, which the browser takes when the revision moves
 
 
 def readout(at, column: str, c: int = 1) -> float:
@@ -97,7 +96,7 @@ def test_gamma_control_sets_the_output_std_and_the_number_box_follows():
     assert readout(at, "std of y") == pytest.approx(7.5 * x.std() / np.sqrt(x.var() + EPS), abs=5e-5)
     assert readout(at, "mean of y") == 0.0
     np.testing.assert_allclose(table_column(at, "std of y")[[0, 2, 3]], 1.0, atol=1e-3)  # other channels untouched
-    assert live_data(at, "gb_drag") == first  # the browser already shows 7.5: nothing is sent again
+    assert live_data(at, "gb_drag") == first  # the browser already shows 7.5: the rerun sends the chart nothing
 
 
 def test_beta_number_box_sets_the_output_mean_exactly_and_the_live_control_follows():
@@ -220,12 +219,13 @@ def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
     )
     assert data["arrays"]["xh"] == gamma_beta.standardized(values, 1.0, 0.0)[0].tolist()
     assert data["arrays"]["region"] == list(gamma_beta.linear_region("sigmoid"))
-    at.session_state["gb_nl_live"]["gb_nl_gamma"] = 3.0  # as the browser sends it when the hand stops
+    hand(at, "gb_nl_live", gb_nl_gamma=3.0)  # as the browser sends it when the hand stops
     at.radio(key="gb_nonlinearity").set_value("ReLU").run()
     data = live_data(at, "gb_nl_live")
     assert data["arrays"]["name"] == "ReLU" and data["arrays"]["region"] == [0.0, None]
     assert data["readouts"][0]["label"] == "Share of the values on the active side z ≥ 0:"
-    assert [c["value"] for c in data["controls"]] == [1.0, 0.0] and at.session_state["gb_nl_live"]["gb_nl_gamma"] == 3.0
+    assert [c["value"] for c in data["controls"]] == [1.0, 0.0]  # as Python last set them: the browser keeps 3
+    assert at.session_state["gb_nl_gamma"] == 3.0  # the owner
     assert at.query_params["gb_nl_gamma"] == "3"
     curve = [t for t in data["figure"]["data"] if t["type"] == "scatter"][0]
     assert curve["name"] == "ReLU(z)"

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from apptest import bar_mean, figures, live_data, run_page
+from apptest import bar_mean, figures, hand, live_data, run_page
 
 from content.questions import QUESTIONS
 from ui.state import default_batch
@@ -61,8 +61,7 @@ def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
 
 def test_home_scale_slider_scales_the_input_but_not_the_output():
     at = run_page()
-    at.session_state["home_live"]["home_scale"] = 4.0  # as the live chart sends it back
-    at.run()
+    hand(at, "home_live", home_scale=4.0)  # as the live chart sends it back
     table = at.table[0].value
     before = [float(v) for v in table["std before"]]
     after = [float(v) for v in table["std after"]]
@@ -79,9 +78,9 @@ def test_the_scale_widens_before_on_one_fixed_x_axis_while_after_does_not_move()
     assert first["figure"]["layout"]["xaxis"]["autorange"] is False
     (after,) = figures(at)
     for scale in (0.1, 4.0, 10.0):
-        at.session_state["home_live"]["home_scale"] = scale  # as the live chart sends it back
-        at.run()
+        hand(at, "home_live", home_scale=scale)  # as the live chart sends it back
         assert live_data(at, "home_live") == first  # the same axis at every scale: the browser only rescales x
+        assert at.session_state["home_scale"] == scale  # the owner has the hand's value
         # The batch's spread, on that axis: 1 % of its width at ×0.1, all of it at ×10.
         assert scale * np.ptp(x) / (hi - lo) == pytest.approx(scale / 10)
         (moved,) = figures(at)

@@ -4,7 +4,7 @@ the replay does not retrain, and bad input gives a message."""
 import numpy as np
 import pytest
 import streamlit as st
-from apptest import SECTIONS, _decode, figures, hidden_keys, live_data, run_page, small_chart_text
+from apptest import SECTIONS, _decode, figures, hand, hidden_keys, kept, live_data, run_page, small_chart_text
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
@@ -60,8 +60,7 @@ def history(at) -> dict:
 
 def move_step(at, step: int):
     """The step control's value as the browser sends it back when the hand stops (setStateValue)."""
-    at.session_state["learn_live"]["learn_step"] = float(step)
-    return at.run()
+    return hand(at, "learn_live", learn_step=float(step))
 
 
 def latex(at) -> str:
@@ -194,7 +193,7 @@ def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(traini
         text = latex(at)
         assert f"= {d.grad_gamma:.4g}" in text and f"= {d.grad_beta:.4g}" in text
         assert f"= {d.gamma:.4g} - 0.03" in text and f"= {d.gamma_next:.4g}" in text
-        assert live_data(at, "learn_live") == sent  # the browser already shows the step: nothing re-sent
+        assert kept(live_data(at, "learn_live"), sent)  # the browser already shows the step: it keeps its input
         step_fig = figures(at)[0]  # the time axis is the live replay's; the step's own figure is the first chart
         np.testing.assert_allclose(values(by_name(step_fig, "x (input)"), "x"), d.x, rtol=1e-6)
     assert len(trainings) == 3  # moving the scrubber replayed the record, it did not train again

@@ -5,7 +5,8 @@ a plotly figure styled in Python, and a chart *kind*, a JavaScript updater (in u
 the arrays sent once and the controls' values into the figure's new traces and text readouts. Each
 `input` event asks for one redraw per animation frame (Plotly.react); no Python rerun happens while
 the hand moves. When it stops (300 ms without a change), each changed control's value goes back to
-Python as one state value, so the page's numbers, the shareable link and the tests see it.
+Python, and the control's change callback writes it into the value's one owner (see "one owner per
+value" below), so the page's numbers, the shareable link and the tests see it.
 
     values = live_chart(
         "home_live", "scaled_histograms", fig, {"x": [...], "edges": [...]},
@@ -18,8 +19,8 @@ Python as one state value, so the page's numbers, the shareable link and the tes
 
 - The control's name is its URL parameter (`?home_scale=2`): read on arrival (a bad value opens the
   default, named in the app's notice via ui.links.reject), written back on every run.
-- The element's `data` changes only when Python sets the values (arrival, `set_values`): a rerun
-  with the same data does not run the JavaScript again, and a chart is never torn down and rebuilt.
+- The element's `data` carries the owner's values and a revision that only `set_values` moves: a chart
+  drawn again shows the owner's values, and a rerun never moves an input under the hand.
 - plotly.js is the installed plotly package's own copy, served by Streamlit's static serving
   (`static/plotly.min.js`, copied at start-up by `serve_plotly_js`), never from a CDN.
 - The JavaScript is ES modules in ui/live/: element.js, the element's lifecycle (the component's own
@@ -34,6 +35,7 @@ Python as one state value, so the page's numbers, the shareable link and the tes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -66,7 +68,7 @@ _HTML = (
     '<div class="bnviz-live-chart"></div>'
     "</div>"
 )
-_STATE = "_live_"  # session key prefix: the values last pushed to the browser, and their revision
+_STATE = "_live_"  # session key prefix: each chart's revision (set_values counts them), and its link's reading
 
 
 def serve_plotly_js() -> Path:
@@ -181,23 +183,61 @@ def _shared_figure(name: str, inputs, classroom_on: bool, _build, _args: tuple, 
     return figure_json(_build(*_args, **dict(_options)))
 
 
-def _state(key: str) -> dict:
-    return st.session_state.setdefault(_STATE + key, {"revision": 0, "values": None})
+# --- one owner per value -------------------------------------------------------------------------
+# A live control's value has one owner in Python: by default the session key named like the control
+# (`st.session_state["home_scale"]`), or what the page says (SessionOwner's interface: /gamma-beta
+# keeps one γ and one β per channel). The value moves two ways, each by one function:
+# - the hand (the browser): the component's change callback, _take, writes the value the browser sent
+#   into the owner; the browser already shows it, so nothing is sent back;
+# - Python (a link, a button, a box, a range that shrank): set_values writes the owner, the component's
+#   own state, and bumps the chart's revision: the browser takes the values the next run sends.
+# The element's data carries the values Python last set (told), with the revision; a hand move changes
+# neither, so the rerun after it sends the chart nothing new (its figure and arrays are the bulk of a
+# rerun's bytes). The browser remembers what it showed under that revision (ui/live/element.js), so a
+# chart drawn again (classroom mode switched, the page left and visited again) shows the hand's value;
+# it takes the data's values only when the revision (or the scene: /gamma-beta's channel) changed, so a
+# rerun never moves a control under the hand.
 
 
-def set_values(key: str, values: dict[str, float]) -> None:
-    """Move the live chart `key`'s controls from Python (a Reset or Recover button's callback, or
-    before the element is drawn): the browser takes these values on the next run."""
-    current = st.session_state.get(key)
-    if current is not None:
-        for name, value in values.items():
-            current[name] = value  # the component's state (Streamlit writes it through)
-    state = _state(key)
-    state["revision"] += 1
-    state["values"] = {**(state["values"] or {}), **values}
+class SessionOwner:
+    """The default owner: each control's value in the session key of its name."""
+
+    def get(self, name: str, default: float) -> float:
+        return st.session_state.get(name, default)
+
+    def set(self, name: str, value: float) -> None:
+        st.session_state[name] = float(value)
 
 
-def element_data(kind: str, figure: dict, arrays: dict, controls, values: dict, revision: int, readouts=()) -> dict:
+DEFAULT_OWNER = SessionOwner()
+
+
+def _record(key: str) -> dict:
+    """The chart's revision (set_values counts), the values Python last told the browser (None: tell the
+    owner's at the next drawing) and the scene they were told for."""
+    return st.session_state.setdefault(_STATE + key, {"revision": 0, "told": None, "scene": None})
+
+
+def set_values(key: str, values: dict[str, float], owner=DEFAULT_OWNER) -> None:
+    """Move the live chart `key`'s controls from Python (a Reset or Recover button's callback, a link, a
+    range that shrank): into their owner, with a new revision, so that the browser takes them on the next
+    run (and echoes them into the component's state: a later hand move back to its old value still counts)."""
+    for name, value in values.items():
+        owner.set(name, value)
+    record = _record(key)
+    record["revision"] += 1
+    record["told"] = None
+
+
+def _take(key: str, control: LiveControl, owner) -> None:
+    """The change callback of a control: the value the browser sent (the hand stopped; or its echo of a
+    value Python set) goes to its owner, as it is (clipped to the range)."""
+    sent = (st.session_state.get(key) or {}).get(control.name)
+    if sent is not None:
+        owner.set(control.name, control.clip(sent))
+
+
+def element_data(kind: str, figure: dict, arrays: dict, controls, values: dict, revision, readouts=()) -> dict:
     """What the browser receives (JSON): the kind of chart, the styled figure, the arrays, the
     controls with the values to show, the readouts' labels, and the revision of those values."""
     return {
@@ -232,52 +272,47 @@ def live_chart(
     controls: list[LiveControl],
     readouts: list[tuple[str, str]] = (),
     link: bool = True,
+    owner=DEFAULT_OWNER,
+    scene=None,
 ) -> dict[str, float]:
-    """Draw a live chart and return its controls' values (as last sent back by the browser).
+    """Draw a live chart and return its controls' values, as their owner holds them.
 
     key: the element's key ("home_live"); kind: the name of the chart's updater in ui/live/kinds.js;
     fig: the figure as first drawn, styled here (or as shared_figure gives it); arrays: what the
-    update function reads (JSON lists); readouts: (name, label) of text the update function computes.
-    link: bind each control to the URL under its name.
+    updater reads (JSON lists); readouts: (name, label) of text the updater computes.
+    link: bind each control to the URL under its name. owner: where the values live (SessionOwner's
+    get and set). scene: what the controls stand for (/gamma-beta's channel): when it changes, the
+    browser takes the values sent, as when Python sets them.
     """
     names = [c.name for c in controls]
-    state = _state(key)
     if link:
         links.claim(*names)
-    # On arrival, once: a fragment's rerun keeps arrived() of the run before it, and reading the link
-    # again would send the browser an old value while the hand moves on.
-    arrival = links.arrived() and state.get("read_in") != links.app_run()
-    if arrival or state["values"] is None:
-        state["read_in"] = links.app_run()
-        held = st.session_state.get(key) or {}
-        # Values Python set (held, or the default) are kept as they are: only the range bounds them.
-        values = {c.name: c.clip(held.get(c.name, c.value)) for c in controls}
-        if link:
-            values |= _from_link(controls)
-        if values != state["values"]:  # unchanged: the browser keeps its inputs (and a press not yet sent)
-            set_values(key, values)
-    # A value off the control's range (a shorter training has fewer steps): Python and the browser
-    # both take the nearest one in range. A value off the step grid stays (a recovered γ is exact).
-    held = {
-        c.name: (st.session_state.get(key) or {}).get(c.name, state["values"].get(c.name, c.value)) for c in controls
-    }
-    off = {c.name: c.clip(held[c.name]) for c in controls if c.clip(held[c.name]) != held[c.name]}
+    # On arrival, once: a fragment's rerun keeps arrived() of the run before it.
+    read_in = _STATE + key + "_read_in"  # the app run whose link was read
+    if link and links.arrived() and st.session_state.get(read_in) != links.app_run():
+        st.session_state[read_in] = links.app_run()
+        found = _from_link(controls)
+        if found:
+            set_values(key, found, owner)
+    values = {c.name: owner.get(c.name, c.value) for c in controls}
+    # A value off the control's range (a shorter training has fewer steps): the nearest in range. A value
+    # off the step grid stays (a recovered γ is exact).
+    off = {c.name: c.clip(values[c.name]) for c in controls if c.clip(values[c.name]) != values[c.name]}
     if off:
-        set_values(key, off)
-    pushed = {c.name: state["values"].get(c.name, c.value) for c in controls}
+        set_values(key, off, owner)
+        values |= off
+    record = _record(key)
+    if record["told"] is None or record["scene"] != scene or set(record["told"]) != set(names):
+        record["told"], record["scene"] = dict(values), scene
     figure = fig if isinstance(fig, dict) else figure_json(fig)
-    data = element_data(kind, figure, arrays, controls, pushed, state["revision"], readouts)
-    result = _component(
+    data = element_data(kind, figure, arrays, controls, record["told"], [record["revision"], scene], readouts)
+    data["chart"] = key  # what the browser remembers the chart's values under
+    _component(
         key=key,
         data=data,
-        default=pushed,
-        **{f"on_{name}_change": _ignore for name in names},
+        default=values,
+        **{f"on_{c.name}_change": functools.partial(_take, key, c, owner) for c in controls},
     )
-    values = {c.name: c.snap(result.get(c.name, pushed[c.name])) for c in controls}
     if link:
         links.write({c.name: c.setting.format(values[c.name]) for c in controls if values[c.name] != c.value}, names)
     return values
-
-
-def _ignore() -> None:
-    """Streamlit keeps a component's state value only for names with an on_<name>_change callback."""

@@ -112,18 +112,33 @@ function buildControls(live, data, key) {
     input.max = String(control.max);
     input.step = String(control.step);
   }
-  if (live.revision !== data.revision) {
-    // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them.
+  // The revision: [Python's count of its moves, the scene (/gamma-beta's channel)], compared as text.
+  const revision = JSON.stringify(data.revision);
+  if (live.revision !== revision) {
+    // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them; or the
+    // chart is drawn again under the same revision (classroom mode, a page visited again): the inputs
+    // take what the hand last set, remembered for this chart.
+    const remembered = MEMORY[data.chart]?.revision === revision ? MEMORY[data.chart].values : {};
     for (const control of data.controls) {
       const { input } = live.inputs[control.name];
-      input.value = String(control.value);
+      const value = remembered[control.name] ?? control.value;
+      input.value = String(value);
       // A value Python set off the step grid (a recovered γ) is used as it is until the hand moves.
-      if (parseFloat(input.value) !== control.value) live.exact[control.name] = control.value;
+      if (parseFloat(input.value) !== value) live.exact[control.name] = value;
       else delete live.exact[control.name];
+      if (control.name in remembered) {
+        live.sent[control.name] = value;
+        continue;
+      }
+      // The component's state holds what this chart sent last: it takes Python's value too, so that a
+      // later move of the hand back to that old value is a change Python hears.
+      const echo = control.name in live.sent && live.sent[control.name] !== control.value;
       live.sent[control.name] = control.value;
+      if (echo) live.setStateValue(control.name, control.value);
     }
     live.pending = {};
-    live.revision = data.revision;
+    live.revision = revision;
+    remember(live);
   }
   showValues(live);
 }
@@ -198,6 +213,15 @@ function requestDraw(live) {
   if (!live.frame) live.frame = requestAnimationFrame(() => draw(live));
 }
 
+// What each chart shows, under the revision it was told, for this window's life: a chart drawn again
+// (a new element: classroom mode switched, the page visited again) shows the hand's values, which the
+// data, sent only when Python sets them, does not carry.
+const MEMORY = (window.__bnvizLiveMemory ||= {});
+
+function remember(live) {
+  MEMORY[live.data.chart] = { revision: live.revision, values: currentValues(live) };
+}
+
 function flush(live) {
   clearTimeout(live.timer);
   live.timer = 0;
@@ -208,6 +232,7 @@ function flush(live) {
     }
   }
   live.pending = {};
+  remember(live);
 }
 
 // A control's value moved (the hand, or Play): its text, one redraw, and the value sent once it rests.
@@ -323,7 +348,11 @@ export default function (component) {
   // sidebar collapsed, or a column that changed, leaves it at its old width).
   if (!live.resizer && window.ResizeObserver) {
     live.resizer = new ResizeObserver(() => {
-      if (live.Plotly && live.chart.data) live.Plotly.Plots.resize(live.chart);
+      // Only a chart drawn and on screen (a hidden or removed one has nothing to fit).
+      if (!live.Plotly || !live.chart.data || !live.chart.isConnected || !live.chart.offsetWidth) return;
+      Promise.resolve()
+        .then(() => live.Plotly.Plots.resize(live.chart))
+        .catch(() => {}); // it left the screen meanwhile: the next resize fits it
     });
     live.resizer.observe(live.root);
   }
