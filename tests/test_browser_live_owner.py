@@ -89,3 +89,22 @@ def test_gamma_before_the_nonlinearity_stays_when_the_learner_leaves_the_page_an
     live(page, 1)
     expect(nl).to_have_value("5")
     expect(page).to_have_url(re.compile(r"[?&]gb_nl_gamma=5(&|$)"))
+
+
+def test_gamma_set_by_the_hand_in_classroom_mode_stays_when_classroom_mode_is_switched_off(page, app_url):
+    """The teacher's case: γ dragged to its end in classroom mode, then classroom mode off: the slider, the
+    exact-γ box (shown again), the readouts and the address all say γ = 30."""
+    open_page(page, app_url, "gamma-beta?classroom=1")
+    chart = live(page)
+    gamma = page.get_by_role("slider", name="γ (scale)", exact=True)
+    press(gamma, 1, "End")  # γ = 30 on channel 1
+    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
+    wait_idle(page)
+    switch_classroom_mode(page)
+    chart = live(page)
+    expect(gamma).to_have_value("30")
+    expect(chart.locator("output").first).to_have_text("30.0000")
+    expect(page.get_by_label("exact γ")).to_have_value("30.0000")
+    x = default_batch().x[:, 1]
+    expect(chart.locator("[data-name=std]")).to_have_text(f"{30 * x.std() / (x.var() + 1e-5) ** 0.5:.4f}")
+    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
