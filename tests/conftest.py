@@ -248,9 +248,15 @@ def browser_context(_playwright, tmp_path_factory):
 @pytest.fixture
 def page(browser_context):
     """A new tab per test: a new websocket, so a new Streamlit session; nothing of the app is shared
-    (its state lives in the server's session, and the URL). Tests that open a copied link "in another
+    (its state lives in the server's session, and the URL; the sidebar's state, which Streamlit keeps in
+    the browser, is cleared). Tests that open a copied link "in another
     browser" make a context of their own."""
     pg = browser_context.new_page()
     pg.set_default_timeout(60_000)
+    # Streamlit keeps a sidebar the learner collapsed or opened in localStorage (stSidebarCollapsed-…), which
+    # the worker's profile keeps for the next test: each test starts from the sidebar the app sets.
+    pg.add_init_script(
+        "for (const k of Object.keys(localStorage)) if (k.startsWith('stSidebarCollapsed')) localStorage.removeItem(k);"
+    )
     yield pg
     pg.close()
