@@ -189,8 +189,9 @@ def _shared_figure(name: str, inputs, classroom_on: bool, _build, _args: tuple, 
 # keeps one γ and one β per channel). The value moves two ways, each by one function:
 # - the hand (the browser): the component's change callback, _take, writes the value the browser sent
 #   into the owner; the browser already shows it, so nothing is sent back;
-# - Python (a link, a button, a box, a range that shrank): set_values writes the owner, the component's
-#   own state, and bumps the chart's revision: the browser takes the values the next run sends.
+# - Python (a link, a button, a box, a range that shrank): set_values writes the owner and bumps the
+#   chart's revision: the browser takes the values the next run sends, and echoes them into the
+#   component's state (so that a later hand move back to the old value still reaches Python).
 # The element's data carries the values Python last set (told), with the revision; a hand move changes
 # neither, so the rerun after it sends the chart nothing new (its figure and arrays are the bulk of a
 # rerun's bytes). The browser remembers what it showed under that revision (ui/live/element.js), so a
