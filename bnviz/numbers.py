@@ -6,6 +6,7 @@
 - decimals(scale): the decimals that show about three significant digits of a quantity of that size;
 - operand(v, places): fixed(), with a negative number in parentheses after an operator, "3.10 − (−2.05)";
 - eps_text(eps): ε as a learner writes it, 1e-5, 0.001, 0;
+- percent(share): a share in prose, 0.9 -> "90 %" (a bound of a claim, not a measured accuracy);
 - latex(v, paren): sig() for a LaTeX formula, 1.2 \\times 10^{-5} rather than 1.2e-05.
 """
 
@@ -74,3 +75,8 @@ def fixed_cells(places: int, minus: str = "-"):
     """fixed() as pandas' Styler.format takes it: a table's numbers with `places` decimals, never "-0.000".
     The ASCII minus by default: a table's numbers may be copied into code."""
     return lambda value: fixed(value, places, minus)
+
+
+def percent(share: float) -> str:
+    """A share as prose writes it: 0.9 -> "90 %", with a no-break space so that "%" never starts a line."""
+    return f"{100 * share:g}\u00a0%"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bnviz.experiments.mlp import NetworkSettings, Run
 from bnviz.figures.network import NAMES
+from bnviz.numbers import percent
 from content.common import CLAIM_SEEDS
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
@@ -104,11 +105,6 @@ class Outcome:
         if self.may_diverge:
             return f"diverges within its first {self.diverges_within} steps or ends {bounds}"
         return bounds
-
-
-def percent(share: float) -> str:
-    """A share as the page's prose writes it: 0.9 -> "90 %" (a no-break space: "%" never starts a line)."""
-    return f"{100 * share:g}\u00a0%"
 
 
 @dataclass(frozen=True)

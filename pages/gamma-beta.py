@@ -319,7 +319,7 @@ drag_section()
 st.markdown(
     f"""
 **Do γ and β just undo the normalization?** They *can*: press *Recover the original* and the
-largest distance to the input falls to {sig(gamma_beta.recovery_error(batch.x), 2)} on this batch, the rounding of float64.
+largest distance to the input falls to {sig(info.recovery_error, 2)} on this batch, the rounding of float64.
 With γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$ and β = $\\mu_B$, BN gives back its input exactly, on this batch.
 But nothing puts them there: γ and β are learned, and gradient descent moves them wherever the loss is
 lowest, which may be the identity, plain normalization (γ = 1, β = 0) or anything else. And the

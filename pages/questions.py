@@ -244,7 +244,7 @@ def experiment_undo(ready: bool = True):
         chart(figure, key="q_recovery")
         st.caption(
             (
-                f"At 1 the output is the input, up to rounding ({sig(gamma_beta.recovery_error(batch.x), 2)} on this "
+                f"At 1 the output is the input, up to rounding ({sig(recovery_view(batch.x, 1.0)[1].batch_max_abs_diff, 2)} on this "
                 "batch): BN can be the identity. "
                 if ready
                 else ""

@@ -133,20 +133,18 @@ def hand(at: AppTest, key: str, **values) -> AppTest:
 
     AppTest has no element for a components-v2 element, so this sends its state as the browser does: one
     JSON widget state under the element's id (AppTest's own _run takes the widget states to send)."""
-    (element,) = [n for n in _walk(at._tree) if getattr(n, "type", "") == "bidi_component" and key in n.proto.id]
+    from shown import walk
+
+    (element,) = [n for n in walk(at._tree) if getattr(n, "type", "") == "bidi_component" and key in n.proto.id]
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = element.proto.id
-    state.json_value = json.dumps({**(at.session_state[key] or {}), **values})
+    scene = json.loads(element.proto.json)["revision"][1]  # the scene the values belong to (a channel)
+    sent = {name: {"value": value, "scene": scene} for name, value in values.items()}
+    state.json_value = json.dumps({**(at.session_state[key] or {}), **sent})
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
 
 
 def kept(data: dict, before: dict) -> bool:

@@ -29,10 +29,10 @@ LABELLED = {"expander", "tab", "metric"}
 PLAIN_OPTIONS = {"selectbox", "select_slider", "multiselect"}
 
 
-def _walk(node):
+def walk(node):
     yield node
     for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def _frame_text(frame: pd.DataFrame) -> list[str]:
@@ -78,7 +78,7 @@ def _plotly_text(figure: dict) -> list[str]:
 def shown_text(at: AppTest) -> list[tuple[str, str, str]]:
     """(where, text, rendering) for every string the page's elements show; see the module's docstring."""
     out = []
-    for node in _walk(at._tree):
+    for node in walk(at._tree):
         kind = getattr(node, "type", "")
         if kind in MARKDOWN_ELEMENTS:
             out.append((kind, node.value, "markdown"))

@@ -21,6 +21,15 @@ def live(page, index: int = 0):
     return chart
 
 
+def gamma_to_its_end(page):
+    """/gamma-beta §1's γ slider moved by the hand to its end, γ = 30 on channel 1, and its value sent."""
+    gamma = page.get_by_role("slider", name="γ (scale)", exact=True)
+    press(gamma, 1, "End")
+    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
+    wait_idle(page)
+    return gamma
+
+
 def switch_classroom_mode(page) -> None:
     """The sidebar's switch (in classroom mode the sidebar starts collapsed: opened first)."""
     sidebar = page.get_by_test_id("stSidebar")
@@ -52,10 +61,7 @@ def test_the_home_scale_set_by_the_hand_stays_when_classroom_mode_is_switched(pa
 def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(page, app_url):
     open_page(page, app_url, "gamma-beta")
     chart = live(page)
-    gamma = page.get_by_role("slider", name="γ (scale)", exact=True)
-    press(gamma, 1, "End")  # γ = 30 on channel 1
-    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
-    wait_idle(page)
+    gamma_to_its_end(page)
     page.get_by_role("button", name="Recover the original").click()
     recovered = f"{gamma_beta.recovery(default_batch().x)[0][1]:.4f}"  # 10.2548
     expect(chart.locator("output").first).to_have_text(recovered)
@@ -96,10 +102,7 @@ def test_gamma_set_by_the_hand_in_classroom_mode_stays_when_classroom_mode_is_sw
     exact-γ box (shown again), the readouts and the address all say γ = 30."""
     open_page(page, app_url, "gamma-beta?classroom=1")
     chart = live(page)
-    gamma = page.get_by_role("slider", name="γ (scale)", exact=True)
-    press(gamma, 1, "End")  # γ = 30 on channel 1
-    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
-    wait_idle(page)
+    gamma = gamma_to_its_end(page)
     switch_classroom_mode(page)
     chart = live(page)
     expect(gamma).to_have_value("30")

@@ -394,3 +394,9 @@ def test_gamma_and_beta_after_bn_set_the_mean_and_spread_that_b_and_w_cannot():
 def test_weights_by_hand():
     np.testing.assert_allclose(gamma_beta.weights(2.0, 90.0), [0.0, 2.0], atol=1e-15)
     np.testing.assert_allclose(gamma_beta.weights(1.0, 45.0), [np.sqrt(0.5), np.sqrt(0.5)])
+
+
+def test_the_recovery_error_the_page_quotes_is_the_recover_buttons_readout_and_below_rounding():
+    x = make_batch(preset("channels on very different scales", 4), 256, seed=0)
+    _, _, out = gamma_beta.output_readout(x, *gamma_beta.recovery(x))
+    assert gamma_beta.channel_summary(x).recovery_error == out.batch_max_abs_diff < gamma_beta.ROUNDING

@@ -98,19 +98,21 @@ MODULES_URL = f"app/static/live-{_modules_digest()}/"  # new code, new folder: n
 
 def serve_live_js() -> Path:
     """Copy the live charts' modules (SERVED) to static/live-<digest>/, where Streamlit serves them and
-    element.js imports them; folders of older digests are removed. Idempotent, atomic per folder."""
+    element.js imports them; folders of older digests are removed then. Idempotent, atomic per folder;
+    called on every run, it costs one stat once the folder is there."""
     folder = STATIC / MODULES_URL.removeprefix("app/static/").rstrip("/")
-    if not folder.exists():
-        STATIC.mkdir(exist_ok=True)
-        partial = STATIC / f".{folder.name}.{os.getpid()}.part"
+    if folder.exists():
+        return folder
+    STATIC.mkdir(exist_ok=True)
+    partial = STATIC / f".{folder.name}.{os.getpid()}.part"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    for name in SERVED:
+        shutil.copyfile(MODULES / name, partial / name)
+    try:
+        partial.rename(folder)  # atomic: a request never sees half a folder
+    except OSError:  # another server made it first
         shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir()
-        for name in SERVED:
-            shutil.copyfile(MODULES / name, partial / name)
-        try:
-            partial.rename(folder)  # atomic: a request never sees half a folder
-        except OSError:  # another server made it first
-            shutil.rmtree(partial, ignore_errors=True)
     for old in STATIC.glob("live-*"):
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)
@@ -230,12 +232,14 @@ def set_values(key: str, values: dict[str, float], owner=DEFAULT_OWNER) -> None:
     record["told"] = None
 
 
-def _take(key: str, control: LiveControl, owner) -> None:
+def _take(key: str, control: LiveControl, owner, scene) -> None:
     """The change callback of a control: the value the browser sent (the hand stopped; or its echo of a
-    value Python set) goes to its owner, as it is (clipped to the range)."""
+    value Python set), {"value": v, "scene": s}, goes to its owner, as it is (clipped to the range), if it
+    belongs to the scene the owner stands for (a value sent for channel 0 that arrives after the switch
+    to channel 1 is not channel 1's)."""
     sent = (st.session_state.get(key) or {}).get(control.name)
-    if sent is not None:
-        owner.set(control.name, control.clip(sent))
+    if isinstance(sent, dict) and sent.get("scene") == scene and sent.get("value") is not None:
+        owner.set(control.name, control.clip(sent["value"]))
 
 
 def element_data(kind: str, figure: dict, arrays: dict, controls, values: dict, revision, readouts=()) -> dict:
@@ -311,8 +315,8 @@ def live_chart(
     _component(
         key=key,
         data=data,
-        default=values,
-        **{f"on_{c.name}_change": functools.partial(_take, key, c, owner) for c in controls},
+        default={name: {"value": value, "scene": scene} for name, value in values.items()},
+        **{f"on_{c.name}_change": functools.partial(_take, key, c, owner, scene) for c in controls},
     )
     if link:
         links.write({c.name: c.setting.format(values[c.name]) for c in controls if values[c.name] != c.value}, names)

@@ -72,20 +72,22 @@ def recovery_error(x, eps: float = EPS) -> float:
 
 @dataclass(frozen=True)
 class ChannelSummary:
-    """Per channel (C,): the batch statistics, the recovery γ and β, and the slider ranges."""
+    """Per channel (C,): the batch statistics, the recovery γ and β, and the slider ranges; and the
+    recovery's largest |y − x| over the batch (recovery_error)."""
 
     mu: np.ndarray
     var: np.ndarray
     gamma_rec: np.ndarray
     beta_rec: np.ndarray
     ranges: list
+    recovery_error: float
 
 
 def channel_summary(x, eps: float = EPS) -> ChannelSummary:
     """What the page needs to know about a batch x (N, C, *spatial) before any γ, β is set."""
     mu, _, var = batch_statistics(prepare(x))
     gamma_rec, beta_rec = recovery(x, eps)
-    return ChannelSummary(mu, var, gamma_rec, beta_rec, slider_ranges(mu, var, eps))
+    return ChannelSummary(mu, var, gamma_rec, beta_rec, slider_ranges(mu, var, eps), recovery_error(x, eps))
 
 
 def max_abs_difference(a, b) -> float:

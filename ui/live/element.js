@@ -134,7 +134,7 @@ function buildControls(live, data, key) {
       // later move of the hand back to that old value is a change Python hears.
       const echo = control.name in live.sent && live.sent[control.name] !== control.value;
       live.sent[control.name] = control.value;
-      if (echo) live.setStateValue(control.name, control.value);
+      if (echo) send(live, control.name, control.value);
     }
     live.pending = {};
     live.revision = revision;
@@ -222,13 +222,19 @@ function remember(live) {
   MEMORY[live.data.chart] = { revision: live.revision, values: currentValues(live) };
 }
 
+// A value to Python, with the scene it belongs to (/gamma-beta's channel): a value that arrives after the
+// learner switched channels is not taken for the new channel's.
+function send(live, name, value) {
+  live.setStateValue(name, { value, scene: live.data.revision[1] });
+}
+
 function flush(live) {
   clearTimeout(live.timer);
   live.timer = 0;
   for (const [name, value] of Object.entries(live.pending)) {
     if (live.sent[name] !== value) {
       live.sent[name] = value;
-      live.setStateValue(name, value);
+      send(live, name, value);
     }
   }
   live.pending = {};
