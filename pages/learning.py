@@ -140,8 +140,13 @@ with control("task"):
         on_change=task_changed,
         help="Choosing a task also sets a learning rate that suits it.",
     )
+# The target's inputs have a place of their own, there whatever the task: inputs that appeared above the other
+# controls would move them, and Streamlit's browser side then loses their binding to the address (the old
+# element, removed after the run, unbinds the key its moved copy had just bound): `learn_batch_size` never
+# reached the link once "A different target" had been chosen.
+TARGET_ROW = st.container()
 if task == "target":
-    left, right, _ = st.columns([1, 1, 2])
+    left, right, _ = TARGET_ROW.columns([1, 1, 2])
     with control("target_mean", where=left):
         st.number_input(
             "Target mean",
