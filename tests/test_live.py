@@ -156,7 +156,7 @@ def test_the_live_modules_are_served_from_a_folder_named_by_their_digest(tmp_pat
     assert live.serve_live_js() == folder
 
 
-@pytest.mark.parametrize("name", ["element.js", "kinds.js", "maths.js", "figure.js"])
+@pytest.mark.parametrize("name", ["element.js", "kinds.js", "maths.js", "figure.js", "layer.js"])
 def test_the_browser_code_never_inserts_text_as_html(name):
     js = (ROOT / "ui" / "live" / name).read_text()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):

@@ -6,6 +6,7 @@ Python builder makes (tests/js/needs.mjs). With CI=true a missing Node.js fails,
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -261,3 +262,59 @@ def test_a_name_renamed_in_python_fails_the_check(name, where, key, old):
     item[key] = old + "_renamed"
     result = check_names(case)
     assert result.returncode == 1 and f'"{old}"' in result.stderr
+
+
+# --- what a chart kind draws, against what Python draws at the same values ---------------------------
+
+
+def python_figure_at(name: str) -> dict:
+    """The figure Python builds at the values of CASES[name] (what the page shows once the hand rests)."""
+    x = default_batch().x
+    if name == "home":
+        return fixed_channel_histograms(2.0 * x, scaled_edges(x, (0.1, 10.0))).to_dict()
+    x_hat = gamma_beta.output_readout(x, [1.0] * 4, [0.0] * 4)[1][:, 1]
+    if name == "stages":
+        y = x_hat * 2.0 + 1.0  # as kinds.js: x̂·γ, then + β
+        return gamma_beta_figures.stages_figure(x[:, 1], x_hat, y).to_dict()
+    return gamma_beta_figures.nonlinearity_figure(x_hat * 4.0 - 1.0, "sigmoid").to_dict()
+
+
+def decoded(value):
+    """An array as plotly.py may hold it: a list, a NumPy array, or base64 ({"dtype", "bdata"})."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return value
+
+
+def close(actual, expected, what: str) -> None:
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(decoded(expected), dtype=float)
+    assert actual.shape == expected.shape, what
+    np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12, err_msg=what)
+
+
+@pytest.mark.parametrize("name", ["home", "stages", "nonlinearity"])
+def test_a_chart_kinds_update_draws_what_python_draws_at_the_same_values(name):
+    """Every trace, axis range, shape and annotation a kind changes equals Python's figure at the same
+    γ, β or scale: the browser's picture is the server's, and the axes it keeps are the ones Python set."""
+    result = check_names(CASES[name]())
+    assert result.returncode == 0, result.stderr
+    update = json.loads(result.stdout)["update"]
+    python = python_figure_at(name)
+    traces = {t["meta"]: t for t in python["data"] if "meta" in t}
+    assert update["traces"]
+    for meta, changes in update["traces"].items():
+        for key, value in changes.items():
+            if key == "error_x":
+                close(value["value"], traces[meta]["error_x"]["value"], f"{meta}.error_x")
+            elif key == "customdata" and "%{customdata}" not in traces[meta].get("hovertemplate", ""):
+                continue  # the counts, which only the home page's hover names
+            elif key != "hovertemplate":
+                close(value, traces[meta][key], f"{meta}.{key}")
+    assert update["layout"]
+    for key, changes in update["layout"].items():
+        close(changes["range"], python["layout"][key]["range"], f"{key}.range")
+    for where in ("shapes", "annotations"):
+        for item_name, changes in update.get(where, {}).items():
+            (item,) = [i for i in python["layout"][where] if i.get("name") == item_name]
+            for key, value in changes.items():
+                close(value, item[key], f"{item_name}.{key}")

@@ -55,7 +55,7 @@ STATIC = ROOT / "static"  # Streamlit serves it at app/static/ (server.enableSta
 PLOTLY_JS = "plotly.min.js"
 DEBOUNCE_MS = 300  # the hand has stopped: send the values back to Python
 MODULES = Path(__file__).with_name("live")  # the live charts' JavaScript and CSS
-SERVED = ("maths.js", "kinds.js", "figure.js")  # loaded by element.js from the app's static folder
+SERVED = ("maths.js", "kinds.js", "figure.js", "layer.js")  # loaded by element.js from the app's static folder
 _JS = (MODULES / "element.js").read_text(encoding="utf-8")
 _CSS = (MODULES / "element.css").read_text(encoding="utf-8")
 # Static markup: the JavaScript fills the controls and readouts in, as text; "Drawing…" stands where the

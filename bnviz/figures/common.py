@@ -173,4 +173,11 @@ def fixed_channel_histograms(x, edges: np.ndarray, title: str = "", color: str =
     fig = channel_histograms(x, title=title, color=color, edges=edges)
     fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False, nticks=3, tickangle=0)
     fig.update_traces(hovertemplate="%{x:.3g}: %{customdata} values<extra></extra>")
+    for k, trace in enumerate(fig.data):  # the counts the hover names (as ui/live/kinds.js sets them)
+        trace.customdata = np.histogram(np.ravel(np.asarray(x)[:, k]), bins=edges)[0]
+    # Each panel's height axis bare (no numbers, no grid) and ending 5 % above its tallest bar, as
+    # ui/live/kinds.js (scaledHistograms) ends it: the browser moves the bars alone when it changes.
+    fig.update_yaxes(showgrid=False, zeroline=False)
+    for trace in fig.data:
+        fig.layout["yaxis" + trace.yaxis[1:]].range = [0.0, 1.05 * float(np.max(trace.y))]
     return fig

@@ -74,6 +74,11 @@ def mean_std_marker(values, height: float, color: str, name: str, **kwargs) -> g
     )
 
 
+# A density axis shows the shape of a distribution, not its numbers: no tick labels, grid or zero line.
+# Bare, its range can change under a drag without plotly redrawing the figure (ui/live/layer.js).
+BARE = dict(showticklabels=False, showgrid=False, zeroline=False)
+
+
 def _bins(values, bins: int | None) -> np.ndarray:
     return histogram_edges([values], bins or default_bins(np.size(values)))
 
@@ -112,7 +117,7 @@ def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go
             top = max(top, float(np.max(density(x, x_edges))))
         traces.append(mean_std_marker(values, 1.1 * top, color, "mean ± std", yaxis=axis, meta=f"{uid}_mean"))
         layout["yaxis" if i == 1 else f"yaxis{i}"] = dict(
-            domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], showticklabels=False, title=dict(text="density")
+            domain=[lo, hi], range=[0, 1.2 * top if top > 0 else 1.0], title=dict(text="density"), **BARE
         )
         layout.setdefault("annotations", []).append(
             dict(
@@ -219,9 +224,13 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
             out, _bins(out, bins), f"{name}(z)", COLORS["running"], opacity=0.8, xaxis="x2", yaxis="y3", meta="out_bars"
         ),
     ]
+    # Every range set, as ui/live/kinds.js (nonlinearity) sets it: a step of γ or β that keeps z within
+    # ±6 moves only the bars. The right panel's axis is f(z), the curve's own range.
+    f_range = [bottom - margin, top + margin]
+    z_top, out_top = (1.05 * float(np.max(traces[i].y)) for i in (0, 2))
     layout = dict(
         xaxis=dict(domain=list(left), range=[lo, hi], title=dict(text="z"), anchor="y"),
-        yaxis=dict(title=dict(text="density of z"), anchor="x"),
+        yaxis=dict(title=dict(text="density of z"), anchor="x", range=[0, z_top], **BARE),
         yaxis2=dict(
             title=dict(text=f"{name}(z)"),
             overlaying="y",
@@ -229,12 +238,12 @@ def nonlinearity_figure(z, name: str, bins: int | None = None, height: int = 340
             anchor="x",
             showgrid=False,
             zeroline=False,
-            range=[bottom - margin, top + margin],
+            range=f_range,
             tickmode="auto",
             nticks=5,
         ),
-        xaxis2=dict(domain=list(right), title=dict(text=f"{name}(z)"), anchor="y3"),
-        yaxis3=dict(title=dict(text="density"), anchor="x2"),
+        xaxis2=dict(domain=list(right), title=dict(text=f"{name}(z)"), anchor="y3", range=f_range),
+        yaxis3=dict(title=dict(text="density"), anchor="x2", range=[0, out_top], **BARE),
         shapes=[
             dict(
                 name="linear_region",  # moved by ui/live/kinds.js

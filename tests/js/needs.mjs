@@ -1,6 +1,7 @@
 // Check that a figure built in Python has every trace uid, shape and annotation name that a live chart
 // kind changes (ui/live/kinds.js's needs(arrays)), and that the kind's update applies to it.
-// Reads {kind, figure, arrays, values} as JSON on standard input; exits 1 naming what is missing.
+// Reads {kind, figure, arrays, values} as JSON on standard input; exits 1 naming what is missing, else
+// writes the update and the figure it gave as JSON ({update, figure}) on standard output.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -10,7 +11,9 @@ const { apply, check, finder } = await import(pathToFileURL(`${dir}/figure.js`).
 const { kind, figure, arrays, values } = JSON.parse(readFileSync(0, "utf8"));
 try {
   check(figure, KINDS[kind].needs(arrays));
-  apply(figure, KINDS[kind].update(arrays, values, figure, finder(figure)));
+  const update = KINDS[kind].update(arrays, values, figure, finder(figure));
+  apply(figure, update);
+  process.stdout.write(JSON.stringify({ update, figure }));
 } catch (error) {
   console.error(`${kind}: ${error.message}`);
   process.exit(1);

@@ -1,8 +1,9 @@
 // The live chart's element (ui/live.py): its lifecycle in the page. Native range inputs redraw a plotly
-// figure in the browser, once per animation frame, and send their values back to Python when the hand
-// stops. What it draws comes from two modules served beside plotly.js (ui/live.py, serve_live_js):
-// kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies; figure.js applies an
-// update to the figure by the names Python gave its traces, shapes and annotations.
+// figure in the browser, at once and then at most once per animation frame, and send their values back
+// to Python when the hand stops. What it draws comes from modules served beside plotly.js (ui/live.py,
+// serve_live_js): kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies;
+// figure.js applies an update to the figure by the names Python gave its traces, shapes and annotations;
+// layer.js draws it into plotly's drawn chart when the axes stay, and plotly draws the rest.
 // Nothing received is ever inserted as HTML: labels and readouts are set as text (setLabel() draws a
 // label's <sub>…</sub>, bnviz.notation's μ<sub>B</sub>, as a <sub> element holding text).
 
@@ -33,8 +34,14 @@ function loadPlotly() {
 // The chart kinds and the figure's updater, from the folder Python names (data.modules), loaded once.
 function loadModules(base) {
   const url = (name) => new URL(base + name, document.baseURI).href;
-  window.__bnvizLiveModules ||= Promise.all(["kinds.js", "figure.js", "maths.js"].map((name) => import(url(name)))).then(
-    ([kinds, figure, maths]) => ({ KINDS: kinds.KINDS, apply: figure.apply, finder: figure.finder, fixed: maths.fixed }),
+  window.__bnvizLiveModules ||= Promise.all(["kinds.js", "figure.js", "maths.js", "layer.js"].map((name) => import(url(name)))).then(
+    ([kinds, figure, maths, layer]) => ({
+      KINDS: kinds.KINDS,
+      apply: figure.apply,
+      finder: figure.finder,
+      fixed: maths.fixed,
+      drawInPlace: layer.drawInPlace,
+    }),
     (error) => {
       window.__bnvizLiveModules = null; // the next chart tries again
       throw error;
@@ -189,10 +196,18 @@ function currentValues(live) {
   return values;
 }
 
+// How long the hand rests before plotly draws the whole figure again after in-place redraws (layer.js):
+// its hover labels then read the new values.
+const SETTLE_MS = 250;
+
+// The figure at the controls' values: drawn in place (layer.js) when its axes stay, else by plotly.
 function draw(live) {
-  live.frame = 0;
   const { Plotly, modules } = live;
   if (!Plotly || !modules || !live.fig) return;
+  if (live.plotting) {
+    live.again = true; // plotly is drawing: once it has, this draw
+    return;
+  }
   const kind = modules.KINDS[live.data.kind];
   const update = kind.update(live.data.arrays, currentValues(live), live.fig, modules.finder(live.fig));
   modules.apply(live.fig, update);
@@ -202,15 +217,60 @@ function draw(live) {
     element.textContent = typeof readout === "string" ? readout : readout.text;
     if (typeof readout !== "string") element.dataset.value = String(readout.value); // the exact number, for tests
   }
-  Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(() => {
-    live.draws += 1;
-    live.root.dataset.draws = String(live.draws); // for tests and the benchmark: a redraw happened
-    live.root.querySelector(".bnviz-live-drawing")?.remove(); // the chart is here
-  });
+  if (modules.drawInPlace(live.chart, live.fig, update)) {
+    drawn(live, "in place");
+    clearTimeout(live.settle);
+    live.settle = setTimeout(() => plot(live), SETTLE_MS);
+  } else plot(live);
 }
 
+// Plotly draws the whole figure.
+function plot(live) {
+  clearTimeout(live.settle);
+  live.settle = 0;
+  live.plotting = true;
+  const done = () => {
+    live.plotting = false;
+    if (live.again) {
+      live.again = false;
+      draw(live);
+    }
+  };
+  live.Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(
+    () => {
+      live.plots += 1;
+      live.root.dataset.plots = String(live.plots); // for tests: plotly drew the whole figure
+      drawn(live, "plotly");
+      done();
+    },
+    (error) => {
+      done();
+      throw error;
+    }
+  );
+}
+
+function drawn(live, how) {
+  live.root.dataset.drawn = how; // for tests: how the last redraw was drawn
+  live.draws += 1;
+  live.root.dataset.draws = String(live.draws); // for tests and the benchmark: a redraw happened
+  live.root.querySelector(".bnviz-live-drawing")?.remove(); // the chart is here
+}
+
+// A redraw now, and at most one more in this animation frame (the last values of the frame's moves).
 function requestDraw(live) {
-  if (!live.frame) live.frame = requestAnimationFrame(() => draw(live));
+  if (live.frame) {
+    live.dirty = true;
+    return;
+  }
+  live.frame = requestAnimationFrame(() => {
+    live.frame = 0;
+    if (live.dirty) {
+      live.dirty = false;
+      requestDraw(live);
+    }
+  });
+  draw(live);
 }
 
 // What each chart shows, under the revision it was told, for this window's life: a chart drawn again
@@ -317,6 +377,11 @@ export default function (component) {
     readoutNames: null,
     revision: null,
     frame: 0,
+    dirty: false, // a value moved after this frame's redraw
+    settle: 0, // plotly's redraw once the hand rests
+    plotting: false,
+    again: false,
+    plots: 0,
     timer: 0,
     playing: null, // the control Play is advancing
     playFrame: 0,
@@ -373,6 +438,9 @@ export default function (component) {
   // Removed (the learner left the page, or the chart left it): nothing more is sent from it.
   return () => {
     drop(live);
+    clearTimeout(live.settle);
+    cancelAnimationFrame(live.frame);
+    live.frame = 0;
     live.resizer?.disconnect();
     live.resizer = null;
     document.removeEventListener("click", live.leave, true);

@@ -13,17 +13,21 @@ import { maxOf, mean, minOf, sig, std } from "./maths.js";
 // multiplied by the control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
 const scaledHistograms = {
   needs: (arrays) => ({ traces: arrays.x.map((_, k) => `channel_${k}`) }),
-  update(arrays, values) {
+  update(arrays, values, figure, find) {
     const scale = values[arrays.control];
     const traces = {};
+    const layout = {};
     const stds = [];
     arrays.x.forEach((channel, k) => {
       const scaled = channel.map((v) => scale * v);
       const counts = histogramCounts(scaled, arrays.edges);
-      traces[`channel_${k}`] = { y: density(counts, arrays.edges), customdata: counts };
+      const y = density(counts, arrays.edges);
+      traces[`channel_${k}`] = { y, customdata: counts };
+      // the panel's height axis, as fixed_channel_histograms ends it
+      layout[`yaxis${find.trace(`channel_${k}`).yaxis.slice(1)}`] = { range: [0, 1.05 * maxOf(y)] };
       stds.push(fixed(std(scaled), 3));
     });
-    return { traces, readouts: { std: stds.join(", ") } };
+    return { traces, layout, readouts: { std: stds.join(", ") } };
   },
 };
 
@@ -100,13 +104,19 @@ const nonlinearity = {
     const top = maxOf(curve);
     const bottom = minOf(curve);
     const margin = 0.05 * (top - bottom);
+    const fRange = [bottom - margin, top + margin];
+    const zBars = histogramBar(z, histogramEdges(z, arrays.bins));
+    const outBars = histogramBar(out, histogramEdges(out, arrays.bins));
     return {
-      traces: {
-        z_bars: histogramBar(z, histogramEdges(z, arrays.bins)),
-        curve: { x: grid, y: curve },
-        out_bars: histogramBar(out, histogramEdges(out, arrays.bins)),
+      traces: { z_bars: zBars, curve: { x: grid, y: curve }, out_bars: outBars },
+      // every range as nonlinearity_figure sets it
+      layout: {
+        xaxis: { range: [lo, hi] },
+        yaxis: { range: [0, 1.05 * maxOf(zBars.y)] },
+        yaxis2: { range: fRange },
+        xaxis2: { range: fRange },
+        yaxis3: { range: [0, 1.05 * maxOf(outBars.y)] },
       },
-      layout: { xaxis: { range: [lo, hi] }, yaxis2: { range: [bottom - margin, top + margin] } },
       shapes: { linear_region: { x0: Math.max(a, lo), x1: Math.min(b, hi) } },
       annotations: { linear_label: { x: Math.max(a, lo) } },
       readouts: { share: { text: `${fixed(100 * share, 1)} %`, value: share } },
