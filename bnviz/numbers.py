@@ -4,6 +4,9 @@
 - fixed_cells(places): fixed() for a table's Styler.format, with an ASCII minus;
 - sig(v, digits): significant digits (4 by default), never "-0", "any" for a NaN (γ* of a constant channel);
 - decimals(scale): the decimals that show about three significant digits of a quantity of that size;
+- places(scales, digits): one number of decimals for a table's column, or for every mention of one quantity,
+  chosen from all its values: what a page writes with fixed() and fixed_cells() (one rounding per quantity);
+- exact_places(values): the fewest decimals that write settings exactly (0.1, 0.99 -> 2);
 - operand(v, places): fixed(), with a negative number in parentheses after an operator, "3.10 − (−2.05)";
 - eps_text(eps): ε as a learner writes it, 1e-5, 0.001, 0;
 - percent(share): a share in prose, 0.9 -> "90 %" (a bound of a claim, not a measured accuracy);
@@ -13,6 +16,8 @@
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 MINUS = "−"  # U+2212, the minus sign of printed maths
 
@@ -38,11 +43,40 @@ def sig(value: float, digits: int = 4) -> str:
 
 
 def decimals(scale: float) -> int:
-    """Decimals that show about three significant digits of a quantity of this size (2 to 6)."""
-    scale = abs(float(scale))
-    if not math.isfinite(scale) or scale == 0:
+    """Decimals that show about three significant digits of a quantity of this size (2 to 6): places([scale])."""
+    return places([scale])
+
+
+def _places_for(scale: float, digits: int) -> int:
+    """Decimals that show `digits` significant digits of a number of this size (any sign, maybe negative)."""
+    return digits - 1 - math.floor(math.log10(scale))
+
+
+def places(scales, digits: int = 3) -> int:
+    """One number of decimals for every value of a table's column, or every mention of one quantity on a
+    page, chosen from all of them: `digits` significant digits of the largest scale and `digits - 1` of the
+    smallest, between 2 and 6 decimals. Scales of 0, NaN or ±∞ count for nothing.
+
+    scales: the size each value is read against, any shape: its own size (a variance, a loss), or the spread
+    it is told apart in (a channel's mean against the channel's standard deviation: a mean near 0 then asks
+    for no more digits than its spread). [1.02, 105.2, 0.042, 1661.6] -> 3: 0.042 and 1661.582.
+    """
+    sizes = [abs(float(s)) for s in np.ravel(np.asarray(scales, dtype=float))]
+    sizes = [s for s in sizes if math.isfinite(s) and s > 0]
+    if not sizes:
         return 2
-    return int(min(max(2 - math.floor(math.log10(scale)), 2), 6))
+    wanted = max(_places_for(max(sizes), digits), _places_for(min(sizes), digits - 1))
+    return int(min(max(wanted, 2), 6))
+
+
+def exact_places(values, most: int = 6) -> int:
+    """The fewest decimals (0 to `most`) that write every value exactly, NaN aside: for settings a learner
+    chose or typed, which have no digits to round (momenta 0.1, 0.99, 0.9 -> 2: "0.10", "0.99", "0.90")."""
+    finite = [float(v) for v in np.ravel(np.asarray(values, dtype=float)) if math.isfinite(v)]
+    for p in range(most + 1):
+        if all(float(f"{v:.{p}f}") == v for v in finite):
+            return p
+    return most
 
 
 def operand(value: float, places: int) -> str:

@@ -16,10 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bnviz.core.steps import Step
+from bnviz.core.steps import Step, batch_norm_steps
 from bnviz.experiments.gamma_beta import Readout
-from bnviz.experiments.stepper import RESAMPLE_STREAM, normalized_moments, uses_running_statistics, worked_values
-from content.steps import element_label, y_places
+from bnviz.experiments.stepper import (
+    RESAMPLE_STREAM,
+    normalized_moments,
+    step_places,
+    uses_running_statistics,
+    worked_values,
+)
+from content.steps import element_label
 
 MAX_WRITTEN = 64  # an uploaded batch of at most this many values is written into the snippet
 NPY_FILE = "bnviz_batch.npy"  # what “Download the batch (.npy)” on /batch saves
@@ -252,7 +258,7 @@ def _training_batches(batch, batches: int) -> list[str]:
 
 
 def steps_snippet(
-    batch, steps: list[Step], channel: int, gamma: float, beta: float, momentum: float, batches=None
+    batch, steps: list[Step], channel: int, gamma: float, beta: float, momentum: float, batches=None, places=None
 ) -> Snippet:
     """PyTorch's BatchNorm on the learner's batch with /steps' settings, printing the page's numbers.
 
@@ -260,9 +266,11 @@ def steps_snippet(
     PyTorch's (running = (1 − momentum)·running + momentum·batch statistic).
     steps: the steps the page shows (bnviz.core.steps.batch_norm_steps): with the batch's statistics
       (train mode, batches=None) or with the running ones after `batches` training batches (eval).
-    Prints, train mode: μ_B and σ²_B of every channel (the table “every channel”, 4 decimals); eval
-    mode: running_mean and running_var (the running table, 3 decimals) and the mean and variance of x̂
-    in `channel` (2 decimals); both: y at the worked values of step 7 in `channel`.
+    places: the page's decimals of each quantity (bnviz.experiments.stepper.step_places of the batch's
+      own steps; computed when not given).
+    Prints, with the page's decimals: train mode, μ_B and σ²_B of every channel (the table “every
+    channel”); eval mode, running_mean and running_var (the running table) and the mean and variance of
+    x̂ in `channel`; both: y at the worked values of step 7 in `channel`.
     """
     x = batch.x
     eval_mode = batches is not None
@@ -272,7 +280,7 @@ def steps_snippet(
     worked = worked_values(x, steps, 6, channel, gamma, beta)
     where = [f"[{', '.join(str(w[i]) for w in worked.where)}]" for i in range(x.ndim - 1)]
     at = ", ".join([where[0], str(channel)] + where[1:])
-    y_spec = f".{y_places(gamma)}f"
+    p = places if places is not None else step_places(batch_norm_steps(x, gamma, beta), gamma)
     code = _header(batch) + [
         "x = torch.from_numpy(batch)  # float64, as on the page",
         layer,
@@ -293,18 +301,19 @@ def steps_snippet(
     code += ["", "", SHOW, "", ""]
     if not eval_mode:
         shown = [
-            ("batch mean:", f"x.mean(dim={dims})", steps[0].array, ",.4f"),
-            ("batch variance:", f"x.var(dim={dims}, unbiased=False)", steps[2].array, ",.4f"),
+            ("batch mean:", f"x.mean(dim={dims})", steps[0].array, f".{p['mean']}f"),
+            ("batch variance:", f"x.var(dim={dims}, unbiased=False)", steps[2].array, f".{p['var']}f"),
         ]
     else:
         mean, var = normalized_moments(steps, channel)
+        x_hat = f".{p['normalize']}f"
         shown = [
-            ("running mean:", "bn.running_mean", steps[0].array, ".3f"),
-            ("running variance:", "bn.running_var", steps[2].array, ".3f"),
-            (f"mean of x̂, channel {channel}:", f"x_hat[:, {channel}].mean()", mean, ".2f"),
-            (f"variance of x̂, channel {channel}:", f"x_hat[:, {channel}].var(unbiased=False)", var, ".2f"),
+            ("running mean:", "bn.running_mean", steps[0].array, f".{p['mean']}f"),
+            ("running variance:", "bn.running_var", steps[2].array, f".{p['var']}f"),
+            (f"mean of x̂, channel {channel}:", f"x_hat[:, {channel}].mean()", mean, x_hat),
+            (f"variance of x̂, channel {channel}:", f"x_hat[:, {channel}].var(unbiased=False)", var, x_hat),
         ]
-    shown.append((f"y, channel {channel}:", f"y[{at}]", worked.y, y_spec))
+    shown.append((f"y, channel {channel}:", f"y[{at}]", worked.y, f".{p['shift']}f"))
     code += [f'print("{label}", show({expression}, "{p}"))' for label, expression, _, p in shown]
     labels = ", ".join(element_label(w, channel) for w in worked.where)
     code.insert(-1, f"# Step 7's worked values: {labels}")

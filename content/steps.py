@@ -4,19 +4,20 @@ tables. The numbers come from bnviz.experiments.stepper; only their wording is h
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bnviz.core.norms import KIND_NAMES, KINDS
-from bnviz.core.steps import Step
+from bnviz.core.norms import KIND_NAMES, KINDS, norm_statistics
+from bnviz.core.steps import Step, batch_norm_steps
 from bnviz.experiments.stepper import (
     initial_weight,
     norm_pairs,
     normalized_moments,
     running_gap,
+    statistic_places,
+    step_places,
     worked_values,
 )
 from bnviz.numbers import decimals, eps_text, fixed, fixed_cells, operand, sig
@@ -101,11 +102,6 @@ def _list_terms(values: np.ndarray, show) -> str:
     return f"{show(values[0])} + {show(values[1])} + … + {show(values[-1])}"
 
 
-def y_places(gamma: float) -> int:
-    """Decimals of γ·x̂ and y in the worked numbers: at least 2, more for a small γ (3 significant digits)."""
-    return max(2, decimals(gamma or 1.0))
-
-
 @dataclass(frozen=True)
 class Worked:
     """The numbers of one step for one channel, as a learner writes them.
@@ -120,18 +116,22 @@ class Worked:
 
 
 def worked_numbers(
-    x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5
+    x, steps: list[Step], index: int, channel: int, gamma, beta, eps: float = 1e-5, count: int = 5, places=None
 ) -> Worked:
     """The arithmetic of step `index` for a few values of one channel, as a learner writes it.
 
     x, steps, gamma, beta: as for bnviz.experiments.stepper.worked_values, which reads every
     number from the steps; here each is rounded for display; "result" holds the step's exact value.
+    places: bnviz.experiments.stepper.step_places of the batch, the decimals of each quantity on the page
+    (computed from x, gamma and eps when not given).
     """
     w = worked_values(x, steps, index, channel, gamma, beta, count)
     key, c, values, m = w.key, w.channel, w.values, w.values.size
     mu, var, std, g, b = w.mu, w.var, w.std, w.gamma, w.beta
-    # Decimals per quantity: the channel's spread for x, the variance's size, γ's size for γ·x̂.
-    dx, dv, dy = decimals(values.std() or mu or 1.0), decimals(var or 1.0), y_places(g)
+    p = places if places is not None else step_places(batch_norm_steps(x, gamma, beta, eps), gamma)
+    # One rounding per quantity, every channel alike: x and μ to the channels' spreads, σ² and σ to their
+    # sizes, γ·x̂ and y to γ's.
+    dx, dv, ds, dy = p["x"], p["var"], p["std"], p["shift"]
     # Plain text (a code box): μ and σ² in training, PyTorch's names for the running statistics in eval.
     mu_sym, var_sym = ("running_mean", "running_var") if w.running else ("μ", "σ²")
     root = f"√({fixed(var, dv)} + {eps_text(eps)})"
@@ -146,7 +146,7 @@ def worked_numbers(
         squares = _list_terms(values, lambda v: f"({fixed(v, dx)} − {operand(mu, dx)})²")
         summary = f"σ² = ({squares}) / {m} = {fixed(var, dv)}"
     elif key == "std":
-        summary = f"√({var_sym} + ε) = {root} = {fixed(std, decimals(std or 1.0))}"
+        summary = f"√({var_sym} + ε) = {root} = {fixed(std, ds)}"
     elif key in ("centre", "normalize"):
         summary = f"{mu_sym} = {fixed(mu, dx)}" + (f", {var_sym} = {fixed(var, dv)}" if key == "normalize" else "")
     elif key == "scale":
@@ -164,9 +164,9 @@ def worked_numbers(
         if key == "var":
             return f"({fixed(xi, dx)} − {operand(mu, dx)})² = {fixed(r, dv)}"
         if key == "normalize":
-            return f"({fixed(xi, dx)} − {operand(mu, dx)}) / {root} = {fixed(xh, 2)}"
+            return f"({fixed(xi, dx)} − {operand(mu, dx)}) / {root} = {fixed(xh, p['normalize'])}"
         if key == "scale":
-            return f"{operand(g, dy)} × {operand(xh, 2)} = {fixed(sc, dy)}"
+            return f"{operand(g, dy)} × {operand(xh, p['normalize'])} = {fixed(sc, dy)}"
         return f"{fixed(sc, dy)} + {operand(b, dy)} = {fixed(y, dy)}"
 
     rows = [
@@ -176,39 +176,19 @@ def worked_numbers(
     return Worked(summary, pd.DataFrame(rows, columns=["value", "x", "worked", "result"]))
 
 
-def channel_places(batch_steps: list[Step]) -> dict[str, np.ndarray]:
-    """(C,) decimals per channel for each statistic, as the page shows that channel's numbers in its
-    figure, its worked numbers and its tables (one rounding per number): a mean to about three
-    significant digits of the channel's spread, a variance and a standard deviation to their own size.
-
-    batch_steps: batch_norm_steps of the batch with its own statistics.
-    """
-    mu, var, std = (next(s.array for s in batch_steps if s.key == k) for k in ("mean", "var", "std"))
-    return _places(mu, var) | {"std": np.array([decimals(sd or 1.0) for sd in std])}
+def norm_places(x, kind: str, groups: int | None = None) -> dict[str, int]:
+    """The decimals of norm_table's "mean" and "variance" columns, chosen from every pair `kind` computes on
+    x, listed or not (bnviz.experiments.stepper.statistic_places): for BatchNorm, those of the step's table."""
+    mu, var = norm_statistics(np.asarray(x, dtype=float), kind, groups)
+    p = statistic_places(mu, var)
+    return {"mean": p["mean"], "variance": p["var"]}
 
 
-def _places(mu, var) -> dict[str, np.ndarray]:
-    """Decimals of means (to their spread √var, as the worked numbers) and of variances (to their size)."""
-    return {
-        "mean": np.array([decimals(math.sqrt(v) or m or 1.0) for m, v in zip(mu, var)]),
-        "var": np.array([decimals(v or 1.0) for v in var]),
-    }
-
-
-def norm_places(table: pd.DataFrame) -> dict[str, np.ndarray]:
-    """norm_table's decimals per row, by the rule of channel_places (for BatchNorm, its very decimals)."""
-    places = _places(table["mean"].to_numpy(), table["variance"].to_numpy())
-    return {"mean": places["mean"], "variance": places["var"]}
-
-
-def by_channel(table: pd.DataFrame, places: dict):
-    """A pandas Styler of `table` (one row per channel) with each column's numbers to its decimals:
-    places[column] is one number of decimals, or one per row. Never "-0.000"; NaN as "—"."""
-    styler = table.style
-    for column, p in places.items():
-        for row, d in zip(table.index, np.broadcast_to(p, len(table))):
-            styler = styler.format(fixed_cells(int(d)), subset=pd.IndexSlice[[row], [column]], na_rep="—")
-    return styler
+def by_channel(table: pd.DataFrame, places: dict[str, int], formats: dict | None = None):
+    """A pandas Styler of `table` with each column's numbers to its one number of decimals, places[column]
+    (never "-0.000"; NaN as "—"); formats: other columns' formatters ({"values averaged": "{:,}"})."""
+    cells = {column: fixed_cells(int(p)) for column, p in places.items()}
+    return table.style.format(cells | (formats or {}), na_rep="—")
 
 
 def statistic_table(steps: list[Step], index: int, batch_steps: list[Step] | None = None) -> pd.DataFrame:
@@ -242,15 +222,16 @@ def initial_weight_sentence(momentum: float, batches: int) -> str:
     )
 
 
-def eval_outcome(steps: list[Step], channel: int) -> str:
+def eval_outcome(steps: list[Step], channel: int, places: int = 2) -> str:
     """What eval mode does to this batch's x̂ in one channel: its mean and variance, in words.
 
-    steps: batch_norm_steps with the running statistics (mean=, var=).
+    steps: batch_norm_steps with the running statistics (mean=, var=); places: the decimals of x̂
+    (step_places' "normalize"), as the step's figure writes x̂'s mean.
     """
     mean, var = normalized_moments(steps, channel)
     return (
-        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fixed(mean, 2)} and "
-        f"variance {fixed(var, 2)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
+        f"With the running statistics, this batch's x̂ in channel {channel} has mean {fixed(mean, places)} and "
+        f"variance {fixed(var, places)}. In training it is exactly 0 and 1 (up to ε), whatever the batch."
     )
 
 
@@ -272,29 +253,48 @@ def running_vs_batch(running_mean, running_var, batch_mean, batch_var) -> pd.Dat
     return table
 
 
-def distance_sentence(table: pd.DataFrame, channel: int, batches: int) -> str:
-    """In words: how far channel's running statistics are from this batch's (a row of running_vs_batch)."""
-    r = table.loc[channel]
-    dx = decimals(math.sqrt(r["batch variance"]) or r["batch mean"] or 1.0)
-    dv = decimals(r["batch variance"] or 1.0)
+RATIO_PLACES = 2  # the running table's gap (in batch stds) and variance ratio
+
+
+def running_places(places: dict[str, int]) -> dict[str, int]:
+    """running_vs_batch's decimals per column: the means' and the variances' of step_places (`places`),
+    RATIO_PLACES for the gap and the ratio."""
+    mean, var = places["mean"], places["var"]
+    return {
+        "batch mean": mean,
+        "running mean": mean,
+        "mean gap (in batch stds)": RATIO_PLACES,
+        "batch variance": var,
+        "running variance": var,
+        "variance ratio": RATIO_PLACES,
+    }
+
+
+def distance_sentence(table: pd.DataFrame, channel: int, batches: int, places: dict[str, int]) -> str:
+    """In words: how far channel's running statistics are from this batch's (a row of running_vs_batch),
+    with the running table's decimals (running_places(places); places: step_places)."""
+    r, p = table.loc[channel], running_places(places)
     plural = "es" if batches != 1 else ""
     after = "Before any training batch" if batches == 0 else f"After {batches} training batch{plural}"
     text = (
-        f"{after}, channel {channel}'s running mean is {fixed(r['running mean'], dx)} against this batch's "
-        f"{fixed(r['batch mean'], dx)}"
+        f"{after}, channel {channel}'s running mean is {fixed(r['running mean'], p['running mean'])} against "
+        f"this batch's {fixed(r['batch mean'], p['batch mean'])}"
     )
     if np.isnan(r["mean gap (in batch stds)"]):
         text += " (the channel is constant in this batch)"
     else:
-        text += f": {fixed(r['mean gap (in batch stds)'], 2)} of the batch's standard deviation apart"
-    text += f". Its running variance is {fixed(r['running variance'], dv)} against {fixed(r['batch variance'], dv)}"
+        text += f": {fixed(r['mean gap (in batch stds)'], RATIO_PLACES)} of the batch's standard deviation apart"
+    text += (
+        f". Its running variance is {fixed(r['running variance'], p['running variance'])} against "
+        f"{fixed(r['batch variance'], p['batch variance'])}"
+    )
     if np.isnan(r["variance ratio"]):
         text += (
             " (0 in this batch: the normalized values are $(x - \\mu_{run})/\\sqrt{\\sigma_{run}^2 + \\epsilon}$, "
             "not 0)."
         )
     else:
-        text += f" ({fixed(r['variance ratio'], 2)} times the batch's)."
+        text += f" ({fixed(r['variance ratio'], RATIO_PLACES)} times the batch's)."
     return text
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from bnviz.core.data import ChannelSpec
 from bnviz.core.norms import KINDS
 from bnviz.core.steps import batch_norm_steps
-from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history
+from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history, step_places
 from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
 from bnviz.notation import MU_B, VAR_B
 from content.pytorch import steps_snippet
@@ -14,7 +14,6 @@ from content.registry import page_file
 from content.steps import (
     KIND_NAMES,
     by_channel,
-    channel_places,
     distance_sentence,
     eval_outcome,
     explanation,
@@ -22,6 +21,7 @@ from content.steps import (
     norm_places,
     norm_table,
     pooled_sentence,
+    running_places,
     running_vs_batch,
     statistic_table,
     worked_numbers,
@@ -161,6 +161,9 @@ def stepper():
         st.error(f"This batch cannot be stepped through: {err}")
         return
     steps = batch_steps
+    # The decimals of each quantity, one for every channel, wherever it is shown: the figure, the worked
+    # numbers, the tables, the sentences, the snippet (eval mode's running statistics too).
+    places = step_places(batch_steps, gamma)
     if eval_mode:
         k = ss["steps_batches"]
         try:
@@ -198,13 +201,22 @@ def stepper():
     st.markdown(explanation(step.key, eval_mode, gamma, beta))
     fig_col, num_col = beside([3, 2])
     with fig_col:
-        shared_chart(step_figure, x, steps, index, channel, batch_steps if eval_mode else None, key="steps_step_figure")
+        shared_chart(
+            step_figure,
+            x,
+            steps,
+            index,
+            channel,
+            batch_steps if eval_mode else None,
+            key="steps_step_figure",
+            places=places,
+        )
     with num_col:
         st.markdown("**This step alone**")
         st.latex(step.formula)
         st.markdown("**The one line of NumPy**")
         st.code(step.numpy, language="python")
-        worked = worked_numbers(x, steps, index, channel, gamma, beta)
+        worked = worked_numbers(x, steps, index, channel, gamma, beta, places=places)
         st.markdown(f"**Worked numbers, channel {channel}**")
         st.code(worked.summary, language=None, wrap_lines=True)
         if len(worked.rows):
@@ -214,14 +226,21 @@ def stepper():
         table = statistic_table(steps, index, batch_steps if eval_mode else None)
         everywhere = f"all {n} samples" + (" and all their positions" if x.ndim > 2 else "")
         st.markdown(f"**{step.name}, every channel:** one number per channel, shared by {everywhere}.")
-        # Each channel's numbers with the decimals of the figure and the worked numbers: one rounding each.
-        places = channel_places(batch_steps)[step.key]
-        st.dataframe(by_channel(table, dict.fromkeys(table.columns, places)), key="steps_stat_table", width="content")
+        # One rounding for the column, the figure and the worked numbers: the statistic's decimals.
+        cells = dict.fromkeys(table.columns, places[step.key])
+        st.dataframe(by_channel(table, cells), key="steps_stat_table", width="content")
 
     do_it_in_pytorch(
         batch,
         lambda: steps_snippet(
-            batch, steps, channel, gamma, beta, ss.get("steps_momentum", MOMENTUM), k if eval_mode else None
+            batch,
+            steps,
+            channel,
+            gamma,
+            beta,
+            ss.get("steps_momentum", MOMENTUM),
+            k if eval_mode else None,
+            places,
         ),
         key="steps_open_pytorch",
     )
@@ -236,8 +255,8 @@ def stepper():
         )
         return
     comparison = running_vs_batch(mean, var, batch_steps[0].array, batch_steps[2].array)
-    st.info(distance_sentence(comparison, channel, k))
-    outcome = eval_outcome(steps, channel)
+    st.info(distance_sentence(comparison, channel, k, places))
+    outcome = eval_outcome(steps, channel, places["normalize"])
     guess = prediction(PREDICT_EVAL)
     st.markdown(f"Your class predicted: **{guess}**. {outcome}" if guess else outcome)
     st.markdown(initial_weight_sentence(ss["steps_momentum"], k))
@@ -245,11 +264,7 @@ def stepper():
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
         key="steps_running_figure",
     )
-    places = channel_places(batch_steps)  # as distance_sentence writes them
-    mean_places, var_places = places["mean"], places["var"]
-    columns = {"batch mean": mean_places, "running mean": mean_places, "mean gap (in batch stds)": 2}
-    columns |= {"batch variance": var_places, "running variance": var_places, "variance ratio": 2}
-    st.dataframe(by_channel(comparison, columns), key="steps_running_table")
+    st.dataframe(by_channel(comparison, running_places(places)), key="steps_running_table")  # as the sentence
     source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's samples"
     st.caption(f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen.")
 
@@ -305,7 +320,7 @@ def averaged_together():
         "● marks the red block):"
     )
     st.dataframe(
-        by_channel(table, norm_places(table)).format({"values averaged": "{:,}"}),
+        by_channel(table, norm_places(x, kind, groups), {"values averaged": "{:,}"}),
         hide_index=True,
         key="steps_norm_table",
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
+import pandas as pd
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -49,6 +51,34 @@ def open_link(page: str, params: dict, timeout: float = 60) -> AppTest:
 def all_open(page: str) -> dict:
     """Link parameters that open every side section of `page`."""
     return dict.fromkeys(SECTIONS.get(page, ()), "true")
+
+
+def shown_cells(element) -> pd.DataFrame:
+    """A table's cells as the learner reads them (an st.table or st.dataframe element): the strings its
+    pandas Styler wrote, under the table's own columns and index; a table without a Styler, its values as text."""
+    from streamlit import dataframe_util
+
+    frame = element.value
+    styler = element.proto.arrow_data.styler
+    if not styler.display_values:
+        return frame.astype(str)
+    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(styler.display_values)
+    shown.columns, shown.index = frame.columns, frame.index
+    return shown
+
+
+NUMBER = re.compile(r"[-−]?\d[\d,]*(\.\d+)?")
+
+
+def places_shown(texts) -> set[int]:
+    """The numbers of decimals of the numbers among `texts` as written ("8.19" -> 2, "−3" -> 0); texts that
+    are not a number ("", "—", "any (constant channel)") are left out. One rounding: a set of one."""
+    return {len(m.group(1) or ".") - 1 for t in texts if (m := NUMBER.fullmatch(str(t).strip()))}
+
+
+def same_number(text: str) -> str:
+    """A number's text with the ASCII minus: prose writes "−3.01" where a table writes "-3.01"."""
+    return text.replace("−", "-")
 
 
 def hidden_keys(at: AppTest) -> set[str]:

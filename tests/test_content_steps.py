@@ -95,7 +95,8 @@ def test_variance_is_worked_as_the_mean_of_squared_deviations():
 
 def test_std_shows_the_square_root_with_eps():
     w = worked(X, KEYS.index("std"))
-    assert w.summary == "√(σ² + ε) = √(5.00 + 1e-5) = 2.24"
+    # One rounding for every channel's σ: channel 1 is constant, its √ε = 0.0032 asks for four decimals.
+    assert w.summary == "√(σ² + ε) = √(5.00 + 1e-5) = 2.2361"
     assert w.rows.empty
 
 
@@ -128,7 +129,7 @@ def test_every_result_is_the_steps_own_value(shape):
 
 def test_a_constant_channel_is_worked_without_dividing_by_zero():
     w = worked(X, KEYS.index("normalize"), channel=1)
-    assert w.rows["worked"][0] == "(0.500 − 0.500) / √(0.00 + 1e-5) = 0.00"
+    assert w.rows["worked"][0] == "(0.50 − 0.50) / √(0.00 + 1e-5) = 0.00"  # x to the decimals of every channel
     assert w.rows["result"][0] == 0.0
 
 
@@ -173,10 +174,10 @@ def test_running_vs_batch_measures_the_gap_in_batch_stds():
 
 def test_distance_sentence_gives_the_numbers_in_words():
     table = running_vs_batch(np.array([1.0]), np.array([2.0]), np.array([3.0]), np.array([4.0]))
-    text = distance_sentence(table, 0, 20)
+    text = distance_sentence(table, 0, 20, {"mean": 2, "var": 2})
     assert text.startswith("After 20 training batches, channel 0's running mean is 1.00 against this batch's 3.00")
     assert "1.00 of the batch's standard deviation apart" in text and "(0.50 times the batch's)" in text
-    assert distance_sentence(table, 0, 0).startswith("Before any training batch")
+    assert distance_sentence(table, 0, 0, {"mean": 2, "var": 2}).startswith("Before any training batch")
 
 
 def test_initial_weight_is_one_minus_momentum_to_the_k():

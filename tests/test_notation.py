@@ -78,7 +78,8 @@ def test_steps_shows_a_channels_statistic_with_the_decimals_of_its_figure_and_wo
 def test_eval_mode_names_the_running_statistics_as_pytorch_does_in_the_worked_numbers():
     x = default_batch().x
     steps = batch_norm_steps(x, 1.0, 0.0, mean=[0.0, 5.0, 0.0, 0.0], var=[1.0, 90.0, 1.0, 1.0])
-    assert worked_numbers(x, steps, 4, 1, 1.0, 0.0).summary == "running_mean = 5.00, running_var = 90.00"
+    # σ² with the decimals of every channel's batch variance, 0.042 to 1661.581: three
+    assert worked_numbers(x, steps, 4, 1, 1.0, 0.0).summary == "running_mean = 5.00, running_var = 90.000"
 
 
 def test_the_home_table_never_shows_minus_zero_for_the_outputs_rounding_noise():

@@ -1,8 +1,9 @@
 """The /steps page: seven steps on the learner's batch, train vs eval, and what each norm averages."""
 
 import numpy as np
+import pandas as pd
 import pytest
-from apptest import bar_mean, figures, hidden_keys, run_page
+from apptest import bar_mean, figures, hidden_keys, places_shown, run_page, same_number, shown_cells
 
 from bnviz.core.batchnorm import batch_statistics
 from bnviz.core.data import PRESETS, make_batch, preset
@@ -256,3 +257,66 @@ def test_classroom_mode_asks_for_a_prediction_before_eval_mode():
     )  # a detail, hidden for the class
     assert at.slider(key="steps_batches") and "steps_batches" not in hidden_keys(at)
     assert any("Your class predicted: **Close, but not exactly**" in m.value for m in at.markdown)
+
+
+# --- one rounding per column and per quantity (issue 22) ----------------------------------------------
+
+
+# The page's dataframes, each known by its columns (AppTest does not give an element's key).
+TABLES = {
+    "statistics": lambda columns: "mean gap (in batch stds)" not in columns and "in diagram" not in columns,
+    "running": lambda columns: "mean gap (in batch stds)" in columns,
+    "pooled": lambda columns: "in diagram" in columns,
+}
+
+
+def numbers_of(at, name: str) -> pd.DataFrame:
+    """The cells of the page's dataframe `name` (TABLES) as shown, its numeric columns only."""
+    (table,) = [d for d in at.dataframe if TABLES[name](list(d.value.columns))]
+    cells = shown_cells(table)
+    return cells[[c for c in cells.columns if places_shown(cells[c])]]
+
+
+def legend_value(at, prefix: str) -> str:
+    """The number after `prefix` in the legend of the step's figure (`μ<sub>B</sub> = ` -> "8.19")."""
+    (name,) = [t["name"] for t in figures(at)[0]["data"] if t.get("name", "").startswith(prefix)]
+    return name.removeprefix(prefix).split(":")[0].split(" ")[0]
+
+
+@pytest.mark.parametrize("eval_mode", [False, True], ids=["train", "eval"])
+@pytest.mark.parametrize("step", ["mean", "var", "std"])
+def test_every_column_of_the_steps_tables_has_one_number_of_decimals(step, eval_mode):
+    # The default batch's channels span 0.2 to 40 in spread: one column held "0.00, 8.19, −3.008, 50.55".
+    at = open_steps(steps_step=step, steps_eval=eval_mode)
+    for name in ["statistics", "pooled"] + (["running"] if eval_mode else []):
+        for column, texts in numbers_of(at, name).items():
+            assert len(places_shown(texts)) == 1, (name, column, list(texts))
+
+
+def test_the_batch_mean_reads_the_same_in_the_figure_the_worked_numbers_both_tables_and_the_snippet():
+    at = run_page("steps", session_state={"steps_channel": 2}, opened=("steps_open_pytorch",))
+    shown = legend_value(at, "μ<sub>B</sub> = ")  # channel 2, the channel of spread 0.2
+    assert at.code[1].value.endswith(f"= {shown}")  # the worked numbers' sum
+    column = list(numbers_of(at, "statistics")["batch mean"])
+    assert same_number(shown) == column[2]
+    assert list(numbers_of(at, "pooled")["mean"]) == column  # What is averaged together, BatchNorm
+    snippet = at.expander[0].code[0].value  # “Do it in PyTorch”: what it prints
+    assert "# batch mean: " + "  ".join(column) in snippet
+
+
+def test_eval_mode_writes_the_running_variance_alike_in_the_worked_numbers_tables_figure_and_sentence():
+    at = open_steps(steps_eval=True, steps_channel=2, steps_step="var")
+    worked = at.code[1].value.removeprefix("running_var[2] = ")
+    assert legend_value(at, "σ²<sub>run</sub> = ") == worked
+    assert numbers_of(at, "statistics")["running variance"].iloc[2] == same_number(worked)
+    running = numbers_of(at, "running")
+    assert running["running variance"].iloc[2] == same_number(worked)
+    batch_var = running["batch variance"].iloc[2]
+    assert f"Its running variance is {worked} against {batch_var}" in at.info[0].value
+
+
+def test_eval_mode_says_the_mean_of_x_hat_with_the_digits_of_its_figure():
+    at = open_steps(steps_eval=True, steps_channel=2, steps_step="normalize")
+    after = [a["text"] for a in figures(at)[0]["layout"]["annotations"] if a["text"].startswith("mean ")][-1]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"this batch's x̂ in channel 2 has {after} and variance" in text

@@ -6,14 +6,14 @@ import re
 
 import numpy as np
 import pytest
-from apptest import run_page
+from apptest import run_page, shown_cells
 
-from bnviz.core.batchnorm import BatchNorm, batch_statistics
+from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
 from bnviz.experiments.stepper import running_history
 from bnviz.notation import MU_B, STD_B
 from content.pytorch import MAX_WRITTEN, NPY_FILE, SHOW, batch_code
-from ui.state import Batch, default_batch
+from ui.state import Batch
 
 
 def drawn(specs, n=16, spatial=None, seed=0) -> Batch:
@@ -59,8 +59,13 @@ def page_text(numbers) -> str:
 
 
 def running_table(at):
-    """The page's table of running against batch statistics (eval mode)."""
-    return next(d.value for d in at.dataframe if "running mean" in d.value.columns)
+    """The page's table of running against batch statistics (eval mode), as shown."""
+    return shown_cells(next(d for d in at.dataframe if "mean gap (in batch stds)" in d.value.columns))
+
+
+def pooled_table(at):
+    """The page's table of what BatchNorm averages together (its batch statistics), as shown."""
+    return shown_cells(next(d for d in at.dataframe if "in diagram" in d.value.columns))
 
 
 def worked_results(at) -> list[str]:
@@ -132,13 +137,13 @@ def test_the_steps_snippet_carries_the_batch_gamma_beta_momentum_and_train_mode(
 
 def test_the_steps_snippet_prints_the_batch_statistics_and_the_worked_outputs_of_the_page():
     code, at = snippet_on("steps", steps_gamma=2.5, steps_beta=-1.0, steps_channel=3, steps_step="shift")
-    mu, _, var = batch_statistics(default_batch().x)
+    pooled = pooled_table(at)  # BatchNorm's means and variances, with the decimals of every table of the page
     assert printed(code) == [
-        "batch mean: " + "  ".join(f"{v:,.4f}" for v in mu),  # the page's table: "{:,.4f}"
-        "batch variance: " + "  ".join(f"{v:,.4f}" for v in var),
+        "batch mean: " + "  ".join(pooled["mean"]),
+        "batch variance: " + "  ".join(pooled["variance"]),
         "y, channel 3: " + page_text(worked_results(at)),
     ]
-    assert printed(code)[1].endswith("1,661.5813")
+    assert printed(code)[1].endswith("1661.581")  # σ² of channel 3, to the decimals of channel 2's 0.042
 
 
 def test_in_eval_mode_the_snippet_trains_on_the_pages_batches_and_prints_its_running_statistics():
@@ -149,8 +154,8 @@ def test_in_eval_mode_the_snippet_trains_on_the_pages_batches_and_prints_its_run
     outcome = next(m.value for m in at.markdown if "With the running statistics" in m.value)
     mean, var = re.search(r"has mean (\S+) and variance (\S+)\. ", outcome).groups()
     assert printed(code) == [
-        "running mean: " + "  ".join(f"{v:.3f}" for v in running["running mean"]),  # the table's "{:.3f}"
-        "running variance: " + "  ".join(f"{v:.3f}" for v in running["running variance"]),
+        "running mean: " + "  ".join(running["running mean"]),  # as the table shows them
+        "running variance: " + "  ".join(running["running variance"]),
         "mean of x̂, channel 1: " + page_text([mean]),
         "variance of x̂, channel 1: " + page_text([var]),
         "y, channel 1: " + page_text(worked_results(at)),
@@ -175,7 +180,7 @@ def test_an_uploaded_batch_trains_on_resamples_of_its_own_samples():
     assert "rng = np.random.default_rng([0, 7919])" in code
     assert "bn(torch.from_numpy(batch[rng.integers(0, 10, size=10)]))" in code
     running = running_table(at)
-    assert printed(code)[0] == "running mean: " + "  ".join(f"{v:.3f}" for v in running["running mean"])
+    assert printed(code)[0] == "running mean: " + "  ".join(running["running mean"])
 
 
 # --- /gamma-beta ------------------------------------------------------------------------------------

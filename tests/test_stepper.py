@@ -16,6 +16,8 @@ from bnviz.experiments.stepper import (
     running_history,
     running_statistics,
     sample_elements,
+    statistic_places,
+    step_places,
     worked_values,
 )
 
@@ -178,3 +180,19 @@ def test_norm_pairs_always_include_the_highlighted_pair():
     pairs, total = norm_pairs(CONV, "instance", sample=9, channel=4, max_rows=12)
     assert total == 96 and len(pairs) == 12
     assert (pairs[-1].sample, pairs[-1].channels, pairs[-1].mine) == (9, (4, 4), True)
+
+
+def test_step_places_give_each_quantity_one_number_of_decimals_for_every_channel():
+    # Channel 0 spreads by 10, channel 1 by 0.2 around −3: one rounding for both, enough for the narrow one.
+    rng = np.random.default_rng(0)
+    x = np.column_stack([rng.normal(8.0, 10.0, 256), rng.normal(-3.0, 0.2, 256)])
+    places = step_places(batch_norm_steps(x, 0.05, 0.0), 0.05)
+    assert places["mean"] == places["x"] == places["centre"] == 2  # 3 digits of 10, 2 of 0.2: −3.01
+    assert places["var"] == 3  # σ² from 100 down to 0.04: 0.040
+    assert places["std"] == 2 and places["normalize"] == 2
+    assert places["scale"] == places["shift"] == 4  # y = 0.05·x̂ + β: 0.0500
+
+
+def test_statistic_places_read_a_constant_blocks_mean_against_its_own_size():
+    assert statistic_places([0.5, 4.0], [0.0, 5.0]) == {"mean": 2, "var": 2, "std": 2}
+    assert statistic_places([0.0], [0.0])["mean"] == 2

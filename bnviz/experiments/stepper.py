@@ -15,6 +15,7 @@ import numpy as np
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import Step
+from bnviz.numbers import places
 
 # The array each step starts from ("x" is the input itself): the "before" of its figure.
 STEP_INPUT = {
@@ -126,6 +127,49 @@ def worked_values(x, steps: list[Step], index: int, channel: int, gamma, beta, c
         y=at["shift"],
         result=result,
     )
+
+
+# ------------------------------------------------------------------- one rounding per quantity
+
+
+def statistic_places(mu, var, std=None) -> dict[str, int]:
+    """The decimals of a set of means, variances and standard deviations, one number each for all of them
+    (bnviz.numbers.places): a mean to its block's spread √var (its own size for a constant block, 1 for a
+    constant block at 0), a variance and a standard deviation to their own sizes.
+
+    mu, var: the same shape, one pair per channel or per pooled block; std: their √(var + ε), default √var.
+    Returns {"mean": int, "var": int, "std": int}.
+    """
+    mu, var = np.ravel(np.asarray(mu, dtype=float)), np.ravel(np.asarray(var, dtype=float))
+    spread = np.sqrt(np.maximum(var, 0.0))
+    std = spread if std is None else np.ravel(np.asarray(std, dtype=float))
+    scale = np.where(spread > 0, spread, np.where(mu != 0, np.abs(mu), 1.0))
+    return {"mean": places(scale), "var": places(var), "std": places(std)}
+
+
+def step_places(batch_steps: list[Step], gamma=1.0) -> dict[str, int]:
+    """The decimals /steps writes each quantity with, the same for every channel and wherever it appears
+    (the step's figure, the worked numbers, the tables, the sentences and the PyTorch snippet's prints).
+
+    batch_steps: batch_norm_steps with the batch's own statistics (eval mode's running statistics are
+    written with the decimals of the batch's own, which they estimate and stand beside).
+    gamma: the γ in use, scalar or (C,).
+    Keyed by the arrays' and steps' keys: "x", "mean" and "centre" to the channels' spreads; "var";
+    "std"; "normalize" 2 (x̂ has variance 1); "scale" and "shift" to |γ| (y = γ·x̂ + β spreads by γ).
+    """
+    a = {s.key: s.array for s in batch_steps}
+    stats = statistic_places(a["mean"], a["var"], a["std"])
+    y = places(np.abs(np.ravel(gamma)))
+    return {
+        "x": stats["mean"],
+        "mean": stats["mean"],
+        "centre": stats["mean"],
+        "var": stats["var"],
+        "std": stats["std"],
+        "normalize": 2,
+        "scale": y,
+        "shift": y,
+    }
 
 
 # ------------------------------------------------------------------- running statistics

@@ -9,10 +9,10 @@ from plotly.subplots import make_subplots
 
 from bnviz.core.norms import KIND_NAMES, pooled_mask
 from bnviz.core.steps import HIGHLIGHT, Step
-from bnviz.experiments.stepper import STEP_INPUT, uses_running_statistics
+from bnviz.experiments.stepper import STEP_INPUT, step_places, uses_running_statistics
 from bnviz.figures.common import COLORS, OKABE_ITO, default_bins, histogram_bar, histogram_edges, style
 from bnviz.notation import MU_B_SUB, MU_RUN_SUB, VAR_B_SUB, VAR_RUN_SUB
-from bnviz.numbers import decimals, fixed
+from bnviz.numbers import fixed
 
 # The colour of each array of the forward pass, from the input x to the output y.
 ARRAY_COLOR = {
@@ -50,13 +50,21 @@ def _vline(fig: go.Figure, x: float, text: str, line: dict, row: int = 1) -> Non
 
 
 def step_figure(
-    x, steps: list[Step], index: int, channel: int, batch_steps: list[Step] | None = None, height: int = 440
+    x,
+    steps: list[Step],
+    index: int,
+    channel: int,
+    batch_steps: list[Step] | None = None,
+    height: int = 440,
+    places: dict[str, int] | None = None,
 ) -> go.Figure:
     """The chosen channel's distribution before and after step `index`, on one x axis.
 
     x: the batch (N, C, *spatial); steps: batch_norm_steps of x (batch or running statistics).
     batch_steps: in eval mode, the batch-statistics steps of the same x, drawn as dashed
     lines so the running statistic can be compared with this batch's own.
+    places: the decimals of each quantity, bnviz.experiments.stepper.step_places (as the page writes them
+    in its tables and worked numbers); by default those of the batch's own steps with γ = 1.
     A value step draws two histograms sharing the x axis (before above, after below, each
     with its mean marked); a statistic step draws the values it summarizes with the
     statistic marked: x and μ; the squared deviations (x − μ)² and σ²; x − μ and ±√(σ² + ε). μ and σ²
@@ -70,7 +78,7 @@ def step_figure(
     mu_sym, var_sym = (MU_RUN_SUB, VAR_RUN_SUB) if running else (MU_B_SUB, VAR_B_SUB)
     before_key = STEP_INPUT[step.key]
     before = _channel(arrays[before_key], c)
-    d = decimals(before.std() or 1.0)
+    p = places if places is not None else step_places(batch_steps or steps)
 
     if not step.is_statistic:
         after = _channel(step.array, c)
@@ -83,10 +91,10 @@ def step_figure(
         )
         fig.add_trace(_histogram(before, f"before: {ARRAY_LABEL[before_key]}", ARRAY_COLOR[before_key]), row=1, col=1)
         fig.add_trace(_histogram(after, f"after: {ARRAY_LABEL[step.key]}", ARRAY_COLOR[step.key]), row=2, col=1)
-        for row, values in ((1, before), (2, after)):
+        for row, values, key in ((1, before, before_key), (2, after, step.key)):
             mean = float(values.mean())
             line = dict(color="#333333", width=1.5, dash="dot")
-            _vline(fig, mean, f"mean {fixed(mean, decimals(values.std() or 1.0))}", line, row=row)
+            _vline(fig, mean, f"mean {fixed(mean, p[key])}", line, row=row)
         fig.update_xaxes(title_text="value", row=2, col=1)
         fig.update_yaxes(title_text="density")
         title = f"Channel {c}, step “{step.name}”: before and after on the same x axis"
@@ -96,12 +104,13 @@ def step_figure(
     # legend (in eval mode this batch's own value too, dashed, to compare).
     if step.key == "mean":
         values, label, color = before, "x", ARRAY_COLOR["x"]
+        d = p["mean"]
         marks = [(f"{mu_sym} = {fixed(step.array[c], d)}", [step.array[c]])]
         own_marks = (f"this batch's {MU_B_SUB} = {fixed(own['mean'][c], d)} (not used)", [own["mean"][c]])
         x_title = "x"
     elif step.key == "var":
         values, label, color = _channel(own["centre"], c) ** 2, f"(x − {MU_B_SUB})²", ARRAY_COLOR["centre"]
-        dv = decimals(own["var"][c] or 1.0)
+        dv = p["var"]
         name = f"{var_sym} = {fixed(step.array[c], dv)}" + ("" if running else ": the mean of these")
         marks = [(name, [step.array[c]])]
         own_marks = (f"this batch's {VAR_B_SUB} = {fixed(own['var'][c], dv)} (not used)", [own["var"][c]])
@@ -109,7 +118,7 @@ def step_figure(
     else:  # std
         values, label, color = before, ARRAY_LABEL["centre"], ARRAY_COLOR["centre"]
         std, own_std = float(step.array[c]), float(own["std"][c])
-        ds = decimals(std or 1.0)
+        ds = p["std"]
         marks = [(f"±√({var_sym} + ε) = ±{fixed(std, ds)}", [-std, std])]
         own_marks = (f"this batch's ±√({VAR_B_SUB} + ε) = ±{fixed(own_std, ds)} (not used)", [-own_std, own_std])
         x_title = f"x − {mu_sym}"
