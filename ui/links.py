@@ -13,6 +13,8 @@ binding cannot express:
   pages (`?batch.n=512`, see ui.state).
 - `check_link`: after each run, one notice naming the parameters that could not be used (never their
   text), and the removal of parameters the app does not know.
+- `ONE_ENTRY_PER_PAGE`: the browser's history holds one entry per page visited, whatever the learner
+  moved there, so that Back leaves the page.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -32,6 +35,9 @@ HIDDEN = "bnviz_hidden_"  # key prefix of the containers that hold hidden contro
 HIDDEN_CSS = (
     f'<style>[class*="st-key-{HIDDEN}"] {{ display: none !important; }}</style><span class="bnviz-links"></span>'
 )
+# A constant script (no user input), ui/history.js: Streamlit's client pushed a history entry for every
+# address a run wrote, so Back went through the page's own moves; it keeps one entry per page.
+ONE_ENTRY_PER_PAGE = "<script>" + Path(__file__).with_name("history.js").read_text(encoding="utf-8") + "</script>"
 APP_PARAMS = ("classroom", "hide")  # the app's own switches, read by ui.classroom
 _REJECTED, _CUSTOM, _PAGE, _ARRIVED = "_links_rejected", "_links_custom", "_links_page", "_links_arrived"
 _RUN = "_links_run"  # the number of app.py's runs in this session
