@@ -1,7 +1,7 @@
 """Links in a fresh browser: deep links on a fresh server, a copied link that reproduces each
 page's view in a new session, moving a control writes the address bar (URL names are widget keys),
-hostile links, classroom mode from a deep link, hidden controls. The walk through the pages in classroom
-mode: tests/test_browser_classroom.py."""
+hostile links, classroom mode from a deep link, hidden controls, and the browser's history (one entry per
+page: Back leaves the page). The walk through the pages in classroom mode: tests/test_browser_classroom.py."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -18,10 +18,12 @@ from pw_helpers import (
     press,
     shot,
     slider,
+    step_slider,
     wait_idle,
 )
 
 from content import teach as lesson
+from content.registry import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +204,75 @@ def test_the_lesson_plans_link_opens_its_view_even_on_a_page_already_visited(pag
     expect(page).to_have_url(re.compile(r"/network\?.*net_sweep=false"), timeout=WAIT_MS)
     expect(sweep).not_to_be_checked(timeout=WAIT_MS)
     assert_no_exception(page)
+
+
+# --- the browser's history: one entry per page ------------------------------------------------------
+
+
+def history_length(page) -> int:
+    return page.evaluate("history.length")
+
+
+def go_to(page, url_path: str) -> None:
+    """Open the page at `url_path` from the sidebar, as a learner does."""
+    title = next(p.title for p in PAGES if p.url_path == url_path)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
+    expect(page).to_have_url(re.compile(rf"/{url_path}(\?|$)"))
+    wait_idle(page)
+
+
+def test_moving_controls_adds_no_history_entry_and_one_back_goes_to_the_page_before(page, app_url):
+    # Streamlit's client pushed an entry for each address a run wrote: after two drags of γ it took three
+    # Backs to leave /gamma-beta, the first two landing on the same view again (issue 22).
+    open_page(page, app_url, "batch")
+    entries = history_length(page)
+    channels = slider(page, "Channels C")  # a Streamlit slider bound to the address
+    step_slider(channels, 3)  # 4 -> 7, one rerun each
+    expect(page).to_have_url(re.compile(r"/batch\?bt_channels=7$"))
+    go_to(page, "gamma-beta")
+    live_gamma = page.get_by_role("slider", name="γ (scale)", exact=True)  # a live chart's control
+    for _ in range(3):  # three moves, each written to the address once the hand rests
+        live_gamma.press("ArrowRight")
+        gamma = re.escape(live_gamma.input_value())
+        expect(page).to_have_url(re.compile(rf"gamma=(?:[^&]*(?:,|%2C))?{gamma}(?:&|$)"), timeout=WAIT_MS)
+        wait_idle(page)
+    assert history_length(page) == entries + 1  # /batch's entry and /gamma-beta's, nothing per move
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/batch\?bt_channels=7$"))  # the page before, as it was left
+    expect(page.locator("h1").first).to_contain_text("Make a batch")
+    expect(channels).to_have_value("7")
+    assert_no_exception(page)
+
+
+def test_the_lessons_next_links_add_one_entry_per_page_and_each_back_goes_one_page_back(page, app_url):
+    # In classroom mode a page could write its address twice on arrival (/gamma-beta): Back then did nothing.
+    walk = PAGES[:5]  # from the start page to /learning, across /gamma-beta
+    open_page(page, app_url, "?classroom=1")
+    entries = history_length(page)
+    for current in walk[1:]:
+        page.get_by_role("link", name=f"Next: {current.title}").click()
+        expect(page).to_have_url(re.compile(rf"/{current.url_path}\?classroom=1$"))
+        wait_idle(page)
+    assert history_length(page) == entries + len(walk) - 1
+    for previous in reversed(walk[:-1]):
+        page.go_back()
+        expect(page).to_have_url(re.compile(rf"/{previous.url_path}\?classroom=1$"))
+        wait_idle(page)
+    assert_no_exception(page)
+
+
+def test_next_on_steps_replaces_the_address_and_back_leaves_the_page(page, app_url):
+    # Next ▶ moves the step control, bound to the address, from Python: a control's move, not a page.
+    open_page(page, app_url)
+    go_to(page, "steps")
+    entries = history_length(page)
+    heading = page.locator("h3").filter(has_text="of 7:")
+    for number in (2, 3):
+        page.get_by_role("button", name="Next ▶").click()
+        expect(heading).to_contain_text(f"Step {number} of 7")
+    expect(page).to_have_url(re.compile(r"steps_step=3\.(\+|%20)Variance"))
+    wait_idle(page)
+    assert history_length(page) == entries
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(app_url)}/$"))
+    expect(page.locator("h1").first).to_contain_text("Batch Normalization")
