@@ -70,11 +70,12 @@ def places(scales, digits: int = 3) -> int:
 
 
 def exact_places(values, most: int = 6) -> int:
-    """The fewest decimals (0 to `most`) that write every value exactly, NaN aside: for settings a learner
-    chose or typed, which have no digits to round (momenta 0.1, 0.99, 0.9 -> 2: "0.10", "0.99", "0.90")."""
+    """The fewest decimals (0 to `most`) that write every value exactly, NaN aside, float64's last bits
+    aside (1 − 0.07 is 0.9299999999999999): for settings a learner chose or typed, which have no digits to
+    round (momenta 0.1, 0.99, 0.9 -> 2: "0.10", "0.99", "0.90")."""
     finite = [float(v) for v in np.ravel(np.asarray(values, dtype=float)) if math.isfinite(v)]
     for p in range(most + 1):
-        if all(float(f"{v:.{p}f}") == v for v in finite):
+        if all(math.isclose(round(v, p), v, rel_tol=1e-12, abs_tol=1e-12) for v in finite):
             return p
     return most
 
@@ -114,3 +115,10 @@ def fixed_cells(places: int, minus: str = "-"):
 def percent(share: float) -> str:
     """A share as prose writes it: 0.9 -> "90 %", with a no-break space so that "%" never starts a line."""
     return f"{100 * share:g}\u00a0%"
+
+
+def distance(value: float, bound: float) -> str:
+    """A distance that may be float64's rounding: sig(value, 3), or "below 1e-9" under `bound`. Below it,
+    its digits depend on the order of the sums, which NumPy and the browser do not share: one screen
+    would show two values of one zero (ui/live/maths.js distance, the same)."""
+    return f"below {eps_text(bound)}" if abs(float(value)) < bound else sig(value, 3)

@@ -5,6 +5,7 @@ of its tables. The numbers come from bnviz.experiments.training; only their word
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from bnviz.experiments.training import (
     ADAM_BETAS,
@@ -21,7 +22,7 @@ from bnviz.experiments.training import (
     reference,
 )
 from bnviz.notation import STD_B
-from bnviz.numbers import fixed, latex, sig
+from bnviz.numbers import MINUS, exact_places, fixed, fixed_cells, latex, places, sig
 
 TASK_NAMES = {
     "reconstruct": "Reconstruct the input",
@@ -29,6 +30,10 @@ TASK_NAMES = {
     "classify": "Feed a classifier",
 }
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD with momentum 0.9", "adam": "Adam"}
+# The page's numbers are written to about four significant digits, as the live replay's readouts write a
+# step's (ui/live/kinds.js, bnviz.numbers.sig): a table's column, and every mention of one quantity, with
+# one number of decimals (bnviz.numbers.places(..., DIGITS)).
+DIGITS = 4
 
 # The running mean's update in each convention (the variance's is the same with σ²_B).
 CONVENTION_FORMULAS = {
@@ -59,21 +64,29 @@ def dy_formula(task: str) -> str:
     return r"\frac{\partial L}{\partial y_i} = \frac{2\,(y_i - t_i)}{B}"
 
 
+def _latex_fixed(value: float, places: int, paren: bool = False) -> str:
+    """fixed() for a LaTeX formula (an ASCII minus); a negative number in parentheses if `paren`."""
+    text = fixed(value, places, minus="-")
+    return f"({text})" if paren and text.startswith("-") else text
+
+
 def update_equations(d: StepDetail, optimizer: str) -> list[str]:
-    """The gradient and the update of one step as LaTeX lines, with the step's real numbers."""
+    """The gradient and the update of one step as LaTeX lines, with the step's real numbers: ∂L/∂γ and
+    ∂L/∂β as the step's table writes its sums (gradient_places), γ and β as the replay's readouts (sig)."""
+    p_gamma, p_beta = gradient_places(d)
     lines = [
-        rf"\frac{{\partial L}}{{\partial \gamma}} = \sum_i \frac{{\partial L}}{{\partial y_i}}\,\hat{{x}}_i = {latex(d.grad_gamma)}",
-        rf"\frac{{\partial L}}{{\partial \beta}} = \sum_i \frac{{\partial L}}{{\partial y_i}} = {latex(d.grad_beta)}",
+        rf"\frac{{\partial L}}{{\partial \gamma}} = \sum_i \frac{{\partial L}}{{\partial y_i}}\,\hat{{x}}_i = {_latex_fixed(d.grad_gamma, p_gamma)}",
+        rf"\frac{{\partial L}}{{\partial \beta}} = \sum_i \frac{{\partial L}}{{\partial y_i}} = {_latex_fixed(d.grad_beta, p_beta)}",
     ]
     lr = latex(d.lr)
     if optimizer == "sgd":
-        for p, grad, old, new in (
-            ("gamma", d.grad_gamma, d.gamma, d.gamma_next),
-            ("beta", d.grad_beta, d.beta, d.beta_next),
+        for p, grad, old, new, digits in (
+            ("gamma", d.grad_gamma, d.gamma, d.gamma_next, p_gamma),
+            ("beta", d.grad_beta, d.beta, d.beta_next, p_beta),
         ):
             lines.append(
                 rf"\{p} \leftarrow \{p} - \eta\,\frac{{\partial L}}{{\partial \{p}}}"
-                rf" = {latex(old)} - {lr} \times {latex(grad, True)} = {latex(new)}"
+                rf" = {latex(old)} - {lr} \times {_latex_fixed(grad, digits, True)} = {latex(new)}"
             )
         return lines
     if optimizer == "momentum":
@@ -101,18 +114,28 @@ def update_equations(d: StepDetail, optimizer: str) -> list[str]:
 # --- the task, in words and the training's numbers -----------------------------------------------
 
 
-def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[str, str | None]:
+def quoted(value: float, places: int, minus: str = MINUS) -> str:
+    """A number of the page's tables as the page quotes it elsewhere: fixed() to the quantity's decimals
+    (channel_places), "any" for NaN (γ* of a constant channel). minus="-" for a metric, as the tables."""
+    return "any" if np.isnan(value) else fixed(value, places, minus)
+
+
+def explain_task(
+    exp: Experiment, gamma_star, beta_star, channel: int, places: dict[str, int]
+) -> tuple[str, str | None]:
     """What the task asks and where γ, β should go on `channel`, in words and real numbers
-    (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None)."""
+    (markdown), and for "reconstruct" why γ* is a little below √(σ² + ε) (or None).
+    places: channel_places, the decimals the table "every channel" writes μ, σ, γ* and β* with."""
     s, k = exp.settings, channel
     ref_gamma, ref_beta = reference(exp)
-    g, b = f"γ* = **{sig(gamma_star[k])}**", f"β* = **{sig(beta_star[k])}**"
-    mu, std = sig(exp.mu[k]), sig(exp.std[k])  # 4 digits, as γ*, β*, √(σ²+ε) and the table below
+    p_mu, p_sigma, p_gamma, p_beta = (places[c] for c in (MU, SIGMA, GAMMA_STAR, BETA_STAR))
+    g, b = f"γ* = **{quoted(gamma_star[k], p_gamma)}**", f"β* = **{quoted(beta_star[k], p_beta)}**"
+    mu, std = fixed(exp.mu[k], p_mu), fixed(exp.std[k], p_sigma)  # as the table, beside γ* and β*
     if s.task == "reconstruct":
         text = (
             f"The output should give back the input. On channel {k} (μ = {mu}, σ = {std}) "
-            f"that means undoing the normalization: {g} (√(σ²+ε) = {sig(ref_gamma[k])}) and {b} "
-            f"(μ = {sig(ref_beta[k])}). Here the network *does* learn to undo BN, because the loss asks for it."
+            f"that means undoing the normalization: {g} (√(σ²+ε) = {fixed(ref_gamma[k], p_sigma)}) and {b} "
+            f"(μ = {fixed(ref_beta[k], p_mu)}). Here the network *does* learn to undo BN, because the loss asks for it."
         )
         why = None
         if np.isfinite(gamma_star[k]) and ref_gamma[k] > 0:
@@ -140,37 +163,92 @@ def explain_task(exp: Experiment, gamma_star, beta_star, channel: int) -> tuple[
 # --- the tables: column names over the training's numbers -------------------------------------
 
 
+def _step_columns(d: StepDetail, task: str) -> dict[str, tuple[np.ndarray, float]]:
+    """The step table's columns: all B values of each, and its sum (NaN where the table shows none)."""
+    return {
+        "x": (d.x, np.nan),
+        "x̂": (d.x_hat, np.nan),
+        "y = γ·x̂ + β": (d.y, np.nan),
+        "label" if task == "classify" else "target t": (d.t, np.nan),
+        "∂L/∂y": (d.dy, d.grad_beta),
+        "∂L/∂y · x̂": (d.dy_x_hat, d.grad_gamma),
+    }
+
+
+def _column_places(values: np.ndarray, total: float) -> int:
+    """One column of the step's table: its values told apart to four digits of their spread (an x̂ near 0
+    asks for no more), its sum to its own size."""
+    values = np.asarray(values, dtype=float)
+    spread = float(np.std(values[np.isfinite(values)])) if np.isfinite(values).any() else 0.0
+    return places([spread, total], DIGITS)
+
+
 def step_rows(d: StepDetail, task: str, rows: int = 8) -> dict[str, list]:
     """The first `rows` values of the step's mini-batch and the sums over all B of them:
     columns x, x̂, y, target (or label), ∂L/∂y, ∂L/∂y·x̂ (a dict of lists, last row the sum)."""
     n = min(rows, len(d.x))
-    target = "label" if task == "classify" else "target t"
-    columns = {
-        "x": (d.x, np.nan),
-        "x̂": (d.x_hat, np.nan),
-        "y = γ·x̂ + β": (d.y, np.nan),
-        target: (d.t, np.nan),
-        "∂L/∂y": (d.dy, d.grad_beta),
-        "∂L/∂y · x̂": (d.dy_x_hat, d.grad_gamma),
-    }
     total = f"Σ (all {len(d.x)})" if n < len(d.x) else "Σ"
     out = {"i": [f"{i + 1}" for i in range(n)] + [total]}
-    for name, (values, sum_row) in columns.items():
+    for name, (values, sum_row) in _step_columns(d, task).items():
         out[name] = list(values[:n]) + [sum_row]
     return out
+
+
+def step_places(d: StepDetail, task: str) -> dict[str, int]:
+    """step_rows' decimals, one per column, chosen from all B values of the step's mini-batch and the
+    column's sum; the labels (0 and 1) written exactly."""
+    return {
+        name: exact_places(values) if name == "label" else _column_places(values, total)
+        for name, (values, total) in _step_columns(d, task).items()
+    }
+
+
+def gradient_places(d: StepDetail) -> tuple[int, int]:
+    """The decimals of ∂L/∂γ and ∂L/∂β: those of the step table's last two columns, whose sums they are."""
+    return _column_places(d.dy_x_hat, d.grad_gamma), _column_places(d.dy, d.grad_beta)
+
+
+MU, SIGMA, GAMMA_STAR, GAMMA_LEARNED = "μ of the data", "σ of the data", "γ*", "γ learned"
+BETA_STAR, BETA_LEARNED = "β*", "β learned"
 
 
 def channel_table(exp: Experiment, hist: History, gamma_star, beta_star) -> dict[str, np.ndarray]:
     """Columns of the every-channel summary: the data's μ, σ, and γ*, β* beside where the
     optimizer ends (the mean of the last epoch)."""
     return {
-        "μ of the data": exp.mu,
-        "σ of the data": exp.std,
-        "γ*": gamma_star,
-        "γ learned": last_epoch_mean(exp, hist, "gamma"),
-        "β*": beta_star,
-        "β learned": last_epoch_mean(exp, hist, "beta"),
+        MU: exp.mu,
+        SIGMA: exp.std,
+        GAMMA_STAR: gamma_star,
+        GAMMA_LEARNED: last_epoch_mean(exp, hist, "gamma"),
+        BETA_STAR: beta_star,
+        BETA_LEARNED: last_epoch_mean(exp, hist, "beta"),
     }
+
+
+def channel_places(table: dict[str, np.ndarray]) -> dict[str, int]:
+    """channel_table's decimals, one per quantity for every channel, wherever the page quotes it (the
+    metrics, the task's explanation, the time axis' γ* and β*). A spread to DIGITS digits of its size: σ;
+    γ, optimum and learned alike. A mean or a shift to one digit fewer of the spread it sits in, as
+    /steps writes a mean (a mean near 0 then asks for no more digits than its spread): the data's μ to its
+    σ; β, optimum and learned alike, to γ, the spread of the output it shifts. NaN (γ* of a constant
+    channel) and ∞ count for nothing."""
+    mu, sigma = np.asarray(table[MU], dtype=float), np.asarray(table[SIGMA], dtype=float)
+    gamma = np.abs(np.concatenate([np.ravel(table[GAMMA_STAR]), np.ravel(table[GAMMA_LEARNED])]))
+    p_mu = places(np.where(sigma > 0, sigma, np.where(mu != 0, np.abs(mu), 1.0)), DIGITS - 1)
+    p_gamma, p_beta = places(gamma, DIGITS), places(gamma, DIGITS - 1)
+    return {
+        MU: p_mu,
+        SIGMA: places(sigma, DIGITS),
+        GAMMA_STAR: p_gamma,
+        GAMMA_LEARNED: p_gamma,
+        BETA_STAR: p_beta,
+        BETA_LEARNED: p_beta,
+    }
+
+
+def table_formats(places: dict) -> dict:
+    """pandas Styler formatters writing each column (or row) to its decimals, with the tables' ASCII minus."""
+    return {name: fixed_cells(p) for name, p in places.items()}
 
 
 def modes_table(results: list[TrainEval], channel: int) -> dict[str, list[float]]:
@@ -188,12 +266,30 @@ def modes_table(results: list[TrainEval], channel: int) -> dict[str, list[float]
     }
 
 
-def conventions_latex() -> list[str]:
-    """One LaTeX line per convention: its name, its default momentum and its update rule."""
-    return [
-        rf"\text{{{name}}} \;(\text{{default }} m = {sig(default)}):\quad {CONVENTION_FORMULAS[name]}"
-        for name, default in CONVENTIONS.items()
+def modes_places(results: list[TrainEval], channel: int) -> dict[str, int]:
+    """modes_table's decimals, one per quantity (its rows): both means to the held-out batch's spread,
+    both variances, both losses, the gap, its fraction, each to DIGITS digits of its values."""
+    table, k = modes_table(results, channel), channel
+    groups = [
+        (["mean of the held-out batch", "running_mean after training"], [np.sqrt(te.holdout_var[k]) for te in results]),
+        (["variance of the held-out batch", "running_var after training"], None),
+        (["loss in training mode", "loss in eval mode"], None),
+        (["mean |y_train − y_eval|"], None),
+        (["… as a fraction of the output's spread"], None),
     ]
+    out = {}
+    for rows, scales in groups:
+        p = places(scales if scales is not None else [table[r] for r in rows], DIGITS - 1 if scales else DIGITS)
+        out |= dict.fromkeys(rows, p)
+    return out
+
+
+def by_row(frame, places: dict[str, int]):
+    """A pandas Styler of `frame` (one row per quantity) with each row's numbers to its decimals."""
+    styler = frame.style
+    for row, p in places.items():
+        styler = styler.format(fixed_cells(p), subset=pd.IndexSlice[[row], :])
+    return styler
 
 
 def conventions_table(momentum: float) -> dict[str, dict[str, float]]:
@@ -202,3 +298,28 @@ def conventions_table(momentum: float) -> dict[str, dict[str, float]]:
         name: {"default m": default, "your setting, written this way": convention_value(momentum, name)}
         for name, default in CONVENTIONS.items()
     }
+
+
+def momentum_places(momentum: float) -> int:
+    """The decimals of every momentum the conventions show (their defaults and the learner's, each
+    convention's way): the fewest that write them all exactly, as settings ("0.10", "0.99", "0.90")."""
+    return exact_places([v for row in conventions_table(momentum).values() for v in row.values()])
+
+
+def conventions_latex(momentum: float) -> list[str]:
+    """One LaTeX line per convention: its name, its default momentum (written as the table beside writes
+    it, with the learner's `momentum`) and its update rule."""
+    p = momentum_places(momentum)
+    return [
+        rf"\text{{{name}}} \;(\text{{default }} m = {fixed(default, p, minus='-')}):\quad {CONVENTION_FORMULAS[name]}"
+        for name, default in CONVENTIONS.items()
+    ]
+
+
+def conventions_caption(momentum: float) -> str:
+    """The momentum in PyTorch's words and in Keras' and cs231n's, with the table's decimals."""
+    p = momentum_places(momentum)
+    return (
+        "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
+        f"So PyTorch's {fixed(momentum, p)} is Keras' and cs231n's {fixed(convention_value(momentum, 'Keras'), p)}."
+    )

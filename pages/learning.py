@@ -10,7 +10,6 @@ from bnviz.experiments.training import (
     TASKS,
     TrainingSettings,
     compare_settings,
-    convention_value,
     landscape,
     landscape_view,
     last_epoch_mean,
@@ -33,19 +32,31 @@ from bnviz.figures.learning import (
     with_step_marker,
 )
 from bnviz.notation import MU_B, MU_B_SUB, VAR_B, VAR_B_SUB
-from bnviz.numbers import sig
+from bnviz.numbers import fixed_cells, sig
 from content.common import LAST_DIGITS
 from content.learning import (
+    BETA_LEARNED,
+    BETA_STAR,
+    GAMMA_LEARNED,
+    GAMMA_STAR,
     OPTIMIZER_NAMES,
     TASK_NAMES,
+    by_row,
+    channel_places,
     channel_table,
+    conventions_caption,
     conventions_latex,
     conventions_table,
     dy_formula,
     explain_task,
     loss_formula,
+    modes_places,
     modes_table,
+    momentum_places,
+    quoted,
+    step_places,
     step_rows,
+    table_formats,
     update_equations,
 )
 from content.registry import page_file
@@ -86,10 +97,21 @@ def run_training(specs, x, settings: TrainingSettings):
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
+def channels_of(specs, x, settings: TrainingSettings) -> tuple[dict, dict]:
+    """Where every channel ends up (content.learning.channel_table) and the decimals of each of its
+    quantities, which every mention of γ, β, μ and σ on the page takes."""
+    exp, hist, (gamma_star, beta_star), _ = run_training(specs, x, settings)
+    table = channel_table(exp, hist, gamma_star, beta_star)
+    return table, channel_places(table)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
 def history_of(specs, x, settings: TrainingSettings, channel: int) -> dict:
     """The time-axis figure as a dict: built once per training and channel, then only re-marked."""
     exp, hist, (gamma_star, beta_star), _ = run_training(specs, x, settings)
-    return history_figure(exp, hist, channel, gamma_star[channel], beta_star[channel]).to_dict()
+    _, places = channels_of(specs, x, settings)
+    star_places = (places[GAMMA_STAR], places[BETA_STAR])
+    return history_figure(exp, hist, channel, gamma_star[channel], beta_star[channel], places=star_places).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
@@ -266,12 +288,15 @@ ready = predict_first(
     list(END_CHOICES),
 )
 if ready:
+    # Every channel's γ, β, μ and σ, and the one rounding of each: the metrics, the task's explanation, the
+    # time axis and the table below all quote them.
+    ends, end_places = channels_of(*data, settings)
     said = classroom.prediction("learn_predict_end")
     if said:
         st.markdown(f"Your class predicted: **{said}**. What happened:")
     with st.container(border=True):
         st.latex(loss_formula(task))
-        story, why = explain_task(exp, gamma_star, beta_star, c)
+        story, why = explain_task(exp, gamma_star, beta_star, c, end_places)
         st.markdown(story)
         if why:
             st.caption(why)
@@ -293,26 +318,19 @@ if ready:
             "or try another optimizer."
         )
 
-    ends = {name: last_epoch_mean(exp, hist, name)[c] for name in ("gamma", "beta", "loss")}
     m1, m2, m3 = st.columns(3)
-    m1.metric(
-        "γ, mean of the last epoch",
-        f"{ends['gamma']:.4g}",
-        f"γ* = {sig(gamma_star[c])}",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    m2.metric(
-        "β, mean of the last epoch",
-        f"{ends['beta']:.4g}",
-        f"β* = {sig(beta_star[c])}",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    m3.metric(
+    for box, symbol, learned, star in ((m1, "γ", GAMMA_LEARNED, GAMMA_STAR), (m2, "β", BETA_LEARNED, BETA_STAR)):
+        box.metric(  # the row of channel c in the table below, to its decimals (an ASCII minus, as there)
+            f"{symbol}, mean of the last epoch",
+            quoted(ends[learned][c], end_places[learned], "-"),
+            f"{star} = {quoted(ends[star][c], end_places[star], '-')}",
+            delta_color="off",
+            delta_arrow="off",
+        )
+    m3.metric(  # losses to four significant digits, as the replay's loss readout
         "loss, mean of the last epoch",
-        f"{ends['loss']:.4g}",
-        f"first step: {hist.loss[0, c]:.4g}",
+        sig(last_epoch_mean(exp, hist, "loss")[c]),
+        f"first step: {sig(hist.loss[0, c])}",
         delta_color="off",
         delta_arrow="off",
     )
@@ -376,7 +394,8 @@ def replay(data, settings, channel):
             st.latex(line)
     with right:
         table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("i")
-        st.table(table.style.format("{:.4g}", na_rep=""))
+        cells = table_formats(step_places(d, exp.settings.task))  # one rounding per column; its sums as above
+        st.table(table.style.format(cells, na_rep=""))
     st.caption(
         "The gradient of γ adds up each value's ∂L/∂y weighted by its x̂; the gradient of β adds up ∂L/∂y. "
         "The same γ and β are used by every batch, so every batch nudges them: that is the learning."
@@ -389,10 +408,9 @@ if ready:
 if ready:
     st.subheader("Where every channel ends up")
     st.dataframe(
-        pd.DataFrame(
-            channel_table(exp, hist, gamma_star, beta_star),
-            index=pd.Index([f"channel {k}" for k in channels], name="channel"),
-        ).style.format("{:.4g}", na_rep="any (constant channel)"),
+        pd.DataFrame(ends, index=pd.Index([f"channel {k}" for k in channels], name="channel")).style.format(
+            table_formats(end_places), na_rep="any (constant channel)"
+        ),
         key="learn_channels_table",
     )
     st.caption("γ learned and β learned: the mean over the last epoch, where the optimizer hovers.")
@@ -461,15 +479,16 @@ def your_turn(data, settings, channel, gamma_star, beta_star):
     opt_loss = float(land.loss(channel, hist.final_gamma[channel], hist.final_beta[channel]))
     best = float(land.loss(channel, gamma_star, beta_star)) if np.isfinite(gamma_star) else float("nan")
     a, b, c_ = st.columns(3)
-    a.metric("Your loss now", f"{losses[-1]:.4g}", f"{len(path) - 1} moves", delta_color="off", delta_arrow="off")
+    # Losses to four significant digits, as everywhere on the page: the three compared, however close.
+    a.metric("Your loss now", sig(losses[-1]), f"{len(path) - 1} moves", delta_color="off", delta_arrow="off")
     b.metric(
         f"{OPTIMIZER_NAMES[settings.optimizer]} at the end",
-        f"{opt_loss:.4g}",
+        sig(opt_loss),
         f"{hist.steps} steps",
         delta_color="off",
         delta_arrow="off",
     )
-    c_.metric("The optimum γ*, β*", f"{best:.4g}")
+    c_.metric("The optimum γ*, β*", sig(best))
 
 
 # Side topics, closed so that the training above stays in view; each bound to the link
@@ -534,9 +553,9 @@ if MODES.open:
                     )
                 chart(train_eval_figure(results, c), key="learn_train_eval")
                 columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
-                st.table(
-                    pd.DataFrame(modes_table([te for _, te in results], c), index=columns).T.style.format("{:.4g}")
-                )
+                compared = [te for _, te in results]
+                frame = pd.DataFrame(modes_table(compared, c), index=columns).T
+                st.table(by_row(frame, modes_places(compared, c)))  # one rounding per quantity, both trainings
                 st.caption(
                     "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
                     "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
@@ -554,15 +573,16 @@ CONVENTIONS = st.expander(
 if CONVENTIONS.open:
     with CONVENTIONS:
         m = settings.momentum
-        for line in conventions_latex():
+        for line in conventions_latex(m):
             st.latex(line)
         st.dataframe(
-            pd.DataFrame(conventions_table(m)).T.rename_axis("convention").style.format("{:.3g}"),
+            pd.DataFrame(conventions_table(m))
+            .T.rename_axis("convention")
+            .style.format(fixed_cells(momentum_places(m))),
             key="learn_conventions",
         )
         st.caption(
-            "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
-            f"So PyTorch's {m:g} is Keras' and cs231n's {convention_value(m, 'Keras'):g}. The same formula updates the "
+            conventions_caption(m) + " The same formula updates the "
             f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
             f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
             f"{VAR_B} slightly underestimates)."

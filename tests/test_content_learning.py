@@ -14,7 +14,10 @@ from bnviz.experiments.training import (
     train,
     train_vs_eval,
 )
+from bnviz.numbers import fixed
 from content.learning import (
+    channel_places,
+    channel_table,
     conventions_latex,
     conventions_table,
     explain_task,
@@ -59,11 +62,14 @@ def test_step_rows_end_with_the_sums_that_are_the_gradients():
 def test_task_explanations_quote_the_computed_numbers():
     exp = make_experiment(SPECS, None, TrainingSettings(batch_size=2, epochs=2))
     gamma_star, beta_star = optimum(exp)
-    text, why = explain_task(exp, gamma_star, beta_star, 1)
-    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + EPS):.4g}" in text
+    p = channel_places(channel_table(exp, train(exp), gamma_star, beta_star))
+    text, why = explain_task(exp, gamma_star, beta_star, 1, p)
+    # γ* and σ as the table "every channel" writes them, three decimals each: γ* = 5.681 beside 10.020
+    assert f"γ* = **{fixed(gamma_star[1], p['γ*'])}**" in text
+    assert f"√(σ²+ε) = {fixed(np.sqrt(exp.std[1] ** 2 + EPS), p['σ of the data'])}" in text
     assert f"{gamma_star[1] / np.sqrt(exp.std[1] ** 2 + EPS):.3f} × √(σ²+ε)" in why and "B = 2" in why
     exp = make_experiment(SPECS, None, TrainingSettings(task="classify"))
-    text, why = explain_task(exp, *optimum(exp), 0)
+    text, why = explain_task(exp, *optimum(exp), 0, p)
     assert "σ(4·((x − μ)/σ − 0.5))" in text and why is None
 
 
@@ -85,7 +91,7 @@ def test_adam_update_rule_writes_the_betas_training_uses():
 
 
 def test_conventions_name_their_defaults_and_write_the_learners_momentum_their_way():
-    lines = conventions_latex()
+    lines = conventions_latex(0.1)
     assert lines[1] == (
         r"\text{Keras} \;(\text{default } m = 0.99):\quad \text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B"
     )

@@ -22,6 +22,7 @@ from bnviz.figures.learning import (
     train_eval_figure,
     with_step_marker,
 )
+from bnviz.numbers import sig
 
 SPECS = tuple(preset("channels on very different scales", 4))
 
@@ -119,6 +120,14 @@ def test_step_figure_shows_the_batch_its_output_and_the_fit_against_the_targets(
     seg = trace(fig, "error of each value")
     ends = np.asarray(seg.y, dtype=float).reshape(-1, 3)[:, :2]
     np.testing.assert_allclose(ends[:, 1], d.t, rtol=1e-6)
+
+
+def test_step_figure_writes_the_fit_with_the_readouts_digits_and_a_negative_beta_after_a_minus():
+    exp = make_experiment(SPECS, None, TrainingSettings(task="target", target_mean=-3.0, target_std=0.5, epochs=2))
+    d = step_detail(exp, train(exp), 60, 1)
+    assert d.beta < 0
+    names = [t.name for t in step_figure(d, "target").data]
+    assert f"y = {sig(d.gamma)}·x̂ − {sig(-d.beta)}" in names  # not "+ -3.01", nor three digits beside four
 
 
 def test_landscape_figure_draws_the_grid_both_paths_and_the_optimum():

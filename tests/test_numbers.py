@@ -65,6 +65,7 @@ def test_exact_places_are_the_fewest_decimals_that_write_every_setting_exactly()
     assert exact_places([0.0, 1.0]) == 0  # labels: "0", "1"
     assert exact_places([1 / 3]) == 6  # at most six
     assert exact_places([math.nan, 0.25]) == 2
+    assert exact_places([1 - 0.07]) == 2  # 0.9299999999999999 is the setting 0.93
 
 
 def test_a_column_written_to_its_places_has_one_number_of_decimals_and_no_minus_zero():

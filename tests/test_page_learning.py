@@ -1,10 +1,25 @@
 """The /learning page: the numbers it shows are the core's, each control changes what it should,
 the replay does not retrain, and bad input gives a message."""
 
+import re
+
 import numpy as np
 import pytest
 import streamlit as st
-from apptest import SECTIONS, _decode, figures, hand, hidden_keys, kept, live_data, run_page, small_chart_text
+from apptest import (
+    SECTIONS,
+    _decode,
+    figures,
+    hand,
+    hidden_keys,
+    kept,
+    live_data,
+    places_shown,
+    run_page,
+    same_number,
+    shown_cells,
+    small_chart_text,
+)
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import training as training
@@ -18,6 +33,8 @@ from bnviz.experiments.training import (
     train,
     train_vs_eval,
 )
+from bnviz.numbers import fixed, sig
+from content.learning import channel_places, channel_table
 from ui.state import Batch
 
 SPECS = tuple(preset("channels on very different scales", 4))  # the default batch's
@@ -79,14 +96,20 @@ def test_page_title_and_the_batch_it_trains_on(default_page):
     assert "default: channels on very different scales" in captions and "its channel distributions" in captions
 
 
+def rounding(exp, hist, gamma_star, beta_star) -> dict[str, int]:
+    """The decimals the page writes each of the every-channel table's quantities with."""
+    return channel_places(channel_table(exp, hist, gamma_star, beta_star))
+
+
 def test_metrics_show_the_cores_learned_values_and_optimum(default_page):
     exp, hist, (gamma_star, beta_star) = core()
+    p = rounding(exp, hist, gamma_star, beta_star)
     g = metric(default_page, "γ, mean of the last epoch")
     assert float(g.value) == pytest.approx(last_epoch_mean(exp, hist, "gamma")[1], rel=1e-3)
-    assert g.delta == f"γ* = {gamma_star[1]:.4g}"
+    assert g.delta == f"γ* = {fixed(gamma_star[1], p['γ*'], '-')}"
     b = metric(default_page, "β, mean of the last epoch")
     assert float(b.value) == pytest.approx(last_epoch_mean(exp, hist, "beta")[1], rel=1e-3)
-    assert b.delta == f"β* = {beta_star[1]:.4g}"
+    assert b.delta == f"β* = {fixed(beta_star[1], p['β*'], '-')}"
 
 
 def test_time_axis_figure_plots_the_cores_training_of_the_watched_channel(default_page):
@@ -131,18 +154,20 @@ def test_a_shorter_training_brings_the_step_back_into_its_range():
 
 
 def test_reconstruct_explains_gamma_star_against_sqrt_var_plus_eps(default_page):
-    exp, _, (gamma_star, beta_star) = core()
+    exp, hist, (gamma_star, beta_star) = core()
+    p = rounding(exp, hist, gamma_star, beta_star)
     text = " ".join(m.value for m in default_page.markdown)
-    assert f"γ* = **{gamma_star[1]:.4g}**" in text and f"β* = **{beta_star[1]:.4g}**" in text
-    assert f"√(σ²+ε) = {np.sqrt(exp.std[1] ** 2 + 1e-5):.4g}" in text
-    # μ and σ with the same 4 digits as √(σ²+ε) and β* beside them (not "σ = 10" by "√(σ²+ε) = 10.02")
-    assert f"(μ = {exp.mu[1]:.4g}, σ = {exp.std[1]:.4g})" in text
+    assert f"γ* = **{fixed(gamma_star[1], p['γ*'])}**" in text and f"β* = **{fixed(beta_star[1], p['β*'])}**" in text
+    assert f"√(σ²+ε) = {fixed(np.sqrt(exp.std[1] ** 2 + 1e-5), p['σ of the data'])}" in text
+    # μ and σ with the decimals of the table, as √(σ²+ε) and β* beside them (not "σ = 10" by "√(σ²+ε) = 10.02")
+    assert f"(μ = {fixed(exp.mu[1], p['μ of the data'])}, σ = {fixed(exp.std[1], p['σ of the data'])})" in text
 
 
 def test_a_different_target_settles_at_the_target_not_at_mu_and_sigma():
     at = run_learning(learn_task="target", learn_target_mean=-1.5, learn_target_std=2.0)
-    _, _, (gamma_star, beta_star) = core(DEFAULT.replace(task="target", target_mean=-1.5, target_std=2.0))
-    assert metric(at, "β, mean of the last epoch").delta == f"β* = {beta_star[1]:.4g}"
+    exp, hist, (gamma_star, beta_star) = core(DEFAULT.replace(task="target", target_mean=-1.5, target_std=2.0))
+    p = rounding(exp, hist, gamma_star, beta_star)["β*"]
+    assert metric(at, "β, mean of the last epoch").delta == f"β* = {fixed(beta_star[1], p, '-')}"  # "-1.50"
     assert beta_star[1] == pytest.approx(-1.5)
     assert gamma_star[1] == pytest.approx(2.0, rel=0.05)
 
@@ -312,3 +337,96 @@ def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_each_rev
     assert list(at.table[1].value.columns) == ["batch 2", "batch 64"]
     assert any("Your class predicted: very different" in c.value for c in at.caption)
     assert small_chart_text(at) == []  # every chart's text at 16 px or more, the live ones too
+
+
+# --- one rounding per column and per quantity (issue 22) ----------------------------------------------
+
+GAMMA_COLUMNS, BETA_COLUMNS = ("γ*", "γ learned"), ("β*", "β learned")
+
+
+def channels_shown(at):
+    """ "Where every channel ends up" as shown: one row per channel."""
+    (table,) = [d for d in at.dataframe if "γ*" in d.value.columns]
+    return shown_cells(table)
+
+
+def star(at, name: str) -> str:
+    """The number the task's explanation quotes as γ* or β* (in bold)."""
+    text = " ".join(m.value for m in at.markdown)
+    return re.search(rf"{name}\* = \*\*([^*]+)\*\*", text).group(1)
+
+
+@pytest.fixture(scope="module")
+def target_page():
+    """A target of mean −3: β* is −3.000 to four digits, and β learned −2.99…"""
+    return run_learning(learn_task="target", learn_target_mean=-3.0, learn_target_std=0.5)
+
+
+@pytest.mark.parametrize("page", ["default_page", "target_page"])
+def test_the_every_channel_table_writes_each_quantity_with_one_number_of_decimals(page, request):
+    cells = channels_shown(request.getfixturevalue(page))
+    for columns in (["μ of the data"], ["σ of the data"], GAMMA_COLUMNS, BETA_COLUMNS):
+        texts = [t for c in columns for t in cells[c]]
+        assert len(places_shown(texts)) == 1, (columns, texts)  # γ* beside γ learned: one rounding
+
+
+def test_the_metrics_the_explanation_and_the_time_axis_quote_the_tables_numbers(target_page):
+    # "/learning shows −3 beside −2.998": β* and β learned, in one metric, with one rounding.
+    at = target_page
+    row = channels_shown(at).loc["channel 1"]
+    for symbol, learned in (("γ", "γ learned"), ("β", "β learned")):
+        shown = metric(at, f"{symbol}, mean of the last epoch")
+        assert len(places_shown([shown.value, shown.delta.split(" = ")[1]])) == 1, (shown.value, shown.delta)
+        assert shown.value == row[learned]
+        assert shown.delta == f"{symbol}* = {row[f'{symbol}*']}"
+        assert same_number(star(at, symbol)) == row[f"{symbol}*"]
+        notes = [a["text"] for a in history(at)["layout"]["annotations"] if a["text"].startswith(f"{symbol}* = ")]
+        assert [same_number(n) for n in notes] == [f"{symbol}* = {row[f'{symbol}*']}"]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"σ = {same_number(row['σ of the data'])}".replace("-", "−") in text
+    assert f"μ = {row['μ of the data']}".replace("-", "−") in text
+
+
+def test_the_steps_table_has_one_number_of_decimals_per_column_and_the_update_quotes_its_sums():
+    at = move_step(run_learning(), 200)
+    cells = shown_cells(at.table[0])
+    for column, texts in cells.items():
+        assert len(places_shown(texts)) == 1, (column, list(texts))
+    text = latex(at)
+    assert rf"\hat{{x}}_i = {cells['∂L/∂y · x̂'].iloc[-1]}" in text  # ∂L/∂γ, the last column's sum
+    assert rf"\frac{{\partial L}}{{\partial y_i}} = {cells['∂L/∂y'].iloc[-1]}" in text  # ∂L/∂β
+
+
+def test_the_steps_figure_writes_gamma_and_beta_as_the_steps_line_and_readouts_do():
+    at = move_step(run_learning(), 200)
+    exp, hist, _ = core()
+    d = step_detail(exp, hist, 199, 1)
+    line = next(m.value for m in at.markdown if m.value.startswith("**Step 200 up close**"))
+    assert f"γ = {sig(d.gamma)}, β = {sig(d.beta)}" in line
+    assert f"y = {sig(d.gamma)}·x̂ + {sig(d.beta)}" in [t.get("name") for t in figures(at)[0]["data"]]  # β > 0 here
+
+
+def test_the_train_vs_eval_table_writes_each_quantity_with_one_number_of_decimals(default_page):
+    cells = shown_cells(default_page.table[1]).T  # one column per quantity
+    groups = [
+        ["mean of the held-out batch", "running_mean after training"],
+        ["variance of the held-out batch", "running_var after training"],
+        ["loss in training mode", "loss in eval mode"],
+        ["mean |y_train − y_eval|"],
+        ["… as a fraction of the output's spread"],
+    ]
+    assert sorted(c for g in groups for c in g) == sorted(cells.columns)
+    for group in groups:
+        texts = [t for c in group for t in cells[c]]
+        assert len(places_shown(texts)) == 1, (group, texts)
+
+
+def test_the_conventions_write_each_momentum_with_one_number_of_decimals_in_table_formula_and_caption(default_page):
+    at = default_page
+    (table,) = [d for d in at.dataframe if "default m" in d.value.columns]
+    cells = shown_cells(table)
+    assert len(places_shown([t for c in cells.columns for t in cells[c]])) == 1
+    assert rf"\text{{Keras}} \;(\text{{default }} m = {cells.loc['Keras', 'default m']})" in latex(at)
+    mine = cells["your setting, written this way"]
+    caption = next(c.value for c in at.caption if c.value.startswith("PyTorch's m is the weight"))
+    assert f"So PyTorch's {mine['PyTorch']} is Keras' and cs231n's {mine['Keras']}." in caption

@@ -16,7 +16,7 @@ from bnviz.core.activations import sigmoid
 from bnviz.experiments.training import Experiment, History, StepDetail, TrainEval, ideal_output
 from bnviz.figures.common import COLORS, style
 from bnviz.notation import MU_B_SUB, STD_B_SUB, VAR_B_SUB
-from bnviz.numbers import sig
+from bnviz.numbers import fixed, sig
 
 # Learned parameters in one colour family, per-batch statistics in grey, running ones in purple.
 GAMMA = "#ff7f0e"
@@ -47,10 +47,12 @@ def history_figure(
     beta_star: float,
     step: int | None = None,
     max_points: int = 300,
+    places: tuple[int, int] | None = None,
 ) -> go.Figure:
     """One shared step axis, five rows for one channel: loss; γ and β (learned) with the
     optimum γ*, β* as dashed lines; μ_B and σ²_B (computed per batch) with running_mean and
     running_var. Epoch boundaries are dotted vertical lines; `step` (0-based) is marked in red.
+    places: the decimals of γ and β, as the page's tables write every channel's (None: 4 significant digits).
     """
     k = channel
     idx = thin(hist.steps, max_points)
@@ -116,7 +118,8 @@ def history_figure(
         fig.update_yaxes(title_text=title, title_font=dict(size=11), row=r, col=1)
     # Shapes built as one list: plotly's add_hline/add_vline re-validate the whole layout per call.
     shapes, notes = [], []
-    for r, value, label in ((2, gamma_star, "γ*"), (3, beta_star, "β*")):
+    p_gamma, p_beta = places if places is not None else (None, None)
+    for r, value, label, p in ((2, gamma_star, "γ*", p_gamma), (3, beta_star, "β*", p_beta)):
         if np.isfinite(value):
             axis = "" if r == 1 else str(r)
             shapes.append(
@@ -137,7 +140,7 @@ def history_figure(
                     x=1.0,
                     yref=f"y{axis}",
                     y=float(value),
-                    text=f"{label} = {value:.4g}",
+                    text=f"{label} = {sig(value) if p is None else fixed(value, p)}",
                     showarrow=False,
                     xanchor="right",
                     yanchor="bottom",
@@ -218,6 +221,13 @@ def with_step_marker(figure: dict, step: int) -> go.Figure:
     layout = dict(figure["layout"])
     layout["shapes"] = [*layout.get("shapes", ()), step_marker(step)]
     return go.Figure(data=figure["data"], layout=layout, _validate=False)
+
+
+def _fit(d: StepDetail) -> str:
+    """γ·x̂ + β with the step's γ and β as the line above the figure and the replay's readouts write them
+    (sig), a negative β after a minus: "0.4855·x̂ − 3.01"."""
+    sign = "−" if sig(d.beta).startswith("-") else "+"
+    return f"{sig(d.gamma)}·x̂ {sign} {sig(abs(d.beta))}"
 
 
 def step_figure(detail: StepDetail, task: str) -> go.Figure:
@@ -309,7 +319,7 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
             y=_f32(line_y),
             mode="lines",
             line=dict(color=COLORS["y"], width=3),
-            name=f"sigmoid({d.gamma:.3g}·x̂ + {d.beta:.3g})" if classify else f"y = {d.gamma:.3g}·x̂ + {d.beta:.3g}",
+            name=f"sigmoid({_fit(d)})" if classify else f"y = {_fit(d)}",
         ),
         row=1,
         col=2,
