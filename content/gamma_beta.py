@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from bnviz.experiments import gamma_beta
-from bnviz.experiments.gamma_beta import Readout
+from bnviz.experiments.gamma_beta import ROUNDING, Readout
 from bnviz.notation import MU_B, STD_B
-from bnviz.numbers import fixed, sig
+from bnviz.numbers import distance, fixed
 from content.common import LAST_DIGITS
 
 # The readout's two distances, named as a learner can read them; the page's caption says how
@@ -27,8 +27,8 @@ SHAPE_ROWS = {
 def readout_table(out: Readout) -> pd.DataFrame:
     """The readout of every channel as a table of text, one row per channel.
 
-    Statistics with 4 decimals, distances with 3 significant digits (they reach 1e-15), each as the
-    live readouts beside the table write it (ui/live/maths.js: fixed(·, 4), sig(·, 3)).
+    Statistics with 4 decimals, distances with 3 significant digits or, at float64's rounding, "below
+    1e-9", each as the live readouts beside the table write it (ui/live/maths.js: fixed(·, 4), distance).
     Already text, so that showing it costs nothing per drag.
     """
     columns = {
@@ -40,8 +40,8 @@ def readout_table(out: Readout) -> pd.DataFrame:
         "std of y": out.std,
     }
     table = {name: [fixed(v, 4, minus="-") for v in values] for name, values in columns.items()}
-    table[LARGEST] = [sig(v, 3) for v in out.max_abs_diff]
-    table[DISTANCE] = [sig(v, 3) for v in out.w1]
+    table[LARGEST] = [distance(v, ROUNDING) for v in out.max_abs_diff]
+    table[DISTANCE] = [distance(v, ROUNDING) for v in out.w1]
     return pd.DataFrame(table, index=pd.Index([f"channel {c}" for c in range(len(out.mu))], name="channel"))
 
 

@@ -1,14 +1,23 @@
 """One owner per live value, in Chromium: a value set by the hand, by a button or by the link stays the one
 value the whole screen shows (slider, readouts, table, address) when classroom mode is switched, a side
-section opens, the channel changes and comes back, or the learner leaves the page and returns."""
+section opens, the channel changes and comes back, or the learner leaves the page and returns.
+
+Every live control walks the same path (test_every_way_of_setting_a_live_value_leaves_one_value_on_screen):
+set by the link, by the hand, classroom mode on, by the hand again in classroom mode, classroom mode off,
+away to another page and back, then by each of its page's buttons; after each step the slider, its output,
+the chart's readouts (computed in the browser), the page's text and tables that quote the value (computed
+in Python) and the address show one value, the one the core gives."""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import open_page, press, wait_idle
+from pw_helpers import assert_no_exception, open_page, press, wait_idle
 
 from bnviz.experiments import gamma_beta
+from bnviz.numbers import distance, fixed
 from ui.state import default_batch
 
 pytestmark = pytest.mark.browser
@@ -40,24 +49,6 @@ def switch_classroom_mode(page) -> None:
     wait_idle(page)
 
 
-@pytest.mark.parametrize("start", ["", "?classroom=1"])
-def test_the_home_scale_set_by_the_hand_stays_when_classroom_mode_is_switched(page, app_url, start):
-    open_page(page, app_url, start)
-    live(page)
-    scale = page.get_by_role("slider", name="Multiply every activation by")
-    press(scale, 1, "End")  # ×10
-    expect(page).to_have_url(re.compile(r"[?&]home_scale=10(&|$)"))
-    wait_idle(page)
-    switch_classroom_mode(page)
-    expect(page).to_have_url(re.compile(r"[?&]classroom=1(&|$)") if not start else re.compile(r"^(?!.*classroom=1)"))
-    chart = live(page)
-    expect(scale).to_have_value("10")  # the slider, drawn again, shows the owner's value
-    stds = ", ".join(f"{10 * s:.3f}" for s in default_batch().x.std(axis=0))
-    expect(chart.locator("[data-name=std]")).to_have_text(stds)  # and its readout, the core's std × 10
-    expect(page.get_by_role("table").first).to_contain_text(f"{10 * default_batch().x[:, 3].std():.3f}")
-    expect(page).to_have_url(re.compile(r"[?&]home_scale=10(&|$)"), timeout=10_000)
-
-
 def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(page, app_url):
     open_page(page, app_url, "gamma-beta")
     chart = live(page)
@@ -81,33 +72,227 @@ def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(
     expect(page).to_have_url(re.compile(r"[?&]gb_gamma=[^&]*10\.2548"))
 
 
-def test_gamma_before_the_nonlinearity_stays_when_the_learner_leaves_the_page_and_comes_back(page, app_url):
-    open_page(page, app_url, "gamma-beta")
-    nl = page.get_by_role("slider", name="γ before the nonlinearity")
-    live(page, 1)
-    press(nl, 1, "End")  # γ = 5
-    expect(page).to_have_url(re.compile(r"[?&]gb_nl_gamma=5(&|$)"))
-    wait_idle(page)
-    page.get_by_test_id("stSidebar").get_by_role("link", name="Watch them learned").click()
-    wait_idle(page)
-    page.get_by_test_id("stSidebar").get_by_role("link", name="Drag γ and β").click()
-    wait_idle(page)
-    live(page, 1)
-    expect(nl).to_have_value("5")
-    expect(page).to_have_url(re.compile(r"[?&]gb_nl_gamma=5(&|$)"))
+# --- every live control, every way to set it ------------------------------------------------------
+
+X = default_batch().x
+C = 1  # /gamma-beta's channel
 
 
-def test_gamma_set_by_the_hand_in_classroom_mode_stays_when_classroom_mode_is_switched_off(page, app_url):
-    """The teacher's case: γ dragged to its end in classroom mode, then classroom mode off: the slider, the
-    exact-γ box (shown again), the readouts and the address all say γ = 30."""
-    open_page(page, app_url, "gamma-beta?classroom=1")
-    chart = live(page)
-    gamma = gamma_to_its_end(page)
-    switch_classroom_mode(page)
-    chart = live(page)
-    expect(gamma).to_have_value("30")
-    expect(chart.locator("output").first).to_have_text("30.0000")
-    expect(page.get_by_label("exact γ")).to_have_value("30.0000")
-    x = default_batch().x[:, 1]
-    expect(chart.locator("[data-name=std]")).to_have_text(f"{30 * x.std() / (x.var() + 1e-5) ** 0.5:.4f}")
-    expect(page).to_have_url(re.compile(r"[?&]gb_gamma=1(%2C|,)30(&|$)"))
+def gamma_beta_readouts(gamma: float, beta: float) -> dict[str, str]:
+    """§1's readouts for channel C at (γ, β), from the core."""
+    gammas, betas = [1.0] * 4, [0.0] * 4
+    gammas[C], betas[C] = gamma, beta
+    out = gamma_beta.output_readout(X, gammas, betas)[2]
+    return {
+        "mean": fixed(out.mean[C], 4),
+        "std": fixed(out.std[C], 4),
+        "largest": distance(out.max_abs_diff[C], gamma_beta.ROUNDING),
+        "w1": distance(out.w1[C], gamma_beta.ROUNDING),
+    }
+
+
+def gamma_beta_text(page, gamma: float, beta: float) -> None:
+    """The caption under §1's controls quotes γ and β (Python's), and the exact boxes hold them (not shown
+    in classroom mode)."""
+    out = gamma_beta_readouts(gamma, beta)
+    caption = page.get_by_text(re.compile(r"^The mean of y is β = "))
+    expect(caption).to_contain_text(f"The mean of y is β = {fixed(beta, 4)}.")
+    expect(caption).to_contain_text(f"= {fixed(gamma, 4)} × ")
+    expect(caption).to_contain_text(f"= {out['std']}: γ")
+    for label, value in (("exact γ", gamma), ("exact β", beta)):
+        box = page.get_by_label(label)
+        if box.count():
+            expect(box).to_have_value(f"{value:.4f}")
+
+
+def share_readout(gamma: float, beta: float) -> dict[str, str]:
+    x_hat, _ = gamma_beta.standardized(gamma_beta.channel_values(X, C), 1.0, 0.0)
+    return {"share": f"{fixed(100 * gamma_beta.share_in_linear_region(x_hat * gamma + beta, 'sigmoid'), 1)} %"}
+
+
+def home_text(page, scale: float, other=None) -> None:
+    """The table's "before" std of channel 3, computed in Python."""
+    expect(page.get_by_role("table").first).to_contain_text(f"{scale * X[:, 3].std():.3f}")
+
+
+def learning_text(page, step: float, other=None) -> None:
+    """Python's "Step k up close" line quotes the step's γ, β and loss, as the browser's readouts show them."""
+    line = page.locator("p", has_text=re.compile(rf"^Step {int(step)} up close"))
+    chart = page.locator('.bnviz-live:has(input[name="learn_step"])')
+    for name, label in (("gamma", "γ"), ("beta", "β"), ("loss", "loss")):
+        expect(line).to_contain_text(f"{label} = {chart.locator(f'[data-name={name}]').inner_text()}")
+
+
+@dataclass(frozen=True)
+class Live:
+    """A live control: its page, range input, how the link sets it, and what the screen shows at a value."""
+
+    page: str
+    name: str
+    link: str  # a query string setting it (and `linked`, the value it sets)
+    linked: float
+    decimals: int
+    param: str  # the address's parameter
+    index: int | None  # its item (a per-channel list), or None: the value itself
+    default: float  # what its absence means
+    # readouts(v, other) and text(page, v, other): `other` the page's other live value that a button also sets
+    readouts: Callable[..., dict[str, str]] = lambda v, other=None: {}
+    text: Callable[..., None] = lambda page, v, other=None: None
+    buttons: tuple[tuple[str, float, float], ...] = ()  # (button, the value it sets, and the other value)
+    title: str = ""  # the page's sidebar link
+    predicts: bool = False  # in classroom mode, the class predicts before the chart is shown
+    elsewhere: str = "Make a batch"  # another page's sidebar link
+
+
+# The address holds value v: parameter `name`, item `index` of its list (or the value itself), `fallback`
+# when it is absent (a default value is left out of the link).
+IN_LINK = """([name, index, fallback, v]) => {
+  const held = new URLSearchParams(location.search).get(name);
+  const items = held === null ? [] : held.split(',');
+  const x = index === null ? (held === null ? fallback : parseFloat(held))
+                           : (items.length > index ? parseFloat(items[index]) : fallback);
+  return Math.abs(x - v) <= 5e-5 * Math.max(1, Math.abs(v));
+}"""
+RECOVERED_GAMMA, RECOVERED_BETA = (float(a[C]) for a in gamma_beta.recovery(X))
+LIVE = {
+    "home scale": Live(
+        "",
+        "home_scale",
+        "home_scale=3",
+        3.0,
+        1,
+        "home_scale",
+        None,
+        1.0,
+        readouts=lambda v, other=None: {"std": ", ".join(f"{v * s:.3f}" for s in X.std(axis=0))},
+        text=home_text,
+        title="Start here",
+    ),
+    "γ (scale)": Live(
+        "gamma-beta",
+        "gamma",
+        "gb_gamma=1,2.5",
+        2.5,
+        4,
+        "gb_gamma",
+        C,
+        1.0,
+        readouts=lambda v, beta=0.0: gamma_beta_readouts(v, beta),
+        text=lambda page, v, beta=0.0: gamma_beta_text(page, v, beta),
+        buttons=(
+            ("Recover the original", RECOVERED_GAMMA, RECOVERED_BETA),
+            ("Reset to γ = 1, β = 0", 1.0, 0.0),
+        ),
+        title="Drag γ and β",
+    ),
+    "β (shift)": Live(
+        "gamma-beta",
+        "beta",
+        "gb_beta=0,-3",
+        -3.0,
+        4,
+        "gb_beta",
+        C,
+        0.0,
+        readouts=lambda v, gamma=1.0: gamma_beta_readouts(gamma, v),
+        text=lambda page, v, gamma=1.0: gamma_beta_text(page, gamma, v),
+        buttons=(
+            ("Recover the original", RECOVERED_BETA, RECOVERED_GAMMA),
+            ("Reset to γ = 1, β = 0", 0.0, 1.0),
+        ),
+        title="Drag γ and β",
+    ),
+    "γ before the nonlinearity": Live(
+        "gamma-beta",
+        "gb_nl_gamma",
+        "gb_nl_gamma=2.5",
+        2.5,
+        2,
+        "gb_nl_gamma",
+        None,
+        1.0,
+        readouts=lambda v, other=None: share_readout(v, 0.0),
+        title="Drag γ and β",
+    ),
+    "β before the nonlinearity": Live(
+        "gamma-beta",
+        "gb_nl_beta",
+        "gb_nl_beta=-1.5",
+        -1.5,
+        2,
+        "gb_nl_beta",
+        None,
+        0.0,
+        readouts=lambda v, other=None: share_readout(1.0, v),
+        title="Drag γ and β",
+    ),
+    "learning step": Live(
+        "learning",
+        "learn_step",
+        "learn_step=41",
+        41.0,
+        0,
+        "learn_step",
+        None,
+        1.0,
+        text=learning_text,
+        title="Watch them learned",
+        predicts=True,
+    ),
+}
+
+
+def agrees(page, control: Live, value: float, *other: float) -> None:
+    """The slider, its output, the chart's readouts, the page's text and the address all show `value`
+    (and the readouts and text the `other` value a button set too)."""
+    chart = page.locator(f'.bnviz-live:has(input[name="{control.name}"])')
+    page.wait_for_function(DRAWN, arg=chart.element_handle())
+    slider = chart.locator(f'input[name="{control.name}"]')
+    # the range input's own value is on its step grid (a recovered γ is held exactly beside it, and shown)
+    page.wait_for_function(
+        "([e, v]) => Math.abs(parseFloat(e.value) - v) <= parseFloat(e.step) / 2 + 1e-9",
+        arg=[slider.element_handle(), value],
+    )
+    expect(slider.locator("xpath=following-sibling::output")).to_have_text(fixed(value, control.decimals))
+    for name, text in control.readouts(value, *other).items():
+        expect(chart.locator(f"[data-name={name}]")).to_have_text(text)
+    control.text(page, value, *other)
+    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, value])
+
+
+def by_hand(page, control: Live, key: str, times: int = 1) -> float:
+    """Keys pressed on the slider; the value they reach (read from the slider), once it is in the address."""
+    slider = page.locator(f'.bnviz-live input[name="{control.name}"]')
+    press(slider, times, key)
+    value = float(slider.input_value())
+    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, value])
+    wait_idle(page)
+    return value
+
+
+@pytest.mark.parametrize("control", LIVE.values(), ids=LIVE.keys())
+def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_url, control):
+    open_page(page, app_url, f"{control.page}?{control.link}")
+    agrees(page, control, control.linked)  # by the link
+    value = by_hand(page, control, "End")  # by the hand
+    agrees(page, control, value)
+    switch_classroom_mode(page)  # on
+    if control.predicts:
+        prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
+        prediction.locator("label").nth(1).click()  # its first choice (label 0 is the question)
+        wait_idle(page)
+    agrees(page, control, value)
+    value = by_hand(page, control, "ArrowLeft", 2)  # by the hand, in classroom mode
+    agrees(page, control, value)
+    switch_classroom_mode(page)  # off
+    agrees(page, control, value)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name=control.elsewhere).click()  # away
+    wait_idle(page)
+    sidebar.get_by_role("link", name=control.title).click()  # and back
+    wait_idle(page)
+    agrees(page, control, value)
+    for button, value, other in control.buttons:  # by a button
+        page.get_by_role("button", name=button).click()
+        agrees(page, control, value, other)
+    assert_no_exception(page)

@@ -24,7 +24,7 @@ from bnviz.experiments import gamma_beta
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.figures.common import density, fixed_channel_histograms, histogram_edges, scaled_edges
 from bnviz.figures.learning import step_marker
-from bnviz.numbers import fixed, sig
+from bnviz.numbers import distance, eps_text, fixed, sig
 from ui.state import default_batch
 
 LIVE = ROOT / "ui" / "live"
@@ -138,7 +138,13 @@ def fixtures() -> dict:
     ]
     sigs = [[spelled(v), d, sig(v, d)] for v in numbers for d in (1, 2, 3, 4)]
     fixeds = [[v, p, fixed(v, p)] for v in numbers if math.isfinite(v) for p in (0, 1, 2, 3, 4)]
+    # distances around float64's rounding bound, as the readouts and the table write them
+    bound = gamma_beta.ROUNDING
+    distances = [
+        [v, bound, eps_text(bound), distance(v, bound)] for v in (0.0, 1.1e-16, 1.42e-14, 9.99e-10, 1e-9, 0.5, 161)
+    ]
     return {
+        "distances": distances,
         "histograms": histograms,
         "refused": refused,
         "edges": edges,
@@ -164,7 +170,7 @@ def maths_tests(fixture_file: Path, live_dir: Path = LIVE) -> subprocess.Complet
 def test_the_live_charts_maths_is_bnvizs_numpy_maths(fixture_file):
     result = maths_tests(fixture_file)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "# pass 6" in result.stdout and "# fail 0" in result.stdout
+    assert "# pass 7" in result.stdout and "# fail 0" in result.stdout
 
 
 def test_a_changed_bin_edge_rule_in_the_javascript_fails_the_comparison(fixture_file, tmp_path):

@@ -20,7 +20,7 @@ from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta, peaks
 from bnviz.notation import MU_B, STD_B
-from bnviz.numbers import fixed
+from bnviz.numbers import eps_text, fixed
 from ui.state import Batch, default_batch
 
 EPS = 1e-5
@@ -48,7 +48,7 @@ def control(at, name: str, key: str = "gb_drag") -> dict:
 
 def readout(at, column: str, c: int = 1) -> float:
     """Channel c's value in the readout table (the live readouts are the browser's: test_browser_live_gamma_beta.py)."""
-    return float(at.table[0].value[column].iloc[c])
+    return shown(at.table[0].value[column].iloc[c])
 
 
 def box(at, label: str):
@@ -57,8 +57,13 @@ def box(at, label: str):
     return found
 
 
+def shown(text: str) -> float:
+    """A table's number; a distance shown as float64's rounding ("below 1e-9", bnviz.numbers.distance) as 0."""
+    return 0.0 if text == f"below {eps_text(gamma_beta.ROUNDING)}" else float(text)
+
+
 def table_column(at, column: str) -> np.ndarray:
-    return np.array([float(v) for v in at.table[0].value[column]])
+    return np.array([shown(v) for v in at.table[0].value[column]])
 
 
 def test_the_page_names_its_batch_and_shows_the_default_readouts():

@@ -13,9 +13,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots  # for the shape figure, drawn once per choice
 
-from bnviz.experiments.gamma_beta import linear_region, nonlinearity
+from bnviz.experiments.gamma_beta import ROUNDING, linear_region, nonlinearity
 from bnviz.figures.common import COLORS, default_bins, density, histogram_bar, histogram_edges, style
 from bnviz.notation import MU_B_SUB, VAR_B_SUB
+from bnviz.numbers import eps_text
 
 INK = "#222222"
 
@@ -146,7 +147,8 @@ def stages_arrays(x, x_hat, bins: int | None = None) -> dict:
     x, x_hat: (m,) the values of the channel shown.
     xs: x in increasing order, xh: x_hat in the same order (x_hat increases with x, and so does y
     for γ ≥ 0, so the pairs are also W₁'s); x_range: of the x and x̂ rows; x_top: the top of x's
-    outline in the y row.
+    outline in the y row; rounding, rounding_text: the bound under which a distance is float64's rounding
+    (bnviz.numbers.distance).
     """
     x, x_hat = np.ravel(x), np.ravel(x_hat)
     order = np.argsort(x, kind="stable")
@@ -156,6 +158,8 @@ def stages_arrays(x, x_hat, bins: int | None = None) -> dict:
         "bins": int(bins or default_bins(x.size)),
         "x_range": [float(min(x.min(), x_hat.min())), float(max(x.max(), x_hat.max()))],
         "x_top": float(np.max(density(x, _bins(x, bins)))),
+        "rounding": ROUNDING,
+        "rounding_text": eps_text(ROUNDING),
     }
 
 

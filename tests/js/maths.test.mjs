@@ -57,3 +57,9 @@ test("numbers are written as bnviz.numbers writes them", () => {
   for (const [value, digits, text] of fixtures.sig) assert.equal(maths.sig(number(value), digits), text, `sig(${value}, ${digits})`);
   for (const [value, places, text] of fixtures.fixed) assert.equal(maths.fixed(value, places), text, `fixed(${value}, ${places})`);
 });
+
+test("a distance at float64's rounding is written as bnviz.numbers.distance writes it", () => {
+  for (const [value, bound, text, expected] of fixtures.distances) {
+    assert.equal(maths.distance(value, bound, text), expected, `distance(${value})`);
+  }
+});

@@ -7,7 +7,7 @@
 // checked against each figure builder by tests/test_live_js.py.
 
 import { ACTIVATIONS, density, fixed, histogramBar, histogramCounts, histogramEdges, linspace } from "./maths.js";
-import { maxOf, mean, minOf, sig, std } from "./maths.js";
+import { distance, maxOf, mean, minOf, sig, std } from "./maths.js";
 
 // One histogram trace per channel of x (channels: arrays.x[k], trace meta "channel_k"), each value
 // multiplied by the control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
@@ -33,8 +33,10 @@ const scaledHistograms = {
 
 // /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
 // arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
-// x_range (of the x and x̂ rows), x_top (the top of x's outline), gamma and beta (the controls'
-// names). Readouts as bnviz.experiments.gamma_beta.output_readout computes them for this channel.
+// x_range (of the x and x̂ rows), x_top (the top of x's outline), rounding and rounding_text (the bound
+// under which a distance is float64's rounding, and its text), gamma and beta (the controls' names).
+// Readouts as bnviz.experiments.gamma_beta.output_readout computes them for this channel, written as
+// content.gamma_beta.readout_table writes them.
 const gammaBetaStages = {
   needs: () => ({ traces: ["y_bars", "y_mean"] }),
   update(arrays, values, figure, find) {
@@ -75,8 +77,8 @@ const gammaBetaStages = {
       readouts: {
         mean: { text: fixed(mu, 4), value: mu },
         std: { text: fixed(sd, 4), value: sd },
-        largest: { text: sig(largest, 3), value: largest },
-        w1: { text: sig(w1, 3), value: w1 },
+        largest: { text: distance(largest, arrays.rounding, arrays.rounding_text), value: largest },
+        w1: { text: distance(w1, arrays.rounding, arrays.rounding_text), value: w1 },
       },
     };
   },

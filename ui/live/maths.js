@@ -164,3 +164,9 @@ export function fixed(value, places) {
   if (parseFloat(text) === 0) text = text.replace(/^-/, "");
   return text.replace("-", "\u2212");
 }
+
+// bnviz.numbers.distance: sig(value, 3), or "below 1e-9" (the bound as Python writes it, boundText) under
+// the bound, float64's rounding, whose digits depend on the order of the sums.
+export function distance(value, bound, boundText) {
+  return Math.abs(value) < bound ? `below ${boundText}` : sig(value, 3);
+}
