@@ -33,4 +33,25 @@
   };
   pushNewPage.bnvizOneEntryPerPage = true;
   history.pushState = pushNewPage;
+
+  // This script arrives with the first run's sidebar, after that run's own writes: a link the first run
+  // corrected (a value out of range, an unknown parameter) was pushed on top of the link as opened, on the
+  // same page, and Back would go to the link as opened, which the page corrects again: nothing. So the
+  // entry under it takes the corrected address, and the history points there, as if it had been
+  // replaced. Streamlit does not see that step back (the listener runs first, capturing on the window,
+  // and stops it): the page does not run again.
+  const opened = performance.getEntriesByType("navigation")[0]?.name;
+  const pushed = history.state !== null && typeof history.state === "object" && !Object.keys(history.state).length;
+  if (opened && pushed && opened !== location.href && new URL(opened).pathname === location.pathname) {
+    const corrected = location.href;
+    const state = history.state;
+    const landed = (event) => {
+      if (location.href !== opened) return; // not the step back this set off
+      window.removeEventListener("popstate", landed, true);
+      event.stopImmediatePropagation();
+      history.replaceState(state, "", corrected);
+    };
+    window.addEventListener("popstate", landed, true);
+    history.back();
+  }
 })();
