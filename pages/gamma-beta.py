@@ -239,8 +239,8 @@ def drag_section():
             f"We set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel. What comes out of BatchNorm?",
             ["Exactly the input x", "Still mean 0 and variance 1", "Something close to x, not exactly x"],
         )
-        b1, b2 = st.columns(2)
-        b1.button(
+        # One under the other: side by side in this column, "Recover the original" was cut at 1280 px.
+        st.button(
             "Recover the original",
             on_click=set_all,
             args=(info.gamma_rec, info.beta_rec),
@@ -249,7 +249,7 @@ def drag_section():
             width="stretch",
             disabled=not ready,
         )
-        b2.button(
+        st.button(
             "Reset to γ = 1, β = 0",
             on_click=set_all,
             args=((1.0,) * C, (0.0,) * C),

@@ -21,7 +21,7 @@ st.markdown(
 
 # A teacher's link opens one step with the answers to listen for:
 # ?teach_step=Step+4%3A+Drag+γ+and+β&teach_answers=true (the link holds the step's label).
-left, right = st.columns([3, 2], vertical_alignment="bottom")
+left, right = st.columns(2, vertical_alignment="bottom")  # [3, 2] cut the toggle's label at 1024 px
 with control("step", where=left):
     st.selectbox(
         "Show",

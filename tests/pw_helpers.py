@@ -231,6 +231,11 @@ def formulas_in_pieces(page: Page) -> list[str]:
     return page.evaluate(_KATEX_IN_PIECES)
 
 
+def cut_text(page: Page) -> list[str]:
+    """Text cut off on the page as it is (any width, classroom mode or not), each with its widths."""
+    return page.evaluate(_CUT_TEXT)
+
+
 def projector_problems(page: Page, min_font: float = 16) -> list[str]:
     """What a projected page gets wrong, each with its values: text cut off, the page scrolling sideways,
     a formula in pieces, the sidebar open, chart text smaller than `min_font` px. Waits for every chart on screen to be drawn."""

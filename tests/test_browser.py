@@ -5,8 +5,9 @@ tests/test_browser_live.py; classroom mode's pages are checked in tests/test_bro
 import re
 
 import pytest
+from conftest import CONTEXT_OPTIONS
 from playwright.sync_api import expect
-from pw_helpers import assert_accessible, assert_no_exception, open_page, shot, wait_idle, watch_console
+from pw_helpers import assert_accessible, assert_no_exception, cut_text, open_page, shot, wait_idle, watch_console
 
 from content.registry import PAGES as REGISTRY
 
@@ -62,4 +63,10 @@ def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists
         height = content_height(page)
         assert height <= 4000, f"/{path} is {height} px tall"  # side topics closed: the experiment is not buried
         assert_accessible(page)  # no critical or serious axe-core violation
+        # No label or button cut, here and on a 1024 px screen ("Recover the origi…" was, at 1280 px).
+        assert cut_text(page) == []
+        page.set_viewport_size({"width": 1024, "height": 1000})
+        page.wait_for_function("() => innerWidth === 1024")
+        assert cut_text(page) == [], "at 1024 px"
+        page.set_viewport_size(CONTEXT_OPTIONS["viewport"])
     assert problems == []  # no console error, no failed request, on any page
