@@ -3,8 +3,9 @@ value the whole screen shows (slider, readouts, table, address) when classroom m
 section opens, the channel changes and comes back, or the learner leaves the page and returns.
 
 Every live control walks the same path (test_every_way_of_setting_a_live_value_leaves_one_value_on_screen):
-set by the link, by the hand, classroom mode on, by the hand again in classroom mode, classroom mode off,
-away to another page and back, then by each of its page's buttons; after each step the slider, its output,
+set by the link, by the hand, classroom mode on, by the hand again in classroom mode, the lesson's Previous
+and Next (away and back), classroom mode off, away to another page and back by the sidebar, then by each
+of its page's buttons; after each step the slider, its output,
 the chart's readouts (computed in the browser), the page's text and tables that quote the value (computed
 in Python) and the address show one value, the one the core gives."""
 
@@ -283,6 +284,16 @@ def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_
         wait_idle(page)
     agrees(page, control, value)
     value = by_hand(page, control, "ArrowLeft", 2)  # by the hand, in classroom mode
+    agrees(page, control, value)
+    # The lesson's links: to the page before and back (the start page: to the next one and back).
+    away, back = (
+        ("Previous", "Next")
+        if page.get_by_role("link", name=re.compile("^Previous: ")).count()
+        else ("Next", "Previous")
+    )
+    for direction in (away, back):
+        page.get_by_role("link", name=re.compile(f"^{direction}: ")).click()
+        wait_idle(page)
     agrees(page, control, value)
     switch_classroom_mode(page)  # off
     agrees(page, control, value)

@@ -171,7 +171,8 @@ def predict_first(key: str, question: str, choices: list[str]) -> bool:
     # the tests it did not: the old, disabled button stayed beside the new one (test_browser_classroom).
     with st.container(border=True):
         st.markdown(f"**Predict first:** {question}")
-        st.radio("Your class's prediction", choices, index=None, key=key, horizontal=True)
+        # Kept for the session: the lesson's Previous and Next do not lock the action again.
+        st.radio("Your class's prediction", choices, index=None, key=key, horizontal=True, persist_state="session")
         ready = st.session_state.get(key) is not None
         st.caption("Prediction made: the action is unlocked." if ready else "Choose a prediction to unlock the action.")
     return ready
