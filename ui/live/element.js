@@ -125,7 +125,8 @@ function buildControls(live, data, key) {
     // Python set the values (first drawing, arrival from a link, a Reset): the inputs take them; or the
     // chart is drawn again under the same revision (classroom mode, a page visited again): the inputs
     // take what the hand last set, remembered for this chart.
-    const remembered = MEMORY[data.chart]?.revision === revision ? MEMORY[data.chart].values : {};
+    const memory = MEMORY[data.chart]?.revision === revision ? MEMORY[data.chart] : null;
+    const remembered = memory ? memory.values : {};
     for (const control of data.controls) {
       const { input } = live.inputs[control.name];
       const value = remembered[control.name] ?? control.value;
@@ -134,7 +135,7 @@ function buildControls(live, data, key) {
       if (parseFloat(input.value) !== value) live.exact[control.name] = value;
       else delete live.exact[control.name];
       if (control.name in remembered) {
-        live.sent[control.name] = value;
+        live.sent[control.name] = memory.sent[control.name] ?? value;
         continue;
       }
       // The component's state holds what this chart sent last: it takes Python's value too, so that a
@@ -143,8 +144,11 @@ function buildControls(live, data, key) {
       live.sent[control.name] = control.value;
       if (echo) send(live, control.name, control.value);
     }
-    live.pending = {};
+    // A move the element drawn before had not sent yet (it was removed while the hand rested: Streamlit
+    // drew the chart again) is sent from here.
+    live.pending = { ...(memory?.pending || {}) };
     live.revision = revision;
+    if (Object.keys(live.pending).length) live.timer = setTimeout(() => flush(live), data.debounce);
     remember(live);
   }
   showValues(live);
@@ -203,7 +207,7 @@ const SETTLE_MS = 250;
 // The figure at the controls' values: drawn in place (layer.js) when its axes stay, else by plotly.
 function draw(live) {
   const { Plotly, modules } = live;
-  if (!Plotly || !modules || !live.fig) return;
+  if (!Plotly || !modules || !live.fig || live.closed) return;
   if (live.plotting) {
     live.again = true; // plotly is drawing: once it has, this draw
     return;
@@ -224,20 +228,31 @@ function draw(live) {
   } else plot(live);
 }
 
-// Plotly draws the whole figure.
+// Plotly draws the whole figure, computed again: after in-place draws its own data is the last it drew
+// (a new datarevision makes it recompute, where the same arrays would look unchanged to it).
 function plot(live) {
   clearTimeout(live.settle);
   live.settle = 0;
+  if (live.closed) return;
+  if (live.plotting) {
+    live.replot = true; // once the draw under way is done
+    return;
+  }
   live.plotting = true;
+  live.fig.layout.datarevision = (live.fig.layout.datarevision || 0) + 1;
   const done = () => {
     live.plotting = false;
-    if (live.again) {
+    if (live.replot) {
+      live.replot = false;
+      plot(live);
+    } else if (live.again) {
       live.again = false;
       draw(live);
     }
   };
   live.Plotly.react(live.chart, live.fig.data, live.fig.layout, live.config).then(
     () => {
+      live.chart.__bnvizLayer = null; // nothing drawn in place since (layer.js)
       live.plots += 1;
       live.root.dataset.plots = String(live.plots); // for tests: plotly drew the whole figure
       drawn(live, "plotly");
@@ -278,8 +293,14 @@ function requestDraw(live) {
 // data, sent only when Python sets them, does not carry.
 const MEMORY = (window.__bnvizLiveMemory ||= {});
 
+// The values shown, those sent to Python and the moves not sent yet.
 function remember(live) {
-  MEMORY[live.data.chart] = { revision: live.revision, values: currentValues(live) };
+  MEMORY[live.data.chart] = {
+    revision: live.revision,
+    values: currentValues(live),
+    sent: { ...live.sent },
+    pending: { ...live.pending },
+  };
 }
 
 // A value to Python, with the scene it belongs to (/gamma-beta's channel): a value that arrives after the
@@ -310,6 +331,7 @@ function changed(live, entry) {
   live.pending[entry.control.name] = value;
   clearTimeout(live.timer);
   live.timer = setTimeout(() => flush(live), live.data.debounce);
+  remember(live);
 }
 
 const PLAY_FRAMES = 600; // Play crosses the whole range in about 600 frames (10 s at 60 frames a second)
@@ -345,6 +367,10 @@ function drop(live) {
   clearTimeout(live.timer);
   live.timer = 0;
   live.pending = {};
+  if (live.revision !== null) {
+    // and the chart, drawn again when the learner comes back, shows what Python has
+    MEMORY[live.data.chart] = { revision: live.revision, values: { ...live.sent }, sent: { ...live.sent }, pending: {} };
+  }
   if (live.playing) {
     cancelAnimationFrame(live.playFrame);
     setPlaying(live.playing, false);
@@ -381,6 +407,7 @@ export default function (component) {
     settle: 0, // plotly's redraw once the hand rests
     plotting: false,
     again: false,
+    replot: false,
     plots: 0,
     timer: 0,
     playing: null, // the control Play is advancing
@@ -390,7 +417,11 @@ export default function (component) {
   });
   live.data = data;
   live.setStateValue = setStateValue;
+  live.closed = false; // drawn again after a removal (the same element kept by Streamlit)
   buildControls(live, data, key);
+  // Run again on the same element (Streamlit removed it and drew it again, or sent new data): a move the
+  // hand made before, not sent yet, is sent once the hand rests (the removal stopped its timer).
+  if (Object.keys(live.pending).length && !live.timer) live.timer = setTimeout(() => flush(live), data.debounce);
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
 
@@ -421,6 +452,10 @@ export default function (component) {
     live.resizer = new ResizeObserver(() => {
       // Only a chart drawn and on screen (a hidden or removed one has nothing to fit).
       if (!live.Plotly || !live.chart.data || !live.chart.isConnected || !live.chart.offsetWidth) return;
+      if (live.settle) {
+        plot(live); // drawn in place since plotly's last draw: plotly draws the figure, at the new size
+        return;
+      }
       Promise.resolve()
         .then(() => live.Plotly.Plots.resize(live.chart))
         .catch(() => {}); // it left the screen meanwhile: the next resize fits it
@@ -435,9 +470,18 @@ export default function (component) {
     document.addEventListener("click", live.leave, true); // before Streamlit's own handler
     window.addEventListener("popstate", live.leave);
   }
-  // Removed (the learner left the page, or the chart left it): nothing more is sent from it.
+  // Removed (the learner left the page, or Streamlit draws the chart again): nothing more is sent from it.
+  // A move not sent yet stays remembered (the learner did not leave by a link or Back: the leave listener
+  // above has dropped it then), and a chart drawn again under the same revision sends it.
   return () => {
-    drop(live);
+    live.closed = true; // a plotly draw still running draws nothing more
+    clearTimeout(live.timer);
+    live.timer = 0;
+    if (live.playing) {
+      cancelAnimationFrame(live.playFrame);
+      setPlaying(live.playing, false);
+      live.playing = null;
+    }
     clearTimeout(live.settle);
     cancelAnimationFrame(live.frame);
     live.frame = 0;

@@ -55,7 +55,10 @@ function mapping(ax, range) {
   if (!range) return (v) => ax.c2p(v, true);
   const [r0, r1] = range;
   const length = ax._length;
-  return ax._id[0] === "x" ? (v) => (length * (v - r0)) / (r1 - r0) : (v) => (length * (r1 - v)) / (r1 - r0);
+  // to 0.01 px, as plotly's l2p
+  return ax._id[0] === "x"
+    ? (v) => round2((length * (v - r0)) / (r1 - r0))
+    : (v) => round2((length * (r1 - v)) / (r1 - r0));
 }
 
 // The alpha of a single colour ("#0072b2", "rgba(0,0,0,0.5)"); null for a colour per bar.
@@ -73,10 +76,11 @@ function moveBars(full, trace, fullTrace, group, px, py) {
   const line = fullTrace.marker.line?.width ?? 0;
   const opacity = alpha(fullTrace.marker.color);
   if (fullTrace.orientation !== "v" || fullTrace.base != null || !x || !y || !width || opacity === null) return null;
+  if (fullTrace.offset != null || fullTrace.marker.cornerradius) return null; // bars placed or drawn otherwise
   if (paths.length !== x.length || y.length !== x.length || width.length !== x.length) return null;
   if (!finite(x) || !finite(y) || !finite(width)) return null;
   const half = Math.round(((line / 2) % 1) * 100) / 100;
-  const snap = full.bargap === 0 && full.bargroupgap === 0 ? (v) => Math.round(Math.round(v) - half) : (v) => v;
+  const snap = full.bargap === 0 && full.bargroupgap === 0 ? (v) => round2(Math.round(v) - half) : (v) => v;
   const widen = (a, b, keep) => {
     if (keep && a === b) return a;
     return Math.abs(a - b) >= 2 ? snap(a) : a > b ? Math.ceil(a) : Math.floor(a);
@@ -170,13 +174,19 @@ function moveShape(gd, full, index, shape) {
 export function drawInPlace(gd, fig, update) {
   const full = gd._fullLayout;
   if (!full || !gd._fullData || !gd.calcdata || gd.data !== fig.data) return false;
+  // What this layer has drawn since plotly last drew (element.js clears it then): the ranges it moved
+  // bare axes to. A trace is compared with plotly's drawing only while nothing has been moved in place.
+  const layer = gd.__bnvizLayer || { ranges: {} };
   const moved = {}; // axis key -> its new range (bare axes only)
+  const ranges = { ...layer.ranges };
   for (const [key, changes] of Object.entries(update.layout || {})) {
     const ax = full[key];
     if (Object.keys(changes).some((k) => k !== "range") || !ax || !Array.isArray(changes.range)) return false;
-    if (sameRange(ax.range, changes.range)) continue;
+    const drawn = layer.ranges[key] || ax.range;
+    if (sameRange(drawn, changes.range)) continue;
     if (!isBare(ax) || !finite(changes.range) || changes.range[0] === changes.range[1]) return false;
     moved[key] = changes.range;
+    ranges[key] = changes.range;
   }
   const movedIds = new Set(Object.keys(moved).map((key) => full[key]._id));
   // Nothing placed in a moved axis' data coordinates but traces (a shape or annotation would stay behind).
@@ -196,10 +206,11 @@ export function drawInPlace(gd, fig, update) {
     const group = i < 0 ? null : traceGroup(gd, i);
     if (!fullTrace || !group || fullTrace.visible !== true) return false;
     const [xKey, yKey] = [axisKey(fullTrace.xaxis), axisKey(fullTrace.yaxis)];
-    // A trace whose numbers and axes are the drawn ones stays (plotly's line may have fewer points).
-    if (!moved[xKey] && !moved[yKey] && unchanged(fig.data[i], fullTrace, update.traces[fig.data[i].meta])) continue;
-    const px = mapping(full[xKey], moved[xKey]);
-    const py = mapping(full[yKey], moved[yKey]);
+    // A trace whose numbers and axes are the ones plotly drew stays (plotly's line may have fewer points).
+    const still = !gd.__bnvizLayer && !moved[xKey] && !moved[yKey];
+    if (still && unchanged(fig.data[i], fullTrace, update.traces[fig.data[i].meta])) continue;
+    const px = mapping(full[xKey], ranges[xKey]);
+    const py = mapping(full[yKey], ranges[yKey]);
     const move =
       fullTrace.type === "bar"
         ? moveBars(full, fig.data[i], fullTrace, group, px, py)
@@ -216,5 +227,6 @@ export function drawInPlace(gd, fig, update) {
     moves.push(move);
   }
   for (const move of moves) move();
+  gd.__bnvizLayer = { ranges };
   return true;
 }
