@@ -36,22 +36,25 @@
 
   // This script arrives with the first run's sidebar, after that run's own writes: a link the first run
   // corrected (a value out of range, an unknown parameter) was pushed on top of the link as opened, on the
-  // same page, and Back would go to the link as opened, which the page corrects again: nothing. So the
-  // entry under it takes the corrected address, and the history points there, as if it had been
-  // replaced. Streamlit does not see that step back (the listener runs first, capturing on the window,
-  // and stops it): the page does not run again.
-  const opened = performance.getEntriesByType("navigation")[0]?.name;
-  const pushed = history.state !== null && typeof history.state === "object" && !Object.keys(history.state).length;
-  if (opened && pushed && opened !== location.href && new URL(opened).pathname === location.pathname) {
-    const corrected = location.href;
-    const state = history.state;
-    const landed = (event) => {
-      if (location.href !== opened) return; // not the step back this set off
-      window.removeEventListener("popstate", landed, true);
-      event.stopImmediatePropagation();
-      history.replaceState(state, "", corrected);
-    };
-    window.addEventListener("popstate", landed, true);
-    history.back();
+  // same page (once per write), and Back would land on one of those entries, which the page corrects again:
+  // nothing. So a Back that lands below the corrected entry goes on, past the link as opened, to where the
+  // learner came from (a tab opened on the link has nowhere to go). Only for a page opened by a link, not
+  // reloaded (a reloaded entry keeps its state from before this run). Entries are told apart by their
+  // index (the Navigation API, where the browser has it), else by the link's address.
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const opened = navigation?.name;
+  const streamlits = (state) => state !== null && typeof state === "object" && !Object.keys(state).length;
+  if (navigation?.type === "navigate" && opened && opened !== location.href && streamlits(history.state)) {
+    if (new URL(opened).pathname === location.pathname) {
+      const entries = window.navigation?.entries?.();
+      const top = window.navigation?.currentEntry?.index;
+      const first = entries ? entries.findLastIndex((e) => e.index < top && e.url === opened) : -1;
+      window.addEventListener("popstate", () => {
+        const at = window.navigation?.currentEntry?.index;
+        if (first >= 0 && at !== undefined) {
+          if (at >= entries[first].index && at < top) history.go(entries[first].index - 1 - at);
+        } else if (location.href === opened) history.back();
+      });
+    }
   }
 })();
