@@ -6,7 +6,7 @@ plotly, with the axis the core's figure would have."""
 import re
 
 import pytest
-from pw_helpers import assert_no_exception, open_page, wait_idle
+from pw_helpers import assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -114,26 +114,3 @@ def test_a_press_there_and_back_is_drawn_in_place_as_plotly_draws_it(page, app_u
     assert back["drawn"] == "in place"
     page.wait_for_function("([e, n]) => Number(e.dataset.plots) > n", arg=[chart.element_handle(), back["plots"]])
     assert largest_gap(back["paths"], chart.evaluate(PICTURE)["paths"]) <= 1.0
-
-
-def test_a_chart_resized_while_drawn_in_place_is_drawn_again_with_the_new_values(page, app_url):
-    """A resize before the hand has rested: plotly draws the figure at the new size from the new values
-    (its own data was still the last it drew), the same as a fresh draw of the figure."""
-    open_page(page, app_url, "gamma-beta")
-    chart = chart_of(page, "gamma")
-    moved = press(page, chart, "gamma", "ArrowRight")
-    assert moved["drawn"] == "in place"
-    page.set_viewport_size({"width": 1100, "height": 1000})  # the chart's column narrows at once
-    page.wait_for_function("([e, n]) => Number(e.dataset.plots) > n", arg=[chart.element_handle(), moved["plots"]])
-    page.wait_for_function("() => innerWidth === 1100")
-    wait_idle(page)
-    shown = chart.evaluate(PICTURE)
-    fresh = chart.evaluate(
-        f"""async (root) => {{
-          const live = root.__bnvizLive, gd = root.querySelector('.js-plotly-plot');
-          gd.layout.datarevision = (gd.layout.datarevision || 0) + 1;  // plotly computes everything again
-          await live.Plotly.react(gd, gd.data, gd.layout, live.config);
-          return ({PICTURE})(root);
-        }}"""
-    )
-    assert largest_gap(shown["paths"], fresh["paths"]) <= 1.0
