@@ -161,6 +161,34 @@ IN_LINK = """([name, index, fallback, v]) => {
 }"""
 LINK_MS = 10_000  # the address follows the value within a second of the run (bench/live.py): ten is ample
 RECOVERED_GAMMA, RECOVERED_BETA = (float(a[C]) for a in gamma_beta.recovery(X))
+
+
+def drag_control(name: str, linked: float) -> Live:
+    """/gamma-beta §1's γ or β (channel C, set to `linked` by the link); the pair's other value, which a
+    button sets too, goes to the readouts and the text beside it."""
+    gamma = name == "gamma"
+    default, other_default = (1.0, 0.0) if gamma else (0.0, 1.0)
+    recovered = (RECOVERED_GAMMA, RECOVERED_BETA) if gamma else (RECOVERED_BETA, RECOVERED_GAMMA)
+
+    def pair(v: float, other: float) -> tuple[float, float]:  # (γ, β)
+        return (v, other) if gamma else (other, v)
+
+    return Live(
+        "gamma-beta",
+        name,
+        f"gb_{name}={default:g},{linked:g}",
+        linked,
+        4,
+        f"gb_{name}",
+        C,
+        default,
+        readouts=lambda v, other=other_default: gamma_beta_readouts(*pair(v, other)),
+        text=lambda page, v, other=other_default, classroom=False: gamma_beta_text(page, *pair(v, other), classroom),
+        buttons=(("Recover the original", *recovered), ("Reset to γ = 1, β = 0", default, other_default)),
+        title="Drag γ and β",
+    )
+
+
 LIVE = {
     "home scale": Live(
         "",
@@ -175,40 +203,8 @@ LIVE = {
         text=home_text,
         title="Start here",
     ),
-    "γ (scale)": Live(
-        "gamma-beta",
-        "gamma",
-        "gb_gamma=1,2.5",
-        2.5,
-        4,
-        "gb_gamma",
-        C,
-        1.0,
-        readouts=lambda v, beta=0.0: gamma_beta_readouts(v, beta),
-        text=lambda page, v, beta=0.0, classroom=False: gamma_beta_text(page, v, beta, classroom),
-        buttons=(
-            ("Recover the original", RECOVERED_GAMMA, RECOVERED_BETA),
-            ("Reset to γ = 1, β = 0", 1.0, 0.0),
-        ),
-        title="Drag γ and β",
-    ),
-    "β (shift)": Live(
-        "gamma-beta",
-        "beta",
-        "gb_beta=0,-3",
-        -3.0,
-        4,
-        "gb_beta",
-        C,
-        0.0,
-        readouts=lambda v, gamma=1.0: gamma_beta_readouts(gamma, v),
-        text=lambda page, v, gamma=1.0, classroom=False: gamma_beta_text(page, gamma, v, classroom),
-        buttons=(
-            ("Recover the original", RECOVERED_BETA, RECOVERED_GAMMA),
-            ("Reset to γ = 1, β = 0", 0.0, 1.0),
-        ),
-        title="Drag γ and β",
-    ),
+    "γ (scale)": drag_control("gamma", 2.5),
+    "β (shift)": drag_control("beta", -3.0),
     "γ before the nonlinearity": Live(
         "gamma-beta",
         "gb_nl_gamma",
