@@ -253,6 +253,9 @@ def page(browser_context):
     browser" make a context of their own."""
     pg = browser_context.new_page()
     pg.set_default_timeout(60_000)
+    from pw_helpers import watch_runs  # here: pw_helpers imports this module
+
+    watch_runs(pg)  # for pw_helpers.after_run
     # Streamlit keeps a sidebar the learner collapsed or opened in localStorage (stSidebarCollapsed-…), which
     # the worker's profile keeps for the next test: each test starts from the sidebar the app sets.
     pg.add_init_script(

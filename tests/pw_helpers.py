@@ -6,14 +6,22 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import weakref
 from urllib.parse import urlparse
 
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+RUN_ENDED = {  # how a script run ends, as Streamlit's server says it (not: ended early for the next run)
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+_SOCKETS: weakref.WeakKeyDictionary[Page, WebSocket] = weakref.WeakKeyDictionary()  # see watch_runs
 
 
 # Generous: a page that trains on its first open can take a while on a loaded 2-core machine.
@@ -30,6 +38,41 @@ def wait_idle(page: Page, timeout: float = WAIT_MS) -> None:
     """Wait until the script run has finished and the app is connected."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_load_state("networkidle")
+
+
+def address(page: Page) -> str:
+    """The address the browser shows (location.href). Not page.url: Playwright's record of it can stay on
+    the page before when a run replaces one history entry and pushes the next (ui/history.js)."""
+    return page.evaluate("location.href")
+
+
+def watch_runs(page: Page) -> None:
+    """Keep the page's Streamlit websocket, for after_run (conftest's page fixture calls this)."""
+
+    def keep(socket: WebSocket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            _SOCKETS[page] = socket
+
+    page.on("websocket", keep)
+
+
+def _run_ended(payload: bytes | str) -> bool:
+    """Whether a message from Streamlit's server says a script run (the app's or a fragment's) ended,
+    other than to start another one at once."""
+    if isinstance(payload, str):
+        return False
+    message = ForwardMsg.FromString(payload)
+    return message.WhichOneof("type") == "script_finished" and message.script_finished in RUN_ENDED
+
+
+def after_run(page: Page, action, timeout: float = WAIT_MS) -> None:
+    """Do `action` (a click, a key, a Back) that starts a script run, and wait until the server says a run
+    has ended after it, then until the app is idle. Waiting for the idle state alone may return at once:
+    until the server answers the click, the app still shows the run before it as finished."""
+    socket = _SOCKETS[page]  # a page the page fixture did not open: call watch_runs on it first
+    with socket.expect_event("framereceived", predicate=_run_ended, timeout=timeout):
+        action()
+    wait_idle(page, timeout)
 
 
 def open_page(page: Page, base: str, path: str = "") -> Page:

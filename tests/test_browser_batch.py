@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from pw_helpers import (
     SCREENSHOTS,
+    after_run,
     assert_no_exception,
     next_frames,
     open_page,
@@ -69,8 +70,7 @@ def full_shot(page, name: str) -> None:
 def choose(page, label: str, option: str) -> None:
     """Pick an option of the st.selectbox labelled `label`."""
     page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
+    after_run(page, page.get_by_role("option", name=option, exact=True).click)
 
 
 def choose_kind(page, kind: str) -> None:
@@ -163,10 +163,8 @@ def test_the_batch_and_its_settings_survive_a_visit_to_another_page(page, app_ur
     expect(page.get_by_label("Seed", exact=True)).to_have_value("1", timeout=WAIT)
     wait_idle(page)
     drawn = stats_rows(page)
-    page.locator('[data-testid="stSidebarNav"] a[href$="/steps"]').click()
-    wait_idle(page)
-    page.locator('[data-testid="stSidebarNav"] a[href$="/batch"]').click()
-    wait_idle(page)
+    after_run(page, page.locator('[data-testid="stSidebarNav"] a[href$="/steps"]').click)
+    after_run(page, page.locator('[data-testid="stSidebarNav"] a[href$="/batch"]').click)
     expect(page.get_by_label("Seed", exact=True)).to_have_value("1", timeout=WAIT)
     rows = page.locator('[data-testid="stTable"]').first.locator("tbody tr")
     expect(rows).to_have_count(len(drawn), timeout=WAIT)  # the table is drawn after the seed box

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pw_helpers import (
     PROJECTORS,
     WAIT_MS,
+    after_run,
     assert_accessible,
     assert_fits_projectors,
     assert_large_text,
@@ -56,8 +57,7 @@ def prompt(page):
 
 
 def predict(page, choice: str) -> None:
-    prompt(page).get_by_text(choice, exact=True).click()
-    wait_idle(page)
+    after_run(page, prompt(page).get_by_text(choice, exact=True).click)
 
 
 def test_gamma_beta_asks_for_a_prediction_before_recovering_the_original(page, app_url):

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_expander, open_page, plotly_charts, slider, wait_idle
+from pw_helpers import address, assert_no_exception, open_expander, open_page, plotly_charts, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 WAIT = 20_000  # ms for a readout to follow a key press, generous for a loaded machine
@@ -38,7 +38,7 @@ def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(
     expect(box(page, "exact β")).to_have_value("1.0000", timeout=WAIT)  # Python has it, once the hand stopped
     wait_idle(page)
     expect(beta).to_have_value("1")
-    assert parse_qs(urlsplit(page.url).query)["gb_beta"] == ["0,1"]
+    assert parse_qs(urlsplit(address(page)).query)["gb_beta"] == ["0,1"]
 
     open_expander(page, "5. Do γ and β replace W and b?")  # a side topic, closed
     w_scale = slider(page, "length ‖w‖")
@@ -50,5 +50,5 @@ def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(
     expect(page.get_by_text("w = (1.732, 1.000)")).to_be_visible(timeout=WAIT)
     wait_idle(page)
     expect(w_scale).to_have_value("2")  # no rerun moved it back
-    assert float(parse_qs(urlsplit(page.url).query)["gb_w_scale"][0]) == 2.0
+    assert float(parse_qs(urlsplit(address(page)).query)["gb_w_scale"][0]) == 2.0
     assert_no_exception(page)

@@ -9,6 +9,7 @@ from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
 from pw_helpers import (
     SCREENSHOTS,
+    after_run,
     assert_no_exception,
     next_frames,
     open_expander,
@@ -161,15 +162,14 @@ def test_your_own_path_is_drawn_with_its_loss(page, app_url):
         expect(mine).to_contain_text(f"{moves} moves", timeout=T)
     assert float(mine.locator('[data-testid="stMetricValue"]').inner_text()) < float(start)
     element_shot(chart(page, 1), "learning-landscape-your-path")
-    page.get_by_role("button", name="Start again").click()
-    wait_idle(page, timeout=T)
+    after_run(page, page.get_by_role("button", name="Start again").click, timeout=T)
     expect(mine).to_contain_text("0 moves", timeout=T)
     assert_no_exception(page)
 
 
 def choose_task(page: Page, task: str) -> None:
-    page.locator('[data-testid="stRadio"]').filter(has_text="Task").get_by_text(task, exact=True).click()
-    wait_idle(page, timeout=T)
+    task_choice = page.locator('[data-testid="stRadio"]').filter(has_text="Task").get_by_text(task, exact=True)
+    after_run(page, task_choice.click, timeout=T)
 
 
 @pytest.mark.parametrize("tasks", [["A different target"], ["A different target", "Reconstruct the input"]])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, press, wait_idle
+from pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 
 from bnviz.experiments import gamma_beta
 from bnviz.numbers import distance, fixed
@@ -46,8 +46,7 @@ def switch_classroom_mode(page) -> None:
     if sidebar.get_attribute("data-collapsed") == "true":
         page.get_by_test_id("stExpandSidebarButton").click()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
-    sidebar.get_by_text("Classroom mode", exact=True).click()
-    wait_idle(page)
+    after_run(page, sidebar.get_by_text("Classroom mode", exact=True).click)
 
 
 def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(page, app_url):
@@ -273,17 +272,7 @@ def by_hand(page, control: Live, key: str, times: int = 1) -> float:
     return value
 
 
-# /learning's step: in about 1 run in 5 under the suite's load, once the learner has left the page and come
-# back (by the sidebar or by the lesson's links), the slider, readouts and text show the step but the
-# address lacks it (issue 22 stays open for it). Not strict: it passes when the address follows.
-RETURNS_WITHOUT_ADDRESS = pytest.mark.xfail(reason="the address may lack /learning's step after a round trip")
-
-
-@pytest.mark.parametrize(
-    "control",
-    [pytest.param(c, marks=RETURNS_WITHOUT_ADDRESS) if c.name == "learn_step" else c for c in LIVE.values()],
-    ids=LIVE.keys(),
-)
+@pytest.mark.parametrize("control", LIVE.values(), ids=LIVE.keys())
 def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_url, control):
     open_page(page, app_url, f"{control.page}?{control.link}")
     agrees(page, control, control.linked)  # by the link
@@ -292,28 +281,23 @@ def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_
     switch_classroom_mode(page)  # on
     if control.predicts:
         prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
-        prediction.locator("label").nth(1).click()  # its first choice (label 0 is the question)
-        wait_idle(page)
+        after_run(page, prediction.locator("label").nth(1).click)  # its first choice (label 0: the question)
     agrees(page, control, value, classroom=True)
     value = by_hand(page, control, "ArrowLeft", 2)  # by the hand, in classroom mode
     agrees(page, control, value, classroom=True)
     # The lesson's links: to the page before and back (the start page: to the next one and back).
     here = page.evaluate("location.pathname")
     away, back = ("Next", "Previous") if control.page == "" else ("Previous", "Next")
-    page.get_by_role("link", name=re.compile(f"^{away}: ")).click()
+    after_run(page, page.get_by_role("link", name=re.compile(f"^{away}: ")).click)
     page.wait_for_function("(here) => location.pathname !== here", arg=here)
-    wait_idle(page)
-    page.get_by_role("link", name=re.compile(f"^{back}: ")).click()
+    after_run(page, page.get_by_role("link", name=re.compile(f"^{back}: ")).click)
     page.wait_for_function("(here) => location.pathname === here", arg=here)
-    wait_idle(page)
     agrees(page, control, value, classroom=True)
     switch_classroom_mode(page)  # off
     agrees(page, control, value)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("link", name=control.elsewhere).click()  # away
-    wait_idle(page)
-    sidebar.get_by_role("link", name=control.title).click()  # and back
-    wait_idle(page)
+    after_run(page, sidebar.get_by_role("link", name=control.elsewhere).click)  # away
+    after_run(page, sidebar.get_by_role("link", name=control.title).click)  # and back
     agrees(page, control, value)
     for button, value, other in control.buttons:  # by a button
         page.get_by_role("button", name=button).click()

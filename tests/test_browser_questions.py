@@ -8,7 +8,17 @@ from urllib.parse import urlencode
 import pytest
 from conftest import CONTEXT_OPTIONS
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, formulas_in_pieces, open_page, press, slider, tall_shot, wait_idle
+from pw_helpers import (
+    address,
+    after_run,
+    assert_no_exception,
+    formulas_in_pieces,
+    open_page,
+    press,
+    slider,
+    tall_shot,
+    wait_idle,
+)
 
 from bnviz.experiments import gamma_beta, questions
 from content import questions as content
@@ -81,7 +91,7 @@ def test_questions_a_link_copied_after_moving_a_slider_opens_the_same_view_in_a_
     straight = f"{questions.sigmoid_use(default_x(), 2.0, 0.0).straight:.1%}"
     expect(metric_value(box, "nearly straight")).to_have_text(straight, timeout=T)
     expect(page).to_have_url(re.compile(r"q_gamma=2(&|$)"), timeout=T)  # the fragment's rerun wrote the link
-    link = page.url
+    link = address(page)
     context, fresh = new_page(browser)
     try:
         fresh.goto(link)
@@ -166,15 +176,13 @@ def test_questions_a_link_can_hide_a_control(page, app_url):
 def test_teacher_page_a_link_to_one_step_with_answers_opens_it_in_a_fresh_browser(page, browser, app_url):
     open_page(page, app_url, "teach")
     page.get_by_role("combobox", name="Show").click()
-    page.get_by_role("option", name="Step 4: Drag γ and β").click()
-    wait_idle(page)
-    page.get_by_text("Show the answers to listen for").click()
-    wait_idle(page)
+    after_run(page, page.get_by_role("option", name="Step 4: Drag γ and β").click)
+    after_run(page, page.get_by_text("Show the answers to listen for").click)
     expect(page).to_have_url(re.compile(r"[?&]teach_step=Step\+4%3A\+Drag\+"), timeout=T)  # the option's label
     expect(page).to_have_url(re.compile(r"[?&]teach_answers=true(&|$)"), timeout=T)
     context, fresh = new_page(browser)
     try:
-        fresh.goto(page.url)
+        fresh.goto(address(page))
         fresh.wait_for_selector('[data-testid="stMain"]')
         wait_idle(fresh, timeout=60_000)
         expect(fresh.locator("h3")).to_have_count(1, timeout=OPENED)

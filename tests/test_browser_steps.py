@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_page, plotly_charts, slider, tall_shot, wait_idle
+from pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,6 @@ def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(
     expect(alert).to_contain_text("After 30 training batches", timeout=SLOW)
     wait_idle(page)
     expect(thumb).to_have_value("30")  # no rerun moved it back
-    query = parse_qs(urlsplit(page.url).query)
+    query = parse_qs(urlsplit(address(page)).query)
     assert query["steps_batches"] == ["30"] and query["steps_eval"] == ["true"]
     assert_no_exception(page)
