@@ -63,7 +63,7 @@ from content.registry import page_file
 from ui import classroom
 from ui.classroom import beside, chart, predict_first, shared_chart
 from ui.guard import require_navigation
-from ui.links import control
+from ui.links import claim, control
 from ui.live import LiveControl, live_chart, shared_figure
 from ui.state import carry_batch, current_batch
 
@@ -78,6 +78,7 @@ DEFAULT = TrainingSettings()
 DEFAULT_CHANNEL = 1  # the default batch's channel 0 is already near mean 0, variance 1
 GRID = 61  # landscape resolution per axis
 # The step's numbers, as the live chart labels them (as text: μ<sub>B</sub> is drawn with a subscript).
+STEP = "learn_step"  # the replay's step: its control's name and its parameter in the link
 STEP_READOUTS = (("mu", MU_B_SUB), ("var", VAR_B_SUB), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))
 END_CHOICES = (
     "to √(σ²+ε) and μ: they undo the normalization",
@@ -287,6 +288,8 @@ ready = predict_first(
     f"γ and β start at {settings.gamma0:g} and {settings.beta0:g}. Where will training take them on channel {c}?",
     list(END_CHOICES),
 )
+if not ready:  # the replay's step, from a link, waits in the address for the chart (drawn after the prediction)
+    claim(STEP)
 if ready:
     # Every channel's γ, β, μ and σ, and the one rounding of each: the metrics, the task's explanation, the
     # time axis and the table below all quote them.
@@ -352,7 +355,7 @@ def replay(data, settings, channel):
     # it); the step goes back to Python (and the link, `?learn_step=40`) when the hand stops or Play pauses.
     arrays = replay_of(*data, settings, channel)
     step_control = LiveControl(
-        "learn_step",
+        STEP,
         "Step (move it, or press Play, to replay the training; nothing is retrained)",
         min=1,
         max=hist.steps,

@@ -303,3 +303,16 @@ def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_
         page.get_by_role("button", name=button).click()
         agrees(page, control, value, other)
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("control", [c for c in LIVE.values() if c.predicts], ids=lambda c: c.name)
+def test_a_link_opened_in_classroom_mode_keeps_its_value_through_the_prediction(page, app_url, control):
+    # A chart hidden until the class has predicted is drawn only after the arrival: it read no link then,
+    # and the page dropped its parameter from the address (/learning?learn_step=41&classroom=1 opened step 1).
+    open_page(page, app_url, f"{control.page}?{control.link}&classroom=1")
+    expect(page.locator(f'.bnviz-live:has(input[name="{control.name}"])')).to_have_count(0)  # not before
+    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, control.linked])
+    prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
+    after_run(page, prediction.locator("label").nth(1).click)
+    agrees(page, control, control.linked, classroom=True)
+    assert_no_exception(page)

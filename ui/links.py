@@ -41,6 +41,7 @@ ONE_ENTRY_PER_PAGE = "<script>" + Path(__file__).with_name("history.js").read_te
 APP_PARAMS = ("classroom", "hide")  # the app's own switches, read by ui.classroom
 _REJECTED, _CUSTOM, _PAGE, _ARRIVED = "_links_rejected", "_links_custom", "_links_page", "_links_arrived"
 _RUN = "_links_run"  # the number of app.py's runs in this session
+_ARRIVAL = "_links_arrival"  # the number of the run in which the learner last came to a page
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -162,11 +163,11 @@ def arrived() -> bool:
     return st.session_state.get(_ARRIVED, True)
 
 
-def app_run() -> int:
-    """The number of app.py's runs so far in this session. A fragment's rerun does not run app.py, so it
-    keeps the number of the run it followed: code in a fragment reads the link once per arrival with
-    `arrived()` and a check that this number is not the one it already read in."""
-    return st.session_state.get(_RUN, 0)
+def arrival() -> int:
+    """The number of app.py's run (counted in this session) in which the learner last came to the page. Code that draws a part
+    of the page only later in the visit (a chart shown once the class has predicted) reads the link at its
+    first drawing since this run, and claims the link's parameters until then (claim) so that they stay."""
+    return st.session_state.get(_ARRIVAL, 0)
 
 
 def claim(*names: str) -> None:
@@ -200,6 +201,8 @@ def snapshot(page: str) -> dict[str, list[str]]:
     state = st.session_state
     state[_ARRIVED], state[_PAGE] = state.get(_PAGE) != page, page
     state[_RUN] = state.get(_RUN, 0) + 1
+    if state[_ARRIVED]:
+        state[_ARRIVAL] = state[_RUN]
     state[_CUSTOM] = set()
     return {name: st.query_params.get_all(name) for name in st.query_params}
 

@@ -292,10 +292,11 @@ def live_chart(
     names = [c.name for c in controls]
     if link:
         links.claim(*names)
-    # On arrival, once: a fragment's rerun keeps arrived() of the run before it.
-    read_in = _STATE + key + "_read_in"  # the app run whose link was read
-    if link and links.arrived() and st.session_state.get(read_in) != links.app_run():
-        st.session_state[read_in] = links.app_run()
+    # Once per visit, at the chart's first drawing since the learner came to the page (on arrival, or later
+    # for a chart shown only once the class has predicted: the page claims its parameters until then).
+    read_in = _STATE + key + "_read_in"  # the arrival whose link was read
+    if link and st.session_state.get(read_in) != links.arrival():
+        st.session_state[read_in] = links.arrival()
         found = _from_link(controls)
         if found:
             set_values(key, found, owner)
