@@ -1,21 +1,14 @@
-"""Start here: the formula, the questions this app answers, and where each is answered."""
+"""Start here: γ and β to move at once, the formula, the questions this app answers, and where each is answered."""
 
 import pandas as pd
 import streamlit as st
 
-from bnviz import BatchNorm
-from bnviz.figures.common import (
-    COLORS,
-    channel_histograms,
-    default_bins,
-    fixed_channel_histograms,
-    scaled_edges,
-    symmetric_edges,
-)
+from bnviz.experiments.home import before_after
+from bnviz.figures.home import before_after_arrays, before_after_figure
 from bnviz.numbers import fixed_cells
+from content import home as text
 from content.questions import HOME
 from content.registry import PAGES, page_file
-from ui.classroom import beside, shared_chart
 from ui.live import LiveControl, live_chart, shared_figure
 from ui.state import default_batch
 
@@ -29,48 +22,29 @@ SCALE = LiveControl(
     help="As if the layer before BN had larger or smaller weights.",
     hide_as="scale",
 )
+GAMMA = LiveControl("home_gamma", f"γ of channel {text.CHANNEL} (scale after BN)", 0.0, 3.0, 0.05, 1.0, hide_as="gamma")
+BETA = LiveControl("home_beta", f"β of channel {text.CHANNEL} (shift after BN)", -3.0, 3.0, 0.1, 0.0, hide_as="beta")
 
-st.title("Batch Normalization, and why γ and β exist")
+st.title(text.TITLE)
+st.markdown(text.FORMULA_INTRO)
+st.latex(text.FORMULA)
+st.markdown(text.TRY)
 
-st.markdown("For each channel of a layer's activations, over a mini-batch *B* of *m* values:")
-st.latex(r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta")
-st.markdown(
-    r"""
-- $\mu_B$ and $\sigma_B^2$ are the mean and variance of **this mini-batch**, computed anew for
-  every batch: nothing about them is learned.
-- $\epsilon$ (1e-5) keeps the division safe when a channel barely varies.
-- $\gamma$ (scale) and $\beta$ (shift) are **learned parameters**, one pair per channel, shared by
-  every batch and updated by gradient descent like any weight.
-"""
-)
-
-st.subheader("What it does, on a batch with four very different channels")
 batch = default_batch()
-# Live: the browser redraws the Before histograms while the hand moves, on one x axis for every scale.
-edges = scaled_edges(batch.x, (SCALE.min, SCALE.max))
-left, right = beside(2)  # in classroom mode, one above the other
-with left:
-    values = live_chart(
-        "home_live",
-        "scaled_histograms",
-        # The same for every learner and every scale: built once (the browser redraws it).
-        shared_figure(fixed_channel_histograms, batch.x, edges, title="Before: each channel on its own scale"),
-        {"x": [batch.x[:, c].tolist() for c in range(batch.channels)], "edges": edges.tolist(), "control": SCALE.name},
-        [SCALE],
-        readouts=[("std", "std of each channel before:")],
-    )
-scale = values[SCALE.name]
-x = scale * batch.x
-y = BatchNorm(batch.channels)(x)
-with right:
-    shared_chart(  # built once per scale, for every learner
-        channel_histograms,
-        y,
-        title="After BatchNorm (γ = 1, β = 0): mean 0, variance 1",
-        color=COLORS["y"],
-        edges=symmetric_edges([y], default_bins(len(y))),
-        key="home_after",
-    )
+values = live_chart(
+    "home_live",
+    "before_after",
+    # The same for every learner: built once at the defaults (the browser redraws it at the hand's values).
+    shared_figure(before_after_figure, batch.x, SCALE.value, GAMMA.value, BETA.value, text.CHANNEL),
+    before_after_arrays(batch.x, text.CHANNEL) | {"scale": SCALE.name, "gamma": GAMMA.name, "beta": BETA.name},
+    [SCALE, GAMMA, BETA],
+    readouts=[("std", text.STD_BEFORE), ("mean_after", text.MEAN_AFTER), ("std_after", text.STD_AFTER)],
+)
+st.caption(text.FIGURE_CAPTION)
+st.markdown(text.FORMULA_PARTS)
+
+x, y = before_after(batch.x, values[SCALE.name], values[GAMMA.name], values[BETA.name], text.CHANNEL)
+st.markdown(text.TABLE)
 st.table(
     pd.DataFrame(
         {
@@ -82,13 +56,8 @@ st.table(
         index=pd.Index([f"channel {c}" for c in range(batch.channels)], name="channel"),
     ).style.format(fixed_cells(3))  # no "-0.000" for the output's rounding noise
 )
-st.caption(
-    "Within each figure the panels share one x axis, so the spread you see is the real spread. "
-    "Move the slider: the input's spread follows it, the output does not. Only each channel's "
-    "mean and spread changed; its shape did not."
-)
 
-st.subheader("The questions learners ask, and where this app answers them")
+st.subheader(text.QUESTIONS)
 for question in HOME:  # numbered only on /questions: one numbering
     with st.container(border=True):
         st.markdown(f"**{question.text}**")
@@ -100,12 +69,8 @@ for question in HOME:  # numbered only on /questions: one numbering
         )
         label, params = question.questions_link
         st.page_link(page_file("questions"), label=label, icon=":material/help:", query_params=params)
-st.page_link(
-    page_file("questions"),
-    label="All the questions, each with a small experiment and a self-check",
-    icon=":material/help:",
-)
+st.page_link(page_file("questions"), label=text.ALL_QUESTIONS, icon=":material/help:")
 
-st.subheader("The route, one idea per page")
+st.subheader(text.ROUTE)
 for page in PAGES[1:-1]:  # from /batch to /questions; the lesson plan is for teachers
     st.page_link(page.file, label=f"{page.title}: {page.idea}")

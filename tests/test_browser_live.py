@@ -1,5 +1,6 @@
-"""Live charts in Chromium (ui/live.py): the home page's scale moves the Before histograms in the
-browser, by keyboard, with the core's binning, no rerun while the hand moves, and plotly.js from the app."""
+"""Live charts in Chromium (ui/live.py): the home page's scale moves the Before histograms, and its γ and β
+channel 0 after BN, in the browser, by keyboard and mouse, with the core's BatchNorm and binning, no rerun
+while the hand moves, and plotly.js from the app."""
 
 import re
 from urllib.parse import urlparse
@@ -10,7 +11,9 @@ from playwright.sync_api import expect
 from plotly.offline import get_plotlyjs_version
 from pw_helpers import assert_no_exception, open_page, press, wait_idle
 
-from bnviz.figures.common import density, scaled_edges
+from bnviz.experiments.home import before_after
+from bnviz.figures.home import before_after_figure
+from bnviz.numbers import fixed
 from ui.classroom import FONT_SCALE
 from ui.state import default_batch
 
@@ -24,8 +27,8 @@ WebSocket.prototype.send = function (...args) { window.__wsSent.push(performance
 window.addEventListener('keydown', () => { window.__keyAt = performance.now(); }, true);
 """
 DRAWS = "() => Number(document.querySelector('.bnviz-live')?.dataset.draws || 0)"
-TRACES = """() => document.querySelector('.bnviz-live .js-plotly-plot').data.map(
-    (t) => ({counts: Array.from(t.customdata), y: Array.from(t.y)}))"""
+TRACES = """() => Object.fromEntries(document.querySelector('.bnviz-live .js-plotly-plot').data.map(
+    (t) => [t.meta, {counts: Array.from(t.customdata), y: Array.from(t.y)}]))"""
 
 
 def open_home(page, app_url, path=""):
@@ -45,16 +48,15 @@ def tab_to(page, control) -> None:
     raise AssertionError("the control cannot be reached with the Tab key")
 
 
-def assert_traces_are_the_cores(page, scale: float) -> None:
-    """The bars the browser drew: the core's counts (numpy's binning) and densities, exactly."""
-    x = default_batch().x
-    edges = scaled_edges(x, (0.1, 10.0))
+def assert_traces_are_the_cores(page, scale: float, gamma: float = 1.0, beta: float = 0.0) -> None:
+    """The bars the browser drew, before and after BN: the core's counts (numpy's binning) exactly, and its
+    densities (the browser's BatchNorm is the core's to float64's rounding)."""
+    figure = before_after_figure(default_batch().x, scale, gamma, beta)
     traces = page.evaluate(TRACES)
-    assert len(traces) == x.shape[1]
-    for c, trace in enumerate(traces):
-        counts, _ = np.histogram(scale * x[:, c], bins=edges)
-        assert trace["counts"] == counts.tolist(), c
-        assert trace["y"] == density(scale * x[:, c], edges).tolist(), c
+    assert sorted(traces) == sorted(t.meta for t in figure.data)  # before_0 … after_3
+    for trace in figure.data:
+        assert traces[trace.meta]["counts"] == list(trace.customdata), trace.meta
+        np.testing.assert_allclose(traces[trace.meta]["y"], trace.y, rtol=1e-12, err_msg=trace.meta)
 
 
 def test_the_keyboard_moves_the_live_chart_and_the_link_follows_with_no_press_lost(page, app_url):
@@ -64,7 +66,7 @@ def test_the_keyboard_moves_the_live_chart_and_the_link_follows_with_no_press_lo
     for _ in range(10):
         page.keyboard.press("ArrowRight")  # 1.0 -> 2.0 in steps of 0.1, without waiting between presses
     expect(control).to_have_value("2")
-    expect(page.locator(".bnviz-live output")).to_have_text("2.0")
+    expect(page.locator(".bnviz-live output").first).to_have_text("2.0")
     page.wait_for_function(f"(drawn) => ({DRAWS})() > drawn", arg=drawn)
     expect(page).to_have_url(re.compile(r"[?&]home_scale=2(&|$)"), timeout=5_000)
     wait_idle(page)
@@ -76,8 +78,34 @@ def test_the_keyboard_moves_the_live_chart_and_the_link_follows_with_no_press_lo
     after = [float(table.nth(c).locator("td").nth(3).inner_text()) for c in range(4)]
     assert after == pytest.approx([1.0] * 4, abs=1e-3)  # the After column: BN gives the scale back
     # The live readout, computed in the browser, shows what the core's table shows.
-    expect(page.locator(".bnviz-live-readout-value")).to_have_text(", ".join(f"{s:.3f}" for s in std))
+    expect(page.locator(".bnviz-live [data-name=std]")).to_have_text(", ".join(f"{s:.3f}" for s in std))
     assert_traces_are_the_cores(page, 2.0)
+    assert_no_exception(page)
+
+
+def test_gamma_and_beta_move_channel_0_after_bn_and_nothing_before_it(page, app_url):
+    open_home(page, app_url)
+    before = page.evaluate(TRACES)
+    gamma = page.get_by_role("slider", name="γ of channel 0 (scale after BN)")
+    beta = page.get_by_role("slider", name="β of channel 0 (shift after BN)")
+    press(gamma, 10)  # 1.00 -> 1.50
+    press(beta, 5, "ArrowLeft")  # 0.0 -> -0.5
+    expect(gamma).to_have_value("1.5")
+    expect(beta).to_have_value("-0.5")
+    expect(page).to_have_url(re.compile(r"[?&]home_gamma=1\.5(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]home_beta=-0\.5(&|$)"))
+    wait_idle(page)
+    moved = page.evaluate(TRACES)
+    assert [moved[f"before_{c}"] for c in range(4)] == [before[f"before_{c}"] for c in range(4)]
+    assert moved["after_0"] != before["after_0"]  # (the others' bars as the core bins them on the wider axis)
+    assert_traces_are_the_cores(page, 1.0, 1.5, -0.5)
+    # The browser's readouts and Python's table: the core's mean and std of channel 0 after BN.
+    y = before_after(default_batch().x, 1.0, 1.5, -0.5).y
+    expect(page.locator(".bnviz-live [data-name=mean_after]")).to_have_text(fixed(y[:, 0].mean(), 3))
+    expect(page.locator(".bnviz-live [data-name=std_after]")).to_have_text(fixed(y[:, 0].std(), 3))
+    row = page.locator('[data-testid="stTable"] tbody tr').first.locator("td")
+    expect(row.nth(2)).to_have_text(fixed(y.mean(axis=0)[0], 3, "-"))  # a table's ASCII minus (fixed_cells)
+    expect(row.nth(3)).to_have_text(fixed(y.std(axis=0)[0], 3, "-"))
     assert_no_exception(page)
 
 

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
 # (page, the range input's name): every live control of the app.
 CONTROLS = [
     ("", "home_scale"),
+    ("", "home_gamma"),
+    ("", "home_beta"),
     ("gamma-beta", "gamma"),
     ("gamma-beta", "beta"),
     ("gamma-beta", "gb_nl_gamma"),

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 
 from bnviz.experiments import gamma_beta
+from bnviz.experiments.home import before_after
 from bnviz.numbers import distance, fixed
 from ui.state import default_batch
 
@@ -118,6 +119,20 @@ def home_text(page, scale: float, other=None, classroom: bool = False) -> None:
     expect(page.get_by_role("table").first).to_contain_text(f"{scale * X[:, 3].std():.3f}")
 
 
+def home_after(gamma: float, beta: float) -> dict[str, str]:
+    """The readouts of channel 0 after BN at (γ, β), from the core."""
+    y = before_after(X, 1.0, gamma, beta).y[:, 0]
+    return {"mean_after": fixed(y.mean(), 3), "std_after": fixed(y.std(), 3)}
+
+
+def home_table(page, gamma: float, beta: float) -> None:
+    """The table's channel 0 after BN, computed in Python."""
+    y = before_after(X, 1.0, gamma, beta).y
+    cells = page.get_by_role("table").first.locator("tbody tr").first.locator("td")
+    expect(cells.nth(2)).to_have_text(fixed(y.mean(axis=0)[0], 3, "-"))  # a table's ASCII minus (fixed_cells)
+    expect(cells.nth(3)).to_have_text(fixed(y.std(axis=0)[0], 3, "-"))
+
+
 def learning_text(page, step: float, other=None, classroom: bool = False) -> None:
     """Python's "Step k up close" line quotes the step's γ, β and loss, as the browser's readouts show them."""
     line = page.locator("p", has_text=re.compile(rf"^Step {int(step)} up close"))
@@ -200,6 +215,32 @@ LIVE = {
         1.0,
         readouts=lambda v, other=None: {"std": ", ".join(f"{v * s:.3f}" for s in X.std(axis=0))},
         text=home_text,
+        title="Start here",
+    ),
+    "home γ": Live(
+        "",
+        "home_gamma",
+        "home_gamma=2.5",
+        2.5,
+        2,
+        "home_gamma",
+        None,
+        1.0,
+        readouts=lambda v, other=None: home_after(v, 0.0),
+        text=lambda page, v, other=None, classroom=False: home_table(page, v, 0.0),
+        title="Start here",
+    ),
+    "home β": Live(
+        "",
+        "home_beta",
+        "home_beta=-1.5",
+        -1.5,
+        1,
+        "home_beta",
+        None,
+        0.0,
+        readouts=lambda v, other=None: home_after(1.0, v),
+        text=lambda page, v, other=None, classroom=False: home_table(page, 1.0, v),
         title="Start here",
     ),
     "γ (scale)": drag_control("gamma", 2.5),

@@ -156,7 +156,8 @@ def test_network_link_sets_the_form_and_trains_with_it():
 HOSTILE = ["nan", "1e400", "<script>alert(1)</script>", "**bold** [x](http://evil)"]
 MORE_HOSTILE = ["abc", "-inf", "1e308", "0x10", "9" * 300, "<img src=x onerror=alert(1)>"]
 CASES = [  # (page, URL name, session key of a control, its default)
-    ("home", "home_scale", "home_live", {"home_scale": 1.0}),
+    ("home", "home_scale", "home_live", {"home_scale": 1.0, "home_gamma": 1.0, "home_beta": 0.0}),
+    ("home", "home_gamma", "home_live", {"home_scale": 1.0, "home_gamma": 1.0, "home_beta": 0.0}),
     ("batch", "bt_n", "bt_n", 256),
     ("steps", "steps_channel", "steps_channel", 1),
     ("gamma-beta", "gb_gamma", "gb_drag", {"gamma": 1.0, "beta": 0.0}),

@@ -1,6 +1,7 @@
 """ui/live.py, the Python side of the live charts: what is sent to the browser, the values it sends
 back, and the link. The browser side is tested in tests/test_browser_live.py."""
 
+import base64
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -8,10 +9,12 @@ from types import SimpleNamespace
 import numpy as np
 import plotly
 import pytest
-from apptest import bar_mean, hand, live_data, open_link, run_page
+from apptest import hand, live_data, open_link, run_page
 from conftest import ROOT
 
-from bnviz.figures.common import density, scaled_edges
+from bnviz.experiments.home import before_after
+from bnviz.figures.common import density
+from bnviz.figures.home import BINS
 from bnviz.figures.learning import replay_arrays, replay_stride
 from ui import live
 from ui.live import LiveControl
@@ -56,7 +59,7 @@ def test_the_replay_arrays_are_the_recorded_numbers_of_one_channel_exactly():
 
 def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
     data = live.element_data(
-        "scaled_histograms", {"data": [], "layout": {}}, {"x": [[1.0]]}, [SCALE], {"home_scale": 2.0}, 3
+        "before_after", {"data": [], "layout": {}}, {"x": [[1.0]]}, [SCALE], {"home_scale": 2.0}, 3
     )
     assert json.loads(json.dumps(data)) == data
     (control,) = data["controls"]
@@ -72,32 +75,36 @@ def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
         "play": False,
         "hidden": False,
     }
-    assert data["kind"] == "scaled_histograms" and data["revision"] == 3 and data["debounce"] == live.DEBOUNCE_MS
+    assert data["kind"] == "before_after" and data["revision"] == 3 and data["debounce"] == live.DEBOUNCE_MS
 
 
-def test_the_home_chart_sends_the_batch_the_core_edges_and_a_fixed_x_range():
+def test_the_home_chart_sends_the_batch_exactly_and_its_three_controls():
     data = live_data(run_page(), "home_live")
     x = default_batch().x
-    edges = scaled_edges(x, (0.1, 10.0))
-    assert data["kind"] == "scaled_histograms" and data["arrays"]["control"] == "home_scale"
-    assert np.array_equal(np.array(data["arrays"]["x"]).T, x)  # exact: the browser bins the same numbers
-    assert np.array_equal(data["arrays"]["edges"], edges)
-    assert data["arrays"]["edges"][-1] == 10.0 * x.max()  # ×10 reaches the last edge
-    layout = data["figure"]["layout"]
-    assert layout["xaxis"]["range"] == [edges[0], edges[-1]] and layout["xaxis"]["autorange"] is False
-    assert [bar_mean(t) for t in data["figure"]["data"]] == pytest.approx(x.mean(axis=0), abs=np.diff(edges)[0])
-    assert data["controls"][0]["value"] == 1.0 and data["readouts"] == [
-        {"name": "std", "label": "std of each channel before:"}
-    ]
+    arrays = data["arrays"]
+    assert data["kind"] == "before_after"
+    assert (arrays["scale"], arrays["gamma"], arrays["beta"]) == ("home_scale", "home_gamma", "home_beta")
+    assert np.array_equal(np.array(arrays["x"]).T, x)  # exact: the browser bins the same numbers
+    assert arrays["x_range"] == [x.min(), x.max()] and arrays["channel"] == 0 and arrays["eps"] == 1e-5
+    assert [c["name"] for c in data["controls"]] == ["home_scale", "home_gamma", "home_beta"]
+    assert [c["value"] for c in data["controls"]] == [1.0, 1.0, 0.0]
+    assert [r["name"] for r in data["readouts"]] == ["std", "mean_after", "std_after"]
+    assert data["readouts"][0]["label"] == "std of each channel before:"
 
 
 def test_the_figure_as_first_sent_is_the_cores_density_at_scale_one():
     data = live_data(run_page(), "home_live")
-    x, edges = default_batch().x, np.array(data["arrays"]["edges"])
-    for c, trace in enumerate(data["figure"]["data"]):
-        y = trace["y"]
-        y = np.frombuffer(__import__("base64").b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else y
-        assert np.array_equal(y, density(x[:, c], edges))
+    x = default_batch().x
+    y = before_after(x, 1.0, 1.0, 0.0).y
+    layout = data["figure"]["layout"]
+    for row, values in (("before", x), ("after", y)):
+        for c in range(x.shape[1]):
+            (trace,) = [t for t in data["figure"]["data"] if t["meta"] == f"{row}_{c}"]
+            lo, hi = layout["xaxis" + trace["xaxis"][1:]]["range"]
+            edges = np.linspace(lo, hi, BINS + 1)
+            got = trace["y"]
+            got = np.frombuffer(base64.b64decode(got["bdata"]), dtype=got["dtype"]) if isinstance(got, dict) else got
+            assert np.array_equal(got, density(values[:, c], edges))
 
 
 def test_a_rerun_sends_the_same_data_so_the_browser_does_not_run_the_chart_again():
@@ -133,8 +140,9 @@ def test_a_hostile_link_value_opens_the_default_and_the_notice_names_it():
 
 def test_a_control_the_link_hides_is_drawn_hidden_and_keeps_its_value():
     at = open_link("home", {"home_scale": "4", "hide": "scale"})
-    (control,) = live_data(at, "home_live")["controls"]
+    control, *others = live_data(at, "home_live")["controls"]
     assert control["hidden"] is True and control["value"] == 4.0
+    assert [c["hidden"] for c in others] == [False, False]  # γ and β: not named by the link
 
 
 def test_plotly_js_is_copied_from_the_installed_package_once(tmp_path, monkeypatch):

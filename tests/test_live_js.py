@@ -19,10 +19,13 @@ import pytest
 from conftest import ROOT
 
 from bnviz.core.activations import activate
+from bnviz.core.batchnorm import batch_norm_forward
 from bnviz.core.validation import check_batch
 from bnviz.experiments import gamma_beta
+from bnviz.experiments.home import before_after
 from bnviz.figures import gamma_beta as gamma_beta_figures
-from bnviz.figures.common import density, fixed_channel_histograms, histogram_edges, scaled_edges
+from bnviz.figures import home as home_figures
+from bnviz.figures.common import density, histogram_edges
 from bnviz.figures.learning import step_marker
 from bnviz.numbers import distance, eps_text, fixed, sig
 from ui.state import default_batch
@@ -143,7 +146,25 @@ def fixtures() -> dict:
     distances = [
         [v, bound, eps_text(bound), distance(v, bound)] for v in (0.0, 1.1e-16, 1.42e-14, 9.99e-10, 1e-9, 0.5, 161)
     ]
+    far = 50 + 0.2 * rng.standard_normal(256)
+    batch_norm = [
+        {"name": name, "values": v.tolist(), "gamma": g, "beta": b, "eps": eps, "y": bn_one(v, g, b, eps).tolist()}
+        for name, v in samples.items()
+        for g, b, eps in ((1.0, 0.0, 1e-5), (2.5, -1.5, 1e-5), (0.0, 3.0, 0.0))
+    ] + [
+        # A mean 250 times the spread (the home page's batch: at most 15): the left-to-right mean and numpy's
+        # pairwise one differ by about 1e-16 of the sum, which x̂ multiplies by mean / std.
+        {
+            "name": "mean 50, std 0.2",
+            "values": far.tolist(),
+            "gamma": 1.0,
+            "beta": 0.0,
+            "eps": 1e-5,
+            "y": bn_one(far, 1.0, 0.0, 1e-5).tolist(),
+        },
+    ]
     return {
+        "batch_norm": batch_norm,
         "distances": distances,
         "histograms": histograms,
         "refused": refused,
@@ -154,6 +175,12 @@ def fixtures() -> dict:
         "sig": sigs,
         "fixed": fixeds,
     }
+
+
+def bn_one(values: np.ndarray, gamma: float, beta: float, eps: float) -> np.ndarray:
+    """The core's BatchNorm of one channel, train mode."""
+    y, _, _ = batch_norm_forward(values[:, None], np.array([gamma]), np.array([beta]), eps)
+    return y[:, 0]
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +197,7 @@ def maths_tests(fixture_file: Path, live_dir: Path = LIVE) -> subprocess.Complet
 def test_the_live_charts_maths_is_bnvizs_numpy_maths(fixture_file):
     result = maths_tests(fixture_file)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "# pass 7" in result.stdout and "# fail 0" in result.stdout
+    assert "# pass 8" in result.stdout and "# fail 0" in result.stdout
 
 
 def test_a_changed_bin_edge_rule_in_the_javascript_fails_the_comparison(fixture_file, tmp_path):
@@ -189,17 +216,12 @@ def test_a_changed_bin_edge_rule_in_the_javascript_fails_the_comparison(fixture_
 
 
 def home_case() -> dict:
-    batch = default_batch()
-    edges = scaled_edges(batch.x, (0.1, 10.0))
+    x = default_batch().x
     return {
-        "kind": "scaled_histograms",
-        "figure": json.loads(fixed_channel_histograms(batch.x, edges).to_json()),
-        "arrays": {
-            "x": [batch.x[:, c].tolist() for c in range(batch.channels)],
-            "edges": edges.tolist(),
-            "control": "s",
-        },
-        "values": {"s": 2.0},
+        "kind": "before_after",
+        "figure": json.loads(home_figures.before_after_figure(x, 1.0, 1.0, 0.0).to_json()),
+        "arrays": home_figures.before_after_arrays(x) | {"scale": "s", "gamma": "g", "beta": "b"},
+        "values": {"s": 2.0, "g": 2.5, "b": -1.5},  # an axis of each row moves
     }
 
 
@@ -255,7 +277,7 @@ def test_every_trace_shape_and_annotation_a_chart_kind_changes_is_named_by_its_p
     "name, where, key, old",
     [
         ("stages", "data", "meta", "y_bars"),
-        ("home", "data", "meta", "channel_3"),
+        ("home", "data", "meta", "after_3"),
         ("nonlinearity", "shapes", "name", "linear_region"),
         ("nonlinearity", "annotations", "name", "linear_label"),
         ("replay", "shapes", "name", "step_marker"),
@@ -277,7 +299,7 @@ def python_figure_at(name: str) -> dict:
     """The figure Python builds at the values of CASES[name] (what the page shows once the hand rests)."""
     x = default_batch().x
     if name == "home":
-        return fixed_channel_histograms(2.0 * x, scaled_edges(x, (0.1, 10.0))).to_dict()
+        return home_figures.before_after_figure(x, 2.0, 2.5, -1.5).to_dict()
     x_hat = gamma_beta.output_readout(x, [1.0] * 4, [0.0] * 4)[1][:, 1]
     if name == "stages":
         y = x_hat * 2.0 + 1.0  # as kinds.js: x̂·γ, then + β
@@ -324,3 +346,16 @@ def test_a_chart_kinds_update_draws_what_python_draws_at_the_same_values(name):
             (item,) = [i for i in python["layout"][where] if i.get("name") == item_name]
             for key, value in changes.items():
                 close(value, item[key], f"{item_name}.{key}")
+
+
+def test_the_home_readouts_are_the_cores_numbers_as_the_table_writes_them():
+    """The std of each channel before BN, and the mean and std of channel 0 after it with γ and β: the
+    browser's BatchNorm (maths.js batchNorm) is the core's, to float64's rounding."""
+    result = check_names(CASES["home"]())
+    assert result.returncode == 0, result.stderr
+    readouts = json.loads(result.stdout)["update"]["readouts"]
+    before, y = before_after(default_batch().x, 2.0, 2.5, -1.5)
+    assert readouts["std"] == ", ".join(fixed(s, 3) for s in before.std(axis=0))
+    for name, value in (("mean_after", y[:, 0].mean()), ("std_after", y[:, 0].std())):
+        assert readouts[name]["text"] == fixed(value, 3)
+        assert readouts[name]["value"] == pytest.approx(value, rel=1e-12, abs=1e-13)

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
-from apptest import bar_mean, figures, hand, live_data, run_page
+from apptest import bar_mean, hand, live_data, run_page
 
+from bnviz.experiments.home import before_after
 from content.questions import QUESTIONS
 from ui.state import default_batch
 
@@ -48,15 +49,26 @@ def test_the_learners_questions_have_one_numbering_the_one_of_the_questions_page
     assert "replace the weights W and bias b" in titles[3] and "Why add γ and β" in titles[1]
 
 
-def test_home_before_after_figures_show_four_channels_normalized_to_mean_zero():
-    at = run_page()
-    before = live_data(at, "home_live")["figure"]  # the live chart's figure, as first drawn
-    (after,) = figures(at)
-    assert len(before["data"]) == len(after["data"]) == 4
-    means_before = [bar_mean(t) for t in before["data"]]
-    means_after = [bar_mean(t) for t in after["data"]]
+def traces(figure: dict, row: str) -> list[dict]:
+    return [next(t for t in figure["data"] if t["meta"] == f"{row}_{c}") for c in range(4)]
+
+
+def test_home_before_after_figure_shows_four_different_channels_normalized_to_mean_zero():
+    before_after = live_data(run_page(), "home_live")["figure"]  # the live chart's figure, as first drawn
+    means_before = [bar_mean(t) for t in traces(before_after, "before")]
+    means_after = [bar_mean(t) for t in traces(before_after, "after")]
     assert np.ptp(means_before) > 10  # channels on very different scales
     np.testing.assert_allclose(means_after, 0, atol=0.1)  # binned, so up to half a bin
+
+
+def test_at_the_default_the_before_axis_fits_the_batch_so_the_channels_differ_at_a_glance():
+    """The axis runs from the batch's lowest to its highest value rounded out, not to where ×10 would
+    take it: the widest channel fills more than half of it, the narrowest stays a spike."""
+    figure = live_data(run_page(), "home_live")["figure"]
+    x = default_batch().x
+    lo, hi = figure["layout"]["xaxis"]["range"]
+    assert lo <= x.min() and hi >= x.max() and np.ptp(x[:, 3]) / (hi - lo) > 0.5
+    assert np.ptp(x[:, 2]) / (hi - lo) < 0.02
 
 
 def test_home_scale_slider_scales_the_input_but_not_the_output():
@@ -70,20 +82,23 @@ def test_home_scale_slider_scales_the_input_but_not_the_output():
     np.testing.assert_allclose(after, 1.0, atol=1e-3)
 
 
-def test_the_scale_widens_before_on_one_fixed_x_axis_while_after_does_not_move():
+def test_home_gamma_and_beta_set_channel_0s_spread_and_mean_after_bn_and_nothing_before():
     at = run_page()
-    x = default_batch().x
+    first = at.table[0].value
+    hand(at, "home_live", home_gamma=2.5, home_beta=-1.5)  # as the live chart sends them back
+    table = at.table[0].value
+    y = before_after(default_batch().x, 1.0, 2.5, -1.5).y  # the core's
+    assert table["mean after"].iloc[0] == y.mean(axis=0)[0] == pytest.approx(-1.5, abs=1e-12)
+    assert table["std after"].iloc[0] == y.std(axis=0)[0] == pytest.approx(2.5, rel=1e-5)  # ε: just under γ
+    np.testing.assert_allclose(table["std after"].iloc[1:], 1.0, rtol=2e-4)  # γ = 1, β = 0 (ε: channel 2 just under)
+    assert list(table["std before"]) == list(first["std before"])  # before BN: nothing moved
+    assert at.query_params["home_gamma"] == "2.5" and at.query_params["home_beta"] == "-1.5"
+
+
+def test_the_scale_changes_no_data_sent_to_the_browser_which_redraws_both_rows_itself():
+    at = run_page()
     first = live_data(at, "home_live")
-    lo, hi = first["figure"]["layout"]["xaxis"]["range"]  # Before: the axis holds ×0.1 to ×10
-    assert first["figure"]["layout"]["xaxis"]["autorange"] is False
-    (after,) = figures(at)
     for scale in (0.1, 4.0, 10.0):
         hand(at, "home_live", home_scale=scale)  # as the live chart sends it back
-        assert live_data(at, "home_live") == first  # the same axis at every scale: the browser only rescales x
+        assert live_data(at, "home_live") == first  # the browser draws the hand's value: nothing new sent
         assert at.session_state["home_scale"] == scale  # the owner has the hand's value
-        # The batch's spread, on that axis: 1 % of its width at ×0.1, all of it at ×10.
-        assert scale * np.ptp(x) / (hi - lo) == pytest.approx(scale / 10)
-        (moved,) = figures(at)
-        for a, b in zip(after["data"], moved["data"]):  # After: the same bars on the same axis
-            assert (a["x"], a["width"]) == (b["x"], b["width"])
-        assert moved["layout"]["xaxis"] == after["layout"]["xaxis"]

@@ -47,6 +47,12 @@ test("mean and std are numpy's (the std biased, as BatchNorm's)", () => {
   }
 });
 
+test("batchNorm is bnviz.core.batchnorm.batch_norm_forward's, train mode, one channel", () => {
+  for (const c of fixtures.batch_norm) {
+    close(maths.batchNorm(c.values, c.gamma, c.beta, c.eps), c.y, `batch norm of ${c.name}`);
+  }
+});
+
 test("the activations are bnviz.core.activations'", () => {
   for (const [name, { z, out }] of Object.entries(fixtures.activations)) {
     close(z.map(maths.ACTIVATIONS[name]), out, name);

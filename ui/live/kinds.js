@@ -6,30 +6,71 @@
 // the Python figure (`needs(arrays)`: the traces' meta and the shape and annotation names it changes),
 // checked against each figure builder by tests/test_live_js.py.
 
-import { ACTIVATIONS, density, fixed, histogramBar, histogramCounts, histogramEdges, linspace } from "./maths.js";
+import { ACTIVATIONS, batchNorm, fixed, histogramBar, histogramEdges, linspace } from "./maths.js";
 import { distance, maxOf, mean, minOf, sig, std } from "./maths.js";
 
-// One histogram trace per channel of x (channels: arrays.x[k], trace meta "channel_k"), each value
-// multiplied by the control arrays.control, binned on the fixed edges arrays.edges (bnviz.figures.common's).
-const scaledHistograms = {
-  needs: (arrays) => ({ traces: arrays.x.map((_, k) => `channel_${k}`) }),
+// The home page, bnviz.figures.home.before_after_figure: each channel of x times the scale (traces
+// before_k) and after BatchNorm with γ and β on one channel (after_k), each row on one x axis that holds
+// the batch at scale 1 and now, rounded out (niceRange). arrays: x (per channel, at scale 1), x_range (its
+// lowest and highest value), band (the after row's grey band), channel, eps, bins, and scale, gamma,
+// beta (the controls' names). Readouts: each channel's std before, and the learner's channel after.
+const beforeAfter = {
+  needs: (arrays) => ({ traces: arrays.x.flatMap((_, k) => [`before_${k}`, `after_${k}`]) }),
   update(arrays, values, figure, find) {
-    const scale = values[arrays.control];
+    const scale = values[arrays.scale];
+    const before = arrays.x.map((channel) => channel.map((v) => scale * v));
+    const after = before.map((channel, k) =>
+      k === arrays.channel
+        ? batchNorm(channel, values[arrays.gamma], values[arrays.beta], arrays.eps)
+        : batchNorm(channel, 1, 0, arrays.eps),
+    );
+    const low = (rows) => Math.min(...rows.map(minOf));
+    const high = (rows) => Math.max(...rows.map(maxOf));
+    const top = linspace(
+      ...niceRange(Math.min(arrays.x_range[0], low(before)), Math.max(arrays.x_range[1], high(before))),
+      arrays.bins + 1,
+    );
+    const bottom = linspace(
+      ...niceRange(Math.min(arrays.band[0], low(after)), Math.max(arrays.band[1], high(after))),
+      arrays.bins + 1,
+    );
     const traces = {};
     const layout = {};
-    const stds = [];
-    arrays.x.forEach((channel, k) => {
-      const scaled = channel.map((v) => scale * v);
-      const counts = histogramCounts(scaled, arrays.edges);
-      const y = density(counts, arrays.edges);
-      traces[`channel_${k}`] = { y, customdata: counts };
-      // the panel's height axis, as fixed_channel_histograms ends it
-      layout[`yaxis${find.trace(`channel_${k}`).yaxis.slice(1)}`] = { range: [0, 1.05 * maxOf(y)] };
-      stds.push(fixed(std(scaled), 3));
-    });
-    return { traces, layout, readouts: { std: stds.join(", ") } };
+    for (const [name, rows, edges] of [
+      ["before", before, top],
+      ["after", after, bottom],
+    ]) {
+      rows.forEach((values, k) => {
+        const bar = histogramBar(values, edges);
+        traces[`${name}_${k}`] = bar;
+        const trace = find.trace(`${name}_${k}`);
+        layout[`xaxis${trace.xaxis.slice(1)}`] = { range: [edges[0], edges[edges.length - 1]] };
+        layout[`yaxis${trace.yaxis.slice(1)}`] = { range: [0, 1.05 * maxOf(bar.y)] };
+      });
+    }
+    const mine = after[arrays.channel];
+    return {
+      traces,
+      layout,
+      readouts: {
+        std: before.map((values) => fixed(std(values), 3)).join(", "),
+        mean_after: { text: fixed(mean(mine), 3), value: mean(mine) },
+        std_after: { text: fixed(std(mine), 3), value: std(mine) },
+      },
+    };
   },
 };
+
+// bnviz.figures.home.nice_range: [lo, hi] rounded out to multiples of half a power of ten of its span.
+function niceRange(lo, hi) {
+  const span = hi > lo ? hi - lo : Math.max(1, Math.abs(lo));
+  const power = (k) => (k >= 0 ? 10 ** k : 1 / 10 ** -k);
+  let k = Math.floor(Math.log10(span));
+  if (power(k + 1) <= span) k += 1;
+  else if (power(k) > span) k -= 1;
+  const step = power(k) / 2;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}
 
 // /gamma-beta §1, bnviz.figures.gamma_beta.stages_figure's third row: y = γ·x̂ + β of one channel.
 // arrays: xs (the channel's x, sorted), xh (its x̂, in the same order: x̂ increases with x), bins,
@@ -144,7 +185,7 @@ const stepReplay = {
 };
 
 export const KINDS = {
-  scaled_histograms: scaledHistograms,
+  before_after: beforeAfter,
   gamma_beta_stages: gammaBetaStages,
   nonlinearity,
   step_replay: stepReplay,

@@ -94,6 +94,26 @@ export function std(values) {
   return Math.sqrt(squares / values.length);
 }
 
+// bnviz.core.batchnorm.batch_norm_forward for one channel in train mode: x̂ = (x − μ_B) / √(σ²_B + ε) with
+// the biased σ²_B of the centred values (batch_statistics), then y = x̂·γ + β; a constant channel gives
+// x̂ = 0 (its rounding noise zeroed, as batch_statistics does).
+export function batchNorm(values, gamma, beta, eps) {
+  finite(values, "batchNorm");
+  const mu = mean(values);
+  let centred = values.map((v) => v - mu);
+  let squares = 0;
+  for (const v of centred) squares += v * v;
+  let variance = squares / values.length;
+  const noise = (8 * Number.EPSILON * Math.abs(mu)) ** 2;
+  if (variance <= noise && minOf(values) === maxOf(values)) {
+    centred = centred.map(() => 0);
+    variance = 0;
+  }
+  const denom = Math.sqrt(variance + eps);
+  const inv = denom > 0 ? 1 / denom : 0;
+  return centred.map((v) => v * inv * gamma + beta);
+}
+
 export function minOf(values) {
   let low = Infinity;
   for (const v of values) if (v < low) low = v;

@@ -1,0 +1,32 @@
+"""The home page's sentences: what to try first, the formula's parts, and what the first figure shows."""
+
+from __future__ import annotations
+
+TITLE = "Batch Normalization, and why γ and β exist"
+FORMULA_INTRO = "For each channel of a layer's activations, over a mini-batch *B* of *m* values:"
+FORMULA = r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
+TRY = (
+    "**Try this:** move the scale, and every channel *before* BN grows or shrinks while *after* BN stays "
+    "put; then move γ and β, and channel 0 after BN stretches and shifts. The grey bands mark where each "
+    "channel started."
+)
+FORMULA_PARTS = r"""
+- $\mu_B$ and $\sigma_B^2$ are the mean and variance of **this mini-batch**, computed anew for
+  every batch: nothing about them is learned.
+- $\epsilon$ (1e-5) keeps the division safe when a channel barely varies.
+- $\gamma$ (scale) and $\beta$ (shift) are **learned parameters**, one pair per channel, shared by
+  every batch and updated by gradient descent like any weight.
+"""
+CHANNEL = 0  # the channel whose γ and β the learner moves
+FIGURE_CAPTION = (
+    "A batch of four very different channels, before BN (top) and after it (bottom). Each row's panels "
+    "share one x axis, so the spread you see is the real spread. Only each channel's mean and spread "
+    "change; its shape does not."
+)
+STD_BEFORE = "std of each channel before:"
+MEAN_AFTER = f"channel {CHANNEL} after BN: mean"
+STD_AFTER = "std"
+TABLE = "Each channel's mean and standard deviation, before and after BN, at the values above:"
+QUESTIONS = "The questions learners ask, and where this app answers them"
+ALL_QUESTIONS = "All the questions, each with a small experiment and a self-check"
+ROUTE = "The route, one idea per page"
