@@ -21,7 +21,13 @@ class PageInfo:
 
 
 PAGES = (
-    PageInfo("pages/home.py", "Start here", ":material/home:", "", "the formula, and the questions this app answers"),
+    PageInfo(
+        "pages/home.py",
+        "Start here",
+        ":material/home:",
+        "",
+        "γ and β to move at once, the formula, and the questions this app answers",
+    ),
     PageInfo(
         "pages/batch.py",
         "Make a batch",
