@@ -424,6 +424,10 @@ export default function (component) {
   if (Object.keys(live.pending).length && !live.timer) live.timer = setTimeout(() => flush(live), data.debounce);
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
+  // The chart is as tall as Python's figure, whatever plotly does: its resize (on a new width) drops the
+  // layout's height, and its next draw then fills the chart's own height, which was none: the chart fell to
+  // 0 px and its plot spilled over the page below.
+  live.chart.style.height = live.fig.layout.height ? `${live.fig.layout.height}px` : "";
 
   for (const entry of Object.values(live.inputs)) {
     entry.input.oninput = () => {
