@@ -23,9 +23,11 @@ from bnviz.experiments.training import (
     train_vs_eval,
 )
 from bnviz.figures.learning import (
+    history_curves,
     history_figure,
     landscape_figure,
     replay_arrays,
+    replay_curves,
     replay_stride,
     step_figure,
     train_eval_figure,
@@ -342,17 +344,20 @@ if ready:
 # --- one time axis and one step up close ---------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=24)
 def replay_of(specs, x, settings: TrainingSettings, channel: int) -> dict:
-    """The recorded numbers the browser replays (every step, or every k-th of a long training)."""
-    _, hist, _, _ = run_training(specs, x, settings)
-    return replay_arrays(hist, channel, replay_stride(hist.steps))
+    """What the browser replays: the recorded numbers (every step, or every k-th of a long training) and the
+    time axis' curves, which it draws up to the step."""
+    exp, hist, _, _ = run_training(specs, x, settings)
+    curves = replay_curves(history_curves(exp, hist, channel))
+    return replay_arrays(hist, channel, replay_stride(hist.steps)) | {"curves": curves}
 
 
 @st.fragment
 def replay(data, settings, channel):
     exp, hist, _, _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
-    # Live: the step control moves the red marker and the step's numbers in the browser (Play animates
-    # it); the step goes back to Python (and the link, `?learn_step=40`) when the hand stops or Play pauses.
+    # Live: the step control draws the curves up to its step, moves the red marker and the step's numbers in the
+    # browser (Play animates it); the step goes back to Python (and the link, `?learn_step=40`) when the hand
+    # stops or Play pauses. At first the whole training: the last step.
     arrays = replay_of(*data, settings, channel)
     step_control = LiveControl(
         STEP,
@@ -360,13 +365,13 @@ def replay(data, settings, channel):
         min=1,
         max=hist.steps,
         step=arrays["stride"],
-        value=1,
+        value=hist.steps,
         hide_as="step",
         play=True,
     )
-    # Built once per batch, training and channel, for every learner; the browser moves the marker.
+    # Built once per batch, training and channel, for every learner; the browser draws it up to the step.
     figure = shared_figure(
-        lambda: with_step_marker(history_of(*data, settings, channel), 0), by=(data, settings, channel)
+        lambda: with_step_marker(history_of(*data, settings, channel), hist.steps - 1), by=(data, settings, channel)
     )
     values = live_chart(
         "learn_live",
