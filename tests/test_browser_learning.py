@@ -113,6 +113,8 @@ def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     expect(page.get_by_text(re.compile(r"^Step 1 up close"))).to_be_visible(timeout=T)
     assert step_line(page) != last and "loss = " in step_line(page)
     element_shot(chart(page, 0), "learning-step-1")
+    open_expander(page, "The arithmetic of this step")  # the worked update, closed until asked for
+    expect(page.locator('[data-testid="stTable"]').first).to_contain_text("∂L/∂y", timeout=T)
     element_shot(page.locator('[data-testid="stTable"]').first, "learning-step-numbers-1")
     assert_no_exception(page)
 

@@ -153,6 +153,19 @@ def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exact
     assert arrays["curves"]["loss_epoch"]["known"] == [32 * (e + 1) for e in range(30)]  # an epoch's, once it ends
 
 
+def test_the_replay_says_what_to_watch_and_why_the_loss_stays_noisy_with_the_runs_numbers(default_page):
+    exp, hist, (gamma_star, beta_star) = core()
+    p = rounding(exp, hist, gamma_star, beta_star)
+    captions = [c.value for c in default_page.caption]
+    assert "Press Play and watch $\\mu_B$ jump from batch to batch while γ and β settle." in captions
+    (noise,) = [c for c in captions if c.startswith("**Why the loss stays noisy once γ and β have settled:**")]
+    last = slice(hist.steps - 32, None)  # the last epoch: 32 batches
+    g, b, loss = (getattr(hist, name)[last, 1] for name in ("gamma", "beta", "loss"))
+    assert f"γ stayed between {fixed(g.min(), p['γ learned'])} and {fixed(g.max(), p['γ learned'])}" in noise
+    assert f"β between {fixed(b.min(), p['β learned'])} and {fixed(b.max(), p['β learned'])}" in noise
+    assert f"the loss of one batch went from {sig(loss.min())} to {sig(loss.max())}" in noise
+
+
 def test_a_shorter_training_brings_the_step_back_into_its_range():
     at = move_step(run_learning(), 900)
     at.slider(key="learn_epochs").set_value(2).run()  # 2 epochs of 32 steps
@@ -276,8 +289,9 @@ def test_a_constant_channel_says_only_beta_learns():
 def test_closed_side_sections_train_nothing_and_draw_nothing(trainings):
     at = run_page("learning", timeout=180)  # as the page opens: its side sections closed
     assert trainings == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
-    assert len(figures(at)) == 1 and len(at.table) == 1  # the step's figure and numbers
+    assert len(figures(at)) == 1 and len(at.table) == 0  # the step's figure; its arithmetic closed, not built
     assert [e.label for e in at.expander if e.proto.expanded] == []
+    assert not [el for el in at.latex if "leftarrow" in el.value]
 
 
 def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them():
