@@ -19,9 +19,10 @@ from bnviz.experiments.training import (
     TrainEval,
     convention_value,
     last_epoch_mean,
+    last_epoch_range,
     reference,
 )
-from bnviz.notation import STD_B
+from bnviz.notation import MU_B, STD_B, VAR_B
 from bnviz.numbers import MINUS, exact_places, fixed, fixed_cells, latex, places, sig
 
 TASK_NAMES = {
@@ -158,6 +159,41 @@ def explain_task(
         "certain, which only a steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move "
         f"away from 1 and 0, to {g}, {b}."
     ), None
+
+
+# --- the replay: what to watch, and why the loss stays noisy ---------------------------------------
+
+REPLAY_CUE = f"Press Play and watch {MU_B} jump from batch to batch while γ and β settle."
+REPLAY_KEY = (
+    f"**Computed for every batch, never learned:** {MU_B} and {VAR_B} (grey): they jump from one batch to the next. "
+    "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
+    "pushed by the gradient, and settle at the dashed γ*, β*. **Running averages, kept for eval mode:** "
+    f"running_mean and running_var (purple) follow {MU_B} and {VAR_B} with BN momentum; no gradient touches them."
+)
+THE_LEARNING = (
+    "The same γ and β are used by every batch, so every batch nudges them: that is the learning. "
+    "Open the arithmetic below to follow one nudge."
+)
+ARITHMETIC = "The arithmetic of this step: ∂L/∂γ, ∂L/∂β and the update of γ and β"
+GRADIENT_SUMS = "The gradient of γ adds up each value's ∂L/∂y weighted by its x̂; the gradient of β adds up ∂L/∂y."
+
+
+def loss_noise(exp: Experiment, hist: History, channel: int, places: dict[str, int]) -> str:
+    """Why the loss of `channel` stays noisy once γ and β have settled (markdown), with the last epoch's
+    ranges of γ and β (to the decimals of the every-channel table, channel_places) and of the loss (sig).
+    Says they have settled: for a training where bnviz.experiments.training.settled_but_noisy holds."""
+    k = channel
+    (g_lo, g_hi), (b_lo, b_hi), (l_lo, l_hi) = (
+        (lo[k], hi[k]) for lo, hi in (last_epoch_range(exp, hist, name) for name in ("gamma", "beta", "loss"))
+    )
+    p_gamma, p_beta = places[GAMMA_LEARNED], places[BETA_LEARNED]
+    return (
+        "**Why the loss stays noisy once γ and β have settled:** each mini-batch is a different sample of the data. "
+        f"Its {MU_B} and {STD_B} differ from the last batch's, and so does its own loss. In the last epoch γ stayed "
+        f"between {fixed(g_lo, p_gamma)} and {fixed(g_hi, p_gamma)} and β between {fixed(b_lo, p_beta)} and "
+        f"{fixed(b_hi, p_beta)}, while the loss of one batch went from {sig(l_lo)} to {sig(l_hi)}: the parameters "
+        "have settled, the batch has not."
+    )
 
 
 # --- the tables: column names over the training's numbers -------------------------------------

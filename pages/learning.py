@@ -18,14 +18,17 @@ from bnviz.experiments.training import (
     optimizer_path,
     optimum,
     settled,
+    settled_but_noisy,
     step_detail,
     train,
     train_vs_eval,
 )
 from bnviz.figures.learning import (
+    history_curves,
     history_figure,
     landscape_figure,
     replay_arrays,
+    replay_curves,
     replay_stride,
     step_figure,
     train_eval_figure,
@@ -35,12 +38,17 @@ from bnviz.notation import MU_B, MU_B_SUB, VAR_B, VAR_B_SUB
 from bnviz.numbers import fixed_cells, sig
 from content.common import LAST_DIGITS
 from content.learning import (
+    ARITHMETIC,
     BETA_LEARNED,
     BETA_STAR,
     GAMMA_LEARNED,
     GAMMA_STAR,
+    GRADIENT_SUMS,
     OPTIMIZER_NAMES,
+    REPLAY_CUE,
+    REPLAY_KEY,
     TASK_NAMES,
+    THE_LEARNING,
     by_row,
     channel_places,
     channel_table,
@@ -50,6 +58,7 @@ from content.learning import (
     dy_formula,
     explain_task,
     loss_formula,
+    loss_noise,
     modes_places,
     modes_table,
     momentum_places,
@@ -79,6 +88,7 @@ DEFAULT_CHANNEL = 1  # the default batch's channel 0 is already near mean 0, var
 GRID = 61  # landscape resolution per axis
 # The step's numbers, as the live chart labels them (as text: μ<sub>B</sub> is drawn with a subscript).
 STEP = "learn_step"  # the replay's step: its control's name and its parameter in the link
+ARITHMETIC_KEY = "learn_open_arithmetic"  # the worked step's arithmetic, open (`?learn_open_arithmetic=true`)
 STEP_READOUTS = (("mu", MU_B_SUB), ("var", VAR_B_SUB), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))
 END_CHOICES = (
     "to √(σ²+ε) and μ: they undo the normalization",
@@ -288,8 +298,10 @@ ready = predict_first(
     f"γ and β start at {settings.gamma0:g} and {settings.beta0:g}. Where will training take them on channel {c}?",
     list(END_CHOICES),
 )
-if not ready:  # the replay's step, from a link, waits in the address for the chart (drawn after the prediction)
-    claim(STEP)
+if (
+    not ready
+):  # the replay's step and its arithmetic, from a link, wait in the address for the chart (drawn after the prediction)
+    claim(STEP, ARITHMETIC_KEY)
 if ready:
     # Every channel's γ, β, μ and σ, and the one rounding of each: the metrics, the task's explanation, the
     # time axis and the table below all quote them.
@@ -342,17 +354,23 @@ if ready:
 # --- one time axis and one step up close ---------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=24)
 def replay_of(specs, x, settings: TrainingSettings, channel: int) -> dict:
-    """The recorded numbers the browser replays (every step, or every k-th of a long training)."""
-    _, hist, _, _ = run_training(specs, x, settings)
-    return replay_arrays(hist, channel, replay_stride(hist.steps))
+    """What the browser replays: the recorded numbers (every step, or every k-th of a long training) and the
+    time axis' curves, which it draws up to the step."""
+    exp, hist, _, _ = run_training(specs, x, settings)
+    curves = replay_curves(history_curves(exp, hist, channel))
+    return replay_arrays(hist, channel, replay_stride(hist.steps)) | {"curves": curves}
 
 
 @st.fragment
-def replay(data, settings, channel):
-    exp, hist, _, _ = run_training(*data, settings)
+def replay(data, settings, channel, places):
+    exp, hist, (gamma_star, beta_star), _ = run_training(*data, settings)
     st.subheader("On one time axis: computed per batch vs learned")
-    # Live: the step control moves the red marker and the step's numbers in the browser (Play animates
-    # it); the step goes back to Python (and the link, `?learn_step=40`) when the hand stops or Play pauses.
+    st.caption(REPLAY_CUE)
+    if settled_but_noisy(exp, hist, gamma_star, beta_star, channel):  # just above the loss, the chart's top row
+        st.caption(loss_noise(exp, hist, channel, places))
+    # Live: the step control draws the curves up to its step, moves the red marker and the step's numbers in the
+    # browser (Play animates it); the step goes back to Python (and the link, `?learn_step=40`) when the hand
+    # stops or Play pauses. At first the whole training: the last step.
     arrays = replay_of(*data, settings, channel)
     step_control = LiveControl(
         STEP,
@@ -360,13 +378,13 @@ def replay(data, settings, channel):
         min=1,
         max=hist.steps,
         step=arrays["stride"],
-        value=1,
+        value=hist.steps,
         hide_as="step",
         play=True,
     )
-    # Built once per batch, training and channel, for every learner; the browser moves the marker.
+    # Built once per batch, training and channel, for every learner; the browser draws it up to the step.
     figure = shared_figure(
-        lambda: with_step_marker(history_of(*data, settings, channel), 0), by=(data, settings, channel)
+        lambda: with_step_marker(history_of(*data, settings, channel), hist.steps - 1), by=(data, settings, channel)
     )
     values = live_chart(
         "learn_live",
@@ -376,12 +394,7 @@ def replay(data, settings, channel):
         [step_control],
         readouts=[(name, f"{label} =") for name, label in STEP_READOUTS],
     )
-    st.caption(
-        f"**Computed for every batch, never learned:** {MU_B} and {VAR_B} (grey): they jump from one batch to the next. "
-        "**Learned, one value shared by every batch:** γ and β (orange, brown): they move a little at each step, "
-        "pushed by the gradient, and settle at the dashed γ*, β*. **Running averages, kept for eval mode:** "
-        f"running_mean and running_var (purple) follow {MU_B} and {VAR_B} with BN momentum; no gradient touches them."
-    )
+    st.caption(REPLAY_KEY)
     step = int(values[step_control.name]) - 1
     d = step_detail(exp, hist, step, channel)
     st.markdown(
@@ -389,24 +402,26 @@ def replay(data, settings, channel):
         f"γ = {sig(d.gamma)}, β = {sig(d.beta)}, loss = {sig(d.loss)}"
     )
     shared_chart(step_figure, d, exp.settings.task, key="learn_step_figure")
-    # Side by side on a screen; one under the other with a projector's large text.
-    left, right = beside([1, 1])
-    with left:
-        st.latex(dy_formula(exp.settings.task))
-        for line in update_equations(d, exp.settings.optimizer):
-            st.latex(line)
-    with right:
-        table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("i")
-        cells = table_formats(step_places(d, exp.settings.task))  # one rounding per column; its sums as above
-        st.table(table.style.format(cells, na_rep=""))
-    st.caption(
-        "The gradient of γ adds up each value's ∂L/∂y weighted by its x̂; the gradient of β adds up ∂L/∂y. "
-        "The same γ and β are used by every batch, so every batch nudges them: that is the learning."
-    )
+    st.caption(THE_LEARNING)
+    # The worked arithmetic: closed, bound to the link (`?learn_open_arithmetic=true`), built only while open.
+    arithmetic = st.expander(ARITHMETIC, key=ARITHMETIC_KEY, bind="query-params")
+    if arithmetic.open:
+        with arithmetic:
+            # Side by side on a screen; one under the other with a projector's large text.
+            left, right = beside([1, 1])
+            with left:
+                st.latex(dy_formula(exp.settings.task))
+                for line in update_equations(d, exp.settings.optimizer):
+                    st.latex(line)
+            with right:
+                table = pd.DataFrame(step_rows(d, exp.settings.task)).set_index("i")
+                cells = table_formats(step_places(d, exp.settings.task))  # one rounding per column; its sums as above
+                st.table(table.style.format(cells, na_rep=""))
+            st.caption(GRADIENT_SUMS)
 
 
 if ready:
-    replay(data, settings, c)
+    replay(data, settings, c, end_places)
 
 if ready:
     st.subheader("Where every channel ends up")

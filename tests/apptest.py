@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 SECTIONS = {
     "gamma-beta": ("gb_open_shape", "gb_open_linear", "gb_open_peaks", "gb_open_pytorch"),
     "steps": ("steps_open_pytorch",),
-    "learning": ("learn_open_landscape", "learn_open_modes", "learn_open_momentum"),
+    "learning": ("learn_open_arithmetic", "learn_open_landscape", "learn_open_modes", "learn_open_momentum"),
     "network": ("net_open_inside",),
 }
 

@@ -4,6 +4,7 @@ the train-vs-eval comparison are checked in AppTest (test_page_learning.py)."""
 
 import re
 
+import numpy as np
 import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import Page, expect
@@ -23,6 +24,7 @@ from pw_helpers import (
 
 from bnviz.core.data import preset
 from bnviz.experiments.training import TrainingSettings, make_experiment, train
+from bnviz.figures.learning import history_curves
 from bnviz.numbers import sig
 
 pytestmark = pytest.mark.browser
@@ -61,9 +63,9 @@ def step_control(page: Page):
 
 
 def recorded():
-    """The page's default training, recorded by the core (the numbers the replay must show)."""
-    specs = tuple(preset("channels on very different scales", 4))
-    return train(make_experiment(specs, None, TrainingSettings()))
+    """The page's default training and its record by the core (the numbers the replay must show)."""
+    exp = make_experiment(tuple(preset("channels on very different scales", 4)), None, TrainingSettings())
+    return exp, train(exp)
 
 
 def assert_replay_shows_step(page: Page, hist, step: int) -> None:
@@ -95,32 +97,35 @@ def test_training_runs_and_the_step_control_changes_the_numbers(page, app_url):
     open_learning(page, app_url)
     expect(page.locator("h1").first).to_contain_text("Watch γ and β learned", timeout=T)
     expect(plotly_charts(page)).to_have_count(1, timeout=T)  # the step's (the side topics closed, not drawn)
-    page.wait_for_function(f"() => ({MARKER})() === 1", timeout=T)  # the live replay drawn, on step 1
+    page.wait_for_function(f"() => ({MARKER})() === 960", timeout=T)  # the live replay drawn: the whole training
     assert_no_exception(page)
     shot(page, "learning-default")
-    first = step_line(page)
-    assert first.startswith("Step 1 up close")
+    last = step_line(page)
+    assert last.startswith("Step 960 up close")
     # The readouts' μ_B and σ²_B: their B drawn as a subscript element, as plotly draws the legend's.
     labels = page.locator(".bnviz-live-readout-label")
     expect(labels.nth(0)).to_have_text("μB =")
     expect(labels.nth(1)).to_have_text("σ²B =")
     expect(labels.locator("sub")).to_have_text(["B", "B"])
     element_shot(page.locator(".bnviz-live"), "learning-time-axis")
-    step_control(page).press("End")
-    expect(step_control(page)).to_have_value("960")
-    expect(page.get_by_text(re.compile(r"^Step 960 up close"))).to_be_visible(timeout=T)
-    assert step_line(page) != first and "loss = " in step_line(page)
-    element_shot(chart(page, 0), "learning-step-960")
-    element_shot(page.locator('[data-testid="stTable"]').first, "learning-step-numbers-960")
+    step_control(page).press("Home")
+    expect(step_control(page)).to_have_value("1")
+    expect(page.get_by_text(re.compile(r"^Step 1 up close"))).to_be_visible(timeout=T)
+    assert step_line(page) != last and "loss = " in step_line(page)
+    element_shot(chart(page, 0), "learning-step-1")
+    open_expander(page, "The arithmetic of this step")  # the worked update, closed until asked for
+    expect(page.locator('[data-testid="stTable"]').first).to_contain_text("∂L/∂y", timeout=T)
+    element_shot(page.locator('[data-testid="stTable"]').first, "learning-step-numbers-1")
     assert_no_exception(page)
 
 
 def test_the_step_replays_in_the_browser_plays_pauses_and_the_link_follows(page, app_url):
-    hist = recorded()
+    _, hist = recorded()
     open_learning(page, app_url)
     control = step_control(page)
-    expect(control).to_have_value("1")
+    expect(control).to_have_value("960")
     control.focus()
+    control.press("Home")
     for _ in range(11):
         control.press("ArrowRight")  # no wait between presses: a learner holding the key down
     expect(control).to_have_value("12")  # no press lost
@@ -188,4 +193,53 @@ def test_after_the_target_task_the_batch_size_and_epochs_still_reach_the_address
     press(slider(page, "Epochs"), 1, "ArrowLeft")  # 30 -> 29
     expect(page).to_have_url(re.compile(r"[?&]learn_epochs=29(&|$)"), timeout=T)
     expect(page).to_have_url(re.compile(r"[?&]learn_batch_size=2(&|$)"))  # still there
+    assert_no_exception(page)
+
+
+# Each redraw of the replay, as it happens: the step, and each curve's number of points and last step drawn.
+RECORD_REDRAWS = """(root) => {
+  const gd = root.querySelector('.js-plotly-plot');
+  const input = root.querySelector('input[type=range]');
+  const button = root.querySelector('.bnviz-live-play');
+  window.__redraws = [];
+  window.__played = {};
+  new MutationObserver(() => window.__redraws.push({
+    step: Number(input.value),
+    height: gd.getBoundingClientRect().height,
+    curves: Object.fromEntries(gd.data.map((t) => [t.meta, [t.x.length, t.x.length ? t.x[t.x.length - 1] : null]])),
+  })).observe(root, {attributes: true, attributeFilter: ['data-draws']});
+  new MutationObserver(() => (window.__played[button.getAttribute('aria-pressed')] = performance.now()))
+    .observe(button, {attributes: true, attributeFilter: ['aria-pressed']});
+}"""
+
+
+def test_play_draws_each_curve_up_to_the_cursor_at_the_speed_chosen_and_ends_on_the_last_step(page, app_url):
+    exp, hist = recorded()
+    curves = history_curves(exp, hist, CHANNEL)  # the time axis' curves, as Python draws them
+    open_learning(page, app_url)
+    page.wait_for_function(f"() => ({MARKER})() === 960", timeout=T)
+    speed = page.get_by_label("Speed")  # a native <select>, labelled, beside Play
+    expect(speed).to_have_value("1")
+    expect(speed.locator("option")).to_have_text(["0.5×", "1×", "2×", "4×"])
+    speed.select_option("4")
+    chart_root = page.locator(".bnviz-live")
+    chart_root.evaluate(RECORD_REDRAWS)
+    play = page.locator(".bnviz-live-play")
+    play.click()  # at the end: the replay starts again from step 1
+    expect(play).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("() => window.__played.false !== undefined", timeout=T)  # it stopped by itself
+    expect(step_control(page)).to_have_value("960")
+    assert_replay_shows_step(page, hist, 960)
+    redraws = page.evaluate("window.__redraws")
+    steps = [r["step"] for r in redraws]
+    assert steps[0] == 1 and steps[-1] == 960 and steps == sorted(steps) and len(set(steps)) > 20
+    assert {r["height"] for r in redraws} == {760}  # the chart keeps its height, plotly's redraws too
+    for r in redraws:  # every curve drawn with the points known at the cursor, no further
+        for meta, (n, last) in r["curves"].items():
+            known = int(np.searchsorted(curves[meta].known, r["step"], side="right"))
+            assert n == known, (meta, r["step"], n, known)
+            assert last is None or last <= r["step"], (meta, r["step"], last)
+    # By the clock, not by frames: at 4× the whole training in 10 s / 4 (a slow frame makes a longer move).
+    played = page.evaluate("window.__played.false - window.__played.true") / 1000
+    assert 2.4 <= played < 10, played
     assert_no_exception(page)

@@ -277,7 +277,7 @@ LIVE = {
         0,
         "learn_step",
         None,
-        1.0,
+        960.0,  # the whole training: its last step
         text=learning_text,
         title="Watch them learned",
         predicts=True,

@@ -1,5 +1,7 @@
 """bnviz.learning_figures: each figure plots the training's recorded numbers, and stays small."""
 
+import base64
+
 import numpy as np
 import pytest
 
@@ -15,8 +17,11 @@ from bnviz.experiments.training import (
     train_vs_eval,
 )
 from bnviz.figures.learning import (
+    history_curves,
     history_figure,
     landscape_figure,
+    replay_curves,
+    replay_figure,
     step_figure,
     thin,
     train_eval_figure,
@@ -184,3 +189,35 @@ def test_with_step_marker_moves_only_the_marker_of_a_built_history_figure(run):
     built = history_figure(exp, hist, 1, gamma_star[1], beta_star[1], step=41)
     marked = with_step_marker(history_figure(exp, hist, 1, gamma_star[1], beta_star[1]).to_dict(), 41)
     assert marked.to_plotly_json() == built.to_plotly_json()
+
+
+def test_the_replay_at_a_step_draws_the_points_known_then_in_the_axes_of_the_whole_training(run):
+    exp, hist, (gamma_star, beta_star) = run  # 5 epochs of 32 steps
+    whole = history_figure(exp, hist, 1, gamma_star[1], beta_star[1], step=49)
+    at_50 = replay_figure(exp, hist, 1, gamma_star[1], beta_star[1], 49)  # step 50 on screen
+    for meta in ("loss", "gamma", "beta", "mu", "running_mean", "var", "running_var"):
+        t = [t for t in at_50.data if t.meta == meta][0]
+        np.testing.assert_array_equal(t.x, np.arange(1, 51))  # steps 1 to 50, each with its own point
+    epoch = [t for t in at_50.data if t.meta == "loss_epoch"][0]
+    np.testing.assert_allclose(epoch.y, [hist.loss[:32, 1].mean()], rtol=1e-6)  # the first epoch's only: done at 32
+    # The axes hold the whole training, drawn or not: the replay's axes never move.
+    assert at_50.layout.to_plotly_json() == whole.layout.to_plotly_json()
+    for t in whole.data:
+        axis = whole.layout["yaxis" + t.yaxis[1:]]
+        lo, hi = axis.range
+        y = np.asarray(t.y, dtype=float)
+        y = np.log10(y) if axis.type == "log" else y
+        assert lo < y.min() and y.max() < hi, t.meta
+    assert whole.layout.yaxis2.range[0] < gamma_star[1] < whole.layout.yaxis2.range[1]  # γ*'s dashed line too
+
+
+def test_the_replays_curves_are_the_figures_own_float32_values_named_by_their_traces_meta(run):
+    exp, hist, (gamma_star, beta_star) = run
+    fig = history_figure(exp, hist, 1, gamma_star[1], beta_star[1])
+    sent = replay_curves(history_curves(exp, hist, 1))
+    assert list(sent) == [t.meta for t in fig.data]
+    for t in fig.data:
+        y = np.frombuffer(base64.b64decode(sent[t.meta]["y"]["bdata"]), dtype="<f4")
+        np.testing.assert_array_equal(y, t.y)
+        assert sent[t.meta]["x"] == list(t.x)
+    assert sent["loss_epoch"]["known"] == [32, 64, 96, 128, 160]  # an epoch's mean, once its last step is done

@@ -164,7 +164,7 @@ CASES = [  # (page, URL name, session key of a control, its default)
     ("gamma-beta", "batch.n", "gb_drag", {"gamma": 1.0, "beta": 0.0}),
     ("gamma-beta", "gb_peak", "gb_peak", "9 in channel 0"),  # a radio's label: only the six peaks' are valid
     ("learning", "learn_lr", "learn_lr", 0.03),
-    ("learning", "learn_step", "learn_live", {"learn_step": 1}),  # the live replay's step (ui/live.py)
+    ("learning", "learn_step", "learn_live", {"learn_step": 960}),  # the live replay's step: the last (ui/live.py)
     ("network", "net_lr", "net_lr", 3.0),
 ]
 

@@ -7,6 +7,7 @@ Python builder makes (tests/js/needs.mjs). With CI=true a missing Node.js fails,
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import os
@@ -20,13 +21,22 @@ from conftest import ROOT
 
 from bnviz.core.activations import activate
 from bnviz.core.batchnorm import batch_norm_forward
+from bnviz.core.data import preset
 from bnviz.core.validation import check_batch
 from bnviz.experiments import gamma_beta
 from bnviz.experiments.home import before_after
+from bnviz.experiments.training import TrainingSettings, make_experiment, optimum, train
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.figures import home as home_figures
 from bnviz.figures.common import density, histogram_edges
-from bnviz.figures.learning import step_marker
+from bnviz.figures.learning import (
+    history_curves,
+    history_figure,
+    replay_arrays,
+    replay_curves,
+    replay_figure,
+    with_step_marker,
+)
 from bnviz.numbers import distance, eps_text, fixed, sig
 from ui.state import default_batch
 
@@ -247,17 +257,22 @@ def nonlinearity_case() -> dict:
     }
 
 
-def replay_case() -> dict:
-    # The replay's figure: the history figure with the step marker added (bnviz.figures.learning.with_step_marker);
-    # here a figure with the marker alone, as the kind reads nothing else of it.
-    figure = {"data": [], "layout": {"shapes": [{"type": "line", "name": "epoch"}, step_marker(0)]}}
-    rows = {name: [0.5, 0.25, None] for name in ("mu", "var", "gamma", "beta", "loss")}
-    return {
-        "kind": "step_replay",
-        "figure": figure,
-        "arrays": rows | {"stride": 1, "control": "step"},
-        "values": {"step": 2},
-    }
+@functools.cache
+def replay_training():
+    """A short training of the default batch (5 epochs of 32 steps), its optimum and the replay's curves."""
+    exp = make_experiment(tuple(preset("channels on very different scales", 4)), None, TrainingSettings(epochs=5))
+    hist = train(exp)
+    gamma_star, beta_star = optimum(exp)
+    return exp, hist, gamma_star[1], beta_star[1]
+
+
+def replay_case(step: int = 50) -> dict:
+    # The replay's figure as the page sends it: the whole training, marked at its last step
+    # (bnviz.figures.learning.with_step_marker), and the arrays the browser replays it from.
+    exp, hist, gamma_star, beta_star = replay_training()
+    figure = with_step_marker(history_figure(exp, hist, 1, gamma_star, beta_star).to_dict(), hist.steps - 1)
+    arrays = replay_arrays(hist, 1) | {"curves": replay_curves(history_curves(exp, hist, 1)), "control": "step"}
+    return {"kind": "step_replay", "figure": json.loads(figure.to_json()), "arrays": arrays, "values": {"step": step}}
 
 
 CASES = {"home": home_case, "stages": stages_case, "nonlinearity": nonlinearity_case, "replay": replay_case}
@@ -281,6 +296,8 @@ def test_every_trace_shape_and_annotation_a_chart_kind_changes_is_named_by_its_p
         ("nonlinearity", "shapes", "name", "linear_region"),
         ("nonlinearity", "annotations", "name", "linear_label"),
         ("replay", "shapes", "name", "step_marker"),
+        ("replay", "data", "meta", "gamma"),
+        ("replay", "data", "meta", "loss_epoch"),
     ],
 )
 def test_a_name_renamed_in_python_fails_the_check(name, where, key, old):
@@ -295,8 +312,11 @@ def test_a_name_renamed_in_python_fails_the_check(name, where, key, old):
 # --- what a chart kind draws, against what Python draws at the same values ---------------------------
 
 
-def python_figure_at(name: str) -> dict:
+def python_figure_at(name: str, step: int = 50) -> dict:
     """The figure Python builds at the values of CASES[name] (what the page shows once the hand rests)."""
+    if name == "replay":
+        exp, hist, gamma_star, beta_star = replay_training()
+        return replay_figure(exp, hist, 1, gamma_star, beta_star, step - 1).to_dict()
     x = default_batch().x
     if name == "home":
         return home_figures.before_after_figure(x, 2.0, 2.5, -1.5).to_dict()
@@ -320,14 +340,24 @@ def close(actual, expected, what: str) -> None:
     np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12, err_msg=what)
 
 
+def kind_update(case: dict) -> dict:
+    result = check_names(case)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["update"]
+
+
 @pytest.mark.parametrize("name", ["home", "stages", "nonlinearity"])
 def test_a_chart_kinds_update_draws_what_python_draws_at_the_same_values(name):
     """Every trace, axis range, shape and annotation a kind changes equals Python's figure at the same
     γ, β or scale: the browser's picture is the server's, and the axes it keeps are the ones Python set."""
-    result = check_names(CASES[name]())
-    assert result.returncode == 0, result.stderr
-    update = json.loads(result.stdout)["update"]
+    update = kind_update(CASES[name]())
     python = python_figure_at(name)
+    assert update["layout"]
+    assert_draws(update, python)
+
+
+def assert_draws(update: dict, python: dict) -> None:
+    """Every trace, axis range, shape and annotation `update` changes is Python's figure's."""
     traces = {t["meta"]: t for t in python["data"] if "meta" in t}
     assert update["traces"]
     for meta, changes in update["traces"].items():
@@ -338,8 +368,7 @@ def test_a_chart_kinds_update_draws_what_python_draws_at_the_same_values(name):
                 continue  # the counts, which only the home page's hover names
             elif key != "hovertemplate":
                 close(value, traces[meta][key], f"{meta}.{key}")
-    assert update["layout"]
-    for key, changes in update["layout"].items():
+    for key, changes in update.get("layout", {}).items():
         close(changes["range"], python["layout"][key]["range"], f"{key}.range")
     for where in ("shapes", "annotations"):
         for item_name, changes in update.get(where, {}).items():
@@ -359,3 +388,16 @@ def test_the_home_readouts_are_the_cores_numbers_as_the_table_writes_them():
     for name, value in (("mean_after", y[:, 0].mean()), ("std_after", y[:, 0].std())):
         assert readouts[name]["text"] == fixed(value, 3)
         assert readouts[name]["value"] == pytest.approx(value, rel=1e-12, abs=1e-13)
+
+
+@pytest.mark.parametrize("step", [1, 31, 32, 50, 160])
+def test_the_replay_draws_each_curve_up_to_the_step_as_python_draws_it(step):
+    """The replay at a step (stepReplay) is replay_figure at that step: every curve drawn with the points known
+    then (each step's own; an epoch's mean loss once its last step, 32, is done), the marker on the step."""
+    update = kind_update(replay_case(step))
+    python = python_figure_at("replay", step)
+    assert set(update["traces"]) == {t["meta"] for t in python["data"]}  # every curve, each drawn up to the step
+    assert_draws(update, python)
+    assert update["traces"]["gamma"]["x"] == list(range(1, step + 1))  # 160 steps: every step is drawn
+    assert len(update["traces"]["loss_epoch"]["x"]) == step // 32
+    assert update["shapes"]["step_marker"] == {"x0": step, "x1": step}

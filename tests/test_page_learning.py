@@ -133,7 +133,7 @@ def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exact
         1,
         hist.steps,
         1,
-        1,
+        hist.steps,  # at first the whole training: its last step
     )
     assert control["play"] is True and control["label"].startswith("Step (move it, or press Play")
     arrays = data["arrays"]
@@ -141,8 +141,29 @@ def test_the_live_replay_sends_the_recorded_numbers_of_the_watched_channel_exact
     for name in ("mu", "var", "gamma", "beta", "loss"):
         assert arrays[name] == getattr(hist, name)[:, 1].tolist(), name  # float64, every step: exact
     (marker,) = [s for s in data["figure"]["layout"]["shapes"] if s.get("name") == "step_marker"]  # by its name
-    assert marker["x0"] == marker["x1"] == 1 and marker["yref"] == "paper"  # the line the browser moves
+    assert marker["x0"] == marker["x1"] == hist.steps and marker["yref"] == "paper"  # the line the browser moves
     assert [r["label"] for r in data["readouts"]] == ["μ<sub>B</sub> =", "σ²<sub>B</sub> =", "γ =", "β =", "loss ="]
+    # The curves the browser draws up to the step: every trace of the time axis, by its meta, as drawn in full.
+    traces = {t["meta"]: t for t in data["figure"]["data"]}
+    assert set(arrays["curves"]) == set(traces)
+    for meta, curve in arrays["curves"].items():
+        np.testing.assert_array_equal(curve["x"], values(traces[meta], "x"))
+        np.testing.assert_array_equal(values(curve, "y"), values(traces[meta], "y"))  # float32, both
+    assert arrays["curves"]["gamma"]["known"] == arrays["curves"]["gamma"]["x"]  # a step's point, from its step
+    assert arrays["curves"]["loss_epoch"]["known"] == [32 * (e + 1) for e in range(30)]  # an epoch's, once it ends
+
+
+def test_the_replay_says_what_to_watch_and_why_the_loss_stays_noisy_with_the_runs_numbers(default_page):
+    exp, hist, (gamma_star, beta_star) = core()
+    p = rounding(exp, hist, gamma_star, beta_star)
+    captions = [c.value for c in default_page.caption]
+    assert "Press Play and watch $\\mu_B$ jump from batch to batch while γ and β settle." in captions
+    (noise,) = [c for c in captions if c.startswith("**Why the loss stays noisy once γ and β have settled:**")]
+    last = slice(hist.steps - 32, None)  # the last epoch: 32 batches
+    g, b, loss = (getattr(hist, name)[last, 1] for name in ("gamma", "beta", "loss"))
+    assert f"γ stayed between {fixed(g.min(), p['γ learned'])} and {fixed(g.max(), p['γ learned'])}" in noise
+    assert f"β between {fixed(b.min(), p['β learned'])} and {fixed(b.max(), p['β learned'])}" in noise
+    assert f"the loss of one batch went from {sig(loss.min())} to {sig(loss.max())}" in noise
 
 
 def test_a_shorter_training_brings_the_step_back_into_its_range():
@@ -214,7 +235,7 @@ def test_the_scrubber_replays_steps_with_their_numbers_and_never_retrains(traini
     for step in (1, 200, 960):
         move_step(at, step)
         d = step_detail(exp, hist, step - 1, 1)
-        assert at.query_params.get("learn_step") == (None if step == 1 else str(step))  # `?learn_step=200`
+        assert at.query_params.get("learn_step") == (None if step == 960 else str(step))  # `?learn_step=200`
         text = latex(at)
         assert f"= {d.grad_gamma:.4g}" in text and f"= {d.grad_beta:.4g}" in text
         assert f"= {d.gamma:.4g} - 0.03" in text and f"= {d.gamma_next:.4g}" in text
@@ -268,8 +289,9 @@ def test_a_constant_channel_says_only_beta_learns():
 def test_closed_side_sections_train_nothing_and_draw_nothing(trainings):
     at = run_page("learning", timeout=180)  # as the page opens: its side sections closed
     assert trainings == [DEFAULT]  # the training alone: train vs eval's two trainings wait until it is opened
-    assert len(figures(at)) == 1 and len(at.table) == 1  # the step's figure and numbers
+    assert len(figures(at)) == 1 and len(at.table) == 0  # the step's figure; its arithmetic closed, not built
     assert [e.label for e in at.expander if e.proto.expanded] == []
+    assert not [el for el in at.latex if "leftarrow" in el.value]
 
 
 def test_your_turn_draws_your_moves_with_their_loss_and_start_again_clears_them():

@@ -11,6 +11,8 @@ from bnviz.experiments.training import (
     MAX_STEPS,
     N_HOLDOUT,
     SGD,
+    SUGGESTED_LR,
+    TASKS,
     Adam,
     Experiment,
     Momentum,
@@ -32,6 +34,7 @@ from bnviz.experiments.training import (
     reference,
     sequential_experiment,
     settled,
+    settled_but_noisy,
     squared_error,
     squared_error_grad,
     step_detail,
@@ -505,6 +508,27 @@ def test_at_the_pages_first_settings_gamma_and_beta_settle_at_the_optimum_on_eve
     hist = train(exp)
     gamma_star, beta_star = optimum(exp)
     assert all(settled(exp, hist, gamma_star, beta_star, c) for c in range(len(SPECS)))
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+@pytest.mark.parametrize("task", TASKS)
+def test_at_each_tasks_first_settings_the_loss_stays_noisy_once_gamma_and_beta_have_settled(task, seed):
+    """/learning's "the parameters have settled, the batch has not" (content.learning.loss_noise), said when
+    settled_but_noisy holds: at each task's first settings (its suggested η), on every channel."""
+    exp = make_experiment(SPECS, None, TrainingSettings(task=task, lr=SUGGESTED_LR[task], seed=seed))
+    hist = train(exp)
+    gamma_star, beta_star = optimum(exp)
+    assert all(settled_but_noisy(exp, hist, gamma_star, beta_star, c) for c in range(len(SPECS)))
+
+
+def test_settled_but_noisy_needs_gamma_and_beta_settled_and_the_loss_far_noisier_than_they_are():
+    exp = make_experiment(SPECS, None, TrainingSettings(task="classify", lr=0.03, epochs=2))  # not settled
+    hist = train(exp)
+    assert not settled_but_noisy(exp, hist, *optimum(exp), 1)
+    exp = make_experiment(SPECS, None, TrainingSettings())
+    hist = train(exp)
+    assert settled_but_noisy(exp, hist, *optimum(exp), 1)
+    assert not settled_but_noisy(exp, hist, *optimum(exp), 1, ratio=1e6)  # the loss is not a million times noisier
 
 
 def test_settled_tells_whether_the_last_epoch_reached_the_optimum():

@@ -14,8 +14,10 @@ value" below), so the page's numbers, the shareable link and the tests see it.
     )
     values["home_scale"]  # 2.0, once the learner's hand has stopped at ×2
 
-- `LiveControl(..., play=True)` adds a Play/Pause button (a native <button> with aria-pressed) that
-  advances the control one animation frame at a time; its value goes back when play pauses.
+- `LiveControl(..., play=True)` adds a Play/Pause button (a native <button> with aria-pressed) and its
+  speed (a labelled native <select>: 0.5×, 1×, 2×, 4×). Play advances the control by the time elapsed,
+  across its whole range in 10 s at 1× whatever its number of steps and the frame rate; its value goes
+  back when play pauses.
 
 - The control's name is its URL parameter (`?home_scale=2`): read on arrival (a bad value opens the
   default, named in the app's notice via ui.links.reject), written back on every run.

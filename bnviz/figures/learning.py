@@ -6,7 +6,9 @@ figure stays a few tens of KB whatever the number of steps.
 
 from __future__ import annotations
 
+import base64
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -39,6 +41,60 @@ def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
+# The history figure's curves, each named by the `meta` of its trace: ui/live/kinds.js's stepReplay finds
+# them by it and draws each up to the replayed step (history_figure's `until`).
+CURVES = ("loss_epoch", "loss", "gamma", "beta", "mu", "running_mean", "var", "running_var")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One curve of the history figure, (n,) each: x, its points on the step axis (steps counted from 1, or
+    the middle of an epoch); y, the values drawn (float32); known, the step (from 1) from which each point
+    is known (its own step; an epoch's mean loss, the epoch's last step), in increasing order."""
+
+    x: np.ndarray
+    y: np.ndarray
+    known: np.ndarray
+
+    def until(self, step: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the points known at 0-based `step` (all of them for None)."""
+        n = len(self.x) if step is None else int(np.searchsorted(self.known, step + 1, side="right"))
+        return self.x[:n], self.y[:n]
+
+
+def history_curves(exp: Experiment, hist: History, channel: int, max_points: int = 300) -> dict[str, Curve]:
+    """The curves of history_figure for one channel, by meta (CURVES): the loss of each batch and its mean
+    over each full epoch (when there are two or more), γ, β, μ_B, running_mean, σ²_B, running_var, each at
+    the steps thin(steps, max_points) keeps."""
+    k = channel
+    idx = thin(hist.steps, max_points)
+    x = (idx + 1).astype(np.int32)  # steps are counted from 1 on screen; int32 halves the bytes sent
+    curves = {}
+    per_epoch = exp.settings.steps_per_epoch
+    full = hist.steps // per_epoch
+    if full >= 2:  # the per-batch loss is noisy by nature; its mean over each epoch shows the trend
+        epoch_loss = hist.loss[: full * per_epoch, k].reshape(full, per_epoch).mean(axis=1)
+        ends = (np.arange(full) + 1) * per_epoch
+        curves["loss_epoch"] = Curve((np.arange(full) + 0.5) * per_epoch + 0.5, _f32(epoch_loss), ends)
+    for name in CURVES[1:]:
+        curves[name] = Curve(x, _f32(getattr(hist, name)[idx, k]), x)
+    return curves
+
+
+def _axis_range(values: list, log: bool = False, pad: float = 0.06) -> list[float] | None:
+    """A y axis' range holding every finite value of `values` (log10 units on a log axis), with `pad` of its
+    span on each side; None when nothing is finite (plotly then chooses)."""
+    v = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in values])
+    v = v[np.isfinite(v)]
+    if log:
+        v = np.log10(v[v > 0])
+    if not v.size:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo if hi > lo else max(abs(lo), 1.0)
+    return [lo - pad * span, hi + pad * span]
+
+
 def history_figure(
     exp: Experiment,
     hist: History,
@@ -48,50 +104,49 @@ def history_figure(
     step: int | None = None,
     max_points: int = 300,
     places: tuple[int, int] | None = None,
+    until: int | None = None,
 ) -> go.Figure:
     """One shared step axis, five rows for one channel: loss; γ and β (learned) with the
     optimum γ*, β* as dashed lines; μ_B and σ²_B (computed per batch) with running_mean and
     running_var. Epoch boundaries are dotted vertical lines; `step` (0-based) is marked in red.
+    until: the 0-based step up to which the curves are drawn (history_curves' `known`; None: all of them).
+    The axes hold the whole training whatever `until`: a replay draws the curves into axes that stay.
     places: the decimals of γ and β, as the page's tables write every channel's (None: 4 significant digits).
     """
-    k = channel
-    idx = thin(hist.steps, max_points)
+    curves = history_curves(exp, hist, channel, max_points)
     # A marker per batch shows μ_B jump from one batch to the next; past ~150 points they merge
     # into a line anyway, and each marker is one more shape for the browser to draw.
-    batch_mode = "lines+markers" if len(idx) <= 150 else "lines"
-    x = (idx + 1).astype(np.int32)  # steps are counted from 1 on screen; int32 halves the bytes sent
+    batch_mode = "lines+markers" if len(curves["mu"].x) <= 150 else "lines"
     rows = [
-        ("loss (thin: each batch,<br>dark: epoch mean)", [("loss", hist.loss, LOSS, "lines")]),
-        ("γ (learned)", [("γ", hist.gamma, GAMMA, "lines")]),
-        ("β (learned)", [("β", hist.beta, BETA, "lines")]),
+        ("loss (thin: each batch,<br>dark: epoch mean)", [("loss", "loss", LOSS, "lines")]),
+        ("γ (learned)", [("gamma", "γ", GAMMA, "lines")]),
+        ("β (learned)", [("beta", "β", BETA, "lines")]),
         (
             f"{MU_B_SUB} (per batch)",
             [
-                (f"{MU_B_SUB} of the batch", hist.mu, BATCH_STAT, batch_mode),
-                ("running_mean", hist.running_mean, COLORS["running"], "lines"),
+                ("mu", f"{MU_B_SUB} of the batch", BATCH_STAT, batch_mode),
+                ("running_mean", "running_mean", COLORS["running"], "lines"),
             ],
         ),
         (
             f"{VAR_B_SUB} (per batch)",
             [
-                (f"{VAR_B_SUB} of the batch", hist.var, BATCH_STAT, batch_mode),
-                ("running_var", hist.running_var, COLORS["running"], "lines"),
+                ("var", f"{VAR_B_SUB} of the batch", BATCH_STAT, batch_mode),
+                ("running_var", "running_var", COLORS["running"], "lines"),
             ],
         ),
     ]
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.035)
-    # The per-batch loss is noisy by nature; its mean over each epoch shows the trend.
-    per_epoch = exp.settings.steps_per_epoch
-    full = hist.steps // per_epoch
-    if full >= 2:
-        epoch_loss = hist.loss[: full * per_epoch, k].reshape(full, per_epoch).mean(axis=1)
+    if "loss_epoch" in curves:
+        x, y = curves["loss_epoch"].until(until)
         fig.add_trace(
             go.Scatter(
-                x=(np.arange(full) + 0.5) * per_epoch + 0.5,
-                y=_f32(epoch_loss),
+                x=x,
+                y=y,
+                meta="loss_epoch",
                 name="loss, mean of each epoch",
                 mode="lines+markers",
-                line=dict(color="#08306b", width=2.5),
+                line=dict(color="#08306b", width=2.5, simplify=False),
                 marker=dict(size=5),
                 showlegend=False,
                 hovertemplate="epoch mean loss = %{y:.4g}<extra></extra>",
@@ -100,14 +155,17 @@ def history_figure(
             col=1,
         )
     for r, (title, traces) in enumerate(rows, start=1):
-        for name, values, color, mode in traces:
+        for meta, name, color, mode in traces:
+            x, y = curves[meta].until(until)
             fig.add_trace(
                 go.Scatter(
                     x=x,
-                    y=_f32(values[idx, k]),
+                    y=y,
+                    meta=meta,  # found by it in the browser (ui/live/kinds.js), never by position
                     name=name,
                     mode=mode,
-                    line=dict(color=color, width=1.2 if color == BATCH_STAT else 2),
+                    # every point drawn (not simplified): the replay's in-place drawing draws each (ui/live/layer.js)
+                    line=dict(color=color, width=1.2 if color == BATCH_STAT else 2, simplify=False),
                     marker=dict(size=3),
                     showlegend=r >= 4,
                     hovertemplate=f"step %{{x}}<br>{name} = %{{y:.4g}}<extra></extra>",
@@ -170,9 +228,23 @@ def history_figure(
     fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations) + notes)
     fig.update_xaxes(range=[0.5, hist.steps + 0.5])
     fig.update_xaxes(title_text="training step (dotted lines: a new epoch, batches reshuffled)", row=len(rows), col=1)
-    loss = hist.loss[:, k]
-    if np.all(loss > 0) and loss.max() > 20 * np.median(loss):  # falls by orders of magnitude
+    loss = hist.loss[:, channel]
+    log = bool(np.all(loss > 0) and loss.max() > 20 * np.median(loss))  # falls by orders of magnitude
+    if log:
         fig.update_yaxes(type="log", row=1, col=1)
+    # Each row's range holds its whole curves (and γ*, β*), drawn up to `until` or not: fixed, not plotly's
+    # autorange of what is drawn, so that a replay's axes never move.
+    row_values = [
+        ([curves[m].y for m in ("loss_epoch", "loss") if m in curves], log),
+        ([curves["gamma"].y, [gamma_star]], False),
+        ([curves["beta"].y, [beta_star]], False),
+        ([curves["mu"].y, curves["running_mean"].y], False),
+        ([curves["var"].y, curves["running_var"].y], False),
+    ]
+    for r, (values, on_log) in enumerate(row_values, start=1):
+        fixed_range = _axis_range(values, on_log)
+        if fixed_range is not None:
+            fig.update_yaxes(range=fixed_range, autorange=False, row=r, col=1)
     return style(fig, height=760).update_layout(
         margin=dict(l=70, r=20, t=40, b=50), legend=dict(orientation="h", y=1.02, x=0)
     )
@@ -197,6 +269,34 @@ def replay_arrays(hist: History, channel: int, stride: int = 1) -> dict[str, lis
         column = getattr(hist, name)[rows, channel].astype(float)
         arrays[name] = [v if math.isfinite(v) else None for v in column.tolist()]
     return arrays
+
+
+def replay_curves(curves: dict[str, Curve]) -> dict[str, dict]:
+    """history_curves as the browser's replay reads them (ui/live/kinds.js, stepReplay), by meta: x and known
+    as JSON numbers, y as plotly.js reads a typed array, {"dtype": "f4", "bdata": base64 of its little-endian
+    bytes}: the float32 values the figure draws, exactly, in a third of the text."""
+    return {
+        meta: {
+            "x": c.x.tolist(),
+            "y": {"dtype": "f4", "bdata": base64.b64encode(c.y.astype("<f4").tobytes()).decode("ascii")},
+            "known": c.known.tolist(),
+        }
+        for meta, c in curves.items()
+    }
+
+
+def replay_figure(
+    exp: Experiment,
+    hist: History,
+    channel: int,
+    gamma_star: float,
+    beta_star: float,
+    step: int,
+    places: tuple[int, int] | None = None,
+) -> go.Figure:
+    """The replay at 0-based `step`, as the browser draws it: the history figure marked at `step`, its curves
+    drawn up to it (what is known after that step), in the axes of the whole training."""
+    return history_figure(exp, hist, channel, gamma_star, beta_star, step=step, places=places, until=step)
 
 
 def step_marker(step: int) -> dict:

@@ -101,7 +101,7 @@ function buildControls(live, data, key) {
         button.setAttribute("aria-controls", id);
         button.textContent = "Play";
         button.onclick = () => (live.playing === entry ? pause(live) : play(live, entry));
-        wrap.append(button);
+        wrap.append(button, speedControl(live, data.chart, control, id, entry));
         entry.button = button;
       }
       box.append(wrap);
@@ -334,7 +334,29 @@ function changed(live, entry) {
   remember(live);
 }
 
-const PLAY_FRAMES = 600; // Play crosses the whole range in about 600 frames (10 s at 60 frames a second)
+// Play crosses the whole range in PLAY_MS at 1×, whatever its number of steps and the frame rate: each frame
+// it moves to where the time since it started says, so a slow frame is followed by a longer move.
+const PLAY_MS = 10_000;
+const SPEEDS = ["0.5", "1", "2", "4"]; // Play's speeds, as multiples of that
+const SPEED = (window.__bnvizLiveSpeed ||= {}); // the speed chosen for each chart's control, for this window's life
+
+// Play's speed: a native <select> with its own <label> (Tab reaches it, the arrow keys choose), beside Play.
+function speedControl(live, chart, control, id, entry) {
+  const wrap = document.createElement("span");
+  wrap.className = "bnviz-live-speed";
+  const label = document.createElement("label");
+  label.htmlFor = `${id}-speed`;
+  label.textContent = "Speed";
+  const select = document.createElement("select");
+  select.id = `${id}-speed`;
+  const remembered = `${chart}:${control.name}`;
+  for (const speed of SPEEDS) select.append(new Option(`${speed}×`, speed));
+  select.value = SPEED[remembered] || "1";
+  select.onchange = () => (SPEED[remembered] = select.value); // a replay under way takes it at its next frame
+  entry.speed = select;
+  wrap.append(label, select);
+  return wrap;
+}
 
 function setPlaying(entry, playing) {
   entry.button.setAttribute("aria-pressed", String(playing));
@@ -345,16 +367,22 @@ function play(live, entry) {
   const { input } = entry;
   const min = parseFloat(input.min);
   const max = parseFloat(input.max);
-  const step = parseFloat(input.step);
-  if (parseFloat(input.value) >= max) input.value = String(min); // at the end: play again from the start
-  const per = Math.max(1, Math.round((max - min) / step / PLAY_FRAMES)) * step;
+  if (parseFloat(input.value) >= max) {
+    input.value = String(min); // at the end: play again from the start
+    changed(live, entry);
+  }
   live.playing = entry;
   setPlaying(entry, true);
-  const tick = () => {
+  let clock = null; // where and when play started, or last changed speed: {time, value, speed}
+  const tick = (now) => {
     if (live.playing !== entry) return;
-    input.value = String(Math.min(max, parseFloat(input.value) + per)); // the input snaps it to its grid
-    changed(live, entry);
-    if (parseFloat(input.value) >= max) pause(live);
+    const speed = parseFloat(entry.speed.value);
+    if (!clock || clock.speed !== speed) clock = { time: now, value: parseFloat(input.value), speed };
+    const target = Math.min(max, clock.value + ((now - clock.time) * speed * (max - min)) / PLAY_MS);
+    const before = input.value;
+    input.value = String(target); // the input snaps it to its grid
+    if (input.value !== before) changed(live, entry);
+    if (target >= max) pause(live); // the time is up (a max off the grid: the input stays on the step below)
     else live.playFrame = requestAnimationFrame(tick);
   };
   live.playFrame = requestAnimationFrame(tick);
@@ -424,6 +452,10 @@ export default function (component) {
   if (Object.keys(live.pending).length && !live.timer) live.timer = setTimeout(() => flush(live), data.debounce);
   buildReadouts(live, data);
   live.fig = themed(data.figure, root);
+  // The chart is as tall as Python's figure, whatever plotly does: its resize (on a new width) drops the
+  // layout's height, and its next draw then fills the chart's own height, which was none: the chart fell to
+  // 0 px and its plot spilled over the page below.
+  live.chart.style.height = live.fig.layout.height ? `${live.fig.layout.height}px` : "";
 
   for (const entry of Object.values(live.inputs)) {
     entry.input.oninput = () => {

@@ -167,11 +167,36 @@ const nonlinearity = {
   },
 };
 
-// The replay of a recorded training (bnviz.figures.learning.replay_arrays): the step control
-// arrays.control moves the vertical marker (the shape "step_marker") to its step, and the readouts
-// show the recorded numbers of that step (row (step - 1) / stride of each array).
+// A typed array as plotly.py sends one ({dtype, bdata}: base64 of its little-endian bytes), decoded once per
+// array received; a list as it is.
+const TYPED = { f4: Float32Array, f8: Float64Array };
+const decodedArrays = new WeakMap();
+function decoded(array) {
+  if (Array.isArray(array)) return array;
+  if (!decodedArrays.has(array)) {
+    const bytes = Uint8Array.from(atob(array.bdata), (c) => c.charCodeAt(0));
+    decodedArrays.set(array, new TYPED[array.dtype](bytes.buffer));
+  }
+  return decodedArrays.get(array);
+}
+
+// How many of the increasing numbers `sorted` are at most v (numpy's searchsorted(sorted, v, "right")).
+function countUpTo(sorted, v) {
+  let [lo, hi] = [0, sorted.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// The replay of a recorded training (bnviz.figures.learning.replay_arrays, replay_curves): the step control
+// arrays.control moves the vertical marker (the shape "step_marker") to its step, draws each curve of
+// arrays.curves (by its trace's meta) up to it, the points known at that step (as replay_figure draws
+// them), and the readouts show the recorded numbers of that step (row (step - 1) / stride of each array).
 const stepReplay = {
-  needs: () => ({ shapes: ["step_marker"] }),
+  needs: (arrays) => ({ traces: Object.keys(arrays.curves), shapes: ["step_marker"] }),
   update(arrays, values) {
     const step = values[arrays.control];
     const row = Math.min(Math.max(Math.round((step - 1) / arrays.stride), 0), arrays.mu.length - 1);
@@ -180,7 +205,12 @@ const stepReplay = {
       const value = arrays[name][row];
       readouts[name] = { text: sig(value), value: value === null ? "nan" : String(value) };
     }
-    return { shapes: { step_marker: { x0: step, x1: step } }, readouts };
+    const traces = {};
+    for (const [meta, curve] of Object.entries(arrays.curves)) {
+      const n = countUpTo(curve.known, step);
+      traces[meta] = { x: curve.x.slice(0, n), y: Array.from(decoded(curve.y).subarray(0, n)) };
+    }
+    return { traces, shapes: { step_marker: { x0: step, x1: step } }, readouts };
   },
 };
 

@@ -4,7 +4,7 @@
 // only if it is bare (no tick labels, grid, zero line or axis line: bnviz.figures.gamma_beta.BARE, a
 // density's axis), and then every trace on it is moved. Anything this cannot draw as plotly would (an
 // axis with numbers that moves, an annotation that moves, a trace kind or option not below, an element
-// count that changed) returns false, and plotly draws the figure; element.js also lets plotly draw it
+// count that changed, but for a curve's alike markers) returns false, and plotly draws the figure; element.js also lets plotly draw it
 // once the hand rests, so that hover labels read the new values.
 // Geometry as plotly.js 4 writes it (src/traces/bar/plot.js, src/traces/scatter/plot.js,
 // src/components/errorbars/plot.js, src/components/shapes/helpers.js), checked against plotly's own
@@ -124,10 +124,19 @@ function moveScatter(trace, fullTrace, group, px, py) {
     moves.push(() => line.setAttribute("d", d));
   }
   if (fullTrace.mode.includes("markers")) {
-    const points = group.querySelectorAll(".points > path.point");
-    if (points.length !== x.length) return null;
+    const points = [...group.querySelectorAll(".points > path.point")];
+    if (points.length !== x.length) {
+      // A replay's curve drawn up to a new step: markers removed, or added as copies of its last, when every
+      // marker is drawn alike (one size, symbol, colour and opacity; no error bar to follow them).
+      const alike = ["size", "symbol", "color", "opacity"].every((key) => !isArray(fullTrace.marker[key]));
+      if (!alike || !points.length || fullTrace.error_x?.visible || fullTrace.error_y?.visible) return null;
+    }
     const at = xs.map((v, j) => `translate(${round2(v)},${round2(ys[j])})`);
-    moves.push(() => points.forEach((p, j) => p.setAttribute("transform", at[j])));
+    moves.push(() => {
+      while (points.length > at.length) points.pop().remove();
+      while (points.length < at.length) points.push(points.at(-1).parentNode.appendChild(points.at(-1).cloneNode()));
+      points.forEach((p, j) => p.setAttribute("transform", at[j]));
+    });
     const error = fullTrace.error_x;
     if (error?.visible) {
       const bars = group.querySelectorAll(".errorbar > path.xerror");
