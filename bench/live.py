@@ -85,6 +85,8 @@ class Live:
 # as a live range input on its page is reported as "not live" and skipped.
 LIVE = [
     Live("", "Multiply every activation by"),
+    Live("", "γ of channel 0 (scale after BN)"),
+    Live("", "β of channel 0 (shift after BN)"),
     Live("gamma-beta", "γ (scale)"),  # §1
     Live("gamma-beta", "β (shift)"),
     Live("gamma-beta", "γ before the nonlinearity"),  # §3
