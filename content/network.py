@@ -393,6 +393,11 @@ def jolt_happened(jolt: Jolt) -> str:
     return "only " + NAMES[jumped[0]]
 
 
+def jolt_told(said: str, jolt: Jolt) -> str:
+    """The class's prediction beside what happened (classroom mode)."""
+    return f"Your class predicted: **{said}**. What happened: **{jolt_happened(jolt)}**."
+
+
 def weight_growth(jolt: Jolt) -> tuple[float, float]:
     """‖W‖ of the BN network's jolted layer just after the jolt and WINDOW steps later (jolted copy)."""
     norms = jolt.weight_norm["bn"][1]
@@ -426,7 +431,9 @@ def jolt_why(jolt: Jolt) -> str:
     )
 
 
+JOLT_WHY_LABEL = "Why the step shrinks by the factor squared"
 UNDO_LABEL = "Did γ and β undo BN here?"
+UNDO_DIVERGED = "The network with BN diverged at this learning rate: it has no γ and β to show."
 
 
 def undo_text(undo: Undo) -> str:

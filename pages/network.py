@@ -34,14 +34,16 @@ from content.network import (
     JOLT_INTRO,
     JOLT_PREDICTIONS,
     JOLT_TITLE,
+    JOLT_WHY_LABEL,
     PREDICTIONS,
     SATURATION,
     TRAIN,
+    UNDO_DIVERGED,
     UNDO_LABEL,
     WHY,
-    jolt_happened,
     jolt_question,
     jolt_summary,
+    jolt_told,
     jolt_why,
     lowest_loss,
     things_to_try,
@@ -334,10 +336,10 @@ if jolt_run is not None:
     st.markdown(jolt_summary(jolt_run))
     said = prediction("net_predict_jolt")
     if said:
-        st.markdown(f"Your class predicted: **{said}**. What happened: **{jolt_happened(jolt_run)}**.")
+        st.markdown(jolt_told(said, jolt_run))
     # Side by side, closed: each takes one row of the page; built only while open, and bound to the link.
     left, right = beside(2, gap="medium")
-    why = left.expander("Why the step shrinks by the factor squared", key="net_open_jolt_why", bind="query-params")
+    why = left.expander(JOLT_WHY_LABEL, key="net_open_jolt_why", bind="query-params")
     if why.open:
         with why:
             shared_chart(jolt_step_figure, jolt_run, by=(jolt_settings, layer, factor), key="net_jolt_steps")
@@ -349,7 +351,7 @@ if jolt_run is not None:
             shared_chart(undo_figure, jolt_run.undo, by=jolt_settings, key="net_undo_chart")
             st.markdown(undo_text(jolt_run.undo))
     elif undone.open:
-        undone.markdown("The network with BN diverged at this learning rate: it has no γ and β to show.")
+        undone.markdown(UNDO_DIVERGED)
 
 st.subheader("So why does BN help?")
 st.markdown(WHY)
