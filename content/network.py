@@ -6,9 +6,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from bnviz.experiments.jolt import ARMS, DEFAULT_LR, WINDOW, Jolt, Undo
 from bnviz.experiments.mlp import NetworkSettings, Run
 from bnviz.figures.network import NAMES
-from bnviz.numbers import percent
+from bnviz.notation import MU_B, MU_RUN, RECOVER_GAMMA, VAR_RUN
+from bnviz.numbers import fixed, percent, places, sig
 from content.common import CLAIM_SEEDS
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
@@ -256,3 +260,211 @@ does not make them safe from a step too large. At learning rate 10 some of them 
 **Not magic.** At small learning rates the plain network often does as well or better, and
 with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see “Things to try”).
 """
+
+
+# --- Do γ and β just undo BN? A jolt to one layer's weights, and γ, β beside what would undo BN ----------
+#
+# What the section says of a run is made from that run (jolt_verdict, jolt_lines, undo_text); the bounds
+# below decide its words. tests/test_claims.py checks, for every seed of CLAIM_SEEDS, what the page says at
+# its first settings: with BN the loss carries on after ×10, without BN it jumps and does not recover, and
+# no layer undoes BN.
+
+JOLT_TITLE = "Do γ and β just undo BN? Then what does normalizing buy?"
+
+JOLT_INTRO = (
+    f"γ = {RECOVER_GAMMA} and β = {MU_B} would give each unit's input back, so why normalize? Because BN's "
+    "output ignores the scale of the weights before it. Each network trains twice from the same weights and "
+    f"batches (learning rate {DEFAULT_LR:g}), the second time with one hidden layer's weights multiplied halfway:"
+)
+
+CARRIES_ON = 0.05  # the jolted loss within this of the loss without the jolt: "carries on"
+RECOVERED = 0.05  # and at the end: "recovers"
+UNDONE = 0.1  # a unit whose d is below this comes "within 10 %" of undoing BN
+
+JOLT_PREDICTIONS = ["only without BN", "only BN with γ, β", "both", "neither"]
+
+
+def jolt_question(layer: int, factor: float) -> str:
+    """The predict-first question of classroom mode, in the words of JOLT_PREDICTIONS."""
+    return f"Halfway through training, hidden layer {layer}'s weights are multiplied by {factor:g}. Whose loss jumps?"
+
+
+def jolt_verdict(jolt: Jolt, arm: str) -> str:
+    """How the jolted copy's loss goes on over the WINDOW steps after the jolt, against the copy without it:
+    "diverges" (stopped on a non-finite loss or weight), "jumps" (its mean more than CARRIES_ON above),
+    "drops" (more than CARRIES_ON below), "carries on"; "cannot be compared" if the copy without the jolt
+    diverged."""
+    without, jolted = jolt.mean_loss(arm, "after")
+    if not np.isfinite(jolted):
+        return "diverges"
+    if not np.isfinite(without):
+        return "cannot be compared"
+    if jolted - without > CARRIES_ON:
+        return "jumps"
+    if without - jolted > CARRIES_ON:
+        return "drops"
+    return "carries on"
+
+
+def recovered(jolt: Jolt, arm: str) -> bool | None:
+    """Whether the jolted copy's loss over the last WINDOW steps is within RECOVERED of the copy's without the
+    jolt (None if either diverged)."""
+    without, jolted = jolt.mean_loss(arm, "end")
+    if not (np.isfinite(without) and np.isfinite(jolted)):
+        return None
+    return bool(jolted - without <= RECOVERED)
+
+
+def _times(ratio: float) -> str:
+    """A ratio of two sizes in words: "100 times smaller", "2.7 times larger"."""
+    return f"{sig(1 / ratio, 3)} times smaller" if ratio < 1 else f"{sig(ratio, 3)} times larger"
+
+
+ARM_WORDS = {"none": "Without BN", "bn": "With BN"}  # each arm at the start of a sentence
+
+
+def step_change(jolt: Jolt, arm: str) -> tuple[float, float] | None:
+    """The jolted layer's ‖ΔW‖/‖W‖ at the first step after the jolt, without and with it (None if not finite)."""
+    without, jolted = jolt.first_after(jolt.step_size(arm))
+    if not (np.isfinite(without) and np.isfinite(jolted) and without > 0 and jolted > 0):
+        return None
+    return float(without), float(jolted)
+
+
+def jolt_sentence(jolt: Jolt, arm: str, first: bool = True) -> str:
+    """What the jolt did to one arm's loss, in one sentence with its numbers (markdown). first: the sentence
+    that says what the numbers are (the second one only gives them)."""
+    verdict = jolt_verdict(jolt, arm)
+    k = int(jolt.diverged_at[arm][1])
+    text = f"**{ARM_WORDS[arm]}**"
+    if verdict == "diverges":
+        return f"{text} the jolted network diverges at step {k}: its loss or a weight stopped being a finite number."
+    without, jolted = jolt.mean_loss(arm, "after")
+    text += f" the loss {verdict}: {sig(jolted, 3)}"
+    if first:
+        text += f" over the {WINDOW} steps after the jolt"
+    if np.isfinite(without):
+        text += f", against {sig(without, 3)} without it" if first else f" against {sig(without, 3)}"
+    else:
+        text += ", while the run without it diverged"
+    end = recovered(jolt, arm)
+    without_end, jolted_end = jolt.mean_loss(arm, "end")
+    if end is False:
+        text += f", and it is still higher at the end: {sig(jolted_end, 3)} against {sig(without_end, 3)}"
+    elif end and verdict != "carries on":
+        text += f", and it recovers by the end: {sig(jolted_end, 3)} against {sig(without_end, 3)}"
+    elif k:
+        text += f", and it diverges later, at step {k}"
+    change = step_change(jolt, arm)
+    if arm == "bn" and change is not None:
+        text += f"; layer {jolt.layer}'s steps ‖ΔW‖/‖W‖ become {_times(change[1] / change[0])}, as 1/{jolt.factor:g}² predicts"
+    return text + "."
+
+
+def jolt_summary(jolt: Jolt) -> str:
+    """What the jolt did, one sentence per arm (ARMS' order), as the page shows it under the figure."""
+    return " ".join(jolt_sentence(jolt, arm, first=i == 0) for i, arm in enumerate(ARMS))
+
+
+def steps_text(jolt: Jolt) -> str:
+    """The jolted layer's relative step just after the jolt, each arm (BN first) with and without it (markdown)."""
+    parts = []
+    for arm in reversed(ARMS):
+        change = step_change(jolt, arm)
+        if change is not None:
+            without, jolted = change
+            run = " in the run without the jolt" if not parts else ""
+            parts.append(
+                f"{ARM_WORDS[arm].lower().replace('bn', 'BN')}, {sig(jolted, 3)} against {sig(without, 3)}{run} "
+                f"({_times(jolted / without)})"
+            )
+    if not parts:
+        return ""
+    return f"At the first step after the jolt, layer {jolt.layer}'s ‖ΔW‖/‖W‖ was, " + "; ".join(parts) + "."
+
+
+def jolt_happened(jolt: Jolt) -> str:
+    """Whose loss jumped (or diverged) right after the jolt, in the words of JOLT_PREDICTIONS."""
+    jumped = [arm for arm in ARMS if jolt_verdict(jolt, arm) in ("jumps", "diverges")]
+    if len(jumped) == 2:
+        return "both"
+    if not jumped:
+        return "neither"
+    return "only " + NAMES[jumped[0]]
+
+
+def jolt_told(said: str, jolt: Jolt) -> str:
+    """The class's prediction beside what happened (classroom mode)."""
+    return f"Your class predicted: **{said}**. What happened: **{jolt_happened(jolt)}**."
+
+
+def weight_growth(jolt: Jolt) -> tuple[float, float]:
+    """‖W‖ of the BN network's jolted layer just after the jolt and WINDOW steps later (jolted copy)."""
+    norms = jolt.weight_norm["bn"][1]
+    return float(norms[jolt.at]), float(norms[jolt.at + WINDOW])
+
+
+def jolt_why(jolt: Jolt) -> str:
+    """Why BN's step on W shrinks by the factor squared, with this run's ‖W‖ (markdown)."""
+    start, later = (sig(v, 3) for v in weight_growth(jolt))
+    went = (
+        f"stayed at {start} over the {WINDOW} steps after the jolt"
+        if start == later
+        else f"went from {start} just after the jolt to {later} {WINDOW} steps later"
+    )
+    return (
+        "**Why the step shrinks by the square of the factor.** With BN, a unit computes "
+        r"γ·(z − $\mu_B$)/√($\sigma_B^2$ + ε) + β from z = hW. Multiply W by c and z, $\mu_B$ and $\sigma_B$ are "
+        "multiplied by c too: the output is the same, ε aside. The loss is the same function of cW as of W, so "
+        "its gradient at cW is 1/c times its gradient at W, and a step of plain SGD, lr · dL/dW, moves cW by 1/c² "
+        "as much relative to its size. Large weights learn slowly and small weights fast: the scale of W acts as "
+        "the layer's own learning rate ([van Laarhoven, 2017](https://arxiv.org/abs/1706.05350); "
+        "[Arora, Li & Lyu, 2019](https://arxiv.org/abs/1812.03981)). Without BN the jolt changes what the "
+        f"network computes, and its gradient changes by no such rule. {steps_text(jolt)}\n\n"
+        "Since the loss does not change along W, the gradient is at right angles to W, and with BN each step can "
+        f"only lengthen W: here ‖W‖ of layer {jolt.layer} {went}. After "
+        "×0.1 the first steps are 1/0.1² = 100 times larger relative to W: they lengthen it quickly, and so "
+        "shrink again.\n\n"
+        "**Even γ and β that undo BN would not undo this.** They are numbers, learned slowly; "
+        r"$\mu_B$ and $\sigma_B$ are computed again from every batch. After ×10 on W those are 10 times larger, "
+        "γ and β are not, and the layer still outputs what it did before the jolt, not 10 times more."
+    )
+
+
+JOLT_WHY_LABEL = "Why the step shrinks by the factor squared"
+UNDO_LABEL = "Did γ and β undo BN here?"
+UNDO_DIVERGED = "The network with BN diverged at this learning rate: it has no γ and β to show."
+
+
+def undo_text(undo: Undo) -> str:
+    """What the BN network's γ and β did, against the values that undo BN (markdown): whether any layer
+    undoes it (its median unit within UNDONE), how many units come within UNDONE, and the closest one."""
+    d = undo.distance
+    medians = undo.median_distance()
+    close = int(np.sum(d < UNDONE))
+    layer, unit = undo.closest()
+    l, i = layer - 1, unit - 1
+    # Enough decimals to tell the closest unit's learned γ, β from the needed ones.
+    p = places([undo.gamma[l, i] - undo.gamma_undo[l, i], undo.beta[l, i] - undo.beta_undo[l, i]], digits=2)
+    undone = [str(k + 1) for k in np.flatnonzero(medians < UNDONE)]
+    if not undone:
+        whole = "**No layer undoes BN**"
+    elif len(undone) == 1:
+        whole = f"**Layer {undone[0]} nearly undoes BN**"
+    else:
+        whole = f"**Layers {', '.join(undone)} nearly undo BN**"
+    return (
+        f"{whole}: call d the root mean square of a unit's output − input, over its input's standard deviation "
+        f"(0: BN undone; 1: as far off as the input's own spread). In each hidden layer the median unit's d is "
+        f"{spread(medians)}. {close} of the {d.size} units have d below {UNDONE:g}; the closest is layer {layer}, "
+        f"unit {unit}: γ = {fixed(undo.gamma[l, i], p)} against √({VAR_RUN} + ε) = {fixed(undo.gamma_undo[l, i], p)}, "
+        f"β = {fixed(undo.beta[l, i], p)} against {MU_RUN} = {fixed(undo.beta_undo[l, i], p)} "
+        f"(d = {sig(d[l, i], 2)}). The statistics are the running ones that eval mode uses; the network is the "
+        "one with BN, trained without the jolt."
+    )
+
+
+def spread(values) -> str:
+    """The smallest and largest of some values with two decimals, "0.18 to 0.55" (one value: "0.18")."""
+    lo, hi = (fixed(float(v), 2) for v in (np.min(values), np.max(values)))
+    return lo if lo == hi else f"{lo} to {hi}"

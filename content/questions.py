@@ -168,7 +168,9 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Link("gamma-beta", "Drag γ and β: recover the original"),
             Link("learning", "Watch them learned: does training go to the identity?"),
-            Link("network", "Why BN helps: the same network with and without BN"),
+            Link(
+                "network", "Why BN helps: did γ and β undo BN there, and what normalizing buys", opens="net_open_undo"
+            ),
         ),
         SelfCheck(
             "On this batch, γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$ give back the input exactly. "

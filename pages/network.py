@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from bnviz.core.datasets import DATASETS
+from bnviz.experiments.jolt import DEFAULT_LR, FACTORS, LAYERS, jolt
 from bnviz.experiments.mlp import (
     ACTIVATIONS,
     SWEEP_LRS,
@@ -20,22 +21,36 @@ from bnviz.figures.network import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
+    jolt_figure,
+    jolt_step_figure,
     outcome,
     saturation_figure,
     sweep_figure,
+    undo_figure,
 )
 from content.common import LAST_DIGITS
 from content.network import (
     INTRO,
+    JOLT_INTRO,
+    JOLT_PREDICTIONS,
+    JOLT_TITLE,
+    JOLT_WHY_LABEL,
     PREDICTIONS,
     SATURATION,
     TRAIN,
+    UNDO_DIVERGED,
+    UNDO_LABEL,
     WHY,
+    jolt_question,
+    jolt_summary,
+    jolt_told,
+    jolt_why,
     lowest_loss,
     things_to_try,
     trained_with,
+    undo_text,
 )
-from ui.classroom import predict_first, prediction, shared_chart
+from ui.classroom import beside, predict_first, prediction, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 
@@ -73,6 +88,13 @@ def sweep(settings: NetworkSettings):
     result = lr_sweep(settings, progress=lambda f: bar.progress(f, text=f"Sweeping the learning rate… {f:.0%}"))
     bar.empty()
     return result
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def jolted(settings: NetworkSettings, layer: int, factor: float):
+    """Both arms (without BN, BN with γ, β) trained twice, the second copy's hidden layer `layer` multiplied
+    by `factor` halfway (bnviz.experiments.jolt): about half a second at the default size."""
+    return jolt(settings, layer, factor)
 
 
 st.title("Why BN helps")
@@ -282,6 +304,54 @@ if st.session_state.net_sweep and predict_first(
                 f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
                 f"BN without γ, β at {rates['bn_no_affine']}."
             )
+
+st.subheader(JOLT_TITLE)
+explain, shown = beside([1.3, 2.5], gap="medium")
+with explain:
+    st.markdown(JOLT_INTRO)
+    by, of = beside(2)
+    with control("jolt_factor", where=by):
+        st.radio(
+            "Multiply by",
+            FACTORS,
+            key="net_jolt_factor",
+            bind="query-params",
+            horizontal=True,
+            format_func=lambda v: f"{v:g}",  # also the link's text: `net_jolt_factor=0.1`
+        )
+    with control("jolt_layer", where=of):
+        st.radio("Hidden layer", LAYERS, key="net_jolt_layer", bind="query-params", horizontal=True)
+layer, factor = int(st.session_state.net_jolt_layer), float(st.session_state.net_jolt_factor)
+jolt_settings = replace(settings, lr=DEFAULT_LR)
+jolt_run = None
+with shown:
+    if predict_first("net_predict_jolt", jolt_question(layer, factor), JOLT_PREDICTIONS):
+        try:
+            jolt_run = jolted(jolt_settings, layer, factor)
+        except (ValueError, TypeError) as err:
+            st.error(f"The jolt could not run: {err}")
+    if jolt_run is not None:
+        shared_chart(jolt_figure, jolt_run, by=(jolt_settings, layer, factor), key="net_jolt_chart")
+if jolt_run is not None:
+    st.markdown(jolt_summary(jolt_run))
+    said = prediction("net_predict_jolt")
+    if said:
+        st.markdown(jolt_told(said, jolt_run))
+    # Side by side, closed: each takes one row of the page; built only while open, and bound to the link.
+    left, right = beside(2, gap="medium")
+    why = left.expander(JOLT_WHY_LABEL, key="net_open_jolt_why", bind="query-params")
+    if why.open:
+        with why:
+            shared_chart(jolt_step_figure, jolt_run, by=(jolt_settings, layer, factor), key="net_jolt_steps")
+            st.markdown(jolt_why(jolt_run))
+    undone = right.expander(UNDO_LABEL, key="net_open_undo", bind="query-params")
+    if undone.open and jolt_run.undo is not None:
+        with undone:
+            # The copy without the jolt: the same whatever the layer and factor.
+            shared_chart(undo_figure, jolt_run.undo, by=jolt_settings, key="net_undo_chart")
+            st.markdown(undo_text(jolt_run.undo))
+    elif undone.open:
+        undone.markdown(UNDO_DIVERGED)
 
 st.subheader("So why does BN help?")
 st.markdown(WHY)

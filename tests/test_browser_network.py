@@ -7,12 +7,22 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import assert_no_exception, open_expander, plotly_charts, tall_shot, wait_idle
+from pw_helpers import (
+    after_run,
+    assert_accessible,
+    assert_no_exception,
+    open_expander,
+    plotly_charts,
+    tall_shot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
 TRAINING = 300_000  # ms: a first training (and sweep) on a busy 2-core machine
-CHARTS = 3  # curves, boundary, sweep; "Inside the network" adds strips, saturation, gradients, γ/β when opened
+CHARTS = (
+    4  # curves, boundary, sweep, the jolt; "Inside the network" adds strips, saturation, gradients, γ/β when opened
+)
 INSIDE = 4
 # Okabe–Ito blue, vermillion and bluish green, as the browser writes them in the lines' stroke.
 COLOURS = {"without BN": "rgb(0, 114, 178)", "BN with γ, β": "rgb(213, 94, 0)", "BN without γ, β": "rgb(0, 0, 0)"}
@@ -57,3 +67,27 @@ def test_the_default_page_trains_the_three_networks_and_draws_every_chart(page, 
     expect(page.get_by_role("heading", name="So why does BN help?")).to_be_visible()
     assert_no_exception(page)
     tall_shot(page, "network-default", 5400)
+
+
+def test_the_jolt_draws_both_networks_with_and_without_it_and_a_tenth_changes_its_sentence(page, app_url):
+    open_network(page, app_url)
+    ytitle = page.locator(".ytitle", has_text=re.compile(r"^loss on the mini-batch$"))
+    jolt = page.locator('[data-testid="stPlotlyChart"]').filter(has=ytitle)
+    jolt.scroll_into_view_if_needed()
+    expect(jolt.locator(".legendtext")).to_have_text(
+        ["without BN, ×10", "without BN, no jolt", "BN with γ, β, ×10", "BN with γ, β, no jolt"], timeout=TRAINING
+    )
+    summary = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text=re.compile(r"^Without BN the loss"))
+    expect(summary).to_contain_text("Without BN the loss jumps: ")
+    expect(summary).to_contain_text("With BN the loss carries on: ")
+    expect(summary).to_contain_text("become 100 times smaller, as 1/10² predicts.")
+    assert_accessible(page)
+    tenth = page.locator('[data-testid="stRadio"]').filter(has_text="Multiply by").get_by_text("0.1", exact=True)
+    after_run(page, tenth.click)
+    expect(summary).to_contain_text("as 1/0.1² predicts.")
+    expect(jolt.locator(".xtitle")).to_have_text("training step (dashed: ×0.1 on layer 1's W after step 300)")
+    expect(page).to_have_url(re.compile(r"net_jolt_factor=0\.1"))
+    open_expander(page, "Did γ and β undo BN here?")
+    expect(page.get_by_text(re.compile(r"^No layer undoes BN"))).to_be_visible(timeout=TRAINING)
+    assert_accessible(page)
+    assert_no_exception(page)

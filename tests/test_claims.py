@@ -2,8 +2,8 @@
 
 A training's last digits depend on the processor (numpy's SIMD kernels), and a chaotic training turns
 them into another final loss: so a page claims bounds, never one run's digits, and these tests check
-every bound on every seed of content.common.CLAIM_SEEDS: /network's "Things to try" and "So why does BN
-help?", and the peaks of /gamma-beta's section 6 (the other pages' trainings are checked on the same
+every bound on every seed of content.common.CLAIM_SEEDS: /network's "Things to try", "Do γ and β just undo
+BN?" and "So why does BN help?", and the peaks of /gamma-beta's section 6 (the other pages' trainings are checked on the same
 seeds beside their experiments' tests: tests/test_questions.py, tests/test_training.py). scripts/test.sh runs them (with the rest of
 the numerical tests) at the machine's own SIMD level and again with numpy's AVX-512 and AVX2 kernels
 switched off (tests/test_simd_level.py checks that the switch took).
@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from bnviz.experiments import peaks
+from bnviz.experiments.jolt import DEFAULT_LR, WINDOW, jolt
 from bnviz.experiments.mlp import NORMS, NetworkSettings, lr_sweep, train_networks
 from content.common import CLAIM_SEEDS
 from content.network import (
@@ -23,6 +24,11 @@ from content.network import (
     LR_10_LOSS_ABOVE,
     THINGS_TO_TRY,
     TRIES,
+    UNDONE,
+    jolt_happened,
+    jolt_verdict,
+    recovered,
+    weight_growth,
 )
 
 pytestmark = pytest.mark.numerical
@@ -91,6 +97,50 @@ def test_in_the_sweep_bn_trains_at_as_many_rates_as_the_plain_network_and_withou
     sweep = lr_sweep(NetworkSettings(seed=seed))
     count = {norm: len(sweep.trained(norm)) for norm in NORMS}
     assert count["bn"] >= count["none"] and count["bn_no_affine"] > count["none"], count
+
+
+@functools.cache
+def jolted(seed: int, factor: float):
+    """ "Do γ and β just undo BN?" at the page's first settings: hidden layer 1 multiplied by `factor`."""
+    return jolt(NetworkSettings(seed=seed, lr=DEFAULT_LR), layer=1, factor=factor)
+
+
+def after_the_jolt(result, arm: str) -> float:
+    """How much higher the jolted copy's loss is than the other's over the WINDOW steps after the jolt."""
+    without, jolted_loss = result.mean_loss(arm, "after")
+    return jolted_loss - without
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_after_weights_ten_times_larger_the_loss_carries_on_with_bn_and_jumps_without_it(seed):
+    """The page's first jolt (×10 on hidden layer 1): "With BN the loss carries on", "Without BN the loss jumps"
+    and "is still higher at the end", and the class's answer "only without BN", with room to spare."""
+    result = jolted(seed, 10.0)
+    assert jolt_verdict(result, "bn") == "carries on" and recovered(result, "bn")
+    assert jolt_verdict(result, "none") == "jumps" and recovered(result, "none") is False
+    assert abs(after_the_jolt(result, "bn")) < 0.03  # 0.019 at most on seeds 0-4
+    assert after_the_jolt(result, "none") > 0.2  # 0.27 at least
+    assert jolt_happened(result) == "only without BN"
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_after_weights_ten_times_smaller_bns_large_steps_lengthen_w_and_shrink_again(seed):
+    """×0.1: "the first steps are about 100 times larger relative to W: they lengthen it quickly, and so shrink
+    again"; both networks' losses jump and recover by the end."""
+    result = jolted(seed, 0.1)
+    for arm in ("none", "bn"):
+        assert jolt_verdict(result, arm) == "jumps" and recovered(result, arm), arm
+    start, later = weight_growth(result)
+    assert later > 1.5 * start  # ‖W‖ 1.7 to 6.3 times longer after WINDOW steps on seeds 0-4
+    steps = result.step_size("bn")[1]
+    assert steps[result.at + 4 * WINDOW : result.at + 5 * WINDOW].mean() < steps[result.at] / 3  # 4 to 78 times smaller
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_no_layer_of_the_bn_network_undoes_bn(seed):
+    """ "No layer undoes BN": in every hidden layer the median unit is further than UNDONE from undoing it."""
+    medians = jolted(seed, 10.0).undo.median_distance()
+    assert np.all(medians > 1.5 * UNDONE), medians  # 0.18 at least on seeds 0-4
 
 
 @pytest.mark.parametrize("seed", CLAIM_SEEDS)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from apptest import _decode
 
+from bnviz.experiments.jolt import jolt
 from bnviz.experiments.mlp import NetworkSettings, Run, experiment_data, lr_sweep, train_networks
 from bnviz.figures.common import BN_WITHOUT_GAMMA_BETA, COLORS
 from bnviz.figures.network import (
@@ -17,10 +18,13 @@ from bnviz.figures.network import (
     curves_figure,
     gamma_beta_figure,
     gradient_figure,
+    jolt_figure,
+    jolt_step_figure,
     outcome,
     saturation_figure,
     strip_intensity,
     sweep_figure,
+    undo_figure,
 )
 from content.network import PREDICTIONS, lowest_loss
 
@@ -261,3 +265,77 @@ def test_lowest_loss_names_the_network_with_the_lowest_final_loss_or_the_ones_cl
     assert lowest_loss([gone, ended("bn", 0.1), ended("bn_no_affine", 0.3)]) == "BN with γ, β"
     assert lowest_loss([gone, gone, gone]) == "about the same"
     assert set(PREDICTIONS) == {"without BN", "BN with γ, β", "BN without γ, β", "about the same"}
+
+
+# --- the jolt: one layer's weights multiplied mid-training ------------------------------
+
+
+@pytest.fixture(scope="module")
+def jolted():
+    return jolt(NetworkSettings(activation="tanh", lr=0.3, **SMALL), layer=2, factor=10.0)
+
+
+def test_the_jolt_figure_draws_each_arms_loss_with_and_without_the_jolt_and_marks_the_jolt(jolted):
+    fig = json.loads(jolt_figure(jolted).to_json())
+    lines = {t["meta"]: t for t in fig["data"]}
+    assert list(lines) == ["none:1", "none:0", "bn:1", "bn:0"]  # the jolted copy first, solid; the other dotted
+    assert [lines[k]["name"] for k in lines] == [
+        "without BN, ×10",
+        "without BN, no jolt",
+        "BN with γ, β, ×10",
+        "BN with γ, β, no jolt",
+    ]
+    for arm in ("none", "bn"):
+        for copy in (0, 1):
+            x, y = jolted.windowed(jolted.loss[arm][copy])
+            np.testing.assert_array_equal(values(lines[f"{arm}:{copy}"], "x"), x)
+            np.testing.assert_allclose(values(lines[f"{arm}:{copy}"], "y"), y)
+        assert lines[f"{arm}:1"]["line"]["color"] == lines[f"{arm}:0"]["line"]["color"] == NET_COLORS[arm]
+        assert lines[f"{arm}:0"]["line"]["dash"] == "dot" and "dash" not in lines[f"{arm}:1"]["line"]
+    (shape,) = fig["layout"]["shapes"]
+    assert shape["x0"] == jolted.at + 0.5 and shape["line"]["dash"] == "dash"
+    assert fig["layout"]["xaxis"]["title"]["text"] == "training step (dashed: ×10 on layer 2's W after step 60)"
+    assert fig["layout"]["yaxis"]["type"] == "log"
+
+
+def test_the_step_figure_draws_the_jolted_layers_relative_step(jolted):
+    fig = json.loads(jolt_step_figure(jolted).to_json())
+    lines = {t["meta"]: t for t in fig["data"]}
+    for arm in ("none", "bn"):
+        np.testing.assert_allclose(values(lines[f"{arm}:1"], "y"), jolted.windowed(jolted.step_size(arm)[1])[1])
+    assert fig["layout"]["yaxis"]["title"]["text"] == "layer 2's ‖ΔW‖/‖W‖"
+
+
+def test_a_diverged_copy_is_marked_and_no_nan_reaches_the_jolt_figures():
+    result = jolt(NetworkSettings(activation="ReLU", steps=200, lr=0.3), layer=1, factor=10.0)
+    k = int(result.diverged_at["none"][1])
+    for build in (jolt_figure, jolt_step_figure):
+        fig = build(result)
+        assert "NaN" not in fig.to_json() and "Infinity" not in fig.to_json()
+        (note,) = fig.layout.annotations
+        assert note.text == f"without BN, ×10: diverged (step {k})" and note.x == k
+
+
+def test_the_undo_figure_puts_each_units_learned_gamma_and_beta_beside_the_values_that_undo_bn(jolted):
+    undo = jolted.undo
+    fig = json.loads(undo_figure(undo).to_json())
+    dots = [t for t in fig["data"] if t["name"].startswith("layer ")]
+    assert len(dots) == 2 * SMALL["depth"]
+    gamma_dots, beta_dots = dots[: SMALL["depth"]], dots[SMALL["depth"] :]
+    for l in range(SMALL["depth"]):
+        np.testing.assert_allclose(values(gamma_dots[l], "x"), undo.gamma_undo[l], rtol=1e-6)
+        np.testing.assert_allclose(values(gamma_dots[l], "y"), undo.gamma[l], rtol=1e-6)
+        np.testing.assert_allclose(values(beta_dots[l], "x"), undo.beta_undo[l], rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(values(beta_dots[l], "y"), undo.beta[l], rtol=1e-6, atol=1e-7)
+    layer, unit = undo.closest()
+    rings = [t for t in fig["data"] if t["name"].startswith("closest")]
+    assert [t["name"] for t in rings] == [f"closest: layer {layer}, unit {unit}"] * 2
+    assert rings[0]["x"] == [undo.gamma_undo[layer - 1, unit - 1]] and rings[1]["y"] == [undo.beta[layer - 1, unit - 1]]
+    diagonal = next(t for t in fig["data"] if t["name"].startswith("undone"))
+    assert diagonal["x"] == diagonal["y"]
+
+
+def test_the_jolt_figures_stay_small():
+    result = jolt(NetworkSettings(depth=6, width=64, steps=1000, lr=0.3), layer=3, factor=0.1)
+    for fig in (jolt_figure(result), jolt_step_figure(result), undo_figure(result.undo)):
+        assert len(fig.to_json()) < 60_000

@@ -1,5 +1,5 @@
 """The "Why BN helps" page in AppTest: the three networks' numbers against the core, each control, the form,
-errors as messages."""
+errors as messages; the jolt of "Do γ and β just undo BN?" and its numbers."""
 
 import numpy as np
 import pytest
@@ -7,9 +7,19 @@ from apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page,
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
+from bnviz.experiments.jolt import DEFAULT_LR, jolt
 from bnviz.experiments.mlp import NetworkSettings, lr_sweep, train_networks
 from bnviz.figures.network import outcome
-from content.network import TRAIN, lowest_loss
+from content.network import (
+    JOLT_PREDICTIONS,
+    JOLT_TITLE,
+    TRAIN,
+    jolt_happened,
+    jolt_summary,
+    jolt_why,
+    lowest_loss,
+    undo_text,
+)
 
 TIMEOUT = 300  # the first run trains; the machine may be busy
 QUICK = {"net_sweep": False, "net_steps": 200}
@@ -22,7 +32,9 @@ def page(**state):
 
 def boxes(at) -> list[str]:
     """The three result lines, one per network."""
-    return [m.value for m in at.markdown if m.value.startswith(("**Without BN**", "**BN with γ, β**", "**BN without"))]
+    return [
+        m.value for m in at.markdown if m.value.startswith(("**Without BN** (", "**BN with γ, β** (", "**BN without"))
+    ]
 
 
 def trained_with(at) -> str:
@@ -35,6 +47,17 @@ def chart_titles(at) -> list[str]:
     return [(f["layout"].get("title") or {}).get("text", "") for f in figures(at)]
 
 
+def jolt_charts(at) -> list[dict]:
+    """The jolt's figures (its loss, and its relative step when "Why the step shrinks" is open): their lines
+    carry meta "arm:copy"."""
+    return [f for f in figures(at) if any(t.get("meta") == "bn:1" for t in f["data"])]
+
+
+def lines_from(at, start: str) -> list[str]:
+    """The page's markdown texts that start with `start`."""
+    return [m.value for m in at.markdown if m.value.startswith(start)]
+
+
 def test_the_default_page_trains_the_three_networks_and_shows_the_cores_numbers():
     at = page()
     assert at.title[0].value == "Why BN helps"
@@ -45,7 +68,7 @@ def test_the_default_page_trains_the_three_networks_and_shows_the_cores_numbers(
         f"**BN without γ, β** (tanh, learning rate 3, 600 steps): {outcome(fixed)}",
     ]
     assert boxes(at)[2].endswith("final loss 0.179, accuracy 94%")  # the number "So why does BN help?" quotes
-    assert len(figures(at)) == 7  # curves, boundary, strips, saturation, gradients, γ/β, sweep
+    assert len(figures(at)) == 10  # curves, boundary, strips, saturation, gradients, γ/β, sweep, jolt, its steps, undo
     curves = figures(at)[0]
     np.testing.assert_allclose(_decode(curves["data"][0]["y"]), plain.loss)
     np.testing.assert_allclose(_decode(curves["data"][2]["y"]), bn.loss)
@@ -59,7 +82,7 @@ def test_the_default_page_trains_the_three_networks_and_shows_the_cores_numbers(
 def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_the_three_networks():
     at = page()
     sweep = lr_sweep(NetworkSettings())
-    fig = figures(at)[-1]
+    (fig,) = [f for f in figures(at) if "learning rate" in (f["layout"].get("title") or {}).get("text", "")]
     by_name = {t["name"]: t for t in fig["data"]}
     for name, norm in (("without BN", "none"), ("BN with γ, β", "bn"), ("BN without γ, β", "bn_no_affine")):
         finite = [r.final_loss for r in sweep.runs[norm] if not r.diverged]
@@ -69,7 +92,7 @@ def test_the_sweep_chart_shows_the_final_loss_of_every_rate_for_the_three_networ
 
 def test_turning_the_sweep_off_removes_its_chart():
     at = page(**QUICK)
-    assert len(figures(at)) == 6
+    assert len(figures(at)) == 9
     assert not any("each learning rate" in t for t in chart_titles(at))
 
 
@@ -151,7 +174,7 @@ def test_a_rerun_with_the_same_settings_does_not_train_again(monkeypatch):
 
     monkeypatch.setattr(bnviz.experiments.mlp, "train_networks", fail)
     at = page(net_seed=7, **QUICK)  # served from st.cache_data
-    assert len(figures(at)) == 6
+    assert len(figures(at)) == 9
 
 
 def test_an_error_in_training_is_shown_as_a_message_not_a_traceback(monkeypatch):
@@ -190,6 +213,14 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
     assert len(figures(at)) == 3  # and the sweep
+    assert not lines_from(at, "**Without BN** the loss")  # the jolt waits for its own prediction
+    assert at.radio(key="net_predict_jolt").options == JOLT_PREDICTIONS
+    at.radio(key="net_predict_jolt").set_value("both").run()
+    assert len(figures(at)) == 4 and len(jolt_charts(at)) == 1  # and the jolt
+    happened = jolt_happened(jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=1, factor=10.0))
+    assert lines_from(at, "Your class predicted: **both**") == [
+        f"Your class predicted: **both**. What happened: **{happened}**."
+    ]
     assert small_chart_text(at) == []  # every chart's text at 16 px or more, for the back of the room
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
@@ -199,3 +230,34 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
         f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
         f"BN without γ, β at {rates['bn_no_affine']}."
     )
+
+
+def test_the_jolt_shows_each_networks_loss_with_and_without_the_jolt_and_the_runs_numbers():
+    at = page(**QUICK)
+    expected = jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=1, factor=10.0)  # the form's, at its own rate
+    assert JOLT_TITLE in [h.value for h in at.subheader]
+    assert at.radio(key="net_jolt_factor").value == 10.0 and at.radio(key="net_jolt_layer").value == 1
+    (summary,) = lines_from(at, "**Without BN** the ")
+    assert summary == jolt_summary(expected)
+    assert summary.startswith("**Without BN** the loss jumps: ") and "**With BN** the loss carries on: " in summary
+    loss, steps = jolt_charts(at)
+    for arm in ("none", "bn"):
+        line = next(t for t in loss["data"] if t["meta"] == f"{arm}:1")
+        np.testing.assert_allclose(_decode(line["y"]), expected.windowed(expected.loss[arm][1])[1])
+        line = next(t for t in steps["data"] if t["meta"] == f"{arm}:1")
+        np.testing.assert_allclose(_decode(line["y"]), expected.windowed(expected.step_size(arm)[1])[1])
+    assert lines_from(at, "**Why the step shrinks") == [jolt_why(expected)]
+    assert any(m.value == undo_text(expected.undo) for m in at.markdown)
+    assert undo_text(expected.undo).startswith("**No layer undoes BN**")
+
+
+def test_a_tenth_on_hidden_layer_2_jolts_that_layer_and_the_text_follows():
+    at = page(**QUICK)
+    at.radio(key="net_jolt_factor").set_value(0.1)
+    at.radio(key="net_jolt_layer").set_value(2).run()
+    assert not at.exception
+    expected = jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=2, factor=0.1)
+    assert lines_from(at, "**Without BN** the ") == [jolt_summary(expected)]
+    assert "as 1/0.1² predicts." in jolt_summary(expected)
+    (loss, _) = jolt_charts(at)
+    assert loss["layout"]["xaxis"]["title"]["text"] == "training step (dashed: ×0.1 on layer 2's W after step 100)"

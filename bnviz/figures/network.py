@@ -16,8 +16,10 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from bnviz.experiments.jolt import ARMS, Jolt, Undo
 from bnviz.experiments.mlp import Run, Sweep
 from bnviz.figures.common import BN_WITHOUT_GAMMA_BETA, COLORS, style
+from bnviz.notation import MU_RUN_SUB, VAR_RUN_SUB
 
 # One colour per network from the Okabe–Ito palette (blue, vermillion, bluish green), which
 # stays distinct for colour-blind readers; the network without γ and β is also dashed.
@@ -486,3 +488,138 @@ def gamma_beta_figure(bn: Run, height: int = 320) -> go.Figure:
         fig.add_hline(y=start, line=dict(color="#999", dash="dot", width=1), row=1, col=col)
     fig.update_xaxes(title_text="hidden layer", tickvals=list(range(1, depth + 1)), range=[0.5, depth + 0.5])
     return _frame(fig, height, "What γ and β learned in the network “BN with γ, β” (one dot per unit)", legend_rows=0)
+
+
+def factor_text(factor: float) -> str:
+    """The jolt's factor as the page writes it: "×10", "×0.1"."""
+    return f"×{factor:g}"
+
+
+def _jolt_lines(jolt: Jolt, series, fmt: str, title: str, height: int) -> go.Figure:
+    """One line per arm and copy of series(arm) (2, steps), window means (Jolt.windowed: no window holds steps
+    from both sides of the jolt) on a log axis: the jolted copy solid, the copy without the jolt dotted, the
+    jolt a dashed line. A copy that diverged is drawn up to its last finite window and marked."""
+    fig = go.Figure()
+    labels = ("no jolt", factor_text(jolt.factor))
+    shown_values = []
+    for arm in ARMS:
+        for copy in (1, 0):  # the jolted copy first: it is the story, the other its reference
+            name = f"{NAMES[arm]}, {labels[copy]}"
+            x, y = jolt.windowed(series(arm)[copy])
+            kept = y > 0  # a log axis has no 0
+            shown_values.append(y[kept])
+            fig.add_trace(
+                go.Scatter(
+                    x=x[kept],
+                    y=y[kept],
+                    mode="lines",
+                    line=dict(color=NET_COLORS[arm], width=2.5 if copy else 1.5, dash=None if copy else "dot"),
+                    name=name,
+                    meta=f"{arm}:{copy}",
+                    hovertemplate=f"{name}<br>steps to %{{x}}: %{{y:{fmt}}}<extra></extra>",
+                )
+            )
+            step = int(jolt.diverged_at[arm][copy])
+            if step:
+                fig.add_annotation(
+                    x=step,
+                    y=0.95,
+                    yref="y domain",
+                    text=f"{name}: diverged (step {step})",
+                    showarrow=False,
+                    xanchor="right" if step > jolt.steps / 2 else "left",
+                    font=dict(color=NET_COLORS[arm]),
+                    bgcolor="rgba(255,255,255,0.85)",
+                )
+    fig.add_vline(x=jolt.at + 0.5, line=dict(color="#555", dash="dash", width=1))
+    values = np.concatenate(shown_values)
+    if values.size:  # a loss far above LOSS_CAP is cut off: its size would hide the rest
+        low, top = max(float(values.min()), 1e-12), min(float(values.max()), LOSS_CAP)
+        fig.update_yaxes(range=[np.log10(low) - 0.15, np.log10(top) + 0.15])
+    jolted = f"training step (dashed: {factor_text(jolt.factor)} on layer {jolt.layer}'s W after step {jolt.at})"
+    fig.update_xaxes(title_text=jolted, range=[0, jolt.steps * 1.02])
+    fig.update_yaxes(type="log", dtick=1, exponentformat="power", title_text=title)
+    # The legend beside the plot, one line per entry: above it, four entries take two rows of a narrow column.
+    style(fig, height=height)
+    return fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, yanchor="top"), margin=dict(l=60, t=20, r=10))
+
+
+def jolt_figure(jolt: Jolt, height: int = 260) -> go.Figure:
+    """The jolt: each arm's mini-batch loss (training mode, log scale) against step, with and without the jolt."""
+    return _jolt_lines(jolt, lambda arm: jolt.loss[arm], ".3g", "loss on the mini-batch", height)
+
+
+def jolt_step_figure(jolt: Jolt, height: int = 300) -> go.Figure:
+    """The jolted layer's relative step ‖ΔW‖/‖W‖ = lr·‖dL/dW‖/‖W‖ (log scale) against step, with and without
+    the jolt: the layer's effective learning rate."""
+    return _jolt_lines(jolt, jolt.step_size, ".2g", f"layer {jolt.layer}'s ‖ΔW‖/‖W‖", height)
+
+
+def undo_figure(undo: Undo, height: int = 360) -> go.Figure:
+    """Each BN unit's learned γ against the γ that would undo BN, √(σ²_run + ε), and its β against
+    μ_run: one dot per unit, coloured by hidden layer. On the diagonal both would give the unit's
+    input back; the unit closest to that (Undo.closest) is ringed."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(f"γ against √({VAR_RUN_SUB} + ε)", f"β against {MU_RUN_SUB}"),
+        horizontal_spacing=0.1,
+    )
+    depth, width = undo.gamma.shape
+    colors = _layer_colors(depth)
+    d = undo.distance
+    pairs = ((undo.gamma_undo, undo.gamma), (undo.beta_undo, undo.beta))
+    for col, (needed, learned) in enumerate(pairs, start=1):
+        for l in range(depth):
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(needed[l]),
+                    y=_f32(learned[l]),
+                    mode="markers",
+                    marker=dict(size=6, color=colors[l], line=dict(width=0.5, color="#333")),
+                    name=f"layer {l + 1}",
+                    legendgroup=f"layer{l}",
+                    showlegend=col == 1,
+                    customdata=np.stack([np.arange(1, width + 1), _f32(d[l])], axis=1),
+                    hovertemplate=f"layer {l + 1}, unit %{{customdata[0]}}<br>undo needs %{{x:.3f}}, learned "
+                    "%{y:.3f}<br>d = %{customdata[1]:.1%}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        lo = float(min(needed.min(), learned.min()))
+        hi = float(max(needed.max(), learned.max()))
+        pad = 0.05 * (hi - lo or 1.0)
+        fig.add_trace(
+            go.Scatter(
+                x=[lo - pad, hi + pad],
+                y=[lo - pad, hi + pad],
+                mode="lines",
+                line=dict(color="#999", dash="dot", width=1),
+                name="undone: learned = needed",
+                legendgroup="diagonal",
+                showlegend=col == 1,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
+        l, i = (k - 1 for k in undo.closest())
+        fig.add_trace(
+            go.Scatter(
+                x=[float(needed[l, i])],
+                y=[float(learned[l, i])],
+                mode="markers",
+                marker=dict(size=16, symbol="circle-open", color="#000", line=dict(width=2)),
+                name=f"closest: layer {l + 1}, unit {i + 1}",
+                legendgroup="closest",
+                showlegend=col == 1,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
+    fig.update_xaxes(title_text="what would undo BN", row=1, col=1)
+    fig.update_xaxes(title_text="what would undo BN", row=1, col=2)
+    fig.update_yaxes(title_text="learned", row=1, col=1)
+    return _frame(fig, height, legend_rows=2).update_layout(margin=dict(l=60))
