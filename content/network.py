@@ -436,6 +436,23 @@ UNDO_LABEL = "Did γ and β undo BN here?"
 UNDO_DIVERGED = "The network with BN diverged at this learning rate: it has no γ and β to show."
 
 
+def undo_summary(undo: Undo) -> str:
+    """One line under the jolt (markdown): whether the BN network's γ and β undid BN, by its layers' median
+    unit (undo_text, in the expander, gives every number)."""
+    medians = undo.median_distance()
+    undone = [str(k + 1) for k in np.flatnonzero(medians < UNDONE)]
+    verdict = (
+        "no layer undid BN"
+        if not undone
+        else f"layer{'s' if len(undone) > 1 else ''} {', '.join(undone)} nearly undid BN"
+    )
+    return (
+        f"**And γ and β?** Trained without the jolt, {verdict}: each layer's median unit stays {spread(medians)} of "
+        f"its input's spread away from the γ = √({VAR_RUN} + ε), β = {MU_RUN} that would give the input back "
+        f"(“{UNDO_LABEL}” below shows every unit)."
+    )
+
+
 def undo_text(undo: Undo) -> str:
     """What the BN network's γ and β did, against the values that undo BN (markdown): whether any layer
     undoes it (its median unit within UNDONE), how many units come within UNDONE, and the closest one."""

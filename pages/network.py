@@ -48,6 +48,7 @@ from content.network import (
     lowest_loss,
     things_to_try,
     trained_with,
+    undo_summary,
     undo_text,
 )
 from ui.classroom import beside, predict_first, prediction, shared_chart
@@ -333,7 +334,8 @@ with shown:
     if jolt_run is not None:
         shared_chart(jolt_figure, jolt_run, by=(jolt_settings, layer, factor), key="net_jolt_chart")
 if jolt_run is not None:
-    st.markdown(jolt_summary(jolt_run))
+    # One paragraph: what the jolt did, and whether γ and β undid BN.
+    st.markdown(" ".join([jolt_summary(jolt_run)] + ([undo_summary(jolt_run.undo)] if jolt_run.undo else [])))
     said = prediction("net_predict_jolt")
     if said:
         st.markdown(jolt_told(said, jolt_run))

@@ -15,6 +15,7 @@ from content.network import (
     jolt_why,
     recovered,
     steps_text,
+    undo_summary,
     undo_text,
 )
 
@@ -127,6 +128,10 @@ def test_the_undo_text_names_the_closest_unit_and_whether_any_layer_undoes_bn():
     assert "(d = 0.02)" in text
     far = Undo(gamma + 1.0, np.zeros((2, 3)), np.zeros((2, 3)), scale - 1e-5, 1e-5)
     assert undo_text(far).startswith("**No layer undoes BN**: ")
+    # The line under the jolt says the same, in a line.
+    assert undo_summary(undo).startswith("**And γ and β?** Trained without the jolt, layer 2 nearly undid BN: ")
+    assert "each layer's median unit stays 0.06 to 0.50 of its input's spread away" in undo_summary(undo)
+    assert "no layer undid BN: each layer's median unit stays 1.06 to 1.50" in undo_summary(far)
 
 
 @pytest.mark.parametrize("factor", [10.0, 0.1])

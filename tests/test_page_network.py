@@ -18,6 +18,7 @@ from content.network import (
     jolt_summary,
     jolt_why,
     lowest_loss,
+    undo_summary,
     undo_text,
 )
 
@@ -238,7 +239,7 @@ def test_the_jolt_shows_each_networks_loss_with_and_without_the_jolt_and_the_run
     assert JOLT_TITLE in [h.value for h in at.subheader]
     assert at.radio(key="net_jolt_factor").value == 10.0 and at.radio(key="net_jolt_layer").value == 1
     (summary,) = lines_from(at, "**Without BN** the ")
-    assert summary == jolt_summary(expected)
+    assert summary == f"{jolt_summary(expected)} {undo_summary(expected.undo)}"  # and whether γ, β undid BN
     assert summary.startswith("**Without BN** the loss jumps: ") and "**With BN** the loss carries on: " in summary
     loss, steps = jolt_charts(at)
     for arm in ("none", "bn"):
@@ -257,7 +258,7 @@ def test_a_tenth_on_hidden_layer_2_jolts_that_layer_and_the_text_follows():
     at.radio(key="net_jolt_layer").set_value(2).run()
     assert not at.exception
     expected = jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=2, factor=0.1)
-    assert lines_from(at, "**Without BN** the ") == [jolt_summary(expected)]
+    assert lines_from(at, "**Without BN** the ") == [f"{jolt_summary(expected)} {undo_summary(expected.undo)}"]
     assert "as 1/0.1² predicts." in jolt_summary(expected)
     (loss, _) = jolt_charts(at)
     assert loss["layout"]["xaxis"]["title"]["text"] == "training step (dashed: ×0.1 on layer 2's W after step 100)"
