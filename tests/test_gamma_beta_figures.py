@@ -132,19 +132,6 @@ def test_shape_figure_plots_the_quantiles_it_is_given_against_the_normal_ones():
     assert np.trapezoid(normal.y, normal.x) == pytest.approx(1.0, abs=0.05)  # a density, over x_hat's range
 
 
-def test_linear_figure_compares_now_with_the_start_on_shared_bins():
-    u = gamma_beta.linear_inputs()
-    z, y = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 5.0)
-    z0, y0 = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)
-    fig = gamma_beta_figures.linear_figure(z, z0, y, y0)
-    z_bars, y_bars = bars(fig)
-    z_start, y_start = scatters(fig, "lines")
-    assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
-    assert bar_mean(z_bars) - 5.0 == pytest.approx(z0.mean(), abs=float(np.max(z_bars.width)))
-    # b changed nothing after BN: the bars are the outline of the start
-    np.testing.assert_allclose(np.asarray(y_start.y)[1:-1], y_bars.y, rtol=1e-12)
-
-
 def by_meta(fig, meta: str):
     (trace,) = [t for t in fig.data if t.meta == meta]
     return trace
@@ -192,7 +179,6 @@ def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
         gamma_beta_figures.target_figure(y, y + 1),
         gamma_beta_figures.nonlinearity_figure(y, "tanh"),
         gamma_beta_figures.shape_figure(values, x_hat, gamma_beta.quantile_comparison(values)),
-        gamma_beta_figures.linear_figure(unit.z, unit.z, unit.y, unit.y),
         gamma_beta_figures.chain_figure(moved, unit),
     ]
     reference = style(go.Figure(), height=300).layout

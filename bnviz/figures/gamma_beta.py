@@ -344,27 +344,6 @@ def shape_figure(x, x_hat, quantiles: dict, bins: int | None = None, height: int
     return style(fig, height=height)
 
 
-def linear_figure(z, z_start, y, y_start, bins: int | None = None, height: int = 320) -> go.Figure:
-    """z = w·u + b before BN and y = BN(z) after, each against its value at the start settings.
-
-    z, z_start, y, y_start: (n,). The outlines show the start: after BN the bars cover the
-    outline whatever b and the length of w, and leave it only when w turns.
-    """
-    panels = [
-        ((0.0, 0.46), "x", "y", z, z_start, "z", COLORS["x"], "before BN: z = w·u + b (dotted: at the start)"),
-        ((0.54, 1.0), "x2", "y2", y, y_start, "y", COLORS["y"], "after BN: y = BN(z) (dotted: at the start)"),
-    ]
-    traces, layout = [], dict(barmode="overlay", showlegend=False, annotations=[])
-    for (x0, x1), xa, ya, now, start, name, color, title in panels:
-        edges = histogram_edges([now, start], bins or default_bins(np.size(now)))
-        traces.append(histogram_bar(now, edges, f"{name} now", color, opacity=0.7, xaxis=xa, yaxis=ya))
-        traces.append(histogram_outline(start, edges, f"{name} at the start", INK, xaxis=xa, yaxis=ya))
-        layout["xaxis" if xa == "x" else "xaxis2"] = dict(domain=[x0, x1], title=dict(text=name), anchor=ya)
-        layout["yaxis" if ya == "y" else "yaxis2"] = dict(anchor=xa, title=dict(text="density" if xa == "x" else ""))
-        layout["annotations"].append(_title(title, x0, x1))
-    return _figure(traces, layout, height)
-
-
 # chain_figure's panels, left to right as the data flows: (title, the Chain's field, axis title: who acts, colour).
 CHAIN_PANELS = (
     ("z = w·u + b", "z", "z: W and b act here", COLORS["x"]),
