@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bnviz.experiments import gamma_beta
+from bnviz.experiments import gamma_beta, peaks
 from bnviz.experiments.gamma_beta import ROUNDING, Readout
 from bnviz.notation import MU_B, STD_B, X_HAT
-from bnviz.numbers import distance, eps_text, fixed
+from bnviz.numbers import distance, eps_text, fixed, percent
 from content.common import LAST_DIGITS
 from content.registry import to_section
 
@@ -251,16 +251,18 @@ def peak_table(stages) -> pd.DataFrame:
     )
 
 
-def peaks_task(level: float) -> str:
-    """Why the height matters, and what the two networks are."""
+def peaks_task(result) -> str:
+    """Why the next layer's target is sigmoid(x − θ), and what the two networks are (a peaks.PeaksRun)."""
+    level = f"{result.level:g}"
+    below = float(np.mean(result.x[:, 0] < result.level))
+    above = float(np.mean(result.x[:, 1] > result.level))
     return (
-        "**Does the lost height matter?** Not to a linear layer right after BN (its own weight and bias can "
-        "do γ's and β's job), but through a nonlinearity it does. Suppose this layer's bias "
-        f"−{level:g} once put a sigmoid's switch at x = {level:g}: the next layer received "
-        f"sigmoid(x − {level:g}), off for channel 0's typical values, on for its peaks and for most of "
-        "channel 1. BN cancels that bias. Below, BN → sigmoid → next layer (w·h + b, one w and b per "
-        f"channel) is trained by gradient descent to give sigmoid(x − {level:g}) again, twice: learning "
-        "γ, β, w and b, and learning only w and b (γ = 1, β = 0)."
+        f"**Why the target is sigmoid(x − {level}).** Before BN, this layer fed a sigmoid with the bias −{level}: "
+        f"the next layer received sigmoid(x − {level}), a switch that turns on where x passes {level}, in any "
+        f"channel: off for {percent(round(below, 2))} of channel 0 but on for its peaks (what a really high "
+        f"activation was for), on for {percent(round(above, 2))} of channel 1. BN cancels that bias and each "
+        f"channel's mean and spread. Trained to give sigmoid(x − {level}) again: BN → sigmoid → next layer "
+        "(w·h + b per channel), once learning γ, β, w and b, once only w and b (γ = 1, β = 0)."
     )
 
 
@@ -298,6 +300,21 @@ def peaks_summary(result, channel: int, row: int) -> str:
         f"**With γ and β learned** the loss falls to {small(result.final_loss(True))} and your peak gets "
         f"{fixed(with_, 3)}. γ and β end near the values that make γ·x̂ + β = x − {result.level:g} again: "
         "they put back each channel's spread and offset, as far as the next layer needs them."
+    )
+
+
+def peak_height(result, channel: int, row: int) -> str:
+    """Why the learned γ·x̂ + β gives the peak about x − θ, not its height x (a peaks.PeaksRun)."""
+    gamma, beta, _, _ = result.learned(True)
+    value, level = result.x[row, channel], result.level
+    *_, y = peaks.follow_peak(result.x, channel, row, gamma[channel], beta[channel])
+    return (
+        f"**Why your peak ends at {fixed(y.value, 3)}, not at {value:g}.** γ and β do not give the peak its height "
+        f"back: they give the sigmoid what the task needs, x − {level:g}, here {value:g} − {level:g} = "
+        f"{fixed(value - level, 3)}. The needed γ and β (the table) make γ·x̂ + β = x − {level:g} for every value; "
+        "training ends near them, not on them. Had the task been "
+        f"sigmoid(x), with no bias before BN, the needed values would be the identity of section "
+        f"{number('spread-and-mean')} (γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$, β = $\\mu_B$) and your peak would get {value:g} back."
     )
 
 

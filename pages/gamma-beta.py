@@ -539,7 +539,7 @@ def peaks_section():
     table, kept = st.columns([3, 2], vertical_alignment="center")
     table.table(content_gamma_beta.peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
     kept.markdown(content_gamma_beta.PEAK_KEPT)
-    st.markdown(content_gamma_beta.peaks_task(result.level))
+    st.markdown(content_gamma_beta.peaks_task(result))
     figure, summary = beside([3, 2])
     with figure:
         chart(peaks_switch_figure((c, row)), key="gb_peaks_switch")
@@ -547,6 +547,7 @@ def peaks_section():
     st.caption(content_gamma_beta.PEAKS_CAPTION)
     numbers, why = st.columns([2, 3], vertical_alignment="center")
     numbers.table(content_gamma_beta.learned_table(result))
+    why.markdown(content_gamma_beta.peak_height(result, c, row))
     with st.expander(content_gamma_beta.PEAKS_DETAILS_TITLE):
         chart(peaks_loss_figure(), key="gb_peaks_loss")
         st.caption(content_gamma_beta.LOSS_CAPTION)

@@ -407,6 +407,11 @@ def test_the_peaks_section_follows_channel_0s_highest_peak_and_shows_both_traini
     assert "the loss stops at 0.0207, the least any w and b reach" in text
     assert "Your peak, x = 9, gets 0.293 where 0.982 is needed" in text
     assert "the loss falls to 6.7e-8 and your peak gets 0.983" in text
+    # why the target is sigmoid(x − 5), and why the peak ends near 3.97 rather than at 9 (the run's numbers)
+    assert "**Why the target is sigmoid(x − 5).** Before BN, this layer fed a sigmoid with the bias −5" in text
+    assert "off for 98\u00a0% of channel 0 but on for its peaks" in text and "on for 94\u00a0% of channel 1" in text
+    assert "**Why your peak ends at 3.971, not at 9.**" in text and "here 9 − 5 = 4.000" in text
+    assert "the needed values would be the identity of section 1" in text and "your peak would get 9 back" in text
     loss = loss_figure(at)
     curves = {t["name"]: _decode(t["y"]) for t in loss["data"]}
     assert curves["γ = 1, β = 0 fixed"][-1] == pytest.approx(0.0207, abs=1e-4)
@@ -425,6 +430,7 @@ def test_picking_another_peak_moves_the_table_and_the_mark():
     text = peaks_text(at)
     without, needed = result.outputs(result.x, False)[0, 1], result.t[0, 1]
     assert f"Your peak, x = 15, gets {without:.3f} where {needed:.3f} is needed" in text
+    assert f"**Why your peak ends at {learned.value:.3f}, not at 15.**" in text and "here 15 − 5 = 10.000" in text
     mark = [t for t in figure_with(at, "your peak")["data"] if t.get("name") == "your peak"][0]
     assert mark["x"] == [15.0] and mark["xaxis"] == "x2"
 
