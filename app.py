@@ -21,6 +21,7 @@ page = st.navigation(PAGES)
 classroom.setup(PAGES)
 st.sidebar.html(links.HIDDEN_CSS + style.CSS)  # the app's style, sent again on every run
 st.sidebar.html(links.ONE_ENTRY_PER_PAGE, unsafe_allow_javascript=True)  # a constant: Back leaves the page
+st.sidebar.html(links.TO_SECTION, unsafe_allow_javascript=True)  # a constant: `?section=peaks` opens there
 link = links.snapshot(page.url_path)
 notice = st.empty()
 page.run()

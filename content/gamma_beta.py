@@ -1,17 +1,58 @@
-"""What the /gamma-beta page shows as text tables: the readout of every channel and the shape
-of a distribution before and after BN. The numbers come from bnviz.experiments.gamma_beta,
-written with bnviz.numbers.fixed and an ASCII minus, as the page's metrics show them."""
+"""What the /gamma-beta page says: its sections, their texts and their tables (the readout of every channel,
+the shape of a distribution before and after BN, the peaks). The numbers come from bnviz.experiments
+(gamma_beta, peaks), tables written with bnviz.numbers.fixed and an ASCII minus, as the page's metrics show them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bnviz.experiments import gamma_beta
+from bnviz.experiments import gamma_beta, peaks
 from bnviz.experiments.gamma_beta import ROUNDING, Readout
-from bnviz.notation import MU_B, STD_B
-from bnviz.numbers import distance, fixed
+from bnviz.notation import MU_B, STD_B, X_HAT
+from bnviz.numbers import distance, eps_text, fixed, percent
 from content.common import LAST_DIGITS
+from content.registry import to_section
+
+# --- the page's sections: one numbering, one anchor each ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str  # the heading's anchor, and what a link carries to open the page there (`?section=peaks`)
+    title: str
+
+
+SECTIONS = (
+    Section("spread-and-mean", "γ sets the spread, β sets the mean"),
+    Section("nonlinearity", "Why not stay at mean 0, variance 1?"),
+    Section("w-and-b", "Do γ and β replace W and b?"),
+    Section("peaks", "How do γ and β fix the normalized peaks?"),
+)
+
+
+def number(anchor: str) -> int:
+    """The section's number on the page, from 1."""
+    for n, section in enumerate(SECTIONS, start=1):
+        if section.anchor == anchor:
+            return n
+    raise ValueError(
+        f"/gamma-beta has no section {anchor!r}; its sections are {', '.join(s.anchor for s in SECTIONS)}."
+    )
+
+
+def heading(anchor: str) -> str:
+    """The section's heading, numbered: "5. How do γ and β fix the normalized peaks?"."""
+    return f"{number(anchor)}. {SECTIONS[number(anchor) - 1].title}"
+
+
+def section_link(anchor: str) -> dict[str, str]:
+    """The parameters of a link that opens /gamma-beta at this section."""
+    number(anchor)  # it exists
+    return to_section(anchor)
+
 
 # The readout's two distances, named as a learner can read them; the page's caption says how
 # the histogram distance (statisticians' 1-Wasserstein distance, W₁) is computed.
@@ -22,6 +63,42 @@ SHAPE_ROWS = {
     "skewness": "skewness (lopsidedness)",
     "excess kurtosis": "excess kurtosis (heavy tails)",
 }
+
+
+INTRO = (
+    "BatchNorm first normalizes each channel: $\\hat x$ has mean 0 and variance ≈ 1, whatever the "
+    "layer before produced. Then $\\gamma$ and $\\beta$, one pair per channel, shared by every "
+    "batch and learned by gradient descent, give the output any spread and any mean."
+)
+
+
+def undo(recovery_error: str) -> str:
+    """Do γ and β just undo the normalization? recovery_error: the recovery's largest |y − x| on this batch, written."""
+    return (
+        "**Do γ and β just undo the normalization?** They *can*: with γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and "
+        "β = $\\mu_B$ (*Recover the original*) BN gives back its input, up to "
+        f"{recovery_error}, float64's rounding. But nothing puts them there: gradient descent moves them "
+        "wherever the loss is lowest. And the identity holds for *this* batch only: the next one brings its own "
+        "$\\mu_B$ and $\\sigma_B^2$."
+    )
+
+
+# --- practice: match a hidden target -------------------------------------------------------------------
+
+TARGET_TITLE = "Practice: match a hidden target"
+TARGET_INTRO = (
+    "The light blue histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
+    "γ and β until your red-orange outline traces it: read its centre and its width off the chart."
+)
+
+
+# What the readout table's two distances are (under the table).
+DISTANCES = (
+    "Largest |y − x|: the biggest difference between an output and its own input. Histogram distance: "
+    "how far, on average, the values must move to turn the histogram of x into the histogram of y "
+    "(the mean of |sort(y) − sort(x)|; statisticians call it the Wasserstein distance). Both are 0 "
+    "only when the two agree."
+)
 
 
 def readout_table(out: Readout) -> pd.DataFrame:
@@ -56,14 +133,93 @@ def shape_table(before, after) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-# --- 6. How do γ and β fix the normalized peaks? (bnviz.experiments.peaks) -----------------------
+# --- Why not stay at mean 0, variance 1? ----------------------------------------------------------
 
-PEAKS_TITLE = "6. How do γ and β fix the normalized peaks?"
+NONLINEARITY_INTRO = (
+    "BN's output usually feeds a nonlinearity. Ioffe and Szegedy, who introduced BatchNorm, wrote: "
+    "*“normalizing the inputs of a sigmoid would constrain them to the linear regime of the nonlinearity. "
+    "To address this, we make sure that the transformation inserted in the network can represent the "
+    "identity transform”*, hence γ and β ([Ioffe & Szegedy, 2015](https://arxiv.org/abs/1502.03167), section 3). "
+    "Here is this channel's x̂, "
+    "scaled and shifted by γ and β, going into a nonlinearity."
+)
+NEARLY_LINEAR = (
+    "With γ = 1, β = 0 most values fall where a sigmoid is nearly straight, and nearly linear layers stack into "
+    "nearly one linear layer. Raise γ or move β to reach the bends; for ReLU, β decides how many values pass "
+    "(at β = 0 about half)."
+)
+
+
+def nearly_linear_precisely(a_sigmoid: float, a_tanh: float) -> str:
+    """What "nearly linear" means, with the bounds bnviz.experiments.gamma_beta.linear_region computes."""
+    return (
+        "For sigmoid and tanh: the inputs z where the curve stays within 5 % of its output range of its "
+        f"tangent line at z = 0, that is |z| ≤ {a_sigmoid:.2f} for the sigmoid (within 0.05 of ½ + z/4) and "
+        f"|z| ≤ {a_tanh:.2f} for tanh (within 0.1 of z). For ReLU: z ≥ 0, where ReLU(z) = z exactly; every "
+        "value below 0 becomes 0."
+    )
+
+
+# --- Do γ and β replace W and b? (bnviz.experiments.gamma_beta.chain) -------------------------------
+
+WB_INTRO = (
+    "Don't γ and β do what W and b already do? Follow one unit z = w·u + b = w₁u₁ + w₂u₂ + b (u₁ skewed, u₂ "
+    "with two bumps) through BN, γ and β to the next layer w′·h + b′ (w′ = 1, b′ = 0)."
+)
+
+
+def wb_caption(reference_angle: float) -> str:
+    """Under the chain figure: what its lines are, and what Δy measures."""
+    return (
+        "Δy: the most a knob moves BN's output y, over 1000 samples, against the start (‖w‖ = 1, b = 0, γ = 1, "
+        f"β = 0; θ against {reference_angle:g}°); below {eps_text(ROUNDING)}, float64's rounding: zero. Bars: now; "
+        "dotted: at the start; last panel, solid: the next layer alone, with γ = 1, β = 0 and its best w″, b″."
+    )
+
+
+def wb_effects(effects) -> list[str]:
+    """Under each knob (‖w‖, θ, b, γ, β), how far it moves BN's output y (a gamma_beta.LinearEffects):
+    3 significant digits, or "below 1e-9" at float64's rounding."""
+    moves = (effects.scale, effects.direction, effects.b, effects.gamma, effects.beta)
+    return [f"Δy = {text}" if (text := distance(v, ROUNDING))[0].isdigit() else f"Δy {text}" for v in moves]
+
+
+def stand_in(chain) -> str:
+    """Whether the next layer alone (γ = 1, β = 0, its best w″ and b″) gives what γ and β gave (a Chain)."""
+    w, b = fixed(chain.w_alone, 3), fixed(chain.b_alone, 3)
+    if chain.between == "nothing":
+        return (
+            f"**Nothing between: the next layer can stand in.** With γ = 1, β = 0 its best w″ = {w} and b″ = {b} "
+            f"give the same output (largest difference {distance(chain.gap, ROUNDING)}): "
+            "w′·(γ·x̂ + β) + b′ = (w′γ)·x̂ + (w′β + b′), so w″ = w′γ and b″ = w′β + b′ absorb γ and β exactly."
+        )
+    if chain.gap < ROUNDING:
+        return (
+            "**A sigmoid between.** At γ = 1, β = 0 there is nothing for the next layer to stand in for: move γ or "
+            "β and compare the solid line with the bars."
+        )
+    return (
+        f"**A sigmoid between: the next layer cannot stand in.** With γ = 1, β = 0 its best w″ = {w} and b″ = {b} "
+        f"still miss the output by up to {fixed(chain.gap, 3)} (the solid line against the bars): γ and β choose "
+        "where on the curve the values fall, before the bend; the next layer acts only after it."
+    )
+
+
+WB_ANSWER = """
+**The answer.** No: γ and β are extra parameters, one pair per channel, that put back the scale and the offset
+that normalization removed. The bias b before BN is redundant: the mean subtraction removes it and β takes over
+its role (hence `bias=False` in PyTorch for a layer followed by BN). The length of w is cancelled too, and γ
+takes over the scale. But w's direction still decides which combination of the inputs the unit measures. And
+the next layer's W and b can do γ's and β's job only when nothing nonlinear lies between.
+"""
+
+
+# --- How do γ and β fix the normalized peaks? (bnviz.experiments.peaks) ----------------------------
+
 PEAKS_INTRO = (
-    "A learner read that *“the network might want some activations to be really high in order to make "
-    "accurate predictions”*: how do γ and β help once BN has normalized them? Two channels on different "
-    "scales, 256 values each, have three peaks each, values well above the rest of their channel. "
-    "Follow one through BN."
+    "*“The network might want some activations to be really high”*: how do γ and β help once BN has "
+    "normalized them? Each of two channels (256 values, on different scales) has three peaks, values well "
+    "above the rest of their channel: follow one through BN."
 )
 PEAK_STAGES = {
     "x": "x, before BN",
@@ -95,16 +251,18 @@ def peak_table(stages) -> pd.DataFrame:
     )
 
 
-def peaks_task(level: float) -> str:
-    """Why the height matters, and what the two networks are."""
+def peaks_task(result) -> str:
+    """Why the next layer's target is sigmoid(x − θ), and what the two networks are (a peaks.PeaksRun)."""
+    level = f"{result.level:g}"
+    below = float(np.mean(result.x[:, 0] < result.level))
+    above = float(np.mean(result.x[:, 1] > result.level))
     return (
-        "**Does the lost height matter?** Not to a linear layer right after BN (its own weight and bias can "
-        "do γ's and β's job), but through a nonlinearity it does. Suppose this layer's bias "
-        f"−{level:g} once put a sigmoid's switch at x = {level:g}: the next layer received "
-        f"sigmoid(x − {level:g}), off for channel 0's typical values, on for its peaks and for most of "
-        "channel 1. BN cancels that bias. Below, BN → sigmoid → next layer (w·h + b, one w and b per "
-        f"channel) is trained by gradient descent to give sigmoid(x − {level:g}) again, twice: learning "
-        "γ, β, w and b, and learning only w and b (γ = 1, β = 0)."
+        f"**Why the target is sigmoid(x − {level}).** Before BN, this layer fed a sigmoid with the bias −{level}: "
+        f"the next layer received sigmoid(x − {level}), a switch that turns on where x passes {level}, in any "
+        f"channel: off for {percent(round(below, 2))} of channel 0 but on for its peaks (what a really high "
+        f"activation was for), on for {percent(round(above, 2))} of channel 1. BN cancels that bias and each "
+        f"channel's mean and spread. Trained to give sigmoid(x − {level}) again: BN → sigmoid → next layer "
+        "(w·h + b per channel), once learning γ, β, w and b, once only w and b (γ = 1, β = 0)."
     )
 
 
@@ -145,10 +303,31 @@ def peaks_summary(result, channel: int, row: int) -> str:
     )
 
 
+def peak_height(result, channel: int, row: int) -> str:
+    """Why the learned γ·x̂ + β gives the peak about x − θ, not its height x (a peaks.PeaksRun)."""
+    gamma, beta, _, _ = result.learned(True)
+    value, level = result.x[row, channel], result.level
+    *_, y = peaks.follow_peak(result.x, channel, row, gamma[channel], beta[channel])
+    return (
+        f"**Why your peak ends at {fixed(y.value, 3)}, not at {value:g}.** γ and β do not give the peak its height "
+        f"back: they give the sigmoid what the task needs, x − {level:g}, here {value:g} − {level:g} = "
+        f"{fixed(value - level, 3)}. The needed γ and β (the table) make γ·x̂ + β = x − {level:g} for every value; "
+        "training ends near them, not on them. Had the task been "
+        f"sigmoid(x), with no bias before BN, the needed values would be the identity of section "
+        f"{number('spread-and-mean')} (γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$, β = $\\mu_B$) and your peak would get {value:g} back."
+    )
+
+
 PEAKS_CAPTION = (
-    "Left: the loss of both networks at every step, summed over the two channels. Right: what the next "
-    "layer outputs for each value x of the batch (ticks): what the task needs (green band), with γ, β "
-    "learned (red) and with γ = 1, β = 0 (grey, dashed); the vertical line is θ. " + LAST_DIGITS
+    "What the next layer outputs for each value x of the batch (ticks): what the task needs (green band), with "
+    "γ, β learned (red) and with γ = 1, β = 0 (grey, dashed); the vertical line is θ. " + LAST_DIGITS
+)
+PEAKS_DETAILS_TITLE = (
+    "The loss at every step, why the nonlinearity matters, and where the needed values and the floor come from"
+)
+LOSS_CAPTION = (
+    "The loss of both networks at every step, summed over the two channels; dotted: the least any next layer "
+    "reaches with γ = 1, β = 0."
 )
 
 
@@ -158,12 +337,14 @@ def peaks_details(level: float, n: int, lr: float, steps: int) -> str:
         "**A linear next layer needs no γ and β.** w·(γ·x̂ + β) + b = (wγ)·x̂ + (wβ + b): its own weight "
         "and bias do their job. What BN takes away is lost only through a nonlinearity between BN and the "
         "next layer.\n\n"
-        "**BN cancels the bias before it** (section 5). So without β a ReLU after BN passes exactly the "
+        "**BN cancels the bias before it** (section "
+        + str(number("w-and-b"))
+        + "). So without β a ReLU after BN passes exactly the "
         "values above their channel's batch mean (x̂ > 0 exactly when x > $\\mu_B$), and a sigmoid switches at that mean "
         "and, with a spread of 1, stays mostly in its middle.\n\n"
         f"**The needed values.** γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$ and β = $\\mu_B$ − {level:g} give "
         f"γ·x̂ + β = (x − $\\mu_B$) + $\\mu_B$ − {level:g} = x − {level:g} for every value of the batch: the identity "
-        f"values of section 1, with β moved by the old bias. With w = 1 and b = 0 the next layer then gets "
+        f"values of section {number('spread-and-mean')}, with β moved by the old bias. With w = 1 and b = 0 the next layer then gets "
         f"sigmoid(x − {level:g}) exactly: loss 0.\n\n"
         "**The floor.** With γ = 1, β = 0 the sigmoid's output is fixed, and the loss is a quadratic in w "
         "and b. Least squares gives its minimum, the dotted line: training w and b reaches it and cannot "
@@ -172,4 +353,26 @@ def peaks_details(level: float, n: int, lr: float, steps: int) -> str:
         f"backward passes, on one batch of {n} values per channel (every step sees all of them), Adam with "
         f"learning rate {lr:g}, {steps} steps, from γ = 1, β = 0, w = 1, b = 0. The loss is "
         f"mean((w·sigmoid(y) + b − sigmoid(x − {level:g}))²) per channel, summed over the two channels."
+    )
+
+
+# --- a side question: does BN make a channel Gaussian? ------------------------------------------------
+
+SHAPE_TITLE = "A side question: does BN make a channel Gaussian? Only two numbers change"
+SHAPE_INTRO = (
+    "BN is an affine map per channel: every value of a channel goes through the same "
+    f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "
+    "channel stays skewed, a two-bump channel keeps its bumps. **BN does not make activations Gaussian.**"
+)
+
+
+def shape_explained(affine_gap: float) -> str:
+    """What the shape table and the quantile plot show; affine_gap from gamma_beta.quantile_comparison."""
+    return (
+        "The **mean** and the **std** change: those are the two numbers BN sets. The **skewness** (how "
+        "lopsided the histogram is) and the **excess kurtosis** (how heavy its tails are, against a "
+        "normal distribution) describe the shape; both are 0 for a normal distribution, and they stay.\n\n"
+        "Right-hand plot: if x̂ were normal, its quantiles would lie on the dashed diagonal. They are "
+        "exactly the quantiles of x moved by the same affine map (largest gap "
+        f"{affine_gap:.1e}), so the bend you see is the shape of x itself."
     )

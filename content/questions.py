@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from bnviz.experiments.gamma_beta import ROUNDING
 from bnviz.numbers import eps_text
+from content import gamma_beta
+from content.registry import to_section
 
 # ---------------------------------------------------------------------------------------
 # Sources
@@ -88,7 +90,7 @@ class SelfCheck:
 class Link:
     page: str  # the URL path of a page of the app, "gamma-beta" (content.registry)
     label: str
-    opens: str | None = None  # the key of a closed section the link opens there (`?gb_open_peaks=true`)
+    opens: dict | None = None  # the link's parameters that open the page at the section (`?section=peaks`)
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,14 @@ QUESTIONS: tuple[Question, ...] = (
         "its weights, not their length.",
         "Try it: change the bias b and the scale w of the layer before BN. BN's input moves and "
         "stretches; its output does not.",
-        (Link("gamma-beta", "Drag γ and β: do they replace W and b?", opens="gb_open_linear"),),
+        (
+            Link(
+                "gamma-beta",
+                f"Drag γ and β, section {gamma_beta.number('w-and-b')}: W and b before BN, γ and β after it, "
+                "and the next layer's",
+                opens=gamma_beta.section_link("w-and-b"),
+            ),
+        ),
         SelfCheck(
             "A layer computes z = W·x + b and feeds BatchNorm in training. You change the bias b "
             "of one channel from 0 to 5. What happens to BN's output for that channel?",
@@ -455,8 +464,9 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Link(
                 "gamma-beta",
-                "Drag γ and β, section 6: the loss with and without γ and β, and the learned values",
-                opens="gb_open_peaks",
+                f"Drag γ and β, section {gamma_beta.number('peaks')}: the loss with and without γ and β, "
+                "and the learned values",
+                opens=gamma_beta.section_link("peaks"),
             ),
         ),
         SelfCheck(
@@ -508,13 +518,19 @@ def question(key: str) -> Question:
 # experiment answers it and the questions above (QUESTIONS' one numbering) that answer it in short.
 
 
+# The sections of /steps and /learning that answer a home question: the anchors Streamlit gives their
+# headings ("Train vs eval", "On one time axis: computed per batch vs learned"), lower case, words joined by "-".
+STEPS_SECTION = "train-vs-eval"  # and "What is averaged together" right below it
+LEARNING_SECTION = "on-one-time-axis-computed-per-batch-vs-learned"
+
+
 @dataclass(frozen=True)
 class HomeQuestion:
     text: str
     page: str  # the URL path of the page whose experiment answers it
     label: str  # that link's words
     numbers: tuple[int, ...]  # the numbers of QUESTIONS that answer it, as /questions numbers them
-    opens: dict | None = None  # the link's parameters that open the section answering it
+    opens: dict | None = None  # the link's parameters that open the page at the section answering it
 
     @property
     def questions_link(self) -> tuple[str, dict]:
@@ -530,26 +546,36 @@ HOME = (
     HomeQuestion(
         "Why add γ and β at all? Do they replace the layer's weights W and bias b?",
         "gamma-beta",
-        "Drag γ and β",
+        f"Section {gamma_beta.number('w-and-b')} of “Drag γ and β”: W and b",
         (1, 3),
+        gamma_beta.section_link("w-and-b"),
     ),
     HomeQuestion(
-        "Do γ and β just “undo” the normalization?", "gamma-beta", "Recover the original on “Drag γ and β”", (2,)
+        "Do γ and β just “undo” the normalization?",
+        "gamma-beta",
+        f"Section {gamma_beta.number('spread-and-mean')} of “Drag γ and β”: the recovery",
+        (2,),
+        gamma_beta.section_link("spread-and-mean"),
     ),
     HomeQuestion(
         "The network may want some activations to be really high: after BN, how do γ and β fix the normalized peaks?",
         "gamma-beta",
-        "Follow a peak through BN on “Drag γ and β”",
+        f"Section {gamma_beta.number('peaks')} of “Drag γ and β”: the peaks",
         (8,),
-        {"gb_open_peaks": "true"},
+        gamma_beta.section_link("peaks"),
     ),
     HomeQuestion(
         "Is the normalization per channel or over the whole batch? What are running mean and variance?",
         "steps",
-        "Step through BN",
+        "Step through BN: train vs eval",
         (4,),
+        to_section(STEPS_SECTION),
     ),
     HomeQuestion(
-        "If μ and σ are recomputed for every mini-batch, where is the learning?", "learning", "Watch them learned", (5,)
+        "If μ and σ are recomputed for every mini-batch, where is the learning?",
+        "learning",
+        "Watch them learned: one time axis",
+        (5,),
+        to_section(LEARNING_SECTION),
     ),
 )

@@ -1,7 +1,8 @@
 """The app's pages in teaching order: the one list that the navigation (app.py), the home page's route,
 the lesson plan, classroom mode's Previous / Next and the tests all read.
 
-Plain data, no streamlit: a page is named by its URL path ("" is the start page).
+Plain data, no streamlit: a page is named by its URL path ("" is the start page), a section of a page by
+its heading's anchor.
 """
 
 from __future__ import annotations
@@ -78,3 +79,14 @@ BY_URL = {page.url_path: page for page in PAGES}
 def page_file(url_path: str) -> str:
     """The file of the page at `url_path` ("" for the start page); KeyError for a page the app does not have."""
     return BY_URL[url_path].file
+
+
+# A link's parameter that names the section to bring into view: `gamma-beta?section=peaks` opens /gamma-beta
+# scrolled to the heading whose anchor is "peaks" (ui/section.js). Streamlit's page links carry no
+# `#fragment`, and a heading scrolls itself to a fragment at every redraw, so the section travels as this.
+SECTION = "section"
+
+
+def to_section(anchor: str) -> dict[str, str]:
+    """The parameters of a link that opens its page at the heading `anchor`."""
+    return {SECTION: anchor}

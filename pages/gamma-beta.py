@@ -5,11 +5,11 @@ import streamlit as st
 from bnviz.experiments import gamma_beta, peaks
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.figures import peaks as peaks_figures
-from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, X_HAT
-from bnviz.numbers import eps_text, fixed, sig
+from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B
+from bnviz.numbers import fixed, sig
 from content import gamma_beta as content_gamma_beta
 from content.pytorch import gamma_beta_snippet
-from content.registry import page_file
+from content.registry import BY_URL, page_file
 from ui import live
 from ui.classroom import beside, chart, predict_first, prediction
 from ui.guard import require_navigation
@@ -62,7 +62,7 @@ def linear_inputs():
 
 @st.cache_data(show_spinner=False)
 def peaks_run():
-    """Both trainings of section 6 (about 0.2 s), once per server: they depend on nothing the learner sets."""
+    """Both trainings of the peaks' section (about 0.2 s), once per server: they depend on nothing the learner sets."""
     return peaks.run()
 
 
@@ -75,7 +75,7 @@ def peaks_loss_figure():
 @st.cache_data(show_spinner=False)
 def peaks_switch_figure(peak):
     result = peaks_run()
-    return peaks_figures.switch_figure(peaks.switch_curves(result), result.x, result.level, peak)
+    return peaks_figures.switch_figure(peaks.switch_curves(result), result.x, result.level, peak, height=280)
 
 
 # --- γ and β per channel: one source of truth (the tuples gb_gamma, gb_beta), two widgets each ---
@@ -182,23 +182,14 @@ def sorted_x():
     return memo[1]
 
 
-values_per_channel = batch.x.size // C
-st.caption(
-    f"Uses your batch ({batch.source}): shape {tuple(batch.x.shape)}, {C} channels of "
-    f"m = {values_per_channel:,} values each. Make another on *Make a batch*."
-)
-st.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta")
-st.markdown(
-    "BatchNorm first normalizes each channel: $\\hat x$ has mean 0 and variance ≈ 1, whatever the "
-    "layer before produced. Then $\\gamma$ and $\\beta$, one pair per channel, shared by every "
-    "batch and learned by gradient descent, give the output any spread and any mean."
-)
+formula, intro = st.columns([2, 3], vertical_alignment="center")
+formula.latex(r"\hat x = \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \qquad y = \gamma\,\hat x + \beta")
+intro.markdown(content_gamma_beta.INTRO)
 
-# --- 1. what γ and β are -----------------------------------------------------------------
-st.header("1. γ sets the spread, β sets the mean")
+# The batch and the channel every section shows: the channel's statistics beside its selector, or alone when
+# the selector is hidden.
 if ss.get("gb_channel", 0) >= C:  # a batch made since on /batch has fewer channels
     ss.gb_channel = 0
-# The channel's statistics beside its selector, or alone when the selector is hidden.
 pick, stats = st.columns([1, 4], vertical_alignment="bottom") if is_shown("channel") else (st.container(), st)
 with control("channel", where=pick):
     channel = st.selectbox(
@@ -208,11 +199,24 @@ with control("channel", where=pick):
         key="gb_channel",  # `?gb_channel=2`: no format_func, so the link carries the number
         bind="query-params",
     )
-# The channel's μ_B and σ_B with the 4 decimals of the readout table below: one rounding per number.
+stats.caption(
+    f"Uses your batch ({batch.source}): shape {tuple(batch.x.shape)}, {C} channels of "
+    f"m = {batch.x.size // C:,} values each. Make another on *Make a batch*."
+)
+# The channel's μ_B and σ_B with the 4 decimals of the readout table: one rounding per number.
 stats.caption(
     f"Channel {channel} of your batch: {MU_B} = {fixed(info.mu[channel], 4)}, "
     f"{STD_B} = {fixed(info.var[channel] ** 0.5, 4)}."
 )
+
+
+def header(anchor: str) -> None:
+    """A section's numbered heading, with the anchor a link opens the page at (`?section=peaks`)."""
+    st.header(content_gamma_beta.heading(anchor), anchor=anchor)
+
+
+# --- 1. what γ and β are -----------------------------------------------------------------
+header("spread-and-mean")
 
 
 @st.fragment
@@ -273,19 +277,20 @@ def drag_section():
             st.caption(
                 f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is "
                 r"$\gamma\,\sigma_B/\sqrt{\sigma_B^2 + \epsilon}$ = "
-                f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: γ, times the "
-                "spread of x̂, which is just below 1 because ε is added to the variance."
+                f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: "
+                "γ times x̂'s spread, just below 1 (ε)."
             )
         else:
             st.caption(
                 f"This channel is constant ({STD_B} = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
                 "for every value, whatever γ: its std is 0."
             )
-        st.caption(
-            f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
-            f"{RECOVER_GAMMA} = {fixed(info.gamma_rec[c], 4)}), β from −{r.beta_max:g} to {r.beta_max:g} (room "
-            f"for {MU_B} = {fixed(info.mu[c], 4)}). Type in the boxes for exact values. Training may also make "
-            "γ negative (it flips the channel); this page keeps γ ≥ 0."
+        # The answer to "do γ and β just undo the normalization?", beside the experiment that shows it.
+        st.markdown(content_gamma_beta.undo(sig(info.recovery_error, 2)))
+        st.page_link(
+            page_file("learning"),
+            label=BY_URL["learning"].title,  # where training takes γ and β; narrow enough for the column at 1024 px
+            icon=":material/trending_down:",
         )
     with figure:
         # Live: the browser moves y = γ·x̂ + β and its readouts while the hand moves (ui/live.js,
@@ -294,7 +299,7 @@ def drag_section():
         live_chart(
             DRAG,
             "gamma_beta_stages",
-            gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=600),  # y drawn by the browser
+            gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=340),  # y drawn by the browser
             gamma_beta_figures.stages_arrays(x_c, x_hat_c) | {"gamma": "gamma", "beta": "beta"},
             [
                 LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, 1.0, 4, hide_as="gamma"),
@@ -311,39 +316,25 @@ def drag_section():
             scene=c,  # another channel: the browser takes its values
         )
     if is_shown("table", essential=False):
-        st.table(content_gamma_beta.readout_table(out))
+        # Detail: the live readouts show this channel's numbers.
+        with st.expander("The numbers behind the readouts, for every channel, and the sliders' ranges"):
+            st.table(content_gamma_beta.readout_table(out))
+            st.caption(content_gamma_beta.DISTANCES)
+            st.caption(
+                f"Ranges chosen from this channel of your batch: γ from 0 to {r.gamma_max:g} (room for "
+                f"{RECOVER_GAMMA} = {fixed(info.gamma_rec[c], 4)}), β from −{r.beta_max:g} to {r.beta_max:g} "
+                f"(room for {MU_B} = {fixed(info.mu[c], 4)}). Type in the boxes for exact values. Training may "
+                "also make γ negative (it flips the channel); this page keeps γ ≥ 0."
+            )
     do_it_in_pytorch(batch, lambda: gamma_beta_snippet(batch, out), key="gb_open_pytorch")
 
 
 drag_section()
-st.markdown(
-    f"""
-**Do γ and β just undo the normalization?** They *can*: press *Recover the original* and the
-largest distance to the input falls to {sig(info.recovery_error, 2)} on this batch, the rounding of float64.
-With γ = $\\sqrt{{\\sigma_B^2 + \\epsilon}}$ and β = $\\mu_B$, BN gives back its input exactly, on this batch.
-But nothing puts them there: γ and β are learned, and gradient descent moves them wherever the loss is
-lowest, which may be the identity, plain normalization (γ = 1, β = 0) or anything else. And the
-identity holds for *this* batch only: the next batch brings its own $\\mu_B$ and $\\sigma_B^2$.
-"""
-)
-st.caption(
-    "Largest |y − x|: the biggest difference between an output and its own input. Histogram distance: "
-    "how far, on average, the values must move to turn the histogram of x into the histogram of y "
-    "(the mean of |sort(y) − sort(x)|; statisticians call it the Wasserstein distance). Both are 0 "
-    "only when the two agree."
-)
-st.page_link(
-    page_file("learning"),
-    label="Where the optimizer takes γ and β: Watch them learned",
-    icon=":material/trending_down:",
-)
 
-# --- 2. match the target -------------------------------------------------------------------
-st.header("2. Match the target")
-st.markdown(
-    "The light blue histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
-    "γ and β until your red-orange outline traces it: read its centre and its width off the chart."
-)
+# --- practice: match a hidden target (closed) ------------------------------------------------
+# Side material, closed: each bound to the link (`?gb_open_target=true` opens it) and built only while open
+# (Streamlit reruns when it is opened), so a closed one costs no figure here and no chart in the browser.
+TARGET_EXPANDER = st.expander(content_gamma_beta.TARGET_TITLE, key="gb_open_target", bind="query-params")
 
 
 @st.fragment
@@ -351,12 +342,12 @@ def target_section():
     write_link()
     c = ss.gb_channel
     target = gamma_beta.draw_target(ss.gb_target_seed)
-    left, right = st.columns(2)
-    with control("target_gamma", where=left):
+    controls, figure = beside([2, 3], gap="large")  # classroom mode: controls above
+    with control("target_gamma", where=controls):
         your_gamma = st.slider(
             "your γ", 0.0, 4.0, 1.0, step=gamma_beta.TARGET_STEP, key="gb_target_gamma", bind="query-params"
         )
-    with control("target_beta", where=right):
+    with control("target_beta", where=controls):
         your_beta = st.slider(
             "your β", -4.0, 4.0, 0.0, step=gamma_beta.TARGET_STEP, key="gb_target_beta", bind="query-params"
         )
@@ -368,56 +359,47 @@ def target_section():
         st.error(str(err))
         return
     score = gamma_beta.closeness(y, goal)
-    b1, b2, m = st.columns([1, 1, 2])
-    b1.button("Show the answer", on_click=show_answer, args=(target,))
-    b2.button("New target", on_click=new_target)
-    m.metric(
-        "Closeness",
-        f"{100 * score:.0f} %",
-        help="100 % × max(0, 1 − d / s): d, how far your y's values must move on average to match the target's "
-        "histogram; s, the target's std.",
-    )
-    if score >= 0.999:
-        st.success(
-            f"Matched: γ = {target.gamma:g}, β = {target.beta:g}. The target's mean is β and its "
-            "spread is γ (times the spread of x̂, ≈ 1)."
+    with controls:
+        b1, b2, m = st.columns([1, 1, 1])
+        b1.button("Show the answer", on_click=show_answer, args=(target,))
+        b2.button("New target", on_click=new_target)
+        m.metric(
+            "Closeness",
+            f"{100 * score:.0f} %",
+            help="100 % × max(0, 1 − d/s), with d the histogram distance between your y and the target (how "
+            "far, on average, your values must move to match the target's histogram) and s the target's "
+            "standard deviation: 100 % when they coincide, 0 % when values are on average a whole target "
+            "spread apart.",
         )
-    elif score >= 0.9:
-        st.info("Close. Fine-tune with the arrow keys on a slider.")
-    chart(gamma_beta_figures.target_figure(y, goal), key="gb_target")
-    if info.var[c] == 0:
-        st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
-    st.caption(
-        "Closeness = 100 % × max(0, 1 − d/s), with d the histogram distance between your y and the "
-        "target (how far, on average, your values must move to match the target's histogram) and s "
-        "the target's standard deviation: 100 % when they coincide, 0 % when values are on average "
-        "a whole target spread apart."
-    )
+        if score >= 0.999:
+            st.success(
+                f"Matched: γ = {target.gamma:g}, β = {target.beta:g}. The target's mean is β and its "
+                "spread is γ (times the spread of x̂, ≈ 1)."
+            )
+        elif score >= 0.9:
+            st.info("Close. Fine-tune with the arrow keys on a slider.")
+        if info.var[c] == 0:
+            st.warning("This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output.")
+    with figure:
+        chart(gamma_beta_figures.target_figure(y, goal, height=260), key="gb_target")
 
 
-target_section()
+if TARGET_EXPANDER.open:
+    with TARGET_EXPANDER:
+        st.markdown(content_gamma_beta.TARGET_INTRO)
+        target_section()
 
 # --- 3. why not stay at mean 0, variance 1? ---------------------------------------------------
-st.header("3. Why not stay at mean 0, variance 1?")
-st.markdown(
-    """
-BN's output usually feeds a nonlinearity. Ioffe and Szegedy, who introduced BatchNorm, wrote:
-*"normalizing the inputs of a sigmoid would constrain them to the linear regime of the
-nonlinearity. To address this, we make sure that the transformation inserted in the network can
-represent the identity transform"*, hence γ and β (Ioffe & Szegedy, 2015, *Batch Normalization:
-Accelerating Deep Network Training by Reducing Internal Covariate Shift*, ICML, section 3).
-Here is this channel's x̂, scaled and shifted by γ and β, going into a nonlinearity.
-"""
-)
+header("nonlinearity")
 
 
 @st.fragment
 def nonlinearity_section():
     c = ss.gb_channel
-    with control("nonlinearity"):
-        name = st.radio(
-            "Nonlinearity", gamma_beta.NONLINEARITIES, 0, key="gb_nonlinearity", bind="query-params", horizontal=True
-        )
+    text, pick = st.columns([5, 1], vertical_alignment="center")
+    text.markdown(content_gamma_beta.NONLINEARITY_INTRO)
+    with control("nonlinearity", where=pick):
+        name = st.radio("Nonlinearity", gamma_beta.NONLINEARITIES, 0, key="gb_nonlinearity", bind="query-params")
     try:
         x_hat, _ = gamma_beta.standardized(gamma_beta.channel_values(batch.x, c), 1.0, 0.0)
     except (ValueError, TypeError) as err:
@@ -428,7 +410,7 @@ def nonlinearity_section():
     live_chart(
         "gb_nl_live",
         "nonlinearity",
-        gamma_beta_figures.nonlinearity_figure(x_hat, name),  # z drawn by the browser
+        gamma_beta_figures.nonlinearity_figure(x_hat, name, height=250),  # z drawn by the browser
         gamma_beta_figures.nonlinearity_arrays(x_hat, name) | {"gamma": NL_GAMMA.name, "beta": NL_BETA.name},
         [NL_GAMMA, NL_BETA],
         readouts=[("share", f"Share of the values {region}:")],
@@ -436,34 +418,146 @@ def nonlinearity_section():
 
 
 nonlinearity_section()
-a_sig = gamma_beta.linear_region("sigmoid")[1]
-a_tanh = gamma_beta.linear_region("tanh")[1]
-st.markdown(
-    f"""
-**Nearly linear region, precisely.** For sigmoid and tanh: the inputs z where the curve stays
-within 5 % of its output range of its tangent line at z = 0, that is |z| ≤ {a_sig:.2f} for the
-sigmoid (within 0.05 of ½ + z/4) and |z| ≤ {a_tanh:.2f} for tanh (within 0.1 of z). For ReLU:
-z ≥ 0, where ReLU(z) = z exactly; every value below 0 becomes 0.
+st.markdown(content_gamma_beta.NEARLY_LINEAR)
+with st.expander("The nearly linear region, precisely"):
+    st.markdown(
+        content_gamma_beta.nearly_linear_precisely(
+            gamma_beta.linear_region("sigmoid")[1], gamma_beta.linear_region("tanh")[1]
+        )
+    )
 
-With γ = 1, β = 0, most of a channel's values fall where a sigmoid is nearly a straight line, and
-a stack of nearly linear layers is nearly one linear layer. Raise γ or move β: the values reach
-the bends and the layer is nonlinear again. For ReLU, β decides how many values pass: at β = 0
-about half are cut, whatever the network needs.
-"""
-)
+# --- 4. do γ and β replace W and b? ------------------------------------------------------------
+header("w-and-b")
+st.markdown(content_gamma_beta.WB_INTRO)
 
-# --- 4. only two numbers change (a side topic: closed, so the main experiment is not buried) -----
-# Side sections, closed; each bound to the link (`?gb_open_peaks=true` opens section 6), so a question
-# on /questions or the home page can open the one it points to. A section is built only while it is open
-# (Streamlit reruns when it is opened): a closed one costs no figure here and no chart in the browser.
-SHAPE_EXPANDER = st.expander(
-    "4. Does BN make a channel Gaussian? Only two numbers change", key="gb_open_shape", bind="query-params"
-)
-SHAPE_EXPANDER.markdown(
-    "BN is an affine map per channel: every value of a channel goes through the same "
-    f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "
-    "channel stays skewed, a two-bump channel keeps its bumps. **BN does not make activations Gaussian.**"
-)
+
+@st.fragment
+def linear_section():
+    # Each knob with, under it, how far it moves BN's output y (against the start: ‖w‖ = 1, b = 0, γ = 1, β = 0).
+    s1, s2, s3, s4, s5, s6 = st.columns([5, 5, 5, 5, 5, 6])
+    with control("w_scale", where=s1):
+        w_scale = st.slider(
+            "length ‖w‖",
+            0.1,
+            5.0,
+            W_SCALE,
+            step=0.1,
+            format="%.1f",
+            key="gb_w_scale",
+            bind="query-params",
+            persist_state="page",
+        )
+    with control("w_angle", where=s2):
+        w_angle = st.slider(
+            "direction θ of w",
+            0.0,
+            355.0,
+            W_ANGLE,
+            step=5.0,
+            format="%.0f°",
+            key="gb_w_angle",
+            bind="query-params",
+            persist_state="page",
+        )
+    with control("b", where=s3):
+        b = st.slider(
+            "bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params", persist_state="page"
+        )
+    with control("wb_gamma", where=s4):
+        gamma = st.slider(
+            "γ after BN",
+            0.0,
+            3.0,
+            1.0,
+            step=0.1,
+            format="%.1f",
+            key="gb_wb_gamma",
+            bind="query-params",
+            persist_state="page",
+        )
+    with control("wb_beta", where=s5):
+        beta = st.slider(
+            "β after BN",
+            -3.0,
+            3.0,
+            0.0,
+            step=0.1,
+            format="%.1f",
+            key="gb_wb_beta",
+            bind="query-params",
+            persist_state="page",
+        )
+    with control("wb_between", where=s6):
+        between = st.radio(
+            "Between BN and the next layer",
+            gamma_beta.BETWEEN,
+            0,
+            key="gb_wb_between",  # `?gb_wb_between=sigmoid`
+            bind="query-params",
+            persist_state="page",
+        )
+    u = linear_inputs()
+    try:
+        w = gamma_beta.weights(w_scale, w_angle)
+        now = gamma_beta.chain(u, w, b, gamma, beta, between)
+        start = gamma_beta.chain(u, gamma_beta.weights(W_SCALE, w_angle), B, 1.0, 0.0, between)
+        effects = gamma_beta.linear_effects(u, w_scale, w_angle, b, W_ANGLE, gamma, beta)
+    except (ValueError, TypeError) as err:
+        st.error(str(err))
+        return
+    for where, text in zip((s1, s2, s3, s4, s5), content_gamma_beta.wb_effects(effects)):
+        where.caption(text)
+    chart(gamma_beta_figures.chain_figure(now, start, height=250), key="gb_linear")
+    st.caption(f"w = ({fixed(w[0], 3)}, {fixed(w[1], 3)}). " + content_gamma_beta.wb_caption(W_ANGLE))
+    st.markdown(content_gamma_beta.stand_in(now))
+
+
+linear_section()
+st.info(content_gamma_beta.WB_ANSWER)
+
+# --- 5. how do γ and β fix the normalized peaks? -------------------------------------------------
+header("peaks")
+st.markdown(content_gamma_beta.PEAKS_INTRO)
+PEAKS = content_gamma_beta.peak_options(peaks.PEAK_VALUES)
+
+
+@st.fragment
+def peaks_section():
+    result = peaks_run()
+    with control("peak"):
+        label = st.radio(
+            "Follow the peak",
+            list(PEAKS),
+            index=list(PEAKS.values()).index(peaks.DEFAULT_PEAK),
+            key="gb_peak",  # `?gb_peak=9+in+channel+0`
+            bind="query-params",
+            persist_state="page",
+            horizontal=True,
+        )
+    c, row = PEAKS[label]
+    gamma, beta, _, _ = result.learned(True)
+    table, kept = st.columns([3, 2], vertical_alignment="center")
+    table.table(content_gamma_beta.peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
+    kept.markdown(content_gamma_beta.PEAK_KEPT)
+    st.markdown(content_gamma_beta.peaks_task(result))
+    figure, summary = beside([3, 2])
+    with figure:
+        chart(peaks_switch_figure((c, row)), key="gb_peaks_switch")
+    summary.markdown(content_gamma_beta.peaks_summary(result, c, row))
+    st.caption(content_gamma_beta.PEAKS_CAPTION)
+    numbers, why = st.columns([2, 3], vertical_alignment="center")
+    numbers.table(content_gamma_beta.learned_table(result))
+    why.markdown(content_gamma_beta.peak_height(result, c, row))
+    with st.expander(content_gamma_beta.PEAKS_DETAILS_TITLE):
+        chart(peaks_loss_figure(), key="gb_peaks_loss")
+        st.caption(content_gamma_beta.LOSS_CAPTION)
+        st.markdown(content_gamma_beta.peaks_details(result.level, peaks.N, peaks.LR, peaks.STEPS))
+
+
+peaks_section()
+
+# --- a side question, closed: only two numbers change ---------------------------------------------
+SHAPE_EXPANDER = st.expander(content_gamma_beta.SHAPE_TITLE, key="gb_open_shape", bind="query-params")
 
 
 @st.fragment
@@ -490,143 +584,10 @@ def shape_section():
     chart(gamma_beta_figures.shape_figure(values, x_hat, q), key="gb_shape_fig")
     left, right = st.columns([2, 3])
     left.table(content_gamma_beta.shape_table(values, x_hat))
-    right.markdown(
-        "The **mean** and the **std** change: those are the two numbers BN sets. The **skewness** (how "
-        "lopsided the histogram is) and the **excess kurtosis** (how heavy its tails are, against a "
-        "normal distribution) describe the shape; both are 0 for a normal distribution, and they stay.\n\n"
-        "Right-hand plot: if x̂ were normal, its quantiles would lie on the dashed diagonal. They are "
-        "exactly the quantiles of x moved by the same affine map (largest gap "
-        f"{float(q['affine_gap']):.1e}), so the bend you see is the shape of x itself."
-    )
+    right.markdown(content_gamma_beta.shape_explained(float(q["affine_gap"])))
 
 
 if SHAPE_EXPANDER.open:
     with SHAPE_EXPANDER:
+        st.markdown(content_gamma_beta.SHAPE_INTRO)
         shape_section()
-
-# --- 5. do γ and β replace W and b? (side topic) ------------------------------------------------
-LINEAR_EXPANDER = st.expander("5. Do γ and β replace W and b?", key="gb_open_linear", bind="query-params")
-LINEAR_EXPANDER.markdown(
-    "Put a linear layer before BN: one unit z = w·u + b = w₁u₁ + w₂u₂ + b computed from two "
-    "inputs per sample (u₁ skewed, u₂ with two bumps; 1000 samples), then BN with γ = 1, β = 0. "
-    "The weight vector w is set by its length ‖w‖ and its direction θ."
-)
-
-
-@st.fragment
-def linear_section():
-    s1, s2, s3 = st.columns(3)
-    with control("w_scale", where=s1):
-        w_scale = st.slider(
-            "length ‖w‖",
-            0.1,
-            5.0,
-            W_SCALE,
-            step=0.1,
-            format="%.1f",
-            key="gb_w_scale",
-            bind="query-params",
-            persist_state="page",
-        )
-    with control("w_angle", where=s2):
-        w_angle = st.slider(
-            "direction θ of w (degrees)",
-            0.0,
-            355.0,
-            W_ANGLE,
-            step=5.0,
-            format="%.0f°",
-            key="gb_w_angle",
-            bind="query-params",
-            persist_state="page",
-        )
-    with control("b", where=s3):
-        b = st.slider(
-            "bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params", persist_state="page"
-        )
-    u = linear_inputs()
-    start = W_ANGLE
-    try:
-        w = gamma_beta.weights(w_scale, w_angle)
-        z, y = gamma_beta.linear_then_bn(u, w, b)
-        z0, y0 = gamma_beta.linear_then_bn(u, gamma_beta.weights(W_SCALE, start), B)
-        effects = gamma_beta.linear_effects(u, w_scale, w_angle, b, start)
-    except (ValueError, TypeError) as err:
-        st.error(str(err))
-        return
-    st.caption(
-        f"w = ({fixed(w[0], 3)}, {fixed(w[1], 3)}). Before BN, z has mean {fixed(z.mean(), 3)} and std "
-        f"{fixed(z.std(), 3)}; after BN, y has mean {fixed(y.mean(), 3)} and std {fixed(y.std(), 3)}."
-    )
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Effect of b on y", f"{effects.b:.1e}", help="Largest |Δy| between this b and b = 0.")
-    m2.metric("Effect of ‖w‖ on y", f"{effects.scale:.1e}", help="Largest |Δy| between this w and w/‖w‖.")
-    m3.metric(
-        f"Effect of w's direction on y (from θ = {start:g}°)",
-        f"{effects.direction:.2f}",
-        help=f"Largest |Δy| between direction θ and θ = {start:g}°, both of length 1.",
-    )
-    chart(gamma_beta_figures.linear_figure(z, z0, y, y0), key="gb_linear")
-    st.caption(
-        "Drag b: z slides, y does not move (the mean subtraction removes b). Drag ‖w‖: z stretches, "
-        "y does not change (BN divides by the spread; the tiny effect left at small ‖w‖ comes "
-        "from ε). Turn θ: z mixes the inputs differently, and y changes shape and values. An effect "
-        f"below {eps_text(gamma_beta.ROUNDING)} is the rounding of float64: zero."
-    )
-
-
-if LINEAR_EXPANDER.open:
-    with LINEAR_EXPANDER:
-        linear_section()
-LINEAR_EXPANDER.info(
-    """
-**The answer.** No, γ and β do not replace W and b. They are extra parameters, one pair per
-channel, that re-introduce the scale and the offset that normalization removed. The bias b before
-BN is redundant: the mean subtraction removes it and β takes over its role (which is why a layer
-followed by BN is usually built without a bias, `bias=False` in PyTorch). The length of w is
-cancelled as well, and γ takes over the scale. But w is still needed: with several inputs, its
-direction decides which combination of the inputs the unit measures, and BN cannot change that.
-"""
-)
-
-# --- 6. how do γ and β fix the normalized peaks? (side topic) -----------------------------------
-PEAKS_EXPANDER = st.expander(content_gamma_beta.PEAKS_TITLE, key="gb_open_peaks", bind="query-params")
-PEAKS_EXPANDER.markdown(content_gamma_beta.PEAKS_INTRO)
-PEAKS = content_gamma_beta.peak_options(peaks.PEAK_VALUES)
-
-
-@st.fragment
-def peaks_section():
-    result = peaks_run()
-    with control("peak"):
-        label = st.radio(
-            "Follow the peak",
-            list(PEAKS),
-            index=list(PEAKS.values()).index(peaks.DEFAULT_PEAK),
-            key="gb_peak",  # `?gb_peak=9+in+channel+0`
-            bind="query-params",
-            persist_state="page",
-            horizontal=True,
-        )
-    c, row = PEAKS[label]
-    gamma, beta, _, _ = result.learned(True)
-    table, kept = st.columns([3, 2], vertical_alignment="center")
-    table.table(content_gamma_beta.peak_table(peaks.follow_peak(result.x, c, row, gamma[c], beta[c])))
-    kept.markdown(content_gamma_beta.PEAK_KEPT)
-    st.markdown(content_gamma_beta.peaks_task(result.level))
-    left, right = beside([2, 3])
-    with left:
-        chart(peaks_loss_figure(), key="gb_peaks_loss")
-    with right:
-        chart(peaks_switch_figure((c, row)), key="gb_peaks_switch")
-    st.caption(content_gamma_beta.PEAKS_CAPTION)
-    numbers, summary = st.columns([2, 3])
-    numbers.table(content_gamma_beta.learned_table(result))
-    summary.markdown(content_gamma_beta.peaks_summary(result, c, row))
-    with st.expander("Why the nonlinearity matters, and where the needed values and the floor come from"):
-        st.markdown(content_gamma_beta.peaks_details(result.level, peaks.N, peaks.LR, peaks.STEPS))
-
-
-if PEAKS_EXPANDER.open:
-    with PEAKS_EXPANDER:
-        peaks_section()

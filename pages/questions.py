@@ -139,7 +139,7 @@ def group_norm_demo():
 
 @st.cache_data(show_spinner=False)
 def peaks_run():
-    """Question 8's two trainings (bnviz.experiments.peaks), the ones of /gamma-beta's section 6."""
+    """Question 8's two trainings (bnviz.experiments.peaks), the ones of /gamma-beta's peaks section."""
     return peaks.run()
 
 
@@ -518,7 +518,7 @@ for q in QUESTIONS:
                 page_file(link.page),
                 label=link.label,
                 icon=":material/arrow_forward:",
-                query_params={link.opens: "true"} if link.opens else None,
+                query_params=link.opens,  # `?section=peaks`: the page opens at that section
             )
         self_check(q)
         st.caption(f"Sources: {cite(q.sources)}.")

@@ -10,10 +10,10 @@ import pandas as pd
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-# Each page's side sections: closed expanders bound to the link (`?gb_open_peaks=true`), built only while
+# Each page's side sections: closed expanders bound to the link (`?gb_open_shape=true`), built only while
 # open. A test of what one shows opens it as a link does.
 SECTIONS = {
-    "gamma-beta": ("gb_open_shape", "gb_open_linear", "gb_open_peaks", "gb_open_pytorch"),
+    "gamma-beta": ("gb_open_target", "gb_open_shape", "gb_open_pytorch"),
     "steps": ("steps_open_pytorch",),
     "learning": ("learn_open_arithmetic", "learn_open_landscape", "learn_open_modes", "learn_open_momentum"),
     "network": ("net_open_inside", "net_open_jolt_why", "net_open_undo"),

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import address, assert_no_exception, open_expander, open_page, plotly_charts, slider, wait_idle
+from pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 WAIT = 20_000  # ms for a readout to follow a key press, generous for a loaded machine
@@ -19,10 +19,11 @@ def box(page, label: str):
 
 
 def open_gamma_beta(page, app_url):
-    """Open the page and wait for its chart and two live ones (a fresh server's first run takes a while); the side
-    sections 4–6 are closed, so not drawn."""
+    """Open the page and wait for its charts (W and b's chain, the peaks' switches and, in a closed expander, their
+    loss) and two live ones (a fresh server's first run takes a while); the practice and the side question are
+    closed, so not drawn."""
     open_page(page, app_url, "gamma-beta")
-    expect(plotly_charts(page)).to_have_count(1, timeout=60_000)
+    expect(plotly_charts(page)).to_have_count(3, timeout=60_000)
     expect(page.locator(".bnviz-live[data-draws]")).to_have_count(2, timeout=60_000)
     wait_idle(page)
 
@@ -40,8 +41,7 @@ def test_a_rapid_series_of_key_presses_on_a_slider_ends_where_it_was_pressed_to(
     expect(beta).to_have_value("1")
     assert parse_qs(urlsplit(address(page)).query)["gb_beta"] == ["0,1"]
 
-    open_expander(page, "5. Do γ and β replace W and b?")  # a side topic, closed
-    w_scale = slider(page, "length ‖w‖")
+    w_scale = slider(page, "length ‖w‖")  # section 3, W and b: open on the page
     w_scale.focus()
     for _ in range(10):  # 1.0 -> 2.0 in steps of 0.1, pressed without waiting for the app
         w_scale.press("ArrowRight")

@@ -175,8 +175,8 @@ def test_a_hostile_link_opens_the_defaults_with_a_notice_and_renders_nothing_fro
 
 
 def test_a_lesson_link_hides_the_controls_it_names(page, app_url):
-    open_page(page, app_url, "gamma-beta?hide=channel,target_gamma,nonlinearity")
-    expect(plotly_charts(page)).to_have_count(1, timeout=WAIT_MS)  # §2's target (the side sections closed)
+    open_page(page, app_url, "gamma-beta?hide=channel,target_gamma,nonlinearity&gb_open_target=true")
+    expect(plotly_charts(page)).to_have_count(4, timeout=WAIT_MS)  # the practice's target, W and b's, the peaks' two
     expect(page.locator(".bnviz-live .js-plotly-plot")).to_have_count(2, timeout=WAIT_MS)  # γ, β; the nonlinearity
     wait_idle(page)
     # A hidden control is still drawn (its value applies), in a container that shows nothing and takes no room.

@@ -129,7 +129,7 @@ def test_the_keyboard_moves_gamma_and_beta_and_the_browsers_numbers_are_the_core
     wait_idle(page)
     shot(page, "gamma-beta-live-recovered")
 
-    # §3: γ and β before the nonlinearity move z over the sigmoid, and the share is the core's, exactly.
+    # §2: γ and β before the nonlinearity move z over the sigmoid, and the share is the core's, exactly.
     nl = live(page, "gb_nl_gamma")
     nl_gamma = page.get_by_role("slider", name="γ before the nonlinearity")
     nl_beta = page.get_by_role("slider", name="β before the nonlinearity")

@@ -59,7 +59,7 @@ def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(
     expect(chart.locator("output").first).to_have_text(recovered)
     expect(page).to_have_url(re.compile(r"[?&]gb_gamma=[^&]*10\.2548"))
     wait_idle(page)
-    page.get_by_text("4. Does BN make a channel Gaussian?").click()  # a side section: a full rerun
+    page.get_by_text("A side question: does BN make a channel Gaussian?").click()  # a side section: a full rerun
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]gb_gamma=[^&]*10\.2548"))  # not γ = 30 again
     expect(live(page).locator("output").first).to_have_text(recovered)

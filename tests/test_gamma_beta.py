@@ -391,6 +391,57 @@ def test_gamma_and_beta_after_bn_set_the_mean_and_spread_that_b_and_w_cannot():
     assert np.std(y) == pytest.approx(2.0, rel=1e-4)
 
 
+def test_gamma_and_beta_move_the_output_where_b_and_the_length_of_w_do_not():
+    u = gamma_beta.linear_inputs()
+    effects = gamma_beta.linear_effects(u, 3.0, 30.0, 12.0, 30.0, gamma=2.0, beta=1.5)
+    assert effects.b < 1e-12 and effects.scale < 1e-4 and effects.direction < 1e-12
+    x_hat = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)[1]
+    assert effects.gamma == pytest.approx(np.max(np.abs(x_hat)), rel=1e-12)  # |(2 − 1)·x̂| at its largest
+    assert effects.beta == pytest.approx(1.5, abs=1e-12)  # β shifts every value by β
+    assert gamma_beta.linear_effects(u, 3.0, 30.0, 12.0, 30.0) == gamma_beta.linear_effects(
+        u, 3.0, 30.0, 12.0, 30.0, gamma=1.0, beta=0.0
+    )  # γ = 1, β = 0: the effects of before, and none of γ and β
+    assert gamma_beta.linear_effects(u, 3.0, 30.0, 12.0, 30.0).gamma == 0.0
+
+
+def test_the_chain_runs_each_stage_from_the_one_before():
+    u = gamma_beta.linear_inputs()
+    w = gamma_beta.weights(2.0, 60.0)
+    chain = gamma_beta.chain(u, w, 5.0, 2.0, 1.5, "sigmoid", w_next=3.0, b_next=-1.0)
+    np.testing.assert_allclose(chain.z, u @ w + 5.0)
+    np.testing.assert_allclose(chain.x_hat, (chain.z - chain.z.mean()) / np.sqrt(chain.z.var() + EPS))
+    np.testing.assert_allclose(chain.y, 2.0 * chain.x_hat + 1.5)
+    np.testing.assert_allclose(chain.out, 3.0 / (1.0 + np.exp(-chain.y)) - 1.0)
+
+
+def test_with_nothing_between_the_next_layer_absorbs_gamma_and_beta_exactly():
+    u = gamma_beta.linear_inputs()
+    for gamma, beta in [(2.0, 1.5), (0.3, -2.0), (1.0, 0.0)]:
+        chain = gamma_beta.chain(u, gamma_beta.weights(2.0, 60.0), 5.0, gamma, beta, "nothing", w_next=3.0, b_next=-1.0)
+        assert chain.w_alone == pytest.approx(3.0 * gamma, rel=1e-12)  # w″ = w′γ
+        assert chain.b_alone == pytest.approx(3.0 * beta - 1.0, abs=1e-12)  # b″ = w′β + b′
+        assert chain.gap < gamma_beta.ROUNDING
+
+
+def test_through_a_sigmoid_the_next_layer_cannot_stand_in_for_gamma_and_beta():
+    u = gamma_beta.linear_inputs()
+    w = gamma_beta.weights(2.0, 60.0)
+    assert gamma_beta.chain(u, w, 5.0, 1.0, 0.0, "sigmoid").gap < gamma_beta.ROUNDING  # nothing to stand in for
+    for gamma, beta in [(2.0, 1.5), (0.5, -1.0), (3.0, 3.0), (1.0, 2.0)]:
+        chain = gamma_beta.chain(u, w, 5.0, gamma, beta, "sigmoid")
+        assert chain.gap > 0.05, (gamma, beta)
+        # and no other w″, b″ do better than the least-squares pair
+        h = 1.0 / (1.0 + np.exp(-chain.x_hat))
+        for dw, db in [(0.01, 0.0), (0.0, 0.01), (-0.01, -0.01)]:
+            other = (chain.w_alone + dw) * h + chain.b_alone + db
+            assert np.mean((other - chain.out) ** 2) > np.mean((chain.out_alone - chain.out) ** 2)
+
+
+def test_between_names_its_choices_when_given_another():
+    with pytest.raises(ValueError, match="nothing, sigmoid"):
+        gamma_beta.between("tanh", np.zeros(3))
+
+
 def test_weights_by_hand():
     np.testing.assert_allclose(gamma_beta.weights(2.0, 90.0), [0.0, 2.0], atol=1e-15)
     np.testing.assert_allclose(gamma_beta.weights(1.0, 45.0), [np.sqrt(0.5), np.sqrt(0.5)])

@@ -132,17 +132,36 @@ def test_shape_figure_plots_the_quantiles_it_is_given_against_the_normal_ones():
     assert np.trapezoid(normal.y, normal.x) == pytest.approx(1.0, abs=0.05)  # a density, over x_hat's range
 
 
-def test_linear_figure_compares_now_with_the_start_on_shared_bins():
+def by_meta(fig, meta: str):
+    (trace,) = [t for t in fig.data if t.meta == meta]
+    return trace
+
+
+def test_chain_figure_compares_each_stage_now_with_the_start_on_shared_bins():
     u = gamma_beta.linear_inputs()
-    z, y = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 5.0)
-    z0, y0 = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)
-    fig = gamma_beta_figures.linear_figure(z, z0, y, y0)
-    z_bars, y_bars = bars(fig)
-    z_start, y_start = scatters(fig, "lines")
-    assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=float(np.max(z_bars.width)) / 2)
-    assert bar_mean(z_bars) - 5.0 == pytest.approx(z0.mean(), abs=float(np.max(z_bars.width)))
+    now = gamma_beta.chain(u, gamma_beta.weights(1.0, 30.0), 5.0, 1.0, 0.0)
+    start = gamma_beta.chain(u, gamma_beta.weights(1.0, 30.0), 0.0, 1.0, 0.0)
+    fig = gamma_beta_figures.chain_figure(now, start)
+    z_bars, y_bars = by_meta(fig, "z_now"), by_meta(fig, "y_now")
+    assert bar_mean(z_bars) == pytest.approx(now.z.mean(), abs=float(np.max(z_bars.width)) / 2)
+    assert bar_mean(z_bars) - 5.0 == pytest.approx(start.z.mean(), abs=float(np.max(z_bars.width)))
     # b changed nothing after BN: the bars are the outline of the start
-    np.testing.assert_allclose(np.asarray(y_start.y)[1:-1], y_bars.y, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(by_meta(fig, "y_start").y)[1:-1], y_bars.y, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(by_meta(fig, "x_hat_start").y)[1:-1], by_meta(fig, "x_hat_now").y, rtol=1e-12)
+
+
+def test_chain_figure_titles_give_each_stages_mean_and_std_and_the_arrows_who_acts():
+    u = gamma_beta.linear_inputs()
+    now = gamma_beta.chain(u, gamma_beta.weights(2.0, 30.0), 5.0, 2.0, 1.5, "sigmoid")
+    start = gamma_beta.chain(u, gamma_beta.weights(1.0, 30.0), 0.0, 1.0, 0.0, "sigmoid")
+    texts = [a.text for a in gamma_beta_figures.chain_figure(now, start).layout.annotations]
+    assert f"y = γ·x̂ + β<br>mean 1.50, std {np.std(now.y):.2f}" in texts
+    assert f"z = w·u + b<br>mean {np.mean(now.z):.2f}, std {np.std(now.z):.2f}" in texts
+    assert any(t.startswith("out = w′·sigmoid(y) + b′<br>") for t in texts)
+    assert [t for t in texts if t in gamma_beta_figures.CHAIN_ARROWS] == list(gamma_beta_figures.CHAIN_ARROWS)
+    fig = gamma_beta_figures.chain_figure(now, start)
+    alone, bars_out = by_meta(fig, "out_alone"), by_meta(fig, "out_now")
+    assert np.max(np.abs(np.asarray(alone.y)[1:-1] - bars_out.y)) > 0.1  # through a sigmoid: off the bars
 
 
 def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
@@ -153,13 +172,14 @@ def test_every_figure_passes_plotlys_validation_and_has_the_common_style():
     values = channel()
     x_hat, y = gamma_beta.standardized(values, 2.0, 1.0)
     u = gamma_beta.linear_inputs()
-    z, y_lin = gamma_beta.linear_then_bn(u, gamma_beta.weights(1.0, 30.0), 0.0)
+    unit = gamma_beta.chain(u, gamma_beta.weights(1.0, 30.0), 0.0, 1.0, 0.0, "sigmoid")
+    moved = gamma_beta.chain(u, gamma_beta.weights(2.0, 30.0), 3.0, 2.0, -1.0, "sigmoid")
     figs = [
         gamma_beta_figures.stages_figure(values, x_hat, y),
         gamma_beta_figures.target_figure(y, y + 1),
         gamma_beta_figures.nonlinearity_figure(y, "tanh"),
         gamma_beta_figures.shape_figure(values, x_hat, gamma_beta.quantile_comparison(values)),
-        gamma_beta_figures.linear_figure(z, z, y_lin, y_lin),
+        gamma_beta_figures.chain_figure(moved, unit),
     ]
     reference = style(go.Figure(), height=300).layout
     for fig in figs:

@@ -101,13 +101,15 @@ def test_gamma_beta_link_sets_each_channels_gamma_and_beta():
             "gb_beta": "0,0,-1.5",
             "gb_nonlinearity": "tanh",
             "gb_w_angle": "90",
-            "gb_open_linear": "true",  # section 5, where the direction of w is
+            "gb_wb_between": "sigmoid",
+            "section": "w-and-b",  # the section where the direction of w is, brought into view
         },
     )
     assert not notices(at)
     assert at.session_state["gb_gamma"] == (1.0, 1.0, 2.5, 1.0) and at.session_state["gb_beta"] == (0.0, 0.0, -1.5, 0.0)
     assert [c["value"] for c in live_data(at, "gb_drag")["controls"]] == [2.5, -1.5]  # channel 2's, in its control
     assert at.radio(key="gb_nonlinearity").value == "tanh" and at.slider(key="gb_w_angle").value == 90.0
+    assert at.radio(key="gb_wb_between").value == "sigmoid" and at.query_params["section"] == "w-and-b"
     assert at.query_params["gb_gamma"] == "1,1,2.5"  # trailing channels at γ = 1 are left out
 
 
@@ -179,8 +181,8 @@ def shown_value(at, key):
 LIVE_CHARTS = {"home_live", "gb_drag", "learn_live"}
 
 
-# Sent with each page's bad value: /network's shortest training; /gamma-beta's section 6 open, where the peak is.
-ALONGSIDE = {"network": {"net_steps": "100"}, "gamma-beta": {"gb_open_peaks": "true"}}
+# Sent with each page's bad value: /network's shortest training; /gamma-beta's peaks section in view, where the peak is.
+ALONGSIDE = {"network": {"net_steps": "100"}, "gamma-beta": {"section": "peaks"}}
 
 
 @pytest.mark.parametrize(

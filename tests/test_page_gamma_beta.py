@@ -21,6 +21,7 @@ from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta, peaks
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import eps_text, fixed
+from content import gamma_beta as content_gamma_beta
 from ui.state import Batch, default_batch
 
 EPS = 1e-5
@@ -87,8 +88,10 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     assert [control(at, n)["value"] for n in ("gamma", "beta")] == [1.0, 0.0]
     np.testing.assert_allclose(table_column(at, MU_B), x.mean(axis=0), atol=5e-5)
     np.testing.assert_allclose(table_column(at, STD_B), x.std(axis=0), atol=5e-5)
-    assert len(figures(at)) == 1  # and the two live charts; the side sections 4–6 are closed, so not built
-    assert len(run_page("gamma-beta", opened=SECTIONS["gamma-beta"]).get("plotly_chart")) == 5  # open: 4, 5, 6
+    # W and b's chain, the peaks' switches and their loss, and the two live charts; the practice and the side
+    # question are closed, so not built
+    assert len(figures(at)) == 3
+    assert len(run_page("gamma-beta", opened=SECTIONS["gamma-beta"]).get("plotly_chart")) == 5  # open: + 2
 
 
 def test_gamma_control_sets_the_output_std_and_the_number_box_follows():
@@ -188,7 +191,7 @@ def test_settings_from_a_wider_batch_are_fitted_to_a_narrower_one():
 
 
 def test_show_the_answer_matches_the_target():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=("gb_open_target",))
     target = gamma_beta.draw_target(0)
     start = metric(at, "Closeness")
     assert start < 95
@@ -200,7 +203,7 @@ def test_show_the_answer_matches_the_target():
 
 
 def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
-    at = run_page("gamma-beta")
+    at = run_page("gamma-beta", opened=("gb_open_target",))
     [b for b in at.button if b.label == "New target"][0].click().run()
     assert at.session_state["gb_target_seed"] == 1
     target = gamma_beta.draw_target(1)
@@ -210,7 +213,7 @@ def test_new_target_draws_another_one_and_the_sliders_change_the_closeness():
     assert metric(at, "Closeness") == 100 > near
     values = default_batch().x[:, 1]
     goal = gamma_beta.standardized(values, target.gamma, target.beta)[1]
-    fig = figures(at)[0]
+    fig = figure_with(at, "target")
     assert bar_mean(fig["data"][0]) == pytest.approx(goal.mean(), abs=0.5)
 
 
@@ -237,37 +240,90 @@ def test_the_nonlinearity_controls_change_the_share_in_the_linear_region():
     assert "Ioffe" in " ".join(m.value for m in at.markdown)
 
 
+def shape_table(at):
+    (table,) = [t.value for t in at.table if list(t.value.columns) == ["x (before BN)", "x̂ (after BN)"]]
+    return table
+
+
 def test_only_two_numbers_change_for_every_shape():
     at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
     for shape in ["skewed", "bimodal", "relu", "heavy-tailed", "batch"]:
         at.radio(key="gb_shape").set_value(shape).run()
-        table = at.table[1].value
+        table = shape_table(at)
         before, after = (np.array([float(v) for v in table[c]]) for c in table.columns)
         assert after[0] == pytest.approx(0.0, abs=1e-3) and after[1] == pytest.approx(1.0, abs=1e-3)
         np.testing.assert_allclose(after[2:], before[2:], atol=1e-3)  # skewness, kurtosis kept
     values = gamma_beta.shape_example("heavy-tailed")
     at.radio(key="gb_shape").set_value("heavy-tailed").run()
-    assert float(at.table[1].value.iloc[3, 0]) == pytest.approx(
+    assert float(shape_table(at).iloc[3, 0]) == pytest.approx(
         gamma_beta.shape_statistics(values)["excess kurtosis"], abs=1e-3
     )
 
 
+def moves(at) -> dict[str, float]:
+    """Under each knob of the W and b section, how far it moves BN's output y: {"‖w‖": 0.0, …}; "below 1e-9" as 0."""
+    knobs = ("‖w‖", "θ", "b", "γ", "β")
+    texts = [c.value for c in at.caption if c.value.startswith("Δy")]
+    assert len(texts) == len(knobs), texts
+    return {
+        k: 0.0 if t == f"Δy below {eps_text(gamma_beta.ROUNDING)}" else float(t.removeprefix("Δy = "))
+        for k, t in zip(knobs, texts)
+    }
+
+
 def test_bias_and_length_of_w_do_not_change_the_bn_output_but_its_direction_does():
-    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
+    at = run_page("gamma-beta")
     at.slider(key="gb_b").set_value(12.0).run()
     at.slider(key="gb_w_scale").set_value(3.0).run()
-    assert metric(at, "Effect of b on y") < 1e-12
-    assert metric(at, "Effect of ‖w‖ on y") < 1e-4
-    assert metric(at, "Effect of w's direction") == 0.0
-    z_bars = [t for t in figures(at)[2]["data"] if t["type"] == "bar"][0]
+    assert moves(at)["b"] < 1e-12  # "below 1e-9": float64's rounding
+    assert moves(at)["‖w‖"] < 1e-4
+    assert moves(at)["θ"] == 0.0
+    z_bars = [t for t in figure_with(at, "z")["data"] if t.get("meta") == "z_now"][0]
     u = gamma_beta.linear_inputs()
     z, _ = gamma_beta.linear_then_bn(u, gamma_beta.weights(3.0, 30.0), 12.0)
     assert bar_mean(z_bars) == pytest.approx(z.mean(), abs=0.5)
     at.slider(key="gb_w_angle").set_value(120.0).run()
     expected = gamma_beta.linear_effects(u, 3.0, 120.0, 12.0, 30.0).direction
-    assert metric(at, "Effect of w's direction") == pytest.approx(expected, abs=0.005) and expected > 0.5
+    assert moves(at)["θ"] == pytest.approx(expected, abs=0.005) and expected > 0.5
     answer = " ".join(" ".join(i.value.split()) for i in at.info)
     assert "The bias b before BN is redundant" in answer and "β takes over its role" in answer
+
+
+def test_gamma_and_beta_after_bn_move_its_output_where_b_and_the_length_of_w_do_not():
+    at = run_page("gamma-beta")
+    at.slider(key="gb_wb_gamma").set_value(2.0).run()
+    at.slider(key="gb_wb_beta").set_value(1.5).run()
+    at.slider(key="gb_b").set_value(-7.0).run()
+    u = gamma_beta.linear_inputs()
+    effects = gamma_beta.linear_effects(u, 1.0, 30.0, -7.0, 30.0, 2.0, 1.5)
+    assert moves(at) == {"‖w‖": 0.0, "θ": 0.0, "b": 0.0, "γ": pytest.approx(effects.gamma, abs=0.005), "β": 1.5}
+    assert effects.gamma > 1.0
+    y_title = [a["text"] for a in figure_with(at, "z")["layout"]["annotations"] if a["text"].startswith("y = γ·x̂ + β")]
+    assert y_title[0].endswith("mean 1.50, std 2.00")  # β sets the mean, γ the spread (times x̂'s, ≈ 1)
+
+
+def alone_as_bars(outline: dict) -> dict:
+    """A histogram outline (a step line from the first edge, histogram_outline) as the bars it outlines."""
+    x, y = (np.asarray(_decode(outline[k]), dtype=float) for k in ("x", "y"))
+    edges = x[1:]
+    return {"x": (edges[:-1] + edges[1:]) / 2, "y": y[1:-1], "width": np.diff(edges)}
+
+
+def test_the_next_layer_stands_in_for_gamma_and_beta_with_nothing_between_but_not_through_a_sigmoid():
+    at = run_page("gamma-beta")
+    at.slider(key="gb_wb_gamma").set_value(2.0).run()
+    at.slider(key="gb_wb_beta").set_value(1.5).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Nothing between: the next layer can stand in.**" in text
+    assert "its best w″ = 2.000 and b″ = 1.500 give the same output (largest difference below 1e-9)" in text
+    at.radio(key="gb_wb_between").set_value("sigmoid").run()
+    chain = gamma_beta.chain(gamma_beta.linear_inputs(), gamma_beta.weights(1.0, 30.0), 0.0, 2.0, 1.5, "sigmoid")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**A sigmoid between: the next layer cannot stand in.**" in text
+    assert f"still miss the output by up to {fixed(chain.gap, 3)}" in text and chain.gap > 0.1
+    assert f"w″ = {fixed(chain.w_alone, 3)} and b″ = {fixed(chain.b_alone, 3)}" in text
+    alone = [t for t in figure_with(at, "z")["data"] if t.get("meta") == "out_alone"][0]
+    np.testing.assert_allclose(bar_mean(alone_as_bars(alone)), chain.out_alone.mean(), atol=0.05)
 
 
 def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_exact_boxes():
@@ -307,7 +363,7 @@ def test_a_channel_hidden_by_the_link_still_follows_the_link():
     assert at.query_params["gb_channel"] == "3" and at.query_params["hide"] == "channel"
 
 
-# --- 6. how do γ and β fix the normalized peaks? ------------------------------------------------------
+# --- how do γ and β fix the normalized peaks? ---------------------------------------------------------
 
 
 def peak_rows(at) -> list[list[str]]:
@@ -336,8 +392,8 @@ def loss_figure(at) -> dict:
     return found
 
 
-def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
-    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
+def test_the_peaks_section_follows_channel_0s_highest_peak_and_shows_both_trainings():
+    at = run_page("gamma-beta")
     radio = at.radio(key="gb_peak")
     assert radio.value == "9 in channel 0" and len(radio.options) == 6
     assert peak_rows(at) == [["9.000", "2.066", "5.847"], ["5.847", "0.000", "5.847"], ["3.971", "−2.923", "5.847"]]
@@ -351,6 +407,11 @@ def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
     assert "the loss stops at 0.0207, the least any w and b reach" in text
     assert "Your peak, x = 9, gets 0.293 where 0.982 is needed" in text
     assert "the loss falls to 6.7e-8 and your peak gets 0.983" in text
+    # why the target is sigmoid(x − 5), and why the peak ends near 3.97 rather than at 9 (the run's numbers)
+    assert "**Why the target is sigmoid(x − 5).** Before BN, this layer fed a sigmoid with the bias −5" in text
+    assert "off for 98\u00a0% of channel 0 but on for its peaks" in text and "on for 94\u00a0% of channel 1" in text
+    assert "**Why your peak ends at 3.971, not at 9.**" in text and "here 9 − 5 = 4.000" in text
+    assert "the needed values would be the identity of section 1" in text and "your peak would get 9 back" in text
     loss = loss_figure(at)
     curves = {t["name"]: _decode(t["y"]) for t in loss["data"]}
     assert curves["γ = 1, β = 0 fixed"][-1] == pytest.approx(0.0207, abs=1e-4)
@@ -360,7 +421,7 @@ def test_section_6_follows_channel_0s_highest_peak_and_shows_both_trainings():
 
 
 def test_picking_another_peak_moves_the_table_and_the_mark():
-    at = run_page("gamma-beta", opened=SECTIONS["gamma-beta"])
+    at = run_page("gamma-beta")
     at.radio(key="gb_peak").set_value("15 in channel 1").run()
     result = peaks.run()
     before, after, learned = peaks.follow_peak(result.x, 1, 0, *[v[1] for v in result.learned(True)[:2]])
@@ -369,6 +430,7 @@ def test_picking_another_peak_moves_the_table_and_the_mark():
     text = peaks_text(at)
     without, needed = result.outputs(result.x, False)[0, 1], result.t[0, 1]
     assert f"Your peak, x = 15, gets {without:.3f} where {needed:.3f} is needed" in text
+    assert f"**Why your peak ends at {learned.value:.3f}, not at 15.**" in text and "here 15 − 5 = 10.000" in text
     mark = [t for t in figure_with(at, "your peak")["data"] if t.get("name") == "your peak"][0]
     assert mark["x"] == [15.0] and mark["xaxis"] == "x2"
 
@@ -379,10 +441,21 @@ def test_a_link_picks_the_peak_even_with_the_picker_hidden():
     assert peak_rows(at)[0][0] == "16.500"
 
 
+def test_the_answers_are_numbered_sections_each_with_the_anchor_a_link_opens_it_at():
+    at = run_page("gamma-beta")
+    headers = [(h.value, h.proto.anchor) for h in at.header]
+    assert headers == [(f"{n}. {s.title}", s.anchor) for n, s in enumerate(content_gamma_beta.SECTIONS, start=1)]
+    assert [a for _, a in headers] == ["spread-and-mean", "nonlinearity", "w-and-b", "peaks"]
+    assert content_gamma_beta.heading("peaks") == "4. How do γ and β fix the normalized peaks?"
+
+
 def test_the_side_sections_open_closed_and_a_link_opens_the_one_it_names():
     def opened(at) -> list[str]:
-        return [e.label.split(".")[0] for e in at.expander if e.proto.expanded]
+        return [e.label for e in at.expander if e.proto.expanded]
 
     assert opened(run_page("gamma-beta")) == []
-    assert opened(open_link("gamma-beta", {"gb_open_peaks": "true"})) == ["6"]  # home's and question 8's link
-    assert opened(open_link("gamma-beta", {"gb_open_linear": "true"})) == ["5"]  # question 3's link
+    assert opened(open_link("gamma-beta", {"gb_open_shape": "true"})) == [content_gamma_beta.SHAPE_TITLE]
+    assert opened(open_link("gamma-beta", {"gb_open_target": "true"})) == [content_gamma_beta.TARGET_TITLE]
+    # a link to a section (home's and the questions' links) opens the page as it is, the section among the rest
+    at = open_link("gamma-beta", {"section": "peaks"})
+    assert opened(at) == [] and at.query_params["section"] == "peaks"

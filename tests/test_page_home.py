@@ -1,11 +1,13 @@
 """The home page: the formula, a live before/after, and the questions linked to their pages."""
 
+import re
+
 import numpy as np
 import pytest
-from apptest import bar_mean, hand, live_data, run_page
+from apptest import bar_mean, hand, live_data, open_link, run_page
 
 from bnviz.experiments.home import before_after
-from content.questions import QUESTIONS
+from content.questions import HOME, QUESTIONS
 from ui.state import default_batch
 
 
@@ -30,7 +32,15 @@ def test_home_links_every_page_in_teaching_order():
     experiments = links[0:10:2]  # each question: its experiment, then its answer on /questions
     assert experiments == ["gamma-beta", "gamma-beta", "gamma-beta", "steps", "learning"]
     assert links[1:10:2] == ["questions"] * 5
-    assert at.get("page_link")[4].proto.query_string == "gb_open_peaks=true"  # the peaks' section, opened
+    # each experiment's link opens its page at the section that answers the question (ui/section.js)
+    sections = [at.get("page_link")[i].proto.query_string for i in range(0, 10, 2)]
+    assert sections == [
+        "section=w-and-b",
+        "section=spread-and-mean",
+        "section=peaks",
+        "section=train-vs-eval",
+        "section=on-one-time-axis-computed-per-batch-vs-learned",
+    ]
     assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
 
 
@@ -102,3 +112,23 @@ def test_the_scale_changes_no_data_sent_to_the_browser_which_redraws_both_rows_i
         hand(at, "home_live", home_scale=scale)  # as the live chart sends it back
         assert live_data(at, "home_live") == first  # the browser draws the hand's value: nothing new sent
         assert at.session_state["home_scale"] == scale  # the owner has the hand's value
+
+
+def anchor(heading: str) -> str:
+    """The anchor Streamlit's client gives a heading without one of its own, for plain ASCII text: lower case,
+    each run of other characters a "-" ("On one time axis: computed per batch vs learned" ->
+    "on-one-time-axis-computed-per-batch-vs-learned")."""
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+
+
+def test_each_home_question_opens_the_section_that_answers_it_and_says_its_number():
+    """A link to /gamma-beta names one of its numbered sections (content.gamma_beta.SECTIONS), and says its number
+    as the page does; one to /steps or /learning a heading of that page, as Streamlit anchors it."""
+    for question in HOME:
+        section = question.opens["section"]
+        at = open_link(question.page, question.opens, timeout=120)
+        headings = {h.proto.anchor or anchor(h.value): h.value for h in [*at.header, *at.subheader]}
+        assert section in headings, (question.text, sorted(headings))
+        if question.page == "gamma-beta":
+            number = headings[section].split(".")[0]
+            assert question.label.startswith(f"Section {number} of"), (question.label, headings[section])

@@ -6,6 +6,7 @@ from apptest import _decode, figures, open_link, run_page, small_chart_text
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import gamma_beta, peaks, questions, stepper
+from content import gamma_beta as content_gamma_beta
 from content import questions as content
 from content.registry import BY_URL
 from ui.state import Batch, default_batch
@@ -108,6 +109,13 @@ def test_q3_the_bias_changes_the_input_but_not_the_output():
     table = at.table[0].value
     np.testing.assert_allclose(table["input mean"], 2.0 * x.mean(axis=0) + 12.0)
     np.testing.assert_allclose(table["output mean"], 0.0, atol=1e-12)
+
+
+def test_q3_links_to_the_w_and_b_section_of_gamma_beta():
+    at = open_question(3)
+    (link,) = [el.proto for el in at.get("page_link") if el.proto.page == "gamma-beta"]
+    assert link.query_string == "section=w-and-b" and "section 3:" in link.label
+    assert content_gamma_beta.heading("w-and-b") == "3. Do γ and β replace W and b?"
 
 
 # --- 4. per channel, running statistics ------------------------------------------------------------
@@ -226,8 +234,9 @@ def test_q8_follows_a_peak_and_shows_what_the_next_layer_gives_it_with_and_witho
 
 def test_q8_links_to_the_peaks_section_of_gamma_beta_opened():
     at = open_question(8)
-    (link,) = [el.proto for el in at.get("page_link") if "section 6" in el.proto.label]
-    assert (link.page, link.query_string) == ("gamma-beta", "gb_open_peaks=true")
+    (link,) = [el.proto for el in at.get("page_link") if "section 4" in el.proto.label]
+    assert (link.page, link.query_string) == ("gamma-beta", "section=peaks")
+    assert "section 4:" in link.label and content_gamma_beta.heading("peaks").startswith("4. ")
 
 
 def test_q8_another_peak_gives_the_experiments_own_numbers():

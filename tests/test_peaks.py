@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from bnviz.core.activations import sigmoid
-from bnviz.experiments import peaks, training
+from bnviz.experiments import gamma_beta, peaks, training
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
@@ -162,6 +162,19 @@ def test_the_switch_at_5_is_off_for_channel_0s_typical_values_on_for_its_peaks_a
     t = peaks.targets(x)
     assert np.mean(t[3:, 0] < 0.5) > 0.99 and np.all(t[:3, 0] > 0.8)
     assert np.mean(t[:, 1] > 0.5) > 0.9
+
+
+@pytest.mark.parametrize("channel, row", peaks.peaks())
+def test_for_a_target_without_the_old_bias_the_needed_values_are_the_identity_and_a_peak_keeps_its_height(channel, row):
+    """/gamma-beta: "Had the task been sigmoid(x), with no bias before BN, the needed values would be the identity
+    of section 1 and your peak would get 9 back"."""
+    x = peaks.peak_batch()
+    gamma, beta = peaks.needed(x, level=0.0)
+    gamma_rec, beta_rec = gamma_beta.recovery(x)
+    np.testing.assert_allclose(gamma, gamma_rec, rtol=1e-15)
+    np.testing.assert_allclose(beta, beta_rec, rtol=1e-15)
+    *_, y = peaks.follow_peak(x, channel, row, gamma[channel], beta[channel])
+    assert y.value == pytest.approx(x[row, channel], rel=1e-12)
 
 
 def test_without_beta_a_relu_after_bn_passes_exactly_the_values_above_the_channels_batch_mean():

@@ -34,8 +34,12 @@ def test_raw_html_is_only_ever_a_constant():
     calls = {path: args for path, args in calls.items() if args}
     assert calls == {
         "ui/classroom.py": ["_CSS"],
-        "app.py": ["links.HIDDEN_CSS + style.CSS", "links.ONE_ENTRY_PER_PAGE, unsafe_allow_javascript=True"],
-    }  # module constants; the only script is the history's (ui.links)
+        "app.py": [
+            "links.HIDDEN_CSS + style.CSS",
+            "links.ONE_ENTRY_PER_PAGE, unsafe_allow_javascript=True",
+            "links.TO_SECTION, unsafe_allow_javascript=True",
+        ],
+    }  # module constants; the only scripts are the history's and the sections' (ui.links)
 
 
 def test_the_agent_api_is_not_switched_on():

@@ -15,6 +15,8 @@ binding cannot express:
   text), and the removal of parameters the app does not know.
 - `ONE_ENTRY_PER_PAGE`: the browser's history holds one entry per page visited, whatever the learner
   moved there, so that Back leaves the page.
+- `TO_SECTION`: a link that names a section (`?section=peaks`, content.registry.to_section) opens its page
+  with that section's heading at the top of the window.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import Any
 
 import streamlit as st
 
+from content.registry import SECTION
+
 MAX_TEXT = 200  # longer URL values are refused unread
 MAX_ITEMS = 64  # for tuple settings (one value per channel)
 HIDDEN = "bnviz_hidden_"  # key prefix of the containers that hold hidden controls
@@ -38,7 +42,10 @@ HIDDEN_CSS = (
 # A constant script (no user input), ui/history.js: Streamlit's client pushed a history entry for every
 # address a run wrote, so Back went through the page's own moves; it keeps one entry per page.
 ONE_ENTRY_PER_PAGE = "<script>" + Path(__file__).with_name("history.js").read_text(encoding="utf-8") + "</script>"
-APP_PARAMS = ("classroom", "hide")  # the app's own switches, read by ui.classroom
+# A constant script (no user input), ui/section.js: brings the section a link names into view.
+TO_SECTION = "<script>" + Path(__file__).with_name("section.js").read_text(encoding="utf-8") + "</script>"
+# The app's own switches, read by ui.classroom, and the section a link opens its page at (ui/section.js).
+APP_PARAMS = ("classroom", "hide", SECTION)
 _REJECTED, _CUSTOM, _PAGE, _ARRIVED = "_links_rejected", "_links_custom", "_links_page", "_links_arrived"
 _RUN = "_links_run"  # the number of app.py's runs in this session
 _ARRIVAL = "_links_arrival"  # the number of the run in which the learner last came to a page

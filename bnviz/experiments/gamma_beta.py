@@ -423,29 +423,105 @@ def linear_then_bn(
 
 @dataclass(frozen=True)
 class LinearEffects:
-    """How much each knob of z = w·u + b changes the BN output y, as max |Δy| over the batch.
+    """How much each knob changes the BN output y = γ·BN(w·u + b) + β, as max |Δy| over the batch.
 
-    b: y at this b against y at b = 0 (same w).
+    b: y at this b against y at b = 0 (the rest the same).
     scale: y with w against y with w / |w| (same direction, b = 0).
     direction: y with w / |w| against y with the reference direction (length 1, b = 0).
+    gamma: y with this γ against y with γ = 1 (same β); beta: y with this β against β = 0 (γ = 1).
     """
 
     b: float
     scale: float
     direction: float
+    gamma: float = 0.0
+    beta: float = 0.0
 
 
 def linear_effects(
-    u, scale: float, angle_deg: float, b: float, reference_angle_deg: float, eps: float = EPS
+    u,
+    scale: float,
+    angle_deg: float,
+    b: float,
+    reference_angle_deg: float,
+    gamma: float = 1.0,
+    beta: float = 0.0,
+    eps: float = EPS,
 ) -> LinearEffects:
-    """Split the change of y = BN(w·u + b) into the parts due to b, |w| and w's direction."""
+    """Split the change of y = γ·BN(w·u + b) + β into the parts due to b, |w|, w's direction, γ and β."""
     w = weights(scale, angle_deg)
-    _, y = linear_then_bn(u, w, b, eps=eps)
-    _, y_no_b = linear_then_bn(u, w, 0.0, eps=eps)
-    _, y_unit = linear_then_bn(u, weights(1.0, angle_deg), 0.0, eps=eps)
-    _, y_ref = linear_then_bn(u, weights(1.0, reference_angle_deg), 0.0, eps=eps)
+    _, y = linear_then_bn(u, w, b, gamma, beta, eps=eps)
+    _, y_no_b = linear_then_bn(u, w, 0.0, gamma, beta, eps=eps)
+    _, y_unit = linear_then_bn(u, weights(1.0, angle_deg), 0.0, gamma, beta, eps=eps)
+    _, y_ref = linear_then_bn(u, weights(1.0, reference_angle_deg), 0.0, gamma, beta, eps=eps)
+    _, y_gamma_1 = linear_then_bn(u, weights(1.0, reference_angle_deg), 0.0, 1.0, beta, eps=eps)
+    _, y_plain = linear_then_bn(u, weights(1.0, reference_angle_deg), 0.0, eps=eps)
     return LinearEffects(
         b=max_abs_difference(y, y_no_b),
         scale=max_abs_difference(y_no_b, y_unit),
         direction=max_abs_difference(y_unit, y_ref),
+        gamma=max_abs_difference(y_ref, y_gamma_1),
+        beta=max_abs_difference(y_gamma_1, y_plain),
+    )
+
+
+# --- and the next layer's W and b: can they stand in for γ and β? ----------------------------
+
+# What lies between BN's output y and the next layer out = w′·h + b′: nothing (h = y) or a sigmoid.
+BETWEEN = ("nothing", "sigmoid")
+
+
+def between(name: str, y) -> np.ndarray:
+    """h: y itself (nothing between BN and the next layer) or sigmoid(y), elementwise."""
+    if name == "nothing":
+        return np.asarray(y, dtype=np.float64)
+    if name in BETWEEN:
+        return nonlinearity(name, y)
+    raise ValueError(f"between BN and the next layer: one of {', '.join(BETWEEN)}; got {name!r}.")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One unit from its inputs to the next layer, every stage (n,):
+
+        z = u·w + b  ->  x_hat = (z - mu_B) / sqrt(var_B + eps)  ->  y = gamma * x_hat + beta
+          ->  h = y or sigmoid(y)  ->  out = w_next * h + b_next
+
+    alone: the next layer's best stand-in for γ and β, out_alone = w_alone * h_plain + b_alone with
+    h_plain = h at γ = 1, β = 0 and (w_alone, b_alone) the least-squares fit of out (n,). With nothing
+    between, w_alone = w_next·γ and b_alone = w_next·β + b_next reproduce out exactly; through a sigmoid
+    no pair does unless γ = 1, β = 0. gap = max |out - out_alone|.
+    """
+
+    between: str
+    z: np.ndarray
+    x_hat: np.ndarray
+    y: np.ndarray
+    out: np.ndarray
+    out_alone: np.ndarray
+    w_alone: float
+    b_alone: float
+    gap: float
+
+
+def chain(
+    u,
+    w,
+    b: float,
+    gamma: float,
+    beta: float,
+    between_name: str = "nothing",
+    w_next: float = 1.0,
+    b_next: float = 0.0,
+    eps: float = EPS,
+) -> Chain:
+    """Run the unit of linear_then_bn on to the next layer, and fit that layer alone (γ = 1, β = 0) to it."""
+    z, y = linear_then_bn(u, w, b, gamma, beta, eps)
+    _, x_hat = linear_then_bn(u, w, b, 1.0, 0.0, eps)
+    out = float(w_next) * between(between_name, y) + float(b_next)
+    design = np.stack([between(between_name, x_hat), np.ones_like(x_hat)], axis=1)
+    (w_alone, b_alone), *_ = np.linalg.lstsq(design, out, rcond=None)
+    out_alone = design @ (w_alone, b_alone)
+    return Chain(
+        between_name, z, x_hat, y, out, out_alone, float(w_alone), float(b_alone), max_abs_difference(out, out_alone)
     )

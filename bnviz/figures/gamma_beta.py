@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots  # for the shape figure, drawn once pe
 from bnviz.experiments.gamma_beta import ROUNDING, linear_region, nonlinearity
 from bnviz.figures.common import COLORS, default_bins, density, histogram_bar, histogram_edges, style
 from bnviz.notation import MU_B_SUB, VAR_B_SUB
-from bnviz.numbers import eps_text
+from bnviz.numbers import eps_text, fixed
 
 INK = "#222222"
 
@@ -344,22 +344,79 @@ def shape_figure(x, x_hat, quantiles: dict, bins: int | None = None, height: int
     return style(fig, height=height)
 
 
-def linear_figure(z, z_start, y, y_start, bins: int | None = None, height: int = 320) -> go.Figure:
-    """z = w·u + b before BN and y = BN(z) after, each against its value at the start settings.
+# chain_figure's panels, left to right as the data flows: (title, the Chain's field, axis title: who acts, colour).
+CHAIN_PANELS = (
+    ("z = w·u + b", "z", "z: W and b act here", COLORS["x"]),
+    ("x̂ = z normalized", "x_hat", "x̂: b and ‖w‖ are gone", COLORS["x_hat"]),
+    ("y = γ·x̂ + β", "y", "y: γ and β act here", COLORS["y"]),
+    ("out = w′·{h} + b′", "out", "out: the next layer", COLORS["running"]),
+)
+# Who acts between two panels, written on the arrow from one to the next.
+CHAIN_ARROWS = ("BN", "γ, β", "next<br>layer")
 
-    z, z_start, y, y_start: (n,). The outlines show the start: after BN the bars cover the
-    outline whatever b and the length of w, and leave it only when w turns.
+
+def _mean_std(values) -> str:
+    v = np.ravel(values)
+    return f"mean {fixed(v.mean(), 2)}, std {fixed(v.std(), 2)}"
+
+
+def chain_figure(now, start, bins: int | None = None, height: int = 300) -> go.Figure:
+    """A stepped diagram of bnviz.experiments.gamma_beta.chain: z, x̂, y and the next layer's output, side
+    by side as the data flows, each with its live mean and std in its title.
+
+    now, start: Chains (the settings shown; ‖w‖ = 1, b = 0, γ = 1, β = 0 at the same direction). Each
+    panel draws now as bars and start as a dotted outline on shared bins: z moves with b and ‖w‖, x̂ does
+    not, y moves with γ and β. The last panel adds the next layer alone (γ = 1, β = 0, its best w″, b″) as
+    a solid line: on the bars with nothing between BN and the next layer, off them through a sigmoid.
+    Built with one layout (no make_subplots): it is redrawn on every slider move.
     """
-    panels = [
-        ((0.0, 0.46), "x", "y", z, z_start, "z", COLORS["x"], "before BN: z = w·u + b (dotted: at the start)"),
-        ((0.54, 1.0), "x2", "y2", y, y_start, "y", COLORS["y"], "after BN: y = BN(z) (dotted: at the start)"),
-    ]
+    h = "y" if now.between == "nothing" else f"{now.between}(y)"
+    width, gap = 0.19, 0.08
     traces, layout = [], dict(barmode="overlay", showlegend=False, annotations=[])
-    for (x0, x1), xa, ya, now, start, name, color, title in panels:
-        edges = histogram_edges([now, start], bins or default_bins(np.size(now)))
-        traces.append(histogram_bar(now, edges, f"{name} now", color, opacity=0.7, xaxis=xa, yaxis=ya))
-        traces.append(histogram_outline(start, edges, f"{name} at the start", INK, xaxis=xa, yaxis=ya))
-        layout["xaxis" if xa == "x" else "xaxis2"] = dict(domain=[x0, x1], title=dict(text=name), anchor=ya)
-        layout["yaxis" if ya == "y" else "yaxis2"] = dict(anchor=xa, title=dict(text="density" if xa == "x" else ""))
-        layout["annotations"].append(_title(title, x0, x1))
+    for i, (title, field, axis, color) in enumerate(CHAIN_PANELS):
+        x0 = i * (width + gap)
+        xa, ya = ("x", "y") if i == 0 else (f"x{i + 1}", f"y{i + 1}")
+        values, before = getattr(now, field), getattr(start, field)
+        shown = [values, before] + ([now.out_alone] if field == "out" else [])
+        edges = histogram_edges(shown, bins or default_bins(np.size(values)))
+        traces.append(histogram_bar(values, edges, field, color, opacity=0.75, xaxis=xa, yaxis=ya, meta=f"{field}_now"))
+        traces.append(
+            histogram_outline(before, edges, f"{field} at the start", INK, xaxis=xa, yaxis=ya, meta=f"{field}_start")
+        )
+        if field == "out":
+            traces.append(
+                histogram_outline(
+                    now.out_alone,
+                    edges,
+                    "the next layer alone",
+                    INK,
+                    dash="solid",
+                    xaxis=xa,
+                    yaxis=ya,
+                    meta="out_alone",
+                )
+            )
+        suffix = "" if i == 0 else str(i + 1)
+        layout[f"xaxis{suffix}"] = dict(domain=[x0, x0 + width], anchor=ya, title=dict(text=axis))
+        layout[f"yaxis{suffix}"] = dict(anchor=xa, **BARE)
+        layout["annotations"].append(_title(f"{title.format(h=h)}<br>{_mean_std(values)}", x0, x0 + width))
+        if i < len(CHAIN_ARROWS):  # in this panel's own x domain (0 to 1), from just after it to the next one
+            tail, head = 1.05, 1 + (gap - 0.01) / width
+            domain_x, domain_y = f"{xa} domain", f"{ya} domain"
+            arrow = dict(xref=domain_x, yref=domain_y, axref=domain_x, ayref=domain_y, x=head, y=0.45, ax=tail, ay=0.45)
+            layout["annotations"].append(
+                dict(arrow, showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=INK, text="")
+            )
+            layout["annotations"].append(
+                dict(
+                    text=CHAIN_ARROWS[i],
+                    x=(tail + head) / 2,
+                    y=0.5,
+                    xref=domain_x,
+                    yref=domain_y,
+                    yanchor="bottom",
+                    showarrow=False,
+                    font=dict(size=12),
+                )
+            )
     return _figure(traces, layout, height)

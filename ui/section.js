@@ -1,0 +1,70 @@
+// Open a page at the section a link names (ui/links.py sends this script with every run of app.py):
+// `gamma-beta?section=peaks` brings the heading whose anchor is "peaks" to the top of the window, once per
+// page the learner comes to. Streamlit's page links carry no `#fragment` (and a heading scrolls itself to a
+// fragment at each redraw, so every slider move would jump back), hence the parameter (content/registry.py).
+//
+// The charts above the heading are drawn after it and push it down: it is held at the top until the app has
+// finished its run and the page has kept still for a moment, or until the learner scrolls, clicks or presses
+// a key, or for a minute at most. The parameter is only ever compared with elements' ids, never shown.
+(() => {
+  if (window.bnvizSection) return; // sent with every run: installed once per window
+  window.bnvizSection = true;
+  const NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
+  const STILL_MS = 800; // the page kept still this long, the app idle: the section is reached
+  const GIVE_UP_MS = 60_000;
+  let reached = null; // the address (path and section) whose section was last reached
+  let holding = null; // {where, since, still}: the section being brought into view
+  let hand = false; // the learner moved the page since the hold began
+
+  for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
+    addEventListener(type, () => (hand = true), { capture: true, passive: true });
+  }
+
+  const idle = () => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]') !== null;
+
+  function scroller(element) {
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const overflow = getComputedStyle(e).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && e.scrollHeight > e.clientHeight) return e;
+    }
+    return document.scrollingElement;
+  }
+
+  // How far the heading is from just below Streamlit's header bar (which covers the top of the page), in px.
+  function offset(heading) {
+    const bar = document.querySelector('[data-testid="stHeader"]');
+    const top = (bar ? bar.getBoundingClientRect().bottom : 0) + 8;
+    return heading.getBoundingClientRect().top - top;
+  }
+
+  function tick() {
+    const section = new URLSearchParams(location.search).get("section");
+    if (!section || !NAME.test(section)) {
+      reached = holding = null;
+      return;
+    }
+    const where = `${location.pathname}?section=${section}`;
+    if (where === reached) return;
+    const now = performance.now();
+    if (holding?.where !== where) {
+      holding = { where, since: now, still: now };
+      hand = false;
+    }
+    const heading = document.querySelector(`[data-testid="stMain"] [id="${section}"]`);
+    if (heading && !hand) {
+      const by = offset(heading);
+      const page = scroller(heading);
+      const before = page.scrollTop;
+      if (Math.abs(by) > 2) page.scrollBy(0, by);
+      if (page.scrollTop !== before) holding.still = now; // at the page's end it cannot go further: still
+
+    }
+    const settled = heading && idle() && now - holding.still > STILL_MS;
+    if (settled || hand || now - holding.since > GIVE_UP_MS) {
+      reached = where;
+      holding = null;
+    }
+  }
+
+  setInterval(tick, 100);
+})();
