@@ -270,6 +270,7 @@ with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see
 # no layer undoes BN.
 
 JOLT_TITLE = "Do γ and β just undo BN? Then what does normalizing buy?"
+JOLT_ANCHOR = "undo"  # the section's heading: `?section=undo` opens the page there
 
 JOLT_INTRO = (
     f"γ = {RECOVER_GAMMA} and β = {MU_B} would give each unit's input back, so why normalize? Because BN's "

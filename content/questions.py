@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bnviz.experiments.gamma_beta import ROUNDING
 from bnviz.numbers import eps_text
 from content import gamma_beta
+from content.network import JOLT_ANCHOR
 from content.registry import to_section
 
 # ---------------------------------------------------------------------------------------
@@ -171,7 +172,9 @@ QUESTIONS: tuple[Question, ...] = (
             Link("gamma-beta", "Drag γ and β: recover the original"),
             Link("learning", "Watch them learned: does training go to the identity?"),
             Link(
-                "network", "Why BN helps: did γ and β undo BN there, and what normalizing buys", opens="net_open_undo"
+                "network",
+                "Why BN helps: did γ and β undo BN there, and what normalizing buys",
+                opens=to_section(JOLT_ANCHOR) | {"net_open_undo": "true"},
             ),
         ),
         SelfCheck(

@@ -31,6 +31,7 @@ from bnviz.figures.network import (
 from content.common import LAST_DIGITS
 from content.network import (
     INTRO,
+    JOLT_ANCHOR,
     JOLT_INTRO,
     JOLT_PREDICTIONS,
     JOLT_TITLE,
@@ -306,7 +307,7 @@ if st.session_state.net_sweep and predict_first(
                 f"BN without γ, β at {rates['bn_no_affine']}."
             )
 
-st.subheader(JOLT_TITLE)
+st.subheader(JOLT_TITLE, anchor=JOLT_ANCHOR)
 explain, shown = beside([1.3, 2.5], gap="medium")
 with explain:
     st.markdown(JOLT_INTRO)

@@ -2,7 +2,7 @@
 (drawn in a container the app's style hides, so that their values still apply)."""
 
 import plotly.graph_objects as go
-from apptest import by_label, figures, hidden_keys
+from apptest import by_label, figures, hidden_keys, live_data
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -22,8 +22,8 @@ def test_classroom_link_turns_the_mode_on_with_larger_figure_fonts():
     normal, classroom = run_home({}), run_home({"classroom": "1"})
     assert by_label(normal.toggle, "Classroom mode").value is False
     assert by_label(classroom.toggle, "Classroom mode").value is True
-    assert figures(classroom)[0]["layout"]["font"]["size"] == 18
-    assert "size" not in figures(normal)[0]["layout"].get("font", {})
+    assert live_data(classroom, "home_live")["figure"]["layout"]["font"]["size"] == 18
+    assert "size" not in live_data(normal, "home_live")["figure"]["layout"].get("font", {})
 
 
 def test_enlarge_puts_every_chart_text_at_16_px_or_more_for_a_projector():
