@@ -2,7 +2,7 @@
 (drawn in a container the app's style hides, so that their values still apply)."""
 
 import plotly.graph_objects as go
-from apptest import by_label, figures, hidden_keys, live_data
+from apptest import by_label, hidden_keys, live_data
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
