@@ -11,10 +11,10 @@ from content import gamma_beta as content_gamma_beta
 from content.pytorch import gamma_beta_snippet
 from content.registry import BY_URL, page_file
 from ui import live
-from ui.classroom import beside, chart, predict_first, prediction
+from ui.classroom import beside, predict_first, prediction
 from ui.guard import require_navigation
 from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
-from ui.live import LiveControl, live_chart
+from ui.live import LiveControl, chart, live_chart  # every chart by the live charts' plotly.js: one copy
 from ui.pytorch import do_it_in_pytorch
 from ui.state import carry_batch, current_batch
 

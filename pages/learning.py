@@ -70,10 +70,10 @@ from content.learning import (
 )
 from content.registry import page_file
 from ui import classroom
-from ui.classroom import beside, chart, predict_first, shared_chart
+from ui.classroom import beside, predict_first
 from ui.guard import require_navigation
 from ui.links import claim, control
-from ui.live import LiveControl, live_chart, shared_figure
+from ui.live import LiveControl, chart, live_chart, shared_chart, shared_figure  # one plotly.js for every chart
 from ui.state import carry_batch, current_batch
 
 require_navigation()

@@ -91,8 +91,18 @@ def hidden_keys(at: AppTest) -> set[str]:
 
 
 def figures(at: AppTest) -> list[dict]:
-    """The plotly figures on the page, as the JSON dicts sent to the browser."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """The plotly figures on the page that no control of theirs moves, in the page's order, as the JSON dicts
+    sent to the browser: st.plotly_chart's, and those drawn by the live charts' element (ui.live.chart)."""
+    from shown import walk
+
+    found = []
+    for node in walk(at._tree):
+        kind = getattr(node, "type", "")
+        if kind == "plotly_chart":
+            found.append(json.loads(node.proto.spec))
+        elif kind == "bidi_component" and json.loads(node.proto.json).get("kind") == "static":
+            found.append(json.loads(node.proto.json)["figure"])
+    return found
 
 
 def bar_mean(trace: dict) -> float:
@@ -131,7 +141,7 @@ def small_chart_text(at: AppTest, smallest: float = 16) -> list[str]:
     axis whose tick labels or title have no size of their own (st.plotly_chart's Streamlit theme then
     draws them at 12 and 14 px, whatever the base font). Each as "chart 2: annotations[0].font.size = 11"."""
     live = [json.loads(el.proto.json) for el in at.get("bidi_component")]
-    charts = figures(at) + [data["figure"] for data in live if "figure" in data]
+    charts = figures(at) + [data["figure"] for data in live if "figure" in data and data.get("kind") != "static"]
     found = []
 
     def walk(chart: int, node, path: str) -> None:

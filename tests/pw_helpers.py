@@ -149,7 +149,8 @@ def watch_console(page: Page) -> list[str]:
 
 
 def plotly_charts(page: Page):
-    return page.locator('[data-testid="stPlotlyChart"]')
+    """The page's charts that no control of theirs moves: st.plotly_chart's, and ui.live.chart's."""
+    return page.locator('[data-testid="stPlotlyChart"], .bnviz-chart')
 
 
 def shot(page: Page, name: str) -> None:

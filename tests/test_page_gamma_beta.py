@@ -91,7 +91,7 @@ def test_the_page_names_its_batch_and_shows_the_default_readouts():
     # W and b's chain, the peaks' switches and their loss, and the two live charts; the practice and the side
     # question are closed, so not built
     assert len(figures(at)) == 3
-    assert len(run_page("gamma-beta", opened=SECTIONS["gamma-beta"]).get("plotly_chart")) == 5  # open: + 2
+    assert len(figures(run_page("gamma-beta", opened=SECTIONS["gamma-beta"]))) == 5  # open: + 2
 
 
 def test_gamma_control_sets_the_output_std_and_the_number_box_follows():

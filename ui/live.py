@@ -70,6 +70,14 @@ _HTML = (
     '<div class="bnviz-live-chart"></div>'
     "</div>"
 )
+# A chart with no control (chart(), shared_chart()): the same element and plotly.js, its own root class so
+# that it is never taken for a live chart, and no controls or readouts.
+_CHART_HTML = (
+    '<div class="bnviz-chart">'
+    '<p class="bnviz-live-drawing" role="status">Drawing the chart…</p>'
+    '<div class="bnviz-live-chart"></div>'
+    "</div>"
+)
 _STATE = "_live_"  # session key prefix: each chart's revision (set_values counts them), and its link's reading
 
 
@@ -269,6 +277,7 @@ def _from_link(controls) -> dict[str, float]:
 
 
 _component = st.components.v2.component("bnviz_live", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+_chart_component = st.components.v2.component("bnviz_chart", html=_CHART_HTML, css=_CSS, js=_JS, isolate_styles=False)
 
 
 def live_chart(
@@ -324,3 +333,24 @@ def live_chart(
     if link:
         links.write({c.name: c.setting.format(values[c.name]) for c in controls if values[c.name] != c.value}, names)
     return values
+
+
+# --- charts with no control ----------------------------------------------------------------------
+# On a page with live charts, its other charts are drawn by the same element and the same copy of
+# plotly.js (kind "static": nothing to update), not by st.plotly_chart: Streamlit's plotly chart loads a
+# second copy of plotly.js (a 4.7 MB script), which made those pages' first paint the app's slowest
+# (bench/first_paint.py, docs/performance.md).
+
+
+def chart(fig: go.Figure | dict, key: str) -> None:
+    """Draw a plotly figure (as ui.classroom.chart does: enlarged in classroom mode) with the live charts'
+    plotly.js. `fig`: a figure, or the JSON figure_json or shared_figure gives."""
+    figure = fig if isinstance(fig, dict) else figure_json(fig)
+    data = element_data("static", figure, {}, [], {}, None) | {"chart": key}
+    _chart_component(key=key, data=data)
+
+
+def shared_chart(build, *args, key: str, by=None, **options) -> None:
+    """chart() of build(*args, **options), built once for every session that asks for the same arguments
+    (shared_figure; as ui.classroom.shared_chart)."""
+    chart(shared_figure(build, *args, by=by, **options), key)

@@ -73,6 +73,7 @@ function showValue(live, entry, value) {
 
 function buildControls(live, data, key) {
   const box = live.root.querySelector(".bnviz-live-controls");
+  if (!box) return; // a chart with no control
   const names = data.controls.map((c) => c.name).join(",");
   if (live.names !== names) {
     box.replaceChildren();
@@ -162,6 +163,7 @@ function showValues(live) {
 
 function buildReadouts(live, data) {
   const box = live.root.querySelector(".bnviz-live-readouts");
+  if (!box) return; // a chart with no control
   const names = JSON.stringify(data.readouts); // their labels may name the channel shown
   if (live.readoutNames === names) return;
   box.replaceChildren();
@@ -417,7 +419,7 @@ function pause(live) {
 
 export default function (component) {
   const { data, key, parentElement, setStateValue } = component;
-  const root = parentElement.querySelector(".bnviz-live");
+  const root = parentElement.querySelector(".bnviz-live, .bnviz-chart"); // a live chart, or one with no control
   // What outlives a run of this function with new data: the inputs, the values sent, the chart.
   const live = (root.__bnvizLive ||= {
     root,

@@ -214,7 +214,11 @@ const stepReplay = {
   },
 };
 
+// A chart with no control (ui/live.py chart()): drawn as Python built it.
+const staticChart = { needs: () => ({}), update: () => ({}) };
+
 export const KINDS = {
+  static: staticChart,
   before_after: beforeAfter,
   gamma_beta_stages: gammaBetaStages,
   nonlinearity,
