@@ -170,3 +170,12 @@ def test_the_browser_code_never_inserts_text_as_html(name):
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js
     assert "cdn" not in js.lower() and "https://" not in js
+
+
+def test_a_chart_with_no_control_is_sent_to_the_live_element_as_kind_static():
+    """/learning's step figure (ui.live.shared_chart): the figure, no control, no readout; no st.plotly_chart."""
+    at = run_page("learning")
+    sent = [json.loads(el.proto.json) for el in at.get("bidi_component")]
+    (static,) = [data for data in sent if data["kind"] == "static"]
+    assert static["chart"] == "learn_step_figure" and static["controls"] == [] and static["readouts"] == []
+    assert static["figure"]["data"] and not at.get("plotly_chart")
