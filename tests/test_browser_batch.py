@@ -32,7 +32,7 @@ WAIT = 60_000  # ms; the machine may be busy, and plotly's code loads on first u
 def expect_charts(page, count: int) -> None:
     """Wait until `count` plotly charts are drawn."""
     expect(plotly_charts(page)).to_have_count(count, timeout=WAIT)
-    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=WAIT)
+    expect(page.locator(".bnviz-chart .main-svg").first).to_be_visible(timeout=WAIT)
 
 
 def stats_rows(page) -> list[list[float]]:
@@ -118,7 +118,7 @@ def test_download_as_csv_then_upload_gives_back_the_same_batch(page, app_url, tm
     # The convolutional batch's run has drawn its own section (the charts' count alone can be the old run's).
     expect(page.get_by_text(re.compile(r"^In a convolutional layer, channel"))).to_be_visible(timeout=WAIT)
     wait_idle(page)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.bnviz-chart').length === 2")
     drawn = stats_rows(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the batch (CSV)").click()

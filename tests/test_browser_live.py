@@ -209,10 +209,11 @@ def test_the_live_chart_follows_its_containers_width_when_the_sidebar_collapses(
     page.wait_for_function(f"() => {{ const [d, r] = ({WIDTHS})(); return Math.abs(d - r) < 2; }}")
 
 
-@pytest.mark.parametrize("path, charts", [("", 1), ("gamma-beta", 5), ("learning", 2)])
-def test_a_page_with_live_charts_draws_every_chart_with_one_copy_of_plotly_js(page, app_url, path, charts):
-    """Its charts with no control too (ui.live.chart): Streamlit's plotly chart, which loads a second copy of
-    plotly.js, is not on the page, so its code is never fetched (bench/first_paint.py: about 0.8 s)."""
+@pytest.mark.parametrize("path, charts", [("", 1), ("batch", 1), ("steps", 2), ("gamma-beta", 5), ("learning", 2)])
+def test_a_page_draws_every_chart_with_one_copy_of_plotly_js(page, app_url, path, charts):
+    """Its live charts and those with no control (ui.live.chart): Streamlit's plotly chart, which loads a second
+    copy of plotly.js, is not on the page, so its code is never fetched (bench/first_paint.py: about 0.8 s on
+    the pages with live charts)."""
     open_page(page, app_url, path)
     page.wait_for_function(
         "(n) => { const all = [...document.querySelectorAll('.bnviz-live, .bnviz-chart')];"

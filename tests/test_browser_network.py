@@ -72,7 +72,7 @@ def test_the_default_page_trains_the_three_networks_and_draws_every_chart(page, 
 def test_the_jolt_draws_both_networks_with_and_without_it_and_a_tenth_changes_its_sentence(page, app_url):
     open_network(page, app_url)
     ytitle = page.locator(".ytitle", has_text=re.compile(r"^loss on the mini-batch$"))
-    jolt = page.locator('[data-testid="stPlotlyChart"]').filter(has=ytitle)
+    jolt = page.locator(".bnviz-chart").filter(has=ytitle)
     jolt.scroll_into_view_if_needed()
     expect(jolt.locator(".legendtext")).to_have_text(
         ["without BN, ×10", "without BN, no jolt", "BN with γ, β, ×10", "BN with γ, β, no jolt"], timeout=TRAINING

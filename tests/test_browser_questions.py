@@ -61,7 +61,7 @@ def open_question(page, number: int):
     box.locator("summary").click()
     wait_idle(page)
     expect(box.locator('[data-testid="stRadio"]')).to_be_visible(timeout=T)
-    charts = box.locator('[data-testid="stPlotlyChart"]')
+    charts = box.locator(".bnviz-chart")
     for i in range(charts.count()):
         expect(charts.nth(i).locator(".main-svg").first).to_be_visible(timeout=T)
     return box
@@ -133,7 +133,7 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     expect(told).to_contain_text("You predicted: large: the normalization cannot be undone.", timeout=T)
     expect(told).to_contain_text(answer)
     expect(box.get_by_text("Check yourself.")).to_be_visible(timeout=T)  # the answer and self-check follow
-    expect(box.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=T)
+    expect(box.locator(".bnviz-chart .main-svg").first).to_be_visible(timeout=T)
     assert formulas_in_pieces(page) == []  # the slider's label and the self-check keep √(σ²_B + ε) whole
     assert_no_exception(page)
     tall_shot(page, "questions-classroom-predict-after", TALL)

@@ -5,8 +5,8 @@ any control with `?hide=seed,momentum` (names as in the page's link settings).
 On a projector (1280 × 720, 1024 × 768) the sidebar starts collapsed, the text of metrics, buttons,
 links and labels wraps rather than ending in "…", and every chart's text is at least 16 px.
 Pages use:
-- `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export (the live
-  charts of ui.live take the same `enlarge`);
+- `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export, drawn by the
+  live charts' element (ui.live.chart) with the app's one copy of plotly.js;
 - `beside(spec)` instead of st.columns where controls or numbers sit beside a figure: in classroom
   mode they are drawn one above the other, each at the full width;
 - `ui.links.control(name, essential=...)` around a control: hidden when the link hides it, or when
@@ -22,7 +22,6 @@ import streamlit as st
 KEY = "classroom"
 FONT_SCALE = 1.5
 MIN_FONT = 16  # px: the smallest chart text in classroom mode
-PNG = {"toImageButtonOptions": {"format": "png", "scale": 2}, "displaylogo": False}
 
 # Static CSS (no user input): larger text for the back of the room, and an empty span.
 # Streamlit ends a label that does not fit its box in "…" (one line, overflow hidden): in classroom
@@ -128,14 +127,15 @@ def beside(spec, **kwargs) -> list:
     return st.columns(spec, **kwargs)
 
 
-def chart(fig, key: str | None = None, **kwargs) -> None:
-    """Draw a plotly figure; in classroom mode with fonts large enough for a projector."""
-    if enabled():
-        enlarge(fig)
-    st.plotly_chart(fig, key=key, config=PNG, **kwargs)
+def chart(fig, key: str) -> None:
+    """Draw a plotly figure; in classroom mode with fonts large enough for a projector (ui.live.chart: the
+    app's one copy of plotly.js draws every chart)."""
+    from ui import live  # live charts build on this module
+
+    live.chart(fig, key)
 
 
-def shared_chart(build, *args, key: str | None = None, by=None, **options) -> None:
+def shared_chart(build, *args, key: str, by=None, **options) -> None:
     """Draw build(*args, **options) as chart() draws a figure, built once for every session that asks
     for the same arguments (and classroom mode): a rerun whose figure's inputs did not change, or
     that another learner's settings already drew, costs no plotly building.
@@ -143,19 +143,9 @@ def shared_chart(build, *args, key: str | None = None, by=None, **options) -> No
     The arguments are hashed (st.cache_resource): pass settings and small arrays. by: what the
     arguments are computed from, hashed instead of them (the settings of a cached training).
     """
-    name = f"{build.__module__}.{build.__qualname__}"
-    options = tuple(sorted(options.items()))
-    inputs = (args, options) if by is None else by
-    fig = _shared_figure(name, inputs, enabled(), build, args, options)
-    st.plotly_chart(fig, key=key, config=PNG)
+    from ui import live
 
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _shared_figure(name: str, inputs, classroom: bool, _build, _args: tuple, _options: tuple):
-    """The figure `name`(*args, **options), enlarged in classroom mode, for these inputs. Shared:
-    never changed after this (st.plotly_chart only reads it)."""
-    fig = _build(*_args, **dict(_options))
-    return enlarge(fig) if classroom else fig
+    live.shared_chart(build, *args, key=key, by=by, **options)
 
 
 def predict_first(key: str, question: str, choices: list[str]) -> bool:

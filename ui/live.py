@@ -336,10 +336,10 @@ def live_chart(
 
 
 # --- charts with no control ----------------------------------------------------------------------
-# On a page with live charts, its other charts are drawn by the same element and the same copy of
-# plotly.js (kind "static": nothing to update), not by st.plotly_chart: Streamlit's plotly chart loads a
-# second copy of plotly.js (a 4.7 MB script), which made those pages' first paint the app's slowest
-# (bench/first_paint.py, docs/performance.md).
+# Every other chart is drawn by the same element and the same copy of plotly.js (kind "static": nothing to
+# update; ui.classroom.chart and shared_chart call these), not by st.plotly_chart: Streamlit's plotly chart
+# loads a second copy of plotly.js (a 4.7 MB script), which made the pages with live charts the app's
+# slowest to first paint (bench/first_paint.py, docs/performance.md).
 
 
 def chart(fig: go.Figure | dict, key: str) -> None:
