@@ -308,7 +308,7 @@ def tab(browser):
 
 def chart_selector(key: str) -> str:
     # Streamlit gives an element with a key the class st-key-<key>.
-    return f'.st-key-{key} .bnviz-chart'  # ui.live.chart's element (every chart with no control)
+    return f".st-key-{key} .bnviz-chart"  # ui.live.chart's element (every chart with no control)
 
 
 def server_only(app_url: str, page: str, label: str, presses: int, warmup: int) -> dict:
