@@ -172,7 +172,9 @@ def wb_caption(reference_angle: float) -> str:
     """Under the chain figure: what its lines are, and what Δy measures."""
     return (
         "Δy: the most a knob moves BN's output y, over 1000 samples, against the start (‖w‖ = 1, b = 0, γ = 1, "
-        f"β = 0; θ against {reference_angle:g}°); below {eps_text(ROUNDING)}, float64's rounding: zero. Bars: now; "
+        f"β = 0; θ against {reference_angle:g}°); below {eps_text(ROUNDING)}, float64's rounding: zero. ‖w‖ moves y "
+        "only through ε (1e-5): √(σ² + ε) would grow exactly as ‖w‖ with ε = 0, so its Δy is ε's small share. "
+        "Bars: now; "
         "dotted: at the start; last panel, solid: the next layer alone, with γ = 1, β = 0 and its best w″, b″."
     )
 
@@ -195,8 +197,10 @@ def stand_in(chain) -> str:
         )
     if chain.gap < ROUNDING:
         return (
-            "**A sigmoid between.** At γ = 1, β = 0 there is nothing for the next layer to stand in for: move γ or "
-            "β and compare the solid line with the bars."
+            f"**A sigmoid between, and here the next layer can stand in:** its best w″ = {w} and b″ = {b} give the "
+            f"same output (largest difference {distance(chain.gap, ROUNDING)}). At γ = 1, β = 0 there is nothing "
+            "to stand in for, and at γ = 0 every value sits on one point of the curve, which b″ alone matches: "
+            "move γ and β elsewhere and compare the solid line with the bars."
         )
     return (
         f"**A sigmoid between: the next layer cannot stand in.** With γ = 1, β = 0 its best w″ = {w} and b″ = {b} "

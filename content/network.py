@@ -274,8 +274,8 @@ JOLT_ANCHOR = "undo"  # the section's heading: `?section=undo` opens the page th
 
 JOLT_INTRO = (
     f"γ = {RECOVER_GAMMA} and β = {MU_B} would give each unit's input back, so why normalize? Because BN's "
-    "output ignores the scale of the weights before it. Each network trains twice from the same weights and "
-    f"batches (learning rate {DEFAULT_LR:g}), the second time with one hidden layer's weights multiplied halfway:"
+    "output ignores the scale of the weights before it. Each network trains twice from the same start "
+    f"(learning rate {DEFAULT_LR:g}), the second time with one hidden layer's weights multiplied halfway:"
 )
 
 CARRIES_ON = 0.05  # the jolted loss within this of the loss without the jolt: "carries on"
@@ -363,8 +363,27 @@ def jolt_sentence(jolt: Jolt, arm: str, first: bool = True) -> str:
 
 
 def jolt_summary(jolt: Jolt) -> str:
-    """What the jolt did, one sentence per arm (ARMS' order), as the page shows it under the figure."""
-    return " ".join(jolt_sentence(jolt, arm, first=i == 0) for i, arm in enumerate(ARMS))
+    """What the jolt did, one sentence per arm (ARMS' order), and which network was ahead before it, as the
+    page shows it under the figure."""
+    return " ".join([*(jolt_sentence(jolt, arm, first=i == 0) for i, arm in enumerate(ARMS)), before_jolt(jolt)])
+
+
+def before_jolt(jolt: Jolt) -> str:
+    """Which network had the lower loss before the jolt (the copy without it, WINDOW steps before), and, when
+    BN's loss carried on, that BN's gain here is not a lower loss: the chart may show the plain network ahead."""
+    loss = {arm: float(jolt.mean_loss(arm, "before")[0]) for arm in ARMS}
+    if not all(np.isfinite(v) for v in loss.values()):
+        return ""
+    ahead, behind = sorted(ARMS, key=lambda arm: loss[arm])
+    if sig(loss[ahead], 3) == sig(loss[behind], 3):
+        return f"Before it, both networks had a loss of {sig(loss[ahead], 3)}."
+    text = (
+        f"Before it, the network {ARM_WORDS[ahead].lower().replace('bn', 'BN')} was ahead "
+        f"({sig(loss[ahead], 3)} against {sig(loss[behind], 3)})"
+    )
+    if ahead == "none" and jolt_verdict(jolt, "bn") == "carries on":
+        text += ": BN buys here not a lower loss but one that the weights' scale does not move"
+    return text + "."
 
 
 def steps_text(jolt: Jolt) -> str:
@@ -432,7 +451,7 @@ def jolt_why(jolt: Jolt) -> str:
     )
 
 
-JOLT_WHY_LABEL = "Why the step shrinks by the factor squared"
+JOLT_WHY_LABEL = "Why BN's step changes by the factor squared"
 UNDO_LABEL = "Did γ and β undo BN here?"
 UNDO_DIVERGED = "The network with BN diverged at this learning rate: it has no γ and β to show."
 
@@ -448,9 +467,8 @@ def undo_summary(undo: Undo) -> str:
         else f"layer{'s' if len(undone) > 1 else ''} {', '.join(undone)} nearly undid BN"
     )
     return (
-        f"**And γ and β?** Trained without the jolt, {verdict}: each layer's median unit stays {spread(medians)} of "
-        f"its input's spread away from the γ = √({VAR_RUN} + ε), β = {MU_RUN} that would give the input back "
-        f"(“{UNDO_LABEL}” below shows every unit)."
+        f"**And γ and β?** Trained without the jolt, {verdict}: in each layer the median unit's output still "
+        f"differs from its input by {spread(medians)} of the input's spread (undone: 0; every unit below)."
     )
 
 

@@ -308,7 +308,7 @@ if st.session_state.net_sweep and predict_first(
             )
 
 st.subheader(JOLT_TITLE, anchor=JOLT_ANCHOR)
-explain, shown = beside([1.3, 2.5], gap="medium")
+explain, shown = beside([1.6, 2.5], gap="medium")
 with explain:
     st.markdown(JOLT_INTRO)
     by, of = beside(2)

@@ -8,6 +8,7 @@ from bnviz.experiments.jolt import Jolt, Undo
 from bnviz.experiments.mlp import NetworkSettings
 from content.network import (
     JOLT_PREDICTIONS,
+    before_jolt,
     jolt_happened,
     jolt_question,
     jolt_summary,
@@ -77,7 +78,8 @@ def test_the_summary_gives_each_arms_numbers_and_bns_step_against_the_square_of_
     assert jolt_summary(result) == (
         "**Without BN** the loss jumps: 0.478 over the 10 steps after the jolt, against 0.00102 without it, and it "
         "is still higher at the end: 0.189 against 0.000419. **With BN** the loss carries on: 0.0503 against "
-        "0.0596; layer 1's steps ‖ΔW‖/‖W‖ become 100 times smaller, as 1/10² predicts."
+        "0.0596; layer 1's steps ‖ΔW‖/‖W‖ become 100 times smaller, as 1/10² predicts. Before it, both networks "
+        "had a loss of 0.1."
     )
     assert steps_text(result) == (
         "At the first step after the jolt, layer 1's ‖ΔW‖/‖W‖ was, with BN, 5e-05 against 0.005 in the run without "
@@ -90,7 +92,7 @@ def test_after_a_jolt_that_both_recover_from_the_summary_says_so():
     result = hand_jolt(loss(0.1, (0.001, 0.6), (0.0004, 0.005)), loss(0.1, (0.06, 0.39), (0.037, 0.04)), factor=0.1)
     summary = jolt_summary(result)
     assert "**With BN** the loss jumps: 0.39 against 0.06, and it recovers by the end: 0.04 against 0.037" in summary
-    assert summary.endswith("layer 1's steps ‖ΔW‖/‖W‖ become 100 times larger, as 1/0.1² predicts.")
+    assert "layer 1's steps ‖ΔW‖/‖W‖ become 100 times larger, as 1/0.1² predicts." in summary
     assert jolt_happened(result) == "both"
 
 
@@ -130,8 +132,13 @@ def test_the_undo_text_names_the_closest_unit_and_whether_any_layer_undoes_bn():
     assert undo_text(far).startswith("**No layer undoes BN**: ")
     # The line under the jolt says the same, in a line.
     assert undo_summary(undo).startswith("**And γ and β?** Trained without the jolt, layer 2 nearly undid BN: ")
-    assert "each layer's median unit stays 0.06 to 0.50 of its input's spread away" in undo_summary(undo)
-    assert "no layer undid BN: each layer's median unit stays 1.06 to 1.50" in undo_summary(far)
+    assert (
+        "in each layer the median unit's output still differs from its input by 0.06 to 0.50 of the input's spread"
+        in (undo_summary(undo))
+    )
+    assert "no layer undid BN: in each layer the median unit's output still differs from its input by 1.06 to 1.50" in (
+        undo_summary(far)
+    )
 
 
 @pytest.mark.parametrize("factor", [10.0, 0.1])
@@ -139,3 +146,19 @@ def test_the_words_do_not_break_on_a_copy_without_a_finite_step(factor):
     result = hand_jolt(loss(0.1, (0.1, 0.5), (0.0, 0.3)), loss(0.1, (0.1, 0.1), (0.0, 0.0)), factor=factor)
     result.grad_norm["bn"][:, AT] = np.nan
     assert "‖ΔW‖" not in jolt_summary(result) and steps_text(result).count("with BN") == 0
+
+
+def test_the_summary_says_which_network_was_ahead_before_the_jolt_and_what_bn_bought_then():
+    """The chart may show the plain network's loss below BN's before the jolt: the text says so, and that BN's
+    gain here is a loss the weights' scale does not move (only when BN's loss carried on)."""
+    ahead = loss(0.01, (0.5, 0.5), (0.2, 0.2))
+    ahead[:, :AT] = 0.001  # without BN: lower before the jolt
+    calm = loss(0.05, (0.05, 0.05), (0.05, 0.05))
+    text = before_jolt(hand_jolt(ahead, calm))
+    assert text == (
+        "Before it, the network without BN was ahead (0.001 against 0.05): BN buys here not a lower loss but one "
+        "that the weights' scale does not move."
+    )
+    assert before_jolt(hand_jolt(calm, ahead)) == "Before it, the network with BN was ahead (0.001 against 0.05)."
+    assert before_jolt(hand_jolt(calm, calm)) == "Before it, both networks had a loss of 0.05."
+    assert jolt_summary(hand_jolt(ahead, calm)).endswith(text)

@@ -437,6 +437,18 @@ def test_through_a_sigmoid_the_next_layer_cannot_stand_in_for_gamma_and_beta():
             assert np.mean((other - chain.out) ** 2) > np.mean((chain.out_alone - chain.out) ** 2)
 
 
+def test_through_a_sigmoid_at_gamma_0_the_next_layer_matches_the_one_point_and_the_text_says_why():
+    """γ = 0: every y is β, one point of the curve; b″ alone matches it (the page said "at γ = 1, β = 0")."""
+    from content.gamma_beta import stand_in
+
+    chain = gamma_beta.chain(gamma_beta.linear_inputs(), gamma_beta.weights(2.0, 60.0), 5.0, 0.0, 1.0, "sigmoid")
+    assert chain.gap < gamma_beta.ROUNDING and chain.w_alone == pytest.approx(0.0, abs=1e-12)
+    assert chain.b_alone == pytest.approx(1.0 / (1.0 + np.exp(-1.0)), rel=1e-12)  # sigmoid(β), w′ = 1, b′ = 0
+    text = stand_in(chain)
+    assert text.startswith("**A sigmoid between, and here the next layer can stand in:** its best w″ = 0.000")
+    assert "at γ = 0 every value sits on one point of the curve, which b″ alone matches" in text
+
+
 def test_between_names_its_choices_when_given_another():
     with pytest.raises(ValueError, match="nothing, sigmoid"):
         gamma_beta.between("tanh", np.zeros(3))

@@ -294,7 +294,7 @@ def test_the_jolt_figure_draws_each_arms_loss_with_and_without_the_jolt_and_mark
         assert lines[f"{arm}:0"]["line"]["dash"] == "dot" and "dash" not in lines[f"{arm}:1"]["line"]
     (shape,) = fig["layout"]["shapes"]
     assert shape["x0"] == jolted.at + 0.5 and shape["line"]["dash"] == "dash"
-    assert fig["layout"]["xaxis"]["title"]["text"] == "training step (dashed: ×10 on layer 2's W after step 60)"
+    assert fig["layout"]["xaxis"]["title"]["text"] == "training step (vertical line: ×10 on layer 2's W after step 60)"
     assert fig["layout"]["yaxis"]["type"] == "log"
 
 

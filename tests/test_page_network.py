@@ -261,4 +261,6 @@ def test_a_tenth_on_hidden_layer_2_jolts_that_layer_and_the_text_follows():
     assert lines_from(at, "**Without BN** the ") == [f"{jolt_summary(expected)} {undo_summary(expected.undo)}"]
     assert "as 1/0.1² predicts." in jolt_summary(expected)
     (loss, _) = jolt_charts(at)
-    assert loss["layout"]["xaxis"]["title"]["text"] == "training step (dashed: ×0.1 on layer 2's W after step 100)"
+    assert (
+        loss["layout"]["xaxis"]["title"]["text"] == "training step (vertical line: ×0.1 on layer 2's W after step 100)"
+    )

@@ -490,7 +490,8 @@ class Chain:
     alone: the next layer's best stand-in for γ and β, out_alone = w_alone * h_plain + b_alone with
     h_plain = h at γ = 1, β = 0 and (w_alone, b_alone) the least-squares fit of out (n,). With nothing
     between, w_alone = w_next·γ and b_alone = w_next·β + b_next reproduce out exactly; through a sigmoid
-    no pair does unless γ = 1, β = 0. gap = max |out - out_alone|.
+    no pair does, but at γ = 1, β = 0 and at γ = 0 (every y on one point of the curve: b_alone matches it).
+    gap = max |out - out_alone|.
     """
 
     between: str

@@ -536,7 +536,7 @@ def _jolt_lines(jolt: Jolt, series, fmt: str, title: str, height: int) -> go.Fig
     if values.size:  # a loss far above LOSS_CAP is cut off: its size would hide the rest
         low, top = max(float(values.min()), 1e-12), min(float(values.max()), LOSS_CAP)
         fig.update_yaxes(range=[np.log10(low) - 0.15, np.log10(top) + 0.15])
-    jolted = f"training step (dashed: {factor_text(jolt.factor)} on layer {jolt.layer}'s W after step {jolt.at})"
+    jolted = f"training step (vertical line: {factor_text(jolt.factor)} on layer {jolt.layer}'s W after step {jolt.at})"
     fig.update_xaxes(title_text=jolted, range=[0, jolt.steps * 1.02])
     fig.update_yaxes(type="log", dtick=1, exponentformat="power", title_text=title)
     # The legend beside the plot, one line per entry: above it, four entries take two rows of a narrow column.
@@ -544,7 +544,7 @@ def _jolt_lines(jolt: Jolt, series, fmt: str, title: str, height: int) -> go.Fig
     return fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, yanchor="top"), margin=dict(l=60, t=20, r=10))
 
 
-def jolt_figure(jolt: Jolt, height: int = 260) -> go.Figure:
+def jolt_figure(jolt: Jolt, height: int = 240) -> go.Figure:
     """The jolt: each arm's mini-batch loss (training mode, log scale) against step, with and without the jolt."""
     return _jolt_lines(jolt, lambda arm: jolt.loss[arm], ".3g", "loss on the mini-batch", height)
 
