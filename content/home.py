@@ -7,8 +7,8 @@ FORMULA_INTRO = "For each channel of a layer's activations, over a mini-batch *B
 FORMULA = r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
 TRY = (
     "**Try this:** move the scale, and every channel *before* BN grows or shrinks while *after* BN stays "
-    "put; then move γ and β, and channel 0 after BN stretches and shifts. The grey bands mark where each "
-    "channel started."
+    "put; then move γ and β, and channel 0 after BN stretches and shifts. Grey bands: where each channel "
+    "lies at ×1 (top), and where γ = 1, β = 0 puts channel 0 (bottom)."
 )
 FORMULA_PARTS = r"""
 - $\mu_B$ and $\sigma_B^2$ are the mean and variance of **this mini-batch**, computed anew for
@@ -19,9 +19,10 @@ FORMULA_PARTS = r"""
 """
 CHANNEL = 0  # the channel whose γ and β the learner moves
 FIGURE_CAPTION = (
-    "A batch of four very different channels, before BN (top) and after it (bottom). Each row's panels "
-    "share one x axis, so the spread you see is the real spread. Only each channel's mean and spread "
-    "change; its shape does not."
+    "A batch of four very different channels, before BN (top) and after it (bottom). Before BN the panels "
+    "share one x axis, so the spread you see is the real spread; after BN, channels 1 to 3 share a fixed one "
+    "and channel 0 has its own, which widens only when γ and β take it out. Only each channel's mean and "
+    "spread change; its shape does not."
 )
 STD_BEFORE = "std of each channel before:"
 MEAN_AFTER = f"channel {CHANNEL} after BN: mean"

@@ -1,10 +1,12 @@
 """The home page's live figure: each channel before BatchNorm (x × scale) above the same channel after it
 (y = γ·x̂ + β, the learner's γ and β on one channel), as ui/live/kinds.js (kind before_after) redraws it.
 
-Each row shares one x axis, so channels on different scales look different; the axis holds the batch at
-scale 1 and now, rounded out to a round step (nice_range), so it changes only when the data leaves it. A
-grey band marks where each channel is at scale 1 (before) and where γ = 1, β = 0 puts the learner's
-channel (after): what the hand moved, against where it started.
+Before BN the channels share one x axis, so channels on different scales look different; it holds the batch
+at scale 1 and now, rounded out to a round step (nice_range), so it changes only when the data leaves it.
+After BN the channels the learner does not move share a fixed axis, ±(the largest |x̂| rounded up, plus 1);
+the learner's channel has its own, that axis widened (nice_range) only when γ and β take it out: nothing
+but that panel moves with γ and β. A grey band marks where each channel is at scale 1 (before) and where
+γ = 1, β = 0 puts the learner's channel (after): what the hand moved, against where it started.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def before_after_arrays(x, channel: int = 0, eps: float = 1e-5) -> dict:
     """What the browser needs to redraw before_after_figure at any scale, γ and β, as JSON lists.
 
     x: (N, C) the batch at scale 1. x_range: its smallest and largest value; band: where the learner's
-    channel lies after BN at scale 1 with γ = 1, β = 0 (the after row's grey band).
+    channel lies after BN at scale 1 with γ = 1, β = 0 (the after row's grey band); after: the after row's
+    fixed half-width a (its axis is [-a, a]).
     """
     x = np.asarray(x, dtype=float)
     y = before_after(x, 1.0, 1.0, 0.0, channel, eps).y
@@ -55,6 +58,7 @@ def before_after_arrays(x, channel: int = 0, eps: float = 1e-5) -> dict:
         "x": [x[:, k].tolist() for k in range(x.shape[1])],
         "x_range": [float(x.min()), float(x.max())],
         "band": [float(y[:, channel].min()), float(y[:, channel].max())],
+        "after": float(np.ceil(np.max(np.abs(y))) + 1),
         "channel": channel,
         "eps": eps,
         "bins": BINS,
@@ -74,17 +78,18 @@ def before_after_figure(x, scale: float, gamma: float, beta: float, channel: int
     x = np.asarray(x, dtype=float)
     c = x.shape[1]
     before, y = before_after(x, scale, gamma, beta, channel, eps)
-    band = before_after_arrays(x, channel, eps)["band"]
+    arrays = before_after_arrays(x, channel, eps)
+    band, a = arrays["band"], arrays["after"]
     top = _edges(min(x.min(), before.min()), max(x.max(), before.max()))
-    bottom = _edges(min(band[0], y.min()), max(band[1], y.max()))
+    mine = _edges(min(-a, y[:, channel].min()), max(a, y[:, channel].max()))  # the learner's channel
+    others = np.linspace(-a, a, BINS + 1)
     titles = [f"channel {k}" for k in range(c)] + [
         f"channel {k}: your γ and β" if k == channel else f"channel {k}: γ = 1, β = 0" for k in range(c)
     ]
     fig = make_subplots(rows=2, cols=c, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.2)
-    for row, (values, edges, color, name) in enumerate(
-        [(before, top, COLORS["x"], "before"), (y, bottom, COLORS["y"], "after")], start=1
-    ):
+    for row, (values, color, name) in enumerate([(before, COLORS["x"], "before"), (y, COLORS["y"], "after")], start=1):
         for k in range(c):
+            edges = top if row == 1 else mine if k == channel else others
             bar = histogram_bar(values[:, k], edges, f"{name}, channel {k}", color, opacity=0.85, meta=f"{name}_{k}")
             bar.customdata = np.histogram(values[:, k], bins=edges)[0]  # the counts the hover names
             bar.hovertemplate = "%{x:.3g}: %{customdata} values<extra></extra>"

@@ -10,10 +10,11 @@ import { ACTIVATIONS, batchNorm, fixed, histogramBar, histogramEdges, linspace }
 import { distance, maxOf, mean, minOf, sig, std } from "./maths.js";
 
 // The home page, bnviz.figures.home.before_after_figure: each channel of x times the scale (traces
-// before_k) and after BatchNorm with γ and β on one channel (after_k), each row on one x axis that holds
-// the batch at scale 1 and now, rounded out (niceRange). arrays: x (per channel, at scale 1), x_range (its
-// lowest and highest value), band (the after row's grey band), channel, eps, bins, and scale, gamma,
-// beta (the controls' names). Readouts: each channel's std before, and the learner's channel after.
+// before_k), on one x axis that holds the batch at scale 1 and now, rounded out (niceRange); and after
+// BatchNorm with γ and β on one channel (after_k), the others on a fixed axis [-a, a]. arrays: x (per
+// channel, at scale 1), x_range (its lowest and highest value), band (the after row's grey band), after
+// (a), channel, eps, bins, and scale, gamma, beta (the controls' names). Readouts: each channel's std
+// before, and the learner's channel after.
 const beforeAfter = {
   needs: (arrays) => ({ traces: arrays.x.flatMap((_, k) => [`before_${k}`, `after_${k}`]) }),
   update(arrays, values, figure, find) {
@@ -30,17 +31,20 @@ const beforeAfter = {
       ...niceRange(Math.min(arrays.x_range[0], low(before)), Math.max(arrays.x_range[1], high(before))),
       arrays.bins + 1,
     );
-    const bottom = linspace(
-      ...niceRange(Math.min(arrays.band[0], low(after)), Math.max(arrays.band[1], high(after))),
-      arrays.bins + 1,
-    );
+    // After BN: the learner's channel on its own axis, widened only when γ and β take it out of [-a, a]; the
+    // others on [-a, a], fixed.
+    const a = arrays.after;
+    const mine = after[arrays.channel];
+    const own = linspace(...niceRange(Math.min(-a, minOf(mine)), Math.max(a, maxOf(mine))), arrays.bins + 1);
+    const others = linspace(-a, a, arrays.bins + 1);
     const traces = {};
     const layout = {};
-    for (const [name, rows, edges] of [
-      ["before", before, top],
-      ["after", after, bottom],
+    for (const [name, rows] of [
+      ["before", before],
+      ["after", after],
     ]) {
       rows.forEach((values, k) => {
+        const edges = name === "before" ? top : k === arrays.channel ? own : others;
         const bar = histogramBar(values, edges);
         traces[`${name}_${k}`] = bar;
         const trace = find.trace(`${name}_${k}`);
@@ -48,7 +52,6 @@ const beforeAfter = {
         layout[`yaxis${trace.yaxis.slice(1)}`] = { range: [0, 1.05 * maxOf(bar.y)] };
       });
     }
-    const mine = after[arrays.channel];
     return {
       traces,
       layout,
