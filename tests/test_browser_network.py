@@ -85,7 +85,7 @@ def test_the_jolt_draws_both_networks_with_and_without_it_and_a_tenth_changes_it
     tenth = page.locator('[data-testid="stRadio"]').filter(has_text="Multiply by").get_by_text("0.1", exact=True)
     after_run(page, tenth.click)
     expect(summary).to_contain_text("as 1/0.1² predicts.")
-    expect(jolt.locator(".xtitle")).to_have_text("training step (dashed: ×0.1 on layer 1's W after step 300)")
+    expect(jolt.locator(".xtitle")).to_have_text("training step (vertical line: ×0.1 on layer 1's W after step 300)")
     expect(page).to_have_url(re.compile(r"net_jolt_factor=0\.1"))
     open_expander(page, "Did γ and β undo BN here?")
     expect(page.get_by_text(re.compile(r"^No layer undoes BN"))).to_be_visible(timeout=TRAINING)
