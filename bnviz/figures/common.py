@@ -157,27 +157,3 @@ def channel_histograms(x, bins: int | None = None, title: str = "", color: str =
     fig.update_layout(title=title, showlegend=False)
     fig.update_yaxes(showticklabels=False)
     return style(fig, height=150 + 140 * rows)
-
-
-def scaled_edges(x, scales: tuple[float, float], bins: int = 200) -> np.ndarray:
-    """Bin edges that hold every value of s * x for s anywhere in `scales` (lowest, highest > 0).
-
-    A histogram of s * x on these edges keeps one x axis while s moves: a larger s widens it.
-    """
-    x = np.asarray(x, dtype=float)
-    return histogram_edges([scales[0] * x, scales[1] * x], bins)
-
-
-def fixed_channel_histograms(x, edges: np.ndarray, title: str = "", color: str = COLORS["x"]) -> go.Figure:
-    """channel_histograms of x (N, C) on `edges`, with the x axis fixed to them (it does not follow the data)."""
-    fig = channel_histograms(x, title=title, color=color, edges=edges)
-    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False, nticks=3, tickangle=0)
-    fig.update_traces(hovertemplate="%{x:.3g}: %{customdata} values<extra></extra>")
-    for k, trace in enumerate(fig.data):  # the counts the hover names (as ui/live/kinds.js sets them)
-        trace.customdata = np.histogram(np.ravel(np.asarray(x)[:, k]), bins=edges)[0]
-    # Each panel's height axis bare (no numbers, no grid) and ending 5 % above its tallest bar, as
-    # ui/live/kinds.js (scaledHistograms) ends it: the browser moves the bars alone when it changes.
-    fig.update_yaxes(showgrid=False, zeroline=False)
-    for trace in fig.data:
-        fig.layout["yaxis" + trace.yaxis[1:]].range = [0.0, 1.05 * float(np.max(trace.y))]
-    return fig
