@@ -190,7 +190,7 @@ def shared_figure(build, *args, by=None, **options) -> dict:
     return _shared_figure(name, inputs, classroom.enabled(), build, args, options)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=512)  # every chart's (ui.classroom's cache held 512)
 def _shared_figure(name: str, inputs, classroom_on: bool, _build, _args: tuple, _options: tuple) -> dict:
     return figure_json(_build(*_args, **dict(_options)))
 
