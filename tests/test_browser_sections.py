@@ -6,12 +6,24 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pw_helpers import WAIT_MS, assert_no_exception, next_frames, open_page, wait_idle
+from pw_helpers import WAIT_MS, after_run, assert_no_exception, next_frames, open_page, wait_idle
 
 from content import gamma_beta
 from content.questions import HOME, question
 
 pytestmark = pytest.mark.browser
+REACHED = "() => document.documentElement.dataset.bnvizSection === 'reached'"  # ui/section.js let go
+# The element's top, once it has kept still for ten animation frames (a scroll or a redraw has ended).
+STILL = """(e) => new Promise((resolve) => {
+  let last = null, same = 0;
+  const step = () => {
+    const y = e.getBoundingClientRect().top;
+    same = y === last ? same + 1 : 0;
+    last = y;
+    if (same >= 10) resolve(y); else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
 
 
 def assert_in_view(page, anchor: str) -> None:
@@ -20,7 +32,7 @@ def assert_in_view(page, anchor: str) -> None:
     heading = page.locator(f'[data-testid="stMain"] [id="{anchor}"]')
     expect(heading).to_be_in_viewport(ratio=1, timeout=WAIT_MS)
     wait_idle(page)
-    page.wait_for_timeout(1500)  # the page keeps still: ui/section.js has let go
+    page.wait_for_function(REACHED)  # the page kept still: ui/section.js has let go
     next_frames(page)
     expect(heading).to_be_in_viewport(ratio=1)
     bar = page.locator('[data-testid="stHeader"]').bounding_box()
@@ -49,13 +61,10 @@ def test_a_questions_link_opens_its_section_and_moving_a_control_there_leaves_th
     # The section was reached: a control moved there reruns the page, which does not jump back to it.
     page.mouse.move(700, 500)
     page.mouse.wheel(0, 100)  # the peak picker stays in view: clicking it scrolls nothing
-    page.wait_for_timeout(500)
     heading = page.locator('[id="peaks"]')
-    top = heading.bounding_box()["y"]
-    page.get_by_text("15 in channel 1", exact=True).click()
-    wait_idle(page)
-    page.wait_for_timeout(1000)
-    assert abs(heading.bounding_box()["y"] - top) < 5
+    top = heading.evaluate(STILL)  # once the wheel's scroll has ended
+    after_run(page, page.get_by_text("15 in channel 1", exact=True).click)
+    assert abs(heading.evaluate(STILL) - top) < 5  # once the rerun's redraw has ended
 
 
 def test_in_classroom_mode_a_link_opens_its_section_on_a_projectors_screen(page, app_url):

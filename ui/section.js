@@ -15,6 +15,7 @@
   let reached = null; // the address (path and section) whose section was last reached
   let holding = null; // {where, since, still}: the section being brought into view
   let hand = false; // the learner moved the page since the hold began
+  const state = (value) => (document.documentElement.dataset.bnvizSection = value); // "holding", "reached": for tests
 
   for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
     addEventListener(type, () => (hand = true), { capture: true, passive: true });
@@ -49,6 +50,7 @@
     if (holding?.where !== where) {
       holding = { where, since: now, still: now };
       hand = false;
+      state("holding");
     }
     const heading = document.querySelector(`[data-testid="stMain"] [id="${section}"]`);
     if (heading && !hand) {
@@ -63,6 +65,7 @@
     if (settled || hand || now - holding.since > GIVE_UP_MS) {
       reached = where;
       holding = null;
+      state("reached");
     }
   }
 
