@@ -31,6 +31,14 @@ LINKED = {
     "gb_target_seed": Setting(0, lo=0, hi=1_000_000),
 }
 W_SCALE, W_ANGLE, B = 1.0, 30.0, 0.0  # the linear layer's defaults, the reference its effects are measured from
+# §3's knobs: name (in `?hide=`; its key and link parameter gb_<name>), label, range, start, step, format
+WB_KNOBS = (
+    ("w_scale", "length ‖w‖", 0.1, 5.0, W_SCALE, 0.1, "%.1f"),
+    ("w_angle", "direction θ of w", 0.0, 355.0, W_ANGLE, 5.0, "%.0f°"),
+    ("b", "bias b", -20.0, 20.0, B, 0.5, "%.1f"),
+    ("wb_gamma", "γ after BN", 0.0, 3.0, 1.0, 0.1, "%.1f"),
+    ("wb_beta", "β after BN", -3.0, 3.0, 0.0, 0.1, "%.1f"),
+)
 PREDICT_RECOVER = "gb_predict_recover"
 DRAG = "gb_drag"  # the live chart of γ·x̂ + β; its controls "gamma" and "beta" hold the selected channel's values
 NL_GAMMA = LiveControl("gb_nl_gamma", "γ before the nonlinearity", 0.0, 5.0, 0.05, 1.0, hide_as="nl_gamma")
@@ -434,59 +442,14 @@ st.markdown(content_gamma_beta.WB_INTRO)
 @st.fragment
 def linear_section():
     # Each knob with, under it, how far it moves BN's output y (against the start: ‖w‖ = 1, b = 0, γ = 1, β = 0).
-    s1, s2, s3, s4, s5, s6 = st.columns([5, 5, 5, 5, 5, 6])
-    with control("w_scale", where=s1):
-        w_scale = st.slider(
-            "length ‖w‖",
-            0.1,
-            5.0,
-            W_SCALE,
-            step=0.1,
-            format="%.1f",
-            key="gb_w_scale",
-            bind="query-params",
-            persist_state="page",
-        )
-    with control("w_angle", where=s2):
-        w_angle = st.slider(
-            "direction θ of w",
-            0.0,
-            355.0,
-            W_ANGLE,
-            step=5.0,
-            format="%.0f°",
-            key="gb_w_angle",
-            bind="query-params",
-            persist_state="page",
-        )
-    with control("b", where=s3):
-        b = st.slider(
-            "bias b", -20.0, 20.0, B, step=0.5, format="%.1f", key="gb_b", bind="query-params", persist_state="page"
-        )
-    with control("wb_gamma", where=s4):
-        gamma = st.slider(
-            "γ after BN",
-            0.0,
-            3.0,
-            1.0,
-            step=0.1,
-            format="%.1f",
-            key="gb_wb_gamma",
-            bind="query-params",
-            persist_state="page",
-        )
-    with control("wb_beta", where=s5):
-        beta = st.slider(
-            "β after BN",
-            -3.0,
-            3.0,
-            0.0,
-            step=0.1,
-            format="%.1f",
-            key="gb_wb_beta",
-            bind="query-params",
-            persist_state="page",
-        )
+    *spots, s6 = st.columns([5, 5, 5, 5, 5, 6])
+    knobs = {}  # each knob's value, by its name in `?hide=`
+    for spot, (name, label, lo, hi, start, step, fmt) in zip(spots, WB_KNOBS):
+        with control(name, where=spot):
+            knobs[name] = st.slider(
+                label, lo, hi, start, step=step, format=fmt, key=f"gb_{name}", bind="query-params", persist_state="page"
+            )
+    w_scale, w_angle, b, gamma, beta = knobs.values()
     with control("wb_between", where=s6):
         between = st.radio(
             "Between BN and the next layer",
@@ -505,7 +468,7 @@ def linear_section():
     except (ValueError, TypeError) as err:
         st.error(str(err))
         return
-    for where, text in zip((s1, s2, s3, s4, s5), content_gamma_beta.wb_effects(effects)):
+    for where, text in zip(spots, content_gamma_beta.wb_effects(effects)):
         where.caption(text)
     chart(gamma_beta_figures.chain_figure(now, start, height=250), key="gb_linear")
     st.caption(f"w = ({fixed(w[0], 3)}, {fixed(w[1], 3)}). " + content_gamma_beta.wb_caption(W_ANGLE))

@@ -100,8 +100,8 @@ def figures(at: AppTest) -> list[dict]:
         kind = getattr(node, "type", "")
         if kind == "plotly_chart":
             found.append(json.loads(node.proto.spec))
-        elif kind == "bidi_component" and json.loads(node.proto.json).get("kind") == "static":
-            found.append(json.loads(node.proto.json)["figure"])
+        elif kind == "bidi_component" and (data := json.loads(node.proto.json)).get("kind") == "static":
+            found.append(data["figure"])
     return found
 
 
