@@ -13,8 +13,11 @@ st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", 
 live.serve_plotly_js()  # the live charts load plotly.js from the app itself, never from a CDN
 live.serve_live_js()  # and their modules
 
+# A student link (`?student=1`) leaves the teacher's page, and so its answers, out of the session.
 PAGES = [
-    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in REGISTRY
+    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
+    for p in REGISTRY
+    if not (p.teacher_only and classroom.student())
 ]
 
 page = st.navigation(PAGES)

@@ -1,4 +1,23 @@
-"""Sentences that several pages say alike, and the seeds their claims hold for."""
+"""Sentences that several pages say alike, the seeds their claims hold for, and the shape of a prediction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A predict-first prompt: a page asks it in classroom mode (ui.classroom.predict_first) before its
+    reveal, and the lesson plan (content.teach) quotes the same question.
+
+    key: the session key of the class's choice (and of the prompt's parts on the page);
+    choices: what the class may answer, the right one among them.
+    """
+
+    key: str
+    question: str
+    choices: tuple[str, ...]
+
 
 # What a page says of a training holds for each of these seeds (and on every machine): the tests check
 # every claim on every one, at three numpy SIMD levels (scripts/test.sh).

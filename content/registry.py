@@ -19,6 +19,7 @@ class PageInfo:
     icon: str
     url_path: str
     idea: str
+    teacher_only: bool = False  # left out of a student's session (ui.classroom.student)
 
 
 PAGES = (
@@ -71,7 +72,9 @@ PAGES = (
         "questions",
         "short answers, each with an experiment",
     ),
-    PageInfo("pages/teach.py", "For teachers", ":material/school:", "teach", "a 45-minute lesson plan with its links"),
+    PageInfo(
+        "pages/teach.py", "For teachers", ":material/school:", "teach", "a 45-minute lesson plan with its links", True
+    ),
 )
 BY_URL = {page.url_path: page for page in PAGES}
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from content.common import Prediction
+
 LESSON_MINUTES = 45
 
 OBJECTIVES = (
@@ -116,7 +118,10 @@ class LessonStep:
     show: str  # what the teacher does on the page
     ask: tuple[Ask, ...]
     listen_for: tuple[str, ...]  # keys of MISCONCEPTIONS
-    view: tuple[tuple[str, str], ...] = ()  # the link's query parameters (widget keys) for the step's first view
+    # The link's query parameters for the step's view: the settings (widget keys), `hide=` and `section=`.
+    view: tuple[tuple[str, str], ...] = ()
+    # The prediction the page asks in classroom mode before the step's reveal; also one of `ask`.
+    predict: Prediction | None = None
 
 
 PLAN: tuple[LessonStep, ...] = (
@@ -267,6 +272,17 @@ def schedule(plan=PLAN) -> list[tuple[int, int, LessonStep]]:
         rows.append((start, start + step.minutes, step))
         start += step.minutes
     return rows
+
+
+def teacher_link(step: LessonStep) -> dict[str, str]:
+    """The query parameters of the link the teacher projects: the step's view in classroom mode."""
+    return dict(step.view) | {"classroom": "1"}
+
+
+def student_link(step: LessonStep) -> dict[str, str]:
+    """The same view for a student's own browser: no classroom mode, and a session without the lesson
+    plan and its answers (`student=1`, ui.classroom.student)."""
+    return dict(step.view) | {"student": "1"}
 
 
 def misconceptions_for(step: LessonStep) -> list[Misconception]:

@@ -47,11 +47,29 @@ def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> Non
     with st.container(border=True):
         st.subheader(f"{number}. {step.title}", anchor=False)
         st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
-        st.page_link(page_file(step.page), icon=":material/open_in_new:", query_params=dict(step.view))
+        left, right = st.columns(2)
+        left.page_link(
+            page_file(step.page),
+            label="Project this step (classroom mode)",
+            icon=":material/open_in_new:",
+            query_params=lesson.teacher_link(step),
+        )
+        right.page_link(
+            page_file(step.page),
+            label="Student link: the same view, without the answers",
+            icon=":material/person:",
+            query_params=lesson.student_link(step),
+        )
         st.markdown(f"**Do:** {step.show}")
         st.markdown("**Ask the class:**")
         for ask in step.ask:
-            st.markdown(f"- {ask.question}" + (f"  \n  *Listen for:* {ask.expect}" if answers else ""))
+            said = (
+                "**Predict first** (the page asks it): "
+                if step.predict and ask.question == step.predict.question
+                else ""
+            )
+            options = f" ({' · '.join(step.predict.choices)})" if said else ""
+            st.markdown(f"- {said}{ask.question}{options}" + (f"  \n  *Listen for:* {ask.expect}" if answers else ""))
         st.markdown("**Misconceptions to listen for:**")
         for m in lesson.misconceptions_for(step):
             st.markdown(f"- **{m.belief}** The app shows: {m.shown_wrong}")
@@ -75,11 +93,13 @@ else:
     )
     st.caption(f"Total: {lesson.total_minutes()} minutes.")
     # One tab per step (labelled short, so all seven fit), so the plan fits one screen's height; the
-    # table above is the whole sequence, and each card opens with its title.
-    tabs = st.tabs([f"{number} · {start}–{end} min" for number, (start, end, _) in enumerate(SCHEDULE, start=1)])
+    # table above is the whole sequence, and each card opens with its title. The open tab is in the link
+    # (`?teach_tab=Step+4`), so coming back to /teach finds the step left open; only its card is drawn.
+    tabs = st.tabs([f"Step {number}" for number in range(1, len(SCHEDULE) + 1)], key="teach_tab", bind="query-params")
     for number, (tab, (start, end, step)) in enumerate(zip(tabs, SCHEDULE), start=1):
-        with tab:
-            step_card(number, start, end, step)
+        if tab.open:
+            with tab:
+                step_card(number, start, end, step)
 
     with st.expander("Misconceptions to listen for, all in one list"):
         for m in lesson.MISCONCEPTIONS.values():

@@ -111,3 +111,36 @@ def test_a_link_can_hide_any_control():
     at.query_params["hide"] = "gamma"
     at.run()
     assert hidden_keys(at) == {"seed", "gamma"}
+
+
+def _prediction_page():
+    import streamlit as st
+
+    from ui import classroom
+
+    st.session_state.classroom = True
+    task = st.radio("task", ["a", "b"], key="task")
+    if classroom.predict_first("p", "Where will γ end?", ["at 1", "at σ"], about=task):
+        classroom.reveal("p", "at σ", "The loss asked for the input back.")
+
+
+def test_a_prediction_unlocks_the_reveal_which_names_the_answer_and_whether_the_class_chose_it():
+    at = AppTest.from_function(_prediction_page).run()
+    assert [m.value for m in at.markdown] == ["**Predict first:** Where will γ end?"]
+    at.radio(key="p").set_value("at 1").run()
+    assert at.markdown[-1].value == (
+        "**The answer: at σ.** Your class chose “at 1”: not this one. The loss asked for the input back."
+    )
+    assert not at.success and not at.error  # neutral: no green for a wrong guess, no red for the class
+    at.radio(key="p").set_value("at σ").run()
+    assert at.markdown[-1].value.startswith("**The answer: at σ.** Your class chose it.")
+
+
+def test_a_changed_setting_asks_the_class_again():
+    at = AppTest.from_function(_prediction_page).run()
+    at.radio(key="p").set_value("at σ").run()
+    at.radio(key="task").set_value("b").run()
+    assert at.radio(key="p").value is None
+    assert [m.value for m in at.markdown] == ["**Predict first:** Where will γ end?"]
+    at.radio(key="task").set_value("a").run()  # and back: still a new question, asked again
+    assert at.radio(key="p").value is None

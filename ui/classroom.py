@@ -20,6 +20,8 @@ from __future__ import annotations
 import streamlit as st
 
 KEY = "classroom"
+STUDENT = "student"  # a student link's switch: `?student=1`
+ASK, REVEAL = "lesson_ask_", "lesson_reveal_"  # keys of a prompt's container and of its reveal's
 FONT_SCALE = 1.5
 MIN_FONT = 16  # px: the smallest chart text in classroom mode
 
@@ -148,21 +150,30 @@ def shared_chart(build, *args, key: str, by=None, **options) -> None:
     live.shared_chart(build, *args, key=key, by=by, **options)
 
 
-def predict_first(key: str, question: str, choices: list[str]) -> bool:
+def predict_first(key: str, question: str, choices, *, about=None) -> bool:
     """Ask the class to predict before a reveal. Returns whether the action may go ahead.
 
-    Outside classroom mode it always may. The prediction stays in session_state[key], so the
-    page can show it beside the result (see `prediction`).
+    Outside classroom mode it always may. The prediction stays in session_state[key], so the page can
+    name it in its reveal (`reveal`). about: what the prediction is about (the task, the dataset, the
+    settings that change the answer, as a hashable value): when it changes, the class is asked again.
+    The prompt stands in a container keyed `lesson_ask_<key>` (the lesson's projector test finds it).
     """
     if not enabled():
         return True
+    # A prediction made about other settings is not one about these: forget it, and ask again.
+    stamp = f"{key}__about"
+    if stamp in st.session_state and st.session_state[stamp] != about:
+        st.session_state.pop(key, None)
+    st.session_state[stamp] = about
     # As many elements before and after the prediction: when an element comes and goes, every later
     # one moves to a new place in the fragment's rerun, and Streamlit must clear the old ones. Once in
     # the tests it did not: the old, disabled button stayed beside the new one (test_browser_classroom).
-    with st.container(border=True):
+    with st.container(border=True, key=f"{ASK}{key}"):
         st.markdown(f"**Predict first:** {question}")
         # Kept for the session: the lesson's Previous and Next do not lock the action again.
-        st.radio("Your class's prediction", choices, index=None, key=key, horizontal=True, persist_state="session")
+        st.radio(
+            "Your class's prediction", list(choices), index=None, key=key, horizontal=True, persist_state="session"
+        )
         ready = st.session_state.get(key) is not None
         st.caption("Prediction made: the action is unlocked." if ready else "Choose a prediction to unlock the action.")
     return ready
@@ -171,6 +182,41 @@ def predict_first(key: str, question: str, choices: list[str]) -> bool:
 def prediction(key: str) -> str | None:
     """The class's prediction for a reveal, to show next to what happened."""
     return st.session_state.get(key) if enabled() else None
+
+
+def told(said: str, right: str) -> str:
+    """Whether the class's choice was the right one, said alike on every page."""
+    return "Your class chose it." if said == right else f"Your class chose “{said}”: not this one."
+
+
+def reveal(key: str, right: str, why: str = "") -> None:
+    """After a reveal, in classroom mode: the right answer in a neutral box (no green for a wrong guess,
+    no red for the class), whether the class chose it, and why. Keyed `lesson_reveal_<key>`.
+    right: the choice that is right (computed from the run where it depends on it)."""
+    said = prediction(key)
+    if said is None:
+        return
+    with st.container(border=True, key=f"{REVEAL}{key}"):
+        st.markdown(f"**The answer: {right}.** {told(said, right)}" + (f" {why}" if why else ""))
+
+
+def part(key: str, role: str):
+    """A container holding one part of a lesson step, `role` "control" or "result" of the prediction
+    `key`: the lesson's projector test checks that the prompt, the control and the result are in view."""
+    assert role in ("control", "result")
+    return st.container(key=f"lesson_{role}_{key}")
+
+
+def student() -> bool:
+    """Whether this session came from a student link (`?student=1`): no lesson plan and no answers for
+    the teacher, for the rest of the session. The switch stays in the address, so that a link a student
+    copies is a student link too. Call before st.navigation, which leaves /teach out."""
+    if st.query_params.get(STUDENT, "") in ("1", "true", "on"):
+        st.session_state[STUDENT] = True
+    if st.session_state.get(STUDENT, False):
+        st.query_params[STUDENT] = "1"
+        return True
+    return False
 
 
 def setup(pages: list) -> None:

@@ -44,8 +44,8 @@ HIDDEN_CSS = (
 ONE_ENTRY_PER_PAGE = "<script>" + Path(__file__).with_name("history.js").read_text(encoding="utf-8") + "</script>"
 # A constant script (no user input), ui/section.js: brings the section a link names into view.
 TO_SECTION = "<script>" + Path(__file__).with_name("section.js").read_text(encoding="utf-8") + "</script>"
-# The app's own switches, read by ui.classroom, and the section a link opens its page at (ui/section.js).
-APP_PARAMS = ("classroom", "hide", SECTION)
+# The app's own switches, read by ui.classroom (classroom mode, a student's link), and the section a link opens its page at (ui/section.js).
+APP_PARAMS = ("classroom", "student", "hide", SECTION)
 _REJECTED, _CUSTOM, _PAGE, _ARRIVED = "_links_rejected", "_links_custom", "_links_page", "_links_arrived"
 _RUN = "_links_run"  # the number of app.py's runs in this session
 _ARRIVAL = "_links_arrival"  # the number of the run in which the learner last came to a page

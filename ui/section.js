@@ -1,4 +1,4 @@
-// Open a page at the section a link names (ui/links.py sends this script with every run of app.py):
+// Open a page at the section a link names, and bring a lesson's reveal into view (ui/links.py sends this script with every run of app.py):
 // `gamma-beta?section=peaks` brings the heading whose anchor is "peaks" to the top of the window, once per
 // page the learner comes to. Streamlit's page links carry no `#fragment` (and a heading scrolls itself to a
 // fragment at each redraw, so every slider move would jump back), hence the parameter (content/registry.py).
@@ -69,5 +69,29 @@
     }
   }
 
-  setInterval(tick, 100);
+  // In classroom mode a lesson's reveal (ui.classroom.reveal) is scrolled into view when it appears, as little
+  // as it takes (so the prompt above it stays in view where both fit): once each time it appears, when the run
+  // has finished and the charts above it are drawn.
+  const placed = new Set();
+  const REVEAL = "st-key-lesson_reveal_";
+  const revealKey = (box) => [...box.classList].find((c) => c.startsWith(REVEAL));
+  function reveal() {
+    const boxes = [...document.querySelectorAll(`[data-testid="stMain"] [class*="${REVEAL}"]`)];
+    const keys = new Set(boxes.map(revealKey));
+    for (const key of placed) if (!keys.has(key)) placed.delete(key); // gone: placed again when it comes back
+    if (!idle() || holding) return;
+    for (const box of boxes) {
+      const key = revealKey(box);
+      if (placed.has(key)) continue;
+      placed.add(key);
+      const above = offset(box) < 0; // under Streamlit's header bar, or higher
+      if (above || box.getBoundingClientRect().bottom > innerHeight) box.scrollIntoView({ block: above ? "center" : "end" });
+      document.documentElement.dataset.bnvizReveal = key.slice(REVEAL.length); // for tests: this one is placed
+    }
+  }
+
+  setInterval(() => {
+    tick();
+    reveal();
+  }, 100);
 })();

@@ -1,0 +1,103 @@
+"""The lesson on one projected screen, in Chromium: each step of /teach's plan, opened from its teacher link
+at both projector sizes, shows the class's prompt and the control it needs, hides the answer until the class
+has chosen, and once the teacher acts shows the result and a neutral reveal, all in the window at once.
+
+Each step names its prediction (content.teach's `predict`); the page marks the prompt, the control and the
+result with containers keyed `lesson_ask_<key>`, `lesson_control_<key>`, `lesson_result_<key>`, and the reveal
+`lesson_reveal_<key>` (ui.classroom). ACTIONS says how the teacher reveals each one.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from pw_helpers import PROJECTORS, WAIT_MS, after_run, assert_no_exception, open_page
+
+from content import teach as lesson
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("ask", "control", "result")
+
+
+def part(page: Page, role: str, key: str) -> Locator:
+    return page.locator(f'[data-testid="stMain"] .st-key-lesson_{role}_{key}')
+
+
+def out_of_view(page: Page, name: str, locator: Locator) -> str | None:
+    """Why `locator` is not wholly in the window below Streamlit's header bar, or None when it is."""
+    if locator.count() != 1:
+        return f"{name}: {locator.count()} elements"
+    box = locator.bounding_box()
+    if box is None or box["height"] == 0:
+        return f"{name}: not drawn"
+    bar = page.locator('[data-testid="stHeader"]').bounding_box()
+    top, size = (bar["y"] + bar["height"]) if bar else 0, page.viewport_size
+    if box["y"] < top - 1 or box["y"] + box["height"] > size["height"] + 1:
+        return f"{name}: from y = {box['y']:.0f} to {box['y'] + box['height']:.0f} px, the window {top:.0f}–{size['height']}"
+    if box["x"] < 0 or box["x"] + box["width"] > size["width"] + 1:
+        return f"{name}: from x = {box['x']:.0f} to {box['x'] + box['width']:.0f} px, wider than the window"
+    return None
+
+
+def assert_in_view(page: Page, **parts: Locator) -> None:
+    problems = [p for name, locator in parts.items() if (p := out_of_view(page, name, locator))]
+    assert not problems, f"{page.url} at {page.viewport_size}: " + "; ".join(problems)
+
+
+def wait_still(page: Page) -> None:
+    """Until the page's scroll position and the reveal's box keep still for ten animation frames."""
+    page.wait_for_function(
+        """() => new Promise((done) => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            let last = null, still = 0;
+            const look = () => {
+                const now = JSON.stringify([main.scrollTop, main.scrollHeight]);
+                still = now === last ? still + 1 : 0;
+                last = now;
+                if (still >= 10) done(true); else requestAnimationFrame(look);
+            };
+            look();
+        })""",
+        timeout=WAIT_MS,
+    )
+
+
+# How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
+ACTIONS: dict[str, Callable[[Page], None]] = {}
+
+
+def teacher_link(step: lesson.LessonStep) -> str:
+    return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s['width']}x{s['height']}")
+@pytest.mark.parametrize("number", range(1, len(lesson.PLAN) + 1))
+def test_each_step_shows_its_prompt_control_and_reveal_on_one_projected_screen(page, app_url, number, size):
+    step = lesson.PLAN[number - 1]
+    assert step.predict is not None, f"step {number} asks the class nothing before its reveal"
+    key = step.predict.key
+    page.set_viewport_size(size)
+    open_page(page, app_url, teacher_link(step))
+    page.wait_for_function("() => document.documentElement.dataset.bnvizSection !== 'holding'", timeout=WAIT_MS)
+    wait_still(page)
+    ask, control, result = (part(page, role, key) for role in ROLES)
+    assert_in_view(page, prompt=ask, control=control)
+    expect(page.locator(f".st-key-lesson_reveal_{key}")).to_have_count(0)
+
+    # A wrong choice (the right one is computed by the page), then the teacher's action.
+    after_run(page, ask.get_by_text(step.predict.choices[0], exact=True).click)
+    ACTIONS[key](page)
+    reveal = page.locator(f".st-key-lesson_reveal_{key}")
+    expect(reveal).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_function(f"() => document.documentElement.dataset.bnvizReveal === {key!r}", timeout=WAIT_MS)
+    wait_still(page)
+    assert_in_view(page, prompt=ask, control=control, result=result, reveal=reveal)
+    expect(reveal).to_contain_text("The answer:")
+    expect(reveal).to_contain_text(
+        "Your class chose it." if f"The answer: {step.predict.choices[0]}." in reveal.inner_text() else "not this one"
+    )
+    # Neutral: the reveal is a plain bordered box, not a success or error callout.
+    expect(reveal.locator('[data-testid="stAlertContainer"]')).to_have_count(0)
+    assert_no_exception(page)
