@@ -8,6 +8,7 @@ listen for; each misconception names the view that shows it is wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from content.common import Prediction
 
@@ -283,6 +284,13 @@ def student_link(step: LessonStep) -> dict[str, str]:
     """The same view for a student's own browser: no classroom mode, and a session without the lesson
     plan and its answers (`student=1`, ui.classroom.student)."""
     return dict(step.view) | {"student": "1"}
+
+
+def href(step: LessonStep, params: dict[str, str]) -> str:
+    """A link from /teach to the step's page with these parameters, relative to the app's root ("./batch?…",
+    "./?…" for the start page). Not Streamlit's page link: for the start page its address is empty ("?…"),
+    which a new tab opens as /teach itself."""
+    return f"./{step.page}?{urlencode(params)}"
 
 
 def misconceptions_for(step: LessonStep) -> list[Misconception]:

@@ -47,18 +47,13 @@ def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> Non
     with st.container(border=True):
         st.subheader(f"{number}. {step.title}", anchor=False)
         st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
+        # Links that open in a new tab, so /teach stays open beside the projected view.
         left, right = st.columns(2)
-        left.page_link(
-            page_file(step.page),
-            label="Project this step (classroom mode)",
-            icon=":material/open_in_new:",
-            query_params=lesson.teacher_link(step),
+        left.markdown(
+            f":material/open_in_new: [Project this step (classroom mode)]({lesson.href(step, lesson.teacher_link(step))})"
         )
-        right.page_link(
-            page_file(step.page),
-            label="Student link: the same view, without the answers",
-            icon=":material/person:",
-            query_params=lesson.student_link(step),
+        right.markdown(
+            f":material/person: [Student link: the same view, without the answers]({lesson.href(step, lesson.student_link(step))})"
         )
         st.markdown(f"**Do:** {step.show}")
         st.markdown("**Ask the class:**")

@@ -101,3 +101,19 @@ def test_each_step_shows_its_prompt_control_and_reveal_on_one_projected_screen(p
     # Neutral: the reveal is a plain bordered box, not a success or error callout.
     expect(reveal.locator('[data-testid="stAlertContainer"]')).to_have_count(0)
     assert_no_exception(page)
+
+
+def test_the_plans_links_open_their_step_in_a_new_tab_the_start_page_too(page, app_url):
+    open_page(page, app_url, "teach")
+    links = page.locator('[data-testid="stMain"] a[target="_blank"]')
+    expect(links).to_have_count(2)  # the open step's (step 1's) teacher and student links
+    assert [a.evaluate("a => a.href") for a in links.all()] == [
+        f"{app_url}/?{urlencode(params)}"
+        for params in (lesson.teacher_link(lesson.PLAN[0]), lesson.student_link(lesson.PLAN[0]))
+    ]
+    with page.context.expect_page() as opened:
+        links.first.click()
+    projected = opened.value
+    projected.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=WAIT_MS)
+    expect(projected.locator("h1").first).to_contain_text("Batch Normalization")  # the start page, not /teach
+    expect(projected.get_by_role("switch", name="Classroom mode")).to_be_checked()
