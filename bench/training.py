@@ -31,7 +31,9 @@ sys.path.insert(0, str(ROOT))
 from bnviz.core.batchnorm import BatchNorm, batch_norm_backward, batch_norm_forward  # noqa: E402
 from bnviz.core.data import preset  # noqa: E402
 from bnviz.experiments import peaks  # noqa: E402
-from bnviz.experiments.training import TrainingSettings, make_experiment, train  # noqa: E402
+from bnviz.experiments.training.data import make_experiment  # noqa: E402
+from bnviz.experiments.training.loop import train  # noqa: E402
+from bnviz.experiments.training.settings import TrainingSettings  # noqa: E402
 
 SPECS = preset("channels on very different scales", 4)  # the page's default batch
 

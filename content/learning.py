@@ -7,21 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bnviz.experiments.training import (
-    ADAM_BETAS,
-    CONVENTIONS,
-    MOMENTUM_SGD,
-    SHIFT,
-    SLOPE,
-    Experiment,
-    History,
-    StepDetail,
-    TrainEval,
-    convention_value,
-    last_epoch_mean,
-    last_epoch_range,
-    reference,
-)
+from bnviz.experiments.training.data import Experiment
+from bnviz.experiments.training.ends import last_epoch_mean, last_epoch_range
+from bnviz.experiments.training.landscape import reference
+from bnviz.experiments.training.loop import History, StepDetail
+from bnviz.experiments.training.modes import CONVENTIONS, TrainEval, convention_value
+from bnviz.experiments.training.optimizers import ADAM_BETAS, MOMENTUM_SGD
+from bnviz.experiments.training.settings import SHIFT, SLOPE
 from bnviz.notation import MU_B, STD_B, VAR_B
 from bnviz.numbers import MINUS, exact_places, fixed, fixed_cells, latex, places, sig
 

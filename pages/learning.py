@@ -4,25 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from bnviz.experiments.training import (
-    OPTIMIZERS,
-    SUGGESTED_LR,
-    TASKS,
-    TrainingSettings,
-    compare_settings,
-    landscape,
-    landscape_view,
-    last_epoch_mean,
-    make_experiment,
-    nice_step,
-    optimizer_path,
-    optimum,
-    settled,
-    settled_but_noisy,
-    step_detail,
-    train,
-    train_vs_eval,
-)
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.ends import last_epoch_mean, settled, settled_but_noisy
+from bnviz.experiments.training.landscape import landscape, landscape_view, nice_step, optimizer_path, optimum
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.modes import compare_settings, train_vs_eval
+from bnviz.experiments.training.settings import OPTIMIZERS, SUGGESTED_LR, TASKS, TrainingSettings
 from bnviz.figures.learning import (
     history_curves,
     history_figure,

@@ -23,7 +23,9 @@ from pw_helpers import (
 )
 
 from bnviz.core.data import preset
-from bnviz.experiments.training import TrainingSettings, make_experiment, train
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.loop import train
+from bnviz.experiments.training.settings import TrainingSettings
 from bnviz.figures.learning import history_curves
 from bnviz.numbers import sig
 

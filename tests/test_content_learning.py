@@ -4,16 +4,11 @@ import numpy as np
 import pytest
 
 from bnviz.core.data import preset
-from bnviz.experiments.training import (
-    EPS,
-    Experiment,
-    TrainingSettings,
-    make_experiment,
-    optimum,
-    step_detail,
-    train,
-    train_vs_eval,
-)
+from bnviz.experiments.training.data import Experiment, make_experiment
+from bnviz.experiments.training.landscape import optimum
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.modes import train_vs_eval
+from bnviz.experiments.training.settings import EPS, TrainingSettings
 from bnviz.numbers import fixed
 from content.learning import (
     channel_places,

@@ -5,17 +5,13 @@ import base64
 import numpy as np
 import pytest
 
+from bnviz.core.activations import sigmoid
 from bnviz.core.data import preset
-from bnviz.experiments.training import (
-    TrainingSettings,
-    landscape,
-    make_experiment,
-    optimum,
-    sigmoid,
-    step_detail,
-    train,
-    train_vs_eval,
-)
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.landscape import landscape, optimum
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.modes import train_vs_eval
+from bnviz.experiments.training.settings import TrainingSettings
 from bnviz.figures.learning import (
     history_curves,
     history_figure,

@@ -25,7 +25,10 @@ from bnviz.core.data import preset
 from bnviz.core.validation import check_batch
 from bnviz.experiments import gamma_beta
 from bnviz.experiments.home import before_after
-from bnviz.experiments.training import TrainingSettings, make_experiment, optimum, train
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.landscape import optimum
+from bnviz.experiments.training.loop import train
+from bnviz.experiments.training.settings import TrainingSettings
 from bnviz.figures import gamma_beta as gamma_beta_figures
 from bnviz.figures import home as home_figures
 from bnviz.figures.common import density, histogram_edges

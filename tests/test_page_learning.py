@@ -22,17 +22,13 @@ from apptest import (
 )
 
 from bnviz.core.data import make_batch, preset
-from bnviz.experiments import training as training
-from bnviz.experiments.training import (
-    TrainingSettings,
-    landscape,
-    last_epoch_mean,
-    make_experiment,
-    optimum,
-    step_detail,
-    train,
-    train_vs_eval,
-)
+from bnviz.experiments.training import loop
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.ends import last_epoch_mean
+from bnviz.experiments.training.landscape import landscape, optimum
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.modes import train_vs_eval
+from bnviz.experiments.training.settings import TrainingSettings
 from bnviz.numbers import fixed, sig
 from content.learning import channel_places, channel_table
 from ui.state import Batch
@@ -222,7 +218,7 @@ def trainings(monkeypatch) -> list:
         calls.append(exp.settings)
         return train(exp, on_progress)
 
-    monkeypatch.setattr(training, "train", counting_train)
+    monkeypatch.setattr(loop, "train", counting_train)
     st.cache_data.clear()
     return calls
 

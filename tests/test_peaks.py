@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from bnviz.core.activations import sigmoid
-from bnviz.experiments import gamma_beta, peaks, training
+from bnviz.experiments import gamma_beta, peaks
+from bnviz.experiments.training.losses import next_layer
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
@@ -66,7 +67,7 @@ def test_the_needed_values_make_bn_give_x_minus_theta_and_the_loss_zero():
     np.testing.assert_allclose(beta, [-2.934, 3.150], atol=1e-3)
     x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + EPS)
     np.testing.assert_allclose(gamma * x_hat + beta, x - 5.0, atol=1e-12)
-    _, out = training.next_layer("sigmoid", gamma * x_hat + beta, np.ones(2), np.zeros(2))
+    _, out = next_layer("sigmoid", gamma * x_hat + beta, np.ones(2), np.zeros(2))
     np.testing.assert_allclose(out, peaks.targets(x), atol=1e-12)
 
 

@@ -5,42 +5,33 @@ import pytest
 
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.data import ChannelSpec, preset
-from bnviz.experiments.training import (
-    COMPARE_STEPS,
-    EPS,
-    MAX_STEPS,
-    N_HOLDOUT,
-    SGD,
-    SUGGESTED_LR,
-    TASKS,
-    Adam,
+from bnviz.experiments.training.data import (
     Experiment,
-    Momentum,
-    TrainingSettings,
-    both_modes,
-    compare_settings,
-    convention_value,
-    cross_entropy,
-    cross_entropy_grad,
     draw_activations,
     epoch_batches,
     full_batch_experiment,
-    landscape,
-    landscape_box,
-    landscape_view,
     make_experiment,
-    next_layer_loss,
-    optimum,
-    reference,
     sequential_experiment,
-    settled,
-    settled_but_noisy,
+)
+from bnviz.experiments.training.ends import settled, settled_but_noisy
+from bnviz.experiments.training.landscape import landscape, landscape_box, landscape_view, optimum, reference
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.losses import (
+    cross_entropy,
+    cross_entropy_grad,
+    next_layer_loss,
     squared_error,
     squared_error_grad,
-    step_detail,
-    train,
+)
+from bnviz.experiments.training.modes import (
+    COMPARE_STEPS,
+    both_modes,
+    compare_settings,
+    convention_value,
     train_vs_eval,
 )
+from bnviz.experiments.training.optimizers import SGD, Adam, Momentum
+from bnviz.experiments.training.settings import EPS, MAX_STEPS, N_HOLDOUT, SUGGESTED_LR, TASKS, TrainingSettings
 from content.common import CLAIM_SEEDS
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)

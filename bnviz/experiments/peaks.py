@@ -13,7 +13,7 @@ planted peaks, unusually high values. Statistics are BN's: μ_B, and the biased 
    in front of the sigmoid and the bias is gone (BN subtracts the mean). The network is
        y = BN(x),  h = sigmoid(y),  out = w·h + b   (one w and one b per channel),
    with L = mean((out - t)²) per channel, summed over the channels. It is trained twice by the core's
-   loop (training.train: full batch, Adam, the same steps), with γ, β learned and with them fixed at
+   loop (train: full batch, Adam, the same steps), with γ, β learned and with them fixed at
    γ = 1, β = 0 (PyTorch's affine=False); the next layer's w and b are learned in both.
 
    Needed: γ = √(σ²_B + ε) and β = μ_B - θ make γ·x̂ + β = x - θ exactly, so with w = 1, b = 0,
@@ -32,9 +32,12 @@ import numpy as np
 from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import batch_norm_forward, batch_statistics
 from bnviz.core.data import ChannelSpec, make_batch
-from bnviz.experiments import training
+from bnviz.experiments.training.data import full_batch_experiment
+from bnviz.experiments.training.loop import History, train
+from bnviz.experiments.training.losses import next_layer
+from bnviz.experiments.training.settings import EPS, TrainingSettings
 
-EPS = training.EPS
+EPS = EPS
 N = 256  # values per channel, the planted peaks included
 CHANNELS = (ChannelSpec("normal", 2.0, 1.0), ChannelSpec("normal", 8.0, 2.0))  # typical values
 PEAK_VALUES = ((6.5, 7.5, 9.0), (15.0, 16.5, 18.0))  # per channel, in rows 0, 1, 2
@@ -127,9 +130,9 @@ def best_without_affine(x, t, eps: float = EPS) -> tuple[np.ndarray, np.ndarray,
     return floor, w, b
 
 
-def settings(affine: bool, steps: int = STEPS, lr: float = LR) -> training.TrainingSettings:
+def settings(affine: bool, steps: int = STEPS, lr: float = LR) -> TrainingSettings:
     """The training of one arm: full batch, the squared error of the next layer's output."""
-    return training.TrainingSettings(
+    return TrainingSettings(
         task="target",
         optimizer=OPTIMIZER,
         lr=lr,
@@ -146,7 +149,7 @@ class PeaksRun:
     """Both trainings on peak_batch(), and what they are measured against.
 
     x, t: (N, C) the batch and the targets. mu, sigma: (C,) μ_B and σ_B = √σ²_B.
-    with_affine, without: training.History of the two arms (γ, β learned; γ = 1, β = 0 fixed).
+    with_affine, without: History of the two arms (γ, β learned; γ = 1, β = 0 fixed).
     gamma_needed, beta_needed: (C,), see needed(). floor, floor_w, floor_b: (C,), see best_without_affine().
     """
 
@@ -155,8 +158,8 @@ class PeaksRun:
     level: float
     mu: np.ndarray
     sigma: np.ndarray
-    with_affine: training.History
-    without: training.History
+    with_affine: History
+    without: History
     gamma_needed: np.ndarray
     beta_needed: np.ndarray
     floor: np.ndarray
@@ -182,7 +185,7 @@ class PeaksRun:
         gamma, beta, w, b = self.learned(affine)
         values = np.asarray(values, dtype=np.float64)
         y = batch_norm_forward(values, gamma, beta, EPS, mean=self.mu, var=self.sigma**2)[0]
-        return training.next_layer(NONLINEARITY, y, w, b)[1]
+        return next_layer(NONLINEARITY, y, w, b)[1]
 
     def peak_outputs(self, channel: int, row: int) -> tuple[float, float, float]:
         """What the next layer gives the value x[row, channel]: (needed t, with γ and β learned, without)."""
@@ -199,11 +202,11 @@ class PeaksRun:
 
 
 def run(steps: int = STEPS, lr: float = LR, seed: int = SEED) -> PeaksRun:
-    """Train both arms on peak_batch(seed) with training.train, and compute what they are measured against."""
+    """Train both arms on peak_batch(seed) with train, and compute what they are measured against."""
     x = peak_batch(seed)
     t = targets(x)
     mu, _, var = batch_statistics(x)
-    arms = [training.train(training.full_batch_experiment(x, t, settings(a, steps, lr))) for a in (True, False)]
+    arms = [train(full_batch_experiment(x, t, settings(a, steps, lr))) for a in (True, False)]
     gamma_needed, beta_needed = needed(x)
     floor, floor_w, floor_b = best_without_affine(x, t)
     return PeaksRun(x, t, LEVEL, mu, np.sqrt(var), *arms, gamma_needed, beta_needed, floor, floor_w, floor_b)

@@ -18,8 +18,12 @@ from bnviz.core.batchnorm import BatchNorm, batch_norm_forward, batch_statistics
 from bnviz.core.data import ChannelSpec, make_batch, preset
 from bnviz.core.norms import norm_statistics, normalize
 from bnviz.core.validation import check_batch, per_channel_count
-from bnviz.experiments import stepper, training
+from bnviz.experiments import stepper
 from bnviz.experiments.gamma_beta import linear_region, share_in_linear_region
+from bnviz.experiments.training.data import sequential_experiment
+from bnviz.experiments.training.loop import train
+from bnviz.experiments.training.modes import both_modes
+from bnviz.experiments.training.settings import TrainingSettings
 
 # ---------------------------------------------------------------------------------------
 # 1. Why γ and β: which part of a sigmoid the normalized values reach
@@ -193,16 +197,14 @@ def learn_gamma_beta(batch_size: int, steps: int = LEARN_STEPS, lr: float = LEAR
     """Plain SGD on γ and β of one BN channel, a fresh mini-batch of N(5, 2²) at every step.
 
     Step k draws its batch with seed + k; the loss L = mean((y − target(x))²) asks for mean 1,
-    standard deviation 3. The training loop is training.train (∂L/∂γ = Σ ∂L/∂y · x̂,
+    standard deviation 3. The training loop is train (∂L/∂γ = Σ ∂L/∂y · x̂,
     ∂L/∂β = Σ ∂L/∂y from BatchNorm.backward, γ ← γ − lr·∂L/∂γ, the same for β).
     """
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}.")
     x = np.concatenate([make_batch([LEARN_SPEC], batch_size, seed=seed + step) for step in range(steps)])
-    settings = training.TrainingSettings(
-        task="target", optimizer="sgd", lr=lr, batch_size=batch_size, epochs=1, n_train=len(x)
-    )
-    hist = training.train(training.sequential_experiment(x, target(x), settings))
+    settings = TrainingSettings(task="target", optimizer="sgd", lr=lr, batch_size=batch_size, epochs=1, n_train=len(x))
+    hist = train(sequential_experiment(x, target(x), settings))
     return LearningRun(
         hist.mu[:, 0],
         np.sqrt(hist.var[:, 0]),
@@ -243,7 +245,7 @@ def train_vs_eval(sample: float, batch_size: int, n_batches: int = 20, seed: int
 
     The layer's running statistics come from the warm-up batches (stepper.running_statistics).
     Each training batch is the sample plus batch_size − 1 other values from the same
-    distribution; training.both_modes normalizes them in eval mode, (sample − running_mean) /
+    distribution; both_modes normalizes them in eval mode, (sample − running_mean) /
     √(running_var + ε), and in training mode, with each batch's own μ_B and σ²_B.
     """
     if batch_size < 2:
@@ -255,7 +257,7 @@ def train_vs_eval(sample: float, batch_size: int, n_batches: int = 20, seed: int
         for j in range(n_batches)
     ]
     x = np.concatenate(batches)
-    y_train, y_eval = training.both_modes(x, batch_size, [1.0], [0.0], running_mean, running_var)
+    y_train, y_eval = both_modes(x, batch_size, [1.0], [0.0], running_mean, running_var)
     return TrainEval(
         float(sample),
         float(running_mean[0]),

@@ -15,7 +15,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from bnviz.core.activations import sigmoid
-from bnviz.experiments.training import Experiment, History, StepDetail, TrainEval, ideal_output
+from bnviz.experiments.training.data import Experiment, ideal_output
+from bnviz.experiments.training.loop import History, StepDetail
+from bnviz.experiments.training.modes import TrainEval
 from bnviz.figures.common import COLORS, style
 from bnviz.notation import MU_B_SUB, STD_B_SUB, VAR_B_SUB
 from bnviz.numbers import fixed, sig
