@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from content import home
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -136,12 +137,11 @@ PLAN: tuple[LessonStep, ...] = (
                 "Which symbols are computed from the batch, which are learned, which are fixed?",
                 "$\\mu_B$ and $\\sigma_B^2$ come from the batch; γ and β are learned; ε is a fixed small number.",
             ),
-            Ask(
-                "Predict: if every activation is multiplied by 4, what happens to BN's output?",
-                "Nothing (up to ε): BN divides by the new spread.",
-            ),
+            Ask(home.SCALE_PREDICTION.question, "Nothing (up to ε): BN divides by the new spread."),
         ),
         ("stats_learned",),
+        (("hide", "gamma,beta"),),  # the scale alone: γ and β come with /gamma-beta
+        home.SCALE_PREDICTION,
     ),
     LessonStep(
         6,

@@ -68,6 +68,19 @@ def wait_still(page: Page) -> None:
 ACTIONS: dict[str, Callable[[Page], None]] = {}
 
 
+def move_home_scale(page: Page) -> None:
+    """Step 1: the scale from ×1 to ×4 with the keyboard, unlocked once the class has chosen."""
+    scale = page.get_by_role("slider", name="Multiply every activation by")
+    expect(scale).to_be_enabled()
+    scale.focus()
+    for _ in range(30):  # 30 steps of 0.1
+        page.keyboard.press("ArrowRight")
+    expect(scale).to_have_value("4")
+
+
+ACTIONS["home_predict_scale"] = move_home_scale
+
+
 def teacher_link(step: lesson.LessonStep) -> str:
     return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
 
