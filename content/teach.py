@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content import home
+from content import batch, home
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -150,16 +150,19 @@ PLAN: tuple[LessonStep, ...] = (
         "Pick the preset “channels on very different scales”, then “ReLU outputs”; switch to a "
         "convolutional batch and show a channel as images. Press “Draw another batch” twice.",
         (
-            Ask(
-                "We draw another batch from the same distributions. Will $\\mu_B$ be the same?",
-                "Close but not equal: every mini-batch has its own mean and spread.",
-            ),
+            Ask(batch.DRAW_PREDICTION.question, "Close but not equal: every mini-batch has its own mean and spread."),
             Ask(
                 "In a convolutional batch, which numbers belong to channel 0?",
                 "Channel 0 of every image, at every position.",
             ),
         ),
         ("one_mean",),
+        (
+            ("bt_preset", "channels on very different scales"),
+            ("bt_kind", "fully connected"),
+            ("section", batch.SECTION),
+        ),
+        batch.DRAW_PREDICTION,
     ),
     LessonStep(
         8,

@@ -81,6 +81,16 @@ def move_home_scale(page: Page) -> None:
 ACTIONS["home_predict_scale"] = move_home_scale
 
 
+def draw_another_batch(page: Page) -> None:
+    """Step 2: "Draw another batch", unlocked once the class has chosen."""
+    button = page.get_by_role("button", name="Draw another batch")
+    expect(button).to_be_enabled()
+    after_run(page, button.click)
+
+
+ACTIONS["bt_predict_draw"] = draw_another_batch
+
+
 def teacher_link(step: lesson.LessonStep) -> str:
     return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
 
