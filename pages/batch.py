@@ -336,7 +336,7 @@ with ask:
     # The comparison starts from the batch the class predicts about; a new family of settings asks again.
     ready = uploaded or predict_first(p.key, p.question, p.choices, about=settings.family)
 if uploaded:
-    st.info(
+    ask.info(
         "Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again."
     )
 else:
