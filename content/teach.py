@@ -157,11 +157,7 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("one_mean",),
-        (
-            ("bt_preset", "channels on very different scales"),
-            ("bt_kind", "fully connected"),
-            ("section", batch.SECTION),
-        ),
+        (("section", batch.SECTION),),  # the default batch: the preset "channels on very different scales"
         batch.DRAW_PREDICTION,
     ),
     LessonStep(
