@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+from bnviz.experiments.home import spread_ratio
+from bnviz.numbers import fixed
+from content.common import Prediction
+
 TITLE = "Batch Normalization, and why γ and β exist"
 FORMULA_INTRO = "For each channel of a layer's activations, over a mini-batch *B* of *m* values:"
 FORMULA = r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
@@ -31,3 +37,34 @@ TABLE = "Each channel's mean and standard deviation, before and after BN, at the
 QUESTIONS = "The questions learners ask, and where this app answers them"
 ALL_QUESTIONS = "All the questions, each with a small experiment and a self-check"
 ROUTE = "The route, one idea per page"
+
+# The lesson's first prediction (content.teach's step 1): asked before the scale moves, in classroom mode.
+FACTOR = 4
+SCALE_PREDICTION = Prediction(
+    "home_predict_scale",
+    f"If every activation is multiplied by {FACTOR}, what happens to BN's output?",
+    (f"{FACTOR} times larger", "Unchanged", f"{FACTOR} times smaller"),
+)
+LOCKED = "Choose a prediction, then move the scale."
+CLASSROOM_CAPTION = (
+    "Each row is one channel of the batch: before BN (left, all on one x axis) and after BN (right). "
+    "Grey bands: where each channel lies at ×1."
+)
+
+
+def scale_answer(x, eps: float = 1e-5) -> str:
+    """The choice of SCALE_PREDICTION that BatchNorm's output at FACTOR · x gives: the one whose factor (FACTOR,
+    1, 1 / FACTOR) is nearest, on a log scale, to how many times wider the output became (spread_ratio)."""
+    ratio = float(spread_ratio(x, FACTOR, eps).mean())
+    larger, same, smaller = SCALE_PREDICTION.choices
+    factors = {larger: FACTOR, same: 1.0, smaller: 1 / FACTOR}
+    return min(factors, key=lambda choice: abs(math.log(ratio / factors[choice])))
+
+
+def scale_why(stds_now, scale: float) -> str:
+    """Why, with the numbers on screen: each channel's std after BN at the scale moved to."""
+    stds = ", ".join(fixed(s, 3) for s in stds_now)
+    return (
+        f"At ×{scale:g}, $\\mu_B$ and $\\sigma_B$ grow by ×{scale:g} too and cancel: each channel's std "
+        f"after BN is {stds} (ε aside)."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from content import batch, home
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -137,12 +138,11 @@ PLAN: tuple[LessonStep, ...] = (
                 "Which symbols are computed from the batch, which are learned, which are fixed?",
                 "$\\mu_B$ and $\\sigma_B^2$ come from the batch; γ and β are learned; ε is a fixed small number.",
             ),
-            Ask(
-                "Predict: if every activation is multiplied by 4, what happens to BN's output?",
-                "Nothing (up to ε): BN divides by the new spread.",
-            ),
+            Ask(home.SCALE_PREDICTION.question, "Nothing (up to ε): BN divides by the new spread."),
         ),
         ("stats_learned",),
+        (("hide", "gamma,beta"),),  # the scale alone: γ and β come with /gamma-beta
+        home.SCALE_PREDICTION,
     ),
     LessonStep(
         6,
@@ -151,16 +151,15 @@ PLAN: tuple[LessonStep, ...] = (
         "Pick the preset “channels on very different scales”, then “ReLU outputs”; switch to a "
         "convolutional batch and show a channel as images. Press “Draw another batch” twice.",
         (
-            Ask(
-                "We draw another batch from the same distributions. Will $\\mu_B$ be the same?",
-                "Close but not equal: every mini-batch has its own mean and spread.",
-            ),
+            Ask(batch.DRAW_PREDICTION.question, "Close but not equal: every mini-batch has its own mean and spread."),
             Ask(
                 "In a convolutional batch, which numbers belong to channel 0?",
                 "Channel 0 of every image, at every position.",
             ),
         ),
         ("one_mean",),
+        (("section", batch.SECTION),),  # the default batch: the preset "channels on very different scales"
+        batch.DRAW_PREDICTION,
     ),
     LessonStep(
         8,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from bnviz import numbers
@@ -23,7 +24,9 @@ from bnviz.figures.batch import channel_heatmaps, draws_figure
 from bnviz.figures.common import channel_histograms
 from bnviz.notation import MU_B, VAR_B
 from bnviz.numbers import fixed_cells
-from ui.classroom import chart, shared_chart
+from content import batch as draw_text
+from ui import classroom
+from ui.classroom import chart, predict_first, reveal, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 from ui.state import (
@@ -323,22 +326,52 @@ st.caption(
     "as PyTorch does when it normalizes."
 )
 
-st.subheader("Draw another batch: how much do the statistics move?")
+st.subheader(draw_text.HEADING)
+# In classroom mode the lesson's second step on one screen: the class predicts, then the teacher draws, and the
+# two batches' μ_B stand side by side (right), the reveal under them; the draws' figure follows below.
+room = classroom.enabled()
+ask, result = st.columns([2, 3], gap="medium") if room else (st.container(), st.container())
+p = draw_text.DRAW_PREDICTION
+with ask:
+    # The comparison starts from the batch the class predicts about; a new family of settings asks again.
+    ready = uploaded or predict_first(p.key, p.question, p.choices, about=settings.family)
 if uploaded:
-    st.info(
+    ask.info(
         "Your upload is one batch. Press the button to go back to a batch drawn from the table above, then draw again."
     )
 else:
-    ss.bt_history = batches.record_draw(ss.get("bt_history"), settings.family, settings.seed, table)
+    ss.bt_history = batches.record_draw(ss.get("bt_history") if ready else None, settings.family, settings.seed, table)
 history = None if uploaded else ss.bt_history
-st.button(
-    "Draw another batch", on_click=draw_another, type="primary", key="bt_draw", help="Same distributions, new seed."
-)
+drew = history is not None and len(history["seeds"]) >= 2
+m = per_channel_count(x.shape)
+wobble = batches.mean_wobble(specs, m)
+with ask, classroom.part(p.key, "control"):
+    st.button(
+        "Draw another batch",
+        on_click=draw_another,
+        type="primary",
+        key="bt_draw",
+        help="Same distributions, new seed.",
+        disabled=not ready,
+    )
+if room and drew:
+    moves = batches.compare_draws(history)
+    before, after = moves["mean, previous draw"], moves["mean, this draw"]
+    with result, classroom.part(p.key, "result"):
+        st.table(
+            pd.DataFrame(
+                dict(zip(draw_text.mu_columns(history["seeds"]), (before, after)))
+                | {"moved by": after - before, "σ/√m": wobble},
+                index=moves.index,
+            ).style.format(fixed_cells(3))
+        )
+    with result:
+        reveal(p.key, draw_text.draw_answer(before, after, wobble), draw_text.draw_why(before, after, wobble, m))
 
 
 @st.fragment
 def moved_section():
-    if history is None:
+    if history is None or not ready:  # in classroom mode, nothing about the next draw before the class predicts
         return
     if len(history["seeds"]) < 2:
         st.markdown(
@@ -347,17 +380,16 @@ def moved_section():
         )
         return
     moves = batches.compare_draws(history)
-    m = per_channel_count(x.shape)
-    wobble = batches.mean_wobble(specs, m)
-    st.markdown(
-        f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):"
-    )
-    # Three significant digits for the moves: with a large batch they are thousandths or less.
-    st.table(
-        moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format(
-            fixed_cells(3), subset=[c for c in moves.columns if "moved" not in c]
+    if not room:  # in classroom mode the means stand beside the prompt (above)
+        st.markdown(
+            f"From draw {len(history['seeds']) - 1} (seed {history['seeds'][-2]}) to draw {len(history['seeds'])} (seed {history['seeds'][-1]}):"
         )
-    )
+        # Three significant digits for the moves: with a large batch they are thousandths or less.
+        st.table(
+            moves.style.format("{:+.3g}", subset=["mean moved by", "std moved by"]).format(
+                fixed_cells(3), subset=[c for c in moves.columns if "moved" not in c]
+            )
+        )
     biggest = batches.most_moved(moves, wobble)
     st.markdown(
         f"Channel {biggest}'s mean moved by {moves['mean moved by'].iloc[biggest]:+.3g}. A batch mean of "

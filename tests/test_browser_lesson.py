@@ -68,6 +68,29 @@ def wait_still(page: Page) -> None:
 ACTIONS: dict[str, Callable[[Page], None]] = {}
 
 
+def move_home_scale(page: Page) -> None:
+    """Step 1: the scale from ×1 to ×4 with the keyboard, unlocked once the class has chosen."""
+    scale = page.get_by_role("slider", name="Multiply every activation by")
+    expect(scale).to_be_enabled()
+    scale.focus()
+    for _ in range(30):  # 30 steps of 0.1
+        page.keyboard.press("ArrowRight")
+    expect(scale).to_have_value("4")
+
+
+ACTIONS["home_predict_scale"] = move_home_scale
+
+
+def draw_another_batch(page: Page) -> None:
+    """Step 2: "Draw another batch", unlocked once the class has chosen."""
+    button = page.get_by_role("button", name="Draw another batch")
+    expect(button).to_be_enabled()
+    after_run(page, button.click)
+
+
+ACTIONS["bt_predict_draw"] = draw_another_batch
+
+
 def teacher_link(step: lesson.LessonStep) -> str:
     return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
 

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 from plotly.offline import get_plotlyjs_version
-from pw_helpers import assert_no_exception, open_page, press, wait_idle
+from pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 
 from bnviz.experiments.home import before_after
 from bnviz.figures.home import before_after_figure
 from bnviz.numbers import fixed
+from content.home import SCALE_PREDICTION
 from ui.classroom import FONT_SCALE
 from ui.state import default_batch
 
@@ -178,6 +179,13 @@ def test_a_mouse_drag_redraws_the_chart_while_the_hand_moves_and_the_link_follow
 
 def test_classroom_mode_enlarges_the_live_control_and_its_chart_and_the_link_keeps_both(page, app_url):
     control = open_home(page, app_url, "?classroom=1&home_scale=2")
+    # Locked at ×1 until the class has predicted what ×4 does (content.home.SCALE_PREDICTION): ×2 would tell.
+    expect(control).to_have_value("1")
+    expect(control).to_be_disabled()
+    prompt = page.locator(".st-key-lesson_ask_home_predict_scale")
+    after_run(page, prompt.get_by_text(SCALE_PREDICTION.choices[1], exact=True).click)
+    expect(control).to_be_enabled()
+    press(control, 10)
     expect(control).to_have_value("2")
     sizes = page.evaluate(
         "() => ['label', 'output', '.bnviz-live-readout-value'].map("

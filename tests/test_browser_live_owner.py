@@ -161,6 +161,7 @@ class Live:
     buttons: tuple[tuple[str, float, float], ...] = ()  # (button, the value it sets, and the other value)
     title: str = ""  # the page's sidebar link
     predicts: bool = False  # in classroom mode, the class predicts before the chart is shown
+    locked_at: float | None = None  # in classroom mode, the value it is locked at until the class predicts
     elsewhere: str = "Make a batch"  # another page's sidebar link
 
 
@@ -216,6 +217,7 @@ LIVE = {
         readouts=lambda v, other=None: {"std": ", ".join(f"{v * s:.3f}" for s in X.std(axis=0))},
         text=home_text,
         title="Start here",
+        locked_at=1.0,  # ×4's prediction (content.home.SCALE_PREDICTION): any other scale would tell
     ),
     "home γ": Live(
         "",
@@ -320,7 +322,11 @@ def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_
     value = by_hand(page, control, "End")  # by the hand
     agrees(page, control, value)
     switch_classroom_mode(page)  # on
-    if control.predicts:
+    if control.locked_at is not None:  # the hand's value gives way to the lock, until the class predicts
+        value = control.locked_at
+        agrees(page, control, value, classroom=True)
+        expect(page.locator(f'.bnviz-live input[name="{control.name}"]')).to_be_disabled()
+    if control.predicts or control.locked_at is not None:
         prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
         after_run(page, prediction.locator("label").nth(1).click)  # its first choice (label 0: the question)
     agrees(page, control, value, classroom=True)

@@ -73,6 +73,7 @@ def test_the_element_data_is_json_with_each_controls_range_value_and_decimals():
         "decimals": 1,
         "help": "",
         "play": False,
+        "disabled": False,
         "hidden": False,
     }
     assert data["kind"] == "before_after" and data["revision"] == 3 and data["debounce"] == live.DEBOUNCE_MS

@@ -228,11 +228,12 @@ def test_a_changed_bin_edge_rule_in_the_javascript_fails_the_comparison(fixture_
 # --- the names a chart kind changes, in the figures Python builds -------------------------------------
 
 
-def home_case() -> dict:
+def home_case(side_by_side: bool = False) -> dict:
     x = default_batch().x
+    figure = home_figures.before_after_figure(x, 1.0, 1.0, 0.0, side_by_side=side_by_side)
     return {
         "kind": "before_after",
-        "figure": json.loads(home_figures.before_after_figure(x, 1.0, 1.0, 0.0).to_json()),
+        "figure": json.loads(figure.to_json()),
         "arrays": home_figures.before_after_arrays(x) | {"scale": "s", "gamma": "g", "beta": "b"},
         "values": {"s": 2.0, "g": 2.5, "b": -1.5},  # an axis of each row moves
     }
@@ -278,7 +279,13 @@ def replay_case(step: int = 50) -> dict:
     return {"kind": "step_replay", "figure": json.loads(figure.to_json()), "arrays": arrays, "values": {"step": step}}
 
 
-CASES = {"home": home_case, "stages": stages_case, "nonlinearity": nonlinearity_case, "replay": replay_case}
+CASES = {
+    "home": home_case,
+    "home_side_by_side": functools.partial(home_case, side_by_side=True),  # classroom mode's: before beside after
+    "stages": stages_case,
+    "nonlinearity": nonlinearity_case,
+    "replay": replay_case,
+}
 
 
 def check_names(case: dict) -> subprocess.CompletedProcess:
@@ -321,8 +328,8 @@ def python_figure_at(name: str, step: int = 50) -> dict:
         exp, hist, gamma_star, beta_star = replay_training()
         return replay_figure(exp, hist, 1, gamma_star, beta_star, step - 1).to_dict()
     x = default_batch().x
-    if name == "home":
-        return home_figures.before_after_figure(x, 2.0, 2.5, -1.5).to_dict()
+    if name.startswith("home"):
+        return home_figures.before_after_figure(x, 2.0, 2.5, -1.5, side_by_side=name == "home_side_by_side").to_dict()
     x_hat = gamma_beta.output_readout(x, [1.0] * 4, [0.0] * 4)[1][:, 1]
     if name == "stages":
         y = x_hat * 2.0 + 1.0  # as kinds.js: x̂·γ, then + β
@@ -349,7 +356,7 @@ def kind_update(case: dict) -> dict:
     return json.loads(result.stdout)["update"]
 
 
-@pytest.mark.parametrize("name", ["home", "stages", "nonlinearity"])
+@pytest.mark.parametrize("name", ["home", "home_side_by_side", "stages", "nonlinearity"])
 def test_a_chart_kinds_update_draws_what_python_draws_at_the_same_values(name):
     """Every trace, axis range, shape and annotation a kind changes equals Python's figure at the same
     γ, β or scale: the browser's picture is the server's, and the axes it keeps are the ones Python set."""

@@ -6,12 +6,15 @@ import pickle
 
 import numpy as np
 import pytest
-from apptest import bar_mean, figures, run_page
+from apptest import bar_mean, figures, open_link, run_page
 from conftest import ROOT
 
 from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
 from bnviz.experiments import batches
 from bnviz.numbers import fixed
+from content import batch as draw_text
+from content import teach as lesson
+from content.common import CLAIM_SEEDS
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 EXAMPLE = ROOT / "examples" / "activations_conv.npy"
@@ -375,3 +378,58 @@ def test_the_batch_made_here_is_the_one_other_pages_read():
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/batch.py").run()
     assert np.array_equal(batch_x(at), made) and at.session_state["bt_seed"] == 9
+
+
+# --- classroom mode: the lesson's second step (content.teach.PLAN[1]) ------------------------------------
+
+STEP = lesson.PLAN[1]
+PREDICT = draw_text.DRAW_PREDICTION
+
+
+def test_in_classroom_mode_draw_another_batch_is_locked_and_nothing_says_the_answer_until_the_class_has_chosen():
+    at = open_link("batch", lesson.teacher_link(STEP))
+    assert at.button(key="bt_draw").disabled
+    text = " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert "somewhat different" not in text and "moved" not in text and "The answer:" not in text
+    assert len(at.table) == 1  # the batch's own statistics only: no second batch to compare with
+
+
+def test_once_the_class_has_chosen_the_draw_shows_both_batches_means_side_by_side_and_the_reveal():
+    at = open_link("batch", lesson.teacher_link(STEP))
+    at.radio(key=PREDICT.key).set_value(PREDICT.choices[0]).run()
+    at.button(key="bt_draw").click().run()
+    means = at.table[1].value
+    first, second = (make_batch(preset(DEFAULT_PRESET, 4), 256, seed=s).mean(axis=0) for s in (0, 1))
+    assert list(means.columns) == ["$\\mu_B$, seed 0", "$\\mu_B$, seed 1", "moved by", "σ/√m"]
+    np.testing.assert_allclose(means.iloc[:, 0], first, rtol=1e-12)  # the batch before the draw
+    np.testing.assert_allclose(means.iloc[:, 1], second, rtol=1e-12)  # and the new one, beside it
+    np.testing.assert_allclose(means["σ/√m"], batches.mean_wobble(preset(DEFAULT_PRESET, 4), 256))
+    (said,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    assert said.startswith("**The answer: Close but not equal.** Your class chose “Exactly the same”: not this one.")
+
+
+def test_another_preset_asks_the_class_again():
+    at = open_link("batch", lesson.teacher_link(STEP))
+    at.radio(key=PREDICT.key).set_value(PREDICT.choices[1]).run()
+    assert not at.button(key="bt_draw").disabled
+    at.selectbox(key="bt_preset").set_value("ReLU outputs").run()
+    assert at.radio(key=PREDICT.key).value is None and at.button(key="bt_draw").disabled
+
+
+def test_the_draws_answer_is_computed_from_the_two_batches_means():
+    wobble = np.array([0.1, 0.0])
+    assert draw_text.draw_answer([1.0, 2.0], [1.0, 2.0], wobble) == "Exactly the same"
+    assert draw_text.draw_answer([1.0, 2.0], [1.3, 2.0], wobble) == "Close but not equal"  # 3 standard errors
+    assert draw_text.draw_answer([1.0, 2.0], [2.0, 2.0], wobble) == "Completely different"  # 10 of them
+    assert draw_text.draw_answer([1.0, 2.0], [1.0, 2.1], wobble) == "Completely different"  # a constant channel moved
+
+
+@pytest.mark.numerical
+@pytest.mark.parametrize("name", PRESETS)
+def test_another_draw_of_every_preset_is_close_but_not_equal_on_every_claim_seed(name):
+    """What the reveal says of the lesson's draw holds for each seed to the next, for every preset."""
+    specs = preset(name, DEFAULT_CHANNELS)
+    wobble = batches.mean_wobble(specs, DEFAULT_N)
+    for seed in CLAIM_SEEDS:
+        before, after = (make_batch(specs, DEFAULT_N, seed=s).mean(axis=0) for s in (seed, seed + 1))
+        assert draw_text.draw_answer(before, after, wobble) == "Close but not equal"

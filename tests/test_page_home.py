@@ -7,6 +7,9 @@ import pytest
 from apptest import bar_mean, hand, live_data, open_link, run_page
 
 from bnviz.experiments.home import before_after
+from bnviz.numbers import fixed
+from content import home as text_home
+from content import teach as lesson
 from content.questions import HOME, QUESTIONS
 from ui.state import default_batch
 
@@ -132,3 +135,57 @@ def test_each_home_question_opens_the_section_that_answers_it_and_says_its_numbe
         if question.page == "gamma-beta":
             number = headings[section].split(".")[0]
             assert question.label.startswith(f"Section {number} of"), (question.label, headings[section])
+
+
+# --- classroom mode: the lesson's first step (content.teach.PLAN[0]) ------------------------------------
+
+STEP = lesson.PLAN[0]
+
+
+def scale_control(at) -> dict:
+    return next(c for c in live_data(at, "home_live")["controls"] if c["name"] == "home_scale")
+
+
+def test_in_classroom_mode_the_scale_is_locked_and_nothing_says_the_answer_until_the_class_has_chosen():
+    at = open_link("home", lesson.teacher_link(STEP))
+    assert scale_control(at)["disabled"] and scale_control(at)["value"] == 1.0
+    text = " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert text_home.TRY not in text and "stays put" not in text and "does not change" not in text
+    assert any(r"\sqrt{\sigma_B^2 + \epsilon}" in el.value for el in at.latex)  # the formula stays
+    hidden = {c["name"] for c in live_data(at, "home_live")["controls"] if c["hidden"]}
+    assert hidden == {"home_gamma", "home_beta"}  # the link shows the scale alone
+    # A link's scale does not get past the lock: ×1 until the class has chosen.
+    at = open_link("home", lesson.teacher_link(STEP) | {"home_scale": "4"})
+    assert scale_control(at)["value"] == 1.0 and at.session_state["home_scale"] == 1.0
+
+
+def test_once_the_class_has_chosen_the_scale_moves_and_the_reveal_names_the_cores_answer():
+    at = open_link("home", lesson.teacher_link(STEP))
+    predict = text_home.SCALE_PREDICTION
+    at.radio(key=predict.key).set_value(predict.choices[0]).run()
+    assert not scale_control(at)["disabled"]
+    assert not [m for m in at.markdown if m.value.startswith("**The answer:")]  # the scale has not moved yet
+    hand(at, "home_live", home_scale=4.0)
+    (said,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    assert said.startswith("**The answer: Unchanged.** Your class chose “4 times larger”: not this one.")
+    y = before_after(default_batch().x, 4.0, 1.0, 0.0).y
+    assert ", ".join(fixed(s, 3) for s in y.std(axis=0)) in said  # the std after BN the page computed
+
+
+def test_the_scale_answer_is_computed_from_batchnorm_so_a_huge_eps_would_change_it():
+    x = default_batch().x
+    assert text_home.scale_answer(x) == "Unchanged"
+    assert text_home.scale_answer(x, eps=1e6) == "4 times larger"  # ε dominates: the output grows with x
+
+
+def test_in_classroom_mode_before_bn_and_after_bn_stand_side_by_side_one_row_per_channel():
+    figure = live_data(open_link("home", lesson.teacher_link(STEP)), "home_live")["figure"]
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
+    assert titles == ["before BN", "after BN"]
+    for k in range(4):
+        before, after = (next(t for t in figure["data"] if t["meta"] == f"{row}_{k}") for row in ("before", "after"))
+        # the same row (y axis domain), before in the left column and after in the right one
+        yb, ya = figure["layout"][f"yaxis{before['yaxis'][1:]}"], figure["layout"][f"yaxis{after['yaxis'][1:]}"]
+        assert yb["domain"] == ya["domain"]
+        xb, xa = figure["layout"][f"xaxis{before['xaxis'][1:]}"], figure["layout"][f"xaxis{after['xaxis'][1:]}"]
+        assert xb["domain"][1] < xa["domain"][0]

@@ -145,6 +145,7 @@ class LiveControl:
     hide_as: str | None = None  # its name in `?hide=` (and whether classroom mode hides it: essential)
     essential: bool = True
     play: bool = False  # a Play/Pause button beside it advances it, step by step, in the browser
+    disabled: bool = False  # shown but locked (classroom mode: until the class has predicted)
 
     def clip(self, value: float) -> float:
         """`value` clipped to [min, max], kept off the step grid (a recovered γ is shown exactly)."""

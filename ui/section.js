@@ -22,6 +22,8 @@
   }
 
   const idle = () => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]') !== null;
+  // Elements still drawn as Streamlit's 40 px placeholders (a page's first drawing): the page is not its height yet.
+  const drawing = () => document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]') !== null;
 
   function scroller(element) {
     for (let e = element.parentElement; e; e = e.parentElement) {
@@ -61,7 +63,7 @@
       if (page.scrollTop !== before) holding.still = now; // at the page's end it cannot go further: still
 
     }
-    const settled = heading && idle() && now - holding.still > STILL_MS;
+    const settled = heading && idle() && !drawing() && now - holding.still > STILL_MS;
     if (settled || hand || now - holding.since > GIVE_UP_MS) {
       reached = where;
       holding = null;

@@ -29,3 +29,14 @@ def before_after(x, scale: float, gamma: float, beta: float, channel: int = 0, e
     gammas[channel], betas[channel] = gamma, beta
     y, _, _ = batch_norm_forward(before, gammas, betas, eps)
     return BeforeAfter(before, y)
+
+
+def spread_ratio(x, factor: float, eps: float = 1e-5) -> np.ndarray:
+    """(C,) how many times wider BatchNorm's output (γ = 1, β = 0) is when every activation is multiplied by
+    `factor`: std(y of factor · x) / std(y of x) per channel. 1 up to ε: μ_B and σ_B grow with x and cancel.
+
+    x: (N, C) a validated batch whose channels vary (a constant channel's output is 0 at any factor).
+    """
+    y1 = before_after(x, 1.0, 1.0, 0.0, eps=eps).y
+    yf = before_after(x, factor, 1.0, 0.0, eps=eps).y
+    return yf.std(axis=0) / y1.std(axis=0)

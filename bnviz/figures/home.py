@@ -69,9 +69,12 @@ def _edges(lo: float, hi: float) -> np.ndarray:
     return np.linspace(*nice_range(lo, hi), BINS + 1)
 
 
-def before_after_figure(x, scale: float, gamma: float, beta: float, channel: int = 0, eps: float = 1e-5) -> go.Figure:
+def before_after_figure(
+    x, scale: float, gamma: float, beta: float, channel: int = 0, eps: float = 1e-5, *, side_by_side: bool = False
+) -> go.Figure:
     """Two rows of one panel per channel: x × scale (top), and BatchNorm's output with γ and β on
-    `channel` (bottom); each row on one x axis.
+    `channel` (bottom); each row on one x axis. side_by_side: one row per channel instead, before BN
+    (left column) beside after BN (right column), for a projector (the same traces and axes' ranges).
 
     x: (N, C) the batch at scale 1 (a validated batch). Traces: meta "before_k" and "after_k".
     """
@@ -83,29 +86,46 @@ def before_after_figure(x, scale: float, gamma: float, beta: float, channel: int
     top = _edges(min(x.min(), before.min()), max(x.max(), before.max()))
     mine = _edges(min(-a, y[:, channel].min()), max(a, y[:, channel].max()))  # the learner's channel
     others = np.linspace(-a, a, BINS + 1)
-    titles = [f"channel {k}" for k in range(c)] + [
-        f"channel {k}: your γ and β" if k == channel else f"channel {k}: γ = 1, β = 0" for k in range(c)
-    ]
-    fig = make_subplots(rows=2, cols=c, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.2)
-    for row, (values, color, name) in enumerate([(before, COLORS["x"], "before"), (y, COLORS["y"], "after")], start=1):
+    if side_by_side:
+        fig = make_subplots(
+            rows=c, cols=2, column_titles=["before BN", "after BN"], horizontal_spacing=0.12, vertical_spacing=0.1
+        )
+    else:
+        titles = [f"channel {k}" for k in range(c)] + [
+            f"channel {k}: your γ and β" if k == channel else f"channel {k}: γ = 1, β = 0" for k in range(c)
+        ]
+        fig = make_subplots(rows=2, cols=c, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.2)
+
+    def panel(side: int, k: int) -> dict:  # side 1: before BN, 2: after BN
+        return dict(row=k + 1, col=side) if side_by_side else dict(row=side, col=k + 1)
+
+    for side, (values, color, name) in enumerate([(before, COLORS["x"], "before"), (y, COLORS["y"], "after")], start=1):
         for k in range(c):
-            edges = top if row == 1 else mine if k == channel else others
+            edges = top if side == 1 else mine if k == channel else others
             bar = histogram_bar(values[:, k], edges, f"{name}, channel {k}", color, opacity=0.85, meta=f"{name}_{k}")
             bar.customdata = np.histogram(values[:, k], bins=edges)[0]  # the counts the hover names
             bar.hovertemplate = "%{x:.3g}: %{customdata} values<extra></extra>"
-            fig.add_trace(bar, row=row, col=k + 1)
-            fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False, row=row, col=k + 1)
+            fig.add_trace(bar, **panel(side, k))
+            fig.update_xaxes(range=[float(edges[0]), float(edges[-1])], autorange=False, **panel(side, k))
             # each panel's height axis ends 5 % above its tallest bar, as kinds.js ends it
-            fig.update_yaxes(range=[0.0, 1.05 * float(np.max(bar.y))], row=row, col=k + 1)
+            fig.update_yaxes(range=[0.0, 1.05 * float(np.max(bar.y))], **panel(side, k))
     # Where each channel was at scale 1, and where γ = 1, β = 0 puts the learner's channel: fixed.
     for k in range(c):
-        fig.add_vrect(x0=x[:, k].min(), x1=x[:, k].max(), row=1, col=k + 1, **_BAND, name=f"before_band_{k}")
-    fig.add_vrect(x0=band[0], x1=band[1], row=2, col=channel + 1, **_BAND, name="after_band")
+        fig.add_vrect(x0=x[:, k].min(), x1=x[:, k].max(), **panel(1, k), **_BAND, name=f"before_band_{k}")
+    fig.add_vrect(x0=band[0], x1=band[1], **panel(2, channel), **_BAND, name="after_band")
     fig.update_xaxes(nticks=4, tickangle=0)
     fig.update_yaxes(**BARE)
+    fig.update_layout(showlegend=False, barmode="overlay")
+    if side_by_side:
+        # Every panel of a column on one range (but the learner's after BN): its numbers once, under the last row.
+        for k in range(c):
+            fig.update_yaxes(title_text=f"ch {k}", row=k + 1, col=1)
+            fig.update_xaxes(showticklabels=k == c - 1, row=k + 1, col=1)
+            fig.update_xaxes(showticklabels=k in (c - 1, channel), row=k + 1, col=2)
+        style(fig, height=90 + 50 * c)
+        return fig.update_layout(margin=dict(t=30, b=25, l=40, r=10))
     fig.update_yaxes(title_text="before BN", row=1, col=1)
     fig.update_yaxes(title_text="after BN", row=2, col=1)
-    fig.update_layout(showlegend=False, barmode="overlay")
     style(fig, height=430)
     return fig.update_layout(margin=dict(t=40, b=40))
 

@@ -115,6 +115,8 @@ function buildControls(live, data, key) {
     const { input } = live.inputs[control.name];
     live.inputs[control.name].control = control;
     input.parentElement.hidden = Boolean(control.hidden); // still holds its value
+    input.disabled = Boolean(control.disabled); // locked until the class has predicted (ui.classroom)
+    if (live.inputs[control.name].button) live.inputs[control.name].button.disabled = input.disabled;
     // The range follows Python's (a new training has another number of steps); the value stays.
     input.min = String(control.min);
     input.max = String(control.max);
