@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from content import steps
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -173,12 +174,18 @@ PLAN: tuple[LessonStep, ...] = (
                 "How many means does BN compute for a batch of shape (32, 64, 28, 28)?",
                 "64, one per channel, each over 32 × 28 × 28 values.",
             ),
-            Ask(
-                "After normalizing, is the skewed channel Gaussian?",
-                "No: still skewed, now with mean 0 and variance 1.",
-            ),
+            Ask(steps.SHAPE.question, "No: still skewed, now with mean 0 and variance 1."),
         ),
         ("one_mean", "gaussian"),
+        # A skewed channel (channel 2 of “every shape”) at the step before normalizing, the stepper at the top.
+        (
+            ("batch.preset", "every shape"),
+            ("steps_channel", "2"),
+            ("steps_step", "4. Standard deviation"),
+            ("hide", "channel,eval"),
+            ("section", "stepper"),
+        ),
+        steps.SHAPE,
     ),
     LessonStep(
         9,

@@ -67,6 +67,9 @@ def wait_still(page: Page) -> None:
 # How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
 ACTIONS: dict[str, Callable[[Page], None]] = {}
 
+# 3. Step through BN: Next, from the standard deviation to normalizing.
+ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)
+
 
 def teacher_link(step: lesson.LessonStep) -> str:
     return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
