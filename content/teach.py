@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content import steps
+from content import gamma_beta, steps
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -195,10 +195,7 @@ PLAN: tuple[LessonStep, ...] = (
         "γ = 1, β = 0, then γ = 4. Ask the prediction, then press “Recover the original”. End with "
         "the w and b sliders.",
         (
-            Ask(
-                "Predict: which γ and β give back the original batch?",
-                "γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$.",
-            ),
+            Ask(gamma_beta.RECOVER.question, "γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$."),
             Ask(
                 "Then why normalize at all?",
                 "The identity is possible, not forced: γ and β go there only if the loss wants it, "
@@ -210,6 +207,9 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("no_curve", "undo", "replace_wb"),
+        # Channel 2 of the default batch (μ_B ≈ −3, σ_B ≈ 0.2: far from 0 and 1), section 1 at the top.
+        (("gb_channel", "2"), ("hide", "channel,exact"), ("section", "spread-and-mean")),
+        gamma_beta.RECOVER,
     ),
     LessonStep(
         8,

@@ -70,6 +70,11 @@ ACTIONS: dict[str, Callable[[Page], None]] = {}
 # 3. Step through BN: Next, from the standard deviation to normalizing.
 ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)
 
+# 4. Drag γ and β: “Recover the original”.
+ACTIONS["gb_predict_recover"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Recover the original").click
+)
+
 
 def teacher_link(step: lesson.LessonStep) -> str:
     return f"{step.page}?{urlencode(lesson.teacher_link(step))}"
