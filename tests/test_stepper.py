@@ -221,6 +221,6 @@ def test_the_shape_answer_follows_the_skewness_it_is_given():
 
 def test_eval_closeness_reads_xhats_mean_and_variance_as_the_page_rounds_them():
     assert eval_closeness(0.004, 1.004) == "exact"
-    assert eval_closeness(-0.08, 1.09) == "close"
-    assert eval_closeness(0.2, 1.0) == "far" and eval_closeness(0.0, 0.5) == "far"
+    assert eval_closeness(-0.12, 1.17) == "close"
+    assert eval_closeness(0.3, 1.0) == "far" and eval_closeness(0.0, 0.5) == "far"
     assert eval_answer(0.0, 1.3) == "No, far from it" and eval_answer(0.05, 0.95) == "Close, but not exactly"

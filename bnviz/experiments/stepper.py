@@ -277,7 +277,7 @@ def skewness_before_after(x, steps: list[Step], channel: int) -> tuple[float, fl
     return before, after
 
 
-CLOSE = 0.1  # eval mode's x̂ is "close" to mean 0 and variance 1 within this much of each
+CLOSE = 0.25  # eval mode's x̂ is "close" to mean 0 and variance 1 within this much of each
 
 
 def eval_closeness(mean: float, var: float, close: float = CLOSE) -> str:
