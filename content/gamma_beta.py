@@ -11,9 +11,9 @@ import pandas as pd
 
 from bnviz.experiments import gamma_beta, peaks
 from bnviz.experiments.gamma_beta import ROUNDING, Readout
-from bnviz.notation import MU_B, STD_B, X_HAT
+from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B, VAR_B, X_HAT
 from bnviz.numbers import distance, eps_text, fixed, percent
-from content.common import LAST_DIGITS
+from content.common import LAST_DIGITS, Prediction
 from content.registry import to_section
 
 # --- the page's sections: one numbering, one anchor each ----------------------------------------------
@@ -81,6 +81,35 @@ def undo(recovery_error: str) -> str:
         "wherever the loss is lowest. And the identity holds for *this* batch only: the next one brings its own "
         "$\\mu_B$ and $\\sigma_B^2$."
     )
+
+
+# --- the lesson's prediction: which γ and β give back the input? ----------------------------------------
+
+# The choices, one per guess of bnviz.experiments.gamma_beta.GUESSES (Markdown: Streamlit draws a radio's
+# options, and the reveal that names one, with their formulas).
+GUESS_LABELS = {
+    "start": "γ = 1, β = 0",
+    "variance": f"γ = {VAR_B}, β = {MU_B}",
+    "recover": f"γ = {RECOVER_GAMMA}, β = {MU_B}",
+    "inverse": "γ = $1/\\sigma_B$, β = $-\\mu_B/\\sigma_B$",
+}
+RECOVER = Prediction("gb_predict_recover", "Which γ and β give back the original batch?", tuple(GUESS_LABELS.values()))
+# Before the class has chosen, "Recover the original" says what it does, not which values it sets.
+RECOVER_HELP = "Sets γ and β in every channel to the values that give back the original batch."
+
+
+def recover_answer(errors: dict[str, float]) -> str:
+    """RECOVER's right choice: the guess whose largest |y − x| (gamma_beta.guess_errors) is float64's rounding."""
+    (right,) = [GUESS_LABELS[g] for g, e in errors.items() if e < ROUNDING]
+    return right
+
+
+def recover_why(errors: dict[str, float], said: str | None = None) -> str:
+    """The reveal's reason, with the run's numbers: y = x up to rounding, and how far the class's guess (`said`,
+    one of GUESS_LABELS' labels) leaves y from x when it is another."""
+    text = f"y = x for every value (largest |y − x| {distance(min(errors.values()), ROUNDING)}, float64's rounding)"
+    miss = {GUESS_LABELS[g]: e for g, e in errors.items() if e >= ROUNDING}
+    return text + (f"; with {said}, up to {distance(miss[said], ROUNDING)}." if said in miss else ".")
 
 
 # --- practice: match a hidden target -------------------------------------------------------------------

@@ -12,6 +12,8 @@ import pandas as pd
 from bnviz.core.norms import KIND_NAMES, KINDS, norm_statistics
 from bnviz.core.steps import Step, batch_norm_steps
 from bnviz.experiments.stepper import (
+    CLOSE,
+    eval_closeness,
     initial_weight,
     norm_pairs,
     normalized_moments,
@@ -21,6 +23,7 @@ from bnviz.experiments.stepper import (
     worked_values,
 )
 from bnviz.numbers import decimals, eps_text, fixed, fixed_cells, operand, sig
+from content.common import Prediction
 
 __all__ = ["KIND_NAMES"]  # the layers' names, for the page's radio (defined beside KINDS)
 
@@ -55,6 +58,11 @@ EXPLAIN = {
         "and β = $\\mu_B$, y gives back x exactly; training moves γ and β only if that lowers the loss."
     ),
 }
+# In classroom mode the lesson asks next, on /gamma-beta, which γ and β give back x: not answered here.
+SHIFT_CLASSROOM = (
+    "Add β, also learned, one per channel: the network chooses the mean. Can γ and β give back x itself? "
+    "The class predicts it on *Drag γ and β*."
+)
 EXPLAIN_EVAL = {
     "centre": (
         "Subtract the running mean. The distribution is centred on 0 only as far as this batch's own "
@@ -76,9 +84,14 @@ EXPLAIN_EVAL = {
 }
 
 
-def explanation(key: str, eval_mode: bool = False, gamma: float = 1.0, beta: float = 0.0) -> str:
-    """The sentences the page shows under a step's formula (γ, β: the values in use)."""
+def explanation(
+    key: str, eval_mode: bool = False, gamma: float = 1.0, beta: float = 0.0, classroom: bool = False
+) -> str:
+    """The sentences the page shows under a step's formula (γ, β: the values in use; classroom: the lesson's
+    mode, where the shift step leaves /gamma-beta's question open)."""
     text = EXPLAIN_EVAL.get(key, EXPLAIN[key]) if eval_mode else EXPLAIN[key]
+    if key == "shift" and classroom:
+        text = SHIFT_CLASSROOM
     if key == "scale" and gamma == 1:
         text += " With γ = 1, its value before training, this step changes nothing: set another γ above."
     if key == "shift" and beta == 0:
@@ -207,6 +220,67 @@ def statistic_table(steps: list[Step], index: int, batch_steps: list[Step] | Non
         table["difference"] = step.array - own.array
     table.index = pd.Index(range(len(step.array)), name="channel")
     return table
+
+
+# ----------------------------------------------------------------------- predictions
+
+# Asked in classroom mode on a skewed channel, before the normalize step (the Next button waits for it).
+SHAPE = Prediction(
+    "steps_predict_shape",
+    "After normalizing, is the skewed channel Gaussian?",
+    (
+        "Yes: normalizing makes it Gaussian",
+        "Closer to Gaussian: less skewed",
+        "No: still skewed, now with mean 0 and variance 1",
+    ),
+)
+SKEWED = 0.5  # a channel whose sample skewness is at least this far from 0 is "skewed": the page asks SHAPE
+
+
+def is_skewed(skewness: float) -> bool:
+    return abs(skewness) >= SKEWED
+
+
+def shape_answer(skew_x: float, skew_x_hat: float) -> str:
+    """SHAPE's right choice from the skewness of x and of x̂ (bnviz.experiments.stepper.skewness_before_after)."""
+    yes, less, kept = SHAPE.choices
+    if not is_skewed(skew_x_hat):
+        return yes
+    return less if abs(skew_x_hat) < abs(skew_x) - 1e-6 * max(1.0, abs(skew_x)) else kept
+
+
+def shape_why(skew_x: float, skew_x_hat: float) -> str:
+    """The reveal's reason, with the numbers of the run: the skewness before and after."""
+    return (
+        f"Skewness of x: {fixed(skew_x, 2)}, of x̂: {fixed(skew_x_hat, 2)} (a Gaussian's: 0). Subtracting one number "
+        "and dividing by another keeps the histogram's shape."
+    )
+
+
+EVAL_CHOICES = ("Yes, exactly as in training", "Close, but not exactly", "No, far from it")
+
+
+def eval_prediction(batches: int, channel: int) -> Prediction:
+    """The eval-mode prompt, about `batches` training batches and channel `channel`."""
+    return Prediction(
+        "steps_predict_eval",
+        f"In eval mode, after {batches} training batches, will channel {channel}'s normalized values x̂ still "
+        "have mean 0 and variance 1?",
+        EVAL_CHOICES,
+    )
+
+
+def eval_answer(mean: float, var: float) -> str:
+    """eval_prediction's right choice from x̂'s mean and variance in eval mode (normalized_moments)."""
+    return dict(zip(("exact", "close", "far"), EVAL_CHOICES))[eval_closeness(mean, var)]
+
+
+def eval_why(mean: float, var: float, places: int = 2) -> str:
+    """The reveal's reason: the run's mean and variance of x̂, and what "close" means."""
+    return (
+        f"With the running statistics x̂ has mean {fixed(mean, places)} and variance {fixed(var, places)} "
+        f"(close: within {CLOSE:g} of 0 and of 1). In training they are exactly 0 and 1 (up to ε), whatever the batch."
+    )
 
 
 # ------------------------------------------------------------------- running statistics

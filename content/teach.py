@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from content import batch, home
+from content import batch, gamma_beta, home, steps
 from content.common import Prediction
 
 LESSON_MINUTES = 45
@@ -173,12 +173,18 @@ PLAN: tuple[LessonStep, ...] = (
                 "How many means does BN compute for a batch of shape (32, 64, 28, 28)?",
                 "64, one per channel, each over 32 × 28 × 28 values.",
             ),
-            Ask(
-                "After normalizing, is the skewed channel Gaussian?",
-                "No: still skewed, now with mean 0 and variance 1.",
-            ),
+            Ask(steps.SHAPE.question, "No: still skewed, now with mean 0 and variance 1."),
         ),
         ("one_mean", "gaussian"),
+        # A skewed channel (channel 2 of “every shape”) at the step before normalizing, the stepper at the top.
+        (
+            ("batch.preset", "every shape"),
+            ("steps_channel", "2"),
+            ("steps_step", "4. Standard deviation"),
+            ("hide", "channel,eval"),
+            ("section", "stepper"),
+        ),
+        steps.SHAPE,
     ),
     LessonStep(
         9,
@@ -188,10 +194,7 @@ PLAN: tuple[LessonStep, ...] = (
         "γ = 1, β = 0, then γ = 4. Ask the prediction, then press “Recover the original”. End with "
         "the w and b sliders.",
         (
-            Ask(
-                "Predict: which γ and β give back the original batch?",
-                "γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$.",
-            ),
+            Ask(gamma_beta.RECOVER.question, "γ = $\\sqrt{\\sigma_B^2 + \\epsilon}$ and β = $\\mu_B$."),
             Ask(
                 "Then why normalize at all?",
                 "The identity is possible, not forced: γ and β go there only if the loss wants it, "
@@ -203,6 +206,9 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("no_curve", "undo", "replace_wb"),
+        # Channel 2 of the default batch (μ_B ≈ −3, σ_B ≈ 0.2: far from 0 and 1), section 1 at the top.
+        (("gb_channel", "2"), ("hide", "channel,exact"), ("section", "spread-and-mean")),
+        gamma_beta.RECOVER,
     ),
     LessonStep(
         8,

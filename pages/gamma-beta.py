@@ -1,5 +1,7 @@
 """Drag γ and β: what the scale and shift are, how they can give back the input, and why BN has them."""
 
+import contextlib
+
 import streamlit as st
 
 from bnviz.experiments import gamma_beta, peaks
@@ -11,7 +13,7 @@ from content import gamma_beta as content_gamma_beta
 from content.pytorch import gamma_beta_snippet
 from content.registry import BY_URL, page_file
 from ui import live
-from ui.classroom import beside, predict_first, prediction
+from ui.classroom import beside, enabled, part, predict_first, prediction, reveal
 from ui.guard import require_navigation
 from ui.links import Setting, arrived, claim, control, is_shown, read, reject, write
 from ui.live import LiveControl, chart, live_chart  # every chart by the live charts' plotly.js: one copy
@@ -39,7 +41,7 @@ WB_KNOBS = (
     ("wb_gamma", "γ after BN", 0.0, 3.0, 1.0, 0.1, "%.1f"),
     ("wb_beta", "β after BN", -3.0, 3.0, 0.0, 0.1, "%.1f"),
 )
-PREDICT_RECOVER = "gb_predict_recover"
+CLASSROOM_HEIGHT = 290  # §1's chart beside the prompt on a projector (ui.classroom.enlarge: 1.2 times taller)
 DRAG = "gb_drag"  # the live chart of γ·x̂ + β; its controls "gamma" and "beta" hold the selected channel's values
 NL_GAMMA = LiveControl("gb_nl_gamma", "γ before the nonlinearity", 0.0, 5.0, 0.05, 1.0, hide_as="nl_gamma")
 NL_BETA = LiveControl("gb_nl_beta", "β before the nonlinearity", -5.0, 5.0, 0.05, 0.0, hide_as="nl_beta")
@@ -218,6 +220,11 @@ stats.caption(
 )
 
 
+def batch_identity() -> tuple:
+    """What the class's prediction is about: the batch (its γ and β are computed from it)."""
+    return (batch.source, batch.seed, tuple(batch.x.shape))
+
+
 def header(anchor: str) -> None:
     """A section's numbered heading, with the anchor a link opens the page at (`?section=peaks`)."""
     st.header(content_gamma_beta.heading(anchor), anchor=anchor)
@@ -227,11 +234,29 @@ def header(anchor: str) -> None:
 header("spread-and-mean")
 
 
+@st.cache_data(show_spinner=False)
+def guesses(x):
+    """How far each guess of the lesson's prediction leaves y from x, on this batch."""
+    return gamma_beta.guess_errors(x)
+
+
+def reset_button():
+    st.button(
+        "Reset to γ = 1, β = 0",
+        on_click=set_all,
+        args=((1.0,) * C, (0.0,) * C),
+        help="In every channel.",
+        width="stretch",
+    )
+
+
 @st.fragment
 def drag_section():
     c = ss.gb_channel
     r = info.ranges[c]
-    controls, figure = beside([2, 3], gap="large")  # classroom mode: controls above
+    classroom = enabled()
+    # In classroom mode the prompt and "Recover the original" stand beside the chart, to fit one projected screen.
+    controls, figure = st.columns(2, gap="medium") if classroom else beside([2, 3], gap="large")
     with controls:
         exact = is_shown("exact", essential=False)  # the boxes: for exact values, not for the class
         if exact:
@@ -246,68 +271,75 @@ def drag_section():
                 if typed != ss[name][c]:
                     moved({name.removeprefix("gb_"): typed})
         write_link()
-        ready = predict_first(
-            PREDICT_RECOVER,
-            f"We set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel. What comes out of BatchNorm?",
-            ["Exactly the input x", "Still mean 0 and variance 1", "Something close to x, not exactly x"],
-        )
+        ask = content_gamma_beta.RECOVER
+        ready = predict_first(ask.key, ask.question, ask.choices, about=batch_identity())
         # One under the other: side by side in this column, "Recover the original" was cut at 1280 px.
-        st.button(
-            "Recover the original",
-            on_click=set_all,
-            args=(info.gamma_rec, info.beta_rec),
-            type="primary",
-            help=f"Set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel.",
-            width="stretch",
-            disabled=not ready,
-        )
-        st.button(
-            "Reset to γ = 1, β = 0",
-            on_click=set_all,
-            args=((1.0,) * C, (0.0,) * C),
-            help="In every channel.",
-            width="stretch",
-        )
+        with part(ask.key, "control"):
+            st.button(
+                "Recover the original",
+                on_click=set_all,
+                args=(info.gamma_rec, info.beta_rec),
+                type="primary",
+                # In classroom mode the help names no values: they are the class's question.
+                help=content_gamma_beta.RECOVER_HELP
+                if classroom
+                else f"Set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel.",
+                width="stretch",
+                disabled=not ready,
+            )
+        if not classroom:  # in classroom mode under the chart, leaving the column to the prompt and the reveal
+            reset_button()
         try:
             y, x_hat, out = gamma_beta.output_readout(batch.x, ss.gb_gamma, ss.gb_beta, x_sorted=sorted_x())
         except (ValueError, TypeError) as err:
             st.error(str(err))
             return
-        if out.batch_max_abs_diff < gamma_beta.ROUNDING:
-            guess = prediction(PREDICT_RECOVER)
+        recovered = out.batch_max_abs_diff < gamma_beta.ROUNDING
+        if classroom and recovered:  # the answer to the class's prediction, computed from this batch
+            errors = guesses(batch.x)
+            said = prediction(ask.key)
+            reveal(ask.key, content_gamma_beta.recover_answer(errors), content_gamma_beta.recover_why(errors, said))
+        elif recovered:
             st.success(
-                (f"Your class predicted: {guess.lower()}. " if guess else "")
-                + f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}, "
+                f"y = x for every value of the batch (largest difference {out.batch_max_abs_diff:.1e}, "
                 f"the rounding of float64). With γ = {RECOVER_GAMMA} and β = {MU_B}, BatchNorm is the "
                 "identity on this batch."
             )
-        if out.var[c] > 0:
-            st.caption(
-                f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is "
-                r"$\gamma\,\sigma_B/\sqrt{\sigma_B^2 + \epsilon}$ = "
-                f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: "
-                "γ times x̂'s spread, just below 1 (ε)."
+    # What the numbers mean, and whether γ and β just undo the normalization: in classroom mode under the
+    # columns, and only once the class has predicted (the std of y's formula and the answer name the values).
+    explained = st.container() if classroom else controls
+    if not classroom or ready:
+        with explained:
+            if out.var[c] > 0:
+                st.caption(
+                    f"The mean of y is β = {fixed(out.beta[c], 4)}. The std of y is "
+                    r"$\gamma\,\sigma_B/\sqrt{\sigma_B^2 + \epsilon}$ = "
+                    f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: "
+                    "γ times x̂'s spread, just below 1 (ε)."
+                )
+            else:
+                st.caption(
+                    f"This channel is constant ({STD_B} = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
+                    "for every value, whatever γ: its std is 0."
+                )
+            # The answer to "do γ and β just undo the normalization?", beside the experiment that shows it.
+            st.markdown(content_gamma_beta.undo(sig(info.recovery_error, 2)))
+            st.page_link(
+                page_file("learning"),
+                label=BY_URL["learning"].title,  # where training takes γ and β; narrow enough for the column at 1024 px
+                icon=":material/trending_down:",
             )
-        else:
-            st.caption(
-                f"This channel is constant ({STD_B} = 0), so x̂ = 0 and y = β = {fixed(out.beta[c], 4)} "
-                "for every value, whatever γ: its std is 0."
-            )
-        # The answer to "do γ and β just undo the normalization?", beside the experiment that shows it.
-        st.markdown(content_gamma_beta.undo(sig(info.recovery_error, 2)))
-        st.page_link(
-            page_file("learning"),
-            label=BY_URL["learning"].title,  # where training takes γ and β; narrow enough for the column at 1024 px
-            icon=":material/trending_down:",
-        )
-    with figure:
+    with figure, part(ask.key, "result") if classroom else contextlib.nullcontext():
         # Live: the browser moves y = γ·x̂ + β and its readouts while the hand moves (ui/live.js,
         # gamma_beta_stages); the figure and arrays depend on the channel only, so they stay put.
         x_c, x_hat_c = gamma_beta.channel_values(batch.x, c), gamma_beta.channel_values(x_hat, c)
+        height = CLASSROOM_HEIGHT if classroom else 340  # beside the prompt, on a projector
         live_chart(
             DRAG,
             "gamma_beta_stages",
-            gamma_beta_figures.stages_figure(x_c, x_hat_c, x_hat_c, height=340),  # y drawn by the browser
+            gamma_beta_figures.stages_figure(
+                x_c, x_hat_c, x_hat_c, height=height, short=classroom
+            ),  # y drawn by the browser
             gamma_beta_figures.stages_arrays(x_c, x_hat_c) | {"gamma": "gamma", "beta": "beta"},
             [
                 LiveControl("gamma", "γ (scale)", 0.0, r.gamma_max, r.gamma_step, 1.0, 4, hide_as="gamma"),
@@ -317,12 +349,16 @@ def drag_section():
                 ("mean", f"Mean of y, channel {c}:"),
                 ("std", f"Std of y, channel {c}:"),
                 ("largest", f"Largest |y − x|, channel {c}:"),
-                ("w1", f"Histogram distance from y to x, channel {c}:"),
+                # A second distance is a detail for the class, whose screen it would not fit.
+                *([] if classroom else [("w1", f"Histogram distance from y to x, channel {c}:")]),
             ],
             link=False,  # the link carries the tuples (gb_gamma, gb_beta), written by write_link
             owner=ChannelOwner(c),
             scene=c,  # another channel: the browser takes its values
         )
+    if classroom:
+        with figure:
+            reset_button()
     if is_shown("table", essential=False):
         # Detail: the live readouts show this channel's numbers.
         with st.expander("The numbers behind the readouts, for every channel, and the sliders' ranges"):

@@ -1,32 +1,49 @@
 """Step through BatchNorm: the learner's batch through mean, centre, variance, std, normalize,
 scale and shift; train vs eval; and which values each kind of normalization averages together."""
 
+import numpy as np
 import streamlit as st
 
 from bnviz.core.data import ChannelSpec
 from bnviz.core.norms import KINDS
 from bnviz.core.steps import batch_norm_steps
-from bnviz.experiments.stepper import STEP_INPUT, RunningHistory, groups_choices, running_history, step_places
+from bnviz.experiments.gamma_beta import shape_statistics
+from bnviz.experiments.stepper import (
+    STEP_INPUT,
+    RunningHistory,
+    groups_choices,
+    normalized_moments,
+    running_history,
+    skewness_before_after,
+    step_places,
+)
 from bnviz.figures.steps import pooled_block_figure, running_figure, step_figure
 from bnviz.notation import MU_B, VAR_B
 from content.pytorch import steps_snippet
 from content.registry import page_file
 from content.steps import (
     KIND_NAMES,
+    SHAPE,
     by_channel,
     distance_sentence,
+    eval_answer,
     eval_outcome,
+    eval_prediction,
+    eval_why,
     explanation,
     initial_weight_sentence,
+    is_skewed,
     norm_places,
     norm_table,
     pooled_sentence,
     running_places,
     running_vs_batch,
+    shape_answer,
+    shape_why,
     statistic_table,
     worked_numbers,
 )
-from ui.classroom import beside, chart, predict_first, prediction, shared_chart
+from ui.classroom import beside, chart, enabled, part, predict_first, prediction, reveal, shared_chart
 from ui.guard import require_navigation
 from ui.links import control, is_shown
 from ui.pytorch import do_it_in_pytorch
@@ -38,7 +55,7 @@ MAX_BATCHES = 200
 BATCHES = 20  # the batches slider's default
 MOMENTA = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
 MOMENTUM = 0.1  # PyTorch's default
-PREDICT_EVAL = "steps_predict_eval"
+CLASSROOM_HEIGHT = 320  # the step's chart beside the prompt on a projector (ui.classroom.enlarge: 1.2 times taller)
 # Every control is bound to the link under its key (`?steps_channel=2&steps_eval=true`); Streamlit
 # reads it, drops an invalid value and leaves defaults out of the address.
 
@@ -100,25 +117,82 @@ with control("channel", where=st.columns([1, 2])[0]):
     )
 
 
+# The steps' labels, the same in training and eval mode (a radio whose labels change is a new widget to
+# Streamlit, and would lose its selection when eval mode is switched on); the link carries the label:
+# `?steps_step=5.+Normalize`.
+STEP_NAMES = {
+    s.key: f"{i}. {s.name.removeprefix('Batch ').capitalize()}"
+    for i, s in enumerate(batch_norm_steps(np.array([[0.0], [1.0]]), 1.0, 0.0), start=1)
+}
+STEP_KEYS = list(STEP_NAMES)
+BEFORE_NORMALIZE = STEP_KEYS.index("normalize") - 1  # where the class predicts what normalizing does
+
+
+def batch_identity() -> tuple:
+    """What the class's predictions on this page are about besides their settings: the batch."""
+    return (batch.source, batch.seed, tuple(x.shape))
+
+
 @st.fragment
 def stepper():
-    left, middle, right = st.columns([1, 1, 2])
-    with control("gamma", where=left):
+    classroom = enabled()
+    # γ, β and eval mode stand above the steps; in classroom mode γ and β stand beside the chart instead, and
+    # only on the two steps that use them.
+    top = st.container()
+    step_key = st.radio(
+        "Step",
+        STEP_KEYS,
+        0,
+        key="steps_step",
+        bind="query-params",
+        format_func=STEP_NAMES.get,
+        horizontal=True,
+        label_visibility="collapsed",
+    )
+    index = STEP_KEYS.index(step_key)
+    first, last = index == 0, index == len(STEP_KEYS) - 1
+    if classroom:
+        heading = st.container()
+        left, right = st.columns([1, 1], gap="medium")
+    else:
+        heading, prev_col, next_col = st.columns([4, 1.2, 1.2], vertical_alignment="bottom")
+        where_gamma, where_beta, beside_gamma = top.columns([1, 1, 2])
+    # On a skewed channel the class predicts what normalizing does before it is shown (classroom mode).
+    shape = SHAPE
+    skew_x = shape_statistics(x[:, channel])["skewness"]
+    asked = is_skewed(skew_x) and index >= BEFORE_NORMALIZE  # and stays on screen through scale and shift
+    shape_ready = True
+    if classroom and asked:
+        with left:
+            shape_ready = predict_first(shape.key, shape.question, shape.choices, about=(batch_identity(), channel))
+    # The chart of normalizing, and of the steps after it, waits for the class (the one before shows the input).
+    hold = classroom and asked and index > BEFORE_NORMALIZE and not shape_ready
+    if classroom:
+        with left, part(shape.key, "control"):
+            prev_col, next_col = st.columns(2)
+    uses_gamma = step_key in ("scale", "shift")
+    if classroom:
+        where_gamma, where_beta = left.columns(2)
+    with control("gamma", essential=uses_gamma, where=where_gamma):
         gamma = st.number_input(
             "γ (scale)", -10.0, 10.0, 1.0, step=0.1, format="%.2f", key="steps_gamma", bind="query-params"
         )
-    with control("beta", where=middle):
+    with control("beta", essential=uses_gamma, where=where_beta):
         beta = st.number_input(
             "β (shift)", -100.0, 100.0, 0.0, step=0.5, format="%.2f", key="steps_beta", bind="query-params"
         )
-    with right:
+    with top if classroom else beside_gamma:
         # In classroom mode the class commits to a prediction before eval mode may be switched on.
-        ready = predict_first(
-            PREDICT_EVAL,
-            f"In eval mode, after {ss.get('steps_batches', BATCHES)} training batches, will channel {channel}'s "
-            "normalized values x̂ still have mean 0 and variance 1?",
-            ["Yes, exactly as in training", "Close, but not exactly", "No, far from it"],
-        )
+        batches = ss.get("steps_batches", BATCHES)
+        evaluate = eval_prediction(batches, channel)
+        ready = True
+        if is_shown("eval"):
+            ready = predict_first(
+                evaluate.key,
+                evaluate.question,
+                evaluate.choices,
+                about=(batch_identity(), channel, batches, ss.get("steps_momentum", MOMENTUM)),
+            )
         with control("eval"):
             eval_on = st.toggle(
                 "Eval mode (running statistics)",
@@ -149,11 +223,12 @@ def stepper():
                     bind="query-params",
                     help="PyTorch's default is 0.1.",
                 )
-    st.caption(
-        "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
-        "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
-        "every channel; only the last two steps use them."
-    )
+    with top:
+        st.caption(
+            "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
+            "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
+            "every channel; only the last two steps use them."
+        )
 
     try:
         batch_steps = batch_norm_steps(x, gamma, beta)
@@ -175,42 +250,34 @@ def stepper():
             mean, var = history.running_mean[k], history.running_var[k]
             steps = batch_norm_steps(x, gamma, beta, mean=mean, var=var)
 
-    keys = [s.key for s in steps]
-    # Labels from the batch steps in both modes: a radio whose labels change is a new widget to
-    # Streamlit, and would lose its selection when eval mode is switched on.
-    names = {s.key: f"{i}. {s.name.removeprefix('Batch ').capitalize()}" for i, s in enumerate(batch_steps, start=1)}
-    # The link carries the label: `?steps_step=5.+Normalize`.
-    step_key = st.radio(
-        "Step",
-        keys,
-        0,
-        key="steps_step",
-        bind="query-params",
-        format_func=names.get,
-        horizontal=True,
-        label_visibility="collapsed",
-    )
-    index = keys.index(step_key)
     step = steps[index]
-    head, prev_col, next_col = st.columns([4, 1.2, 1.2], vertical_alignment="bottom")
-    head.subheader(f"Step {index + 1} of {len(steps)}: {step.name}")
-    first, last = index == 0, index == len(keys) - 1
-    prev_col.button("◀ Previous", key="steps_prev", on_click=move, args=(-1, keys), disabled=first, width="stretch")
-    next_col.button("Next ▶", key="steps_next", on_click=move, args=(1, keys), disabled=last, width="stretch")
+    heading.subheader(f"Step {index + 1} of {len(steps)}: {step.name}", anchor="stepper")
+    # The class predicts before normalizing is shown: Next waits for its choice.
+    locked = index == BEFORE_NORMALIZE and not shape_ready
+    prev_col.button(
+        "◀ Previous", key="steps_prev", on_click=move, args=(-1, STEP_KEYS), disabled=first, width="stretch"
+    )
+    next_col.button(
+        "Next ▶", key="steps_next", on_click=move, args=(1, STEP_KEYS), disabled=last or locked, width="stretch"
+    )
+    figure = dict(key="steps_step_figure", places=places)
+    if classroom:  # beside the prompt: shorter, and titled by the channel alone (the heading names the step)
+        figure |= dict(height=CLASSROOM_HEIGHT, title=f"Channel {channel}")
+        with right, part(shape.key, "result"):
+            if hold:
+                st.caption("This step's chart appears once the class has predicted.")
+            else:
+                shared_chart(step_figure, x, steps, index, channel, batch_steps if eval_mode else None, **figure)
+        if asked and index == BEFORE_NORMALIZE + 1:
+            with right:  # under the chart: the prompt and Next stay in view beside it
+                before, after = skewness_before_after(x, steps, channel)
+                reveal(shape.key, shape_answer(before, after), shape_why(before, after))
     st.latex(step.highlighted)
-    st.markdown(explanation(step.key, eval_mode, gamma, beta))
+    st.markdown(explanation(step.key, eval_mode, gamma, beta, classroom))
     fig_col, num_col = beside([3, 2])
-    with fig_col:
-        shared_chart(
-            step_figure,
-            x,
-            steps,
-            index,
-            channel,
-            batch_steps if eval_mode else None,
-            key="steps_step_figure",
-            places=places,
-        )
+    if not classroom:
+        with fig_col:
+            shared_chart(step_figure, x, steps, index, channel, batch_steps if eval_mode else None, **figure)
     with num_col:
         st.markdown("**This step alone**")
         st.latex(step.formula)
@@ -256,9 +323,11 @@ def stepper():
         return
     comparison = running_vs_batch(mean, var, batch_steps[0].array, batch_steps[2].array)
     st.info(distance_sentence(comparison, channel, k, places))
-    outcome = eval_outcome(steps, channel, places["normalize"])
-    guess = prediction(PREDICT_EVAL)
-    st.markdown(f"Your class predicted: **{guess}**. {outcome}" if guess else outcome)
+    if prediction(evaluate.key) is None:
+        st.markdown(eval_outcome(steps, channel, places["normalize"]))
+    else:  # classroom mode: the answer to the class's prediction, computed from this run
+        moments = normalized_moments(steps, channel)
+        reveal(evaluate.key, eval_answer(*moments), eval_why(*moments, places["normalize"]))
     st.markdown(initial_weight_sentence(ss["steps_momentum"], k))
     chart(
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),

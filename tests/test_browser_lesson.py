@@ -67,6 +67,14 @@ def wait_still(page: Page) -> None:
 # How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
 ACTIONS: dict[str, Callable[[Page], None]] = {}
 
+# 3. Step through BN: Next, from the standard deviation to normalizing.
+ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)
+
+# 4. Drag γ and β: “Recover the original”.
+ACTIONS["gb_predict_recover"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Recover the original").click
+)
+
 
 def move_home_scale(page: Page) -> None:
     """Step 1: the scale from ×1 to ×4 with the keyboard, unlocked once the class has chosen."""

@@ -10,6 +10,7 @@ from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta
 from bnviz.numbers import fixed
 from content import gamma_beta as content_gamma_beta
+from content.common import CLAIM_SEEDS
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
@@ -463,3 +464,21 @@ def test_the_recovery_error_the_page_quotes_is_the_recover_buttons_readout_and_b
     x = make_batch(preset("channels on very different scales", 4), 256, seed=0)
     _, _, out = gamma_beta.output_readout(x, *gamma_beta.recovery(x))
     assert gamma_beta.channel_summary(x).recovery_error == out.batch_max_abs_diff < gamma_beta.ROUNDING
+
+
+# --- the lesson's prediction: which γ and β give back the input? ------------------------------------------
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+@pytest.mark.parametrize("name", PRESETS)
+def test_of_the_four_guesses_only_the_recovery_gives_back_the_input(name, seed):
+    x = make_batch(preset(name, 4), 256, seed=seed)
+    errors = gamma_beta.guess_errors(x)
+    assert errors["recover"] < gamma_beta.ROUNDING
+    assert min(e for g, e in errors.items() if g != "recover") > 1e-3  # every other guess misses x visibly
+    assert content_gamma_beta.recover_answer(errors) == content_gamma_beta.GUESS_LABELS["recover"]
+
+
+def test_the_inverse_guess_has_no_finite_gamma_for_a_constant_channel():
+    x = np.stack([np.arange(8.0), np.full(8, 3.0)], axis=1)
+    assert gamma_beta.guess_errors(x)["inverse"] == np.inf

@@ -19,8 +19,8 @@ from apptest import (
 from bnviz import make_batch, preset
 from bnviz.core.data import PRESETS
 from bnviz.experiments import gamma_beta, peaks
-from bnviz.notation import MU_B, STD_B
-from bnviz.numbers import eps_text, fixed
+from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B
+from bnviz.numbers import eps_text, fixed, sig
 from content import gamma_beta as content_gamma_beta
 from ui.state import Batch, default_batch
 
@@ -331,13 +331,41 @@ def test_classroom_mode_asks_for_a_prediction_before_the_recovery_and_hides_the_
     assert len(at.number_input) == 0 and not [t for t in at.table if "largest |y − x|" in t.value.columns]
     recover = [b for b in at.button if b.label == "Recover the original"][0]
     assert recover.disabled
-    at.radio(key="gb_predict_recover").set_value("Exactly the input x").run()
+    at.radio(key="gb_predict_recover").set_value("γ = 1, β = 0").run()
     recover = [b for b in at.button if b.label == "Recover the original"][0]
     assert not recover.disabled
     recover.click().run()
-    assert any("Your class predicted: exactly the input x." in s.value for s in at.success)
+    (answer,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    errors = gamma_beta.guess_errors(default_batch().x)
+    assert errors["recover"] < gamma_beta.ROUNDING < min(e for g, e in errors.items() if g != "recover")
+    assert answer.startswith(f"**The answer: γ = {RECOVER_GAMMA}, β = {MU_B}.** Your class chose “γ = 1, β = 0”")
+    assert f"with γ = 1, β = 0, up to {sig(errors['start'], 3)}." in answer
+    assert not at.success  # a neutral reveal, not a green box
     drag(at, gamma=2.0)  # the live control still drives the store
     assert at.session_state["gb_gamma"][1] == 2.0
+
+
+def test_before_the_class_predicts_nothing_on_gamma_betas_first_screen_names_the_recovering_values():
+    at = open_link("gamma-beta", {"classroom": "1", "gb_channel": "2", "hide": "channel,exact"})
+    assert f"**Predict first:** {content_gamma_beta.RECOVER.question}" in [m.value for m in at.markdown]
+    shown = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert (
+        "gives back its input" not in shown and "\\gamma\\,\\sigma_B" not in shown
+    )  # the undo text, std of y's formula
+    (recover,) = [b for b in at.button if b.label == "Recover the original"]
+    assert recover.help == content_gamma_beta.RECOVER_HELP and RECOVER_GAMMA not in recover.help
+    assert f"{MU_B} = {fixed(default_batch().x[:, 2].mean(), 4)}" in shown  # the channel's statistics are fine
+    at.radio(key="gb_predict_recover").set_value(content_gamma_beta.RECOVER.choices[2]).run()
+    assert "gives back its input" in " ".join(m.value for m in at.markdown)  # once the class has chosen
+
+
+def test_the_prediction_is_asked_again_for_another_batch():
+    at = run_page("gamma-beta", session_state={"classroom": True})
+    at.radio(key="gb_predict_recover").set_value("γ = 1, β = 0").run()
+    at.session_state["batch"] = Batch(make_batch(preset("ReLU outputs", 4), 64, seed=1), None, 1, "test: ReLU")
+    at.run()
+    assert at.radio(key="gb_predict_recover").value is None
+    assert [b for b in at.button if b.label == "Recover the original"][0].disabled
 
 
 def test_extreme_channels_get_ranges_that_hold_their_recovery_and_are_recovered():

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from apptest import bar_mean, figures, hidden_keys, places_shown, run_page, same_number, shown_cells
+from apptest import bar_mean, figures, hidden_keys, open_link, places_shown, run_page, same_number, shown_cells
 
 from bnviz.core.batchnorm import batch_statistics
 from bnviz.core.data import PRESETS, make_batch, preset
@@ -11,9 +11,10 @@ from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import running_history
 from bnviz.numbers import fixed
-from content.steps import worked_numbers
+from content.steps import SHAPE, eval_answer, worked_numbers
 from ui.state import Batch, default_batch
 
+BATCHES = 20  # the eval slider's default
 KEYS = ["mean", "centre", "var", "std", "normalize", "scale", "shift"]
 
 
@@ -256,7 +257,81 @@ def test_classroom_mode_asks_for_a_prediction_before_eval_mode():
         at
     )  # a detail, hidden for the class
     assert at.slider(key="steps_batches") and "steps_batches" not in hidden_keys(at)
-    assert any("Your class predicted: **Close, but not exactly**" in m.value for m in at.markdown)
+    # The reveal: the right choice computed from this run's x̂ in channel 1, in a neutral box.
+    batch = default_batch()
+    h = running_history(batch.x, batch.specs, batch.seed, BATCHES)
+    x_hat = (batch.x[:, 1] - h.running_mean[BATCHES, 1]) / np.sqrt(h.running_var[BATCHES, 1] + 1e-5)
+    right = eval_answer(x_hat.mean(), x_hat.var())
+    said = "Your class chose it." if right == "Close, but not exactly" else "not this one"
+    (answer,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    assert answer.startswith(f"**The answer: {right}.**") and said in answer
+    assert f"x̂ has mean {fixed(x_hat.mean(), 2)} and variance {fixed(x_hat.var(), 2)}" in answer
+    assert not at.success and not any("Your class predicted" in m.value for m in at.markdown)
+
+
+def test_classroom_mode_asks_the_eval_prediction_again_for_another_number_of_batches():
+    at = open_steps(classroom=True)
+    at.radio(key="steps_predict_eval").set_value("No, far from it").run()
+    at.toggle(key="steps_eval").set_value(True).run()
+    at.slider(key="steps_batches").set_value(60).run()
+    assert at.radio(key="steps_predict_eval").value is None  # a prediction about 20 batches is not one about 60
+    assert "**Predict first:** In eval mode, after 60 training batches" in " ".join(m.value for m in at.markdown)
+    assert at.toggle(key="steps_eval").disabled and at.subheader[0].value == "Step 1 of 7: Batch mean"
+
+
+# --- the lesson's prediction: is the skewed channel Gaussian after normalizing? -------------------------
+
+
+def step_charts(at) -> list[dict]:
+    """The step's chart in classroom mode, titled by the channel alone (the heading names the step)."""
+    return [f for f in figures(at) if f["layout"].get("title", {}).get("text") == "Channel 2"]
+
+
+SKEWED_LINK = {"batch.preset": "every shape", "steps_channel": "2", "classroom": "1"}
+
+
+def test_classroom_mode_asks_whether_a_skewed_channel_is_gaussian_before_normalizing():
+    at = open_link("steps", SKEWED_LINK | {"steps_step": "4. Standard deviation"})
+    assert at.subheader[0].value == "Step 4 of 7: Standard deviation"
+    assert f"**Predict first:** {SHAPE.question}" in [m.value for m in at.markdown]
+    assert at.button(key="steps_next").disabled  # Next waits for the class
+    at.radio(key=SHAPE.key).set_value(SHAPE.choices[0]).run()
+    assert not at.button(key="steps_next").disabled
+    assert not [m for m in at.markdown if m.value.startswith("**The answer:")]  # not before normalizing
+    at.button(key="steps_next").click().run()
+    assert at.subheader[0].value == "Step 5 of 7: Normalize"
+    x = make_batch(tuple(preset("every shape", 4)), 256, None, seed=0)[:, 2]
+    x_hat = (x - x.mean()) / np.sqrt(x.var() + 1e-5)
+    skew = float(np.mean((x - x.mean()) ** 3) / x.std() ** 3)
+    assert skew > 1  # a skewed channel, and after normalizing just as skewed:
+    (answer,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    assert answer.startswith("**The answer: No: still skewed, now with mean 0 and variance 1.**")
+    assert "Your class chose “Yes: normalizing makes it Gaussian”: not this one." in answer
+    assert f"Skewness of x: {fixed(skew, 2)}, of x̂: {fixed(skew, 2)}" in answer
+    assert x_hat.mean() == pytest.approx(0, abs=1e-12)
+
+
+def test_a_normalized_skewed_channel_is_not_drawn_before_the_class_predicts():
+    at = open_link("steps", SKEWED_LINK | {"steps_step": "5. Normalize"})
+    assert at.subheader[0].value == "Step 5 of 7: Normalize"
+    assert not step_charts(at)  # the after-normalizing histogram would answer the question
+    assert "This step's chart appears once the class has predicted." in [c.value for c in at.caption]
+    at.radio(key=SHAPE.key).set_value(SHAPE.choices[2]).run()
+    (chart,) = step_charts(at)
+    assert [a["text"] for a in chart["layout"]["annotations"][:2]] == ["before: x − μ", "after: x̂"]
+    assert "Your class chose it." in " ".join(m.value for m in at.markdown)
+
+
+def test_a_channel_that_is_not_skewed_is_stepped_through_without_the_question():
+    at = open_steps(classroom=True, steps_step="std")  # the default batch's channel 1 is normal
+    assert SHAPE.key not in [r.key for r in at.radio]
+    assert not at.button(key="steps_next").disabled
+
+
+def test_the_shift_step_leaves_gamma_betas_question_open_in_classroom_mode():
+    at = open_link("steps", {"classroom": "1", "steps_step": "7. Shift by β"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "The class predicts it on *Drag γ and β*" in text and "gives back x exactly" not in text
 
 
 # --- one rounding per column and per quantity (issue 22) ----------------------------------------------

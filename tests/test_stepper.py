@@ -8,6 +8,7 @@ from bnviz.core.data import make_batch, preset
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import (
+    eval_closeness,
     groups_choices,
     initial_weight,
     norm_pairs,
@@ -16,10 +17,13 @@ from bnviz.experiments.stepper import (
     running_history,
     running_statistics,
     sample_elements,
+    skewness_before_after,
     statistic_places,
     step_places,
     worked_values,
 )
+from content.common import CLAIM_SEEDS
+from content.steps import SHAPE, eval_answer, is_skewed, shape_answer
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
@@ -196,3 +200,27 @@ def test_step_places_give_each_quantity_one_number_of_decimals_for_every_channel
 def test_statistic_places_read_a_constant_blocks_mean_against_its_own_size():
     assert statistic_places([0.5, 4.0], [0.0, 5.0]) == {"mean": 2, "var": 2, "std": 2}
     assert statistic_places([0.0], [0.0])["mean"] == 2
+
+
+# --- the page's predictions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+@pytest.mark.parametrize(("name", "channel"), [("every shape", 2), ("ReLU outputs", 0)])
+def test_normalizing_keeps_a_skewed_channel_just_as_skewed(name, channel, seed):
+    x = make_batch(preset(name, 4), 256, None, seed=seed)
+    before, after = skewness_before_after(x, batch_norm_steps(x, 1.0, 0.0), channel)
+    assert is_skewed(before) and after == pytest.approx(before, rel=1e-9)
+    assert shape_answer(before, after) == "No: still skewed, now with mean 0 and variance 1"
+
+
+def test_the_shape_answer_follows_the_skewness_it_is_given():
+    yes, less, kept = SHAPE.choices
+    assert shape_answer(2.0, 0.1) == yes and shape_answer(2.0, 1.0) == less and shape_answer(2.0, 2.0) == kept
+
+
+def test_eval_closeness_reads_xhats_mean_and_variance_as_the_page_rounds_them():
+    assert eval_closeness(0.004, 1.004) == "exact"
+    assert eval_closeness(-0.12, 1.17) == "close"
+    assert eval_closeness(0.3, 1.0) == "far" and eval_closeness(0.0, 0.5) == "far"
+    assert eval_answer(0.0, 1.3) == "No, far from it" and eval_answer(0.05, 0.95) == "Close, but not exactly"

@@ -70,6 +70,40 @@ def recovery_error(x, eps: float = EPS) -> float:
     return max_abs_difference(y, x)
 
 
+# What a class may guess gives the input back (the lesson's prediction on /gamma-beta), each γ and β per channel:
+# the start (1, 0), the variance for the spread, the recovery, and the normalization's own inverse mixed up.
+GUESSES = ("start", "variance", "recover", "inverse")
+
+
+def guessed(x, guess: str, eps: float = EPS) -> tuple[np.ndarray, np.ndarray]:
+    """The γ and β (C,) each of GUESSES sets for the batch x (N, C, *spatial): "start" γ = 1, β = 0;
+    "variance" γ = σ²_B, β = μ_B; "recover" γ = √(σ²_B + ε), β = μ_B; "inverse" γ = 1/σ_B, β = −μ_B/σ_B
+    (infinite for a constant channel)."""
+    mu, _, var = batch_statistics(prepare(x))
+    if guess == "start":
+        return np.ones_like(mu), np.zeros_like(mu)
+    if guess == "variance":
+        return var, mu
+    if guess == "recover":
+        return recovery(x, eps)
+    if guess == "inverse":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1.0 / np.sqrt(var), -mu / np.sqrt(var)
+    raise ValueError(f"guess must be one of {', '.join(GUESSES)}; got {guess!r}.")
+
+
+def guess_errors(x, eps: float = EPS) -> dict[str, float]:
+    """For each of GUESSES, the largest |y − x| over the batch x (N, C, *spatial) when BN uses its γ and β:
+    below ROUNDING for the guess that gives the input back (infinite where a guess has no finite γ, β)."""
+    x = prepare(x)
+    errors = {}
+    for guess in GUESSES:
+        gamma, beta = guessed(x, guess, eps)
+        finite = np.isfinite(gamma).all() and np.isfinite(beta).all()
+        errors[guess] = max_abs_difference(batch_norm_forward(x, gamma, beta, eps)[0], x) if finite else np.inf
+    return errors
+
+
 @dataclass(frozen=True)
 class ChannelSummary:
     """Per channel (C,): the batch statistics, the recovery γ and β, and the slider ranges; and the

@@ -264,6 +264,32 @@ def normalized_moments(steps: list[Step], channel: int) -> tuple[float, float]:
     return float(x_hat.mean()), float(x_hat.var())
 
 
+def skewness_before_after(x, steps: list[Step], channel: int) -> tuple[float, float]:
+    """The sample skewness of one channel of x and of its x̂ (the normalize step): BN subtracts one number
+    and divides by another, a positive affine map, which keeps the skewness (up to float64's rounding).
+
+    x: the batch (N, C, *spatial); steps: batch_norm_steps of x. Skewness: gamma_beta.shape_statistics.
+    """
+    from bnviz.experiments.gamma_beta import shape_statistics
+
+    before = shape_statistics(np.asarray(x, dtype=float)[:, channel])["skewness"]
+    after = shape_statistics(steps[4].array[:, channel])["skewness"]
+    return before, after
+
+
+CLOSE = 0.25  # eval mode's x̂ is "close" to mean 0 and variance 1 within this much of each
+
+
+def eval_closeness(mean: float, var: float, close: float = CLOSE) -> str:
+    """How near x̂'s mean and variance (normalized_moments) come to training's 0 and 1: "exact" when both
+    round to them at two decimals (as the page writes them), "close" within `close` of each, else "far"."""
+    if abs(mean) < 0.005 and abs(var - 1.0) < 0.005:
+        return "exact"
+    if abs(mean) <= close and abs(var - 1.0) <= close:
+        return "close"
+    return "far"
+
+
 def running_gap(running_mean, running_var, batch_mean, batch_var) -> tuple[np.ndarray, np.ndarray]:
     """Per channel, (C,) each: how far the running statistics are from this batch's.
 

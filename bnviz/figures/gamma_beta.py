@@ -84,18 +84,28 @@ def _bins(values, bins: int | None) -> np.ndarray:
     return histogram_edges([values], bins or default_bins(np.size(values)))
 
 
-def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520) -> go.Figure:
+def stages_figure(x, x_hat, y, bins: int | None = None, height: int = 520, short: bool = False) -> go.Figure:
     """The input x, the normalized x_hat and the output y of one channel, on one shared x axis.
 
+    short: shorter row titles, for a chart beside a lesson's prompt on a projector (larger text, half the width).
     x, x_hat, y: (m,) the channel's values at each stage. Each row is binned over its own
     range (x_hat is narrow, x may be wide); the axis is shared so the widths compare.
     The y row repeats the outline of x: when y = x (recovery) the bars fill it exactly.
     A diamond with a bar marks each row's mean ± one standard deviation.
     """
+    titles = (
+        ("x: this channel", "x̂: mean 0, spread ≈ 1", "y = γ·x̂ + β (dotted: x)")
+        if short
+        else (
+            "x: this channel of your batch",
+            f"x̂ = (x − {MU_B_SUB}) / √({VAR_B_SUB} + ε): mean 0, spread ≈ 1",
+            "y = γ·x̂ + β: what the next layer receives (dotted: x)",
+        )
+    )
     rows = [  # (title, values, colour, the name its traces carry as meta, "y_bars", "y_mean" …: ui/live/kinds.js)
-        ("x: this channel of your batch", x, COLORS["x"], "x"),
-        (f"x̂ = (x − {MU_B_SUB}) / √({VAR_B_SUB} + ε): mean 0, spread ≈ 1", x_hat, COLORS["x_hat"], "x_hat"),
-        ("y = γ·x̂ + β: what the next layer receives (dotted: x)", y, COLORS["y"], "y"),
+        (titles[0], x, COLORS["x"], "x"),
+        (titles[1], x_hat, COLORS["x_hat"], "x_hat"),
+        (titles[2], y, COLORS["y"], "y"),
     ]
     # One x axis for the three rows (stacked y axes) and one layout given at once: this figure
     # is rebuilt on every drag, and plotly's make_subplots and per-row updates cost more

@@ -57,6 +57,7 @@ def step_figure(
     batch_steps: list[Step] | None = None,
     height: int = 440,
     places: dict[str, int] | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """The chosen channel's distribution before and after step `index`, on one x axis.
 
@@ -65,6 +66,7 @@ def step_figure(
     lines so the running statistic can be compared with this batch's own.
     places: the decimals of each quantity, bnviz.experiments.stepper.step_places (as the page writes them
     in its tables and worked numbers); by default those of the batch's own steps with γ = 1.
+    title: the chart's title; by default the channel, the step and what the chart shows.
     A value step draws two histograms sharing the x axis (before above, after below, each
     with its mean marked); a statistic step draws the values it summarizes with the
     statistic marked: x and μ; the squared deviations (x − μ)² and σ²; x − μ and ±√(σ² + ε). μ and σ²
@@ -97,7 +99,7 @@ def step_figure(
             _vline(fig, mean, f"mean {fixed(mean, p[key])}", line, row=row)
         fig.update_xaxes(title_text="value", row=2, col=1)
         fig.update_yaxes(title_text="density")
-        title = f"Channel {c}, step “{step.name}”: before and after on the same x axis"
+        title = title or f"Channel {c}, step “{step.name}”: before and after on the same x axis"
         return style(fig, height=height, title=title, showlegend=False)
 
     # A statistic: the values it summarizes, and the statistic as vertical lines named in the
@@ -135,7 +137,7 @@ def step_figure(
             ys_ += [0.0, top, None]
         fig.add_trace(go.Scatter(x=xs_, y=ys_, mode="lines", line=line, name=name, hoverinfo="name"))
     fig.update_layout(xaxis_title=x_title, yaxis_title="density")
-    title = f"Channel {c}, step “{step.name}”: one number for the whole channel"
+    title = title or f"Channel {c}, step “{step.name}”: one number for the whole channel"
     return style(fig, height=height, title=title).update_layout(
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0), margin=dict(l=50, r=20, t=50, b=40)
     )
