@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bnviz.experiments.mlp import NetworkSettings
 from content.common import Prediction
+from content.learning import END_ANCHOR, end_prediction, modes_prediction
+from content.network import TRAIN_ANCHOR, train_prediction
 
 LESSON_MINUTES = 45
 
@@ -217,11 +220,18 @@ PLAN: tuple[LessonStep, ...] = (
                 "In γ and β (and the other layers' weights); $\\mu_B$ and $\\sigma_B^2$ are recomputed every batch.",
             ),
             Ask(
-                "Predict: will γ and β end at σ and μ?",
-                "Only when the task asks for the original activations (“Reconstruct the input”).",
+                end_prediction("reconstruct", 1).question,  # /learning's default task and channel
+                "Only when the task asks for the original activations (“Reconstruct the input”): then yes; on “A "
+                "different target” γ and β go where the loss wants them.",
+            ),
+            Ask(
+                modes_prediction(2).question,
+                "Very different: with batches of 2 every x̂ is close to ±1 in training; eval mode uses the running statistics.",
             ),
         ),
         ("stats_learned", "undo", "same_eval"),
+        (("hide", "optimizer,lr,batch_size,epochs,target_mean,target_std"), ("section", END_ANCHOR)),
+        end_prediction("reconstruct", 1),
     ),
     LessonStep(
         4,
@@ -230,13 +240,23 @@ PLAN: tuple[LessonStep, ...] = (
         "Train the same small network without BN, with BN, and with BN but no γ and β, and compare the loss curves.",
         (
             Ask(
+                train_prediction(NetworkSettings()).question,  # /network's default settings
+                "The reveal names the run's own answer; listen for a reason: with BN the same learning rate no "
+                "longer blows up the layers' inputs.",
+            ),
+            Ask(
                 "Why does BN make training faster?",
                 "It is still debated: the original paper said internal covariate shift; Santurkar et al. "
                 "(2018) argue for a smoother loss landscape.",
             ),
         ),
         ("settled",),
-        (("net_sweep", "false"),),  # the sweep trains 30 networks: the class first compares three
+        (
+            ("net_sweep", "false"),  # the sweep trains 30 networks: the class first compares three
+            ("hide", "dataset,activation,lr,init_scale,sweep"),
+            ("section", TRAIN_ANCHOR),
+        ),
+        train_prediction(NetworkSettings()),
     ),
     LessonStep(
         5,

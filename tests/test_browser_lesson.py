@@ -66,6 +66,12 @@ def wait_still(page: Page) -> None:
 
 # How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
 ACTIONS: dict[str, Callable[[Page], None]] = {}
+# Step 5, /learning: the class's choice itself draws where γ and β went (the training is the page's own).
+ACTIONS["learn_predict_end"] = lambda page: None
+# Step 6, /network: the teacher trains the three networks.
+ACTIONS["net_predict_train"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Train the three networks").click
+)
 
 
 def teacher_link(step: lesson.LessonStep) -> str:
