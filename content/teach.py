@@ -13,6 +13,8 @@ from bnviz.experiments.mlp import NetworkSettings
 from content.common import Prediction
 from content.learning import END_ANCHOR, end_prediction, modes_prediction
 from content.network import TRAIN_ANCHOR, train_prediction
+from content.questions import PREDICTS as QUESTION_PREDICTS
+from content.questions import anchor as question_anchor
 
 LESSON_MINUTES = 45
 
@@ -267,8 +269,17 @@ PLAN: tuple[LessonStep, ...] = (
         "batch of one.",
         (
             Ask(
+                QUESTION_PREDICTS["eval"].question,
+                "Only in training mode: there each batch's own μ_B and σ²_B normalize it; eval mode uses running_mean "
+                "and running_var, the same for every input.",
+            ),
+            Ask(
                 "Why does BN behave differently in evaluation?",
                 "Evaluation uses running_mean and running_var, so a prediction does not depend on the batch.",
+            ),
+            Ask(
+                QUESTION_PREDICTS["one"].question,
+                "It stops with an error: x̂ would be 0 for every input.",
             ),
             Ask(
                 "Why does training fail with a batch of one, and what do people use instead?",
@@ -276,7 +287,8 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("same_eval", "batch_of_one"),
-        (("q_open_6", "true"),),
+        (("q_open_6", "true"), ("section", question_anchor(6))),
+        QUESTION_PREDICTS["eval"],
     ),
 )
 

@@ -72,6 +72,8 @@ ACTIONS["learn_predict_end"] = lambda page: None
 ACTIONS["net_predict_train"] = lambda page: after_run(
     page, page.get_by_role("button", name="Train the three networks").click
 )
+# Step 7, /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
+ACTIONS["q_predict_eval"] = lambda page: None
 
 
 def teacher_link(step: lesson.LessonStep) -> str:

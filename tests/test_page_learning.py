@@ -371,6 +371,22 @@ def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_each_rev
     assert small_chart_text(at) == []  # every chart's text at 16 px or more, the live ones too
 
 
+def test_in_classroom_mode_another_task_asks_the_class_again_and_its_answer_comes_from_its_training():
+    at = run_learning(classroom=True)
+    assert "**Predict first:** On the task “Reconstruct the input”, will γ and β end at σ and μ of channel 1?" in [
+        m.value for m in at.markdown
+    ]
+    at.radio(key="learn_predict_end").set_value("yes: γ ≈ σ, β ≈ μ (BN undone)").run()
+    assert reveals(at)[0].startswith("**The answer: yes: γ ≈ σ, β ≈ μ (BN undone).** Your class chose it.")
+    at.radio(key="learn_task").set_value("target").run()
+    assert at.radio(key="learn_predict_end").value is None and not reveals(at)  # asked again, nothing shown
+    assert len(at.metric) == 0
+    at.radio(key="learn_predict_end").set_value("yes: γ ≈ σ, β ≈ μ (BN undone)").run()
+    assert reveals(at)[0].startswith(
+        "**The answer: no: somewhere else.** Your class chose “yes: γ ≈ σ, β ≈ μ (BN undone)”: not this one."
+    )
+
+
 # --- one rounding per column and per quantity (issue 22) ----------------------------------------------
 
 GAMMA_COLUMNS, BETA_COLUMNS = ("γ*", "γ learned"), ("β*", "β learned")
