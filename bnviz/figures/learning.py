@@ -270,16 +270,16 @@ def ends_figure(exp: Experiment, hist: History, channel: int, height: int = 340,
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=[r[0] for r in rows])
     shapes, notes = [], []
     for r, (_, meta, color, batch_y, level, label) in enumerate(rows, start=1):
-        x = curves[meta].x
+        x, name = curves[meta].x, {"gamma": "γ", "beta": "β"}[meta]
         fig.add_trace(
             go.Scatter(
-                x=x, y=batch_y, name=f"per batch ({label}_B)", mode="lines", line=dict(color=BATCH_STAT, width=1)
+                x=x, y=batch_y, name=f"{label}_B of the batch", mode="lines", line=dict(color="#aaaaaa", width=1)
             ),
             row=r,
             col=1,
         )
         fig.add_trace(
-            go.Scatter(x=x, y=curves[meta].y, name=meta, mode="lines", line=dict(color=color, width=3)), row=r, col=1
+            go.Scatter(x=x, y=curves[meta].y, name=name, mode="lines", line=dict(color=color, width=3)), row=r, col=1
         )
         axis = "" if r == 1 else str(r)
         shapes.append(
