@@ -13,9 +13,10 @@ from bnviz.experiments.training.landscape import reference
 from bnviz.experiments.training.loop import History, StepDetail
 from bnviz.experiments.training.modes import CONVENTIONS, TrainEval, convention_value
 from bnviz.experiments.training.optimizers import ADAM_BETAS, MOMENTUM_SGD
-from bnviz.experiments.training.settings import SHIFT, SLOPE
+from bnviz.experiments.training.settings import EPS, SHIFT, SLOPE
 from bnviz.notation import MU_B, STD_B, VAR_B
 from bnviz.numbers import MINUS, exact_places, fixed, fixed_cells, latex, places, sig
+from content.common import Prediction
 
 TASK_NAMES = {
     "reconstruct": "Reconstruct the input",
@@ -151,6 +152,88 @@ def explain_task(
         "certain, which only a steep, shifted sigmoid can match. With γ = 1, β = 0 it is too flat. γ and β move "
         f"away from 1 and 0, to {g}, {b}."
     ), None
+
+
+# --- the predictions: where γ and β end, and training vs eval mode ---------------------------------
+
+END_KEY = "learn_predict_end"
+END_HEADING, END_ANCHOR = "Where will training take γ and β?", "where-they-end"  # the lesson's section
+END_UNDO = "yes: γ ≈ σ, β ≈ μ (BN undone)"
+END_ELSEWHERE = "no: somewhere else"
+NEAR = 0.1  # "ends at" a point: within this fraction of the channel's scale (settled's)
+
+
+def end_choices(gamma0: float = 1.0, beta0: float = 0.0) -> tuple[str, str, str]:
+    return END_UNDO, f"no: they stay near {gamma0:g} and {beta0:g}", END_ELSEWHERE
+
+
+def end_prediction(task: str, channel: int, gamma0: float = 1.0, beta0: float = 0.0) -> Prediction:
+    """The class's prediction before the training is shown: does γ, β end at σ, μ (does BN get undone)?"""
+    return Prediction(
+        END_KEY,
+        f"On the task “{TASK_NAMES[task]}”, will γ and β end at σ and μ of channel {channel}?",
+        end_choices(gamma0, beta0),
+    )
+
+
+def _near(gamma: float, beta: float, to: tuple[float, float]) -> bool:
+    """Whether (γ, β) is within NEAR of the point `to`, against the output's scale there (the largest of 1 and
+    |γ|, |β| of `to`): γ and β are in the units of BN's output."""
+    scale = max(1.0, abs(to[0]), abs(to[1]))
+    return bool(max(abs(gamma - to[0]), abs(beta - to[1])) <= NEAR * scale)
+
+
+def where_they_end(exp: Experiment, hist: History, channel: int) -> str:
+    """The right choice of end_prediction, from the training: where γ and β hover over the last epoch."""
+    k, s = channel, exp.settings
+    gamma, beta = last_epoch_mean(exp, hist, "gamma")[k], last_epoch_mean(exp, hist, "beta")[k]
+    undo, start, elsewhere = end_choices(s.gamma0, s.beta0)
+    if _near(gamma, beta, (float(np.sqrt(exp.std[k] ** 2 + EPS)), float(exp.mu[k]))):
+        return undo
+    if _near(gamma, beta, (s.gamma0, s.beta0)):
+        return start
+    return elsewhere
+
+
+def end_why(exp: Experiment, hist: History, channel: int, places: dict[str, int]) -> str:
+    """The reveal's reason: where γ and β ended beside σ and μ, written as the page's table writes them."""
+    k = channel
+    gamma, beta = last_epoch_mean(exp, hist, "gamma")[k], last_epoch_mean(exp, hist, "beta")[k]
+    return (
+        f"γ = {quoted(gamma, places[GAMMA_LEARNED])} and β = {quoted(beta, places[BETA_LEARNED])} (the last epoch's "
+        f"mean); σ = {fixed(exp.std[k], places[SIGMA])}, μ = {fixed(exp.mu[k], places[MU])}. "
+        + ("The loss asks for the input back." if exp.settings.task == "reconstruct" else "They serve the loss.")
+    )
+
+
+MODES_KEY = "learn_predict_modes"
+MODES_CHOICES = ("the same", "slightly different", "very different")
+SAME, SLIGHTLY = 0.01, 0.2  # the gap against the output's spread, for "the same" and "slightly different"
+
+
+def modes_prediction(batch_size: int) -> Prediction:
+    return Prediction(
+        MODES_KEY,
+        f"After training with batches of {batch_size}, do training mode and eval mode give the same outputs?",
+        MODES_CHOICES,
+    )
+
+
+def modes_answer(result: TrainEval, channel: int) -> str:
+    """The right choice of modes_prediction: the mean gap between the modes, against the output's spread."""
+    gap = result.relative_gap[channel]
+    return MODES_CHOICES[0] if gap < SAME else MODES_CHOICES[1] if gap < SLIGHTLY else MODES_CHOICES[2]
+
+
+def modes_why(result: TrainEval, channel: int) -> str:
+    return (
+        f"With batches of {result.batch_size} the two modes' outputs differ by "
+        f"{percent_of(result.relative_gap[channel])} of the output's spread on average (the table's last row)."
+    )
+
+
+def percent_of(fraction: float) -> str:
+    return "an undefined share" if not np.isfinite(fraction) else f"{sig(100 * fraction, 2)}\u00a0%"
 
 
 # --- the replay: what to watch, and why the loss stays noisy ---------------------------------------

@@ -10,10 +10,10 @@ import numpy as np
 
 from bnviz.experiments.jolt import ARMS, DEFAULT_LR, WINDOW, Jolt, Undo
 from bnviz.experiments.mlp import NetworkSettings, Run
-from bnviz.figures.network import NAMES
+from bnviz.figures.network import NAMES, outcome
 from bnviz.notation import MU_B, MU_RUN, RECOVER_GAMMA, VAR_RUN
 from bnviz.numbers import fixed, percent, places, sig
-from content.common import CLAIM_SEEDS
+from content.common import CLAIM_SEEDS, Prediction
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
 # there its derivative is about 0 (below 0.06 for tanh, 0.03 for sigmoid), so almost no gradient
@@ -54,6 +54,42 @@ def lowest_loss(runs: Sequence[Run], rel: float = 0.1) -> str:
     if len(close) == 1:
         return NAMES[close[0].norm]
     return " and ".join(NAMES[r.norm] for r in close) + ", about the same"
+
+
+TRAIN_KEY = "net_predict_train"
+TRAIN_HEADING, TRAIN_ANCHOR = "Which network ends with the lowest loss?", "three-networks"  # the lesson's section
+
+
+def train_prediction(settings: NetworkSettings) -> Prediction:
+    """The class's prediction before the three trainings are shown, in the words of PREDICTIONS."""
+    return Prediction(
+        TRAIN_KEY,
+        f"Same start, same batches, {settings.steps} steps at learning rate {settings.lr:g}: which network ends with "
+        "the lowest loss?",
+        tuple(PREDICTIONS),
+    )
+
+
+def final_losses(runs: Sequence[Run]) -> str:
+    """The reveal's reason: each network's final loss, as the boxes under the curves write it."""
+    return "In eval mode, on every point: " + "; ".join(f"{NAMES[r.norm]}, {outcome(r)}" for r in runs) + "."
+
+
+SWEEP_KEY = "net_predict_sweep"
+SWEEP_CHOICES = ("all of them", "only the small ones", "only the large ones", "none of them")
+SWEEP_PREDICTION = Prediction(
+    SWEEP_KEY, "At which learning rates will the network without BN still train?", SWEEP_CHOICES
+)
+
+
+def sweep_answer(trained: Sequence[float], rates: Sequence[float]) -> str:
+    """The right choice of SWEEP_PREDICTION: which of the swept `rates` the network without BN `trained` at
+    (reached 90 % accuracy): all, none, or whether the largest rates fail (the small ones) or not."""
+    if len(trained) == len(rates):
+        return SWEEP_CHOICES[0]
+    if not trained:
+        return SWEEP_CHOICES[3]
+    return SWEEP_CHOICES[1] if max(trained) < max(rates) else SWEEP_CHOICES[2]
 
 
 def trained_with(settings: NetworkSettings) -> str:
@@ -413,9 +449,11 @@ def jolt_happened(jolt: Jolt) -> str:
     return "only " + NAMES[jumped[0]]
 
 
-def jolt_told(said: str, jolt: Jolt) -> str:
-    """The class's prediction beside what happened (classroom mode)."""
-    return f"Your class predicted: **{said}**. What happened: **{jolt_happened(jolt)}**."
+JOLT_KEY = "net_predict_jolt"
+
+
+def jolt_prediction(layer: int, factor: float) -> Prediction:
+    return Prediction(JOLT_KEY, jolt_question(layer, factor), tuple(JOLT_PREDICTIONS))
 
 
 def weight_growth(jolt: Jolt) -> tuple[float, float]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bnviz.experiments.gamma_beta import ROUNDING
-from bnviz.numbers import eps_text
+from bnviz.numbers import eps_text, fixed
 from content import gamma_beta
+from content.common import Prediction
 from content.network import JOLT_ANCHOR
 from content.registry import to_section
 
@@ -368,8 +369,7 @@ QUESTIONS: tuple[Question, ...] = (
         "running_var, collected during training, instead (model.eval() in PyTorch). Forgetting to "
         "switch to eval mode, or running statistics that do not match the test data, is a classic "
         "cause of surprising test results.",
-        "Try it: move your sample's value and the batch size. In training its output depends on "
-        "its batchmates; in evaluation it does not.",
+        "Try it: move your sample's value and the batch size, and compare its output in training and in eval mode.",
         (
             Link("learning", "Watch them learned: a held-out batch in training and eval mode"),
             Link("steps", "Step through BN with the running statistics"),
@@ -581,4 +581,87 @@ HOME = (
         (5,),
         to_section(LEARNING_SECTION),
     ),
+)
+
+
+# ---------------------------------------------------------------------------------------
+# The class's predictions (classroom mode), by question key: asked before the experiment shows its result, and
+# the right choice of each computed from the experiment's own numbers.
+
+PREDICTS = {
+    "undo": Prediction(
+        "q_predict_recover",
+        r"At the recovering values γ = $\sqrt{\sigma_B^2 + \epsilon}$ and β = $\mu_B$, "
+        "what will the largest |y − x| over the batch be?",
+        (
+            "0, up to rounding: y is x again",
+            "small but not 0: ε gets in the way",
+            "large: the normalization cannot be undone",
+        ),
+    ),
+    "eval": Prediction(
+        "q_predict_eval",
+        "After training, your sample goes through BN in eval mode and inside 20 training batches of other samples. "
+        "Does its output change?",
+        ("never", "only in training mode", "in both modes"),
+    ),
+    "one": Prediction(
+        "q_predict_one",
+        "What happens when BatchNorm trains on a batch of one sample?",
+        ("it trains as usual", "every output is 0", "every output is NaN (0 divided by 0)", "it stops with an error"),
+    ),
+}
+
+
+def anchor(number: int) -> str:
+    """The anchor of a question's heading in classroom mode: a lesson's link opens the page there (`section=`)."""
+    return f"question-{number}"
+
+
+SMALL = 1e-2  # a largest |y − x| below this share of the batch's largest |x|: "small but not 0"
+
+
+def recover_answer(largest: float, scale: float) -> str:
+    """The right choice of PREDICTS["undo"]: the largest |y − x| at the recovering values, against float64's
+    rounding (ROUNDING) and the batch's largest |x| (`scale`)."""
+    choices = PREDICTS["undo"].choices
+    if largest <= ROUNDING:
+        return choices[0]
+    return choices[1] if largest <= SMALL * scale else choices[2]
+
+
+def recover_why(largest: float) -> str:
+    return f"The largest |y − x| over the batch is {largest:.2e}" + (
+        ": rounding error. γ and β gave back the input exactly." if largest <= ROUNDING else "."
+    )
+
+
+def eval_answer(low: float, high: float) -> str:
+    """The right choice of PREDICTS["eval"], from the training-mode outputs' range: eval mode gives one output by
+    construction; training mode one per batch, all the same only if they agree (to 1e-9)."""
+    choices = PREDICTS["eval"].choices
+    return choices[1] if high - low > 1e-9 else choices[0]
+
+
+def eval_why(eval_output: float, low: float, high: float) -> str:
+    return (
+        f"Eval mode: {fixed(eval_output, 3)} every time (running_mean, running_var). Training mode: from "
+        f"{fixed(low, 3)} to {fixed(high, 3)} (each batch's own statistics)."
+    )
+
+
+def one_answer(error: str | None, x_hat) -> str:
+    """The right choice of PREDICTS["one"], from BatchNorm's training on one sample: its error, else its x̂."""
+    choices = PREDICTS["one"].choices
+    if error:
+        return choices[3]
+    values = [float(v) for v in x_hat.ravel()]
+    if any(v != v for v in values):  # NaN
+        return choices[2]
+    return choices[1] if all(v == 0 for v in values) else choices[0]
+
+
+ONE_WHY = (
+    "BatchNorm in training stops with an error, because the formula would give x̂ = 0 for every feature "
+    "(the table below): the one sample is its own mean, and ε keeps 0/0 away."
 )

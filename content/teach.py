@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from bnviz.experiments.mlp import NetworkSettings
 from content import batch, gamma_beta, home, steps
 from content.common import Prediction
+from content.learning import END_ANCHOR, end_prediction, modes_prediction
+from content.network import TRAIN_ANCHOR, train_prediction
+from content.questions import PREDICTS as QUESTION_PREDICTS
+from content.questions import anchor as question_anchor
 
 LESSON_MINUTES = 45
 
@@ -223,11 +228,18 @@ PLAN: tuple[LessonStep, ...] = (
                 "In γ and β (and the other layers' weights); $\\mu_B$ and $\\sigma_B^2$ are recomputed every batch.",
             ),
             Ask(
-                "Predict: will γ and β end at σ and μ?",
-                "Only when the task asks for the original activations (“Reconstruct the input”).",
+                end_prediction("reconstruct", 1).question,  # /learning's default task and channel
+                "Only when the task asks for the original activations (“Reconstruct the input”): then yes; on “A "
+                "different target” γ and β go where the loss wants them.",
+            ),
+            Ask(
+                modes_prediction(2).question,
+                "Very different: with batches of 2 every x̂ is close to ±1 in training; eval mode uses the running statistics.",
             ),
         ),
         ("stats_learned", "undo", "same_eval"),
+        (("hide", "optimizer,lr,batch_size,epochs,target_mean,target_std"), ("section", END_ANCHOR)),
+        end_prediction("reconstruct", 1),
     ),
     LessonStep(
         4,
@@ -236,13 +248,23 @@ PLAN: tuple[LessonStep, ...] = (
         "Train the same small network without BN, with BN, and with BN but no γ and β, and compare the loss curves.",
         (
             Ask(
+                train_prediction(NetworkSettings()).question,  # /network's default settings
+                "The reveal names the run's own answer; listen for a reason: with BN the same learning rate no "
+                "longer blows up the layers' inputs.",
+            ),
+            Ask(
                 "Why does BN make training faster?",
                 "It is still debated: the original paper said internal covariate shift; Santurkar et al. "
                 "(2018) argue for a smoother loss landscape.",
             ),
         ),
         ("settled",),
-        (("net_sweep", "false"),),  # the sweep trains 30 networks: the class first compares three
+        (
+            ("net_sweep", "false"),  # the sweep trains 30 networks: the class first compares three
+            ("hide", "dataset,activation,lr,init_scale,sweep"),
+            ("section", TRAIN_ANCHOR),
+        ),
+        train_prediction(NetworkSettings()),
     ),
     LessonStep(
         5,
@@ -253,8 +275,17 @@ PLAN: tuple[LessonStep, ...] = (
         "batch of one.",
         (
             Ask(
+                QUESTION_PREDICTS["eval"].question,
+                "Only in training mode: there each batch's own μ_B and σ²_B normalize it; eval mode uses running_mean "
+                "and running_var, the same for every input.",
+            ),
+            Ask(
                 "Why does BN behave differently in evaluation?",
                 "Evaluation uses running_mean and running_var, so a prediction does not depend on the batch.",
+            ),
+            Ask(
+                QUESTION_PREDICTS["one"].question,
+                "It stops with an error: x̂ would be 0 for every input.",
             ),
             Ask(
                 "Why does training fail with a batch of one, and what do people use instead?",
@@ -262,7 +293,8 @@ PLAN: tuple[LessonStep, ...] = (
             ),
         ),
         ("same_eval", "batch_of_one"),
-        (("q_open_6", "true"),),
+        (("q_open_6", "true"), ("section", question_anchor(6))),
+        QUESTION_PREDICTS["eval"],
     ),
 )
 

@@ -1,5 +1,8 @@
 """Watch γ and β learned: μ_B and σ²_B are recomputed for every batch, γ and β move under SGD."""
 
+import hashlib
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -11,6 +14,7 @@ from bnviz.experiments.training.loop import step_detail, train
 from bnviz.experiments.training.modes import compare_settings, train_vs_eval
 from bnviz.experiments.training.settings import OPTIMIZERS, SUGGESTED_LR, TASKS, TrainingSettings
 from bnviz.figures.learning import (
+    ends_figure,
     history_curves,
     history_figure,
     landscape_figure,
@@ -28,9 +32,13 @@ from content.learning import (
     ARITHMETIC,
     BETA_LEARNED,
     BETA_STAR,
+    END_ANCHOR,
+    END_HEADING,
+    END_KEY,
     GAMMA_LEARNED,
     GAMMA_STAR,
     GRADIENT_SUMS,
+    MODES_KEY,
     OPTIMIZER_NAMES,
     REPLAY_CUE,
     REPLAY_KEY,
@@ -43,17 +51,23 @@ from content.learning import (
     conventions_latex,
     conventions_table,
     dy_formula,
+    end_prediction,
+    end_why,
     explain_task,
     loss_formula,
     loss_noise,
+    modes_answer,
     modes_places,
+    modes_prediction,
     modes_table,
+    modes_why,
     momentum_places,
     quoted,
     step_places,
     step_rows,
     table_formats,
     update_equations,
+    where_they_end,
 )
 from content.registry import page_file
 from ui import classroom
@@ -77,11 +91,6 @@ GRID = 61  # landscape resolution per axis
 STEP = "learn_step"  # the replay's step: its control's name and its parameter in the link
 ARITHMETIC_KEY = "learn_open_arithmetic"  # the worked step's arithmetic, open (`?learn_open_arithmetic=true`)
 STEP_READOUTS = (("mu", MU_B_SUB), ("var", VAR_B_SUB), ("gamma", "γ"), ("beta", "β"), ("loss", "loss"))
-END_CHOICES = (
-    "to √(σ²+ε) and μ: they undo the normalization",
-    "they stay near where they started",
-    "wherever the loss needs them, neither of those",
-)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
@@ -141,6 +150,20 @@ st.caption(
     f"{tuple(batch.x.shape)}) using {source}, cut into mini-batches and reshuffled every epoch.{conv}"
 )
 st.page_link(page_file("batch"), label="Make your own batch", icon=":material/grid_on:")
+# What the training learns from: a prediction about one batch is not one about another.
+batch_id = (batch.source, hashlib.sha256(np.ascontiguousarray(batch.x).tobytes()).hexdigest())
+
+# In classroom mode the lesson's step stands on one screen: the prompt, the task and the channel on the left,
+# where γ and β go on the right (drawn once the class has predicted). Elsewhere the page reads as before.
+if classroom.enabled():
+    st.subheader(END_HEADING, anchor=END_ANCHOR)
+    ask_side, result_side = st.columns(2, gap="medium")
+    with ask_side:
+        ASK, STEP_CONTROLS = st.container(), classroom.part(END_KEY, "control")
+    with result_side:
+        STEP_RESULT = classroom.part(END_KEY, "result")
+else:
+    ASK = STEP_CONTROLS = STEP_RESULT = None
 
 
 # --- controls --------------------------------------------------------------------------------
@@ -148,7 +171,7 @@ def task_changed():
     st.session_state["learn_lr"] = SUGGESTED_LR[st.session_state["learn_task"]]
 
 
-with control("task"):
+with control("task", where=STEP_CONTROLS):
     task = st.radio(
         "Task: what the loss asks of BN's output",
         list(TASKS),
@@ -269,7 +292,7 @@ except (ValueError, TypeError) as err:
 if st.session_state.get("learn_channel", 0) >= exp.channels:  # a new batch with fewer channels
     st.session_state["learn_channel"] = 0
 channels = list(range(exp.channels))
-with control("channel"):
+with control("channel", where=STEP_CONTROLS):
     # No format_func: the link carries the channel's number (`?learn_channel=2`), not a label.
     c = st.selectbox(
         "Channel to watch",
@@ -279,23 +302,21 @@ with control("channel"):
         bind="query-params",
     )
 
-# The reveal: in classroom mode the class predicts where training takes γ and β before seeing it.
-ready = predict_first(
-    "learn_predict_end",
-    f"γ and β start at {settings.gamma0:g} and {settings.beta0:g}. Where will training take them on channel {c}?",
-    list(END_CHOICES),
-)
-if (
-    not ready
-):  # the replay's step and its arithmetic, from a link, wait in the address for the chart (drawn after the prediction)
+# The reveal: in classroom mode the class predicts where training takes γ and β before seeing it; asked again
+# for another task, channel, batch or training.
+end = end_prediction(task, c, settings.gamma0, settings.beta0)
+with ASK if ASK is not None else nullcontext():
+    ready = predict_first(end.key, end.question, end.choices, about=(settings, c, batch_id))
+if not ready:  # the replay's step and its arithmetic, from a link, wait in the address for the chart
     claim(STEP, ARITHMETIC_KEY)
 if ready:
     # Every channel's γ, β, μ and σ, and the one rounding of each: the metrics, the task's explanation, the
     # time axis and the table below all quote them.
     ends, end_places = channels_of(*data, settings)
-    said = classroom.prediction("learn_predict_end")
-    if said:
-        st.markdown(f"Your class predicted: **{said}**. What happened:")
+    if STEP_RESULT is not None:
+        with STEP_RESULT:
+            shared_chart(ends_figure, exp, hist, c, height=290, key="learn_ends", by=(data, settings, c))
+            classroom.reveal(END_KEY, where_they_end(exp, hist, c), end_why(exp, hist, c, end_places))
     with st.container(border=True):
         st.latex(loss_formula(task))
         story, why = explain_task(exp, gamma_star, beta_star, c, end_places)
@@ -540,23 +561,17 @@ if MODES.open:
                 bind="query-params",
                 persist_state="page",
             )
-        if predict_first(
-            "learn_predict_modes",
-            "After training with batches of 2, do training mode and eval mode give the same outputs?",
-            ["the same", "slightly different", "very different"],
-        ):
-            sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
+        sizes = [st.session_state["learn_small_batch"], st.session_state["learn_large_batch"]]
+        modes = modes_prediction(sizes[0])
+        if predict_first(modes.key, modes.question, modes.choices, about=(settings, *sizes, c, batch_id)):
             try:
                 results = [compare_modes(*data, compare_settings(settings, b, hist.steps)) for b in sizes]
             except (ValueError, TypeError) as err:
                 st.error(f"The comparison cannot be trained: {err}")
             else:
-                said = classroom.prediction("learn_predict_modes")
-                if said:
-                    st.caption(
-                        f"Your class predicted: {said}. Compare with the batch-2 panel and the last two rows below."
-                    )
                 chart(train_eval_figure(results, c), key="learn_train_eval")
+                small = results[0][1]
+                classroom.reveal(MODES_KEY, modes_answer(small, c), modes_why(small, c))
                 columns = pd.Index([f"batch {te.batch_size}" for _, te in results], name="trained with")
                 compared = [te for _, te in results]
                 frame = pd.DataFrame(modes_table(compared, c), index=columns).T

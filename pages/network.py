@@ -1,5 +1,6 @@
 """Why BN helps: the same small network trained without BN, with BN, and with BN but no γ and β, side by side."""
 
+from contextlib import nullcontext
 from dataclasses import replace
 
 import streamlit as st
@@ -33,26 +34,34 @@ from content.network import (
     INTRO,
     JOLT_ANCHOR,
     JOLT_INTRO,
-    JOLT_PREDICTIONS,
+    JOLT_KEY,
     JOLT_TITLE,
     JOLT_WHY_LABEL,
-    PREDICTIONS,
     SATURATION,
+    SWEEP_KEY,
+    SWEEP_PREDICTION,
     TRAIN,
+    TRAIN_ANCHOR,
+    TRAIN_HEADING,
+    TRAIN_KEY,
     UNDO_DIVERGED,
     UNDO_LABEL,
     WHY,
-    jolt_question,
+    final_losses,
+    jolt_happened,
+    jolt_prediction,
     jolt_summary,
-    jolt_told,
     jolt_why,
     lowest_loss,
+    sweep_answer,
     things_to_try,
+    train_prediction,
     trained_with,
     undo_summary,
     undo_text,
 )
-from ui.classroom import beside, predict_first, prediction, shared_chart
+from ui import classroom
+from ui.classroom import beside, predict_first, shared_chart
 from ui.guard import require_navigation
 from ui.links import control
 
@@ -106,8 +115,27 @@ st.caption(
     "(512 points, two classes), all in NumPy."
 )
 
-with st.form("net_settings"):
-    left, middle, right = st.columns(3)
+# In classroom mode the lesson's step stands on one screen: the prompt and the Train button on the left, the
+# loss curves on the right once the class has predicted and the teacher has trained. Elsewhere as before.
+if classroom.enabled():
+    st.subheader(TRAIN_HEADING, anchor=TRAIN_ANCHOR)
+    ask_side, result_side = st.columns([2, 3], gap="medium")
+    with ask_side:
+        ASK, FORM_AT = st.container(), classroom.part(TRAIN_KEY, "control")
+    with result_side:
+        CURVES_AT = classroom.part(TRAIN_KEY, "result")
+else:
+    ASK = FORM_AT = CURVES_AT = None
+
+
+def pressed():
+    st.session_state["net_train_pressed"] = True
+
+
+with FORM_AT if FORM_AT is not None else nullcontext(), st.form("net_settings"):
+    # Beside the prompt, one above the other: no container of their own, which would keep empty gaps when the
+    # link hides every control.
+    left, middle, right = (nullcontext(),) * 3 if classroom.enabled() else st.columns(3)
     with left:
         with control("dataset"):
             st.radio(
@@ -177,7 +205,7 @@ with st.form("net_settings"):
                 key="net_seed",
                 bind="query-params",
             )
-    st.form_submit_button(TRAIN, type="primary")
+    st.form_submit_button(TRAIN, type="primary", on_click=pressed)
 with st.expander("Things to try"):
     st.markdown(things_to_try())
 
@@ -210,12 +238,6 @@ def results(settings, runs, X, y):
                 f"**{PANEL[run.norm]}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): "
                 f"{outcome(run)}"
             )
-    said = prediction("net_predict_train")
-    if said:
-        st.markdown(
-            f"Your class predicted: **{said}**. What happened: **{lowest_loss(runs)}** (the final losses are in the "
-            "three boxes above)."
-        )
     shared_chart(curves_figure, runs, by=settings, key="net_curves")
     st.caption(
         "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
@@ -261,13 +283,19 @@ def results(settings, runs, X, y):
                 )
 
 
-# The first reveal: in classroom mode the class predicts before the training is shown.
-if predict_first(
-    "net_predict_train",
-    f"Same start, same batches, {settings.steps} steps at learning rate {settings.lr:g}: which network ends with the "
-    "lowest loss?",
-    PREDICTIONS,
-):
+# The first reveal: in classroom mode the class predicts, then the teacher trains (the form's button), and the
+# curves and the answer appear; asked again when the settings change.
+ask = train_prediction(settings)
+with ASK if ASK is not None else nullcontext():
+    ready = predict_first(ask.key, ask.question, ask.choices, about=settings)
+if st.session_state.pop("net_train_pressed", False) and ready:
+    st.session_state["net_trained_for"] = settings
+if ready and CURVES_AT is not None and st.session_state.get("net_trained_for") == settings:
+    with CURVES_AT:
+        shared_chart(curves_figure, runs, height=300, accuracy=False, by=settings, key="net_loss_curves")
+        classroom.reveal(TRAIN_KEY, lowest_loss(runs), final_losses(runs))
+    results(settings, runs, X, y)
+elif ready and CURVES_AT is None:
     results(settings, runs, X, y)
 
 st.subheader("Which learning rates work?")
@@ -284,9 +312,7 @@ with control("sweep"):
         help=f"Trains {3 * len(SWEEP_LRS)} networks: a few seconds at the default size, up to a minute at the largest.",
     )
 if st.session_state.net_sweep and predict_first(
-    "net_predict_sweep",
-    "At which learning rates will the network without BN still train?",
-    ["all of them", "only the small ones", "only the large ones"],
+    SWEEP_PREDICTION.key, SWEEP_PREDICTION.question, SWEEP_PREDICTION.choices, about=settings
 ):
     try:
         result = sweep(replace(settings, lr=1.0))  # lr is not used: one cache entry for every rate
@@ -298,14 +324,13 @@ if st.session_state.net_sweep and predict_first(
             "Final loss on all 512 points in eval mode; lower is better, and the dotted line is a "
             "network that always answers 50 %. The dashed line marks the learning rate of the run above."
         )
-        said = prediction("net_predict_sweep")
-        if said:
-            rates = {norm: ", ".join(f"{lr:g}" for lr in result.trained(norm)) or "none" for norm in result.runs}
-            st.markdown(
-                f"Your class predicted: **{said}**. What happened: reaching 90 % accuracy, the network "
-                f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
-                f"BN without γ, β at {rates['bn_no_affine']}."
-            )
+        rates = {norm: ", ".join(f"{lr:g}" for lr in result.trained(norm)) or "none" for norm in result.runs}
+        classroom.reveal(
+            SWEEP_KEY,
+            sweep_answer(result.trained("none"), SWEEP_LRS),
+            f"Reaching 90 % accuracy, the network without BN trained at learning rates {rates['none']}; BN with γ, β "
+            f"at {rates['bn']}; BN without γ, β at {rates['bn_no_affine']}.",
+        )
 
 st.subheader(JOLT_TITLE, anchor=JOLT_ANCHOR)
 explain, shown = beside([1.6, 2.5], gap="medium")
@@ -327,19 +352,18 @@ layer, factor = int(st.session_state.net_jolt_layer), float(st.session_state.net
 jolt_settings = replace(settings, lr=DEFAULT_LR)
 jolt_run = None
 with shown:
-    if predict_first("net_predict_jolt", jolt_question(layer, factor), JOLT_PREDICTIONS):
+    jolt_ask = jolt_prediction(layer, factor)
+    if predict_first(jolt_ask.key, jolt_ask.question, jolt_ask.choices, about=(settings, layer, factor)):
         try:
             jolt_run = jolted(jolt_settings, layer, factor)
         except (ValueError, TypeError) as err:
             st.error(f"The jolt could not run: {err}")
     if jolt_run is not None:
         shared_chart(jolt_figure, jolt_run, by=(jolt_settings, layer, factor), key="net_jolt_chart")
+        classroom.reveal(JOLT_KEY, jolt_happened(jolt_run))
 if jolt_run is not None:
     # One paragraph: what the jolt did, and whether γ and β undid BN.
     st.markdown(" ".join([jolt_summary(jolt_run)] + ([undo_summary(jolt_run.undo)] if jolt_run.undo else [])))
-    said = prediction("net_predict_jolt")
-    if said:
-        st.markdown(jolt_told(said, jolt_run))
     # Side by side, closed: each takes one row of the page; built only while open, and bound to the link.
     left, right = beside(2, gap="medium")
     why = left.expander(JOLT_WHY_LABEL, key="net_open_jolt_why", bind="query-params")

@@ -1,8 +1,10 @@
 """Learners' questions: for each, a short answer, an experiment, a link further, and a self-check."""
 
+import hashlib
 import math
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -12,9 +14,21 @@ from bnviz.notation import MU_B, RECOVER_GAMMA, VAR_B, X_HAT
 from bnviz.numbers import fixed, sig
 from content.common import LAST_DIGITS
 from content.gamma_beta import peak_options, peak_table, small
-from content.questions import QUESTIONS, SOURCES, Question
+from content.questions import (
+    ONE_WHY,
+    PREDICTS,
+    QUESTIONS,
+    SOURCES,
+    Question,
+    anchor,
+    eval_answer,
+    eval_why,
+    one_answer,
+    recover_answer,
+    recover_why,
+)
 from content.registry import page_file
-from ui.classroom import chart, predict_first, prediction
+from ui.classroom import chart, part, predict_first, prediction, reveal
 from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
 from ui.links import HIDDEN, claim, control, write
@@ -34,27 +48,9 @@ MAX_TRAINING_BATCHES = 60
 BIND = "query-params"
 # The self-check answers are the learner's own: a link never carries them, nor answers the quiz.
 CHECKS = [f"q_check_{q.number}" for q in QUESTIONS]
-# Classroom mode asks the class to predict before the two reveals of this page: question 2's
-# recovering values and question 7's batch of one. Keyed by question; the answers stay out of links.
-PREDICT_RECOVER = "q_predict_recover"
-PREDICT_ONE = "q_predict_one"
-PREDICTS = {
-    "undo": (
-        PREDICT_RECOVER,
-        r"At the recovering values γ = $\sqrt{\sigma_B^2 + \epsilon}$ and β = $\mu_B$, "
-        "what will the largest |y − x| over the batch be?",
-        [
-            "0, up to rounding: y is x again",
-            "small but not 0: ε gets in the way",
-            "large: the normalization cannot be undone",
-        ],
-    ),
-    "one": (
-        PREDICT_ONE,
-        "What happens when BatchNorm trains on a batch of one sample?",
-        ["it trains as usual", "every output is 0", "every output is NaN (0 divided by 0)", "it stops with an error"],
-    ),
-}
+# Classroom mode asks the class to predict before three reveals (content.questions.PREDICTS): question 2's
+# recovering values, question 6's two modes and question 7's batch of one. Their answers stay out of links.
+PREDICT_RECOVER, PREDICT_EVAL, PREDICT_ONE = (PREDICTS[k].key for k in ("undo", "eval", "one"))
 RECOVER_LABEL = (
     r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
     r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)"
@@ -180,6 +176,8 @@ st.markdown(
     "and a question to check yourself."
 )
 batch = current_batch()
+# What question 2's experiment runs on: a prediction about one batch is not one about another.
+batch_id = (batch.source, hashlib.sha256(np.ascontiguousarray(batch.x).tobytes()).hexdigest())
 st.caption(
     f"Questions 1 to 3 use your batch ({batch.source}, shape {batch.x.shape}); "
     "questions 4 to 8 use small batches of their own, described under each."
@@ -208,29 +206,35 @@ def experiment_why():
         )
 
 
-@st.fragment
-def experiment_undo(ready: bool = True):
+def experiment_undo(ready: bool = True, controls=None, result=None):
     """ready: False in classroom mode until the class has predicted; the slider is then locked at
-    the start and the experiment shows the start, whatever the link set."""
+    the start and the experiment shows the start, whatever the link set. controls, result: where the slider and
+    what it shows go (classroom mode: beside each other), else in order."""
+    with controls if controls is not None else nullcontext():
+        recover = recover_slider(ready)
+    with result if result is not None else nullcontext():
+        recover_result(ready, recover)
+
+
+def recover_slider(ready: bool) -> float:
     if not ready:
         with control("recover"):
             st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, disabled=True, key="q_recover_locked")
     # Until the class has predicted, the learner's slider is hidden but drawn: it keeps the link's value.
     with control("recover") if ready else st.container(key=HIDDEN + "recover_until_predicted"):
-        recover = st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, key="q_recover", bind=BIND)
+        return st.slider(RECOVER_LABEL, 0.0, 1.0, 0.0, step=0.1, key="q_recover", bind=BIND)
+
+
+def recover_result(ready: bool, recover: float):
     t = recover if ready else 0.0
     with explained_errors():
         std, rec, figure = recovery_view(batch.x, t)
         st.metric("Largest |y − x| over the whole batch", f"{rec.batch_max_abs_diff:.2e}")
-        guess = prediction(PREDICT_RECOVER)
-        if guess and math.isclose(t, 1.0):
-            st.info(
-                f"You predicted: {guess}. What happened: the largest |y − x| is {rec.batch_max_abs_diff:.2e}, "
-                "rounding error. γ and β gave back the input exactly.",
-                icon=":material/lightbulb:",
-            )
-        elif guess:
-            st.caption(f"You predicted: {guess}. What happens shows at 1, the recovering values.")
+        if math.isclose(t, 1.0):
+            largest = rec.batch_max_abs_diff
+            reveal(PREDICT_RECOVER, recover_answer(largest, float(np.abs(batch.x).max())), recover_why(largest))
+        elif prediction(PREDICT_RECOVER):
+            st.caption("What happens shows at 1, the recovering values.")
         channel_table(
             {
                 f"batch mean {MU_B}": rec.mu,
@@ -350,53 +354,64 @@ def experiment_learning():
         )
 
 
-@st.fragment
-def experiment_eval():
-    left, right = st.columns(2)
-    with control("eval_sample", where=left):
-        sample = st.slider("Your sample's value", -1.0, 11.0, 7.0, step=0.5, key="q_eval_sample", bind=BIND)
-    with control("eval_batch", where=right):
-        size = st.select_slider(
-            "Training batch size", options=EVAL_BATCH_OPTIONS, value=8, key="q_eval_batch", bind=BIND
-        )
-    with explained_errors():
-        res = train_eval(sample, size)
-        low, high = res.train_range
+def experiment_eval(ready: bool = True, controls=None, result=None):
+    """ready: False in classroom mode until the class has predicted: the sliders are drawn, the outputs are
+    not. controls, result: where each goes (classroom mode: beside each other), else in order."""
+    with controls if controls is not None else nullcontext():
+        left, right = st.columns(2)
+        with control("eval_sample", where=left):
+            sample = st.slider("Your sample's value", -1.0, 11.0, 7.0, step=0.5, key="q_eval_sample", bind=BIND)
+        with control("eval_batch", where=right):
+            size = st.select_slider(
+                "Training batch size", options=EVAL_BATCH_OPTIONS, value=8, key="q_eval_batch", bind=BIND
+            )
+    if ready:
+        with explained_errors():
+            res = train_eval(sample, size)
+            with result if result is not None else nullcontext():
+                eval_result(res)
+            # Under the result (in classroom mode under both columns): how the two modes compute it.
+            st.caption(
+                f"A BN layer trained on {questions.WARMUP_BATCHES} batches of {questions.WARMUP_SIZE} values from N(5, 2²) "
+                f"has running_mean = {fixed(res.running_mean, 3)} and running_var = {fixed(res.running_var, 3)}, "
+                "estimates of the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
+                r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
+                f"(it plus {size - 1} other values); with a batch of 2 it is always ±1, the larger or the "
+                "smaller of two."
+            )
+
+
+def eval_result(res):
+    """The two modes' outputs of the sample, and the reveal."""
+    low, high = res.train_range
+    if not classroom_on():  # on a projector the reveal beside the chart says these two numbers
         evaluated, trained = st.columns(2)
         evaluated.metric("Eval mode: BN output", fixed(res.eval_output, 3))
         trained.metric("Training mode, in 20 batches: from … to …", f"{fixed(low, 3)} … {fixed(high, 3)}")
-        chart(question_figures.train_eval_figure(res), key="q_train_eval")
-        st.caption(
-            f"A BN layer trained on {questions.WARMUP_BATCHES} batches of {questions.WARMUP_SIZE} values from N(5, 2²) has "
-            f"running_mean = {fixed(res.running_mean, 3)} and running_var = {fixed(res.running_var, 3)}, estimates of "
-            "the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
-            r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
-            f"(it plus {size - 1} other values); with a batch of 2 it is always ±1, the larger or the "
-            "smaller of two."
-        )
+    chart(question_figures.train_eval_figure(res, height=280 if classroom_on() else 340), key="q_train_eval")
+    reveal(PREDICT_EVAL, eval_answer(low, high), eval_why(res.eval_output, low, high))
 
 
-@st.fragment
-def experiment_one(ready: bool = True):
-    """ready: False in classroom mode until the class has predicted; a batch of one is not shown then."""
-    with control("small_n"):
+def experiment_one(ready: bool = True, controls=None, result=None):
+    """ready: False in classroom mode until the class has predicted; a batch of one is not shown then.
+    controls, result: where the slider and what it shows go (classroom mode: beside each other), else in order."""
+    with controls if controls is not None else nullcontext(), control("small_n"):
         n = st.slider(
             "Batch size N (a fully connected layer with 4 features)", 1, 8, 1, step=1, key="q_small_n", bind=BIND
         )
     if n == 1 and not ready:
         return  # classroom mode: the batch of one is shown once the class has predicted
+    with result if result is not None else nullcontext():
+        one_result(n)
+
+
+def one_result(n: int):
     res = questions.train_small_batch(n)
     columns = [f"channel {c}" for c in range(res.x.shape[1])]
     guess = prediction(PREDICT_ONE)
     if res.error:
         st.error(f"BatchNorm(4) in training: {res.error}", icon=":material/block:")
-        if guess:
-            st.info(
-                f"You predicted: {guess}. What happened: BatchNorm in training stops with this error, because "
-                "the formula would give x̂ = 0 for every feature (the table below): the one sample is its own "
-                "mean, and ε keeps 0/0 away.",
-                icon=":material/lightbulb:",
-            )
+        reveal(PREDICT_ONE, one_answer(res.error, res.x_hat), ONE_WHY)
         one = questions.one_value_statistics(res.x)
         st.markdown("What the formula itself gives for this one sample, and why BN refuses it:")
         rows = ["x", f"batch mean {MU_B}", f"batch variance {VAR_B}", X_HAT]
@@ -409,7 +424,7 @@ def experiment_one(ready: bool = True):
         if n == 2:
             st.caption("With two samples every x̂ is ±1 (up to ε): each is just the larger or the smaller of two.")
         if guess:
-            st.caption(f"You predicted: {guess}. What happens shows at N = 1.")
+            st.caption("What happens shows at N = 1.")
     st.markdown("**What works with one sample**")
     left, right = st.columns(2)
     with left:
@@ -463,14 +478,33 @@ def experiment_peaks():
 
 EXPERIMENTS = {
     "why": experiment_why,
-    "undo": experiment_undo,
+    "undo": st.fragment(experiment_undo),
     "replace": experiment_replace,
     "channel": experiment_channel,
     "learning": experiment_learning,
-    "eval": experiment_eval,
-    "one": experiment_one,
+    "eval": st.fragment(experiment_eval),
+    "one": st.fragment(experiment_one),
     "peaks": experiment_peaks,
 }
+# In classroom mode an experiment with a prediction runs with the page, not as a fragment: the prompt beside it
+# unlocks it, and the written answer below it follows the class's choice.
+PREDICTED = {"undo": experiment_undo, "eval": experiment_eval, "one": experiment_one}
+
+
+def predicted_question(q: Question) -> bool:
+    """Classroom mode's order for a question with a prediction: the prompt and the experiment's controls beside
+    its result (and the reveal), all on one screen; whether the class has predicted."""
+    ask = PREDICTS[q.key]
+    st.subheader(f"{q.number}. {q.title}", anchor=anchor(q.number))
+    left, right = st.columns(2, gap="medium")
+    with left:
+        ready = predict_first(ask.key, ask.question, ask.choices, about=batch_id if q.key == "undo" else None)
+        st.markdown(f"**{q.experiment}**")
+        controls = part(ask.key, "control")
+    with right:
+        result = part(ask.key, "result")
+    PREDICTED[q.key](ready, controls, result)
+    return ready
 
 
 @st.fragment
@@ -502,10 +536,7 @@ for q in QUESTIONS:
         if q.key in PREDICTS and classroom_on():
             # The class predicts first; the written answer and the self-check, which would give the
             # result away, follow the experiment once it has.
-            ready = predict_first(*PREDICTS[q.key])
-            st.markdown(f"**{q.experiment}**")
-            EXPERIMENTS[q.key](ready)
-            if not ready:
+            if not predicted_question(q):
                 st.caption("The answer and a question to check yourself appear here once the class has predicted.")
                 continue
             st.markdown(q.answer)

@@ -66,6 +66,14 @@ def wait_still(page: Page) -> None:
 
 # How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
 ACTIONS: dict[str, Callable[[Page], None]] = {}
+# Step 5, /learning: the class's choice itself draws where γ and β went (the training is the page's own).
+ACTIONS["learn_predict_end"] = lambda page: None
+# Step 6, /network: the teacher trains the three networks.
+ACTIONS["net_predict_train"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Train the three networks").click
+)
+# Step 7, /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
+ACTIONS["q_predict_eval"] = lambda page: None
 
 # 3. Step through BN: Next, from the standard deviation to normalizing.
 ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)

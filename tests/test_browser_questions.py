@@ -129,9 +129,14 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_the_recovering_va
     answer = f"{largest_difference(x, 1.0):.2e}"
     expect(largest).to_have_text(answer, timeout=T)
     expect(slider(page, "Move γ and β from the start")).to_have_value("1", timeout=T)
-    told = box.locator('[data-testid="stAlertContentInfo"]')
-    expect(told).to_contain_text("You predicted: large: the normalization cannot be undone.", timeout=T)
+    told = box.locator(f".st-key-lesson_reveal_{content.PREDICTS['undo'].key}")  # neutral: no callout
+    expect(told).to_contain_text(
+        "The answer: 0, up to rounding: y is x again. Your class chose “large: the normalization cannot be undone”: "
+        "not this one.",
+        timeout=T,
+    )
     expect(told).to_contain_text(answer)
+    expect(box.locator('[data-testid="stAlertContainer"]')).to_have_count(0)
     expect(box.get_by_text("Check yourself.")).to_be_visible(timeout=T)  # the answer and self-check follow
     expect(box.locator(".bnviz-chart .main-svg").first).to_be_visible(timeout=T)
     assert formulas_in_pieces(page) == []  # the slider's label and the self-check keep √(σ²_B + ε) whole
@@ -152,8 +157,8 @@ def test_questions_classroom_mode_asks_for_a_prediction_before_a_batch_of_one(pa
     expect(box.locator('[data-testid="stAlertContentError"]')).to_contain_text(
         "Expected more than 1 value per channel when training", timeout=T
     )
-    expect(box.locator('[data-testid="stAlertContentInfo"]')).to_contain_text(
-        "You predicted: it stops with an error. What happened:", timeout=T
+    expect(box.locator(f".st-key-lesson_reveal_{content.PREDICTS['one'].key}")).to_contain_text(
+        "The answer: it stops with an error. Your class chose it.", timeout=T
     )
     expect(box.get_by_text("batch variance").first).to_be_visible(timeout=T)  # the formula's table
     expect(metric_value(box, "GroupNorm")).to_have_text(f"{questions.group_norm_demo().gn_diff:.1e}", timeout=T)

@@ -7,18 +7,24 @@ from bnviz.core.data import preset
 from bnviz.experiments.training.data import Experiment, make_experiment
 from bnviz.experiments.training.landscape import optimum
 from bnviz.experiments.training.loop import step_detail, train
-from bnviz.experiments.training.modes import train_vs_eval
-from bnviz.experiments.training.settings import EPS, TrainingSettings
+from bnviz.experiments.training.modes import compare_settings, train_vs_eval
+from bnviz.experiments.training.settings import EPS, SUGGESTED_LR, TrainingSettings
 from bnviz.numbers import fixed
+from content.common import CLAIM_SEEDS
 from content.learning import (
+    END_ELSEWHERE,
+    END_UNDO,
     channel_places,
     channel_table,
     conventions_latex,
     conventions_table,
+    end_choices,
     explain_task,
+    modes_answer,
     modes_table,
     step_rows,
     update_equations,
+    where_they_end,
 )
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
@@ -93,3 +99,31 @@ def test_conventions_name_their_defaults_and_write_the_learners_momentum_their_w
     table = conventions_table(0.1)
     assert table["PyTorch"] == {"default m": 0.1, "your setting, written this way": 0.1}
     assert table["cs231n"]["your setting, written this way"] == pytest.approx(0.9)
+
+
+# --- the class's predictions: the right choice, from the training, on every seed ----------------------------
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_gamma_and_beta_end_at_sigma_and_mu_only_when_the_task_asks_for_the_input_back(seed):
+    # What lesson step 5 tells the teacher to listen for, at its link's settings (channel 1), on every channel.
+    for task, answer in (("reconstruct", END_UNDO), ("target", END_ELSEWHERE), ("classify", END_ELSEWHERE)):
+        exp = make_experiment(SPECS, None, TrainingSettings(task=task, lr=SUGGESTED_LR[task], seed=seed))
+        hist = train(exp)
+        assert [where_they_end(exp, hist, c) for c in range(exp.channels)] == [answer] * exp.channels, task
+
+
+def test_gamma_and_beta_that_do_not_move_stay_near_their_start():
+    exp = make_experiment(SPECS, None, TrainingSettings(task="target", lr=1e-3, epochs=1))
+    hist = train(exp)
+    assert end_choices()[1] == "no: they stay near 1 and 0"
+    assert where_they_end(exp, hist, 1) == end_choices()[1]
+
+
+@pytest.mark.parametrize("seed", CLAIM_SEEDS)
+def test_with_batches_of_two_or_four_training_and_eval_mode_are_very_different(seed):
+    for small in (2, 4):  # /learning's "Small batch" choices
+        base = TrainingSettings(seed=seed)
+        exp = make_experiment(SPECS, None, compare_settings(base, small, base.steps))
+        result = train_vs_eval(exp, train(exp))
+        assert [modes_answer(result, c) for c in range(exp.channels)] == ["very different"] * exp.channels

@@ -11,8 +11,9 @@ from bnviz.experiments.training.data import make_experiment
 from bnviz.experiments.training.landscape import landscape, optimum
 from bnviz.experiments.training.loop import step_detail, train
 from bnviz.experiments.training.modes import train_vs_eval
-from bnviz.experiments.training.settings import TrainingSettings
+from bnviz.experiments.training.settings import EPS, TrainingSettings
 from bnviz.figures.learning import (
+    ends_figure,
     history_curves,
     history_figure,
     landscape_figure,
@@ -217,3 +218,18 @@ def test_the_replays_curves_are_the_figures_own_float32_values_named_by_their_tr
         np.testing.assert_array_equal(y, t.y)
         assert sent[t.meta]["x"] == list(t.x)
     assert sent["loss_epoch"]["known"] == [32, 64, 96, 128, 160]  # an epoch's mean, once its last step is done
+
+
+def test_the_compact_time_axis_puts_gamma_beside_sigma_b_and_beta_beside_mu_b_with_sigma_and_mu_dashed(run):
+    exp, hist, _ = run
+    c = 1
+    fig = ends_figure(exp, hist, c)
+    curves = history_curves(exp, hist, c)
+    assert [t.name for t in fig.data] == ["σ_B of the batch", "γ", "μ_B of the batch", "β"]
+    np.testing.assert_allclose(trace(fig, "γ").y, curves["gamma"].y)
+    np.testing.assert_allclose(trace(fig, "β").y, curves["beta"].y)
+    np.testing.assert_allclose(trace(fig, "σ_B of the batch").y, np.sqrt(curves["var"].y + EPS), rtol=1e-6)
+    np.testing.assert_allclose(trace(fig, "μ_B of the batch").y, curves["mu"].y)
+    levels = [shape.y0 for shape in fig.layout.shapes]
+    assert levels == pytest.approx([np.sqrt(exp.std[c] ** 2 + EPS), exp.mu[c]])
+    assert fig.layout.showlegend is False  # each row's title names its curves: no legend to overlap them

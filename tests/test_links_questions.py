@@ -1,6 +1,8 @@
 """/questions and /teach from a link: settings read and written back, hostile links refused,
 classroom mode's hidden controls and predict-first prompts, controls hidden by `?hide=`."""
 
+from urllib.parse import parse_qsl
+
 import numpy as np
 import pytest
 from apptest import hidden_keys, open_link
@@ -185,6 +187,11 @@ def test_classroom_mode_hides_the_momentum_but_keeps_its_value_from_the_link():
     assert at.query_params["q_momentum"] == "0.5"  # still in the link
 
 
+def reveals(at) -> list[str]:
+    """The classroom reveals shown: the right answer, whether the class chose it, and why (ui.classroom.reveal)."""
+    return [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+
+
 def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts():
     at = open_link("questions", {"classroom": "1", "q_open_2": OPEN, "q_recover": "1"})
     x = default_batch().x
@@ -193,7 +200,7 @@ def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts()
     assert locked.disabled and locked.value == 0.0
     start = largest_difference(x, 0.0)
     assert metric(at, "Largest |y − x|") == f"{start:.2e}" and start > 1.0  # the answer is not shown yet
-    assert not at.info
+    assert not reveals(at)
     assert not answer_shown(at, "undo") and "q_check_2" not in keys(at.radio)  # nothing gives it away
     assert not any("BN can be the identity" in c.value for c in at.caption)
     guess = at.radio(key="q_predict_recover")
@@ -202,8 +209,12 @@ def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts()
     assert at.slider(key="q_recover").value == 1.0 and "q_recover" not in hidden_keys(at)  # the link's, revealed
     shown = metric(at, "Largest |y − x|")
     assert shown == f"{largest_difference(x, 1.0):.2e}" and float(shown) < 1e-9
-    (told,) = [i.value for i in at.info]
-    assert told.startswith("You predicted: small but not 0: ε gets in the way. What happened:") and shown in told
+    (told,) = reveals(at)
+    assert told.startswith(
+        "**The answer: 0, up to rounding: y is x again.** Your class chose “small but not 0: ε gets in the way”: "
+        "not this one."
+    )
+    assert shown in told
     assert at.query_params["q_recover"] == "1" and not any("predict" in name for name in at.query_params)
     assert answer_shown(at, "undo") and at.radio(key="q_check_2").value is None
 
@@ -211,10 +222,10 @@ def test_classroom_mode_locks_question_2_at_the_start_until_the_class_predicts()
 def test_after_predicting_question_2_the_answer_waits_for_the_recovering_values():
     at = open_link("questions", {"classroom": "1", "q_open_2": OPEN})
     at.radio(key="q_predict_recover").set_value("0, up to rounding: y is x again").run()
-    assert at.slider(key="q_recover").value == 0.0 and not at.info
-    assert any(c.value.startswith("You predicted: 0, up to rounding") for c in at.caption)
+    assert at.slider(key="q_recover").value == 0.0 and not reveals(at)
+    assert "What happens shows at 1, the recovering values." in [c.value for c in at.caption]
     at.slider(key="q_recover").set_value(1.0).run()
-    assert at.info[0].value.startswith("You predicted: 0, up to rounding: y is x again. What happened:")
+    assert reveals(at)[0].startswith("**The answer: 0, up to rounding: y is x again.** Your class chose it.")
 
 
 def test_classroom_mode_hides_the_batch_of_one_until_the_class_predicts():
@@ -225,8 +236,11 @@ def test_classroom_mode_hides_the_batch_of_one_until_the_class_predicts():
     at.radio(key="q_predict_one").set_value("every output is 0").run()
     assert answer_shown(at, "one") and at.radio(key="q_check_7").value is None
     assert any("Expected more than 1 value per channel when training" in e.value for e in at.error)
-    (told,) = [i.value for i in at.info]
-    assert told.startswith("You predicted: every output is 0. What happened: BatchNorm in training stops")
+    (told,) = reveals(at)
+    assert told.startswith(
+        "**The answer: it stops with an error.** Your class chose “every output is 0”: not this one. BatchNorm in "
+        "training stops"
+    )
     assert list(at.table[0].value.iloc[3]) == [0.0] * 4  # x̂ = 0, as the text says
     assert metric(at, "GroupNorm") == f"{questions.group_norm_demo().gn_diff:.1e}"
 
@@ -323,7 +337,11 @@ def test_classroom_mode_keeps_both_controls_of_the_teachers_page():
 
 
 def test_the_teachers_plan_links_each_step_to_its_view():
-    at = open_link("teach", {})
-    links = {(link.proto.page, link.proto.query_string) for link in at.get("page_link")}
-    assert ("network", "net_sweep=false") in links and ("questions", "q_open_6=true") in links
-    assert ("gamma-beta", "") in links
+    def student_link(number: int) -> tuple[str, dict[str, str]]:  # the open tab's second link: its student link
+        link = open_link("teach", {"teach_tab": f"Step {number}"}).get("page_link")[1].proto
+        return link.page, dict(parse_qsl(link.query_string))
+
+    page, query = student_link(6)
+    assert page == "network" and query["net_sweep"] == "false"
+    page, query = student_link(7)
+    assert page == "questions" and query["q_open_6"] == "true" and query["section"] == "question-6"

@@ -65,6 +65,16 @@ def test_curves_plot_each_networks_window_means_on_two_panels(trained):
     assert fig["layout"]["yaxis"]["type"] == "log"
 
 
+def test_for_a_projector_the_curves_can_show_the_loss_alone(trained):
+    _, runs, _, _ = trained
+    fig = json.loads(curves_figure(runs, accuracy=False).to_json())
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert [t["name"] for t in lines] == PREDICTIONS[:3]
+    for line, run in zip(lines, runs):
+        np.testing.assert_allclose(values(line, "y"), run.loss)
+    assert "xaxis2" not in fig["layout"] and fig["layout"]["yaxis"]["type"] == "log"
+
+
 def test_each_network_keeps_one_colour_blind_safe_colour_and_the_third_is_also_dashed(trained):
     _, runs, _, _ = trained
     fig = curves_figure(runs)

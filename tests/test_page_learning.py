@@ -342,19 +342,45 @@ def test_conventions_show_the_bn_momentum_written_the_keras_and_cs231n_way():
     assert r"\text{moving} \leftarrow m\,\text{moving} + (1 - m)\,\mu_B" in formulas
 
 
+def reveals(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+
+
 def test_classroom_mode_hides_the_seed_and_asks_for_a_prediction_before_each_reveal():
     at = run_learning(classroom=True)
     shown = {n.label for n in at.number_input if n.key not in hidden_keys(at)}
     assert "Seed" not in shown and "Initial γ" not in shown
     assert len(at.table) == 0 and len(at.metric) == 0  # where γ and β end waits for a prediction
-    at.radio(key="learn_predict_end").set_value("they stay near where they started").run()
-    assert any(m.value.startswith("Your class predicted: **they stay near where they started**") for m in at.markdown)
+    at.radio(key="learn_predict_end").set_value("no: they stay near 1 and 0").run()
+    # The reveal: the right choice, computed from the training, and that the class's was not it.
+    assert (
+        "**The answer: yes: γ ≈ σ, β ≈ μ (BN undone).** Your class chose “no: they stay near 1 and 0”: not this one."
+        in (reveals(at)[0])
+    )
     assert [m.label for m in at.metric][:2] == ["γ, mean of the last epoch", "β, mean of the last epoch"]
     assert len(at.table) == 1  # only the step's numbers: the comparison waits for its own prediction
     at.radio(key="learn_predict_modes").set_value("very different").run()
     assert list(at.table[1].value.columns) == ["batch 2", "batch 64"]
-    assert any("Your class predicted: very different" in c.value for c in at.caption)
+    assert reveals(at)[1].startswith(
+        "**The answer: very different.** Your class chose it. With batches of 2 the two modes"
+    )
     assert small_chart_text(at) == []  # every chart's text at 16 px or more, the live ones too
+
+
+def test_in_classroom_mode_another_task_asks_the_class_again_and_its_answer_comes_from_its_training():
+    at = run_learning(classroom=True)
+    assert "**Predict first:** On the task “Reconstruct the input”, will γ and β end at σ and μ of channel 1?" in [
+        m.value for m in at.markdown
+    ]
+    at.radio(key="learn_predict_end").set_value("yes: γ ≈ σ, β ≈ μ (BN undone)").run()
+    assert reveals(at)[0].startswith("**The answer: yes: γ ≈ σ, β ≈ μ (BN undone).** Your class chose it.")
+    at.radio(key="learn_task").set_value("target").run()
+    assert at.radio(key="learn_predict_end").value is None and not reveals(at)  # asked again, nothing shown
+    assert len(at.metric) == 0
+    at.radio(key="learn_predict_end").set_value("yes: γ ≈ σ, β ≈ μ (BN undone)").run()
+    assert reveals(at)[0].startswith(
+        "**The answer: no: somewhere else.** Your class chose “yes: γ ≈ σ, β ≈ μ (BN undone)”: not this one."
+    )
 
 
 # --- one rounding per column and per quantity (issue 22) ----------------------------------------------

@@ -8,16 +8,18 @@ from apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page,
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
 from bnviz.experiments.jolt import DEFAULT_LR, jolt
-from bnviz.experiments.mlp import NetworkSettings, lr_sweep, train_networks
+from bnviz.experiments.mlp import SWEEP_LRS, NetworkSettings, lr_sweep, train_networks
 from bnviz.figures.network import outcome
 from content.network import (
     JOLT_PREDICTIONS,
     JOLT_TITLE,
     TRAIN,
+    final_losses,
     jolt_happened,
     jolt_summary,
     jolt_why,
     lowest_loss,
+    sweep_answer,
     undo_summary,
     undo_text,
 )
@@ -29,6 +31,11 @@ QUICK = {"net_sweep": False, "net_steps": 200}
 def page(**state):
     """/network with its side section (inside the network) open, as a link opens it."""
     return run_page("network", timeout=TIMEOUT, session_state=state, opened=SECTIONS["network"])
+
+
+def reveals(at) -> list[str]:
+    """The classroom reveals on the page, in order: the answer, whether the class chose it, and why."""
+    return [m.value for m in at.markdown if m.value.startswith("**The answer:")]
 
 
 def boxes(at) -> list[str]:
@@ -204,32 +211,57 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
         "about the same",
     ]
     at.radio(key="net_predict_train").set_value("without BN").run()
-    assert len(figures(at)) == 2  # the curves and the map ("Inside the network" was not drawn, so it is closed)
-    told = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **without BN**")]
-    happened = lowest_loss(train_networks(NetworkSettings(steps=200)))  # the run the page shows, by its one function
-    assert told == [
-        f"Your class predicted: **without BN**. What happened: **{happened}** (the final losses are in the three "
-        "boxes above)."
+    assert len(figures(at)) == 0 and not reveals(at)  # the teacher trains once the class has chosen
+    by_label(at.button, TRAIN).click().run()
+    assert len(figures(at)) == 3  # the loss beside the prompt, then the curves and the map ("Inside" is closed)
+    runs = train_networks(NetworkSettings(steps=200))  # the run the page shows, by its one function
+    assert reveals(at) == [
+        f"**The answer: {lowest_loss(runs)}.** "
+        + (
+            "Your class chose it."
+            if lowest_loss(runs) == "without BN"
+            else "Your class chose “without BN”: not this one."
+        )
+        + f" {final_losses(runs)}"
     ]
     at.radio(key="net_predict_sweep").set_value("only the small ones").run()
     assert not at.exception
-    assert len(figures(at)) == 3  # and the sweep
+    assert len(figures(at)) == 4  # and the sweep
     assert not lines_from(at, "**Without BN** the loss")  # the jolt waits for its own prediction
     assert at.radio(key="net_predict_jolt").options == JOLT_PREDICTIONS
     at.radio(key="net_predict_jolt").set_value("both").run()
-    assert len(figures(at)) == 4 and len(jolt_charts(at)) == 1  # and the jolt
+    assert len(figures(at)) == 5 and len(jolt_charts(at)) == 1  # and the jolt
     happened = jolt_happened(jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=1, factor=10.0))
-    assert lines_from(at, "Your class predicted: **both**") == [
-        f"Your class predicted: **both**. What happened: **{happened}**."
-    ]
+    assert reveals(at)[2].startswith(f"**The answer: {happened}.** ")
     assert small_chart_text(at) == []  # every chart's text at 16 px or more, for the back of the room
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
-    (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]
-    assert said == (
-        "Your class predicted: **only the small ones**. What happened: reaching 90 % accuracy, the network "
+    answer = sweep_answer(sweep.trained("none"), SWEEP_LRS)
+    assert reveals(at)[1] == (
+        f"**The answer: {answer}.** "
+        + (
+            "Your class chose it."
+            if answer == "only the small ones"
+            else "Your class chose “only the small ones”: not this one."
+        )
+        + " Reaching 90 % accuracy, the network "
         f"without BN trained at learning rates {rates['none']}; BN with γ, β at {rates['bn']}; "
         f"BN without γ, β at {rates['bn_no_affine']}."
+    )
+
+
+def test_in_classroom_mode_a_changed_setting_asks_the_class_again_before_showing_its_training():
+    at = page(classroom=True, net_steps=200)
+    at.radio(key="net_predict_train").set_value("BN with γ, β").run()
+    by_label(at.button, TRAIN).click().run()
+    assert len(reveals(at)) == 1
+    at.select_slider(key="net_lr").set_value(0.3)
+    by_label(at.button, TRAIN).click().run()
+    assert at.radio(key="net_predict_train").value is None  # a prediction about rate 3 is not one about 0.3
+    assert not reveals(at) and len(figures(at)) == 0
+    assert (
+        "**Predict first:** Same start, same batches, 200 steps at learning rate 0.3: which network ends with the lowest loss?"
+        in [m.value for m in at.markdown]
     )
 
 

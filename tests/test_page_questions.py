@@ -280,3 +280,41 @@ def test_in_classroom_mode_every_open_question_draws_its_chart_text_at_16_px_or_
     assert not at.exception
     assert len(figures(at)) >= 6
     assert small_chart_text(at) == []
+
+
+def test_in_classroom_mode_question_6_asks_first_and_shows_its_result_answer_and_self_check_after_the_choice():
+    at = open_link("questions", {"classroom": "1", "q_open_6": "true"})
+    ask = content.PREDICTS["eval"]
+    texts = [m.value for m in at.markdown]
+    assert f"**Predict first:** {ask.question}" in texts
+    assert at.slider(key="q_eval_sample").value == 7.0  # the control is there, its result is not
+    assert not figures(at) and not at.metric
+    answer = content.QUESTIONS[5].answer
+    assert answer not in texts and not [r for r in at.radio if r.key == "q_check_6"]  # nor the written answer
+    assert not [m for m in texts if m.startswith("**The answer:")]
+    at.radio(key=ask.key).set_value("never").run()
+    res = questions.train_vs_eval(7.0, 8)
+    low, high = res.train_range
+    (told,) = [m.value for m in at.markdown if m.value.startswith("**The answer:")]
+    assert told == (
+        "**The answer: only in training mode.** Your class chose “never”: not this one. "
+        f"Eval mode: {res.eval_output:.3f} every time (running_mean, running_var). Training mode: from {low:.3f} to "
+        f"{high:.3f} (each batch's own statistics)."
+    )
+    assert len(figures(at)) == 1 and answer in [m.value for m in at.markdown]
+    assert at.radio(key="q_check_6").value is None  # the self-check follows, unanswered
+
+
+def test_the_right_choice_of_each_prediction_comes_from_its_experiment():
+    x = default_batch().x
+    largest = gamma_beta.output_readout(x, *gamma_beta.toward_recovery(x, 1.0))[2].batch_max_abs_diff
+    assert content.recover_answer(largest, float(np.abs(x).max())) == "0, up to rounding: y is x again"
+    assert content.recover_answer(1e-3, 10.0) == "small but not 0: ε gets in the way"
+    assert content.recover_answer(5.0, 10.0) == "large: the normalization cannot be undone"
+    res = questions.train_vs_eval(7.0, 8)
+    assert content.eval_answer(*res.train_range) == "only in training mode"
+    assert content.eval_answer(1.0, 1.0) == "never"
+    one = questions.train_small_batch(1)
+    assert content.one_answer(one.error, one.x_hat) == "it stops with an error"
+    two = questions.train_small_batch(2)
+    assert content.one_answer(two.error, two.x_hat) == "it trains as usual"

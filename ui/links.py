@@ -35,9 +35,11 @@ from content.registry import SECTION
 MAX_TEXT = 200  # longer URL values are refused unread
 MAX_ITEMS = 64  # for tuple settings (one value per channel)
 HIDDEN = "bnviz_hidden_"  # key prefix of the containers that hold hidden controls
-# Constant CSS (no user input): the containers of hidden controls take no room and show nothing.
+# Constant CSS (no user input): the containers of hidden controls take no room and show nothing, nor does the
+# layout wrapper Streamlit puts around each (else every hidden control leaves its gap in a column).
 HIDDEN_CSS = (
-    f'<style>[class*="st-key-{HIDDEN}"] {{ display: none !important; }}</style><span class="bnviz-links"></span>'
+    f'<style>[class*="st-key-{HIDDEN}"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-{HIDDEN}"]) '
+    '{ display: none !important; }</style><span class="bnviz-links"></span>'
 )
 # A constant script (no user input), ui/history.js: Streamlit's client pushed a history entry for every
 # address a run wrote, so Back went through the page's own moves; it keeps one entry per page.

@@ -18,6 +18,7 @@ from bnviz.core.activations import sigmoid
 from bnviz.experiments.training.data import Experiment, ideal_output
 from bnviz.experiments.training.loop import History, StepDetail
 from bnviz.experiments.training.modes import TrainEval
+from bnviz.experiments.training.settings import EPS
 from bnviz.figures.common import COLORS, style
 from bnviz.notation import MU_B_SUB, STD_B_SUB, VAR_B_SUB
 from bnviz.numbers import fixed, sig
@@ -250,6 +251,72 @@ def history_figure(
     return style(fig, height=760).update_layout(
         margin=dict(l=70, r=20, t=40, b=50), legend=dict(orientation="h", y=1.02, x=0)
     )
+
+
+def ends_figure(exp: Experiment, hist: History, channel: int, height: int = 340, max_points: int = 300) -> go.Figure:
+    """Where γ and β go, compact: two rows on one step axis for one channel, γ beside each batch's σ_B and β
+    beside each batch's μ_B, with the data's √(σ² + ε) and μ dashed (where γ, β undo the normalization).
+    No legend: each row's title names its curves, learned in colour and per batch in grey."""
+    curves = history_curves(exp, hist, channel, max_points)
+    sigma, mu = float(np.sqrt(exp.std[channel] ** 2 + EPS)), float(exp.mu[channel])
+    rows = (
+        (
+            f"γ (orange) and {STD_B_SUB} of each batch (grey)",
+            "gamma",
+            GAMMA,
+            np.sqrt(curves["var"].y + EPS),
+            sigma,
+            "σ",
+        ),
+        (f"β (brown) and {MU_B_SUB} of each batch (grey)", "beta", BETA, curves["mu"].y, mu, "μ"),
+    )
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=[r[0] for r in rows])
+    shapes, notes = [], []
+    for r, (_, meta, color, batch_y, level, label) in enumerate(rows, start=1):
+        x, name = curves[meta].x, {"gamma": "γ", "beta": "β"}[meta]
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=batch_y, name=f"{label}_B of the batch", mode="lines", line=dict(color="#aaaaaa", width=1)
+            ),
+            row=r,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(x=x, y=curves[meta].y, name=name, mode="lines", line=dict(color=color, width=3)), row=r, col=1
+        )
+        axis = "" if r == 1 else str(r)
+        shapes.append(
+            dict(
+                type="line",
+                xref=f"x{axis} domain",
+                x0=0,
+                x1=1,
+                yref=f"y{axis}",
+                y0=level,
+                y1=level,
+                line=dict(color=COLORS["target"], dash="dash", width=2),
+            )
+        )
+        notes.append(
+            dict(
+                xref=f"x{axis} domain",
+                x=0.0,
+                yref=f"y{axis}",
+                y=level,
+                text=f"{label} = {sig(level, 3)}",
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
+        fixed_range = _axis_range([batch_y, curves[meta].y, [level]])
+        if fixed_range is not None:
+            fig.update_yaxes(range=fixed_range, autorange=False, row=r, col=1)
+    fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations) + notes, showlegend=False)
+    fig.update_xaxes(range=[0.5, hist.steps + 0.5])
+    fig.update_xaxes(title_text="training step", row=2, col=1)
+    return style(fig, height=height).update_layout(margin=dict(l=60, r=20, t=40, b=50))
 
 
 REPLAYED = ("mu", "var", "gamma", "beta", "loss")  # a step's numbers, as the replay shows them

@@ -115,15 +115,17 @@ def _diverged_note(fig, run: Run, col: int) -> None:
     )
 
 
-def curves_figure(runs: Sequence[Run], height: int = 380) -> go.Figure:
-    """Training loss (log scale) and accuracy against step, every network on each panel.
+def curves_figure(runs: Sequence[Run], height: int = 380, accuracy: bool = True) -> go.Figure:
+    """Training loss (log scale) and accuracy against step, every network on each panel; the loss alone
+    when not `accuracy` (a projector's half screen).
 
     Each point is the mean over a window of steps of the mini-batch values in training mode.
     """
+    titles = ("Loss on the mini-batches (log scale)", "Accuracy on the mini-batches")
     fig = make_subplots(
         rows=1,
-        cols=2,
-        subplot_titles=("Loss on the mini-batches (log scale)", "Accuracy on the mini-batches"),
+        cols=2 if accuracy else 1,
+        subplot_titles=titles if accuracy else titles[:1],
         horizontal_spacing=0.08,
     )
     losses = np.concatenate([run.loss for run in runs] + [[CHANCE_LOSS]])
@@ -131,7 +133,7 @@ def curves_figure(runs: Sequence[Run], height: int = 380) -> go.Figure:
     top = min(float(losses.max()), LOSS_CAP)
     for run in runs:
         key = _key(run)
-        for col, values, fmt in ((1, run.loss, ".3g"), (2, run.accuracy, ".0%")):
+        for col, values, fmt in ((1, run.loss, ".3g"), (2, run.accuracy, ".0%"))[: 2 if accuracy else 1]:
             fig.add_trace(
                 go.Scatter(
                     x=run.loss_step,
@@ -150,7 +152,8 @@ def curves_figure(runs: Sequence[Run], height: int = 380) -> go.Figure:
             last_loss = min(float(run.loss[-1]), top) if run.loss.size else top
             last_acc = float(run.accuracy[-1]) if run.accuracy.size else 0.5
             _diverged_marker(fig, run, last_loss, 1, 1, showlegend=False)
-            _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
+            if accuracy:
+                _diverged_marker(fig, run, last_acc, 1, 2, showlegend=False)
     if losses.max() > LOSS_CAP:
         highest = max(runs, key=lambda r: float(r.loss.max()) if r.loss.size else -np.inf)
         fig.add_annotation(
@@ -177,7 +180,8 @@ def curves_figure(runs: Sequence[Run], height: int = 380) -> go.Figure:
     fig.update_yaxes(
         type="log", dtick=1, exponentformat="none", range=[np.log10(low) - 0.15, np.log10(top) + 0.15], row=1, col=1
     )
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
+    if accuracy:
+        fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=2)
     return _frame(fig, height)
 
 

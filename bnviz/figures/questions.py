@@ -193,7 +193,7 @@ def learning_figure(run, target_gamma: float, target_beta: float) -> go.Figure:
     return _legend_on_top(style(fig, height=480))
 
 
-def train_eval_figure(result) -> go.Figure:
+def train_eval_figure(result, height: int = 340) -> go.Figure:
     """One sample's BN output in training mode inside each of several batches, and in eval mode.
 
     result: a TrainEval. Dots: training mode (batch statistics); line: eval mode (running statistics).
@@ -204,7 +204,7 @@ def train_eval_figure(result) -> go.Figure:
             x=batches,
             y=result.train_outputs,
             mode="markers",
-            name="training mode: normalized with its batch's μ<sub>B</sub>, σ²<sub>B</sub>",
+            name="training mode: its batch's μ<sub>B</sub>, σ²<sub>B</sub>",
             marker=dict(color=COLORS["y"], size=9),
             hovertemplate="batch %{x}: %{y:.3f}<extra></extra>",
         )
@@ -214,7 +214,7 @@ def train_eval_figure(result) -> go.Figure:
             x=[0.5, batches[-1] + 0.5],
             y=[result.eval_output] * 2,
             mode="lines",
-            name="eval mode: normalized with running_mean, running_var",
+            name="eval mode: running_mean, running_var",
             line=dict(color=COLORS["running"], width=3),
             hovertemplate=f"eval: {result.eval_output:.3f}<extra></extra>",
         )
@@ -224,4 +224,4 @@ def train_eval_figure(result) -> go.Figure:
         yaxis_title=f"BN output for the sample {result.sample:g}",
     )
     fig.update_xaxes(range=[0.5, batches[-1] + 0.5], dtick=1 if len(batches) <= 20 else None)
-    return _legend_on_top(style(fig, height=340))
+    return _legend_on_top(style(fig, height=height))
