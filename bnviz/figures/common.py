@@ -36,7 +36,19 @@ COLORS = {
 # /network draws the network without BN in x's colour and with BN in y's (figures/network.py);
 # the copy with BN but without γ and β (PyTorch's affine=False) in a third, apart from both.
 BN_WITHOUT_GAMMA_BETA = OKABE_ITO["black"]
-TEMPLATE = "plotly_white"
+# Tick labels as plain numbers or "1e−4", never with an SI suffix: plotly's default exponentformat "B"
+# writes 0.0001 as "100μ", and here μ is a mean. Set in the template, so every axis of every figure (each
+# subplot's, each colour bar's) has it without a builder asking.
+EXPONENT_FORMAT = "e"
+TEMPLATE = "bnviz"
+_template = go.layout.Template(pio.templates["plotly_white"])
+for _axis in (_template.layout.xaxis, _template.layout.yaxis, _template.layout.coloraxis.colorbar):
+    _axis.exponentformat = EXPONENT_FORMAT
+for _trace in (*_template.data.heatmap, *_template.data.contour, *_template.data.histogram2d):
+    _trace.colorbar.exponentformat = EXPONENT_FORMAT
+for _trace in _template.data.scatter:
+    _trace.marker.colorbar.exponentformat = EXPONENT_FORMAT
+pio.templates[TEMPLATE] = _template
 # Every figure starts in this template: plotly gives a new figure its default template without
 # validating it, where update_layout(template=...) validates and copies the whole template again,
 # half of what building a small figure costs (bench/loadtest.py's profile). The JSON is the same.
