@@ -71,6 +71,22 @@ def style(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
     return fig
 
 
+def legend_below() -> dict:
+    """A horizontal legend at the foot of the figure, under the x axis's title whatever the font size.
+
+    Placed in the figure's own coordinates (its bottom edge), not the plot's: a legend a fixed fraction
+    of the plot below the axis lands on the axis title once larger fonts (classroom mode) push the title
+    down. The figure's bottom margin holds the tick labels, the axis title and the legend.
+    """
+    return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0)
+
+
+def legend_on_top() -> dict:
+    """A horizontal legend at the top edge of the figure, above the subplot titles (annotations at the
+    top of each panel, which a legend just above the plot would cover). The top margin holds both."""
+    return dict(orientation="h", yref="container", y=1, yanchor="top", x=0)
+
+
 def default_bins(n: int) -> int:
     """About sqrt(n) bins, between 10 and 60: smooth for small batches, detailed for large."""
     return int(np.clip(round(np.sqrt(n)), 10, 60))
