@@ -222,7 +222,7 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     assert lines_from(at, "Your class predicted: **both**") == [
         f"Your class predicted: **both**. What happened: **{happened}**."
     ]
-    assert small_chart_text(at) == []  # every chart's text at 16 px or more, for the back of the room
+    assert small_chart_text(at) == []  # every chart's text at 18 px or more, for the back of the room
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
     (said,) = [m.value for m in at.markdown if m.value.startswith("Your class predicted: **only the small ones**")]
