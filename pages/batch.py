@@ -227,7 +227,14 @@ with control("seed", essential=False, where=cols[3]):
 
 st.markdown("**Each channel's distribution** (edit any cell; the batch is drawn again at once)")
 specs = reconciled_specs()
-edited = st.data_editor(
+# The editor draws its cells on a canvas in a small font no style reaches: in classroom mode the room
+# reads the channels from a large HTML table, and the teacher edits them in the expander below it.
+editor_place = st.container()
+if classroom.enabled():
+    shown = batches.specs_frame(specs).style.format("{:g}", subset=[batches.MEAN, batches.SPREAD])
+    st.table(shown.format(fixed_cells(3), subset=[batches.OUT_MEAN, batches.OUT_STD]))  # as the editor's %.3f
+    editor_place = st.expander("Edit the channels' distributions")
+edited = editor_place.data_editor(
     batches.specs_frame(specs),
     key=f"bt_editor_{ss.bt_editor_v}",
     num_rows="fixed",

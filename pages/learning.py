@@ -433,7 +433,7 @@ if ready:
 
 if ready:
     st.subheader("Where every channel ends up")
-    st.dataframe(
+    classroom.table(
         pd.DataFrame(ends, index=pd.Index([f"channel {k}" for k in channels], name="channel")).style.format(
             table_formats(end_places), na_rep="any (constant channel)"
         ),
@@ -595,7 +595,7 @@ if CONVENTIONS.open:
         m = settings.momentum
         for line in conventions_latex(m):
             st.latex(line)
-        st.dataframe(
+        classroom.table(
             pd.DataFrame(conventions_table(m))
             .T.rename_axis("convention")
             .style.format(fixed_cells(momentum_places(m))),

@@ -171,7 +171,7 @@ claim(*CHECKS)
 write({}, CHECKS)
 st.markdown(
     "Eight questions learners ask after meeting "
-    r"$y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "
+    r"$y = \gamma \cdot \dfrac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "  # dfrac: μ_B's B not at half size
     "Open one: a short answer, an experiment you run, a link to the page that explores it further, "
     "and a question to check yourself."
 )

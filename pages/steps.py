@@ -43,6 +43,7 @@ from content.steps import (
     statistic_table,
     worked_numbers,
 )
+from ui import classroom
 from ui.classroom import beside, chart, enabled, part, predict_first, prediction, reveal, shared_chart
 from ui.guard import require_navigation
 from ui.links import control, is_shown
@@ -295,7 +296,7 @@ def stepper():
         st.markdown(f"**{step.name}, every channel:** one number per channel, shared by {everywhere}.")
         # One rounding for the column, the figure and the worked numbers: the statistic's decimals.
         cells = dict.fromkeys(table.columns, places[step.key])
-        st.dataframe(by_channel(table, cells), key="steps_stat_table", width="content")
+        classroom.table(by_channel(table, cells), key="steps_stat_table", width="content")
 
     do_it_in_pytorch(
         batch,
@@ -333,7 +334,7 @@ def stepper():
         running_figure(history, channel, k, float(batch_steps[0].array[channel]), float(batch_steps[2].array[channel])),
         key="steps_running_figure",
     )
-    st.dataframe(by_channel(comparison, running_places(places)), key="steps_running_table")  # as the sentence
+    classroom.table(by_channel(comparison, running_places(places)), key="steps_running_table")  # as the sentence
     source = "drawn from your batch's channel distributions" if batch.specs else "resampled from your batch's samples"
     st.caption(f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen.")
 
@@ -388,7 +389,7 @@ def averaged_together():
         f"**The statistics {KIND_NAMES[kind]} computes on your batch** ({listed} mean/variance pairs; "
         "● marks the red block):"
     )
-    st.dataframe(
+    classroom.table(
         by_channel(table, norm_places(x, kind, groups), {"values averaged": "{:,}"}),
         hide_index=True,
         key="steps_norm_table",

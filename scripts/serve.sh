@@ -12,8 +12,9 @@
 #   -p PORT  nginx's public port (default 8501); the replicas take the first free ports above it
 #   -a ADDR  the address nginx listens on (default 0.0.0.0: the students' machines reach it)
 #   -d DIR   the run folder: nginx.conf, nginx's logs (access.log names each request's replica), one
-#            log per replica and replicas.txt (each one's port and pid). Kept at exit; by default a
-#            new temporary folder, removed at exit.
+#            log per replica, replicas.txt (each one's port and pid) and warm.log (each page's first
+#            run on each replica, before the URL is printed: scripts/warm.py). Kept at exit; by
+#            default a new temporary folder, removed at exit.
 #
 # Why a cookie: a Streamlit session is a websocket to one process, and its uploads
 # (/_stcore/upload_file/...) and media (/media/...) are separate HTTP requests that only that process
@@ -165,6 +166,20 @@ for i in "${!replica_ports[@]}"; do
   p=${replica_ports[$i]}
   wait_answering "The replica on port $p" "http://127.0.0.1:$p" "${pids[$i]}" "$run_dir/replica-$p.log"
 done
+# Ready before class: every page once per replica, through a real session (scripts/warm.py), so that its
+# imports, trainings and figures are in the replica's caches before the first student asks. A page that
+# fails to warm is named (its replica's log says more) and the class is served all the same.
+replica_urls=()
+for p in "${replica_ports[@]}"; do
+  replica_urls+=("http://127.0.0.1:$p")
+done
+warm_start=$SECONDS
+if "$PYTHON" scripts/warm.py "${replica_urls[@]}" >"$run_dir/warm.log" 2>&1; then
+  echo "Warmed every page on each replica in $((SECONDS - warm_start)) s (warm.log)."
+else
+  echo "Some pages did not warm (the first student pays for them):" >&2
+  grep -v ' s$' "$run_dir/warm.log" >&2 || tail -n 5 "$run_dir/warm.log" >&2
+fi
 
 # --- nginx in front ------------------------------------------------------------------------------------
 

@@ -135,7 +135,7 @@ def live_data(at: AppTest, key: str) -> dict:
     return json.loads(element.proto.json)
 
 
-def small_chart_text(at: AppTest, smallest: float = 16) -> list[str]:
+def small_chart_text(at: AppTest, smallest: float = 18) -> list[str]:
     """Text of the page's charts (st.plotly_chart's and the live charts') that a projector would show too
     small: a font size under `smallest` px in a figure's layout or traces (its template aside), or an
     axis whose tick labels or title have no size of their own (st.plotly_chart's Streamlit theme then

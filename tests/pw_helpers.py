@@ -259,6 +259,74 @@ _CHART_FONTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     return {chart: (p.closest('[class*=st-key-]')?.className.match(/st-key-(\\S+)/) || [, `#${i}`])[1],
             smallest: sizes[0]};
   }).filter((c) => c.smallest)"""
+# Every visible text in the main area smaller than `min` px, once per element that holds it (a code block's
+# tokens are one entry), as `tag in data-testid "text": size px`. Left out, as text a learner does not read:
+# plotly's charts (their SVG text is measured apart, at the chart minimum; the modebar is icons with
+# tooltips), Material icons (the ligature's name, "arrow_back", is drawn as an arrow), KaTeX's MathML copy
+# (read by screen readers, never drawn: the drawn formula is measured), visually hidden helpers (boxes of
+# 1 px, such as a radio's native input) and text in a closed expander or a hidden tab.
+_SMALL_TEXT = """(min) => {
+  const main = document.querySelector('[data-testid=stMain]');
+  if (!main) return [];
+  const SKIP = '.js-plotly-plot, .modebar, [data-testid=stIconMaterial], .katex-mathml';
+  // A closed expander keeps its content laid out (Streamlit animates the opening), but out of sight.
+  const folded = (e) => e.closest('details:not([open])') && !e.closest('summary');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const found = new Map();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const e = node.parentElement;
+    if (!text || !e || e.closest(SKIP) || folded(e)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    const s = getComputedStyle(e);
+    if (box.width <= 1 || box.height <= 1 || s.visibility === 'hidden' || s.opacity === '0') continue;
+    const size = parseFloat(s.fontSize);
+    if (size >= min) continue;
+    const owner = e.closest('[data-testid]') || e;
+    const key = `${owner.getAttribute('data-testid')} ${size}`;
+    if (!found.has(key) || !found.get(key).owners.includes(owner)) {
+      const entry = found.get(key) || {owners: [], texts: []};
+      entry.owners.push(owner);
+      entry.texts.push(`${e.tagName.toLowerCase()} in ${owner.getAttribute('data-testid') || owner.tagName.toLowerCase()} `
+        + `"${text.replace(/\\s+/g, ' ').slice(0, 40)}": ${size} px`);
+      found.set(key, entry);
+    }
+  }
+  // st.dataframe and st.data_editor draw their cells on a canvas in the theme's small font: no text node.
+  const grids = [...main.querySelectorAll('[data-testid=stDataFrame]')].filter((g) => g.getBoundingClientRect().height > 1 && !folded(g))
+    .map((g) => `canvas grid in stDataFrame "${(g.closest('[class*=st-key-]')?.className.match(/st-key-(\\S+)/) || [, ''])[1]}": `
+      + 'its cells drawn at about 14 px');
+  return [...found.values()].flatMap((entry) => entry.texts).concat(grids);
+}"""
+# Plotly's text that overlaps a legend: an axis title, a subplot title or another annotation, the chart's
+# title; each as `chart: legend [x, y, w, h] overlaps <what> "text" [x, y, w, h]`.
+_LEGEND_OVERLAPS = """() => {
+  const rect = (r) => `[${[r.x, r.y, r.width, r.height].map(Math.round).join(', ')}]`;
+  const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+  const found = [];
+  [...document.querySelectorAll('.js-plotly-plot')].filter((p) => p.getClientRects().length > 0).forEach((p, i) => {
+    const chart = (p.closest('[class*=st-key-]')?.className.match(/st-key-(\\S+)/) || [, `#${i}`])[1];
+    const titles = p.querySelectorAll('.g-xtitle text, .g-ytitle text, .xtitle, .ytitle, .annotation-text, .gtitle');
+    for (const legend of p.querySelectorAll('g.legend')) {
+      const l = legend.getBoundingClientRect();
+      if (l.width < 1) continue;
+      for (const t of titles) {
+        const b = t.getBoundingClientRect();
+        if (b.width >= 1 && t.textContent.trim() && !apart(l, b))
+          found.push(`${chart}: legend ${rect(l)} overlaps ${t.getAttribute('class')} "${t.textContent.trim().slice(0, 40)}" ${rect(b)}`);
+      }
+    }
+  });
+  return found;
+}"""
+# Tick labels written with an SI suffix (plotly's exponentformat "B" or "SI": "100μ", "2m", "5k"): here μ is
+# a mean, so ticks are plain numbers or "1e−4".
+_SI_TICKS = """() => [...document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
+    + '.js-plotly-plot .cbaxis text, .js-plotly-plot .colorbar text')]
+  .filter((t) => t.getClientRects().length > 0)
+  .map((t) => t.textContent.trim()).filter((t) => /^[−-]?[\\d.]+\\s*[μµmkMGTunp]$/.test(t))"""
 _SIDEBAR = """() => { const s = document.querySelector('[data-testid=stSidebar]');
   return s ? {collapsed: s.getAttribute('data-collapsed'), width: s.getBoundingClientRect().width} : null; }"""
 
@@ -280,9 +348,20 @@ def cut_text(page: Page) -> list[str]:
     return page.evaluate(_CUT_TEXT)
 
 
-def projector_problems(page: Page, min_font: float = 16) -> list[str]:
+TEXT_MIN = 20  # px: the smallest text a learner reads in classroom mode, from the back of the room
+CHART_TEXT_MIN = 18  # px: the smallest chart text in classroom mode (ui.classroom.MIN_FONT)
+
+
+def small_text(page: Page, min_size: float = TEXT_MIN) -> list[str]:
+    """Every visible text in the main area under `min_size` px (charts aside), each with its element and size."""
+    return page.evaluate(_SMALL_TEXT, min_size)
+
+
+def projector_problems(page: Page, min_font: float = CHART_TEXT_MIN, min_text: float = TEXT_MIN) -> list[str]:
     """What a projected page gets wrong, each with its values: text cut off, the page scrolling sideways,
-    a formula in pieces, the sidebar open, chart text smaller than `min_font` px. Waits for every chart on screen to be drawn."""
+    a formula in pieces, the sidebar open, text smaller than `min_text` px, chart text smaller than
+    `min_font` px, a legend over an axis or subplot title, a tick label with an SI suffix. Waits for every
+    chart on screen to be drawn."""
     page.wait_for_function(_CHARTS_DRAWN, timeout=WAIT_MS)
     problems = [f"cut off: {c}" for c in page.evaluate(_CUT_TEXT)]
     problems += [f"scrolls sideways: {w}" for w in page.evaluate(_SIDEWAYS)]
@@ -290,16 +369,21 @@ def projector_problems(page: Page, min_font: float = 16) -> list[str]:
     sidebar = page.evaluate(_SIDEBAR)
     if sidebar is not None and (sidebar["collapsed"] != "true" or sidebar["width"] > 1):
         problems.append(f"sidebar open: {sidebar}")
+    problems += [f"text under {min_text} px: {t}" for t in small_text(page, min_text)]
     for chart in page.evaluate(_CHART_FONTS):
         size, text = chart["smallest"]
         if size < min_font:
             problems.append(f"chart {chart['chart']}: text {text!r} at {size} px < {min_font} px")
+    problems += [f"legend overlap: {o}" for o in page.evaluate(_LEGEND_OVERLAPS)]
+    problems += [f"tick label with an SI suffix: {t!r}" for t in page.evaluate(_SI_TICKS)]
     return problems
 
 
 def assert_fits_projectors(page: Page) -> None:
     """At 1280 × 720 and at 1024 × 768 the page shows every label whole, does not scroll sideways, keeps
-    its sidebar collapsed and draws chart text of 16 px or more. Leaves the window at 1280 × 720."""
+    its sidebar collapsed, draws its text at 20 px or more and its charts' at 18 px or more, keeps each
+    legend off the axis and subplot titles and writes no tick label with an SI suffix (projector_problems).
+    Leaves the window at 1280 × 720."""
     found = []
     for size in reversed(PROJECTORS):  # the narrow one first, so the page ends at 1280 × 720
         page.set_viewport_size(size)

@@ -1,14 +1,17 @@
 """Classroom mode in Chromium: a teacher's walk through every page with Next, each page accessible
-(axe-core), with nothing wrong in the console, and fit for a projector (at 1280 × 720 and 1024 × 768
-no label cut off, no sideways scrolling, the sidebar collapsed, chart text of 16 px or more); and on
-/gamma-beta the large text (a style only a browser applies), the exact boxes hidden, and a
-predict-first prompt that locks the action until the class has predicted. The prompts of /steps, /learning and /network are checked in AppTest (their
-test_page_*.py)."""
+(axe-core), with nothing wrong in the console, and fit for a projector and readable from the back of the
+room (at 1280 × 720 and 1024 × 768 no label cut off, no sideways scrolling, the sidebar collapsed, every
+text of 20 px or more and chart text of 18 px or more, no legend on an axis or subplot title, no tick
+label with an SI suffix: pw_helpers.projector_problems); the same on every page with its side sections
+open and every reveal predicted; and on /gamma-beta the large text (a style only a browser applies),
+the exact boxes hidden, and a predict-first prompt that locks the action until the class has predicted.
+The prompts of /steps, /learning and /network are checked in AppTest (their test_page_*.py)."""
 
 import itertools
 import re
 
 import pytest
+from apptest import all_open
 from playwright.sync_api import expect
 from pw_helpers import (
     PROJECTORS,
@@ -25,6 +28,7 @@ from pw_helpers import (
     watch_console,
 )
 
+from content.questions import QUESTIONS
 from content.registry import PAGES
 
 pytestmark = pytest.mark.browser
@@ -50,6 +54,32 @@ def test_classroom_mode_from_a_link_walks_every_page_projected_accessible_and_wi
             expect(page.get_by_role("link", name=re.compile(r"^Next:"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"^Next:"))).to_have_count(0)  # /teach, the last page
     assert problems == []  # no console error, no failed request, on any page of the walk
+
+
+def unanswered_prompt(page):
+    """The first predict-first prompt on screen that the class has not answered, or None."""
+    for radio in prompt(page).all():
+        if radio.is_visible() and radio.locator("input:checked").count() == 0:
+            return radio
+    return None
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.url_path or "home")
+def test_every_page_opened_and_revealed_reads_from_the_back_of_the_room_on_a_projector(page, app_url, info):
+    # Every side section open (the charts they hide too) and every reveal shown once the class predicts.
+    opened = (
+        {f"q_open_{q.number}": "true" for q in QUESTIONS} if info.url_path == "questions" else all_open(info.url_path)
+    )
+    page.set_viewport_size(PROJECTORS[0])
+    open_page(page, app_url, f"{info.url_path}?classroom=1" + "".join(f"&{k}={v}" for k, v in opened.items()))
+    for _ in range(10):  # a page has at most a few prompts; one may appear once another is answered
+        radio = unanswered_prompt(page)
+        if radio is None:
+            break
+        after_run(page, radio.locator("label").nth(1).click)  # its first choice (label 0 is the question)
+    assert unanswered_prompt(page) is None
+    assert_no_exception(page)
+    assert_fits_projectors(page)
 
 
 def prompt(page):

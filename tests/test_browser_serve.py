@@ -3,7 +3,8 @@
 A Streamlit session is a websocket to one replica, and its uploads and downloads are separate HTTP
 requests that only that replica can answer. nginx hashes every request on the cookie
 bnviz_replica, which the browser's first response sets; its access log names the replica
-(`upstream=`) and the cookie each request carried, and so tells where each request went.
+(`upstream=`) and the cookie each request carried, and so tells where each request went. Before the
+launcher prints its URL, every page has run once on each replica (scripts/warm.py, its warm.log).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from conftest import CONTEXT_OPTIONS, ROOT, _missing, free_port
 from playwright.sync_api import expect
 from pw_helpers import WAIT_MS, open_page, press, slider, wait_idle
 
+from content.registry import PAGES
+
 pytestmark = pytest.mark.browser
 
 EXAMPLE = ROOT / "examples" / "activations_conv.npy"  # 16 images × 4 channels × 8 × 8
@@ -42,7 +45,8 @@ def nginx_path() -> str | None:
 @contextlib.contextmanager
 def served(replicas: int, run_dir: Path):
     """Run scripts/serve.sh with `replicas` replicas on a free loopback port; yield (url, its replicas'
-    ports, the launcher's process) once it prints its URL; stop it with SIGTERM, as Ctrl-C would."""
+    ports, the launcher's process, the lines it printed) once it prints its URL; stop it with SIGTERM,
+    as Ctrl-C would."""
     port = free_port()
     proc = subprocess.Popen(
         ["bash", str(ROOT / "scripts" / "serve.sh"), "-n", str(replicas), "-p", str(port)]
@@ -62,7 +66,7 @@ def served(replicas: int, run_dir: Path):
         else:
             pytest.fail("scripts/serve.sh stopped before serving:\n" + "".join(said))
         ports = [int(p) for p in re.search(r"on ports ([\d ]+),", "".join(said)).group(1).split()]
-        yield f"http://127.0.0.1:{port}", ports, proc
+        yield f"http://127.0.0.1:{port}", ports, proc, said
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -118,7 +122,16 @@ def refused(port: int) -> bool:
 def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_and_download(browser, tmp_path):
     if nginx_path() is None:
         _missing("nginx not found: install Debian's package with `apt-get install nginx` (serve.sh does).")
-    with served(2, tmp_path) as (url, ports, launcher):
+    with served(2, tmp_path) as (url, ports, launcher, said):
+        # Ready before class: every page ran once on each replica (scripts/warm.py) before the URL was printed.
+        warmed = re.findall(
+            r"^warmed /(\S*) on http://127\.0\.0\.1:(\d+) in [\d.]+ s$", (tmp_path / "warm.log").read_text(), re.M
+        )
+        assert sorted(warmed) == sorted((info.url_path, str(p)) for info in PAGES for p in ports)
+        assert [line.startswith("Warmed every page on each replica") for line in said].index(True) < len(said) - 1
+        assert not any(
+            r["path"] in {f"/{info.url_path}" for info in PAGES} for r in requests(tmp_path)
+        )  # not via nginx
         # A request without the cookie is given one, and goes to the replica where that cookie then sends
         # every later request; fresh cookies (not the one loopback address) spread over both replicas.
         cookies = [new_cookie(url) for _ in range(24)]

@@ -26,13 +26,13 @@ def test_classroom_link_turns_the_mode_on_with_larger_figure_fonts():
     assert "size" not in live_data(normal, "home_live")["figure"]["layout"].get("font", {})
 
 
-def test_enlarge_puts_every_chart_text_at_16_px_or_more_for_a_projector():
+def test_enlarge_puts_every_chart_text_at_18_px_or_more_for_a_projector():
     fig = go.Figure(go.Heatmap(z=[[1, 2]], colorbar=dict(title=dict(text="loss"))), layout=dict(height=300))
     fig.add_annotation(text="θ = 5", font=dict(size=11))  # a figure's own small note
     fig.update_layout(xaxis=dict(tickfont=dict(size=20)), title="curves", margin=dict(t=50))
     classroom.enlarge(fig)
     assert fig.layout.font.size == 18  # plotly.js's 12 px, × 1.5
-    assert fig.layout.annotations[0].font.size == 16  # 11 px × 1.5, rounded: 16
+    assert fig.layout.annotations[0].font.size == 18  # 11 px × 1.5 is 16.5, under the 18 px minimum
     assert fig.layout.xaxis.tickfont.size == 30  # a size of its own grows too
     # What the Streamlit theme's template would set (ticks 12 px) is set on the figure itself.
     assert (fig.layout.yaxis.tickfont.size, fig.layout.xaxis.title.font.size, fig.layout.legend.font.size) == (

@@ -233,7 +233,7 @@ def test_classroom_mode_keeps_the_essential_controls_and_asks_for_predictions_be
     assert len(figures(at)) == 5 and len(jolt_charts(at)) == 1  # and the jolt
     happened = jolt_happened(jolt(NetworkSettings(steps=200, lr=DEFAULT_LR), layer=1, factor=10.0))
     assert reveals(at)[2].startswith(f"**The answer: {happened}.** ")
-    assert small_chart_text(at) == []  # every chart's text at 16 px or more, for the back of the room
+    assert small_chart_text(at) == []  # every chart's text at 18 px or more, for the back of the room
     sweep = lr_sweep(NetworkSettings(steps=200))
     rates = {norm: ", ".join(f"{lr:g}" for lr in sweep.trained(norm)) for norm in sweep.runs}
     answer = sweep_answer(sweep.trained("none"), SWEEP_LRS)

@@ -272,7 +272,7 @@ def test_a_batch_the_core_refuses_gives_a_message_and_the_rest_of_the_page_works
     assert metric(at, "Eval mode") and metric(at, "With γ and β learned")  # questions 4 to 8 still run
 
 
-def test_in_classroom_mode_every_open_question_draws_its_chart_text_at_16_px_or_more():
+def test_in_classroom_mode_every_open_question_draws_its_chart_text_at_18_px_or_more():
     at = open_link("questions", {"classroom": "1", **{f"q_open_{q.number}": "true" for q in content.QUESTIONS}})
     for prompt in [r for r in at.radio if r.label == "Your class's prediction"]:
         prompt.set_value(prompt.options[0])  # every reveal shown

@@ -3,10 +3,13 @@
 A teacher turns it on with the sidebar switch or with `?classroom=1` in a link, and can hide
 any control with `?hide=seed,momentum` (names as in the page's link settings).
 On a projector (1280 × 720, 1024 × 768) the sidebar starts collapsed, the text of metrics, buttons,
-links and labels wraps rather than ending in "…", and every chart's text is at least 16 px.
+links and labels wraps rather than ending in "…", every text is at least 20 px and every chart's text
+at least 18 px.
 Pages use:
 - `chart(fig, key)` instead of st.plotly_chart: larger fonts in classroom mode, PNG export, drawn by the
   live charts' element (ui.live.chart) with the app's one copy of plotly.js;
+- `table(data, **options)` instead of st.dataframe: in classroom mode an HTML table (st.table) whose text
+  the style enlarges, where st.dataframe's grid is drawn on a canvas at 14 px whatever the style;
 - `beside(spec)` instead of st.columns where controls or numbers sit beside a figure: in classroom
   mode they are drawn one above the other, each at the full width;
 - `ui.links.control(name, essential=...)` around a control: hidden when the link hides it, or when
@@ -18,19 +21,22 @@ Pages use:
 from __future__ import annotations
 
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 KEY = "classroom"
 STUDENT = "student"  # a student link's switch: `?student=1`
 ASK, REVEAL = "lesson_ask_", "lesson_reveal_"  # keys of a prompt's container and of its reveal's
 FONT_SCALE = 1.5
-MIN_FONT = 16  # px: the smallest chart text in classroom mode
+MIN_FONT = 18  # px: the smallest chart text in classroom mode (the base font, 12 px × FONT_SCALE)
 
 # Static CSS (no user input): larger text for the back of the room, and an empty span.
 # Streamlit ends a label that does not fit its box in "…" (one line, overflow hidden): in classroom
 # mode those of metrics, buttons, page links and widgets wrap instead, and a metric's value shrinks
 # with its column (cqi: a hundredth of the metric's width) rather than being cut; a formula in a label
 # (KaTeX, laid out on one line by its own fixed boxes) is left whole. The main area takes
-# the width the collapsed sidebar leaves, with less padding.
+# the width the collapsed sidebar leaves, with less padding. Every text is 1.3rem (20.8 px) or more: KaTeX
+# draws a subscript at 0.7 of its formula, so a formula is at least 1.8rem (its μ_B's B 20.2 px); a
+# <sub> or <sup> at least 20 px; code, inputs and a select's options (in a popover outside the main area) 1.3rem.
 _CSS = """
 <style>
 [data-testid="stMain"] { font-size: 1.3rem; }
@@ -47,9 +53,11 @@ _CSS = """
 [data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.3rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p,
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: min(2.6rem, 13cqi) !important; }
-[data-testid="stMain"] .katex { font-size: 1.5em; }
-[data-testid="stMain"] :is([data-baseweb="select"] div, input, [data-testid="stSliderThumbValue"],
-  [data-testid="stCode"] code) { font-size: 1.15rem; }
+[data-testid="stMain"] .katex { font-size: max(1.5em, 1.8rem); }
+[data-testid="stMain"] :is([data-baseweb="select"] div, input, textarea, [data-testid="stSliderThumbValue"],
+  [data-testid="stCode"] code, code, [data-testid="stFileUploaderDropzoneInstructions"] *),
+[data-baseweb="popover"] :is(li, li *) { font-size: 1.3rem; }
+[data-testid="stMain"] :is(sub, sup) { font-size: max(0.8em, 20px); }
 </style>
 <span class="bnviz-classroom"></span>
 """
@@ -119,6 +127,19 @@ def enlarge(fig):
         if margin[side] is not None:
             margin[side] = round(margin[side] * FONT_SCALE)
     return fig
+
+
+def table(data, **options) -> None:
+    """st.dataframe(data, **options); in classroom mode st.table(data), with the index hidden when
+    options say hide_index=True. st.dataframe draws its cells on a canvas (Glide Data Grid) in the theme's
+    small font, which no style reaches and Streamlit offers no option to enlarge; an HTML table's cells
+    take the classroom style's 1.3rem."""
+    if not enabled():
+        st.dataframe(data, **options)
+        return
+    if options.get("hide_index"):
+        data = (data if isinstance(data, Styler) else data.style).hide(axis="index")
+    st.table(data)
 
 
 def beside(spec, **kwargs) -> list:

@@ -36,7 +36,19 @@ COLORS = {
 # /network draws the network without BN in x's colour and with BN in y's (figures/network.py);
 # the copy with BN but without γ and β (PyTorch's affine=False) in a third, apart from both.
 BN_WITHOUT_GAMMA_BETA = OKABE_ITO["black"]
-TEMPLATE = "plotly_white"
+# Tick labels as plain numbers or "1e−4", never with an SI suffix: plotly's default exponentformat "B"
+# writes 0.0001 as "100μ", and here μ is a mean. Set in the template, so every axis of every figure (each
+# subplot's, each colour bar's) has it without a builder asking.
+EXPONENT_FORMAT = "e"
+TEMPLATE = "bnviz"
+_template = go.layout.Template(pio.templates["plotly_white"])
+for _axis in (_template.layout.xaxis, _template.layout.yaxis, _template.layout.coloraxis.colorbar):
+    _axis.exponentformat = EXPONENT_FORMAT
+for _trace in (*_template.data.heatmap, *_template.data.contour, *_template.data.histogram2d):
+    _trace.colorbar.exponentformat = EXPONENT_FORMAT
+for _trace in _template.data.scatter:
+    _trace.marker.colorbar.exponentformat = EXPONENT_FORMAT
+pio.templates[TEMPLATE] = _template
 # Every figure starts in this template: plotly gives a new figure its default template without
 # validating it, where update_layout(template=...) validates and copies the whole template again,
 # half of what building a small figure costs (bench/loadtest.py's profile). The JSON is the same.
@@ -57,6 +69,22 @@ def style(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
         **layout,
     )
     return fig
+
+
+def legend_below() -> dict:
+    """A horizontal legend at the foot of the figure, under the x axis's title whatever the font size.
+
+    Placed in the figure's own coordinates (its bottom edge), not the plot's: a legend a fixed fraction
+    of the plot below the axis lands on the axis title once larger fonts (classroom mode) push the title
+    down. The figure's bottom margin holds the tick labels, the axis title and the legend.
+    """
+    return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0)
+
+
+def legend_on_top() -> dict:
+    """A horizontal legend at the top edge of the figure, above the subplot titles (annotations at the
+    top of each panel, which a legend just above the plot would cover). The top margin holds both."""
+    return dict(orientation="h", yref="container", y=1, yanchor="top", x=0)
 
 
 def default_bins(n: int) -> int:

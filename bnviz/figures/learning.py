@@ -19,7 +19,7 @@ from bnviz.experiments.training.data import Experiment, ideal_output
 from bnviz.experiments.training.loop import History, StepDetail
 from bnviz.experiments.training.modes import TrainEval
 from bnviz.experiments.training.settings import EPS
-from bnviz.figures.common import COLORS, style
+from bnviz.figures.common import COLORS, legend_below, style
 from bnviz.notation import MU_B_SUB, STD_B_SUB, VAR_B_SUB
 from bnviz.numbers import fixed, sig
 
@@ -508,9 +508,7 @@ def step_figure(detail: StepDetail, task: str) -> go.Figure:
     )
     fig.update_xaxes(title_text=f"x̂ (normalized with this batch's {MU_B_SUB}, {VAR_B_SUB})", row=1, col=2)
     fig.update_yaxes(title_text="probability" if classify else "value", row=1, col=2)
-    return style(fig, height=430).update_layout(
-        margin=dict(l=60, r=20, t=70, b=110), legend=dict(orientation="h", y=-0.3, x=0)
-    )
+    return style(fig, height=430).update_layout(margin=dict(l=60, r=20, t=70, b=110), legend=legend_below())
 
 
 def landscape_figure(
@@ -600,9 +598,7 @@ def landscape_figure(
         )
     fig.update_xaxes(title_text="γ (scale)", range=[float(gammas[0]), float(gammas[-1])])
     fig.update_yaxes(title_text="β (shift)", range=[float(betas[0]), float(betas[-1])])
-    return style(fig, height=560).update_layout(
-        margin=dict(l=60, r=20, t=30, b=90), legend=dict(orientation="h", y=-0.16, x=0)
-    )
+    return style(fig, height=560).update_layout(margin=dict(l=60, r=20, t=30, b=90), legend=legend_below())
 
 
 def train_eval_figure(results: list[tuple[Experiment, TrainEval]], channel: int) -> go.Figure:
@@ -662,6 +658,4 @@ def train_eval_figure(results: list[tuple[Experiment, TrainEval]], channel: int)
         )
         fig.update_xaxes(title_text="held-out value x", row=1, col=col)
     fig.update_yaxes(title_text="logit y (before the sigmoid)" if task == "classify" else "BN output y", row=1, col=1)
-    return style(fig, height=460).update_layout(
-        margin=dict(l=60, r=20, t=60, b=100), legend=dict(orientation="h", y=-0.25, x=0)
-    )
+    return style(fig, height=460).update_layout(margin=dict(l=60, r=20, t=60, b=100), legend=legend_below())

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bnviz.figures.common import COLORS, style
+from bnviz.figures.common import COLORS, legend_on_top, style
 
 WITH = dict(color=COLORS["y"], width=2.5)
 WITHOUT = dict(color=COLORS["x_hat"], width=2.5, dash="dash")
@@ -118,6 +118,4 @@ def switch_figure(curves: dict, x, level: float, peak: tuple[int, int] | None = 
     fig.update_xaxes(title_text="x, before BN")
     fig.update_yaxes(range=[-0.25, 1.3])
     fig.update_yaxes(title_text="next layer's output", row=1, col=1)
-    return style(fig, height=height).update_layout(
-        legend=dict(orientation="h", yanchor="bottom", y=1.1, x=0), margin=dict(l=50, r=20, t=70, b=45)
-    )
+    return style(fig, height=height).update_layout(legend=legend_on_top(), margin=dict(l=50, r=20, t=80, b=45))

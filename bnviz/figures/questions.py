@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from bnviz.core.activations import sigmoid
 from bnviz.experiments.questions import FLAT, STRAIGHT
-from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, style
+from bnviz.figures.common import COLORS, default_bins, histogram_bar, histogram_edges, legend_on_top, style
 
 # One colour per channel where channels are drawn as lines (plotly's default sequence).
 CHANNEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
@@ -20,7 +20,7 @@ CHANNEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c
 
 def _legend_on_top(fig: go.Figure, top: int = 80) -> go.Figure:
     """The legend at the very top of the figure, above the subplot titles instead of on them."""
-    fig.update_layout(margin=dict(t=top), legend=dict(yref="container", y=1.0, yanchor="top", x=0))
+    fig.update_layout(margin=dict(t=top), legend=legend_on_top())
     return fig
 
 
