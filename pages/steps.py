@@ -136,7 +136,7 @@ def batch_identity() -> tuple:
 
 @st.fragment
 def stepper():
-    classroom = enabled()
+    projected = enabled()  # classroom mode
     # γ, β and eval mode stand above the steps; in classroom mode γ and β stand beside the chart instead, and
     # only on the two steps that use them.
     top = st.container()
@@ -152,7 +152,7 @@ def stepper():
     )
     index = STEP_KEYS.index(step_key)
     first, last = index == 0, index == len(STEP_KEYS) - 1
-    if classroom:
+    if projected:
         heading = st.container()
         left, right = st.columns([1, 1], gap="medium")
     else:
@@ -163,16 +163,16 @@ def stepper():
     skew_x = shape_statistics(x[:, channel])["skewness"]
     asked = is_skewed(skew_x) and index >= BEFORE_NORMALIZE  # and stays on screen through scale and shift
     shape_ready = True
-    if classroom and asked:
+    if projected and asked:
         with left:
             shape_ready = predict_first(shape.key, shape.question, shape.choices, about=(batch_identity(), channel))
     # The chart of normalizing, and of the steps after it, waits for the class (the one before shows the input).
-    hold = classroom and asked and index > BEFORE_NORMALIZE and not shape_ready
-    if classroom:
+    hold = projected and asked and index > BEFORE_NORMALIZE and not shape_ready
+    if projected:
         with left, part(shape.key, "control"):
             prev_col, next_col = st.columns(2)
     uses_gamma = step_key in ("scale", "shift")
-    if classroom:
+    if projected:
         where_gamma, where_beta = left.columns(2)
     with control("gamma", essential=uses_gamma, where=where_gamma):
         gamma = st.number_input(
@@ -182,7 +182,7 @@ def stepper():
         beta = st.number_input(
             "β (shift)", -100.0, 100.0, 0.0, step=0.5, format="%.2f", key="steps_beta", bind="query-params"
         )
-    with top if classroom else beside_gamma:
+    with top if projected else beside_gamma:
         # In classroom mode the class commits to a prediction before eval mode may be switched on.
         batches = ss.get("steps_batches", BATCHES)
         evaluate = eval_prediction(batches, channel)
@@ -262,7 +262,7 @@ def stepper():
         "Next ▶", key="steps_next", on_click=move, args=(1, STEP_KEYS), disabled=last or locked, width="stretch"
     )
     figure = dict(key="steps_step_figure", places=places)
-    if classroom:  # beside the prompt: shorter, and titled by the channel alone (the heading names the step)
+    if projected:  # beside the prompt: shorter, and titled by the channel alone (the heading names the step)
         figure |= dict(height=CLASSROOM_HEIGHT, title=f"Channel {channel}")
         with right, part(shape.key, "result"):
             if hold:
@@ -274,9 +274,9 @@ def stepper():
                 before, after = skewness_before_after(x, steps, channel)
                 reveal(shape.key, shape_answer(before, after), shape_why(before, after))
     st.latex(step.highlighted)
-    st.markdown(explanation(step.key, eval_mode, gamma, beta, classroom))
+    st.markdown(explanation(step.key, eval_mode, gamma, beta, projected))
     fig_col, num_col = beside([3, 2])
-    if not classroom:
+    if not projected:
         with fig_col:
             shared_chart(step_figure, x, steps, index, channel, batch_steps if eval_mode else None, **figure)
     with num_col:

@@ -191,3 +191,14 @@ def kept(data: dict, before: dict) -> bool:
     """Whether the browser keeps what a live chart shows: the same figure and arrays, and the same revision
     (its inputs stay where the hand left them; only the values sent, the owner's, may have moved)."""
     return all(data[k] == before[k] for k in ("figure", "arrays", "revision", "readouts"))
+
+
+_STEP_LINK = re.compile(r"\[([^\]]+)\]\(\./([^?)]*)\?([^)]*)\)")
+
+
+def lesson_links(at: AppTest) -> list[tuple[str, str, dict[str, str]]]:
+    """/teach's links to the open step's view, in order (the teacher's, then the student's): (label, the page's
+    URL path, its query parameters). Markdown links relative to the app's root ("./batch?…", "./?…")."""
+    from urllib.parse import parse_qsl
+
+    return [(label, path, dict(parse_qsl(q))) for m in at.markdown for label, path, q in _STEP_LINK.findall(m.value)]

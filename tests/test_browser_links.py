@@ -190,22 +190,27 @@ def test_a_lesson_link_hides_the_controls_it_names(page, app_url):
     assert_no_exception(page)
 
 
-def test_the_lesson_plans_link_opens_its_view_even_on_a_page_already_visited(page, app_url):
+def test_the_lesson_plans_link_opens_its_view_in_a_new_tab_whatever_the_teacher_moved_before(page, app_url):
     open_page(page, app_url, "network?net_steps=100")
     sweep = page.locator('[data-testid="stCheckbox"]').filter(has_text="Run the learning-rate sweep").locator("input")
     expect(sweep).to_be_checked(timeout=WAIT_MS)
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="For teachers").click()
     expect(page.locator("h1").first).to_contain_text("lesson", ignore_case=True)
     wait_idle(page)
-    # The lesson's steps are tabs: the one whose view is /network first.
-    number, (start, end, _) = next(
-        (n, s) for n, s in enumerate(lesson.schedule(), start=1) if s[2].title == "Why BN helps"
-    )
-    page.get_by_role("tab", name=f"{number} · {start}–{end} min").click()
-    page.locator('[data-testid="stMain"]').get_by_role("link", name="Why BN helps").first.click()
-    expect(page).to_have_url(re.compile(r"/network\?.*net_sweep=false"), timeout=WAIT_MS)
-    expect(sweep).not_to_be_checked(timeout=WAIT_MS)
-    assert_no_exception(page)
+    # The lesson's steps are tabs: the one whose view is /network.
+    number = next(n for n, step in enumerate(lesson.PLAN, start=1) if step.title == "Why BN helps")
+    after_run(page, page.get_by_role("tab", name=f"Step {number}").click)
+    expect(page).to_have_url(re.compile(rf"/teach\?teach_tab=Step\+{number}$"))  # /teach remembers its step
+    with page.context.expect_page() as opened:
+        page.locator('[data-testid="stMain"]').get_by_role("link", name="Project this step").click()
+    projected = opened.value
+    expect(projected).to_have_url(re.compile(r"/network\?.*net_sweep=false.*classroom=1"), timeout=WAIT_MS)
+    projected.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=WAIT_MS)
+    expect(projected.locator("h1").first).to_contain_text("Why BN helps")
+    expect(
+        projected.locator('[data-testid="stCheckbox"]').filter(has_text="Run the learning-rate sweep").locator("input")
+    ).not_to_be_checked(timeout=WAIT_MS)
+    assert_no_exception(projected)
 
 
 # --- the browser's history: one entry per page ------------------------------------------------------

@@ -1,11 +1,9 @@
 """/questions and /teach from a link: settings read and written back, hostile links refused,
 classroom mode's hidden controls and predict-first prompts, controls hidden by `?hide=`."""
 
-from urllib.parse import parse_qsl
-
 import numpy as np
 import pytest
-from apptest import hidden_keys, open_link
+from apptest import hidden_keys, lesson_links, open_link
 
 from bnviz.experiments import gamma_beta, questions, stepper
 from content import questions as content
@@ -338,8 +336,8 @@ def test_classroom_mode_keeps_both_controls_of_the_teachers_page():
 
 def test_the_teachers_plan_links_each_step_to_its_view():
     def student_link(number: int) -> tuple[str, dict[str, str]]:  # the open tab's second link: its student link
-        link = open_link("teach", {"teach_tab": f"Step {number}"}).get("page_link")[1].proto
-        return link.page, dict(parse_qsl(link.query_string))
+        _, page, query = lesson_links(open_link("teach", {"teach_tab": f"Step {number}"}))[1]
+        return page, query
 
     page, query = student_link(6)
     assert page == "network" and query["net_sweep"] == "false"

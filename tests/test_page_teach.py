@@ -1,10 +1,7 @@
 """The /teach page: the 45-minute plan, its links into the app, one step at a time for projecting."""
 
-import re
-from urllib.parse import parse_qsl
-
 import pytest
-from apptest import open_link, run_page
+from apptest import lesson_links, open_link, run_page
 
 from content import teach as lesson
 from content.registry import BY_URL
@@ -42,19 +39,11 @@ def test_the_link_remembers_the_open_step_and_each_card_says_what_to_do_and_ask(
     assert all(ask.question in body for ask in step.ask)
 
 
-LINK = re.compile(r"\[([^\]]+)\]\(\./([^?)]*)\?([^)]*)\)")
-
-
-def step_links(at) -> list[tuple[str, str, dict[str, str]]]:
-    """(label, page, query parameters) of each link of the open step's card, in order."""
-    return [(label, path, dict(parse_qsl(q))) for m in at.markdown for label, path, q in LINK.findall(m.value)]
-
-
 @pytest.mark.parametrize("number", range(1, len(lesson.PLAN) + 1))
 def test_each_step_has_a_teacher_link_in_classroom_mode_and_a_student_link_to_the_same_view(number):
     at = open_link("teach", {"teach_tab": f"Step {number}"})
     step = lesson.PLAN[number - 1]
-    (teacher, page, params), (student, page_too, student_params) = step_links(at)
+    (teacher, page, params), (student, page_too, student_params) = lesson_links(at)
     assert page == page_too == step.page  # "./" + the page's path: "./?…" for the start page, never ""
     assert params == dict(step.view) | {"classroom": "1"} == lesson.teacher_link(step)
     assert student_params == dict(step.view) | {"student": "1"} == lesson.student_link(step)
@@ -84,7 +73,7 @@ def test_one_step_can_be_shown_alone_for_projecting():
     at.selectbox(key="teach_step").set_value(4).run()
     step = lesson.PLAN[3]
     assert [h.value for h in at.subheader] == [f"4. {step.title}"]
-    assert [page for _, page, _ in step_links(at)] == [step.page] * 2
+    assert [page for _, page, _ in lesson_links(at)] == [step.page] * 2
     assert "Minutes 19–28 (9 min)" in [c.value for c in at.caption]
     assert not at.table  # no sequence table, no objectives
     body = text(at)
