@@ -391,14 +391,15 @@ def test_in_classroom_mode_draw_another_batch_is_locked_and_nothing_says_the_ans
     assert at.button(key="bt_draw").disabled
     text = " ".join(m.value for m in [*at.markdown, *at.caption])
     assert "somewhat different" not in text and "moved" not in text and "The answer:" not in text
-    assert len(at.table) == 1  # the batch's own statistics only: no second batch to compare with
+    # The channels' table and the batch's own statistics only: no second batch to compare with.
+    assert [t for t in at.table if "moved by" in t.value.columns] == []
 
 
 def test_once_the_class_has_chosen_the_draw_shows_both_batches_means_side_by_side_and_the_reveal():
     at = open_link("batch", lesson.teacher_link(STEP))
     at.radio(key=PREDICT.key).set_value(PREDICT.choices[0]).run()
     at.button(key="bt_draw").click().run()
-    means = at.table[1].value
+    (means,) = [t.value for t in at.table if "moved by" in t.value.columns]
     first, second = (make_batch(preset(DEFAULT_PRESET, 4), 256, seed=s).mean(axis=0) for s in (0, 1))
     assert list(means.columns) == ["$\\mu_B$, seed 0", "$\\mu_B$, seed 1", "moved by", "σ/√m"]
     np.testing.assert_allclose(means.iloc[:, 0], first, rtol=1e-12)  # the batch before the draw

@@ -32,7 +32,7 @@ MIN_FONT = 18  # px: the smallest chart text in classroom mode (the base font, 1
 # Static CSS (no user input): larger text for the back of the room, and an empty span.
 # Streamlit ends a label that does not fit its box in "…" (one line, overflow hidden): in classroom
 # mode those of metrics, buttons, page links and widgets wrap instead, and a metric's value shrinks
-# with its column (cqi: a hundredth of the metric's width) rather than being cut; a formula in a label
+# with its column (cqi: a hundredth of the metric's width), down to the 1.3rem of all text, rather than being cut; a formula in a label
 # (KaTeX, laid out on one line by its own fixed boxes) is left whole. The main area takes
 # the width the collapsed sidebar leaves, with less padding. Every text is 1.3rem (20.8 px) or more: KaTeX
 # draws a subscript at 0.7 of its formula, so a formula is at least 1.8rem (its μ_B's B 20.2 px); a
@@ -52,7 +52,7 @@ _CSS = """
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] td, [data-testid="stMain"] th { font-size: 1.3rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p,
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: min(2.6rem, 13cqi) !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 13cqi, 2.6rem) !important; }
 [data-testid="stMain"] .katex { font-size: max(1.5em, 1.8rem); }
 [data-testid="stMain"] :is([data-baseweb="select"] div, input, textarea, [data-testid="stSliderThumbValue"],
   [data-testid="stCode"] code, code, [data-testid="stFileUploaderDropzoneInstructions"] *),
