@@ -37,23 +37,21 @@ TRAIN = "Train the three networks"  # the form's button
 PREDICTIONS = [NAMES["none"], NAMES["bn"], NAMES["bn_no_affine"], "about the same"]
 
 
-def lowest_loss(runs: Sequence[Run], rel: float = 0.1) -> str:
-    """Which network ended with the lowest final loss, in the words of PREDICTIONS.
+def lowest_loss(runs: Sequence[Run], rel: float = 0.1) -> tuple[str, ...]:
+    """Which network ended with the lowest final loss, as choices of PREDICTIONS that are right.
 
-    Its name ("without BN", "BN with γ, β", "BN without γ, β"); when others ended within
-    `rel` of it (|a - b| ≤ rel · max(a, b)), the names of all of them, "…, about the same";
-    "about the same" when every network did, or every one diverged.
+    Its name ("without BN", "BN with γ, β", "BN without γ, β"); when others ended within `rel` of it
+    (|a - b| ≤ rel · max(a, b)), the names of all of them (each a right choice); "about the same" when every
+    network did, or every one diverged.
     """
     losses = [math.inf if r.diverged else r.final_loss for r in runs]
     best = min(losses)
     if math.isinf(best):
-        return "about the same"
+        return ("about the same",)
     close = [r for r, loss in zip(runs, losses) if math.isfinite(loss) and loss - best <= rel * loss]
     if len(close) == len(runs):
-        return "about the same"
-    if len(close) == 1:
-        return NAMES[close[0].norm]
-    return " and ".join(NAMES[r.norm] for r in close) + ", about the same"
+        return ("about the same",)
+    return tuple(NAMES[r.norm] for r in close)
 
 
 TRAIN_KEY = "net_predict_train"

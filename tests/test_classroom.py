@@ -144,3 +144,20 @@ def test_a_changed_setting_asks_the_class_again():
     assert [m.value for m in at.markdown] == ["**Predict first:** Where will γ end?"]
     at.radio(key="task").set_value("a").run()  # and back: still a new question, asked again
     assert at.radio(key="p").value is None
+
+
+def test_when_two_choices_are_both_right_the_reveal_names_both_and_either_counts():
+    def page():
+        import streamlit as st
+
+        from ui import classroom
+
+        st.session_state.classroom = True
+        if classroom.predict_first("p", "Which ends lowest?", ["A", "B", "C"]):
+            classroom.reveal("p", ("A", "B"))
+
+    at = AppTest.from_function(page).run()
+    at.radio(key="p").set_value("B").run()
+    assert at.markdown[-1].value == "**The answer: A or B.** Your class chose it."
+    at.radio(key="p").set_value("C").run()
+    assert at.markdown[-1].value == "**The answer: A or B.** Your class chose “C”: not this one."

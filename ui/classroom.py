@@ -205,20 +205,26 @@ def prediction(key: str) -> str | None:
     return st.session_state.get(key) if enabled() else None
 
 
-def told(said: str, right: str) -> str:
-    """Whether the class's choice was the right one, said alike on every page."""
-    return "Your class chose it." if said == right else f"Your class chose “{said}”: not this one."
+def told(said: str, right: str | tuple[str, ...]) -> str:
+    """Whether the class's choice was a right one, said alike on every page."""
+    return (
+        "Your class chose it."
+        if said in ((right,) if isinstance(right, str) else right)
+        else (f"Your class chose “{said}”: not this one.")
+    )
 
 
-def reveal(key: str, right: str, why: str = "") -> None:
+def reveal(key: str, right: str | tuple[str, ...], why: str = "") -> None:
     """After a reveal, in classroom mode: the right answer in a neutral box (no green for a wrong guess,
     no red for the class), whether the class chose it, and why. Keyed `lesson_reveal_<key>`.
-    right: the choice that is right (computed from the run where it depends on it)."""
+    right: the choice that is right (computed from the run where it depends on it), or the choices that are
+    all right (two networks that end within a hair of each other): "A or B"."""
     said = prediction(key)
     if said is None:
         return
+    answer = right if isinstance(right, str) else " or ".join(right)
     with st.container(border=True, key=f"{REVEAL}{key}"):
-        st.markdown(f"**The answer: {right}.** {told(said, right)}" + (f" {why}" if why else ""))
+        st.markdown(f"**The answer: {answer}.** {told(said, right)}" + (f" {why}" if why else ""))
 
 
 def part(key: str, role: str):
