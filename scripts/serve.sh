@@ -4,6 +4,7 @@
 # configuration, pid, temporary paths and logs in a run folder); Ctrl-C or SIGTERM stops it all.
 #
 #   bash scripts/serve.sh                 # one replica per core, on port 8501 (every interface)
+#   bash scripts/serve.sh -s -a 127.0.0.1 # one learner: Streamlit alone on port 8501, no nginx
 #   bash scripts/serve.sh -n 1 -p 8620    # one replica, on port 8620
 #   bash scripts/serve.sh -n 4 -p 8620 -a 127.0.0.1 -d /tmp/bnviz-run
 #
@@ -11,6 +12,8 @@
 #   -n N     replicas (default: the number of cores, nproc)
 #   -p PORT  nginx's public port (default 8501); the replicas take the first free ports above it
 #   -a ADDR  the address nginx listens on (default 0.0.0.0: the students' machines reach it)
+#   -s       Streamlit alone, no nginx: one process listens on the port itself (one learner, a small
+#            class); -n is not used. Every page is warmed all the same before the URL is printed.
 #   -d DIR   the run folder: nginx.conf, nginx's logs (access.log names each request's replica), one
 #            log per replica, replicas.txt (each one's port and pid) and warm.log (each page's first
 #            run on each replica, before the URL is printed: scripts/warm.py). Kept at exit; by
@@ -35,12 +38,14 @@ replicas=$(nproc)
 port=8501
 address=0.0.0.0
 run_dir=""
-while getopts "n:p:a:d:h" opt; do
+single=0
+while getopts "n:p:a:d:sh" opt; do
   case $opt in
     n) replicas=$OPTARG ;;
     p) port=$OPTARG ;;
     a) address=$OPTARG ;;
     d) run_dir=$OPTARG ;;
+    s) single=1 ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -58,7 +63,7 @@ apt_install() {
 }
 
 NGINX=${BNVIZ_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-if [ ! -x "$NGINX" ]; then
+if ((!single)) && [ ! -x "$NGINX" ]; then
   echo "nginx is missing: installing Debian's nginx package."
   apt_install nginx
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -122,10 +127,17 @@ urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1] + 
     "$1" 2>/dev/null
 }
 
-# One BLAS thread per replica: the replicas are the parallelism, one per core.
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+shown=$address probe=$address
+[ "$address" != 0.0.0.0 ] || { shown=localhost probe=127.0.0.1; }
 
 replica_ports=()
+if ((single)); then # the one process on the public port and address itself (its BLAS keeps its threads)
+  port_free "$port" || { echo "-p: port $port is taken" >&2; exit 1; }
+  replicas=1 replica_ports=("$port") listen=$address
+else # one BLAS thread per replica: the replicas are the parallelism, one per core
+  export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+  listen=127.0.0.1 probe_replica=127.0.0.1
+fi
 candidate=$((port + 1))
 while ((${#replica_ports[@]} < replicas)); do
   ((candidate < 65536)) || { echo "no free port above $port for $replicas replicas" >&2; exit 1; }
@@ -137,7 +149,7 @@ done
 
 for p in "${replica_ports[@]}"; do
   "$PYTHON" -m streamlit run app.py \
-    --server.port "$p" --server.address 127.0.0.1 --server.headless true \
+    --server.port "$p" --server.address "$listen" --server.headless true \
     --server.fileWatcherType none --browser.gatherUsageStats false \
     >"$run_dir/replica-$p.log" 2>&1 &
   pids+=($!)
@@ -164,14 +176,14 @@ wait_answering() {
 }
 for i in "${!replica_ports[@]}"; do
   p=${replica_ports[$i]}
-  wait_answering "The replica on port $p" "http://127.0.0.1:$p" "${pids[$i]}" "$run_dir/replica-$p.log"
+  wait_answering "The replica on port $p" "http://${probe_replica:-$probe}:$p" "${pids[$i]}" "$run_dir/replica-$p.log"
 done
 # Ready before class: every page once per replica, through a real session (scripts/warm.py), so that its
 # imports, trainings and figures are in the replica's caches before the first student asks. A page that
 # fails to warm is named (its replica's log says more) and the class is served all the same.
 replica_urls=()
 for p in "${replica_ports[@]}"; do
-  replica_urls+=("http://127.0.0.1:$p")
+  replica_urls+=("http://${probe_replica:-$probe}:$p")
 done
 warm_start=$SECONDS
 if "$PYTHON" scripts/warm.py "${replica_urls[@]}" >"$run_dir/warm.log" 2>&1; then
@@ -179,6 +191,14 @@ if "$PYTHON" scripts/warm.py "${replica_urls[@]}" >"$run_dir/warm.log" 2>&1; the
 else
   echo "Some pages did not warm (the first student pays for them):" >&2
   grep -v ' s$' "$run_dir/warm.log" >&2 || tail -n 5 "$run_dir/warm.log" >&2
+fi
+
+if ((single)); then
+  echo "bnviz: Streamlit alone on port $port; its log in $run_dir"
+  echo "Open http://$shown:$port  (Ctrl-C stops it)"
+  wait -n "${pids[@]}" || true
+  echo "Streamlit stopped on its own." >&2
+  exit 1
 fi
 
 # --- nginx in front ------------------------------------------------------------------------------------
@@ -267,8 +287,6 @@ EOF
 "$NGINX" -p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/error.log" &
 pids+=($!)
 
-shown=$address probe=$address
-[ "$address" != 0.0.0.0 ] || { shown=localhost probe=127.0.0.1; }
 wait_answering nginx "http://$probe:$port" "${pids[-1]}" "$run_dir/error.log"
 
 echo "bnviz: $replicas replica(s) on ports ${replica_ports[*]}, behind nginx; logs in $run_dir"

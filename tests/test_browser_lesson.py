@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from pw_helpers import PROJECTORS, WAIT_MS, after_run, assert_no_exception, open_page
+from pw_helpers import PROJECTORS, WAIT_MS, after_run, assert_no_exception, open_page, shot
 
 from content import teach as lesson
 
@@ -66,22 +66,6 @@ def wait_still(page: Page) -> None:
 
 # How the teacher reveals the answer to each step's prediction, once the class has chosen (by its key).
 ACTIONS: dict[str, Callable[[Page], None]] = {}
-# Step 5, /learning: the class's choice itself draws where γ and β went (the training is the page's own).
-ACTIONS["learn_predict_end"] = lambda page: None
-# Step 6, /network: the teacher trains the three networks.
-ACTIONS["net_predict_train"] = lambda page: after_run(
-    page, page.get_by_role("button", name="Train the three networks").click
-)
-# Step 7, /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
-ACTIONS["q_predict_eval"] = lambda page: None
-
-# 3. Step through BN: Next, from the standard deviation to normalizing.
-ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)
-
-# 4. Drag γ and β: “Recover the original”.
-ACTIONS["gb_predict_recover"] = lambda page: after_run(
-    page, page.get_by_role("button", name="Recover the original").click
-)
 
 
 def move_home_scale(page: Page) -> None:
@@ -105,6 +89,20 @@ def draw_another_batch(page: Page) -> None:
 
 
 ACTIONS["bt_predict_draw"] = draw_another_batch
+# 3. Step through BN: Next, from the standard deviation to normalizing.
+ACTIONS["steps_predict_shape"] = lambda page: after_run(page, page.get_by_role("button", name="Next ▶").click)
+# 4. Drag γ and β: “Recover the original”.
+ACTIONS["gb_predict_recover"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Recover the original").click
+)
+# 5. /learning: the class's choice itself draws where γ and β went (the training is the page's own).
+ACTIONS["learn_predict_end"] = lambda page: None
+# 6. /network: the teacher trains the three networks.
+ACTIONS["net_predict_train"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Train the three networks").click
+)
+# 7. /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
+ACTIONS["q_predict_eval"] = lambda page: None
 
 
 def teacher_link(step: lesson.LessonStep) -> str:
@@ -124,6 +122,7 @@ def test_each_step_shows_its_prompt_control_and_reveal_on_one_projected_screen(p
     ask, control, result = (part(page, role, key) for role in ROLES)
     assert_in_view(page, prompt=ask, control=control)
     expect(page.locator(f".st-key-lesson_reveal_{key}")).to_have_count(0)
+    shot(page, f"lesson-{number}-{size['width']}-before")
 
     # A wrong choice (the right one is computed by the page), then the teacher's action.
     after_run(page, ask.get_by_text(step.predict.choices[0], exact=True).click)
@@ -133,6 +132,7 @@ def test_each_step_shows_its_prompt_control_and_reveal_on_one_projected_screen(p
     page.wait_for_function(f"() => document.documentElement.dataset.bnvizReveal === {key!r}", timeout=WAIT_MS)
     wait_still(page)
     assert_in_view(page, prompt=ask, control=control, result=result, reveal=reveal)
+    shot(page, f"lesson-{number}-{size['width']}-after")
     expect(reveal).to_contain_text("The answer:")
     expect(reveal).to_contain_text(
         "Your class chose it." if f"The answer: {step.predict.choices[0]}." in reveal.inner_text() else "not this one"

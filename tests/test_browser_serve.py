@@ -43,14 +43,13 @@ def nginx_path() -> str | None:
 
 
 @contextlib.contextmanager
-def served(replicas: int, run_dir: Path):
-    """Run scripts/serve.sh with `replicas` replicas on a free loopback port; yield (url, its replicas'
-    ports, the launcher's process, the lines it printed) once it prints its URL; stop it with SIGTERM,
-    as Ctrl-C would."""
+def served(options: tuple[str, ...], run_dir: Path):
+    """Run scripts/serve.sh with these options (`-n 2`, or `-s`) on a free loopback port; yield (url, its
+    Streamlit processes' ports, the launcher's process, the lines it printed) once it prints its URL; stop
+    it with SIGTERM, as Ctrl-C would."""
     port = free_port()
     proc = subprocess.Popen(
-        ["bash", str(ROOT / "scripts" / "serve.sh"), "-n", str(replicas), "-p", str(port)]
-        + ["-a", "127.0.0.1", "-d", str(run_dir)],
+        ["bash", str(ROOT / "scripts" / "serve.sh"), *options, "-p", str(port), "-a", "127.0.0.1", "-d", str(run_dir)],
         env={**os.environ, "BNVIZ_PYTHON": sys.executable},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -65,7 +64,7 @@ def served(replicas: int, run_dir: Path):
                 break
         else:
             pytest.fail("scripts/serve.sh stopped before serving:\n" + "".join(said))
-        ports = [int(p) for p in re.search(r"on ports ([\d ]+),", "".join(said)).group(1).split()]
+        ports = [int(p) for p in re.search(r"on ports? ([\d ]+)[,;]", "".join(said)).group(1).split()]
         yield f"http://127.0.0.1:{port}", ports, proc, said
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -114,6 +113,13 @@ def new_cookie(url: str) -> str:
         return cookie
 
 
+def warmed(run_dir: Path) -> list[tuple[str, str]]:
+    """(page, port) of every page scripts/warm.py ran before the launcher printed its URL (its warm.log)."""
+    return re.findall(
+        r"^warmed /(\S*) on http://127\.0\.0\.1:(\d+) in [\d.]+ s$", (run_dir / "warm.log").read_text(), re.M
+    )
+
+
 def refused(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
@@ -122,12 +128,9 @@ def refused(port: int) -> bool:
 def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_and_download(browser, tmp_path):
     if nginx_path() is None:
         _missing("nginx not found: install Debian's package with `apt-get install nginx` (serve.sh does).")
-    with served(2, tmp_path) as (url, ports, launcher, said):
+    with served(("-n", "2"), tmp_path) as (url, ports, launcher, said):
         # Ready before class: every page ran once on each replica (scripts/warm.py) before the URL was printed.
-        warmed = re.findall(
-            r"^warmed /(\S*) on http://127\.0\.0\.1:(\d+) in [\d.]+ s$", (tmp_path / "warm.log").read_text(), re.M
-        )
-        assert sorted(warmed) == sorted((info.url_path, str(p)) for info in PAGES for p in ports)
+        assert sorted(warmed(tmp_path)) == sorted((info.url_path, str(p)) for info in PAGES for p in ports)
         assert [line.startswith("Warmed every page on each replica") for line in said].index(True) < len(said) - 1
         assert not any(
             r["path"] in {f"/{info.url_path}" for info in PAGES} for r in requests(tmp_path)
@@ -189,3 +192,15 @@ def test_each_browser_stays_on_one_of_two_replicas_behind_nginx_with_its_upload_
     # SIGTERM, as Ctrl-C, ran the launcher's trap, which stopped nginx and both replicas.
     assert launcher.returncode == 128 + signal.SIGTERM
     assert all(refused(p) for p in [int(url.rsplit(":", 1)[1]), *ports])
+
+
+def test_one_learner_gets_streamlit_alone_with_every_page_run_once_before_the_url(browser, tmp_path):
+    with served(("-s",), tmp_path) as (url, ports, _, said):
+        assert ports == [int(url.rsplit(":", 1)[1])]  # Streamlit itself on the public port: no nginx
+        assert not (tmp_path / "nginx.conf").exists()
+        assert sorted(warmed(tmp_path)) == sorted((info.url_path, str(ports[0])) for info in PAGES)
+        assert said[-3].startswith("Warmed every page") and said[-1].startswith(f"Open {url}")
+        page = browser.new_page()
+        open_page(page, url)
+        expect(page.locator("h1").first).to_contain_text("Batch Normalization")
+        page.close()

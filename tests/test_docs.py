@@ -15,7 +15,7 @@ def test_the_readme_lists_every_page_in_teaching_order_with_its_idea():
 
 
 def test_the_readme_states_the_two_commands_and_ci_runs_the_test_command():
-    assert "pip install -r requirements.txt && streamlit run app.py" in README
+    assert "pip install -r requirements.txt && bash scripts/serve.sh -s\n```" in README
     assert "```bash\nbash scripts/test.sh\n```" in README
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
