@@ -156,3 +156,17 @@ def test_the_plans_links_open_their_step_in_a_new_tab_the_start_page_too(page, a
     projected.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=WAIT_MS)
     expect(projected.locator("h1").first).to_contain_text("Batch Normalization")  # the start page, not /teach
     expect(projected.get_by_role("switch", name="Classroom mode")).to_be_checked()
+
+
+def test_a_student_link_opens_the_same_view_without_classroom_mode_nor_the_lesson_plan(page, app_url):
+    step = lesson.PLAN[3]  # /gamma-beta, channel 2
+    open_page(page, app_url, f"{step.page}?{urlencode(lesson.student_link(step))}")
+    expect(page.get_by_role("switch", name="Classroom mode")).not_to_be_checked()
+    expect(page.get_by_text("Predict first:")).to_have_count(0)  # no prompt: the student explores alone
+    expect(page.get_by_role("combobox", name="Channel")).to_have_count(0)  # hidden by the link, as projected
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav.get_by_role("link", name="Drag γ and β")).to_be_visible()
+    expect(nav.get_by_role("link", name="For teachers")).to_have_count(0)  # no plan, no answers
+    after_run(page, nav.get_by_role("link", name="Start here").click)
+    assert "student=1" in page.evaluate("location.search")  # a link the student copies stays a student's
+    expect(nav.get_by_role("link", name="For teachers")).to_have_count(0)
