@@ -20,9 +20,6 @@ bench/results/cold_start.json and a table (docs/performance.md keeps one).
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
 import subprocess
 import sys
@@ -31,14 +28,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from first_paint import MINIMAL_READY, READY, charts_shown, load  # noqa: E402
+from first_paint import MINIMAL_READY, READY, begin, charts_shown, finish, load  # noqa: E402
 from latency import need_chromium  # noqa: E402
-from serving import RESULTS, ROOT, serve  # noqa: E402
+from serving import ROOT, serve  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from conftest import CHROMIUM_ARGS  # noqa: E402
-
-from content.registry import PAGES  # noqa: E402
 
 
 def warm(url: str) -> float:
@@ -58,21 +53,10 @@ def first_load(browser, script: Path, path: str = "", ready: str = READY, want=N
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", help='a page\'s URL path ("" for home; repeatable)')
-    parser.add_argument("--rounds", type=int, default=3, help="fresh servers per page and kind")
-    args = parser.parse_args()
-    pages = [p for p in PAGES if args.only is None or p.url_path in args.only]
+    args, pages, report = begin(__doc__, "rounds", 3, "fresh servers per page and kind")
     path = need_chromium()
     from playwright.sync_api import sync_playwright
 
-    report = {
-        "rounds": args.rounds,
-        "cpus": os.cpu_count(),
-        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "load_average_start": os.getloadavg(),
-        "pages": [],
-    }
     app, minimal = ROOT / "app.py", ROOT / "bench" / "minimal_app.py"
     with sync_playwright() as p, ExitStack() as stack:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
@@ -110,12 +94,7 @@ def main() -> None:
                     "all_baseline": [round(t) for t in base],
                 }
             )
-    report["load_average_end"] = os.getloadavg()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("cold_start.json" if args.only is None else "cold_start-partial.json")
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(table(report))
-    print(f"written to {out.relative_to(ROOT)}")
+    finish(report, "cold_start", args.only is not None, table)
 
 
 def table(report: dict) -> str:

@@ -92,22 +92,39 @@ def charts_shown(browser, url: str) -> dict:
         context.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def begin(doc: str, count: str, default: int, help: str) -> tuple[argparse.Namespace, list, dict]:
+    """What every page benchmark starts with: its options (--only, and how many loads or rounds: `count`),
+    the pages to measure, and its report's header (the machine, the time, its load)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", help='a page\'s URL path ("" for home; repeatable)')
-    parser.add_argument("--loads", type=int, default=5, help="timed loads per page")
+    parser.add_argument(f"--{count}", type=int, default=default, help=help)
     args = parser.parse_args()
     pages = [p for p in PAGES if args.only is None or p.url_path in args.only]
-    path = need_chromium()
-    from playwright.sync_api import sync_playwright
-
     report = {
-        "loads": args.loads,
+        count: getattr(args, count),
         "cpus": os.cpu_count(),
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         "load_average_start": os.getloadavg(),
         "pages": [],
     }
+    return args, pages, report
+
+
+def finish(report: dict, name: str, partial: bool, table) -> None:
+    """Write the report to bench/results/<name>.json (<name>-partial.json for some pages) and print its table."""
+    report["load_average_end"] = os.getloadavg()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / (f"{name}-partial.json" if partial else f"{name}.json")
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(table(report))
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+def main() -> None:
+    args, pages, report = begin(__doc__, "loads", 5, "timed loads per page")
+    path = need_chromium()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p, ExitStack() as stack:
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
@@ -135,12 +152,7 @@ def main() -> None:
                     "stretch_met": page_ms <= STRETCH * minimal_ms,
                 }
             )
-    report["load_average_end"] = os.getloadavg()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("first_paint.json" if args.only is None else "first_paint-partial.json")
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(table(report))
-    print(f"written to {out.relative_to(ROOT)}")
+    finish(report, "first_paint", args.only is not None, table)
 
 
 def table(report: dict) -> str:

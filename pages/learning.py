@@ -155,15 +155,9 @@ batch_id = (batch.source, hashlib.sha256(np.ascontiguousarray(batch.x).tobytes()
 
 # In classroom mode the lesson's step stands on one screen: the prompt, the task and the channel on the left,
 # where γ and β go on the right (drawn once the class has predicted). Elsewhere the page reads as before.
-if classroom.enabled():
-    st.subheader(END_HEADING, anchor=END_ANCHOR)
-    ask_side, result_side = st.columns(2, gap="medium")
-    with ask_side:
-        ASK, STEP_CONTROLS = st.container(), classroom.part(END_KEY, "control")
-    with result_side:
-        STEP_RESULT = classroom.part(END_KEY, "result")
-else:
-    ASK = STEP_CONTROLS = STEP_RESULT = None
+ASK, STEP_CONTROLS, STEP_RESULT = (
+    classroom.stage(END_KEY, END_HEADING, END_ANCHOR) if classroom.enabled() else (None, None, None)
+)
 
 
 # --- controls --------------------------------------------------------------------------------

@@ -117,15 +117,9 @@ st.caption(
 
 # In classroom mode the lesson's step stands on one screen: the prompt and the Train button on the left, the
 # loss curves on the right once the class has predicted and the teacher has trained. Elsewhere as before.
-if classroom.enabled():
-    st.subheader(TRAIN_HEADING, anchor=TRAIN_ANCHOR)
-    ask_side, result_side = st.columns([2, 3], gap="medium")
-    with ask_side:
-        ASK, FORM_AT = st.container(), classroom.part(TRAIN_KEY, "control")
-    with result_side:
-        CURVES_AT = classroom.part(TRAIN_KEY, "result")
-else:
-    ASK = FORM_AT = CURVES_AT = None
+ASK, FORM_AT, CURVES_AT = (
+    classroom.stage(TRAIN_KEY, TRAIN_HEADING, TRAIN_ANCHOR, [2, 3]) if classroom.enabled() else (None, None, None)
+)
 
 
 def pressed():

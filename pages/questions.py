@@ -28,7 +28,7 @@ from content.questions import (
     recover_why,
 )
 from content.registry import page_file
-from ui.classroom import chart, part, predict_first, prediction, reveal
+from ui.classroom import chart, predict_first, prediction, reveal, stage
 from ui.classroom import enabled as classroom_on
 from ui.guard import require_navigation
 from ui.links import HIDDEN, claim, control, write
@@ -495,14 +495,10 @@ def predicted_question(q: Question) -> bool:
     """Classroom mode's order for a question with a prediction: the prompt and the experiment's controls beside
     its result (and the reveal), all on one screen; whether the class has predicted."""
     ask = PREDICTS[q.key]
-    st.subheader(f"{q.number}. {q.title}", anchor=anchor(q.number))
-    left, right = st.columns(2, gap="medium")
-    with left:
+    prompt, controls, result = stage(ask.key, f"{q.number}. {q.title}", anchor(q.number))
+    with prompt:
         ready = predict_first(ask.key, ask.question, ask.choices, about=batch_id if q.key == "undo" else None)
         st.markdown(f"**{q.experiment}**")
-        controls = part(ask.key, "control")
-    with right:
-        result = part(ask.key, "result")
     PREDICTED[q.key](ready, controls, result)
     return ready
 

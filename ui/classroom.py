@@ -234,6 +234,19 @@ def part(key: str, role: str):
     return st.container(key=f"lesson_{role}_{key}")
 
 
+def stage(key: str, heading: str, anchor: str, spec=2) -> tuple:
+    """A lesson step's one screen, in classroom mode: its heading (the lesson's link scrolls to `anchor`), then
+    the prompt's place above the control's on the left and the result's on the right (st.columns(spec)).
+    Returns the containers (ask, control, result); control and result are `part`s of the prediction `key`."""
+    st.subheader(heading, anchor=anchor)
+    left, right = st.columns(spec, gap="medium")
+    with left:
+        ask, control = st.container(), part(key, "control")
+    with right:
+        result = part(key, "result")
+    return ask, control, result
+
+
 def student() -> bool:
     """Whether this session came from a student link (`?student=1`): no lesson plan and no answers for
     the teacher, for the rest of the session. The switch stays in the address, so that a link a student

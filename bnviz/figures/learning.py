@@ -33,6 +33,20 @@ STEP_MARK = "#d62728"
 MAX_EPOCH_LINES = 60
 
 
+def level_line(axis: str, level: float) -> dict:
+    """A dashed horizontal line across subplot `axis` ("", "2", …) at `level`: where the task wants γ or β."""
+    return dict(
+        type="line",
+        xref=f"x{axis} domain",
+        x0=0,
+        x1=1,
+        yref=f"y{axis}",
+        y0=level,
+        y1=level,
+        line=dict(color=COLORS["target"], dash="dash", width=2),
+    )
+
+
 def thin(steps: int, max_points: int = 600) -> np.ndarray:
     """At most max_points step indices, evenly spread, always including the first and the last."""
     if steps <= max_points:
@@ -183,18 +197,7 @@ def history_figure(
     for r, value, label, p in ((2, gamma_star, "γ*", p_gamma), (3, beta_star, "β*", p_beta)):
         if np.isfinite(value):
             axis = "" if r == 1 else str(r)
-            shapes.append(
-                dict(
-                    type="line",
-                    xref=f"x{axis} domain",
-                    x0=0,
-                    x1=1,
-                    yref=f"y{axis}",
-                    y0=float(value),
-                    y1=float(value),
-                    line=dict(color=COLORS["target"], dash="dash", width=2),
-                )
-            )
+            shapes.append(level_line(axis, float(value)))
             notes.append(
                 dict(
                     xref=f"x{axis} domain",
@@ -285,18 +288,7 @@ def ends_figure(exp: Experiment, hist: History, channel: int, height: int = 340,
             go.Scatter(x=x, y=curves[meta].y, name=name, mode="lines", line=dict(color=color, width=3)), row=r, col=1
         )
         axis = "" if r == 1 else str(r)
-        shapes.append(
-            dict(
-                type="line",
-                xref=f"x{axis} domain",
-                x0=0,
-                x1=1,
-                yref=f"y{axis}",
-                y0=level,
-                y1=level,
-                line=dict(color=COLORS["target"], dash="dash", width=2),
-            )
-        )
+        shapes.append(level_line(axis, level))
         notes.append(
             dict(
                 xref=f"x{axis} domain",
