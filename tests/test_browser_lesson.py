@@ -47,14 +47,18 @@ def assert_in_view(page: Page, **parts: Locator) -> None:
 
 
 def wait_still(page: Page) -> None:
-    """Until the page's scroll position and the reveal's box keep still for ten animation frames."""
+    """Until every chart shown is drawn (the element's `data-plots`, set once plotly has drawn it: before, the
+    element has its placeholder's height) and the page's scroll position and height keep still for ten
+    animation frames."""
     page.wait_for_function(
         """() => new Promise((done) => {
             const main = document.querySelector('[data-testid="stMain"]');
+            const undrawn = () => [...main.querySelectorAll('.bnviz-chart, .bnviz-live')]
+                .filter((e) => e.getClientRects().length > 0 && !(Number(e.dataset.plots || 0) >= 1)).length;
             let last = null, still = 0;
             const look = () => {
                 const now = JSON.stringify([main.scrollTop, main.scrollHeight]);
-                still = now === last ? still + 1 : 0;
+                still = now === last && undrawn() === 0 ? still + 1 : 0;
                 last = now;
                 if (still >= 10) done(true); else requestAnimationFrame(look);
             };

@@ -75,13 +75,18 @@
   // as it takes (so the prompt above it stays in view where both fit): once each time it appears, when the run
   // has finished and the charts above it are drawn.
   const placed = new Set();
+  // A chart not yet drawn by plotly still has its placeholder's height: wait for every chart shown.
+  const undrawn = () =>
+    [...document.querySelectorAll('[data-testid="stMain"] :is(.bnviz-chart, .bnviz-live)')].some(
+      (e) => e.getClientRects().length > 0 && !(Number(e.dataset.plots || 0) >= 1),
+    );
   const REVEAL = "st-key-lesson_reveal_";
   const revealKey = (box) => [...box.classList].find((c) => c.startsWith(REVEAL));
   function reveal() {
     const boxes = [...document.querySelectorAll(`[data-testid="stMain"] [class*="${REVEAL}"]`)];
     const keys = new Set(boxes.map(revealKey));
     for (const key of placed) if (!keys.has(key)) placed.delete(key); // gone: placed again when it comes back
-    if (!idle() || holding) return;
+    if (!idle() || holding || undrawn()) return;
     for (const box of boxes) {
       const key = revealKey(box);
       if (placed.has(key)) continue;
