@@ -23,7 +23,6 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -57,12 +56,10 @@ def app_pages_without_pages_folder() -> None:
 
 
 def page_files() -> dict[str, str]:
-    """URL path -> page file, read from app.py's navigation (the default page has path "")."""
-    files = {}
-    for m in re.finditer(r'st\.Page\("(pages/[^"]+)"([^)]*)\)', (ROOT / "app.py").read_text()):
-        path = re.search(r'url_path="([^"]*)"', m.group(2))
-        files["" if "default=True" in m.group(2) else path.group(1) if path else Path(m.group(1)).stem] = m.group(1)
-    return files
+    """URL path -> page file, from the app's one list of pages (content.registry; the start page's path is "")."""
+    from content.registry import PAGES
+
+    return {page.url_path: page.file for page in PAGES}
 
 
 def session_batch(shape: str | None):

@@ -192,7 +192,7 @@ def worked_numbers(
 def norm_places(x, kind: str, groups: int | None = None) -> dict[str, int]:
     """The decimals of norm_table's "mean" and "variance" columns, chosen from every pair `kind` computes on
     x, listed or not (bnviz.experiments.stepper.statistic_places): for BatchNorm, those of the step's table."""
-    mu, var = norm_statistics(np.asarray(x, dtype=float), kind, groups)
+    mu, var = norm_statistics(x, kind, groups)  # checks x, or trusts a batch checked where it entered
     p = statistic_places(mu, var)
     return {"mean": p["mean"], "variance": p["var"]}
 

@@ -267,13 +267,6 @@ def test_a_convolutional_batch_with_one_channel_trains_and_the_channel_choice_is
     assert "shape (8, 1, 4, 4)" in " ".join(c.value for c in at.caption)
 
 
-def test_a_batch_with_non_finite_values_gives_a_message_not_a_traceback():
-    x = np.ones((20, 2))
-    x[3, 0] = np.nan
-    at = run_learning(batch=Batch(x, None, 0, "upload: broken.npy"))
-    assert any("NaN" in e.value for e in at.error)
-
-
 def test_a_constant_channel_says_only_beta_learns():
     specs = tuple(preset("one dead channel with zero variance", 3))
     at = run_learning(batch=Batch(make_batch(specs, 64, seed=0), specs, 0, "preset: dead"))  # channel 1 is dead

@@ -261,17 +261,6 @@ def test_a_convolutional_batch_works_in_the_questions_on_your_batch():
     assert "test: conv" in " ".join(c.value for c in at.caption)
 
 
-def test_a_batch_the_core_refuses_gives_a_message_and_the_rest_of_the_page_works():
-    x = np.ones((4, 2))
-    x[0, 0] = np.nan
-    state = {"batch": Batch(x, None, 0, "test: NaN"), **{f"q_open_{q.number}": True for q in content.QUESTIONS}}
-    state["q_small_n"] = 3
-    at = run_page("questions", session_state=state)
-    messages = [e.value for e in at.error]
-    assert len(messages) == 3 and all("NaN" in m for m in messages)  # questions 1 to 3 use the batch
-    assert metric(at, "Eval mode") and metric(at, "With γ and β learned")  # questions 4 to 8 still run
-
-
 def test_in_classroom_mode_every_open_question_draws_its_chart_text_at_18_px_or_more():
     at = open_link("questions", {"classroom": "1", **{f"q_open_{q.number}": "true" for q in content.QUESTIONS}})
     for prompt in [r for r in at.radio if r.label == "Your class's prediction"]:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from bnviz import ChannelSpec, make_batch, preset
 from bnviz.core.data import PRESETS
+from bnviz.core.validation import check_batch
 from bnviz.experiments import batches
 from ui.links import Setting, arrived, claim, read, reject, write
 
@@ -35,7 +36,9 @@ BATCH_LINK = "batch."  # not "batch_": /learning and /network have a batch_size 
 class Batch:
     """A batch of activations and where it came from.
 
-    x: float64 array (N, C) or (N, C, H, W).
+    x: (N, C) or (N, C, H, W), checked once, here, where the batch enters the app (drawn, uploaded, edited,
+      from a link): a read-only bnviz.core.validation.ValidBatch, which every experiment of every page and
+      rerun then takes as it is.
     specs: the channel distributions it was drawn from (None for an uploaded file).
     seed: the seed it was drawn with.
     source: a short description for captions ("preset: ReLU outputs", "upload: acts.npy").
@@ -49,6 +52,9 @@ class Batch:
     source: str
     link: dict[str, str] | None = None
 
+    def __post_init__(self):
+        object.__setattr__(self, "x", check_batch(self.x))  # a ValidBatch: the one check, at the boundary
+
     @property
     def channels(self) -> int:
         return self.x.shape[1]
@@ -58,9 +64,11 @@ class Batch:
         return self.x.ndim == 4
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _default_x() -> np.ndarray:
-    return make_batch(preset(DEFAULT_PRESET, DEFAULT_CHANNELS), DEFAULT_N, seed=0)
+    """The default batch, checked once per server: one read-only ValidBatch that every session shares (no session
+    can change it, so sharing it is safe; st.cache_data would hand each rerun a fresh, unchecked copy)."""
+    return check_batch(make_batch(preset(DEFAULT_PRESET, DEFAULT_CHANNELS), DEFAULT_N, seed=0))
 
 
 def default_batch() -> Batch:

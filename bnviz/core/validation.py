@@ -11,14 +11,36 @@ SHAPES = "(N, C), (N, C, L) or (N, C, H, W)"
 MAX_ABS = 1e150
 
 
-def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarray:
-    """Validate a batch of activations and return it as a float64 array.
+class ValidBatch(np.ndarray):
+    """A batch that check_batch has accepted: float64, finite, no larger than MAX_ABS. Read-only, so that it
+    stays so: a batch validated where it entered (an upload, a link, a drawing, an edited table) goes through
+    every experiment of every rerun without its values being looked at again. Anything computed from it
+    (arithmetic, a reduction) is a plain array; a view of it (a slice, a channel) still holds checked values.
+    """
+
+    def __array_wrap__(self, out, context=None, return_scalar=False):
+        out = out.view(np.ndarray)  # x - μ is not the batch that was checked
+        return out[()] if return_scalar else out
+
+
+def valid(x: np.ndarray) -> ValidBatch:
+    """A read-only ValidBatch view of a float64 array whose values check_batch has just checked."""
+    out = x.view(ValidBatch)
+    out.flags.writeable = False  # the view only: the caller's own array stays writeable
+    return out
+
+
+def check_batch(x, num_features: int | None = None, name: str = "x") -> ValidBatch:
+    """Validate a batch of activations and return it as a read-only float64 ValidBatch.
 
     x: array-like of shape (N, C), (N, C, L) or (N, C, H, W), real numbers.
     num_features: if given, the channel count C that axis 1 must have.
     Raises TypeError for non-numeric data, ValueError for a wrong shape or
-    for NaN / infinity.
+    for NaN / infinity. A ValidBatch (checked where it entered) has only its shape checked again.
     """
+    if type(x) is ValidBatch and not x.flags.writeable:
+        _check_shape(x, num_features, name)
+        return x
     arr = np.asarray(x)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
         raise TypeError(
@@ -26,6 +48,21 @@ def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarr
             f"'{arr.dtype}'. Convert it with np.asarray({name}, dtype=np.float64) "
             "after removing any text or missing entries."
         )
+    _check_shape(arr, num_features, name)
+    arr = arr.astype(np.float64, copy=False)
+    # min and max propagate NaN and show infinity: two passes, no temporary array.
+    lo, hi = float(arr.min()), float(arr.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s); BatchNorm needs finite "
+            "numbers. Remove or replace them (for example with np.nan_to_num)."
+        )
+    _check_magnitude(max(-lo, hi), name)
+    return valid(arr)
+
+
+def _check_shape(arr: np.ndarray, num_features: int | None, name: str) -> None:
     if arr.ndim not in (2, 3, 4):
         raise ValueError(
             f"{name} must have shape {SHAPES}; got a {arr.ndim}-D array of shape "
@@ -39,17 +76,6 @@ def check_batch(x, num_features: int | None = None, name: str = "x") -> np.ndarr
             f"with num_features={num_features}. Use BatchNorm({arr.shape[1]}) or "
             f"pass a batch of shape (N, {num_features}, ...)."
         )
-    arr = arr.astype(np.float64, copy=False)
-    # min and max propagate NaN and show infinity: two passes, no temporary array.
-    lo, hi = float(arr.min()), float(arr.max())
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(
-            f"{name} contains {bad} NaN or infinite value(s); BatchNorm needs finite "
-            "numbers. Remove or replace them (for example with np.nan_to_num)."
-        )
-    _check_magnitude(max(-lo, hi), name)
-    return arr
 
 
 def _check_magnitude(largest: float, name: str) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.norms import norm_statistics
 from bnviz.core.steps import Step
+from bnviz.core.validation import check_batch
 from bnviz.numbers import places
 
 # The array each step starts from ("x" is the input itself): the "before" of its figure.
@@ -336,7 +337,7 @@ def norm_pairs(
 
     x: (N, C, *spatial). Raises bnviz.norms' ValueError when the kind does not apply to x.
     """
-    x = np.asarray(x, dtype=float)
+    x = check_batch(x)  # a batch checked where it entered is not looked at again
     mu, var = norm_statistics(x, kind, groups)
     n, c = x.shape[:2]
     s = int(np.prod(x.shape[2:], dtype=np.int64))
