@@ -71,6 +71,73 @@ INTRO = (
     "batch and learned by gradient descent, give the output any spread and any mean."
 )
 
+# The page's top: a batch the page cannot use, and the channel every section shows.
+BATCH_REFUSED = "This page cannot use the current batch: "  # then the core's message
+ANOTHER_BATCH = "Make another batch"
+CHANNEL = "Channel"
+
+
+def batch_caption(source: str, shape: tuple, channels: int, m: int) -> str:
+    """Which batch the page uses: its source, shape (N, C, …), C channels of m values each."""
+    return f"Uses your batch ({source}): shape {shape}, {channels} channels of m = {m:,} values each. Make another on *Make a batch*."
+
+
+def channel_caption(channel: int, mu: float, std: float) -> str:
+    """The channel's μ_B and σ_B, with the 4 decimals of the readout table: one rounding per number."""
+    return f"Channel {channel} of your batch: {MU_B} = {fixed(mu, 4)}, {STD_B} = {fixed(std, 4)}."
+
+
+# --- §1: the live chart's controls and readouts, the buttons, what the numbers mean ----------------------
+
+GAMMA_SCALE, BETA_SHIFT = "γ (scale)", "β (shift)"  # the live controls
+EXACT_GAMMA, EXACT_BETA = "exact γ", "exact β"  # the boxes for exact values
+RESET = "Reset to γ = 1, β = 0"
+RESET_HELP = "In every channel."
+RECOVER_BUTTON = "Recover the original"
+RECOVER_SETS = f"Set γ = {RECOVER_GAMMA} and β = {MU_B} in every channel."  # its help outside classroom mode
+TABLE_TITLE = "The numbers behind the readouts, for every channel, and the sliders' ranges"
+
+
+def drag_readouts(c: int, distance: bool = True) -> list[tuple[str, str]]:
+    """The live chart's readouts of channel c, (name, label); the histogram distance only when `distance`."""
+    return [
+        ("mean", f"Mean of y, channel {c}:"),
+        ("std", f"Std of y, channel {c}:"),
+        ("largest", f"Largest |y − x|, channel {c}:"),
+        *([("w1", f"Histogram distance from y to x, channel {c}:")] if distance else []),
+    ]
+
+
+def recovered(largest: float) -> str:
+    """y = x on the whole batch: largest, the largest |y − x|, float64's rounding."""
+    return (
+        f"y = x for every value of the batch (largest difference {largest:.1e}, the rounding of float64). "
+        f"With γ = {RECOVER_GAMMA} and β = {MU_B}, BatchNorm is the identity on this batch."
+    )
+
+
+def y_explained(out: Readout, c: int) -> str:
+    """Channel c's mean and std of y, from the readout: β, and γ times x̂'s spread (0 for a constant channel)."""
+    beta = fixed(out.beta[c], 4)
+    if out.var[c] > 0:
+        return (
+            f"The mean of y is β = {beta}. The std of y is "
+            r"$\gamma\,\sigma_B/\sqrt{\sigma_B^2 + \epsilon}$ = "
+            f"{fixed(out.gamma[c], 4)} × {fixed(out.x_hat_std[c], 6)} = {fixed(out.predicted_std[c], 4)}: "
+            "γ times x̂'s spread, just below 1 (ε)."
+        )
+    return f"This channel is constant ({STD_B} = 0), so x̂ = 0 and y = β = {beta} for every value, whatever γ: its std is 0."
+
+
+def ranges(gamma_max: float, gamma_rec: float, beta_max: float, mu: float) -> str:
+    """The sliders' ranges, chosen from the channel so that the recovering γ and β fit."""
+    return (
+        f"Ranges chosen from this channel of your batch: γ from 0 to {gamma_max:g} (room for "
+        f"{RECOVER_GAMMA} = {fixed(gamma_rec, 4)}), β from −{beta_max:g} to {beta_max:g} "
+        f"(room for {MU_B} = {fixed(mu, 4)}). Type in the boxes for exact values. Training may "
+        "also make γ negative (it flips the channel); this page keeps γ ≥ 0."
+    )
+
 
 def undo(recovery_error: str) -> str:
     """Do γ and β just undo the normalization? recovery_error: the recovery's largest |y − x| on this batch, written."""
@@ -119,6 +186,26 @@ TARGET_INTRO = (
     "The light blue histogram is γ·x̂ + β for a hidden γ and β, on this channel's x̂. Drag your own "
     "γ and β until your red-orange outline traces it: read its centre and its width off the chart."
 )
+YOUR_GAMMA, YOUR_BETA = "your γ", "your β"
+SHOW_ANSWER = "Show the answer"
+NEW_TARGET = "New target"
+CLOSENESS = "Closeness"
+CLOSENESS_HELP = (
+    "100 % × max(0, 1 − d/s), with d the histogram distance between your y and the target (how "
+    "far, on average, your values must move to match the target's histogram) and s the target's "
+    "standard deviation: 100 % when they coincide, 0 % when values are on average a whole target "
+    "spread apart."
+)
+CLOSE = "Close. Fine-tune with the arrow keys on a slider."
+TARGET_CONSTANT = "This channel is constant, so x̂ = 0 for every value: γ has no effect, only β moves the output."
+
+
+def matched(gamma: float, beta: float) -> str:
+    """The target found: its γ and β."""
+    return (
+        f"Matched: γ = {gamma:g}, β = {beta:g}. The target's mean is β and its "
+        "spread is γ (times the spread of x̂, ≈ 1)."
+    )
 
 
 # What the readout table's two distances are (under the table).
@@ -177,6 +264,15 @@ NEARLY_LINEAR = (
     "nearly one linear layer. Raise γ or move β to reach the bends; for ReLU, β decides how many values pass "
     "(at β = 0 about half)."
 )
+NONLINEARITY = "Nonlinearity"
+NL_GAMMA, NL_BETA = "γ before the nonlinearity", "β before the nonlinearity"
+NEARLY_LINEAR_TITLE = "The nearly linear region, precisely"
+
+
+def share_in_region(nonlinearity: str) -> str:
+    """The live readout: the share of z = γ·x̂ + β where the nonlinearity is (nearly) linear."""
+    region = "on the active side z ≥ 0" if nonlinearity == "ReLU" else "in the nearly linear region"
+    return f"Share of the values {region}:"
 
 
 def nearly_linear_precisely(a_sigmoid: float, a_tanh: float) -> str:
@@ -195,11 +291,20 @@ WB_INTRO = (
     "Don't γ and β do what W and b already do? Follow one unit z = w·u + b = w₁u₁ + w₂u₂ + b (u₁ skewed, u₂ "
     "with two bumps) through BN, γ and β to the next layer w′·h + b′ (w′ = 1, b′ = 0)."
 )
+WB_LABELS = {  # the knobs, by their names in `?hide=`
+    "w_scale": "length ‖w‖",
+    "w_angle": "direction θ of w",
+    "b": "bias b",
+    "wb_gamma": "γ after BN",
+    "wb_beta": "β after BN",
+}
+BETWEEN_LABEL = "Between BN and the next layer"
 
 
-def wb_caption(reference_angle: float) -> str:
-    """Under the chain figure: what its lines are, and what Δy measures."""
+def wb_caption(w, reference_angle: float) -> str:
+    """Under the chain figure: the weights w (2,), what its lines are, and what Δy measures."""
     return (
+        f"w = ({fixed(w[0], 3)}, {fixed(w[1], 3)}). "
         "Δy: the most a knob moves BN's output y, over 1000 samples, against the start (‖w‖ = 1, b = 0, γ = 1, "
         f"β = 0; θ against {reference_angle:g}°); below {eps_text(ROUNDING)}, float64's rounding: zero. ‖w‖ moves y "
         "only through ε (1e-5): √(σ² + ε) would grow exactly as ‖w‖ with ε = 0, so its Δy is ε's small share. "
@@ -254,6 +359,7 @@ PEAKS_INTRO = (
     "normalized them? Each of two channels (256 values, on different scales) has three peaks, values well "
     "above the rest of their channel: follow one through BN."
 )
+FOLLOW_PEAK = "Follow the peak"
 PEAK_STAGES = {
     "x": "x, before BN",
     "x_hat": "x̂, after BN (γ = 1, β = 0)",
@@ -392,6 +498,14 @@ def peaks_details(level: float, n: int, lr: float, steps: int) -> str:
 # --- a side question: does BN make a channel Gaussian? ------------------------------------------------
 
 SHAPE_TITLE = "A side question: does BN make a channel Gaussian? Only two numbers change"
+SHAPE = "Shape of the channel"
+SHAPE_NAMES = {  # the link carries the name shown: `?gb_shape=two+bumps`
+    "skewed": "skewed",
+    "bimodal": "two bumps",
+    "relu": "ReLU output",
+    "heavy-tailed": "heavy tails",
+    "batch": "your batch, this channel",
+}
 SHAPE_INTRO = (
     "BN is an affine map per channel: every value of a channel goes through the same "
     f"{X_HAT}. It sets the mean and the variance, and nothing else: a skewed "

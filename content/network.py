@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from bnviz.experiments.jolt import ARMS, DEFAULT_LR, WINDOW, Jolt, Undo
-from bnviz.experiments.mlp import NetworkSettings, Run
-from bnviz.figures.network import NAMES, outcome
+from bnviz.experiments.mlp import NetworkSettings, Run, Sweep
+from bnviz.figures.network import NAMES, PANEL, outcome
 from bnviz.notation import MU_B, MU_RUN, RECOVER_GAMMA, VAR_RUN
 from bnviz.numbers import fixed, percent, places, sig
-from content.common import CLAIM_SEEDS, Prediction
+from content.common import CLAIM_SEEDS, LAST_DIGITS, Prediction
 
 # What "saturated" means for each activation, as bnviz.experiments.mlp.saturated_share counts it:
 # there its derivative is about 0 (below 0.06 for tanh, 0.03 for sigmoid), so almost no gradient
@@ -32,6 +32,89 @@ INTRO = (
 )
 
 TRAIN = "Train the three networks"  # the form's button
+NOT_YOUR_BATCH = (
+    "This page does not use your batch from “Make a batch”: it trains a classifier of 2-D points "
+    "(512 points, two classes), all in NumPy."
+)
+
+# The form's controls, by their names in `?hide=` (each one's key and link parameter: net_<name>), and their help.
+LABELS = {
+    "dataset": "Dataset",
+    "activation": "Activation",
+    "depth": "Hidden layers",
+    "lr": "Learning rate",
+    "init_scale": "Initialisation scale",
+    "steps": "Training steps",
+    "width": "Units per hidden layer",
+    "batch_size": "Batch size",
+    "seed": "Seed (data, weights and batches)",
+}
+LR_HELP = "On a log scale. The sweep below shows at which rates each network trains."
+INIT_SCALE_HELP = (
+    "Multiplies the standard initial weights (PyTorch's gain / √fan_in). "
+    "Below 1 the signal shrinks layer by layer, above 1 it grows."
+)
+BATCH_SIZE_HELP = r"BN computes $\mu_B$ and $\sigma_B^2$ on each mini-batch: small batches make them noisy."
+THINGS_TO_TRY_TITLE = "Things to try"
+
+CANNOT_TRAIN = "These settings cannot be trained: "  # then the core's message
+TRAINING = "Training the three networks…"
+SWEEPING = "Sweeping the learning rate…"
+
+
+def progress(doing: str, done: float) -> str:
+    """A progress bar's text: what it does, and the share done (0 to 1)."""
+    return f"{doing} {done:.0%}"
+
+
+# --- what the three trainings did ----------------------------------------------------------------------
+
+RESULTS_HEADING = "Loss and accuracy while training"
+CURVES_CAPTION = (
+    "Curves: each point averages the loss (or accuracy) of a few consecutive mini-batches, in "
+    "training mode. The final numbers above are on all 512 points in eval mode (BN uses its "
+    "running mean and variance), as is the map below. “Diverged”: the loss or a weight stopped "
+    "being a finite number, so training stopped there. " + LAST_DIGITS
+)
+BOUNDARY_CAPTION = "Colour: the predicted probability of class 1; the line is where it is 50 %, the decision boundary."
+INSIDE_LABEL = "Inside the network: which units saturate, and how large are the gradients?"
+GAMMA_BETA_CAPTION = (
+    "BN alone forces every layer's pre-activations to mean 0 and variance 1, as in the network "
+    "“BN without γ, β”. γ and β, learned like the weights, let each unit choose its own scale and "
+    "offset instead."
+)
+
+
+def run_box(run: Run, settings: NetworkSettings) -> str:
+    """One network's box above the curves: its name, settings and outcome."""
+    return (
+        f"**{PANEL[run.norm]}** ({settings.activation}, learning rate {run.lr:g}, {settings.steps} steps): "
+        f"{outcome(run)}"
+    )
+
+
+def learned_heading(dataset: str) -> str:
+    return f"What each network learned on the {dataset}"
+
+
+def strips_caption(activation: str) -> str:
+    """Under the activation strips: how to read them."""
+    return (
+        "One strip per hidden layer: time runs left to right, the output value bottom to top, and "
+        "brightness shows how many of the mini-batch's outputs have that value (log scale, as in "
+        "fastai's activation plots). "
+        + ("ReLU outputs above 4 are counted in the top row. " if activation == "ReLU" else "")
+        + "A bright band at the top or bottom edge means saturated units, which pass almost no gradient back."
+    )
+
+
+def gradients_caption(activation: str) -> str:
+    """Under the saturation and gradient charts: what saturated (or dead) means, and the gradient's size."""
+    return (
+        f"{'Dead' if activation == 'ReLU' else 'Saturated'} here means {SATURATION[activation]}. "
+        "Gradient size: the root mean square of dL/dW of each layer's weights, on that step's mini-batch."
+    )
+
 
 # The predictions offered before the reveal: one per network, and a tie.
 PREDICTIONS = [NAMES["none"], NAMES["bn"], NAMES["bn_no_affine"], "about the same"]
@@ -88,6 +171,35 @@ def sweep_answer(trained: Sequence[float], rates: Sequence[float]) -> str:
     if not trained:
         return SWEEP_CHOICES[3]
     return SWEEP_CHOICES[1] if max(trained) < max(rates) else SWEEP_CHOICES[2]
+
+
+SWEEP_HEADING = "Which learning rates work?"
+SWEEP_TOGGLE = "Run the learning-rate sweep"
+SWEEP_FAILED = "The sweep could not run: "  # then the core's message
+SWEEP_CAPTION = (
+    "Final loss on all 512 points in eval mode; lower is better, and the dotted line is a "
+    "network that always answers 50 %. The dashed line marks the learning rate of the run above."
+)
+
+
+def sweep_intro(rates: Sequence[float]) -> str:
+    return (
+        f"The same experiment at {len(rates)} learning rates from {rates[0]:g} to "
+        f"{rates[-1]:g}, for the three networks (all other settings as above)."
+    )
+
+
+def sweep_help(rates: Sequence[float]) -> str:
+    return f"Trains {3 * len(rates)} networks: a few seconds at the default size, up to a minute at the largest."
+
+
+def sweep_why(result: Sweep) -> str:
+    """The sweep's reveal: the rates at which each network reached 90 % accuracy."""
+    rates = {norm: ", ".join(f"{lr:g}" for lr in result.trained(norm)) or "none" for norm in result.runs}
+    return (
+        f"Reaching 90 % accuracy, the network without BN trained at learning rates {rates['none']}; BN with γ, β "
+        f"at {rates['bn']}; BN without γ, β at {rates['bn_no_affine']}."
+    )
 
 
 def trained_with(settings: NetworkSettings) -> str:
@@ -259,6 +371,7 @@ TRIES_WORDS = {key: TRIES[key].outcomes["bn_no_affine"].words for key in ("circl
 # The page's first settings (NetworkSettings' defaults): what "So why does BN help?" says of them.
 FIRST_SETTINGS = dict(bn=Outcome(over=0.9), bn_no_affine=Outcome(over=0.9))
 
+WHY_HEADING = "So why does BN help?"
 WHY = f"""
 **What you can see here.** In the sweep, BN with γ, β trains at as many of the learning rates
 as the plain network or more, and BN without γ, β at more; in “Things to try” both BN networks
@@ -305,6 +418,9 @@ with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see
 
 JOLT_TITLE = "Do γ and β just undo BN? Then what does normalizing buy?"
 JOLT_ANCHOR = "undo"  # the section's heading: `?section=undo` opens the page there
+JOLT_FACTOR = "Multiply by"
+JOLT_LAYER = "Hidden layer"
+JOLT_FAILED = "The jolt could not run: "  # then the core's message
 
 JOLT_INTRO = (
     f"γ = {RECOVER_GAMMA} and β = {MU_B} would give each unit's input back, so why normalize? Because BN's "
