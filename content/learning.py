@@ -16,7 +16,7 @@ from bnviz.experiments.training.optimizers import ADAM_BETAS, MOMENTUM_SGD
 from bnviz.experiments.training.settings import EPS, SHIFT, SLOPE
 from bnviz.notation import MU_B, STD_B, VAR_B
 from bnviz.numbers import MINUS, exact_places, fixed, fixed_cells, latex, places, sig
-from content.common import Prediction
+from content.common import LAST_DIGITS, Prediction
 
 TASK_NAMES = {
     "reconstruct": "Reconstruct the input",
@@ -433,4 +433,168 @@ def conventions_caption(momentum: float) -> str:
     return (
         "PyTorch's m is the weight of the new batch; Keras' and cs231n's m is the weight of the old running value. "
         f"So PyTorch's {fixed(momentum, p)} is Keras' and cs231n's {fixed(convention_value(momentum, 'Keras'), p)}."
+    )
+
+
+# --- the page's words around its numbers: title, controls, headings, captions, messages ------------
+
+TITLE = "Watch γ and β learned"
+INTRO = (
+    f"If {MU_B} and {VAR_B} are recomputed for every mini-batch, **where is the learning?** "
+    "And does the network just learn to undo the normalization? Train a BatchNorm layer's γ and β "
+    "below and watch both kinds of numbers on one time axis."
+)
+MAKE_BATCH = "Make your own batch"
+
+
+def training_data(source: str, shape: tuple[int, ...], has_specs: bool) -> str:
+    """Where the training's activations come from: the learner's batch (its source and shape)."""
+    drawn = "its channel distributions" if has_specs else "its own values, resampled"
+    conv = " Each value of a feature map counts as one sample, as BN pools them." if len(shape) > 2 else ""
+    return (
+        f"Training data: 1,024 activations per channel drawn from your batch ({source}, shape "
+        f"{tuple(shape)}) using {drawn}, cut into mini-batches and reshuffled every epoch.{conv}"
+    )
+
+
+def training_progress(fraction: float | None = None) -> str:
+    """The progress bar's text while γ and β train (fraction done, or None before the first step)."""
+    return "Training γ and β…" if fraction is None else f"Training γ and β… {fraction:.0%}"
+
+
+# The training's controls
+TASK = "Task: what the loss asks of BN's output"
+TASK_HELP = "Choosing a task also sets a learning rate that suits it."
+TARGET_MEAN, TARGET_STD = "Target mean", "Target spread (std)"
+OPTIMIZER, LEARNING_RATE, BATCH_SIZE, EPOCHS = "Optimizer", "Learning rate η", "Batch size B", "Epochs"
+MOMENTUM = "BN momentum m (PyTorch's)"
+MOMENTUM_HELP = "running = (1 − m)·running + m·batch statistic. Only the running statistics use it."
+GAMMA0, BETA0, SEED = "Initial γ", "Initial β", "Seed"
+CHANNEL = "Channel to watch"
+TRAIN_FAILED = "These settings cannot be trained: "
+
+# The task, and where γ and β end
+OPTIMUM_COMPUTED = (
+    "γ*, β* are computed, not typed in: they minimize the average loss over every mini-batch this training sees. "
+    + LAST_DIGITS
+)
+
+
+def diverged(step: int, lr: float) -> str:
+    """The warning of a training whose γ, β grew without bound at `step` (counted from 1)."""
+    return (
+        f"Training diverged at step {step}: with η = {lr:g} each update overshoots and γ, β "
+        "grow without bound. Choose a smaller learning rate."
+    )
+
+
+def constant_channel(channel: int) -> str:
+    return f"Channel {channel} is constant: x̂ = 0 in every batch, so γ has no effect and only β learns."
+
+
+NOT_SETTLED = (
+    "γ and β have not reached γ*, β* yet on this channel: train for more epochs, raise the learning rate, "
+    "or try another optimizer."
+)
+
+
+def learned_label(symbol: str) -> str:
+    return f"{symbol}, mean of the last epoch"
+
+
+LOSS_LEARNED = "loss, mean of the last epoch"
+
+
+def first_step(loss: str) -> str:
+    return f"first step: {loss}"
+
+
+# The time axis and one step up close
+REPLAY_HEADING = "On one time axis: computed per batch vs learned"
+STEP_CONTROL = "Step (move it, or press Play, to replay the training; nothing is retrained)"
+
+
+def step_up_close(step: int, channel: int, d: StepDetail) -> str:
+    """The heading line of step `step` (counted from 1): its numbers, as the replay's readouts write them."""
+    return (
+        f"**Step {step} up close** (channel {channel}): {MU_B} = {sig(d.mu)}, {VAR_B} = {sig(d.var)}, "
+        f"γ = {sig(d.gamma)}, β = {sig(d.beta)}, loss = {sig(d.loss)}"
+    )
+
+
+# Where every channel ends up
+CHANNELS_HEADING = "Where every channel ends up"
+CONSTANT_CELL = "any (constant channel)"
+CHANNELS_CAPTION = "γ learned and β learned: the mean over the last epoch, where the optimizer hovers."
+
+
+def channel_name(channel: int) -> str:
+    return f"channel {channel}"
+
+
+# The loss landscape, and your turn
+LANDSCAPE = "The loss landscape, and your turn: can you find a lower loss than the optimizer?"
+
+
+def landscape_intro(channel: int, optimizer: str) -> str:
+    return (
+        f"Each point of the map is the average loss of channel {channel} over every mini-batch, for one (γ, β). "
+        f"The line is {OPTIMIZER_NAMES[optimizer]}'s path. **Your turn:** start where it started and move γ and β "
+        "to the lowest loss you can find; each move adds a point to your path."
+    )
+
+
+YOUR_GAMMA, YOUR_BETA, START_AGAIN = "Your γ", "Your β", "Start again"
+YOUR_LOSS, OPTIMUM_LOSS = "Your loss now", "The optimum γ*, β*"
+
+
+def moves(count: int) -> str:
+    return f"{count} moves"
+
+
+def at_the_end(optimizer: str) -> str:
+    return f"{OPTIMIZER_NAMES[optimizer]} at the end"
+
+
+def steps_count(count: int) -> str:
+    return f"{count} steps"
+
+
+# Training mode against eval mode
+MODES = "After training: do training mode and eval mode give the same outputs?"
+MODES_INTRO = (
+    "The same held-out batch, never seen in training, goes through the trained layer twice. **Training mode** "
+    f"normalizes each mini-batch with its own {MU_B}, {VAR_B}, so a value's output depends on its batch-mates. "
+    "**Eval mode** uses running_mean and running_var, the same for every value. Compare a very small batch "
+    "size with a large one, each trained for about as many steps as above (at most 2,000)."
+)
+SMALL_BATCH, LARGE_BATCH = "Small batch", "Large batch"
+MODES_FAILED = "The comparison cannot be trained: "
+TRAINED_WITH = "trained with"
+
+
+def trained_with(batch_size: int) -> str:
+    return f"batch {batch_size}"
+
+
+MODES_CAPTION = (
+    "With batches of 2, x̂ is always close to −1 or +1 whatever the values are, so in training mode the output "
+    "takes only two values per batch and γ learns to fit that. Eval mode then sees a smooth range of x̂ that "
+    f"training never showed it: the two modes disagree. With large batches each batch's {MU_B} and {VAR_B} are close "
+    "to the running averages: the training-mode points lie near the eval-mode line, and the gap, measured "
+    "against the output's spread, is much smaller."
+)
+
+# Momentum's conventions
+CONVENTIONS_TITLE = "One running average, three ways to write its momentum: PyTorch's, Keras' and cs231n's"
+CONVENTION = "convention"
+
+
+def conventions_note(momentum: float) -> str:
+    """conventions_caption, then how the variance is folded in (PyTorch's unbiased variance)."""
+    return conventions_caption(momentum) + (
+        " The same formula updates the "
+        f"variance; this app follows PyTorch, which folds into running_var the batch variance divided by B − 1 "
+        f"instead of B, B/(B−1)·{VAR_B} (the “unbiased” variance: averaged over many batches it matches the true variance, which "
+        f"{VAR_B} slightly underestimates)."
     )

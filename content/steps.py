@@ -22,6 +22,7 @@ from bnviz.experiments.stepper import (
     step_places,
     worked_values,
 )
+from bnviz.notation import MU_B, VAR_B
 from bnviz.numbers import decimals, eps_text, fixed, fixed_cells, operand, sig
 from content.common import Prediction
 
@@ -439,3 +440,105 @@ def norm_table(
         for p in pairs
     ]
     return pd.DataFrame(rows), total
+
+
+# --- the page's words around its numbers: title, controls, headings, captions, messages ------------
+
+TITLE = "Step through BatchNorm"
+MAKE_BATCH = "Make your own batch"
+
+
+def your_batch(source: str, shape: tuple[int, ...]) -> str:
+    """The batch the page steps through: where it comes from, its shape and the layer it fits."""
+    layer = "convolutional (N, C, H, W)" if len(shape) > 2 else "fully connected (N, C)"
+    return f"Your batch: {source}, shape {tuple(shape)}, {layer}."
+
+
+CHANNEL = "Channel to follow"
+CHANNEL_HELP = "Every statistic of BatchNorm is per channel: pick the one whose numbers you want to see."
+STEP = "Step"
+GAMMA, BETA = "γ (scale)", "β (shift)"
+EVAL = "Eval mode (running statistics)"
+EVAL_HELP = f"model.eval() in PyTorch: BatchNorm stops using the batch's own {MU_B} and {VAR_B}."
+BATCHES = "Training batches seen before eval"
+MOMENTUM, MOMENTUM_HELP = "momentum", "PyTorch's default is 0.1."
+BY_HAND = (
+    "In a network, γ and β are learned by gradient descent, one pair per channel, starting at "
+    "γ = 1 and β = 0 (watch it on “Watch them learned”). Here you set them by hand, the same for "
+    "every channel; only the last two steps use them."
+)
+STEP_FAILED = "This batch cannot be stepped through: "
+
+
+def no_running_statistics(err: Exception) -> str:
+    return f"No running statistics can be trained on batches like this one; its own are shown. {err}"
+
+
+def step_heading(index: int, total: int, name: str) -> str:
+    """The heading of step `index` (from 0) of `total`."""
+    return f"Step {index + 1} of {total}: {name}"
+
+
+PREVIOUS, NEXT = "◀ Previous", "Next ▶"
+
+
+def channel_title(channel: int) -> str:
+    return f"Channel {channel}"
+
+
+WAITING = "This step's chart appears once the class has predicted."
+THIS_STEP, NUMPY_LINE = "**This step alone**", "**The one line of NumPy**"
+
+
+def worked_heading(channel: int) -> str:
+    return f"**Worked numbers, channel {channel}**"
+
+
+WORKED_CAPTION = "A few of the channel's values, spread over the batch; rounded here, exact in the computation."
+
+
+def every_channel(name: str, samples: int, convolutional: bool) -> str:
+    """What a statistic's table shows: one number per channel, shared by every sample (and position)."""
+    everywhere = f"all {samples} samples" + (" and all their positions" if convolutional else "")
+    return f"**{name}, every channel:** one number per channel, shared by {everywhere}."
+
+
+TRAIN_VS_EVAL = "Train vs eval"
+IN_TRAINING = (
+    f"In training, every step above uses **this mini-batch's own** {MU_B} and {VAR_B}, and the layer keeps "
+    "running averages of them on the side: running = (1 − momentum)·running + momentum·batch. "
+    "In eval mode (testing, deployment) it normalizes with those running averages instead, so an "
+    "input's output no longer depends on the other inputs of its batch. Turn on **Eval mode** above "
+    "to see the same step with them."
+)
+
+
+def running_caption(has_specs: bool) -> str:
+    """Where the running statistics' training batches come from."""
+    source = "drawn from your batch's channel distributions" if has_specs else "resampled from your batch's samples"
+    return f"Training batches of the same size as yours, {source}; the slider says how many the layer has seen."
+
+
+AVERAGED = "What is averaged together"
+AVERAGED_INTRO = (
+    "**For BatchNorm, one channel's mean and variance average that channel's values over every sample "
+    "of the mini-batch (and over every position of a feature map, for a convolutional layer); values of "
+    "other channels are never mixed in.** Other normalizations pool other blocks of the same N × C × (H·W) "
+    "values; pick one to see which."
+)
+NORMALIZATION = "Normalization"
+GROUPS, GROUPS_HELP = "groups G", "G must divide the number of channels."
+SAMPLE = "sample n"
+
+
+def not_applicable(kind: str, err: Exception) -> str:
+    return f"{KIND_NAMES[kind]} does not apply to this batch. {err}"
+
+
+def statistics_heading(kind: str, listed: int, total: int) -> str:
+    """Above the pooled statistics' table: which norm, and how many of its mean/variance pairs it lists."""
+    shown = f"{listed} of {total:,}" if total > listed else f"all {total}"
+    return f"**The statistics {KIND_NAMES[kind]} computes on your batch** ({shown} mean/variance pairs; ● marks the red block):"
+
+
+TRAINING_RUNNING = "Training a BatchNorm layer on mini-batches…"
