@@ -6,7 +6,7 @@ import tomllib
 from conftest import ROOT
 
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-SOURCES = [p for d in ("pages", "ui", "bnviz") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
+SOURCES = [p for d in ("pages", "sections", "ui", "bnviz") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
 
 
 def test_xsrf_protection_stays_on():

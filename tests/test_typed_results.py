@@ -47,13 +47,13 @@ DEFINITIONS = (
     "exactly: loss 0",  # the needed γ and β make the next layer's input x − 5 exactly, by algebra
     "symmetric about 0",  # tanh(−z) = −tanh(z)
 )
-SOURCES = ("app.py", "pages", "content", "ui", "bnviz/figures")
+SOURCES = ("app.py", "pages", "sections", "content", "ui", "bnviz/figures")
 
 
 @functools.cache
 def source_literals() -> tuple[str, ...]:
     """Every string literal of the code that writes what a page says (f-strings: their literal parts only)."""
-    files = [ROOT / "app.py"] + [f for d in SOURCES[1:] for f in sorted((ROOT / d).glob("*.py"))]
+    files = [ROOT / "app.py"] + [f for d in SOURCES[1:] for f in sorted((ROOT / d).rglob("*.py"))]
     found = []
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
