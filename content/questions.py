@@ -2,17 +2,35 @@
 
 Each Question holds a short answer, the page that explores it further, a self-check whose
 wrong choices are each explained, and its sources. The experiments that answer them are in
-bnviz.experiments.questions (settings in, arrays out); pages/questions.py shows both.
+bnviz.experiments.questions (settings in, arrays out); pages/questions.py shows both, and the end of this
+module holds what the page says around them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bnviz.experiments.gamma_beta import ROUNDING
-from bnviz.numbers import eps_text, fixed
+from bnviz.experiments.gamma_beta import LINEAR_TOLERANCE, ROUNDING
+from bnviz.experiments.peaks import CHANNELS as PEAK_CHANNELS
+from bnviz.experiments.peaks import N as PEAKS_N
+from bnviz.experiments.questions import (
+    FLAT,
+    FLAT_SLOPE,
+    GN_BATCH,
+    GN_CHANNELS,
+    LEARN_RATE,
+    LEARN_SPEC,
+    LEARN_STEPS,
+    STRAIGHT,
+    TARGET_MEAN,
+    TARGET_STD,
+    WARMUP_BATCHES,
+    WARMUP_SIZE,
+)
+from bnviz.notation import MU_B, VAR_B, X_HAT
+from bnviz.numbers import eps_text, fixed, sig
 from content import gamma_beta
-from content.common import Prediction
+from content.common import LAST_DIGITS, Prediction
 from content.network import JOLT_ANCHOR
 from content.registry import to_section
 
@@ -665,3 +683,218 @@ ONE_WHY = (
     "BatchNorm in training stops with an error, because the formula would give x̂ = 0 for every feature "
     "(the table below): the one sample is its own mean, and ε keeps 0/0 away."
 )
+
+
+# ---------------------------------------------------------------------------------------
+# What /questions says around the questions: its title and introduction, each experiment's controls, readouts
+# and captions (functions of the numbers they quote), the self-check's feedback, the sources.
+
+TITLE = "Learners' questions"
+INTRO = (
+    "Eight questions learners ask after meeting "
+    r"$y = \gamma \cdot \dfrac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "  # dfrac: μ_B's B not at half size
+    "Open one: a short answer, an experiment you run, a link to the page that explores it further, "
+    "and a question to check yourself."
+)
+AFTER_PREDICTION = "The answer and a question to check yourself appear here once the class has predicted."
+CANNOT_RUN = "This experiment cannot run on this input. "  # before the core's own message
+BATCH_MEAN = f"batch mean {MU_B}"
+BATCH_VARIANCE = f"batch variance {VAR_B}"
+LARGEST_DIFF = "largest |y − x|"
+
+
+def uses_your_batch(source: str, shape: tuple) -> str:
+    return (
+        f"Questions 1 to 3 use your batch ({source}, shape {shape}); "
+        "questions 4 to 8 use small batches of their own, described under each."
+    )
+
+
+# Question 1: why γ and β, when a sigmoid follows.
+WHY_GAMMA = "γ (scale), every channel"
+WHY_BETA = "β (shift), every channel"
+SIGMOID_STRAIGHT = f"In the nearly straight middle, |y| < {fixed(STRAIGHT, 2)}"
+SIGMOID_BEND = f"In the bends, {fixed(STRAIGHT, 2)} ≤ |y| ≤ {FLAT:g}"
+SIGMOID_FLAT = f"In the flat ends, |y| > {FLAT:g}"
+
+
+def sigmoid_caption(gamma: float, beta: float) -> str:
+    return (
+        f"Every value of your batch, normalized by BN with γ = {gamma:g} and β = {beta:g}, then fed to a "
+        f"sigmoid. In the light blue middle the sigmoid is within {LINEAR_TOLERANCE:.0%} of its range of a straight line "
+        "(the same middle as on *Drag γ and β*); in the grey ends its "
+        f"slope is at most {FLAT_SLOPE:.1%} of its slope at 0, so little gradient passes."
+    )
+
+
+# Question 2: do γ and β just undo BN?
+RECOVER_LABEL = (
+    r"Move γ and β from the start (0: γ = 1, β = 0) to the recovering values "
+    r"(1: γ = $\sqrt{\sigma_B^2 + \epsilon}$, β = $\mu_B$)"
+)
+RECOVER_LARGEST = "Largest |y − x| over the whole batch"
+RECOVER_AT_ONE = "What happens shows at 1, the recovering values."
+
+
+def recover_caption(identity_diff: float | None, channels: int) -> str:
+    """identity_diff: the largest |y − x| at 1, once the class may see it (None until then)."""
+    return (
+        f"At 1 the output is the input, up to rounding ({sig(identity_diff, 2)} on this batch): BN can be the identity. "
+        if identity_diff is not None
+        else ""
+    ) + f"Each panel has its own axis{'; the first 4 channels are shown' if channels > 4 else ''}."
+
+
+# Question 3: do γ and β replace the layer's W and b?
+W_LABEL = "w: scale of the layer's weights"
+B_LABEL = "b: the layer's bias"
+CHANGE_BY_B = "Largest change of BN's output caused by b"
+CHANGE_BY_W = "Largest change of BN's output caused by w"
+MOMENTS = ("input mean", "input std", "output mean", "output std")
+
+
+def bias_caption(w: float, b: float) -> str:
+    return (
+        f"The layer before BN computes w·x + b (here w = {w:g}, b = {b:g}) in every channel of your "
+        "batch; BN uses γ = 1, β = 0. b's change is rounding error (below 1e-12). w's is not exactly 0 "
+        "only because ε = 1e-5 is "
+        r"added to the variance $w^2\sigma_B^2$: it matters only when $w\sigma_B$ comes near √ε ≈ 0.003."
+    )
+
+
+# Question 4: per channel or per batch?
+POOLED = "values pooled"
+BATCHES_SEEN = "Training batches seen"
+MOMENTUM_LABEL = "momentum (PyTorch's convention; default 0.1)"
+
+
+def conv_batch_text(shape: tuple, count: int) -> str:
+    return (
+        f"A convolutional batch of shape {shape} (N, C, H, W): each channel's mean and "
+        f"variance pool its {count} values (8 images × 4 × 4 positions)."
+    )
+
+
+def overall_mean_caption(size: int, overall_mean: float) -> str:
+    return f"One mean over all {size} values would be {fixed(overall_mean, 3)}: it describes none of the channels."
+
+
+def running_columns(k: int) -> tuple[str, str, str, str]:
+    return ("true mean", f"running_mean after {k}", "true variance", f"running_var after {k}")
+
+
+def running_caption(momentum: float) -> str:
+    return (
+        f"Each training batch: running = (1 − {momentum:g})·running + {momentum:g}·batch, starting from "
+        "running_mean = 0 and running_var = 1; the dotted lines are the true means. A small momentum "
+        "averages more batches but needs more of them to arrive. Keras writes this same rule as "
+        f"momentum={1 - momentum:g}, the weight of the old value."
+    )
+
+
+# Question 5: where is the learning?
+MINI_BATCH = "Mini-batch size"
+MEAN_JUMP = r"$\mu_B$: largest jump between batches"
+GAMMA_STEP = "γ: largest change in one step"
+BETA_STEP = "β: largest change in one step"
+
+
+def learning_caption(size: int, gamma: float, beta: float) -> str:
+    """gamma, beta: where the run ended."""
+    spec = LEARN_SPEC
+    return (
+        f"One BN channel, {LEARN_STEPS} steps of plain SGD (learning rate {LEARN_RATE}), a fresh "
+        f"mini-batch of {size} values from N({spec.mean:g}, {spec.std:g}²) each step. The loss asks for outputs "
+        f"with mean {TARGET_MEAN:g} and standard deviation {TARGET_STD:g}, so β heads for "
+        f"{TARGET_MEAN:g} and γ for about {TARGET_STD:g}. After {LEARN_STEPS} steps γ = "
+        f"{fixed(gamma, 3)} and β = {fixed(beta, 3)}. With batches of 2 or 4, "
+        r"$\sigma_B$ is itself noisy and usually too small, so γ settles lower. " + LAST_DIGITS
+    )
+
+
+# Question 6: train mode against eval mode.
+SAMPLE_LABEL = "Your sample's value"
+TRAIN_BATCH = "Training batch size"
+EVAL_OUTPUT = "Eval mode: BN output"
+TRAIN_OUTPUTS = "Training mode, in 20 batches: from … to …"
+
+
+def eval_caption(running_mean: float, running_var: float, size: int) -> str:
+    return (
+        f"A BN layer trained on {WARMUP_BATCHES} batches of {WARMUP_SIZE} values from N(5, 2²) "
+        f"has running_mean = {fixed(running_mean, 3)} and running_var = {fixed(running_var, 3)}, "
+        "estimates of the true 5 and 4. Eval mode always gives (x − running_mean)/√(running_var + ε). In training "
+        r"mode the sample is normalized with each batch's own $\mu_B$ and $\sigma_B^2$ "
+        f"(it plus {size - 1} other values); with a batch of 2 it is always ±1, the larger or the "
+        "smaller of two."
+    )
+
+
+# Question 7: a batch of one.
+SMALL_N = "Batch size N (a fully connected layer with 4 features)"
+IN_TRAINING = "BatchNorm(4) in training: "  # before BatchNorm's refusal
+FORMULA_ROWS = ("x", BATCH_MEAN, BATCH_VARIANCE, X_HAT)
+FORMULA_ON_ONE = "What the formula itself gives for this one sample, and why BN refuses it:"
+TWO_SAMPLES = "With two samples every x̂ is ±1 (up to ε): each is just the larger or the smaller of two."
+AT_ONE_SAMPLE = "What happens shows at N = 1."
+WORKS_WITH_ONE = "**What works with one sample**"
+EVAL_ON_ONE = "BN in eval mode, with running statistics from earlier training, on sample 0 alone:"
+
+
+def x_hat_heading(n: int) -> str:
+    return f"BatchNorm(4) in training: x̂ for the {n} samples (γ = 1, β = 0)"
+
+
+def group_norm_text(groups: int) -> str:
+    return (
+        f"One image of shape (1, {GN_CHANNELS}, 4, 4), normalized alone and inside a batch of "
+        f"{GN_BATCH}. GroupNorm ({groups} groups of {GN_CHANNELS // groups} channels) "
+        "uses the image alone; BatchNorm in training uses the whole batch. Largest change of the "
+        "image's output:"
+    )
+
+
+# Question 8: a peak, and why the next layer needs γ and β after BN.
+FOLLOW_PEAK = "Follow the peak"
+NEEDED, WITH_LEARNED, WITH_FIXED = "Needed", "With γ and β learned", "With γ = 1, β = 0 fixed"
+
+
+def peak_needs(x: float, level: float) -> str:
+    return f"What the next layer gives this peak, where sigmoid({x:g} − {level:g}) is needed:"
+
+
+def peaks_caption(level: float, loss_with: float, loss_without: float) -> str:
+    return (
+        f"Two channels of {PEAKS_N} values, on different scales (typical values about "
+        f"{' and '.join(f'{c.mean:g}' for c in PEAK_CHANNELS)}), each with three peaks. "
+        "Both networks, BN → sigmoid → next layer (w·h + b per channel), are trained by gradient descent to "
+        f"give sigmoid(x − {level:g}). Final loss: {gamma_beta.small(loss_with)} with γ and β, "
+        f"{loss_without:.3g} without them, the least any w and b reach. " + LAST_DIGITS
+    )
+
+
+# Each question's self-check, links and sources.
+CHOOSE = "Choose an answer: why it is right or wrong appears here."
+
+
+def check_prompt(prompt: str) -> str:
+    return f"**Check yourself.** {prompt}"
+
+
+def right(why: str) -> str:
+    return f"Right. {why}"
+
+
+def not_quite(why: str) -> str:
+    return f"Not quite. {why} Try another answer."
+
+
+def cite(keys) -> str:
+    return "Sources: " + "; ".join(f"[{SOURCES[k].short}]({SOURCES[k].url})" for k in keys) + "."
+
+
+SOURCES_HEADING = "Sources"
+
+
+def source_line(source: Source) -> str:
+    return f"- {source.short}. [{source.title}]({source.url})"
