@@ -9,6 +9,8 @@ from bnviz.numbers import fixed
 from content.common import Prediction
 
 TITLE = "Batch Normalization, and why γ and β exist"
+SCALE = "Multiply every activation by"
+SCALE_HELP = "As if the layer before BN had larger or smaller weights."
 FORMULA_INTRO = "For each channel of a layer's activations, over a mini-batch *B* of *m* values:"
 FORMULA = r"y = \gamma \cdot \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
 TRY = (
@@ -30,13 +32,27 @@ FIGURE_CAPTION = (
     "and channel 0 has its own, which widens only when γ and β take it out. Only each channel's mean and "
     "spread change; its shape does not."
 )
+GAMMA = f"γ of channel {CHANNEL} (scale after BN)"
+BETA = f"β of channel {CHANNEL} (shift after BN)"
 STD_BEFORE = "std of each channel before:"
 MEAN_AFTER = f"channel {CHANNEL} after BN: mean"
 STD_AFTER = "std"
 TABLE = "Each channel's mean and standard deviation, before and after BN, at the values above:"
+TABLE_COLUMNS = ("mean before", "std before", "mean after", "std after")
 QUESTIONS = "The questions learners ask, and where this app answers them"
+
+
+def answered_by(label: str) -> str:
+    return f"Answered by experiment: {label}"
+
+
 ALL_QUESTIONS = "All the questions, each with a small experiment and a self-check"
 ROUTE = "The route, one idea per page"
+
+
+def route_stop(title: str, idea: str) -> str:
+    return f"{title}: {idea}"
+
 
 # The lesson's first prediction (content.teach's step 1): asked before the scale moves, in classroom mode.
 FACTOR = 4

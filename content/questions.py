@@ -881,12 +881,8 @@ def check_prompt(prompt: str) -> str:
     return f"**Check yourself.** {prompt}"
 
 
-def right(why: str) -> str:
-    return f"Right. {why}"
-
-
-def not_quite(why: str) -> str:
-    return f"Not quite. {why} Try another answer."
+def feedback(right: bool, why: str) -> str:
+    return f"Right. {why}" if right else f"Not quite. {why} Try another answer."
 
 
 def cite(keys) -> str:

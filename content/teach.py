@@ -332,3 +332,74 @@ def href(step: LessonStep, params: dict[str, str]) -> str:
 
 def misconceptions_for(step: LessonStep) -> list[Misconception]:
     return [MISCONCEPTIONS[key] for key in step.listen_for]
+
+
+# ---------------------------------------------------------------------------------------
+# What /teach says around the plan: its title, the choice of what to project, a step's card, the whole plan.
+
+TITLE = "For teachers: a 45-minute lesson"
+SHOW = "Show"
+SHOW_HELP = "Pick one step to project it alone."
+WHOLE_LESSON = "The whole lesson"
+ANSWERS = "Show the answers to listen for"
+ANSWERS_HELP = "Off while projecting, so the class answers first."
+ASK_THE_CLASS = "**Ask the class:**"
+LISTEN_FOR = "**Misconceptions to listen for:**"
+OBJECTIVES_HEADING = "Objectives"
+SEQUENCE = "The sequence"
+SEQUENCE_COLUMNS = ("minutes", "view")
+ALL_MISCONCEPTIONS = "Misconceptions to listen for, all in one list"
+
+
+def intro(minutes: int) -> str:
+    return (
+        f"A plan for one {minutes}-minute session with the app projected. Each step opens one "
+        "view, says what to do there, gives the questions to ask the class before you reveal anything, and "
+        "the misconceptions to listen for, with the view that shows each one wrong."
+    )
+
+
+def step_label(number: int, title: str) -> str:
+    """A step as the choice of what to show names it, and as the teacher's link holds it (`?teach_step=…`)."""
+    return f"Step {number}: {title}"
+
+
+def tab_label(number: int) -> str:
+    return f"Step {number}"
+
+
+def minutes_of(start: int, end: int, minutes: int) -> str:
+    return f"Minutes {start}–{end} ({minutes} min)"
+
+
+def step_links(step: LessonStep) -> tuple[str, str]:
+    """A step card's two links (Markdown, opening in a new tab): the view projected, and a student's own."""
+    return (
+        f":material/open_in_new: [Project this step (classroom mode)]({href(step, teacher_link(step))})",
+        f":material/person: [Student link: the same view, without the answers]({href(step, student_link(step))})",
+    )
+
+
+def do(show: str) -> str:
+    return f"**Do:** {show}"
+
+
+def ask_line(step: LessonStep, ask: Ask, answers: bool) -> str:
+    """One question to ask the class; the one the page asks first says so, with its choices; `answers`: with what
+    to listen for."""
+    predicted = step.predict is not None and ask.question == step.predict.question
+    said = "**Predict first** (the page asks it): " if predicted else ""
+    options = f" ({' · '.join(step.predict.choices)})" if predicted else ""
+    return f"- {said}{ask.question}{options}" + (f"  \n  *Listen for:* {ask.expect}" if answers else "")
+
+
+def misconception(m: Misconception) -> str:
+    return f"**{m.belief}** The app shows: {m.shown_wrong}"
+
+
+def objectives() -> str:
+    return "By the end, learners can:\n" + "\n".join(f"1. {o}" for o in OBJECTIVES)
+
+
+def total(minutes: int) -> str:
+    return f"Total: {minutes} minutes."

@@ -18,16 +18,16 @@ from ui.state import default_batch
 
 SCALE = LiveControl(
     "home_scale",  # the link's name: `?home_scale=5`
-    "Multiply every activation by",
+    text.SCALE,
     min=0.1,
     max=10.0,
     step=0.1,
     value=1.0,
-    help="As if the layer before BN had larger or smaller weights.",
+    help=text.SCALE_HELP,
     hide_as="scale",
 )
-GAMMA = LiveControl("home_gamma", f"γ of channel {text.CHANNEL} (scale after BN)", 0.0, 3.0, 0.05, 1.0, hide_as="gamma")
-BETA = LiveControl("home_beta", f"β of channel {text.CHANNEL} (shift after BN)", -3.0, 3.0, 0.1, 0.0, hide_as="beta")
+GAMMA = LiveControl("home_gamma", text.GAMMA, 0.0, 3.0, 0.05, 1.0, hide_as="gamma")
+BETA = LiveControl("home_beta", text.BETA, -3.0, 3.0, 0.1, 0.0, hide_as="beta")
 
 st.title(text.TITLE)
 # In classroom mode the lesson's first step on one screen: the formula and the class's prediction beside the
@@ -76,12 +76,7 @@ x, y = before_after(batch.x, values[SCALE.name], values[GAMMA.name], values[BETA
 st.markdown(text.TABLE)
 st.table(
     pd.DataFrame(
-        {
-            "mean before": x.mean(axis=0),
-            "std before": x.std(axis=0),
-            "mean after": y.mean(axis=0),
-            "std after": y.std(axis=0),
-        },
+        dict(zip(text.TABLE_COLUMNS, (x.mean(axis=0), x.std(axis=0), y.mean(axis=0), y.std(axis=0)))),
         index=pd.Index([f"channel {c}" for c in range(batch.channels)], name="channel"),
     ).style.format(fixed_cells(3))  # no "-0.000" for the output's rounding noise
 )
@@ -92,7 +87,7 @@ for question in HOME:  # numbered only on /questions: one numbering
         st.markdown(f"**{question.text}**")
         st.page_link(
             page_file(question.page),
-            label=f"Answered by experiment: {question.label}",
+            label=text.answered_by(question.label),
             icon=":material/arrow_forward:",
             query_params=question.opens,
         )
@@ -102,4 +97,4 @@ st.page_link(page_file("questions"), label=text.ALL_QUESTIONS, icon=":material/h
 
 st.subheader(text.ROUTE)
 for page in PAGES[1:-1]:  # from /batch to /questions; the lesson plan is for teachers
-    st.page_link(page.file, label=f"{page.title}: {page.idea}")
+    st.page_link(page.file, label=text.route_stop(page.title, page.idea))

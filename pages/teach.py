@@ -12,33 +12,29 @@ require_navigation()
 
 SCHEDULE = lesson.schedule()
 
-st.title("For teachers: a 45-minute lesson")
-st.markdown(
-    f"A plan for one {lesson.total_minutes()}-minute session with the app projected. Each step opens one "
-    "view, says what to do there, gives the questions to ask the class before you reveal anything, and "
-    "the misconceptions to listen for, with the view that shows each one wrong."
-)
+st.title(lesson.TITLE)
+st.markdown(lesson.intro(lesson.total_minutes()))
 
 # A teacher's link opens one step with the answers to listen for:
 # ?teach_step=Step+4%3A+Drag+γ+and+β&teach_answers=true (the link holds the step's label).
 left, right = st.columns(2, vertical_alignment="bottom")  # [3, 2] cut the toggle's label at 1024 px
 with control("step", where=left):
     st.selectbox(
-        "Show",
+        lesson.SHOW,
         options=range(len(SCHEDULE) + 1),  # 0: the whole plan; 1..7: one step, to project
         index=0,
-        format_func=lambda i: "The whole lesson" if i == 0 else f"Step {i}: {SCHEDULE[i - 1][2].title}",
+        format_func=lambda i: lesson.WHOLE_LESSON if i == 0 else lesson.step_label(i, SCHEDULE[i - 1][2].title),
         key="teach_step",
         bind="query-params",
-        help="Pick one step to project it alone.",
+        help=lesson.SHOW_HELP,
     )
 with control("answers", where=right):
     st.toggle(
-        "Show the answers to listen for",
+        lesson.ANSWERS,
         value=False,  # hidden while the plan is projected
         key="teach_answers",
         bind="query-params",
-        help="Off while projecting, so the class answers first.",
+        help=lesson.ANSWERS_HELP,
     )
 step_number, answers = st.session_state.teach_step, st.session_state.teach_answers
 
@@ -46,58 +42,44 @@ step_number, answers = st.session_state.teach_step, st.session_state.teach_answe
 def step_card(number: int, start: int, end: int, step: lesson.LessonStep) -> None:
     with st.container(border=True):
         st.subheader(f"{number}. {step.title}", anchor=False)
-        st.caption(f"Minutes {start}–{end} ({step.minutes} min)")
+        st.caption(lesson.minutes_of(start, end, step.minutes))
         # Links that open in a new tab, so /teach stays open beside the projected view.
         left, right = st.columns(2)
-        left.markdown(
-            f":material/open_in_new: [Project this step (classroom mode)]({lesson.href(step, lesson.teacher_link(step))})"
-        )
-        right.markdown(
-            f":material/person: [Student link: the same view, without the answers]({lesson.href(step, lesson.student_link(step))})"
-        )
-        st.markdown(f"**Do:** {step.show}")
-        st.markdown("**Ask the class:**")
+        projected, students = lesson.step_links(step)
+        left.markdown(projected)
+        right.markdown(students)
+        st.markdown(lesson.do(step.show))
+        st.markdown(lesson.ASK_THE_CLASS)
         for ask in step.ask:
-            said = (
-                "**Predict first** (the page asks it): "
-                if step.predict and ask.question == step.predict.question
-                else ""
-            )
-            options = f" ({' · '.join(step.predict.choices)})" if said else ""
-            st.markdown(f"- {said}{ask.question}{options}" + (f"  \n  *Listen for:* {ask.expect}" if answers else ""))
-        st.markdown("**Misconceptions to listen for:**")
+            st.markdown(lesson.ask_line(step, ask, answers))
+        st.markdown(lesson.LISTEN_FOR)
         for m in lesson.misconceptions_for(step):
-            st.markdown(f"- **{m.belief}** The app shows: {m.shown_wrong}")
+            st.markdown(f"- {lesson.misconception(m)}")
 
 
 if step_number:
     step_card(step_number, *SCHEDULE[step_number - 1])
 else:
-    st.subheader("Objectives")
-    st.markdown("By the end, learners can:\n" + "\n".join(f"1. {o}" for o in lesson.OBJECTIVES))
+    st.subheader(lesson.OBJECTIVES_HEADING)
+    st.markdown(lesson.objectives())
 
-    st.subheader("The sequence")
-    st.table(
-        pd.DataFrame(
-            {
-                "minutes": [f"{start}–{end}" for start, end, _ in SCHEDULE],
-                "view": [step.title for _, _, step in SCHEDULE],
-            },
-            index=pd.Index(range(1, len(SCHEDULE) + 1), name="step"),
-        )
-    )
-    st.caption(f"Total: {lesson.total_minutes()} minutes.")
+    st.subheader(lesson.SEQUENCE)
+    minutes = [f"{start}–{end}" for start, end, _ in SCHEDULE]
+    views = [step.title for _, _, step in SCHEDULE]
+    index = pd.Index(range(1, len(SCHEDULE) + 1), name="step")
+    st.table(pd.DataFrame(dict(zip(lesson.SEQUENCE_COLUMNS, (minutes, views))), index=index))
+    st.caption(lesson.total(lesson.total_minutes()))
     # One tab per step (labelled short, so all seven fit), so the plan fits one screen's height; the
     # table above is the whole sequence, and each card opens with its title. The open tab is in the link
     # (`?teach_tab=Step+4`), so coming back to /teach finds the step left open; only its card is drawn.
-    tabs = st.tabs([f"Step {number}" for number in range(1, len(SCHEDULE) + 1)], key="teach_tab", bind="query-params")
+    tabs = st.tabs([lesson.tab_label(n) for n in range(1, len(SCHEDULE) + 1)], key="teach_tab", bind="query-params")
     for number, (tab, (start, end, step)) in enumerate(zip(tabs, SCHEDULE), start=1):
         if tab.open:
             with tab:
                 step_card(number, start, end, step)
 
-    with st.expander("Misconceptions to listen for, all in one list"):
+    with st.expander(lesson.ALL_MISCONCEPTIONS):
         for m in lesson.MISCONCEPTIONS.values():
             with st.container(border=True):
-                st.markdown(f"**{m.belief}** The app shows: {m.shown_wrong}")
+                st.markdown(lesson.misconception(m))
                 st.page_link(page_file(m.page), icon=":material/arrow_forward:")

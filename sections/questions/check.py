@@ -21,6 +21,6 @@ def self_check(q: Question):
     if result is None:
         st.caption(text.CHOOSE)
     elif result[0]:
-        st.success(text.right(result[1]), icon=":material/check_circle:")
+        st.success(text.feedback(*result), icon=":material/check_circle:")
     else:
-        st.error(text.not_quite(result[1]), icon=":material/cancel:")
+        st.error(text.feedback(*result), icon=":material/cancel:")
