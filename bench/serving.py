@@ -63,7 +63,7 @@ def seeded_app(
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bnviz-bench-")))
-        for name in ("pages", "ui", "bnviz", "content", "examples", "static", ".streamlit"):
+        for name in ("pages", "sections", "ui", "bnviz", "content", "examples", "static", ".streamlit"):
             if (ROOT / name).exists():
                 (folder / name).symlink_to(ROOT / name)
         (folder / "seeded_app.py").symlink_to(ROOT / "bench" / "seeded_app.py")
