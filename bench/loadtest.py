@@ -32,7 +32,7 @@ session has done so (a barrier), then each reruns the home page with nothing mov
 /steps, and checks that it reads back its own values: every "std before" equals its own scale
 times that channel's std at ×1 (read by a fresh session before the class, not after this session
 moved the scale), and /steps's batch has its own C. A value another session set (state kept in a
-module global, say) fails the check; nothing else can (tests/test_loadtest_isolation.py).
+module global, say) fails the check; nothing else can (tests/bench/test_loadtest_isolation.py).
 `--leak` proves it: it serves bench/seeded_app.py with BNVIZ_BENCH_LEAK=1, an app copy that keeps
 the live charts' values in a module global; with 4 sessions, 3 fail (all but the last to set its
 scale) and isolation_ok is false.

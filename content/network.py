@@ -221,7 +221,7 @@ def trained_with(settings: NetworkSettings) -> str:
 #
 # A training's last digits depend on the processor (numpy picks its SIMD kernels per machine) and a
 # chaotic training turns them into a different final loss, so the page states no result from one
-# run. Each line below claims bounds that tests/test_claims.py checks for every seed in CLAIM_SEEDS
+# run. Each line below claims bounds that tests/content/test_claims.py checks for every seed in CLAIM_SEEDS
 # at three SIMD levels (scripts/test.sh): the bounds are the data, the words are made from them.
 
 GUESSING = math.log(2)  # the loss of a network that always answers 50 %
@@ -412,7 +412,7 @@ with small batches BN's $\\mu_B$ and $\\sigma_B^2$ are noisy enough to hurt (see
 # --- Do γ and β just undo BN? A jolt to one layer's weights, and γ, β beside what would undo BN ----------
 #
 # What the section says of a run is made from that run (jolt_verdict, jolt_lines, undo_text); the bounds
-# below decide its words. tests/test_claims.py checks, for every seed of CLAIM_SEEDS, what the page says at
+# below decide its words. tests/content/test_claims.py checks, for every seed of CLAIM_SEEDS, what the page says at
 # its first settings: with BN the loss carries on after ×10, without BN it jumps and does not recover, and
 # no layer undoes BN.
 

@@ -6,7 +6,7 @@ PyTorch cannot draw the learner's batch again from its seed: it has its own rand
 snippet carries the exact NumPy recipe bnviz draws it with (bnviz.core.data.make_batch, written out
 for the channel families the batch uses), or the values themselves for a small uploaded batch, and
 hands the array to torch.from_numpy. The numbers a snippet prints are the core's, rounded as the page
-rounds them: tests/test_pytorch_snippet.py checks them, bench/torch_snippets.py runs the snippets
+rounds them: tests/content/test_pytorch_snippet.py checks them, bench/torch_snippets.py runs the snippets
 where PyTorch is installed.
 """
 

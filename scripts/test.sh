@@ -53,7 +53,7 @@ if [ -z "${BNVIZ_NGINX:-}" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /us
   apt_install nginx
 fi
 
-# Node.js, for the tests of the live charts' JavaScript (tests/test_live_js.py), installed like Chromium.
+# Node.js, for the tests of the live charts' JavaScript (tests/ui/test_live_js.py), installed like Chromium.
 if ! command -v node >/dev/null 2>&1 && ! command -v nodejs >/dev/null 2>&1; then
   echo "Node.js is missing: installing Debian's nodejs package."
   apt_install nodejs
@@ -70,7 +70,7 @@ python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@" || status=$?
 # machine without AVX-512 and as on one with SSE only: a training's last digits change with numpy's SIMD
 # kernels, and no test may depend on them. At each level two processes run every numerical test, one with
 # OpenBLAS on one thread (gw0), one on two (gw1). numpy reads NPY_DISABLE_CPU_FEATURES and OpenBLAS its
-# thread count once, when they load; tests/test_simd_level.py checks that both took.
+# thread count once, when they load; tests/scripts/test_simd_level.py checks that both took.
 for level in "X86_V4 AVX512_ICL AVX512_SPR" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"; do
   echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS 1 (gw0) and 2 (gw1):"
   NPY_DISABLE_CPU_FEATURES="$level" python3 -m pytest -q -m numerical -p no:cacheprovider --dist each \

@@ -253,7 +253,7 @@ def page(browser_context):
     browser" make a context of their own."""
     pg = browser_context.new_page()
     pg.set_default_timeout(60_000)
-    from pw_helpers import watch_runs  # here: pw_helpers imports this module
+    from helpers.pw_helpers import watch_runs  # here: pw_helpers imports this module
 
     watch_runs(pg)  # for pw_helpers.after_run
     # Streamlit keeps a sidebar the learner collapsed or opened in localStorage (stSidebarCollapsed-…), which

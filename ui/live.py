@@ -27,7 +27,7 @@ value" below), so the page's numbers, the shareable link and the tests see it.
   (`static/plotly.min.js`, copied at start-up by `serve_plotly_js`), never from a CDN.
 - The JavaScript is ES modules in ui/live/: element.js, the element's lifecycle (the component's own
   script); kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies (tested
-  against them by tests/test_live_js.py); figure.js, which applies an update to the figure by the
+  against them by tests/ui/test_live_js.py); figure.js, which applies an update to the figure by the
   `meta` of its traces and the `name` of its shapes and annotations that the figure builders set. The
   last three are served beside plotly.js (`serve_live_js`, in a folder named by their digest).
 - Nothing given here is ever inserted as HTML by the JavaScript (labels and readouts are set as

@@ -12,7 +12,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 # Okabe & Ito (2008), "Color Universal Design": colours that stay apart for learners with
-# protanopia, deuteranopia and tritanopia (checked by simulation in tests/test_palette.py).
+# protanopia, deuteranopia and tritanopia (checked by simulation in tests/figures/test_palette.py).
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#e69f00",

@@ -33,7 +33,7 @@ def _figure(traces, layout: dict, height: int) -> go.Figure:
     The figures dragged on this page are rebuilt on every slider move, and plotly's property
     validation (above all of the template style() sets) costs ten times the data. So style()
     runs once per height and its layout is reused, and the figure is assembled without
-    validating again. tests/test_gamma_beta_figures.py checks that every figure passes
+    validating again. tests/figures/test_gamma_beta_figures.py checks that every figure passes
     plotly's validation (go.Figure(fig.to_dict())).
     """
     full = copy.deepcopy(_style_layout(height)) | layout

@@ -1,6 +1,6 @@
 // A chart kind's update applied to the figure as Python built it: traces found by the `meta` their
 // builder in bnviz/figures set, shapes and annotations by their `name`, never by position (a trace
-// moved in Python still moves here; one renamed fails tests/test_live_js.py and throws here).
+// moved in Python still moves here; one renamed fails tests/ui/test_live_js.py and throws here).
 
 function indexBy(items, key, value, what) {
   const i = (items || []).findIndex((item) => item && item[key] === value);

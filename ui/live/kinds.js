@@ -4,7 +4,7 @@
 //    layout: {key: changes}, readouts: {name: text or {text, value}}}
 // (a readout's value, unrounded, goes to its data-value, for tests), and what the updater needs from
 // the Python figure (`needs(arrays)`: the traces' meta and the shape and annotation names it changes),
-// checked against each figure builder by tests/test_live_js.py.
+// checked against each figure builder by tests/ui/test_live_js.py.
 
 import { ACTIVATIONS, batchNorm, fixed, histogramBar, histogramEdges, linspace } from "./maths.js";
 import { distance, maxOf, mean, minOf, sig, std } from "./maths.js";

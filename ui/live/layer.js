@@ -8,7 +8,7 @@
 // once the hand rests, so that hover labels read the new values.
 // Geometry as plotly.js 4 writes it (src/traces/bar/plot.js, src/traces/scatter/plot.js,
 // src/components/errorbars/plot.js, src/components/shapes/helpers.js), checked against plotly's own
-// drawing by tests/test_browser_live_layer.py.
+// drawing by tests/browser/test_browser_live_layer.py.
 
 const axisKey = (id) => (id[0] === "x" ? "xaxis" : "yaxis") + id.slice(1); // "y3" -> "yaxis3"
 

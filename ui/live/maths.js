@@ -1,5 +1,5 @@
 // The numbers a live chart computes in the browser, each a copy of one NumPy function of bnviz (named
-// beside it) and tested against it on fixtures that bnviz writes (tests/test_live_js.py): pure
+// beside it) and tested against it on fixtures that bnviz writes (tests/ui/test_live_js.py): pure
 // functions, no page, no plotly.
 
 // A live chart's values come from a validated batch: NaN or ±∞ here is a bug, never a value to bin.
