@@ -68,12 +68,14 @@ python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@" || status=$?
 
 # The numerical tests (the core, the experiments and the pages' claims: `-m numerical`) again, as on a
 # machine without AVX-512 and as on one with SSE only: a training's last digits change with numpy's SIMD
-# kernels, and no test may depend on them. At each level two processes run every numerical test, one with
-# OpenBLAS on one thread (gw0), one on two (gw1). numpy reads NPY_DISABLE_CPU_FEATURES and OpenBLAS its
-# thread count once, when they load; tests/scripts/test_simd_level.py checks that both took.
-for level in "X86_V4 AVX512_ICL AVX512_SPR" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"; do
-  echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS 1 (gw0) and 2 (gw1):"
-  NPY_DISABLE_CPU_FEATURES="$level" python3 -m pytest -q -m numerical -p no:cacheprovider --dist each \
-    --tx "popen//env:OPENBLAS_NUM_THREADS=1" --tx "popen//env:OPENBLAS_NUM_THREADS=2" || status=$?
+# kernels, and no test may depend on them. Each level runs every numerical test once, shared by two worker
+# processes; OpenBLAS on one thread at the first level and on two at the second, so that every test also meets
+# both thread counts (OpenBLAS splits a product's sums by thread). numpy reads NPY_DISABLE_CPU_FEATURES and
+# OpenBLAS its thread count once, when they load; tests/scripts/test_simd_level.py checks that both took.
+for run in "X86_V4 AVX512_ICL AVX512_SPR:1" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR:2"; do
+  level=${run%:*} threads=${run##*:}
+  echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS=$threads:"
+  NPY_DISABLE_CPU_FEATURES="$level" OPENBLAS_NUM_THREADS="$threads" python3 -m pytest -q -m numerical \
+    -p no:cacheprovider -n "$(nproc)" || status=$?
 done
 exit "$status"
