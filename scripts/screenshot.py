@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
-from helpers.pw_helpers import WAIT_MS, next_frames, open_page  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from helpers.pw_helpers import WAIT_MS, next_frames, open_page  # noqa: E402
 
 DRAWN = "() => Number(document.querySelector('.bnviz-live')?.dataset.draws || 0) >= 1"  # ui/live/element.js counts them
 

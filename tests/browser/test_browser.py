@@ -6,6 +6,9 @@ import re
 
 import pytest
 from conftest import CONTEXT_OPTIONS
+from playwright.sync_api import expect
+
+from content.registry import PAGES as REGISTRY
 from helpers.pw_helpers import (
     assert_accessible,
     assert_no_exception,
@@ -15,9 +18,6 @@ from helpers.pw_helpers import (
     wait_idle,
     watch_console,
 )
-from playwright.sync_api import expect
-
-from content.registry import PAGES as REGISTRY
 
 pytestmark = pytest.mark.browser
 

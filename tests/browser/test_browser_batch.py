@@ -5,6 +5,9 @@ navigation. The statistics of each preset, draw and upload are checked in AppTes
 import re
 
 import pytest
+from playwright.sync_api import expect
+
+from bnviz.experiments import batches
 from helpers.pw_helpers import (
     SCREENSHOTS,
     after_run,
@@ -17,9 +20,6 @@ from helpers.pw_helpers import (
     slider,
     wait_idle,
 )
-from playwright.sync_api import expect
-
-from bnviz.experiments import batches
 
 pytestmark = pytest.mark.browser
 

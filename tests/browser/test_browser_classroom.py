@@ -11,6 +11,10 @@ import itertools
 import re
 
 import pytest
+from playwright.sync_api import expect
+
+from content.questions import QUESTIONS
+from content.registry import PAGES
 from helpers.apptest import all_open
 from helpers.pw_helpers import (
     PROJECTORS,
@@ -26,10 +30,6 @@ from helpers.pw_helpers import (
     wait_idle,
     watch_console,
 )
-from playwright.sync_api import expect
-
-from content.questions import QUESTIONS
-from content.registry import PAGES
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,9 @@ reset, channels and the exercises are checked in AppTest (test_page_gamma_beta.p
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers.pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, wait_idle
 from playwright.sync_api import expect
+
+from helpers.pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 WAIT = 20_000  # ms for a readout to follow a key press, generous for a loaded machine

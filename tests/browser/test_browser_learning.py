@@ -7,6 +7,14 @@ import re
 import numpy as np
 import pytest
 from conftest import ARTIFACTS
+from playwright.sync_api import Page, expect
+
+from bnviz.core.data import preset
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.loop import train
+from bnviz.experiments.training.settings import TrainingSettings
+from bnviz.figures.learning import history_curves
+from bnviz.numbers import sig
 from helpers.pw_helpers import (
     SCREENSHOTS,
     after_run,
@@ -20,14 +28,6 @@ from helpers.pw_helpers import (
     step_slider,
     wait_idle,
 )
-from playwright.sync_api import Page, expect
-
-from bnviz.core.data import preset
-from bnviz.experiments.training.data import make_experiment
-from bnviz.experiments.training.loop import train
-from bnviz.experiments.training.settings import TrainingSettings
-from bnviz.figures.learning import history_curves
-from bnviz.numbers import sig
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pytest
-from helpers.pw_helpers import PROJECTORS, WAIT_MS, after_run, assert_no_exception, open_page, shot
 from playwright.sync_api import Locator, Page, expect
 
 from content import teach as lesson
+from helpers.pw_helpers import PROJECTORS, WAIT_MS, after_run, assert_no_exception, open_page, shot
 
 pytestmark = pytest.mark.browser
 

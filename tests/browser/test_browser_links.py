@@ -8,6 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import serve_app
+from playwright.sync_api import expect
+
+from content import teach as lesson
+from content.registry import PAGES
 from helpers.apptest import live_data, open_link
 from helpers.pw_helpers import (
     WAIT_MS,
@@ -22,10 +26,6 @@ from helpers.pw_helpers import (
     step_slider,
     wait_idle,
 )
-from playwright.sync_api import expect
-
-from content import teach as lesson
-from content.registry import PAGES
 
 pytestmark = pytest.mark.browser
 

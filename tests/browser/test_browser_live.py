@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from helpers.pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 from playwright.sync_api import expect
 from plotly.offline import get_plotlyjs_version
 
@@ -15,6 +14,7 @@ from bnviz.experiments.home import before_after
 from bnviz.figures.home import before_after_figure
 from bnviz.numbers import fixed
 from content.home import SCALE_PREDICTION
+from helpers.pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 from ui.classroom import FONT_SCALE
 from ui.state import default_batch
 

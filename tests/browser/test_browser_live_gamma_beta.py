@@ -6,12 +6,12 @@ import re
 
 import numpy as np
 import pytest
-from helpers.pw_helpers import address, assert_no_exception, open_page, shot, wait_idle
 from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from bnviz.experiments import gamma_beta
 from bnviz.figures.common import default_bins, histogram_edges
+from helpers.pw_helpers import address, assert_no_exception, open_page, shot, wait_idle
 from ui.state import default_batch
 
 pytestmark = pytest.mark.browser

@@ -6,6 +6,7 @@ plotly, with the axis the core's figure would have."""
 import re
 
 import pytest
+
 from helpers.pw_helpers import assert_no_exception, open_page
 
 pytestmark = pytest.mark.browser

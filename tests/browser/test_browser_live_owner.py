@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from helpers.pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 from playwright.sync_api import expect
 
 from bnviz.experiments import gamma_beta
 from bnviz.experiments.home import before_after
 from bnviz.numbers import distance, fixed
+from helpers.pw_helpers import after_run, assert_no_exception, open_page, press, wait_idle
 from ui.state import default_batch
 
 pytestmark = pytest.mark.browser

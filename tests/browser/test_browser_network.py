@@ -6,6 +6,8 @@ test_browser_links.py."""
 import re
 
 import pytest
+from playwright.sync_api import expect
+
 from helpers.pw_helpers import (
     after_run,
     assert_accessible,
@@ -15,7 +17,6 @@ from helpers.pw_helpers import (
     tall_shot,
     wait_idle,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

@@ -7,6 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 from conftest import CONTEXT_OPTIONS
+from playwright.sync_api import expect
+
+from bnviz.experiments import gamma_beta, questions
+from content import questions as content
+from content import teach as lesson
 from helpers.pw_helpers import (
     address,
     after_run,
@@ -18,11 +23,6 @@ from helpers.pw_helpers import (
     tall_shot,
     wait_idle,
 )
-from playwright.sync_api import expect
-
-from bnviz.experiments import gamma_beta, questions
-from content import questions as content
-from content import teach as lesson
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 pytestmark = pytest.mark.browser

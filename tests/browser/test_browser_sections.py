@@ -5,11 +5,11 @@ on /questions; a link opened in classroom mode on a projector's screen."""
 import re
 
 import pytest
-from helpers.pw_helpers import WAIT_MS, after_run, assert_no_exception, next_frames, open_page, wait_idle
 from playwright.sync_api import expect
 
 from content import gamma_beta
 from content.questions import HOME, question
+from helpers.pw_helpers import WAIT_MS, after_run, assert_no_exception, next_frames, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 REACHED = "() => document.documentElement.dataset.bnvizSection === 'reached'"  # ui/section.js let go

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTEXT_OPTIONS, ROOT, _missing, free_port
-from helpers.pw_helpers import WAIT_MS, open_page, press, slider, wait_idle
 from playwright.sync_api import expect
 
 from content.registry import PAGES
+from helpers.pw_helpers import WAIT_MS, open_page, press, slider, wait_idle
 
 pytestmark = pytest.mark.browser
 

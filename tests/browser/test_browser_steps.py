@@ -4,8 +4,9 @@ mode. The seven steps, their numbers and the four norms are checked in AppTest (
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers.pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, tall_shot, wait_idle
 from playwright.sync_api import expect
+
+from helpers.pw_helpers import address, assert_no_exception, open_page, plotly_charts, slider, tall_shot, wait_idle
 
 pytestmark = pytest.mark.browser
 

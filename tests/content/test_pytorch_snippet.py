@@ -6,13 +6,13 @@ import re
 
 import numpy as np
 import pytest
-from helpers.apptest import run_page, shown_cells
 
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
 from bnviz.experiments.stepper import running_history
 from bnviz.notation import MU_B, STD_B
 from content.pytorch import MAX_WRITTEN, NPY_FILE, SHOW, batch_code
+from helpers.apptest import run_page, shown_cells
 from ui.state import Batch
 
 

@@ -18,9 +18,9 @@ import re
 
 import pytest
 from conftest import ROOT
-from helpers.shown import PAGES, page_text
 
 from content.questions import QUESTIONS
+from helpers.shown import PAGES, page_text
 
 NUMBER = r"−?\d+(?:\.\d+)?(?:e[-+−]?\d+)?"
 RESULT = re.compile(

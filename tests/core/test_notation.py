@@ -10,13 +10,13 @@ import re
 
 import numpy as np
 import pytest
-from helpers.apptest import figures, run_page
-from helpers.shown import PAGES, outside_math, page_text, shown_text
 
 from bnviz.core.steps import batch_norm_steps
 from bnviz.notation import MU_B, STD_B
 from bnviz.numbers import fixed
 from content.steps import worked_numbers
+from helpers.apptest import figures, run_page
+from helpers.shown import PAGES, outside_math, page_text, shown_text
 from ui.state import default_batch
 
 MINUS_ZERO = re.compile(r"[-−]0(\.0+)?(?![\d.])")  # "-0.000", "−0.00", "-0"; not "-0.05" nor "1e-05"

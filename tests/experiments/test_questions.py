@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-from helpers.apptest import _decode, bar_mean
 
 from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import batch_norm_forward
@@ -15,6 +14,7 @@ from bnviz.figures import questions as question_figures
 from content import questions as content
 from content.common import CLAIM_SEEDS
 from content.registry import BY_URL
+from helpers.apptest import _decode, bar_mean
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 

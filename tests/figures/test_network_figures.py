@@ -5,7 +5,6 @@ import json
 
 import numpy as np
 import pytest
-from helpers.apptest import _decode
 
 from bnviz.experiments.jolt import jolt
 from bnviz.experiments.mlp import NetworkSettings, Run, experiment_data, lr_sweep, train_networks
@@ -27,6 +26,7 @@ from bnviz.figures.network import (
     undo_figure,
 )
 from content.network import PREDICTIONS, lowest_loss
+from helpers.apptest import _decode
 
 SMALL = dict(depth=3, width=8, batch_size=16, steps=120, n_points=128)
 DIVERGES = dict(activation="ReLU", depth=3, width=32, batch_size=16, steps=120, n_points=128)  # plain: at lr 3

@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
-from helpers.apptest import bar_mean
 
 from bnviz.core.data import make_batch, preset
 from bnviz.core.norms import pooled_mask
 from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import running_history
 from bnviz.figures.steps import pooled_block_figure, running_figure, shown_samples, step_figure
+from helpers.apptest import bar_mean
 
 SPECS = tuple(preset("channels on very different scales", 4))
 X = make_batch(SPECS, 512, seed=0)

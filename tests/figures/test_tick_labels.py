@@ -7,11 +7,11 @@ import json
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from helpers.apptest import all_open, figures, open_link
 
 from bnviz.figures.common import EXPONENT_FORMAT, TEMPLATE, style
 from content.questions import QUESTIONS
 from content.registry import PAGES
+from helpers.apptest import all_open, figures, open_link
 
 NOT_SI = ("e", "E", "power", "none")
 

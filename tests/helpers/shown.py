@@ -127,9 +127,8 @@ def outside_math(text: str, rendering: str) -> str:
 def page_text(page: str) -> tuple:
     """(where, text, rendering) of everything the page shows at its default settings, every side section
     open (/questions with every question open, /teach with the answers to listen for)."""
-    from helpers.apptest import all_open, open_link, run_page
-
     from content.questions import QUESTIONS
+    from helpers.apptest import all_open, open_link, run_page
 
     if page == "questions":
         at = open_link("questions", {f"q_open_{q.number}": "true" for q in QUESTIONS})

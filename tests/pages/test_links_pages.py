@@ -6,10 +6,10 @@ with a notice that names it without repeating it. A control's URL name is its wi
 
 import numpy as np
 import pytest
-from helpers.apptest import hand, live_data, open_link
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import batches, gamma_beta
+from helpers.apptest import hand, live_data, open_link
 from ui.state import DEFAULT_PRESET, default_batch
 
 NOTICE = "This link had settings that could not be used"

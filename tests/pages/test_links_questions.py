@@ -3,11 +3,11 @@ classroom mode's hidden controls and predict-first prompts, controls hidden by `
 
 import numpy as np
 import pytest
-from helpers.apptest import hidden_keys, lesson_links, open_link
 
 from bnviz.experiments import gamma_beta, questions, stepper
 from content import questions as content
 from content import teach as lesson
+from helpers.apptest import hidden_keys, lesson_links, open_link
 from ui.state import default_batch
 
 NOTICE = "This link had settings that could not be used"

@@ -7,7 +7,6 @@ import pickle
 import numpy as np
 import pytest
 from conftest import ROOT
-from helpers.apptest import bar_mean, figures, open_link, run_page
 
 from bnviz.core.data import PRESETS, ChannelSpec, make_batch, preset
 from bnviz.experiments import batches
@@ -15,6 +14,7 @@ from bnviz.numbers import fixed
 from content import batch as draw_text
 from content import teach as lesson
 from content.common import CLAIM_SEEDS
+from helpers.apptest import bar_mean, figures, open_link, run_page
 from ui.state import DEFAULT_CHANNELS, DEFAULT_N, DEFAULT_PRESET
 
 EXAMPLE = ROOT / "examples" / "activations_conv.npy"

@@ -2,6 +2,13 @@
 
 import numpy as np
 import pytest
+
+from bnviz import make_batch, preset
+from bnviz.core.data import PRESETS
+from bnviz.experiments import gamma_beta, peaks
+from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B
+from bnviz.numbers import eps_text, fixed, sig
+from content import gamma_beta as content_gamma_beta
 from helpers.apptest import (
     SECTIONS,
     _decode,
@@ -15,13 +22,6 @@ from helpers.apptest import (
     open_link,
     run_page,
 )
-
-from bnviz import make_batch, preset
-from bnviz.core.data import PRESETS
-from bnviz.experiments import gamma_beta, peaks
-from bnviz.notation import MU_B, RECOVER_GAMMA, STD_B
-from bnviz.numbers import eps_text, fixed, sig
-from content import gamma_beta as content_gamma_beta
 from ui.state import Batch, default_batch
 
 EPS = 1e-5

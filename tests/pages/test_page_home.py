@@ -4,13 +4,13 @@ import re
 
 import numpy as np
 import pytest
-from helpers.apptest import bar_mean, hand, live_data, open_link, run_page
 
 from bnviz.experiments.home import before_after
 from bnviz.numbers import fixed
 from content import home as text_home
 from content import teach as lesson
 from content.questions import HOME, QUESTIONS
+from helpers.apptest import bar_mean, hand, live_data, open_link, run_page
 from ui.state import default_batch
 
 

@@ -6,6 +6,17 @@ import re
 import numpy as np
 import pytest
 import streamlit as st
+
+from bnviz.core.data import make_batch, preset
+from bnviz.experiments.training import loop
+from bnviz.experiments.training.data import make_experiment
+from bnviz.experiments.training.ends import last_epoch_mean
+from bnviz.experiments.training.landscape import landscape, optimum
+from bnviz.experiments.training.loop import step_detail, train
+from bnviz.experiments.training.modes import train_vs_eval
+from bnviz.experiments.training.settings import TrainingSettings
+from bnviz.numbers import fixed, sig
+from content.learning import channel_places, channel_table
 from helpers.apptest import (
     SECTIONS,
     _decode,
@@ -20,17 +31,6 @@ from helpers.apptest import (
     shown_cells,
     small_chart_text,
 )
-
-from bnviz.core.data import make_batch, preset
-from bnviz.experiments.training import loop
-from bnviz.experiments.training.data import make_experiment
-from bnviz.experiments.training.ends import last_epoch_mean
-from bnviz.experiments.training.landscape import landscape, optimum
-from bnviz.experiments.training.loop import step_detail, train
-from bnviz.experiments.training.modes import train_vs_eval
-from bnviz.experiments.training.settings import TrainingSettings
-from bnviz.numbers import fixed, sig
-from content.learning import channel_places, channel_table
 from ui.state import Batch
 
 SPECS = tuple(preset("channels on very different scales", 4))  # the default batch's

@@ -3,7 +3,6 @@ errors as messages; the jolt of "Do γ and β just undo BN?" and its numbers."""
 
 import numpy as np
 import pytest
-from helpers.apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page, small_chart_text
 
 import bnviz.experiments.mlp
 from bnviz.core.datasets import make_dataset
@@ -23,6 +22,7 @@ from content.network import (
     undo_summary,
     undo_text,
 )
+from helpers.apptest import SECTIONS, _decode, by_label, figures, hidden_keys, run_page, small_chart_text
 
 TIMEOUT = 300  # the first run trains; the machine may be busy
 QUICK = {"net_sweep": False, "net_steps": 200}

@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
-from helpers.apptest import _decode, figures, open_link, run_page, small_chart_text
 
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import gamma_beta, peaks, questions, stepper
 from content import gamma_beta as content_gamma_beta
 from content import questions as content
 from content.registry import BY_URL
+from helpers.apptest import _decode, figures, open_link, run_page, small_chart_text
 from ui.state import Batch, default_batch
 
 TITLE = "Learners' questions"

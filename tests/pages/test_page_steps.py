@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from helpers.apptest import bar_mean, figures, hidden_keys, open_link, places_shown, run_page, same_number, shown_cells
 
 from bnviz.core.batchnorm import batch_statistics
 from bnviz.core.data import PRESETS, make_batch, preset
@@ -12,6 +11,7 @@ from bnviz.core.steps import batch_norm_steps
 from bnviz.experiments.stepper import running_history
 from bnviz.numbers import fixed
 from content.steps import SHAPE, eval_answer, worked_numbers
+from helpers.apptest import bar_mean, figures, hidden_keys, open_link, places_shown, run_page, same_number, shown_cells
 from ui.state import Batch, default_batch
 
 BATCHES = 20  # the eval slider's default

@@ -1,10 +1,10 @@
 """The /teach page: the 45-minute plan, its links into the app, one step at a time for projecting."""
 
 import pytest
-from helpers.apptest import lesson_links, open_link, run_page
 
 from content import teach as lesson
 from content.registry import BY_URL
+from helpers.apptest import lesson_links, open_link, run_page
 
 TITLE = "For teachers: a 45-minute lesson"
 

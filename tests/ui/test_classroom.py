@@ -3,9 +3,9 @@
 
 import plotly.graph_objects as go
 from conftest import ROOT
-from helpers.apptest import by_label, hidden_keys, live_data
 from streamlit.testing.v1 import AppTest
 
+from helpers.apptest import by_label, hidden_keys, live_data
 from ui import classroom
 
 

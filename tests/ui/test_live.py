@@ -10,12 +10,12 @@ import numpy as np
 import plotly
 import pytest
 from conftest import ROOT
-from helpers.apptest import hand, live_data, open_link, run_page
 
 from bnviz.experiments.home import before_after
 from bnviz.figures.common import density
 from bnviz.figures.home import BINS
 from bnviz.figures.learning import replay_arrays, replay_stride
+from helpers.apptest import hand, live_data, open_link, run_page
 from ui import live
 from ui.live import LiveControl
 from ui.state import default_batch
