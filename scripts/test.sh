@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, in .venv with Debian's own python3; Debian's
-# Chromium, nginx and Node.js), check the format and the lint, and run every test: the browser tests on
-# pytest-xdist workers, one per core, with the other tests and the numerical tests at two lower numpy SIMD
-# levels behind them (see below). Extra arguments go to one run of every test instead, e.g.
+# Chromium, nginx and Node.js), check the format and the lint, run every test, and the numerical tests again
+# at two lower numpy SIMD levels (see below). Extra arguments go to the run of every test, e.g.
 # `bash scripts/test.sh -m "not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,48 +59,34 @@ fi
 ruff format --check .
 ruff check .
 
-# Every test at this machine's own numpy SIMD level (or the one NPY_DISABLE_CPU_FEATURES sets), and the
-# numerical tests (the core, the experiments and the pages' claims: `-m numerical`) again as on a machine without
-# AVX-512 and as on one with SSE only: a training's last digits change with numpy's SIMD kernels, and no test may
-# depend on them (OpenBLAS on one thread at the first lower level and on two at the second, so that every test
-# also meets both thread counts: OpenBLAS splits a product's sums by thread). numpy reads NPY_DISABLE_CPU_FEATURES
-# and OpenBLAS its thread count once, when they load; tests/scripts/test_simd_level.py checks that both took.
+# Every test at this machine's own numpy SIMD level (or the one NPY_DISABLE_CPU_FEATURES sets), on pytest-xdist
+# workers, one per core (each worker serves its own app and runs its own Chromium; a third worker on two cores
+# only added its own start-up), handed one test at a time so the long browser tests, collected first
+# (tests/conftest.py), spread over every worker.
 #
-# The browser tests run in front, on pytest-xdist workers, one per core (each serves its own app and runs its own
-# Chromium; a third worker on two cores only added its own start-up), handed one test at a time. Behind them, at
-# a lower priority, on the time the browsers leave idle (they wait for pages far more than they compute), run the
-# other tests and the two lower levels, each in one process; each prints its report when all are done.
-# Extra arguments (`bash scripts/test.sh -m "not browser"`) go to one run of every test instead.
+# Behind it, at a lower priority and from the start, the numerical tests (the core, the experiments and the
+# pages' claims: `-m numerical`) again as on a machine without AVX-512 and as on one with SSE only, one process
+# each: a training's last digits change with numpy's SIMD kernels, and no test may depend on them. OpenBLAS runs
+# on one thread at the first lower level and on two at the second, so that every test also meets both thread
+# counts (OpenBLAS splits a product's sums by thread). numpy reads NPY_DISABLE_CPU_FEATURES and OpenBLAS its
+# thread count once, when they load; tests/scripts/test_simd_level.py checks that both took. They use the time
+# the browsers leave idle (the whole command took 6 min 7 s so, 6 min 28 s with the levels after the first run);
+# each prints its report at the end.
 status=0
 reports=$(mktemp -d)
-behind() { # behind NAME ENV... -- PYTEST-ARGS...: a niced pytest run whose report goes to $reports/NAME
-  local name=$1
-  shift
-  local env=()
-  while [ "$1" != "--" ]; do env+=("$1"); shift; done
-  shift
-  env "${env[@]}" nice -n 10 python3 -m pytest -q -p no:cacheprovider --basetemp="$reports/$name.tmp" "$@" \
-    >"$reports/$name" 2>&1 &
+levels=("X86_V4 AVX512_ICL AVX512_SPR:1" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR:2")
+pids=()
+for i in "${!levels[@]}"; do
+  level=${levels[$i]%:*} threads=${levels[$i]##*:}
+  echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS=$threads:" >"$reports/$i"
+  NPY_DISABLE_CPU_FEATURES="$level" OPENBLAS_NUM_THREADS="$threads" nice -n 10 python3 -m pytest -q -m numerical \
+    -p no:cacheprovider --basetemp="$reports/tmp$i" >>"$reports/$i" 2>&1 &
   pids+=($!)
-  names+=("$name")
-}
-pids=() names=()
-level1="X86_V4 AVX512_ICL AVX512_SPR" level2="X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
-behind "numerical tests with NPY_DISABLE_CPU_FEATURES=\"$level1\", OPENBLAS_NUM_THREADS=1" \
-  NPY_DISABLE_CPU_FEATURES="$level1" OPENBLAS_NUM_THREADS=1 -- -m numerical
-behind "numerical tests with NPY_DISABLE_CPU_FEATURES=\"$level2\", OPENBLAS_NUM_THREADS=2" \
-  NPY_DISABLE_CPU_FEATURES="$level2" OPENBLAS_NUM_THREADS=2 -- -m numerical
-if [ $# -gt 0 ]; then
-  python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@" || status=$?
-else
-  behind "every test but the browser's, at this machine's level" -- -m "not browser"
-  echo "The browser tests, at this machine's level:"
-  python3 -m pytest -n "$(nproc)" --maxschedchunk 1 -m browser || status=$?
-fi
+done
+python3 -m pytest -n "$(nproc)" --maxschedchunk 1 "$@" || status=$?
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || status=$?
-  echo "The ${names[$i]}:"
-  cat "$reports/${names[$i]}"
+  cat "$reports/$i"
 done
 rm -rf "$reports"
 exit "$status"
