@@ -1,5 +1,5 @@
 """End to end: `streamlit run app.py` in Chromium, every page opened from the sidebar, checked with axe-core
-and with nothing wrong in the console. The home page's scale, a live control, is moved in
+and with nothing wrong in the console, every chart drawn by the app's one copy of plotly.js. The home page's scale, a live control, is moved in
 tests/browser/test_browser_live.py; classroom mode's pages are checked in tests/browser/test_browser_classroom.py."""
 
 import re
@@ -33,6 +33,9 @@ PAGES = [
     ("questions", "Learners' questions"),
     ("teach", "For teachers: a 45-minute lesson"),
 ]
+# The charts each page draws at first, live ones and those with no control (ui.live.chart), all with the
+# app's copy of plotly.js (/network's come once its networks are trained: its own tests).
+CHARTS = {"": 1, "batch": 1, "steps": 2, "gamma-beta": 5, "learning": 2, "questions": 0, "teach": 0}
 
 
 def content_height(page) -> int:
@@ -56,6 +59,7 @@ def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists
     # a fresh server: the link tests (tests/browser/test_browser_links.py) and each page's own tests.
     problems = watch_console(page)
     open_page(page, app_url)
+    page.evaluate("() => performance.setResourceTimingBufferSize(100000)")  # the whole walk's (250 by default)
     nav = page.locator('[data-testid="stSidebarNav"] a')
     for path, title in PAGES:
         if path:
@@ -70,6 +74,14 @@ def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists
         shot(page, f"page-{path or 'home'}")
         height = content_height(page)
         assert height <= 4000, f"/{path} is {height} px tall"  # side topics closed: the experiment is not buried
+        if path in CHARTS:
+            page.wait_for_function(
+                "(n) => { const all = [...document.querySelectorAll('.bnviz-live, .bnviz-chart')];"
+                " return all.length === n && all.every((e) => Number(e.dataset.plots || 0) >= 1); }",
+                arg=CHARTS[path],
+            )
+        # Streamlit's own plotly chart, which loads a second copy of plotly.js, is on no page.
+        expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
         assert_accessible(page)  # no critical or serious axe-core violation
         # No label or button cut, here and on a 1024 px screen ("Recover the origi…" was, at 1280 px).
         assert cut_text(page) == []
@@ -78,3 +90,8 @@ def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists
         assert cut_text(page) == [], "at 1024 px"
         page.set_viewport_size(CONTEXT_OPTIONS["viewport"])
     assert problems == []  # no console error, no failed request, on any page
+    # plotly.js fetched once for the whole walk, the app's copy; never Streamlit's chunk with its own copy
+    # (bench/first_paint.py: about 0.8 s on the pages with live charts).
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)")
+    assert [p for p in fetched if p.endswith("/plotly.min.js")] == ["/app/static/plotly.min.js"]
+    assert not [p for p in fetched if "PlotlyChart" in p]

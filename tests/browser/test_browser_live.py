@@ -215,21 +215,3 @@ def test_the_live_chart_follows_its_containers_width_when_the_sidebar_collapses(
     expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
     page.wait_for_function(f"() => ({WIDTHS})()[1] > {room} + 50")  # the main area grew
     page.wait_for_function(f"() => {{ const [d, r] = ({WIDTHS})(); return Math.abs(d - r) < 2; }}")
-
-
-@pytest.mark.parametrize("path, charts", [("", 1), ("batch", 1), ("steps", 2), ("gamma-beta", 5), ("learning", 2)])
-def test_a_page_draws_every_chart_with_one_copy_of_plotly_js(page, app_url, path, charts):
-    """Its live charts and those with no control (ui.live.chart): Streamlit's plotly chart, which loads a second
-    copy of plotly.js, is not on the page, so its code is never fetched (bench/first_paint.py: about 0.8 s on
-    the pages with live charts)."""
-    open_page(page, app_url, path)
-    page.wait_for_function(
-        "(n) => { const all = [...document.querySelectorAll('.bnviz-live, .bnviz-chart')];"
-        " return all.length === n && all.every((e) => Number(e.dataset.plots || 0) >= 1); }",
-        arg=charts,
-    )
-    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)
-    fetched = page.evaluate("() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)")
-    assert [p for p in fetched if p.endswith("/plotly.min.js")] == ["/app/static/plotly.min.js"]
-    assert not [p for p in fetched if "PlotlyChart" in p]  # Streamlit's chunk with its own plotly.js
-    assert_no_exception(page)

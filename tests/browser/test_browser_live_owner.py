@@ -2,12 +2,12 @@
 value the whole screen shows (slider, readouts, table, address) when classroom mode is switched, a side
 section opens, the channel changes and comes back, or the learner leaves the page and returns.
 
-Every live control walks the same path (test_every_way_of_setting_a_live_value_leaves_one_value_on_screen):
-set by the link, by the hand, classroom mode on, by the hand again in classroom mode, the lesson's Previous
-and Next (away and back), classroom mode off, away to another page and back by the sidebar, then by each
-of its page's buttons; after each step the slider, its output,
-the chart's readouts (computed in the browser), the page's text and tables that quote the value (computed
-in Python) and the address show one value, the one the core gives."""
+Every live chart's controls walk the same path together (test_every_way_of_setting_a_live_value_leaves_one_value_on_screen):
+set by the link, each by the hand, classroom mode on, each by the hand again in classroom mode, the lesson's
+Previous and Next (away and back), classroom mode off, away to another page and back by the sidebar, then by
+each of its page's buttons; after each step every control's slider and output, the chart's readouts (computed
+in the browser), the page's text and tables that quote the values (computed in Python) and the address show
+one value each, the one the core gives for all of them together."""
 
 import re
 from collections.abc import Callable
@@ -73,16 +73,17 @@ def test_recover_stays_when_a_section_opens_and_the_channel_goes_and_comes_back(
     expect(page).to_have_url(re.compile(r"[?&]gb_gamma=[^&]*10\.2548"))
 
 
-# --- every live control, every way to set it ------------------------------------------------------
+# --- every live chart, every way to set its controls ----------------------------------------------
 
 X = default_batch().x
 C = 1  # /gamma-beta's channel
+State = dict[str, float]  # a chart's controls' values, by the control's name
 
 
-def gamma_beta_readouts(gamma: float, beta: float) -> dict[str, str]:
-    """§1's readouts for channel C at (γ, β), from the core."""
+def gamma_beta_readouts(state: State) -> dict[str, str]:
+    """§1's readouts for channel C at its (γ, β), from the core."""
     gammas, betas = [1.0] * 4, [0.0] * 4
-    gammas[C], betas[C] = gamma, beta
+    gammas[C], betas[C] = state["gamma"], state["beta"]
     out = gamma_beta.output_readout(X, gammas, betas)[2]
     return {
         "mean": fixed(out.mean[C], 4),
@@ -92,10 +93,11 @@ def gamma_beta_readouts(gamma: float, beta: float) -> dict[str, str]:
     }
 
 
-def gamma_beta_text(page, gamma: float, beta: float, classroom: bool = False) -> None:
+def gamma_beta_text(page, state: State, classroom: bool = False) -> None:
     """The caption under §1's controls quotes γ and β (Python's), and the exact boxes hold them (not shown
     in classroom mode)."""
-    out = gamma_beta_readouts(gamma, beta)
+    gamma, beta = state["gamma"], state["beta"]
+    out = gamma_beta_readouts(state)
     caption = page.get_by_text(re.compile(r"^The mean of y is β = "))
     expect(caption).to_contain_text(f"The mean of y is β = {fixed(beta, 4)}.")
     expect(caption).to_contain_text(f"= {fixed(gamma, 4)} × ")
@@ -109,33 +111,37 @@ def gamma_beta_text(page, gamma: float, beta: float, classroom: bool = False) ->
             expect(box).to_have_value(f"{value:.4f}")
 
 
-def share_readout(gamma: float, beta: float) -> dict[str, str]:
+def share_readout(state: State) -> dict[str, str]:
+    """The share of channel C's values in the sigmoid's linear region after γ and β, from the core."""
     x_hat, _ = gamma_beta.standardized(gamma_beta.channel_values(X, C), 1.0, 0.0)
-    return {"share": f"{fixed(100 * gamma_beta.share_in_linear_region(x_hat * gamma + beta, 'sigmoid'), 1)} %"}
+    y = x_hat * state["gb_nl_gamma"] + state["gb_nl_beta"]
+    return {"share": f"{fixed(100 * gamma_beta.share_in_linear_region(y, 'sigmoid'), 1)} %"}
 
 
-def home_text(page, scale: float, other=None, classroom: bool = False) -> None:
-    """The table's "before" std of channel 3, computed in Python."""
-    expect(page.get_by_role("table").first).to_contain_text(f"{scale * X[:, 3].std():.3f}")
+def home_readouts(state: State) -> dict[str, str]:
+    """Before BN, every channel's std at the scale; after it, channel 0's mean and std at (γ, β): the core's."""
+    scale = state["home_scale"]
+    y = before_after(X, scale, state["home_gamma"], state["home_beta"]).y[:, 0]
+    return {
+        "std": ", ".join(f"{scale * s:.3f}" for s in X.std(axis=0)),
+        "mean_after": fixed(y.mean(), 3),
+        "std_after": fixed(y.std(), 3),
+    }
 
 
-def home_after(gamma: float, beta: float) -> dict[str, str]:
-    """The readouts of channel 0 after BN at (γ, β), from the core."""
-    y = before_after(X, 1.0, gamma, beta).y[:, 0]
-    return {"mean_after": fixed(y.mean(), 3), "std_after": fixed(y.std(), 3)}
-
-
-def home_table(page, gamma: float, beta: float) -> None:
-    """The table's channel 0 after BN, computed in Python."""
-    y = before_after(X, 1.0, gamma, beta).y
-    cells = page.get_by_role("table").first.locator("tbody tr").first.locator("td")
+def home_text(page, state: State, classroom: bool = False) -> None:
+    """The table's "before" std of channel 3 and its channel 0 after BN, computed in Python."""
+    table = page.get_by_role("table").first
+    expect(table).to_contain_text(f"{state['home_scale'] * X[:, 3].std():.3f}")
+    y = before_after(X, state["home_scale"], state["home_gamma"], state["home_beta"]).y
+    cells = table.locator("tbody tr").first.locator("td")
     expect(cells.nth(2)).to_have_text(fixed(y.mean(axis=0)[0], 3, "-"))  # a table's ASCII minus (fixed_cells)
     expect(cells.nth(3)).to_have_text(fixed(y.std(axis=0)[0], 3, "-"))
 
 
-def learning_text(page, step: float, other=None, classroom: bool = False) -> None:
+def learning_text(page, state: State, classroom: bool = False) -> None:
     """Python's "Step k up close" line quotes the step's γ, β and loss, as the browser's readouts show them."""
-    line = page.locator("p", has_text=re.compile(rf"^Step {int(step)} up close"))
+    line = page.locator("p", has_text=re.compile(rf"^Step {int(state['learn_step'])} up close"))
     chart = page.locator('.bnviz-live:has(input[name="learn_step"])')
     for name, label in (("gamma", "γ"), ("beta", "β"), ("loss", "loss")):
         readout = chart.locator(f"[data-name={name}]")
@@ -144,27 +150,40 @@ def learning_text(page, step: float, other=None, classroom: bool = False) -> Non
 
 
 @dataclass(frozen=True)
-class Live:
-    """A live control: its page, range input, how the link sets it, and what the screen shows at a value."""
+class Control:
+    """A live chart's range input: how the link sets it, and how the address holds it."""
 
-    page: str
     name: str
-    link: str  # a query string setting it (and `linked`, the value it sets)
+    link: str  # a query string setting it (to `linked`)
     linked: float
     decimals: int
     param: str  # the address's parameter
     index: int | None  # its item (a per-channel list), or None: the value itself
     default: float  # what its absence means
-    # readouts(v, other) and text(page, v, other): `other` the page's other live value that a button also sets
-    readouts: Callable[..., dict[str, str]] = lambda v, other=None: {}
-    text: Callable[..., None] = lambda page, v, other=None, classroom=False: None
-    buttons: tuple[tuple[str, float, float], ...] = ()  # (button, the value it sets, and the other value)
+    locked_at: float | None = None  # in classroom mode, the value it is locked at until the class predicts
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A live chart: its page, its controls, and what the screen shows at their values (a State)."""
+
+    page: str
+    controls: tuple[Control, ...]
+    readouts: Callable[[State], dict[str, str]] = lambda state: {}
+    text: Callable[..., None] = lambda page, state, classroom=False: None
+    buttons: tuple[tuple[str, State], ...] = ()  # (button, the values it sets)
     title: str = ""  # the page's sidebar link
     predicts: bool = False  # in classroom mode, the class predicts before the chart is shown
-    locked_at: float | None = None  # in classroom mode, the value it is locked at until the class predicts
     asks: bool = False  # in classroom mode, the page's text about it waits for the class's prediction
     elsewhere: str = "Make a batch"  # another page's sidebar link
     not_projected: tuple[str, ...] = ()  # readouts left out in classroom mode (they would not fit a projector)
+
+    @property
+    def link(self) -> str:
+        return "&".join(c.link for c in self.controls)
+
+    def linked(self) -> State:
+        return {c.name: c.linked for c in self.controls}
 
 
 # The address holds value v: parameter `name`, item `index` of its list (or the value itself), `fallback`
@@ -180,110 +199,50 @@ LINK_MS = 10_000  # the address follows the value within a second of the run (be
 RECOVERED_GAMMA, RECOVERED_BETA = (float(a[C]) for a in gamma_beta.recovery(X))
 
 
-def drag_control(name: str, linked: float) -> Live:
-    """/gamma-beta §1's γ or β (channel C, set to `linked` by the link); the pair's other value, which a
-    button sets too, goes to the readouts and the text beside it."""
-    gamma = name == "gamma"
-    default, other_default = (1.0, 0.0) if gamma else (0.0, 1.0)
-    recovered = (RECOVERED_GAMMA, RECOVERED_BETA) if gamma else (RECOVERED_BETA, RECOVERED_GAMMA)
+def channel_control(name: str, default: float, linked: float) -> Control:
+    """/gamma-beta §1's γ or β: item C of its per-channel list in the address."""
+    return Control(name, f"gb_{name}={default:g},{linked:g}", linked, 4, f"gb_{name}", C, default)
 
-    def pair(v: float, other: float) -> tuple[float, float]:  # (γ, β)
-        return (v, other) if gamma else (other, v)
 
-    return Live(
+def value_control(name: str, linked: float, decimals: int, default: float, locked_at: float | None = None) -> Control:
+    """A control whose parameter of the same name holds its value itself."""
+    return Control(name, f"{name}={linked:g}", linked, decimals, name, None, default, locked_at)
+
+
+CHARTS = {
+    "home": Chart(
+        "",
+        (
+            value_control("home_scale", 3.0, 1, 1.0, locked_at=1.0),  # ×4's prediction: any other scale would tell
+            value_control("home_gamma", 2.5, 2, 1.0),
+            value_control("home_beta", -1.5, 1, 0.0),
+        ),
+        readouts=home_readouts,
+        text=home_text,
+        title="Start here",
+    ),
+    "γ and β": Chart(
         "gamma-beta",
-        name,
-        f"gb_{name}={default:g},{linked:g}",
-        linked,
-        4,
-        f"gb_{name}",
-        C,
-        default,
-        readouts=lambda v, other=other_default: gamma_beta_readouts(*pair(v, other)),
-        text=lambda page, v, other=other_default, classroom=False: gamma_beta_text(page, *pair(v, other), classroom),
-        buttons=(("Recover the original", *recovered), ("Reset to γ = 1, β = 0", default, other_default)),
+        (channel_control("gamma", 1.0, 2.5), channel_control("beta", 0.0, -3.0)),
+        readouts=gamma_beta_readouts,
+        text=gamma_beta_text,
+        buttons=(
+            ("Recover the original", {"gamma": RECOVERED_GAMMA, "beta": RECOVERED_BETA}),
+            ("Reset to γ = 1, β = 0", {"gamma": 1.0, "beta": 0.0}),
+        ),
         title="Drag γ and β",
         not_projected=("w1",),  # the histogram distance: a detail the projected step leaves out
         asks=True,  # the caption that spells out y's mean and spread waits for "which γ and β give back x?"
-    )
-
-
-LIVE = {
-    "home scale": Live(
-        "",
-        "home_scale",
-        "home_scale=3",
-        3.0,
-        1,
-        "home_scale",
-        None,
-        1.0,
-        readouts=lambda v, other=None: {"std": ", ".join(f"{v * s:.3f}" for s in X.std(axis=0))},
-        text=home_text,
-        title="Start here",
-        locked_at=1.0,  # ×4's prediction (content.home.SCALE_PREDICTION): any other scale would tell
     ),
-    "home γ": Live(
-        "",
-        "home_gamma",
-        "home_gamma=2.5",
-        2.5,
-        2,
-        "home_gamma",
-        None,
-        1.0,
-        readouts=lambda v, other=None: home_after(v, 0.0),
-        text=lambda page, v, other=None, classroom=False: home_table(page, v, 0.0),
-        title="Start here",
-    ),
-    "home β": Live(
-        "",
-        "home_beta",
-        "home_beta=-1.5",
-        -1.5,
-        1,
-        "home_beta",
-        None,
-        0.0,
-        readouts=lambda v, other=None: home_after(1.0, v),
-        text=lambda page, v, other=None, classroom=False: home_table(page, 1.0, v),
-        title="Start here",
-    ),
-    "γ (scale)": drag_control("gamma", 2.5),
-    "β (shift)": drag_control("beta", -3.0),
-    "γ before the nonlinearity": Live(
+    "γ and β before the nonlinearity": Chart(
         "gamma-beta",
-        "gb_nl_gamma",
-        "gb_nl_gamma=2.5",
-        2.5,
-        2,
-        "gb_nl_gamma",
-        None,
-        1.0,
-        readouts=lambda v, other=None: share_readout(v, 0.0),
+        (value_control("gb_nl_gamma", 2.5, 2, 1.0), value_control("gb_nl_beta", -1.5, 2, 0.0)),
+        readouts=share_readout,
         title="Drag γ and β",
     ),
-    "β before the nonlinearity": Live(
-        "gamma-beta",
-        "gb_nl_beta",
-        "gb_nl_beta=-1.5",
-        -1.5,
-        2,
-        "gb_nl_beta",
-        None,
-        0.0,
-        readouts=lambda v, other=None: share_readout(1.0, v),
-        title="Drag γ and β",
-    ),
-    "learning step": Live(
+    "learning step": Chart(
         "learning",
-        "learn_step",
-        "learn_step=41",
-        41.0,
-        0,
-        "learn_step",
-        None,
-        960.0,  # the whole training: its last step
+        (value_control("learn_step", 41, 0, 960.0),),  # absent: the whole training, its last step
         text=learning_text,
         title="Watch them learned",
         predicts=True,
@@ -291,82 +250,93 @@ LIVE = {
 }
 
 
-def agrees(page, control: Live, value: float, *other: float, classroom: bool = False) -> None:
-    """The slider, its output, the chart's readouts, the page's text and the address all show `value`
-    (and the readouts and text the `other` value a button set too)."""
-    chart = page.locator(f'.bnviz-live:has(input[name="{control.name}"])')
-    page.wait_for_function(DRAWN, arg=chart.element_handle())
-    slider = chart.locator(f'input[name="{control.name}"]')
-    # the range input's own value is on its step grid (a recovered γ is held exactly beside it, and shown)
-    page.wait_for_function(
-        "([e, v]) => Math.abs(parseFloat(e.value) - v) <= parseFloat(e.step) / 2 + 1e-9",
-        arg=[slider.element_handle(), value],
-    )
-    expect(slider.locator("xpath=following-sibling::output")).to_have_text(fixed(value, control.decimals))
-    for name, text in control.readouts(value, *other).items():
-        if classroom and name in control.not_projected:
-            expect(chart.locator(f"[data-name={name}]")).to_have_count(0)
+def agrees(page, chart: Chart, state: State, classroom: bool = False) -> None:
+    """Every control's slider and output, the chart's readouts, the page's text and the address all show the
+    values of `state`."""
+    root = page.locator(f'.bnviz-live:has(input[name="{chart.controls[0].name}"])')
+    page.wait_for_function(DRAWN, arg=root.element_handle())
+    for control in chart.controls:
+        slider = root.locator(f'input[name="{control.name}"]')
+        # the range input's own value is on its step grid (a recovered γ is held exactly beside it, and shown)
+        page.wait_for_function(
+            "([e, v]) => Math.abs(parseFloat(e.value) - v) <= parseFloat(e.step) / 2 + 1e-9",
+            arg=[slider.element_handle(), state[control.name]],
+        )
+        expect(slider.locator("xpath=following-sibling::output")).to_have_text(
+            fixed(state[control.name], control.decimals)
+        )
+    for name, text in chart.readouts(state).items():
+        if classroom and name in chart.not_projected:
+            expect(root.locator(f"[data-name={name}]")).to_have_count(0)
         else:
-            expect(chart.locator(f"[data-name={name}]")).to_have_text(text)
-    control.text(page, value, *other, classroom=classroom)
-    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, value], timeout=LINK_MS)
+            expect(root.locator(f"[data-name={name}]")).to_have_text(text)
+    chart.text(page, state, classroom=classroom)
+    for control in chart.controls:
+        in_link = [control.param, control.index, control.default, state[control.name]]
+        page.wait_for_function(IN_LINK, arg=in_link, timeout=LINK_MS)
 
 
-def by_hand(page, control: Live, key: str, times: int = 1) -> float:
-    """Keys pressed on the slider; the value they reach (read from the slider), once it is in the address."""
-    slider = page.locator(f'.bnviz-live input[name="{control.name}"]')
-    press(slider, times, key)
-    value = float(slider.input_value())
-    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, value], timeout=LINK_MS)
-    wait_idle(page)
-    return value
+def by_hand(page, chart: Chart, state: State, key: str, times: int = 1) -> None:
+    """Keys pressed on each control's slider in turn; `state` takes the values they reach (read from the
+    slider), once each is in the address."""
+    for control in chart.controls:
+        slider = page.locator(f'.bnviz-live input[name="{control.name}"]')
+        press(slider, times, key)
+        state[control.name] = value = float(slider.input_value())
+        page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, value], timeout=LINK_MS)
+        wait_idle(page)
 
 
-@pytest.mark.parametrize("control", LIVE.values(), ids=LIVE.keys())
-def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_url, control):
-    open_page(page, app_url, f"{control.page}?{control.link}")
-    agrees(page, control, control.linked)  # by the link
-    value = by_hand(page, control, "End")  # by the hand
-    agrees(page, control, value)
+@pytest.mark.parametrize("chart", CHARTS.values(), ids=CHARTS.keys())
+def test_every_way_of_setting_a_live_value_leaves_one_value_on_screen(page, app_url, chart):
+    open_page(page, app_url, f"{chart.page}?{chart.link}")
+    state = chart.linked()
+    agrees(page, chart, state)  # by the link
+    by_hand(page, chart, state, "End")  # by the hand
+    agrees(page, chart, state)
     switch_classroom_mode(page)  # on
-    if control.locked_at is not None:  # the hand's value gives way to the lock, until the class predicts
-        value = control.locked_at
-        agrees(page, control, value, classroom=True)
-        expect(page.locator(f'.bnviz-live input[name="{control.name}"]')).to_be_disabled()
-    if control.predicts or control.asks or control.locked_at is not None:
+    locked = [c for c in chart.controls if c.locked_at is not None]
+    if locked:  # the hand's value gives way to the lock, until the class predicts
+        state.update({c.name: c.locked_at for c in locked})
+        agrees(page, chart, state, classroom=True)
+        for control in locked:
+            expect(page.locator(f'.bnviz-live input[name="{control.name}"]')).to_be_disabled()
+    if chart.predicts or chart.asks or locked:
         prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
         after_run(page, prediction.locator("label").nth(1).click)  # its first choice (label 0: the question)
-    agrees(page, control, value, classroom=True)
-    value = by_hand(page, control, "ArrowLeft", 2)  # by the hand, in classroom mode
-    agrees(page, control, value, classroom=True)
+    agrees(page, chart, state, classroom=True)
+    by_hand(page, chart, state, "ArrowLeft", 2)  # by the hand, in classroom mode
+    agrees(page, chart, state, classroom=True)
     # The lesson's links: to the page before and back (the start page: to the next one and back).
     here = page.evaluate("location.pathname")
-    away, back = ("Next", "Previous") if control.page == "" else ("Previous", "Next")
+    away, back = ("Next", "Previous") if chart.page == "" else ("Previous", "Next")
     after_run(page, page.get_by_role("link", name=re.compile(f"^{away}: ")).click)
     page.wait_for_function("(here) => location.pathname !== here", arg=here)
     after_run(page, page.get_by_role("link", name=re.compile(f"^{back}: ")).click)
     page.wait_for_function("(here) => location.pathname === here", arg=here)
-    agrees(page, control, value, classroom=True)
+    agrees(page, chart, state, classroom=True)
     switch_classroom_mode(page)  # off
-    agrees(page, control, value)
+    agrees(page, chart, state)
     sidebar = page.get_by_test_id("stSidebar")
-    after_run(page, sidebar.get_by_role("link", name=control.elsewhere).click)  # away
-    after_run(page, sidebar.get_by_role("link", name=control.title).click)  # and back
-    agrees(page, control, value)
-    for button, value, other in control.buttons:  # by a button
+    after_run(page, sidebar.get_by_role("link", name=chart.elsewhere).click)  # away
+    after_run(page, sidebar.get_by_role("link", name=chart.title).click)  # and back
+    agrees(page, chart, state)
+    for button, values in chart.buttons:  # by a button
         page.get_by_role("button", name=button).click()
-        agrees(page, control, value, other)
+        state.update(values)
+        agrees(page, chart, state)
     assert_no_exception(page)
 
 
-@pytest.mark.parametrize("control", [c for c in LIVE.values() if c.predicts], ids=lambda c: c.name)
-def test_a_link_opened_in_classroom_mode_keeps_its_value_through_the_prediction(page, app_url, control):
+@pytest.mark.parametrize("chart", [c for c in CHARTS.values() if c.predicts], ids=lambda c: c.controls[0].name)
+def test_a_link_opened_in_classroom_mode_keeps_its_value_through_the_prediction(page, app_url, chart):
     # A chart hidden until the class has predicted is drawn only after the arrival: it read no link then,
     # and the page dropped its parameter from the address (/learning?learn_step=41&classroom=1 opened step 1).
-    open_page(page, app_url, f"{control.page}?{control.link}&classroom=1")
-    expect(page.locator(f'.bnviz-live:has(input[name="{control.name}"])')).to_have_count(0)  # not before
-    page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, control.linked])
+    open_page(page, app_url, f"{chart.page}?{chart.link}&classroom=1")
+    expect(page.locator(f'.bnviz-live:has(input[name="{chart.controls[0].name}"])')).to_have_count(0)  # not before
+    for control in chart.controls:
+        page.wait_for_function(IN_LINK, arg=[control.param, control.index, control.default, control.linked])
     prediction = page.locator('[data-testid="stRadio"]').filter(has_text="Your class's prediction")
     after_run(page, prediction.locator("label").nth(1).click)
-    agrees(page, control, control.linked, classroom=True)
+    agrees(page, chart, chart.linked(), classroom=True)
     assert_no_exception(page)
