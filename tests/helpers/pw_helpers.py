@@ -34,9 +34,16 @@ expect.set_options(timeout=30_000)
 SCREENSHOTS = os.environ.get("BNVIZ_SCREENSHOTS", "") not in ("", "0")
 
 
+# An element whose code Streamlit loads on first use (a radio, a slider, a table) stands as this placeholder
+# until the code arrives, which can be after the run has ended: on a fresh page a prompt was once not yet on
+# screen when the app said it was idle.
+LOADING = "() => !document.querySelector('[data-testid=stSkeleton]')"
+
+
 def wait_idle(page: Page, timeout: float = WAIT_MS) -> None:
-    """Wait until the script run has finished and the app is connected."""
+    """Wait until the script run has finished, the app is connected and every element is drawn."""
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(LOADING, timeout=timeout)
     page.wait_for_load_state("networkidle")
 
 
