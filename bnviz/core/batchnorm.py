@@ -45,12 +45,12 @@ def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     var = mean((x - mu)^2): subtracting the mean first avoids the cancellation of
     E[x^2] - E[x]^2 when the mean is large against the spread (mean 1e8, std 1).
     """
-    axes = reduce_axes(x.ndim)
-    mu = x.mean(axis=axes)
+    m = per_channel_count(x.shape)
+    mu = np.add.reduce(x, axis=reduce_axes(x.ndim)) / m  # x.mean(axis=...), the same sum, without its wrapper
     centred = x - per_channel(mu, x.ndim)
     # einsum sums the squares without a temporary array as large as the batch.
     flat = centred.reshape(centred.shape[0], centred.shape[1], -1)
-    var = np.einsum("ncs,ncs->c", flat, flat) / per_channel_count(x.shape)
+    var = np.einsum("ncs,ncs->c", flat, flat) / m
     # A constant channel can leave rounding noise of the order of ulp(mu) in x - mu;
     # zero it so that such a channel gives exactly x_hat = 0 and y = beta.
     noise = (8 * np.finfo(np.float64).eps * np.abs(mu)) ** 2
@@ -89,7 +89,7 @@ def batch_norm_forward(x, gamma, beta, eps=1e-5, mean=None, var=None):
         used = None
     # var + eps is 0 only for a constant channel with eps = 0: x - mu is 0 there, keep x_hat 0.
     denom = np.sqrt(var + eps)
-    inv_std = np.divide(1.0, denom, out=np.zeros_like(denom), where=denom > 0)
+    inv_std = 1.0 / denom if eps > 0 else np.divide(1.0, denom, out=np.zeros_like(denom), where=denom > 0)
     x_hat = centred  # a fresh array in both branches: normalize it in place
     x_hat *= per_channel(inv_std, x.ndim)
     y = x_hat * per_channel(gamma, x.ndim)
@@ -112,7 +112,7 @@ def batch_norm_backward(dy: np.ndarray, cache: Cache):
     axes = reduce_axes(ndim)
     n, c = dy.shape[:2]
     dgamma = np.einsum("ncs,ncs->c", dy.reshape(n, c, -1), x_hat.reshape(n, c, -1))
-    dbeta = np.sum(dy, axis=axes)
+    dbeta = np.add.reduce(dy, axis=axes)  # np.sum(dy, axis=axes), without its wrapper
     scale = per_channel(gamma * inv_std, ndim)
     if not batch_stats:
         return dy * scale, dgamma, dbeta

@@ -14,7 +14,9 @@ cross-entropy.
 To train K networks of one shape at once (the learning-rate sweep), every parameter carries
 a leading axis of K copies: W has shape (K, d_in, d_out), activations (K, N, d). The K copies
 share one BatchNorm layer of K·d channels fed with the (N, K·d) matrix: BatchNorm's statistics
-are per channel, so every copy still gets its own μ_B, σ²_B (and γ, β).
+are per channel, so every copy still gets its own μ_B, σ²_B (and γ, β). The copies of a BN
+network may differ in their norm too: a "bn_no_affine" copy is a "bn" copy whose γ and β stay
+at 1 and 0, never trained, which gives the same γ·x̂ + β = x̂ as PyTorch's affine=False.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 from bnviz.core.activations import activate, activate_backward
 from bnviz.core.batchnorm import BatchNorm
 from bnviz.core.datasets import DATASETS, make_dataset
+from bnviz.core.validation import MAX_ABS, valid
 
 ACTIVATIONS = ("tanh", "sigmoid", "ReLU")
 NORMS = ("none", "bn", "bn_no_affine")  # what follows each hidden linear layer (see the module's docstring)
@@ -93,15 +96,20 @@ def init_weights(
 class MLP:
     """K copies of one MLP (linear -> [BN] -> activation per hidden layer, linear output)."""
 
-    def __init__(self, weights: list[np.ndarray], activation: str, norm: str, copies: int = 1):
-        """weights: from init_weights, shared by every copy; norm: one of NORMS; copies: K."""
+    def __init__(self, weights: list[np.ndarray], activation: str, norm, copies: int = 1):
+        """weights: from init_weights, shared by every copy; norm: one of NORMS, or one per copy (K of them:
+        "bn" and "bn_no_affine" may share a network, "none" has one of its own); copies: K."""
         activate(activation, np.zeros(1))  # rejects an unknown name with its message
-        if norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}.")
+        norms = (norm,) * int(copies) if isinstance(norm, str) else tuple(norm)
+        if bad := [n for n in norms if n not in NORMS]:
+            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {bad[0]!r}.")
+        if len(norms) != int(copies) or ("none" in norms and set(norms) != {"none"}):
+            raise ValueError(f"one norm per copy, with or without BN in every copy; got {norms} for {copies} copies.")
         self.activation = activation
-        self.norm = norm
-        self.batch_norm = norm != "none"
-        self.affine = norm == "bn"  # γ and β exist, and are learned
+        self.norms = norms
+        self.batch_norm = norms[0] != "none"
+        self.learns = np.array([n == "bn" for n in norms])  # (K,): the copies whose γ and β are learned
+        self.affine = bool(self.learns.any())  # γ and β exist, and are learned (in some copies)
         self.copies = int(copies)
         self.depth = len(weights) - 1
         self.W = [np.repeat(np.asarray(w, dtype=np.float64)[None], self.copies, axis=0) for w in weights]
@@ -143,11 +151,14 @@ class MLP:
     # BatchNorm works on (N, C): the K copies' d units side by side are its K·d channels.
     def _bn_forward(self, l: int, z: np.ndarray) -> np.ndarray:
         k, n, d = z.shape
-        finite = np.isfinite(z).all(axis=(1, 2))
-        if not finite.all():  # a diverged copy: keep its inf/NaN out of the others' BN layer
-            self.overflowed |= ~finite
-            z = np.where(finite[:, None, None], z, 0.0)
-        y = self.bn[l].forward(z.transpose(1, 0, 2).reshape(n, k * d))
+        # Checked here, once, for each copy: a copy whose z holds NaN, infinity or values beyond MAX_ABS (whose
+        # squares overflow the variance) has diverged; its zeros keep them out of the others' BN layer, and
+        # what reaches BatchNorm is a valid batch (float64, finite, within MAX_ABS) it need not check again.
+        ok = np.abs(z).max(axis=(1, 2)) <= MAX_ABS  # NaN compares False
+        if not ok.all():
+            self.overflowed |= ~ok
+            z = np.where(ok[:, None, None], z, 0.0)
+        y = self.bn[l].forward(valid(z.transpose(1, 0, 2).reshape(n, k * d)))
         return y.reshape(n, k, d).transpose(1, 0, 2)
 
     def _bn_backward(self, l: int, dy: np.ndarray) -> np.ndarray:
@@ -201,11 +212,14 @@ class MLP:
         return bce_with_logits(self.forward(x), y)[0]
 
     def sgd_step(self, lr: np.ndarray) -> None:
-        """p <- p - lr_k · dL/dp for every parameter of copy k; lr: (K,)."""
+        """p <- p - lr_k · dL/dp for every parameter of copy k; lr: (K,). A "bn_no_affine" copy's γ and β stay."""
         for name, p in self.parameters().items():
             grad = self.grads[name]
             if p.ndim == 1:  # γ, β: (K·d,), copy k's d channels in a row
-                p -= np.repeat(lr, p.size // self.copies) * grad
+                step = np.repeat(lr, p.size // self.copies) * grad
+                if not self.learns.all():
+                    step[np.repeat(~self.learns, p.size // self.copies)] = 0.0  # not lr 0: 0 · inf is NaN
+                p -= step
             else:
                 p -= lr.reshape((-1,) + (1,) * (p.ndim - 1)) * grad
 
@@ -363,13 +377,13 @@ def _eval_forward(net: MLP, x: np.ndarray) -> np.ndarray:
 def train_copies(
     X, y, weights, activation, norm, lrs, steps, batch_size, seed, record=True, progress=None
 ) -> list[Run]:
-    """Train K = len(lrs) copies of one network (norm: one of NORMS) from the same weights, copy k with lr lrs[k].
+    """Train K = len(lrs) copies of one network from the same weights, copy k with lr lrs[k].
 
     Every copy sees the same mini-batches (batch_schedule with `seed`). A copy whose loss or
     weights stop being finite is stopped (its weights set to 0, its learning rate to 0) and
     reported as diverged at that step. record: also take the snapshots (activations,
     saturation, gradients) and the decision boundary. progress: called with the share done.
-    Returns one Run per learning rate.
+    norm: one of NORMS for every copy, or one per copy (see MLP). Returns one Run per learning rate.
     """
     lrs = np.asarray(lrs, dtype=np.float64)
     k = lrs.size
@@ -431,7 +445,7 @@ def train_copies(
             diverged_at[c] = steps + 1
         d = int(diverged_at[c])
         done = min(d - 1, steps) if d else steps
-        run = Run(norm=norm, lr=float(lrs[c]), steps=steps, diverged_at=d or None)
+        run = Run(norm=net.norms[c], lr=float(lrs[c]), steps=steps, diverged_at=d or None)
         run.loss_step, run.loss = _window_means(losses[:, c], done)
         run.accuracy = _window_means(accuracies[:, c], done)[1]
         if not d:
@@ -448,7 +462,7 @@ def train_copies(
             if not d:
                 run.boundary = boundary[c].reshape(GRID, GRID)
                 run.grid_x, run.grid_y = grid_x, grid_y
-            if net.affine and not d:
+            if net.learns[c] and not d:
                 run.gamma = np.stack([bn.gamma.reshape(k, -1)[c] for bn in net.bn])
                 run.beta = np.stack([bn.beta.reshape(k, -1)[c] for bn in net.bn])
         runs.append(run)
@@ -472,30 +486,39 @@ def experiment_data(settings: NetworkSettings):
     return X, y, weights
 
 
+def together(norms) -> list[tuple[str, ...]]:
+    """The norms trained as copies of one network: the network without BN has one of its own, BN with
+    and without γ and β share one (see MLP)."""
+    groups = tuple(n for n in norms if n == "none"), tuple(n for n in norms if n != "none")
+    return [group for group in groups if group]
+
+
 def train_networks(settings: NetworkSettings, norms=NORMS, progress=None) -> list[Run]:
     """Train one network per norm (default: without BN, BN, BN without γ and β) from the same
-    weights on the same batches, one after the other.
+    weights on the same batches (the two BN networks as copies of one, see MLP).
 
     Returns one Run per norm, in the order of norms. progress, if given, is called with the
     share of the work done.
     """
     X, y, weights = experiment_data(settings)
-    runs = []
-    for i, norm in enumerate(norms):
-        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(norms)))
-        runs += train_copies(
+    runs = {}
+    groups = together(norms)
+    for i, group in enumerate(groups):
+        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(groups)))
+        trained = train_copies(
             X,
             y,
             weights,
             settings.activation,
-            norm,
-            [settings.lr],
+            group,
+            [settings.lr] * len(group),
             settings.steps,
             settings.batch_size,
             seed=settings.seed + 2,
             progress=report,
         )
-    return runs
+        runs |= {run.norm: run for run in trained}
+    return [runs[norm] for norm in norms]
 
 
 SWEEP_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # about ×3 apart, round numbers
@@ -516,25 +539,27 @@ class Sweep:
 def lr_sweep(settings: NetworkSettings, lrs=SWEEP_LRS, norms=NORMS, progress=None) -> Sweep:
     """Train every network of norms at every learning rate of lrs (settings.lr is not used).
 
-    For each norm all rates train at once, as copies of one network (see MLP), from the same
-    weights and on the same batches as train_networks.
+    All rates train at once, as copies of one network (see MLP; the two BN networks in one), from the
+    same weights and on the same batches as train_networks.
     """
     X, y, weights = experiment_data(settings)
     lrs = np.asarray(lrs, dtype=np.float64)
     runs = {}
-    for i, norm in enumerate(norms):
-        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(norms)))
-        runs[norm] = train_copies(
+    groups = together(norms)
+    for i, group in enumerate(groups):
+        report = None if progress is None else (lambda share, i=i: progress((i + share) / len(groups)))
+        trained = train_copies(
             X,
             y,
             weights,
             settings.activation,
-            norm,
-            lrs,
+            [norm for norm in group for _ in lrs],
+            np.tile(lrs, len(group)),
             settings.steps,
             settings.batch_size,
             seed=settings.seed + 2,
             record=False,
             progress=report,
         )
-    return Sweep(lrs, runs)
+        runs |= {norm: trained[j * len(lrs) : (j + 1) * len(lrs)] for j, norm in enumerate(group)}
+    return Sweep(lrs, {norm: runs[norm] for norm in norms})

@@ -161,6 +161,26 @@ def test_copies_train_exactly_like_separate_networks():
             assert run.final_loss == pytest.approx(alone.final_loss, rel=1e-9)
 
 
+def test_bn_with_and_without_gamma_and_beta_as_copies_of_one_network_train_exactly_as_each_alone():
+    """train_networks and lr_sweep train them so: a "bn_no_affine" copy's γ and β stay at 1 and 0."""
+    s = NetworkSettings(depth=3, width=6, batch_size=16, steps=30, n_points=64, activation="tanh")
+    X, y, weights = experiment_data(s)
+    together = train_copies(X, y, weights, "tanh", ("bn", "bn_no_affine"), [1.0, 1.0], s.steps, s.batch_size, seed=5)
+    assert [run.norm for run in together] == ["bn", "bn_no_affine"]
+    for run in together:
+        alone = train_copies(X, y, weights, "tanh", run.norm, [1.0], s.steps, s.batch_size, seed=5)[0]
+        np.testing.assert_array_equal(run.loss, alone.loss)
+        np.testing.assert_array_equal(run.hist_counts, alone.hist_counts)
+        assert run.final_loss == alone.final_loss
+        if run.norm == "bn":  # γ learned, away from 1, in the shared network as alone
+            np.testing.assert_array_equal(run.gamma, alone.gamma)
+            assert not np.all(run.gamma == 1.0)
+        else:  # nothing learned to report
+            assert run.gamma is None and alone.gamma is None
+    with pytest.raises(ValueError, match="with or without BN in every copy"):
+        MLP(weights, "tanh", ("none", "bn"), copies=2)
+
+
 # torch 2.13.0 (float64, nn.Linear / nn.BatchNorm1d, with affine=False for "bn_no_affine" /
 # nn.Tanh or nn.ReLU, BCEWithLogitsLoss, SGD lr 0.5) from the same weights, on the same 20
 # batches: the losses of steps 1, 5, 9, 13, 17 and the final loss on all 64 points in eval mode.
@@ -332,3 +352,16 @@ def test_relu_is_not_symmetric_so_without_beta_the_answers_to_x_and_minus_x_are_
     X, _ = make_dataset("circles", 16, seed=0)
     logits = _perturbed_net("ReLU", "bn_no_affine", copies=1).forward(np.concatenate([X, -X]))[0]
     assert np.ptp(logits[:16] + logits[16:]) > 0.01 * np.ptp(logits)
+
+
+def test_a_copy_whose_bn_input_overflows_the_variance_is_marked_and_the_other_copy_trains_on():
+    """Values beyond MAX_ABS (finite, but their squares overflow) mark the copy as overflowed, as NaN and
+    infinity do: BatchNorm never sees them, and the other copy's layer is normalized as if alone."""
+    weights = init_weights(2, 4, "tanh", 1.0, seed=0)
+    X, y = make_dataset("two moons", 8, seed=0)
+    net = MLP(weights, "tanh", "bn", copies=2)
+    net.W[0][1] *= 1e160  # copy 1 only: z of about 1e160
+    net.forward(X)
+    np.testing.assert_array_equal(net.overflowed, [False, True])
+    alone = MLP(weights, "tanh", "bn")
+    np.testing.assert_array_equal(net.forward(X)[0], alone.forward(X)[0])
