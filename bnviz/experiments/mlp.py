@@ -216,10 +216,9 @@ class MLP:
         for name, p in self.parameters().items():
             grad = self.grads[name]
             if p.ndim == 1:  # γ, β: (K·d,), copy k's d channels in a row
-                step = np.repeat(lr, p.size // self.copies) * grad
-                if not self.learns.all():
-                    step[np.repeat(~self.learns, p.size // self.copies)] = 0.0  # not lr 0: 0 · inf is NaN
-                p -= step
+                step = lr[:, None] * grad.reshape(self.copies, -1)
+                step[~self.learns] = 0.0  # not lr 0: 0 · inf is NaN
+                p -= step.reshape(-1)
             else:
                 p -= lr.reshape((-1,) + (1,) * (p.ndim - 1)) * grad
 
