@@ -30,6 +30,7 @@ NAMES = {"none": "without BN", "bn": "BN with γ, β", "bn_no_affine": "BN witho
 PANEL = {"none": "Without BN", "bn": "BN with γ, β", "bn_no_affine": "BN without γ, β"}
 CLASS_COLORS = ("#ff7f0e", "#17becf")  # class 0, class 1
 CHANCE_LOSS = float(np.log(2.0))  # the loss of always answering p = 0.5
+GUESSING = "guessing (log 2)"
 LOSS_CAP = 1e3  # the loss axis stops here: above it a run is blowing up, its exact size hides the rest
 
 
@@ -167,14 +168,7 @@ def curves_figure(runs: Sequence[Run], height: int = 380, accuracy: bool = True)
             text=f"off the chart: the loss reached {losses.max():.1e}",
             font=dict(color=NET_COLORS[_key(highest)]),
         )
-    fig.add_hline(
-        y=CHANCE_LOSS,
-        line=dict(color="#999", dash="dot", width=1),
-        row=1,
-        col=1,
-        annotation_text="guessing (log 2)",
-        annotation_position="bottom left",
-    )
+    _guessing_line(fig, row=1, col=1)
     steps = max(run.steps for run in runs)
     fig.update_xaxes(title_text="training step", range=[0, steps * 1.02])
     fig.update_yaxes(
@@ -401,6 +395,15 @@ def gradient_figure(runs: Sequence[Run], height: int = 340) -> go.Figure:
     return _frame(fig, height, title, legend_rows=1).update_layout(margin=dict(l=60))
 
 
+def _guessing_line(fig: go.Figure, **cell) -> None:
+    """The loss of a network that answers 50 % for every point: a dotted line across the plot (of the subplot
+    `cell`, row and col), named in the legend. Not by a label beside it: the curves cross the line everywhere,
+    and plotly sets an hline's label at the line's value, which a log axis reads as its log10 (10^0.69 ≈ 4.9)."""
+    line = dict(color="#999", dash="dot", width=1)
+    fig.add_hline(y=CHANCE_LOSS, line=line, **cell)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=GUESSING, hoverinfo="skip"), **cell)
+
+
 def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 400) -> go.Figure:
     """Final loss on the whole dataset (eval mode) against learning rate, every network.
 
@@ -436,12 +439,7 @@ def sweep_figure(sweep: Sweep, current_lr: float | None = None, height: int = 40
                     hovertemplate=f"{NAMES[key]}<br>learning rate %{{x:.3g}}: diverged at step %{{customdata}}<extra></extra>",
                 )
             )
-    fig.add_hline(
-        y=CHANCE_LOSS,
-        line=dict(color="#999", dash="dot", width=1),
-        annotation_text="guessing (log 2)",
-        annotation_position="bottom right",
-    )
+    _guessing_line(fig)
     if current_lr is not None:
         fig.add_vline(x=current_lr, line=dict(color="#555", dash="dash", width=1))
         # Written by hand: on a log axis an annotation's x is log10 of the value.

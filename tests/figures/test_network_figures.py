@@ -10,6 +10,8 @@ from bnviz.experiments.jolt import jolt
 from bnviz.experiments.mlp import NetworkSettings, Run, experiment_data, lr_sweep, train_networks
 from bnviz.figures.common import BN_WITHOUT_GAMMA_BETA, COLORS
 from bnviz.figures.network import (
+    CHANCE_LOSS,
+    GUESSING,
     LOSS_CAP,
     NET_COLORS,
     activation_strips,
@@ -55,7 +57,7 @@ def values(trace, key):
 def test_curves_plot_each_networks_window_means_on_two_panels(trained):
     _, (plain, bn, fixed), _, _ = trained
     fig = json.loads(curves_figure((plain, bn, fixed)).to_json())
-    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    lines = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"] != GUESSING]
     assert [t["name"] for t in lines] == [name for name in PREDICTIONS[:3] for _ in range(2)]
     np.testing.assert_allclose(values(lines[0], "y"), plain.loss)
     np.testing.assert_allclose(values(lines[1], "y"), plain.accuracy)
@@ -68,7 +70,7 @@ def test_curves_plot_each_networks_window_means_on_two_panels(trained):
 def test_for_a_projector_the_curves_can_show_the_loss_alone(trained):
     _, runs, _, _ = trained
     fig = json.loads(curves_figure(runs, accuracy=False).to_json())
-    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    lines = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"] != GUESSING]
     assert [t["name"] for t in lines] == PREDICTIONS[:3]
     for line, run in zip(lines, runs):
         np.testing.assert_allclose(values(line, "y"), run.loss)
@@ -78,11 +80,24 @@ def test_for_a_projector_the_curves_can_show_the_loss_alone(trained):
 def test_each_network_keeps_one_colour_blind_safe_colour_and_the_third_is_also_dashed(trained):
     _, runs, _, _ = trained
     fig = curves_figure(runs)
-    colours = {t.name: t.line.color for t in fig.data if t.mode == "lines"}
+    nets = [t for t in fig.data if t.mode == "lines" and t.name != GUESSING]
+    colours = {t.name: t.line.color for t in nets}
     assert colours == {"without BN": COLORS["x"], "BN with γ, β": COLORS["y"], "BN without γ, β": BN_WITHOUT_GAMMA_BETA}
-    dashes = {t.name: t.line.dash for t in fig.data if t.mode == "lines"}
+    dashes = {t.name: t.line.dash for t in nets}
     assert dashes == {"without BN": None, "BN with γ, β": None, "BN without γ, β": "dash"}
     assert set(NET_COLORS.values()) == set(colours.values())
+
+
+def test_guessing_is_a_dotted_line_at_log_2_named_in_the_legend_with_no_label_on_the_curves(trained):
+    """Both loss charts: the line at the loss of answering 50 %, named in the legend (a label beside it stood
+    at 10^log 2 ≈ 4.9 on the log axis, over the curves)."""
+    s, runs, _, _ = trained
+    sweep = lr_sweep(s, lrs=[0.3, 3.0])
+    for fig in (curves_figure(runs), curves_figure(runs, accuracy=False), sweep_figure(sweep, 0.3)):
+        assert [shape.y0 for shape in fig.layout.shapes if shape.line.dash == "dot"] == [CHANCE_LOSS]
+        (entry,) = [t for t in fig.data if t.name == GUESSING]
+        assert entry.line.dash == "dot" and entry.showlegend is not False
+        assert not [a for a in fig.layout.annotations if "guessing" in (a.text or "")]
 
 
 def test_a_diverged_run_is_marked_where_it_diverged_and_no_figure_holds_nan(diverged):
