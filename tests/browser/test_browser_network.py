@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bnviz.figures.network import GUESSING
 from helpers.pw_helpers import (
     after_run,
     assert_accessible,
@@ -58,11 +59,12 @@ def test_the_default_page_trains_the_three_networks_and_draws_every_chart(page, 
     expect(boxes(page).first).to_contain_text("Without BN (tanh, learning rate 3, 600 steps): final loss")
     expect(boxes(page).nth(1)).to_contain_text("accuracy 100%")
     expect(boxes(page).nth(2)).to_contain_text("BN without γ, β (tanh, learning rate 3, 600 steps): final loss 0.179")
-    # The loss curves: one legend entry and one line colour per network.
+    # The loss curves: one legend entry and one line colour per network, and the dotted line of guessing named
+    # in the legend (a line with no points of its own: the dotted line across the loss panel is a shape).
     curves = plotly_charts(page).first
-    expect(curves.locator(".legendtext")).to_have_text(list(COLOURS))
+    expect(curves.locator(".legendtext")).to_have_text([*COLOURS, GUESSING])
     strokes = curves.locator(".scatterlayer .trace path.js-line").evaluate_all(
-        "paths => paths.map(p => getComputedStyle(p).stroke)"
+        "paths => paths.filter(p => p.getAttribute('d')).map(p => getComputedStyle(p).stroke)"
     )
     assert strokes == list(COLOURS.values()) * 2  # the loss panel's three lines, then the accuracy panel's
     expect(page.get_by_role("heading", name="So why does BN help?")).to_be_visible()
