@@ -40,10 +40,10 @@ CHARTS = {"": 1, "batch": 1, "steps": 2, "gamma-beta": 5, "learning": 2, "questi
 
 def content_height(page) -> int:
     """The height in px of the page's content at the window's width (1400 px) with its expanders closed, once
-    every chart has drawn. Streamlit scrolls inside its main container, so that is what is measured."""
+    every chart has drawn (after wait_idle: no placeholder left). Streamlit scrolls inside its main container,
+    so that is what is measured."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stSkeleton]')"
-        " && [...document.querySelectorAll('.bnviz-live')].every((e) => +e.getAttribute('data-draws') >= 1)"
+        "() => [...document.querySelectorAll('.bnviz-live')].every((e) => +e.getAttribute('data-draws') >= 1)"
         " && [...document.querySelectorAll('.js-plotly-plot')].every((e) => e.querySelector('.main-svg'))"
     )
     return page.evaluate(

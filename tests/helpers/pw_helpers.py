@@ -44,7 +44,7 @@ def wait_idle(page: Page, timeout: float = WAIT_MS) -> None:
     """Wait until the script run has finished, the app is connected and every element is drawn."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_function(LOADING, timeout=timeout)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")  # the first load's files (it resolves at once after that)
 
 
 def address(page: Page) -> str:
@@ -254,7 +254,7 @@ _SIDEWAYS = """() => [document.scrollingElement,
   .map((e) => `${e.getAttribute('data-testid') || e.tagName}: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`)"""
 # Every chart on screen drawn: no placeholder left (Streamlit shows a skeleton while it loads its plotly
 # chart's code), and plotly's SVG text in each. Then the smallest text of each.
-_CHARTS_DRAWN = """() => !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')
+_CHARTS_DRAWN = f"""() => ({LOADING})()
   && [...document.querySelectorAll('[data-testid=stPlotlyChart], .bnviz-live-chart')]
   .filter((c) => c.getClientRects().length > 0).every((c) => c.querySelector('.main-svg text'))"""
 _CHART_FONTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
