@@ -64,14 +64,15 @@ ruff check .
 # only added its own start-up), handed one test at a time so the long browser tests, collected first
 # (tests/conftest.py), spread over every worker.
 #
-# Behind it, at a lower priority and from the start, the numerical tests (the core, the experiments and the
+# Behind it, at the lowest priority (nice 19) and from the start, the numerical tests (the core, the experiments and the
 # pages' claims: `-m numerical`) again as on a machine without AVX-512 and as on one with SSE only, one process
 # each: a training's last digits change with numpy's SIMD kernels, and no test may depend on them. OpenBLAS runs
 # on one thread at the first lower level and on two at the second, so that every test also meets both thread
 # counts (OpenBLAS splits a product's sums by thread). numpy reads NPY_DISABLE_CPU_FEATURES and OpenBLAS its
-# thread count once, when they load; tests/scripts/test_simd_level.py checks that both took. They use the time
-# the browsers leave idle (the whole command took 6 min 7 s so, 6 min 28 s with the levels after the first run);
-# each prints its report at the end.
+# thread count once, when they load; tests/scripts/test_simd_level.py checks that both took. They take the time
+# the browsers leave idle (a browser test waits on its page about a tenth of the time) and little more: at nice 10
+# they also took about a tenth of the cores from the first run while it was busy, and the whole command took
+# 5 min 27 s, against 5 min 10 s at nice 19 in the same session (a warm checkout); each prints its report at the end.
 status=0
 reports=$(mktemp -d)
 levels=("X86_V4 AVX512_ICL AVX512_SPR:1" "X86_V3 X86_V4 AVX512_ICL AVX512_SPR:2")
@@ -79,7 +80,7 @@ pids=()
 for i in "${!levels[@]}"; do
   level=${levels[$i]%:*} threads=${levels[$i]##*:}
   echo "The numerical tests again with NPY_DISABLE_CPU_FEATURES=\"$level\", OPENBLAS_NUM_THREADS=$threads:" >"$reports/$i"
-  NPY_DISABLE_CPU_FEATURES="$level" OPENBLAS_NUM_THREADS="$threads" nice -n 10 python3 -m pytest -q -m numerical \
+  NPY_DISABLE_CPU_FEATURES="$level" OPENBLAS_NUM_THREADS="$threads" nice -n 19 python3 -m pytest -q -m numerical \
     -p no:cacheprovider --basetemp="$reports/tmp$i" >>"$reports/$i" 2>&1 &
   pids+=($!)
 done
