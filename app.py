@@ -10,8 +10,7 @@ from content.registry import PAGES as REGISTRY
 from ui import classroom, links, live, style
 
 st.set_page_config(page_title="bnviz · Batch Normalization", page_icon="📊", layout="wide")
-live.serve_plotly_js()  # the live charts load plotly.js from the app itself, never from a CDN
-live.serve_live_js()  # and their modules
+live.serve_live_js()  # the live charts load plotly.js and their modules from the app itself, never from a CDN
 
 # A student link (`?student=1`) leaves the teacher's page, and so its answers, out of the session.
 PAGES = [

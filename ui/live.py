@@ -23,13 +23,13 @@ value" below), so the page's numbers, the shareable link and the tests see it.
   default, named in the app's notice via ui.links.reject), written back on every run.
 - The element's `data` carries the owner's values and a revision that only `set_values` moves: a chart
   drawn again shows the owner's values, and a rerun never moves an input under the hand.
-- plotly.js is the installed plotly package's own copy, served by Streamlit's static serving
-  (`static/plotly.min.js`, copied at start-up by `serve_plotly_js`), never from a CDN.
+- plotly.js is the installed plotly package's own copy, served by Streamlit's static serving beside
+  the modules below (copied at start-up by `serve_live_js`), never from a CDN.
 - The JavaScript is ES modules in ui/live/: element.js, the element's lifecycle (the component's own
   script); kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies (tested
   against them by tests/ui/test_live_js.py); figure.js, which applies an update to the figure by the
   `meta` of its traces and the `name` of its shapes and annotations that the figure builders set. The
-  last three are served beside plotly.js (`serve_live_js`, in a folder named by their digest).
+  last three are served with plotly.js, in one folder named by their digest (`serve_live_js`).
 - Nothing given here is ever inserted as HTML by the JavaScript (labels and readouts are set as
   text), so labels that carry a learner's channel names are safe. A label's <sub>…</sub> (plotly's
   way, bnviz.notation's μ<sub>B</sub>) is drawn as a subscript element holding text.
@@ -81,44 +81,41 @@ _CHART_HTML = (
 _STATE = "_live_"  # session key prefix: each chart's revision (set_values counts them), and its link's reading
 
 
-def serve_plotly_js() -> Path:
-    """Copy the installed plotly package's plotly.min.js to static/, where Streamlit serves it.
-
-    Idempotent (copied again only when the installed one differs in size); static/ is git-ignored.
-    """
-    source = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
-    target = STATIC / PLOTLY_JS
-    if not target.exists() or target.stat().st_size != source.stat().st_size:
-        STATIC.mkdir(exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")  # one per process: servers may start together
-        shutil.copyfile(source, partial)
-        partial.replace(target)  # atomic: a request never sees half a file
-    return target
+PLOTLY_SOURCE = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+# The date every served file carries (Last-Modified). Streamlit's static serving sends no Cache-Control, so a
+# browser keeps a file for a tenth of its age (HTTP's heuristic freshness, RFC 9111 4.2.2) and then asks for it
+# again, which Streamlit answers with the whole file: a plotly.js copied a minute ago came again with nearly
+# every page load (4.8 MB, and Chromium compiled it anew each time, about a second of its CPU per load). The
+# folder's name changes with what it holds, so a browser may keep these files as long as it likes.
+SERVED_DATE = 946_684_800  # 2000-01-01 00:00 UTC
 
 
 def _modules_digest() -> str:
+    """The digest of what serve_live_js serves: the modules, and the installed plotly.js (its version and size)."""
     digest = hashlib.sha256()
     for name in SERVED:
         digest.update((MODULES / name).read_bytes())
+    digest.update(f"plotly {plotly.__version__} {PLOTLY_SOURCE.stat().st_size}".encode())
     return digest.hexdigest()[:12]
 
 
-MODULES_URL = f"app/static/live-{_modules_digest()}/"  # new code, new folder: no browser keeps a stale module
+MODULES_URL = f"app/static/live-{_modules_digest()}/"  # new code, new folder: no browser keeps a stale file
 
 
 def serve_live_js() -> Path:
-    """Copy the live charts' modules (SERVED) to static/live-<digest>/, where Streamlit serves them and
-    element.js imports them; folders of older digests are removed then. Idempotent, atomic per folder;
-    called on every run, it costs one stat once the folder is there."""
+    """Copy the live charts' modules (SERVED) and the installed plotly package's plotly.min.js to
+    static/live-<digest>/, where Streamlit serves them and element.js loads them, dated SERVED_DATE; folders of
+    older digests are removed then. Idempotent, atomic per folder; static/ is git-ignored."""
     folder = STATIC / MODULES_URL.removeprefix("app/static/").rstrip("/")
     if folder.exists():
         return folder
     STATIC.mkdir(exist_ok=True)
-    partial = STATIC / f".{folder.name}.{os.getpid()}.part"
+    partial = STATIC / f".{folder.name}.{os.getpid()}.part"  # one per process: servers may start together
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    for name in SERVED:
-        shutil.copyfile(MODULES / name, partial / name)
+    for name, source in [(name, MODULES / name) for name in SERVED] + [(PLOTLY_JS, PLOTLY_SOURCE)]:
+        shutil.copyfile(source, partial / name)
+        os.utime(partial / name, (SERVED_DATE, SERVED_DATE))
     try:
         partial.rename(folder)  # atomic: a request never sees half a folder
     except OSError:  # another server made it first
@@ -126,6 +123,7 @@ def serve_live_js() -> Path:
     for old in STATIC.glob("live-*"):
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)
+    (STATIC / PLOTLY_JS).unlink(missing_ok=True)  # where plotly.js was served before
     return folder
 
 

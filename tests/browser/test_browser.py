@@ -18,6 +18,7 @@ from helpers.pw_helpers import (
     wait_idle,
     watch_console,
 )
+from ui.live import MODULES_URL
 
 pytestmark = pytest.mark.browser
 
@@ -93,5 +94,5 @@ def test_every_page_opens_from_the_sidebar_accessible_without_an_error_and_lists
     # plotly.js fetched once for the whole walk, the app's copy; never Streamlit's chunk with its own copy
     # (bench/first_paint.py: about 0.8 s on the pages with live charts).
     fetched = page.evaluate("() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)")
-    assert [p for p in fetched if p.endswith("/plotly.min.js")] == ["/app/static/plotly.min.js"]
+    assert [p for p in fetched if p.endswith("/plotly.min.js")] == [f"/{MODULES_URL}plotly.min.js"]
     assert not [p for p in fetched if "PlotlyChart" in p]

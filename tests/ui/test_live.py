@@ -146,23 +146,27 @@ def test_a_control_the_link_hides_is_drawn_hidden_and_keeps_its_value():
     assert [c["hidden"] for c in others] == [False, False]  # γ and β: not named by the link
 
 
-def test_plotly_js_is_copied_from_the_installed_package_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(live, "STATIC", tmp_path / "static")
-    target = live.serve_plotly_js()
-    assert target.read_bytes() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
-    mtime = target.stat().st_mtime_ns
-    assert live.serve_plotly_js().stat().st_mtime_ns == mtime
-
-
-def test_the_live_modules_are_served_from_a_folder_named_by_their_digest(tmp_path, monkeypatch):
+def test_plotly_js_and_the_live_modules_are_served_from_one_folder_named_by_their_digest(tmp_path, monkeypatch):
     monkeypatch.setattr(live, "STATIC", tmp_path / "static")
     (tmp_path / "static" / "live-0ld").mkdir(parents=True)  # an older version's folder
+    (tmp_path / "static" / "plotly.min.js").write_text("old")  # where plotly.js was served before
     folder = live.serve_live_js()
     assert live.MODULES_URL == f"app/static/{folder.name}/"
     assert sorted(p.name for p in (tmp_path / "static").iterdir()) == [folder.name]
     for name in live.SERVED:
         assert (folder / name).read_bytes() == (live.MODULES / name).read_bytes()
-    assert live.serve_live_js() == folder
+    plotly_js = folder / "plotly.min.js"
+    assert plotly_js.read_bytes() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    # Dated long ago: a browser keeps a tenth of a file's age without asking again (no Cache-Control is sent).
+    assert {(folder / name).stat().st_mtime for name in [*live.SERVED, "plotly.min.js"]} == {live.SERVED_DATE}
+    mtime = plotly_js.stat().st_mtime_ns
+    assert live.serve_live_js() == folder and plotly_js.stat().st_mtime_ns == mtime  # copied once
+
+
+def test_the_folder_changes_with_the_installed_plotly_js(monkeypatch):
+    before = live._modules_digest()
+    monkeypatch.setattr(plotly, "__version__", "0.0.1")
+    assert live._modules_digest() != before
 
 
 @pytest.mark.parametrize("name", ["element.js", "kinds.js", "maths.js", "figure.js", "layer.js"])

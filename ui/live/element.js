@@ -1,24 +1,22 @@
 // The live chart's element (ui/live.py): its lifecycle in the page. Native range inputs redraw a plotly
 // figure in the browser, at once and then at most once per animation frame, and send their values back
-// to Python when the hand stops. What it draws comes from modules served beside plotly.js (ui/live.py,
+// to Python when the hand stops. What it draws comes from modules served with plotly.js (ui/live.py,
 // serve_live_js): kinds.js, one updater per chart kind, on maths.js, the NumPy functions it copies;
 // figure.js applies an update to the figure by the names Python gave its traces, shapes and annotations;
 // layer.js draws it into plotly's drawn chart when the axes stay, and plotly draws the rest.
 // Nothing received is ever inserted as HTML: labels and readouts are set as text (setLabel() draws a
 // label's <sub>…</sub>, bnviz.notation's μ<sub>B</sub>, as a <sub> element holding text).
 
-const PLOTLY_JS = "app/static/plotly.min.js"; // Streamlit's static serving of the installed plotly's copy
-
-// The installed plotly package's copy, loaded once per page. Streamlit's own plotly charts also set
-// window.Plotly, to the copy they bundle (another version) and whenever they happen to load, so the
-// live charts keep the reference their copy set while it ran (just before its load event) and never
-// read the global again.
-function loadPlotly() {
+// The installed plotly package's copy, served in the modules' folder (data.modules), loaded once per page.
+// Streamlit's own plotly charts also set window.Plotly, to the copy they bundle (another version) and
+// whenever they happen to load, so the live charts keep the reference their copy set while it ran (just
+// before its load event) and never read the global again.
+function loadPlotly(base) {
   if (!window.__bnvizPlotly) {
     window.__bnvizPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       // Relative to the page's base: /app/static on "/" and on "/gamma-beta", and under a baseUrlPath.
-      script.src = new URL(PLOTLY_JS, document.baseURI).href;
+      script.src = new URL(base + "plotly.min.js", document.baseURI).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => {
         window.__bnvizPlotly = null;
@@ -467,7 +465,7 @@ export default function (component) {
       changed(live, entry);
     };
   }
-  Promise.all([loadPlotly(), loadModules(data.modules)]).then(
+  Promise.all([loadPlotly(data.modules), loadModules(data.modules)]).then(
     ([Plotly, modules]) => {
       if (!modules.KINDS[data.kind]) throw new Error("Unknown live chart kind: " + String(data.kind));
       live.Plotly = Plotly;
