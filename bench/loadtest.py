@@ -90,6 +90,7 @@ CLASS_PLAN = {
         ("live", "gamma"),
         ("live", "beta"),
         ("button", "Recover the original"),
+        ("open", "gb_open_target"),  # "Find the γ and β": a side section, built only while open
         ("slider", "gb_target_gamma"),
         ("live", "gb_nl_gamma"),
     ],
