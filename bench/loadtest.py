@@ -8,9 +8,12 @@ teaching order and, on each, works the controls a learner works there (CLASS_PLA
 - a *live* control (ui/live.py: the chart redraws in the browser while the hand moves) costs the
   server nothing while it moves; 300 ms after the hand rests, ui/live.js's setStateValue sends the
   value once: one rerun whose widget states carry the component's state as JSON
-  ({"home_scale": 2.0}), scoped to the fragment that holds the chart (the whole page when none
-  does). Checked against a browser: Chromium's BackMsg frames, decoded, for a drag on / and on
-  /learning, are one `rerun_script` of that shape per rest of the hand;
+  ({"home_scale": {"value": 2.0, "scene": …}}, as element.js's setStateValue(name, {value, scene}) sends
+  it; ui/live.py's _take takes nothing else), scoped to the fragment that holds the chart (the whole page
+  when none does). Checked against a browser before the scene was added: Chromium's BackMsg frames,
+  decoded, for a drag on / and on /learning, were one `rerun_script` per rest of the hand. Until
+  2026-12-07 this script still sent the older shape ({"home_scale": 2.0}), which the app ignores: its
+  live moves changed nothing and its isolation check failed every session;
 - a control that runs Python (a slider, a select, a button, an expander, a form's submit button such
   as /network's "Train the three networks") sends its rerun, in its fragment if it is in one;
 - every rerun carries the page's current query string (the browser's address, which the app keeps
@@ -246,8 +249,9 @@ class Session:
             direction = 1 if control["value"] + 10 * control["step"] <= control["max"] else -1
             value = control["value"] + direction * 10 * (k + 1) * control["step"]
             value = round(min(max(value, control["min"]), control["max"]), 10)
+        scene = json.loads(component.json)["revision"][1]  # what the chart stands for (element.js sends it back)
         state = self.live.setdefault(component.id, {})
-        state[name] = value
+        state[name] = {"value": value, "scene": scene}
         return WidgetState(id=component.id, json_value=json.dumps(state))
 
 
