@@ -244,14 +244,14 @@ class Session:
         """What ui/live.js sends when the hand rests on a live control: the component's state, with
         this control at its k-th move (or at `value`), as JSON."""
         component = el.bidi_component
-        control = next(c for c in json.loads(component.json)["controls"] if c["name"] == name)
+        data = json.loads(component.json)  # the element's data: its figure and arrays too, parsed once
+        control = next(c for c in data["controls"] if c["name"] == name)
         if value is None:  # a drag: 10 steps further from where Python drew it, kept in range
             direction = 1 if control["value"] + 10 * control["step"] <= control["max"] else -1
             value = control["value"] + direction * 10 * (k + 1) * control["step"]
             value = round(min(max(value, control["min"]), control["max"]), 10)
-        scene = json.loads(component.json)["revision"][1]  # what the chart stands for (element.js sends it back)
         state = self.live.setdefault(component.id, {})
-        state[name] = {"value": value, "scene": scene}
+        state[name] = {"value": value, "scene": data["revision"][1]}  # the scene: what the chart stands for
         return WidgetState(id=component.id, json_value=json.dumps(state))
 
 

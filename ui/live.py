@@ -105,7 +105,8 @@ MODULES_URL = f"app/static/live-{_modules_digest()}/"  # new code, new folder: n
 def serve_live_js() -> Path:
     """Copy the live charts' modules (SERVED) and the installed plotly package's plotly.min.js to
     static/live-<digest>/, where Streamlit serves them and element.js loads them, dated SERVED_DATE; folders of
-    older digests are removed then. Idempotent, atomic per folder; static/ is git-ignored."""
+    older digests are removed then. Idempotent, atomic per folder; static/ is git-ignored. Called on every run
+    (app.py), it costs one stat once the folder is there."""
     folder = STATIC / MODULES_URL.removeprefix("app/static/").rstrip("/")
     if folder.exists():
         return folder
