@@ -1,6 +1,7 @@
-"""Run the “Do it in PyTorch” snippets of /steps and /gamma-beta with real PyTorch, and compare what
-they print with the numbers bnviz computes (the page's). A manual check, not part of the test suite:
-bnviz does not depend on PyTorch, so the Python given here must have torch and numpy.
+"""Run the “Do it in PyTorch” snippets of /steps, /gamma-beta and “In a real network” with real PyTorch, and
+compare what they print with the numbers bnviz computes (the page's). A manual check, not part of the test
+suite: bnviz does not depend on PyTorch, so the Python given here must have torch and numpy. The real
+network's settings train bnviz's three CNNs first (about half a minute each).
 
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch numpy
     python3 bench/torch_snippets.py --python /tmp/torchvenv/bin/python
@@ -12,6 +13,7 @@ Exit status 1 if any line differs.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,11 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bnviz.core.data import ChannelSpec, make_batch, preset  # noqa: E402
+from bnviz.core.digits import PATH as DIGITS_PATH  # noqa: E402
 from bnviz.core.io import to_npy_bytes  # noqa: E402
 from bnviz.core.steps import batch_norm_steps  # noqa: E402
+from bnviz.experiments.cnn import CNNSettings, train  # noqa: E402
 from bnviz.experiments.gamma_beta import output_readout, recovery  # noqa: E402
 from bnviz.experiments.stepper import running_history  # noqa: E402
-from content.pytorch import NPY_FILE, gamma_beta_snippet, steps_snippet  # noqa: E402
+from content.pytorch import DIGITS_FILE, NPY_FILE, gamma_beta_snippet, real_network_snippet, steps_snippet  # noqa: E402
 from ui.state import Batch, default_batch  # noqa: E402
 
 
@@ -46,6 +50,12 @@ def steps(batch: Batch, channel: int, gamma: float, beta: float, momentum: float
 
 def gamma_beta(batch: Batch, gamma, beta):
     return gamma_beta_snippet(batch, output_readout(batch.x, gamma, beta)[2])
+
+
+def real_network(settings: CNNSettings):
+    """The snippet of “In a real network”, with the test accuracies bnviz's own training of `settings` gives."""
+    result = train(settings)
+    return real_network_snippet(settings, {norm: arm.final_accuracy for norm, arm in result.arms.items()})
 
 
 def settings() -> dict:
@@ -96,6 +106,11 @@ def settings() -> dict:
             edited,
             gamma_beta(edited, [0.0, 1.0, 2.5], [0.25, -1.0, 7.0]),
         ),
+        "In a real network, default settings": (None, real_network(CNNSettings())),
+        "In a real network, lr 0.1, 2 epochs, batches of 32, seed 1": (
+            None,
+            real_network(CNNSettings(lr=0.1, epochs=2, batch_size=32, seed=1)),
+        ),
     }
 
 
@@ -106,7 +121,10 @@ def main() -> int:
     failed = 0
     for name, (batch, snippet) in settings().items():
         with tempfile.TemporaryDirectory() as folder:
-            (Path(folder) / NPY_FILE).write_bytes(to_npy_bytes(batch.x))  # what /batch's download saves
+            if batch is None:  # the real network's snippet reads the digits file beside it
+                shutil.copyfile(DIGITS_PATH, Path(folder) / DIGITS_FILE)
+            else:
+                (Path(folder) / NPY_FILE).write_bytes(to_npy_bytes(batch.x))  # what /batch's download saves
             (Path(folder) / "snippet.py").write_text(snippet.code, encoding="utf-8")
             run = subprocess.run([args.python, "snippet.py"], cwd=folder, capture_output=True, text=True, check=False)
         printed = run.stdout.splitlines()

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bnviz.core.digits import CLASSES, INK, SIDE, SPLIT_SEED, TEST_SIZE
 from bnviz.core.steps import Step, batch_norm_steps
+from bnviz.experiments.cnn import (
+    BN_MOMENTUM,
+    CHANNELS,
+    FEATURES,
+    KERNEL,
+    NORMS,
+    POOLED,
+    SGD_MOMENTUM,
+    CNNSettings,
+)
 from bnviz.experiments.gamma_beta import Readout
 from bnviz.experiments.stepper import (
     RESAMPLE_STREAM,
@@ -29,6 +40,7 @@ from content.steps import element_label
 
 MAX_WRITTEN = 64  # an uploaded batch of at most this many values is written into the snippet
 NPY_FILE = "bnviz_batch.npy"  # what “Download the batch (.npy)” on /batch saves
+DIGITS_FILE = "digits.csv.gz"  # the real network's snippet reads bnviz/data/digits.csv.gz under this name
 
 # Draws of mean 0 and standard deviation 1 for each family (bnviz.core.data._standard), in order.
 FAMILY_LINES = {
@@ -354,6 +366,156 @@ def gamma_beta_snippet(batch, out: Readout) -> Snippet:
     ]
     code += [f'print("{label}", show({expression}, ".4f"))' for label, expression, _ in shown]
     return Snippet("\n".join(code) + "\n", tuple(f"{label} {_shown(v, '.4f')}" for label, _, v in shown))
+
+
+# --------------------------------------------------------------------------- the real network, in PyTorch
+
+RESULT = '''def result(norm, right, total):
+    """The line printed for one network: how many test images it gets right, or that it diverged."""
+    if right is None:
+        return f"{norm}: diverged (its loss stopped being finite)"
+    return f"{norm}: {right} of {total} test images right ({right / total:.1%})"'''
+_SNIPPET_RESULT: dict = {}
+exec(RESULT, _SNIPPET_RESULT)  # the snippet's own result(), so that bnviz's lines are written by the same code
+
+
+def cnn_numpy_code(settings: CNNSettings, digits: str = DIGITS_FILE) -> str:
+    """The NumPy part of real_network_snippet: the settings, then the digits read from the file `digits` and
+    split, the initial weights and the mini-batches, value for value those of bnviz.core.digits.split(),
+    bnviz.experiments.cnn.init_weights(settings.seed) and batch_schedule(...) (as a list of index arrays).
+
+    Defines x_train (N, 1, 8, 8), y_train (N,), x_test, y_test, conv_weights (one (C_out, C_in, k, k) array
+    per block), fc_weight (10, 128) and batches; needs only `np`.
+    """
+    s = settings
+    lines = [
+        f"LR, EPOCHS, BATCH_SIZE, SEED = {_number(s.lr)}, {s.epochs}, {s.batch_size}, {s.seed}  # the page's settings",
+        f"CHANNELS, KERNEL = {CHANNELS}, {KERNEL}  # the three blocks' channels; {KERNEL} × {KERNEL} convolutions",
+        f"POOLED = {POOLED}  # 2 × 2 max pooling after blocks 2 and 3",
+        "",
+        "# The digits: bnviz's copy of scikit-learn's file (bnviz/data/digits.csv.gz; sklearn.datasets.load_digits()",
+        f"# gives the same images). Each row is {SIDE * SIDE} pixels, row by row, ink from 0 to {INK}, then the digit.",
+        f'DIGITS = "{digits}"',
+        'rows = np.loadtxt(DIGITS, delimiter=",", dtype=np.int64)',
+        f"x, y = (rows[:, :-1] / {INK}).reshape(-1, 1, {SIDE}, {SIDE}), rows[:, -1]",
+        f"# bnviz's fixed split: one permutation drawn from seed {SPLIT_SEED}; its first {TEST_SIZE} images are the test set.",
+        f"order = np.random.default_rng({SPLIT_SEED}).permutation(len(y))",
+        f"x_test, y_test = x[order[:{TEST_SIZE}]], y[order[:{TEST_SIZE}]]",
+        f"x_train, y_train = x[order[{TEST_SIZE}:]], y[order[{TEST_SIZE}:]]",
+        "",
+        "# The initial weights, drawn by NumPy as bnviz draws them (PyTorch's random numbers are not NumPy's), the",
+        "# same for the three networks: He-normal (gain √2, for ReLU) for the convolutions, N(0, 1/fan_in) for the",
+        "# linear layer; every bias starts at 0.",
+        "rng = np.random.default_rng(SEED)",
+        "conv_weights, c_in = [], 1",
+        "for c_out in CHANNELS:",
+        "    fan_in = c_in * KERNEL * KERNEL",
+        "    conv_weights.append(np.sqrt(2.0 / fan_in) * rng.standard_normal((c_out, c_in, KERNEL, KERNEL)))",
+        "    c_in = c_out",
+        f"fc_weight = np.sqrt(1.0 / {FEATURES}) * rng.standard_normal(({CLASSES}, {FEATURES}))",
+        "",
+        "# The mini-batches, the same for the three networks: each epoch a fresh permutation of the training images",
+        "# cut into whole batches, the rest dropped (DataLoader(shuffle=True, drop_last=True), with NumPy's numbers).",
+        "rng = np.random.default_rng([SEED, 1])",
+        "per_epoch = len(y_train) // BATCH_SIZE",
+        "batches = []",
+        "for epoch in range(EPOCHS):",
+        "    order = rng.permutation(len(y_train))",
+        "    batches += list(order[: per_epoch * BATCH_SIZE].reshape(per_epoch, BATCH_SIZE))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _torch_code() -> list[str]:
+    """The network, its training and its test, in PyTorch, on what cnn_numpy_code defines."""
+    side = SIDE // 4  # what two 2 × 2 poolings leave of the image's side
+    return [
+        "torch.set_default_dtype(torch.float64)  # bnviz computes in float64: the two runs agree to rounding",
+        "",
+        "",
+        "class Net(nn.Module):",
+        '    """Three blocks conv -> [BatchNorm2d] -> ReLU [-> max pool], then a linear layer to the ten digits.',
+        "",
+        '    norm: "none" (the convolutions keep their bias), "bn" (BatchNorm2d; its β takes the bias\'s place)',
+        '    or "bn_no_affine" (BatchNorm2d without γ and β: they stay 1 and 0)."""',
+        "",
+        "    def __init__(self, norm):",
+        "        super().__init__()",
+        "        layers, c_in = [], 1",
+        "        for c_out, pooled in zip(CHANNELS, POOLED):",
+        '            layers.append(nn.Conv2d(c_in, c_out, KERNEL, padding=KERNEL // 2, bias=(norm == "none")))',
+        "            if norm != \"none\":  # momentum: PyTorch's default, and bnviz's",
+        f'                layers.append(nn.BatchNorm2d(c_out, momentum={_number(BN_MOMENTUM)}, affine=(norm == "bn")))',
+        "            layers.append(nn.ReLU())",
+        "            if pooled:",
+        "                layers.append(nn.MaxPool2d(2))",
+        "            c_in = c_out",
+        f"        self.layers = nn.Sequential(*layers, nn.Flatten(), nn.Linear({FEATURES}, {CLASSES}))  # "
+        f"{CHANNELS[-1]} × {side} × {side} -> {CLASSES}",
+        "",
+        "    def forward(self, x):",
+        "        return self.layers(x)",
+        "",
+        "",
+        "def train(norm):",
+        '    """Net(norm) trained from bnviz\'s weights on the mini-batches: how many test images it gets right,',
+        '    or None if its loss stopped being finite (bnviz stops there too)."""',
+        "    net = Net(norm)",
+        "    with torch.no_grad():  # bnviz's initial weights instead of PyTorch's; biases 0",
+        "        convs = [m for m in net.layers if isinstance(m, nn.Conv2d)]",
+        "        for conv, w in zip(convs, conv_weights):",
+        "            conv.weight.copy_(torch.from_numpy(w))",
+        "            if conv.bias is not None:",
+        "                conv.bias.zero_()",
+        "        net.layers[-1].weight.copy_(torch.from_numpy(fc_weight))",
+        "        net.layers[-1].bias.zero_()",
+        f"    optimizer = torch.optim.SGD(net.parameters(), lr=LR, momentum={_number(SGD_MOMENTUM)})",
+        "    loss_fn = nn.CrossEntropyLoss()",
+        "    net.train()  # BatchNorm normalizes with each batch's statistics, and updates its running ones",
+        "    for batch in batches:",
+        "        loss = loss_fn(net(torch.from_numpy(x_train[batch])), torch.from_numpy(y_train[batch]))",
+        "        if not torch.isfinite(loss):",
+        "            return None",
+        "        optimizer.zero_grad()",
+        "        loss.backward()",
+        "        optimizer.step()",
+        "    net.eval()  # BatchNorm normalizes with its running statistics: a test image's output is its own",
+        "    with torch.no_grad():",
+        "        guesses = net(torch.from_numpy(x_test)).argmax(dim=1)",
+        "    return int((guesses == torch.from_numpy(y_test)).sum())",
+        "",
+        "",
+        RESULT,
+        "",
+        "",
+        "for norm in (" + ", ".join(f'"{norm}"' for norm in NORMS) + "):",
+        "    print(result(norm, train(norm), len(y_test)))",
+    ]
+
+
+def real_network_snippet(settings: CNNSettings, accuracies: dict[str, float | None]) -> Snippet:
+    """PyTorch code that trains the three networks of bnviz.experiments.cnn.train(settings) and prints their
+    test accuracies, which are bnviz's to rounding (same data, split, weights, batches; float64).
+
+    accuracies: each norm's Arm.final_accuracy from that training (None if it diverged): what the
+    snippet prints, written as the count of test images right.
+    """
+    code = ["import numpy as np", "import torch", "from torch import nn", "", cnn_numpy_code(settings)]
+    code += _torch_code()
+    rights = {norm: None if accuracies[norm] is None else round(accuracies[norm] * TEST_SIZE) for norm in NORMS}
+    prints = tuple(_SNIPPET_RESULT["result"](norm, rights[norm], TEST_SIZE) for norm in NORMS)
+    return Snippet("\n".join(code) + "\n", prints)
+
+
+def real_network_intro() -> str:
+    """What the expander of “In a real network” says above the code."""
+    return (
+        "bnviz does not need PyTorch. Where it is installed (`pip install torch numpy`), these lines train the "
+        "page's three networks with your settings and print their test accuracies, the page's numbers. NumPy "
+        "reads the digits, splits them, and draws the initial weights and the mini-batches exactly as bnviz "
+        "does (PyTorch's random numbers are not NumPy's); put bnviz's `bnviz/data/digits.csv.gz` beside the "
+        "script, or set `DIGITS` to where it is."
+    )
 
 
 def intro(batch) -> str:

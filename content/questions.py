@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bnviz.core.digits import TEST_SIZE
+from bnviz.experiments.cnn import NEAR_ZERO, Arm, CNNSettings
 from bnviz.experiments.gamma_beta import LINEAR_TOLERANCE, ROUNDING
 from bnviz.experiments.peaks import CHANNELS as PEAK_CHANNELS
 from bnviz.experiments.peaks import N as PEAKS_N
@@ -32,6 +34,7 @@ from bnviz.numbers import eps_text, fixed, sig
 from content import gamma_beta
 from content.common import LAST_DIGITS, Prediction
 from content.network import JOLT_ANCHOR
+from content.real_network import ACTIVATIONS_ANCHOR, GAMMA_BETA_ANCHOR, RESULTS_ANCHOR, percent
 from content.registry import to_section
 
 # ---------------------------------------------------------------------------------------
@@ -523,11 +526,75 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         ("ioffe2015",),
     ),
+    Question(
+        9,
+        "real",
+        "Do γ and β matter in a real network, on real data?",
+        "On “In a real network” a small convolutional network learns to read 8 × 8 handwritten digits three "
+        "times from the same weights: without BN, with BN and its learned γ and β, and with BN but γ = 1 and "
+        "β = 0 fixed (affine=False). Whether the final accuracy needs γ and β is for the run to say: a network "
+        "trained without them learns its other weights to do without them, and the experiment shows the two BN "
+        "networks side by side. A network trained with them relies on them: its later layers learned to read each "
+        "channel as γ·x̂ + β, so setting a block's γ back to 1 and β to 0 after training changes what they "
+        "receive, and the experiment counts the test digits that costs. γ and β also let each channel choose how "
+        "much of it passes the ReLU after BN: a β below 0 cuts most of the channel to 0, whereas without them "
+        "every channel's x̂ has mean 0 over the batch and a large part of it always passes.",
+        "Try it: pick a block. Set all its γ to 1 and β to 0 in the trained network and read its test accuracy; "
+        "compare how much of the block's output is near zero with and without γ and β.",
+        (
+            Link("real-network", "In a real network: the three networks trained on digits", to_section(RESULTS_ANCHOR)),
+            Link(
+                "real-network",
+                "In a real network: each block's activations, step by step",
+                to_section(ACTIVATIONS_ANCHOR),
+            ),
+            Link(
+                "real-network",
+                "In a real network: what γ and β learned, and one channel set back to γ = 1, β = 0",
+                to_section(GAMMA_BETA_ANCHOR),
+            ),
+        ),
+        SelfCheck(
+            "The network trained with BN and its γ and β reads the test digits well. You set every γ of one block "
+            "to 1 and every β to 0, and leave every other weight as it is. Why can its test accuracy change?",
+            (
+                Choice(
+                    "BN stops normalizing that block.",
+                    False,
+                    "BN still normalizes it: each channel's x̂ is the same as before. What changes is what follows "
+                    "x̂, γ·x̂ + β, which is now x̂ itself.",
+                ),
+                Choice(
+                    "It cannot change: γ and β only undo the normalization, so the block's output stays the same.",
+                    False,
+                    "The output stays the same only if γ = 1 and β = 0 is what training left there. Whatever else "
+                    "they learned (the identity, a larger γ, a β below 0), setting them back changes the block's "
+                    "output, and so what the next layer receives.",
+                ),
+                Choice(
+                    "Its running mean and variance are set back to 0 and 1 too.",
+                    False,
+                    "Only γ and β are set back; eval mode still normalizes with the running statistics kept while "
+                    "training. The change comes from γ·x̂ + β becoming x̂.",
+                ),
+                Choice(
+                    "The layers after it learned to read γ·x̂ + β, and now receive x̂: every channel at another "
+                    "scale, cut by the ReLU at another place.",
+                    True,
+                    "The next convolution and the linear layer were trained together with these γ and β. Set back, "
+                    "each channel reaches the ReLU with mean 0 and spread 1 again, so other values pass it, and "
+                    "the later layers read numbers they were not trained on.",
+                ),
+            ),
+        ),
+        ("ioffe2015", "pytorch"),
+    ),
 )
 
 
 def question(key: str) -> Question:
-    """The question with this key ("why", "undo", "replace", "channel", "learning", "eval", "one", "peaks")."""
+    """The question with this key ("why", "undo", "replace", "channel", "learning", "eval", "one", "peaks",
+    "real")."""
     for q in QUESTIONS:
         if q.key == key:
             return q
@@ -690,8 +757,9 @@ ONE_WHY = (
 # and captions (functions of the numbers they quote), the self-check's feedback, the sources.
 
 TITLE = "Learners' questions"
+COUNTS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve")
 INTRO = (
-    "Eight questions learners ask after meeting "
+    f"{COUNTS[len(QUESTIONS)]} questions learners ask after meeting "
     r"$y = \gamma \cdot \dfrac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta$. "  # dfrac: μ_B's B not at half size
     "Open one: a short answer, an experiment you run, a link to the page that explores it further, "
     "and a question to check yourself."
@@ -704,9 +772,11 @@ LARGEST_DIFF = "largest |y − x|"
 
 
 def uses_your_batch(source: str, shape: tuple) -> str:
+    real = question("real").number
     return (
         f"Questions 1 to 3 use your batch ({source}, shape {shape}); "
-        "questions 4 to 8 use small batches of their own, described under each."
+        f"questions 4 to {real - 1} use small batches of their own, described under each; "
+        f"question {real}, a network trained on real handwritten digits."
     )
 
 
@@ -870,6 +940,49 @@ def peaks_caption(level: float, loss_with: float, loss_without: float) -> str:
         "Both networks, BN → sigmoid → next layer (w·h + b per channel), are trained by gradient descent to "
         f"give sigmoid(x − {level:g}). Final loss: {gamma_beta.small(loss_with)} with γ and β, "
         f"{loss_without:.3g} without them, the least any w and b reach. " + LAST_DIGITS
+    )
+
+
+# Question 9: γ and β in a real network.
+REAL_SETTINGS = CNNSettings()  # the run /real-network opens on, trained once per server for every session
+REAL_BLOCK = "Block (3 × 3 convolution → BN → ReLU)"
+REAL_ACCURACY = f"**Test accuracy** ({TEST_SIZE} test digits, eval mode)"
+AS_TRAINED = "With γ and β, as trained"
+WITHOUT_GAMMA_BETA = "Trained without γ and β (affine=False)"
+NEAR_WITH, NEAR_WITHOUT = "Near zero, with γ and β", "Near zero, without γ and β"
+
+
+def reset_label(block: int) -> str:
+    return f"Block {block}'s γ = 1, β = 0 after training"
+
+
+def near_zero_heading(block: int) -> str:
+    return f"**Block {block}'s outputs near zero** (below {NEAR_ZERO:g}, after its ReLU, at the last training step)"
+
+
+def arm_accuracy(arm: Arm) -> str:
+    """A network's final test accuracy, or that its training diverged."""
+    return "diverged" if arm.final_accuracy is None else percent(arm.final_accuracy)
+
+
+def arm_near_zero(arm: Arm, block: int) -> str:
+    """The share of block `block`'s outputs near zero at the last step a network trained."""
+    return "no step trained" if arm.steps_done == 0 else percent(arm.near_zero[block - 1, -1])
+
+
+def real_caption(settings: CNNSettings, block: int, channels: int, before: float, after: float) -> str:
+    """What the reset did, in test images, from the two accuracies shown."""
+    change = round((after - before) * TEST_SIZE)
+    effect = (
+        "as many test digits read right as before"
+        if change == 0
+        else f"{abs(change)} test digit{'s' if abs(change) > 1 else ''} {'fewer' if change < 0 else 'more'} read right"
+    )
+    return (
+        f"All {channels} channels of block {block} set back to γ = 1, β = 0 after training: {effect}. The three "
+        f"networks of “In a real network” at its default settings (learning rate {settings.lr:g}, {settings.epochs} "
+        f"epochs, batch size {settings.batch_size}, seed {settings.seed}), trained once for every session. "
+        + LAST_DIGITS
     )
 
 

@@ -66,6 +66,13 @@ PAGES = (
         "the same network trained without BN, with BN, and with BN but no γ and β",
     ),
     PageInfo(
+        "pages/real-network.py",
+        "In a real network",
+        ":material/grid_view:",
+        "real-network",
+        "a small CNN on real handwritten digits, with and without BN, γ and β",
+    ),
+    PageInfo(
         "pages/questions.py",
         "Learners' questions",
         ":material/help:",

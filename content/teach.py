@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from bnviz.experiments.cnn import CNNSettings
 from bnviz.experiments.mlp import NetworkSettings
 from content import batch, gamma_beta, home, steps
 from content.common import Prediction
@@ -17,6 +18,8 @@ from content.learning import END_ANCHOR, end_prediction, modes_prediction
 from content.network import TRAIN_ANCHOR, train_prediction
 from content.questions import PREDICTS as QUESTION_PREDICTS
 from content.questions import anchor as question_anchor
+from content.real_network import PREDICT_ANCHOR as REAL_ANCHOR
+from content.real_network import prediction as real_prediction
 
 LESSON_MINUTES = 45
 
@@ -150,7 +153,7 @@ PLAN: tuple[LessonStep, ...] = (
         home.SCALE_PREDICTION,
     ),
     LessonStep(
-        6,
+        5,
         "A batch, channel by channel",
         "batch",
         "Pick the preset “channels on very different scales”, then “ReLU outputs”; switch to a "
@@ -167,7 +170,7 @@ PLAN: tuple[LessonStep, ...] = (
         batch.DRAW_PREDICTION,
     ),
     LessonStep(
-        8,
+        7,
         "Step through BN",
         "steps",
         "Press Next through mean, centre, variance, normalize, scale and shift on a skewed or ReLU "
@@ -192,7 +195,7 @@ PLAN: tuple[LessonStep, ...] = (
         steps.SHAPE,
     ),
     LessonStep(
-        9,
+        8,
         "Drag γ and β",
         "gamma-beta",
         "Drag γ and β and read the output's mean and standard deviation. Show the sigmoid section at "
@@ -216,7 +219,7 @@ PLAN: tuple[LessonStep, ...] = (
         gamma_beta.RECOVER,
     ),
     LessonStep(
-        8,
+        7,
         "Watch γ and β learned",
         "learning",
         "Train on “Reconstruct the input”, then on “A different target”. Point at $\\mu_B$ jumping and "
@@ -265,6 +268,29 @@ PLAN: tuple[LessonStep, ...] = (
             ("section", TRAIN_ANCHOR),
         ),
         train_prediction(NetworkSettings()),
+    ),
+    LessonStep(
+        4,
+        "In a real network",
+        "real-network",
+        "Keep the default settings. Ask the prediction, then press “Train the three networks”: the same small "
+        "convolutional network on real 8 × 8 handwritten digits, without BN, with BN and with BN but no γ and β. "
+        "Then scroll to “What γ and β learned” and set one channel back to γ = 1, β = 0.",
+        (
+            Ask(
+                real_prediction(CNNSettings()).question,  # /real-network's default settings
+                "The reveal names the run's own answer; listen for a reason: with BN each block's inputs keep one "
+                "scale, so the same learning rate does not blow up or silence its ReLUs.",
+            ),
+            Ask(
+                "Does the network trained with γ and β use them?",
+                "Yes, if setting them back changes its answers: “What γ and β learned” sets one channel back to "
+                "γ = 1, β = 0 and counts the test digits; question 9 on /questions sets a whole block back.",
+            ),
+        ),
+        ("settled", "undo"),
+        (("hide", "lr,epochs,batch_size,seed"), ("section", REAL_ANCHOR)),
+        real_prediction(CNNSettings()),
     ),
     LessonStep(
         5,

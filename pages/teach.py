@@ -21,7 +21,7 @@ left, right = st.columns(2, vertical_alignment="bottom")  # [3, 2] cut the toggl
 with control("step", where=left):
     st.selectbox(
         lesson.SHOW,
-        options=range(len(SCHEDULE) + 1),  # 0: the whole plan; 1..7: one step, to project
+        options=range(len(SCHEDULE) + 1),  # 0: the whole plan; 1..8: one step, to project
         index=0,
         format_func=lambda i: lesson.WHOLE_LESSON if i == 0 else lesson.step_label(i, SCHEDULE[i - 1][2].title),
         key="teach_step",
@@ -69,7 +69,7 @@ else:
     index = pd.Index(range(1, len(SCHEDULE) + 1), name="step")
     st.table(pd.DataFrame(dict(zip(lesson.SEQUENCE_COLUMNS, (minutes, views))), index=index))
     st.caption(lesson.total(lesson.total_minutes()))
-    # One tab per step (labelled short, so all seven fit), so the plan fits one screen's height; the
+    # One tab per step (labelled short, so all eight fit), so the plan fits one screen's height; the
     # table above is the whole sequence, and each card opens with its title. The open tab is in the link
     # (`?teach_tab=Step+4`), so coming back to /teach finds the step left open; only its card is drawn.
     tabs = st.tabs([lesson.tab_label(n) for n in range(1, len(SCHEDULE) + 1)], key="teach_tab", bind="query-params")

@@ -55,7 +55,10 @@ def conv2d_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = 
     n, _, h, w = x.shape
     c_out, _, k, _ = weight.shape
     cols = im2col(x, k) if cols is None else cols
-    y = cols @ weight.reshape(c_out, -1).T  # (N·H·W, C_out)
+    # One product per image, (H·W, C_in·k·k) @ (C_in·k·k, C_out), not one for the whole batch: each stays under
+    # OpenBLAS's threading threshold (m·n·k < 2^18), whose two threads, on a server busy with other sessions,
+    # made a training ten times slower instead of faster (bench/cnn.py).
+    y = np.matmul(cols.reshape(n, h * w, -1), weight.reshape(c_out, -1).T).reshape(-1, c_out)  # (N·H·W, C_out)
     if bias is not None:
         y += bias
     return y.reshape(n, h, w, c_out).transpose(0, 3, 1, 2), (cols, x.shape, weight)
@@ -69,10 +72,12 @@ def conv2d_backward(dy: np.ndarray, cache, input_grad: bool = True):
     """
     cols, shape, weight = cache
     c_out, _, k, _ = weight.shape
-    dy_rows = dy.transpose(0, 2, 3, 1).reshape(-1, c_out)  # (N·H·W, C_out), the rows of y
-    dweight = (dy_rows.T @ cols).reshape(weight.shape)
-    dx = col2im(dy_rows @ weight.reshape(c_out, -1), shape, k) if input_grad else None
-    return dx, dweight, dy_rows.sum(axis=0)
+    n, _, h, w = shape
+    dy_rows = dy.transpose(0, 2, 3, 1).reshape(n, h * w, c_out)  # each image's rows of y
+    # Per image, as in the forward pass (OpenBLAS's threads): dW = Σ_n dY_nᵀ · cols_n.
+    dweight = np.matmul(dy_rows.transpose(0, 2, 1), cols.reshape(n, h * w, -1)).sum(axis=0).reshape(weight.shape)
+    dx = col2im(np.matmul(dy_rows, weight.reshape(c_out, -1)).reshape(n * h * w, -1), shape, k) if input_grad else None
+    return dx, dweight, dy_rows.sum(axis=(0, 1))
 
 
 def _corners(x: np.ndarray) -> list[np.ndarray]:

@@ -34,6 +34,7 @@ CHANNELS = (8, 16, 32)  # the three blocks' channels
 POOLED = (False, True, True)  # 2 × 2 max pooling after the block: 8 × 8 -> 8 × 8 -> 4 × 4 -> 2 × 2
 SIDES = (SIDE, SIDE, SIDE // 2)  # each block's output is SIDES[l] × SIDES[l]
 KERNEL = 3
+ROWS = 128  # images per product of the linear layer: 128 × 128 × 10 < 2^18, OpenBLAS's threading threshold
 FEATURES = CHANNELS[-1] * (SIDE // 4) ** 2  # what the linear layer reads: 32 channels × 2 × 2
 SGD_MOMENTUM = 0.9  # torch.optim.SGD(momentum=0.9): v <- 0.9 v + g, p <- p - lr v
 BN_MOMENTUM = 0.1  # PyTorch's default: running <- (1 - 0.1) running + 0.1 batch
@@ -139,7 +140,9 @@ class CNN:
                 h, pool_cache = max_pool_forward(h)
             self._caches.append((conv_cache, pool_cache))
         self._features = h.reshape(len(x), -1)
-        return self._features @ self.params["fc"].T + self.params["fc_bias"]
+        # At most ROWS images a product (OpenBLAS's threading threshold, as in bnviz.core.conv).
+        logits = [f @ self.params["fc"].T for f in np.split(self._features, range(ROWS, len(x), ROWS))]
+        return np.concatenate(logits) + self.params["fc_bias"]
 
     def backward(self, dlogits: np.ndarray) -> dict[str, np.ndarray]:
         """Gradients of the loss for every learned array (named as in learned()) from dL/dlogits (N, 10)."""
@@ -396,6 +399,15 @@ def with_channel_reset(net: CNN, block: int, channel: int) -> CNN:
     gamma, beta = bn.gamma.copy(), bn.beta.copy()
     gamma[channel], beta[channel] = 1.0, 0.0
     bn.gamma, bn.beta = gamma, beta
+    return reset
+
+
+def with_block_reset(net: CNN, block: int) -> CNN:
+    """A copy of the trained "bn" network with every channel of block `block` (from 1) back to γ = 1, β = 0:
+    γ_l and β_l of shape (C_l,) set to ones and zeros, every other weight and the running statistics kept."""
+    reset = copy.deepcopy(net)
+    bn = reset.bn[block - 1]
+    bn.gamma, bn.beta = np.ones_like(bn.gamma), np.zeros_like(bn.beta)
     return reset
 
 

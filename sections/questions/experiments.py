@@ -3,9 +3,10 @@ classroom mode, for a question with a prediction, the same function run with the
 
 import streamlit as st
 
-from sections.questions import channel, eval_mode, learning, one, peaks, replace, undo, why
+from sections.questions import channel, eval_mode, learning, one, peaks, real, replace, undo, why
 
-# Questions 1 to 3 run on the learner's batch x; the others on small batches of their own.
+# Questions 1 to 3 run on the learner's batch x; the others on data of their own (question 9: /real-network's
+# digits, and its training).
 ON_YOUR_BATCH = {"why": why.experiment, "undo": st.fragment(undo.experiment), "replace": replace.experiment}
 OWN_BATCH = {
     "channel": channel.experiment,
@@ -13,6 +14,7 @@ OWN_BATCH = {
     "eval": st.fragment(eval_mode.experiment),
     "one": st.fragment(one.experiment),
     "peaks": peaks.experiment,
+    "real": real.experiment,
 }
 # In classroom mode an experiment with a prediction runs with the page, not as a fragment: the prompt beside it
 # unlocks it, and the written answer below it follows the class's choice.

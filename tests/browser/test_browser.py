@@ -31,12 +31,13 @@ PAGES = [
     ("gamma-beta", "Drag γ and β"),
     ("learning", "Watch γ and β learned"),
     ("network", "Why BN helps"),
+    ("real-network", "In a real network"),
     ("questions", "Learners' questions"),
     ("teach", "For teachers: a 45-minute lesson"),
 ]
 # The charts each page draws at first, live ones and those with no control (ui.live.chart), all with the
 # app's copy of plotly.js (/network's come once its networks are trained: its own tests).
-CHARTS = {"": 1, "batch": 1, "steps": 2, "gamma-beta": 5, "learning": 2, "questions": 0, "teach": 0}
+CHARTS = {"": 1, "batch": 1, "steps": 2, "gamma-beta": 5, "learning": 2, "real-network": 4, "questions": 0, "teach": 0}
 
 
 def content_height(page) -> int:

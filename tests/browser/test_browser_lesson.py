@@ -105,7 +105,11 @@ ACTIONS["learn_predict_end"] = lambda page: None
 ACTIONS["net_predict_train"] = lambda page: after_run(
     page, page.get_by_role("button", name="Train the three networks").click
 )
-# 7. /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
+# 7. /real-network: the teacher trains the three networks (trained once per server: the cache answers at once).
+ACTIONS["cnn_predict_train"] = lambda page: after_run(
+    page, page.get_by_role("button", name="Train the three networks").click
+)
+# 8. /questions: the class's choice itself runs question 6's experiment at the link's sample and batch size.
 ACTIONS["q_predict_eval"] = lambda page: None
 
 

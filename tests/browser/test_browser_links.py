@@ -29,7 +29,7 @@ from helpers.pw_helpers import (
 
 pytestmark = pytest.mark.browser
 
-TEACHING_ORDER = ["", "batch", "steps", "gamma-beta", "learning", "network", "questions", "teach"]
+TEACHING_ORDER = ["", "batch", "steps", "gamma-beta", "learning", "network", "real-network", "questions", "teach"]
 
 
 @pytest.fixture

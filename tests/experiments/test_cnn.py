@@ -152,3 +152,23 @@ def test_the_activation_records_describe_each_blocks_output():
     sizes = [SMALL.batch_size * c * side * side for c, side in zip(cnn.CHANNELS, cnn.SIDES)]
     assert arm.hist.sum(axis=2).tolist() == [[s] * steps for s in sizes]
     assert np.all((arm.near_zero >= 0) & (arm.near_zero <= 1)) and np.all(arm.act_std >= 0)
+
+
+def test_resetting_a_blocks_gamma_and_beta_sets_all_its_channels_in_a_copy():
+    net = small()["bn"].net
+    before = [(bn.gamma.copy(), bn.beta.copy()) for bn in net.bn]
+    reset = cnn.with_block_reset(net, 2)
+    assert (
+        reset.bn[1].gamma.tolist() == [1.0] * cnn.CHANNELS[1] and reset.bn[1].beta.tolist() == [0.0] * cnn.CHANNELS[1]
+    )
+    for l in (0, 2):  # the other blocks as trained
+        np.testing.assert_array_equal(reset.bn[l].gamma, before[l][0])
+        np.testing.assert_array_equal(reset.bn[l].beta, before[l][1])
+    np.testing.assert_array_equal(reset.bn[1].running_mean, net.bn[1].running_mean)
+    np.testing.assert_array_equal(net.bn[1].gamma, before[1][0])  # the trained network is left as it was
+    np.testing.assert_array_equal(net.bn[1].beta, before[1][1])
+    _, test = split()
+    by_channel = net
+    for c in range(cnn.CHANNELS[1]):
+        by_channel = cnn.with_channel_reset(by_channel, 2, c)
+    assert reset.accuracy(test) == by_channel.accuracy(test)  # every channel reset, one at a time

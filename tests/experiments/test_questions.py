@@ -10,6 +10,7 @@ from bnviz.core.activations import sigmoid
 from bnviz.core.batchnorm import batch_norm_forward
 from bnviz.core.data import make_batch, preset
 from bnviz.experiments import gamma_beta, questions, stepper
+from bnviz.experiments.cnn import CNNSettings
 from bnviz.figures import questions as question_figures
 from content import questions as content
 from content.common import CLAIM_SEEDS
@@ -35,9 +36,17 @@ def sentences(markdown: str) -> list[str]:
 # --- the content -------------------------------------------------------------------------
 
 
-def test_there_are_eight_questions_numbered_in_order_with_distinct_keys():
-    assert [q.number for q in content.QUESTIONS] == list(range(1, 9))
-    assert len({q.key for q in content.QUESTIONS}) == 8
+def test_there_are_nine_questions_numbered_in_order_with_distinct_keys():
+    assert [q.number for q in content.QUESTIONS] == list(range(1, 10))
+    assert len({q.key for q in content.QUESTIONS}) == 9
+
+
+def test_the_introduction_counts_the_questions():
+    assert content.INTRO.startswith("Nine questions learners ask")
+    assert "questions 4 to 8 use small batches of their own" in content.uses_your_batch("default", (256, 4))
+    assert content.uses_your_batch("default", (256, 4)).endswith(
+        "question 9, a network trained on real handwritten digits."
+    )
 
 
 def test_sentence_counter_counts_sentences():
@@ -89,9 +98,9 @@ def test_every_question_links_to_pages_of_the_navigation(q):
     assert {link.page for link in q.links} <= navigation_pages()
 
 
-def test_the_five_further_pages_are_each_linked_from_some_question():
+def test_the_six_further_pages_are_each_linked_from_some_question():
     linked = {link.page for q in content.QUESTIONS for link in q.links}
-    assert linked == {"gamma-beta", "steps", "learning", "network", "batch"}
+    assert linked == {"gamma-beta", "steps", "learning", "network", "real-network", "batch"}
 
 
 def test_sources_cited_exist_and_include_the_four_the_answers_rest_on():
@@ -108,6 +117,14 @@ def test_the_batch_of_one_answer_quotes_pytorchs_message_as_the_core_raises_it()
     message = "Expected more than 1 value per channel when training"
     assert message in content.question("one").answer
     assert questions.train_small_batch(1).error.startswith(message)
+
+
+def test_question_9_counts_the_test_digits_a_reset_block_reads_differently():
+    settings = CNNSettings()
+    assert "3 test digits fewer read right" in content.real_caption(settings, 3, 32, 0.5, 0.5 - 3 / 512)
+    assert "1 test digit more read right" in content.real_caption(settings, 1, 8, 0.5, 0.5 + 1 / 512)
+    assert "as many test digits read right as before" in content.real_caption(settings, 2, 16, 0.5, 0.5)
+    assert "(learning rate 0.3, 4 epochs, batch size 64, seed 0)" in content.real_caption(settings, 2, 16, 0.5, 0.5)
 
 
 # --- 1. why γ and β: the sigmoid -----------------------------------------------------------

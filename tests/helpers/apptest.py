@@ -17,6 +17,7 @@ SECTIONS = {
     "steps": ("steps_open_pytorch",),
     "learning": ("learn_open_arithmetic", "learn_open_landscape", "learn_open_modes", "learn_open_momentum"),
     "network": ("net_open_inside", "net_open_jolt_why", "net_open_undo"),
+    "real-network": ("cnn_open_stats", "cnn_open_momentum", "cnn_open_pytorch"),
 }
 
 

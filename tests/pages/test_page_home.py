@@ -44,7 +44,7 @@ def test_home_links_every_page_in_teaching_order():
         "section=train-vs-eval",
         "section=on-one-time-axis-computed-per-batch-vs-learned",
     ]
-    assert links[-6:] == ["batch", "steps", "gamma-beta", "learning", "network", "questions"]
+    assert links[-7:] == ["batch", "steps", "gamma-beta", "learning", "network", "real-network", "questions"]
 
 
 def test_the_learners_questions_have_one_numbering_the_one_of_the_questions_page():

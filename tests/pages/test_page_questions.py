@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 
 from bnviz.core.data import make_batch, preset
-from bnviz.experiments import gamma_beta, peaks, questions, stepper
+from bnviz.core.digits import TEST_SIZE, split
+from bnviz.experiments import cnn, gamma_beta, peaks, questions, stepper
+from bnviz.experiments.cnn import CNNSettings
 from content import gamma_beta as content_gamma_beta
 from content import questions as content
 from content.registry import BY_URL
 from helpers.apptest import _decode, figures, open_link, run_page, small_chart_text
+from sections.real_network import training as real_network_training
 from ui.state import Batch, default_batch
 
 TITLE = "Learners' questions"
@@ -20,7 +23,8 @@ def largest_difference(x, t: float) -> float:
 
 
 def open_question(number: int, **state):
-    return run_page("questions", session_state={f"q_open_{number}": True, **state})
+    # Question 9's first opening in a test process trains /real-network's three networks (cached after).
+    return run_page("questions", session_state={f"q_open_{number}": True, **state}, timeout=60)
 
 
 def metric(at, label: str) -> str:
@@ -34,7 +38,7 @@ def navigation_url_paths() -> set[str]:
     return set(BY_URL)
 
 
-def test_the_page_lists_the_eight_questions_closed_with_no_experiment_run():
+def test_the_page_lists_every_question_closed_with_no_experiment_run():
     at = run_page("questions")
     assert at.title[0].value == TITLE
     labels = [e.label for e in at.expander]
@@ -246,6 +250,44 @@ def test_q8_another_peak_gives_the_experiments_own_numbers():
     assert peak_rows(at)[0][0] == "16.500"
     assert metric(at, "Needed") == f"{needed:.3f}" and metric(at, "With γ = 1, β = 0 fixed") == f"{without:.3f}"
     assert abs(with_ - needed) < 0.005 < abs(without - needed)
+
+
+# --- 9. γ and β in a real network ------------------------------------------------------------------------
+
+
+def shown_percent(share: float) -> str:
+    return f"{100 * share:.1f}\u00a0%"
+
+
+@pytest.mark.parametrize("block", [3, 1])
+def test_q9_shows_the_trained_networks_a_reset_blocks_accuracy_and_its_share_near_zero(block):
+    at = open_question(9)
+    assert at.radio(key="q_real_block").value == 3  # the last block first, as on /real-network
+    if block != 3:
+        at.radio(key="q_real_block").set_value(block).run()
+    # /real-network's training at its default settings, as the page caches it (the same run, not trained again)
+    result = real_network_training.train(CNNSettings())
+    bn, affine_free = result["bn"], result["bn_no_affine"]
+    after = cnn.with_block_reset(bn.net, block).accuracy(split().test)[1]
+    assert metric(at, "With γ and β, as trained") == shown_percent(bn.final_accuracy)
+    assert metric(at, f"Block {block}'s γ = 1, β = 0 after training") == shown_percent(after)
+    assert metric(at, "Trained without γ and β") == shown_percent(affine_free.final_accuracy)
+    assert metric(at, "Near zero, with γ and β") == shown_percent(bn.near_zero[block - 1, -1])
+    assert metric(at, "Near zero, without γ and β") == shown_percent(affine_free.near_zero[block - 1, -1])
+    change = round((after - bn.final_accuracy) * TEST_SIZE)
+    caption = next(c.value for c in at.caption if c.value.startswith("All "))
+    assert caption.startswith(f"All {cnn.CHANNELS[block - 1]} channels of block {block} set back to γ = 1, β = 0")
+    assert (f"{abs(change)} test digit" if change else "as many test digits") in caption
+
+
+def test_q9_links_to_the_sections_of_real_network():
+    at = open_question(9)
+    links = [(el.proto.page, el.proto.query_string) for el in at.get("page_link")]
+    assert links == [
+        ("real-network", "section=three-networks-on-digits"),
+        ("real-network", "section=activations"),
+        ("real-network", "section=gamma-beta-learned"),
+    ]
 
 
 # --- bad and unusual batches -------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_one_step_can_be_shown_alone_for_projecting():
     step = lesson.PLAN[3]
     assert [h.value for h in at.subheader] == [f"4. {step.title}"]
     assert [page for _, page, _ in lesson_links(at)] == [step.page] * 2
-    assert "Minutes 19–28 (9 min)" in [c.value for c in at.caption]
+    assert "Minutes 17–25 (8 min)" in [c.value for c in at.caption]
     assert not at.table  # no sequence table, no objectives
     body = text(at)
     assert all(ask.question in body for ask in step.ask)

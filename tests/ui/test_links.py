@@ -106,7 +106,7 @@ def test_every_pages_url_path_is_its_file_name():
     # Until a session has run st.navigation, a fresh server serves pages/ in legacy mode and
     # finds a page by its file name: a link to /gamma-beta must name pages/gamma-beta.py, or the
     # first visitor sees "Page not found". AppTest's switch_page relies on the same match.
-    assert len(PAGES) == 8
+    assert len(PAGES) == 9
     for page in PAGES:
         assert page.url_path in ("", Path(page.file).stem), page.file
     assert [p.url_path for p in PAGES].count("") == 1

@@ -1,0 +1,1 @@
+"""/real-network's sections, one module each, called in screen order by pages/real-network.py."""
