@@ -537,7 +537,7 @@ QUESTIONS: tuple[Question, ...] = (
         "networks side by side. A network trained with them relies on them: its later layers learned to read each "
         "channel as γ·x̂ + β, so setting a block's γ back to 1 and β to 0 after training changes what they "
         "receive, and the experiment counts the test digits that costs. γ and β also let each channel choose how "
-        "much of it passes the ReLU after BN: a β below 0 cuts most of the channel to 0, whereas without them "
+        "much of it passes the ReLU after BN: a β below 0 moves the channel down, so more of it is cut to 0, whereas without them "
         "every channel's x̂ has mean 0 over the batch and a large part of it always passes.",
         "Try it: pick a block. Set all its γ to 1 and β to 0 in the trained network and read its test accuracy; "
         "compare how much of the block's output is near zero with and without γ and β.",
