@@ -532,9 +532,9 @@ QUESTIONS: tuple[Question, ...] = (
         "Do γ and β matter in a real network, on real data?",
         "On “In a real network” a small convolutional network learns to read 8 × 8 handwritten digits three "
         "times from the same weights: without BN, with BN and its learned γ and β, and with BN but γ = 1 and "
-        "β = 0 fixed (affine=False). Whether the final accuracy needs γ and β is for the run to say: a network "
-        "trained without them learns its other weights to do without them, and the experiment shows the two BN "
-        "networks side by side. A network trained with them relies on them: its later layers learned to read each "
+        "β = 0 fixed (affine=False). Whether the final accuracy needs γ and β is for the run to say: the network "
+        "trained without them learns its other weights for x̂ alone, and the experiment shows how close the two BN "
+        "networks end. A network trained with them relies on them: its later layers learned to read each "
         "channel as γ·x̂ + β, so setting a block's γ back to 1 and β to 0 after training changes what they "
         "receive, and the experiment counts the test digits that costs. γ and β also let each channel choose how "
         "much of it passes the ReLU after BN: a β below 0 moves the channel down, so more of it is cut to 0, whereas without them "

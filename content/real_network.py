@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from bnviz.core.digits import IMAGES, TEST_SIZE
-from bnviz.experiments.cnn import CHANNELS, NEAR_ZERO, NORMS, Arm, ChannelFacts, CNNResult, CNNSettings
+from bnviz.experiments.cnn import BN_MOMENTUM, CHANNELS, NORMS, Arm, ChannelFacts, CNNResult, CNNSettings
 from bnviz.figures.network import NAMES, PANEL
 from bnviz.notation import MU_RUN
-from bnviz.numbers import fixed, sig
+from bnviz.numbers import sig
 from content.common import LAST_DIGITS, Prediction
 
 TRAIN_SIZE = IMAGES - TEST_SIZE
@@ -25,7 +25,7 @@ ARCHITECTURE = (
     f"The network: three blocks of a 3 × 3 convolution ({CHANNELS[0]}, {CHANNELS[1]} and {CHANNELS[2]} "
     "channels) → [BatchNorm2d] → ReLU, with 2 × 2 max pooling after blocks 2 and 3, then a linear layer to ten "
     "scores and the softmax cross-entropy; SGD with momentum 0.9. With BN the convolutions have no bias (β takes "
-    "its place), as in PyTorch code (`bias=False`)."
+    "its place; in the network without γ and β nothing does), as in PyTorch code (`bias=False`)."
 )
 DATA_SOURCE = (
     "The images: the test set of the UCI “Optical Recognition of Handwritten Digits” data (Alpaydin & Kaynak, "
@@ -75,8 +75,8 @@ def arm_box(arm: Arm) -> str:
 
 
 CURVES_CAPTION = (
-    f"Left: the share of the {TEST_SIZE} test images read right, before training and after each epoch, in eval "
-    "mode (BN uses its running mean and variance). Right: the loss of each training mini-batch, averaged over "
+    f"Left: the share of the {TEST_SIZE} test images read right, before training (epoch 0: the three are the same "
+    "untrained network) and after each epoch, in eval mode (BN uses its running mean and variance). Right: the loss of each training mini-batch, averaged over "
     "five steps. " + LAST_DIGITS
 )
 
@@ -138,25 +138,22 @@ def block_summary(result: CNNResult, block: int) -> str:
             parts.append(f"{NAMES[n]}: no step trained")
             continue
         parts.append(
-            f"{NAMES[n]}: {percent(arm.near_zero[block - 1, -1])} near zero, standard deviation "
+            f"{NAMES[n]}: {percent(arm.zeros[block - 1, -1])} exactly 0, standard deviation "
             f"{sig(arm.act_std[block - 1, -1], 3)}"
         )
-    text = (
-        f"At the last step, block {block}'s outputs (below {NEAR_ZERO:g} counts as near zero): "
-        + "; ".join(parts)
-        + "."
-    )
+    text = f"At the last step, block {block}'s outputs on the mini-batch: " + "; ".join(parts) + "."
     return text + _silenced(result, block) + _chosen_sparsity(result, block)
 
 
 def _silenced(result: CNNResult, block: int, share: float = 0.8) -> str:
-    """Said when the network without BN ends with most of the block's outputs near zero."""
+    """Said when the network without BN ends with most of the block's outputs exactly 0."""
     arm = result["none"]
-    if arm.steps_done == 0 or arm.near_zero[block - 1, -1] <= share:
+    if arm.steps_done == 0 or arm.zeros[block - 1, -1] <= share:
         return ""
     return (
-        f" Without BN, over {share:.0%} of them are near zero: this block passes on almost nothing, and where a "
-        "ReLU outputs 0, no gradient flows back through it to the weights before."
+        f" Without BN, over {share:.0%} of them are exactly 0: the block passes on only "
+        f"{percent(1 - arm.zeros[block - 1, -1])} of its values, and where a ReLU outputs 0, no gradient flows back "
+        "through it to the weights before."
     )
 
 
@@ -165,15 +162,17 @@ def _chosen_sparsity(result: CNNResult, block: int, gap: float = 0.2) -> str:
     bn, affine_free = result["bn"], result["bn_no_affine"]
     if bn.net is None or affine_free.steps_done == 0:
         return ""
-    if bn.near_zero[block - 1, -1] - affine_free.near_zero[block - 1, -1] <= gap:
+    if bn.zeros[block - 1, -1] - affine_free.zeros[block - 1, -1] <= gap:
         return ""
-    beta = bn.net.bn[block - 1].beta
+    gamma, beta = bn.net.bn[block - 1].gamma, bn.net.bn[block - 1].beta
+    flipped = int(np.sum(gamma < 0))
     return (
-        f" With γ and β, far more of them are near zero than without: the learned β of {int(np.sum(beta < 0))} of "
-        f"the block's {len(beta)} channels is below 0, which moves those channels' values down, under the ReLU's "
-        "threshold. "
-        "Without γ and β the network cannot do that: every channel's x̂ has mean 0 over the batch, so a large part "
-        "of it always passes."
+        f" With γ and β, far more of them are 0 than without: the learned β is below 0 in {int(np.sum(beta < 0))} "
+        f"of the block's {len(beta)} channels"
+        + (f" (and γ below 0, which flips the channel, in {flipped})" if flipped else "")
+        + ", so more of γ·x̂ + β falls below the ReLU's 0. Without γ and β the network cannot do that: every "
+        "channel's x̂ has mean 0 over the batch, so some of it always passes; here "
+        f"{percent(1 - affine_free.zeros[block - 1, -1])} of the block's outputs do."
     )
 
 
@@ -181,32 +180,31 @@ def _chosen_sparsity(result: CNNResult, block: int, gap: float = 0.2) -> str:
 
 GAMMA_BETA_HEADING = "What γ and β learned"
 GAMMA_BETA_ANCHOR = "gamma-beta-learned"
-GAMMA_BETA_INTRO = (
-    "After training, each channel of the network with BN has its own γ and β. Had the network only undone "
-    "the normalization, γ would equal the channel's running σ = √(running variance + ε) and β its running "
-    f"mean {MU_RUN}: the two marks of each pair would coincide."
-)
 UNDONE_TOLERANCE = 0.1
 
 
 def channels_summary(facts: ChannelFacts) -> str:
-    """How far the block's γ and β are from undoing BN, and which channels' γ grew, from the trained network."""
-    undone = facts.undone(UNDONE_TOLERANCE)
-    grew = np.flatnonzero(facts.gamma > 1.0)
-    top = facts.by_gamma[0]
+    """How far the block's γ and β are from undoing BN, exactly and up to a positive scale, and the signs and
+    sizes of γ, from the trained network."""
+    undone, scaled = facts.undone(UNDONE_TOLERANCE), facts.undone_up_to_scale(UNDONE_TOLERANCE)
+    c = len(facts.gamma)
+    above, below = int(np.sum(facts.gamma > 1.0)), int(np.sum(facts.gamma < 0.0))
     said = (
-        f"Undoing BN would take γ = running σ and β = running {MU_RUN}. In block {facts.block}, γ and β are both that "
-        f"close (within {UNDONE_TOLERANCE:.0%} of σ) in {len(undone)} of its {len(facts.gamma)} channels: "
-        + ("BN was not undone. " if len(undone) == 0 else "BN was undone in those only. ")
+        f"Undoing BN would take γ = running σ and β = running {MU_RUN}. In block {facts.block} γ and β are both that "
+        f"close (within {UNDONE_TOLERANCE:.0%} of σ) in {len(undone)} of its {c} channels"
+        + (": BN was not undone. " if len(undone) == 0 else ". ")
+        + f"γ is above 1 in {above} channels, between 0 and 1 in {c - above - below}, and below 0 in {below}"
+        + (" (those channels are flipped: a large input comes out small)" if below else "")
+        + ". A positive scale passes the ReLU and the pooling unchanged and the next convolution can take it up, so "
+        f"BN is undone up to a scale wherever γ > 0 and β/γ = {MU_RUN}/σ: "
     )
-    if len(grew):
-        said += (
-            f"γ grew above 1 in {len(grew)} channels, most in channel {top} (γ = {fixed(facts.gamma[top], 2)}): "
-            "the next layer gets those channels louder than x̂ alone, the “peaks” it can use."
-        )
-    else:
-        said += "No channel's γ grew above 1 in this block."
-    return said
+    if len(scaled) == 0:
+        return said + f"in none of the {c} channels (within {UNDONE_TOLERANCE:g})."
+    listed = ", ".join(str(int(ch)) for ch in scaled)
+    return (
+        said
+        + f"in {len(scaled)} of the {c} (within {UNDONE_TOLERANCE:g}: channel{'s' if len(scaled) > 1 else ''} {listed})."
+    )
 
 
 RESET_LABEL = "Channel to reset"
@@ -234,7 +232,7 @@ MODES_ANCHOR = "train-vs-eval"
 MODES_INTRO = (
     "In eval mode BN normalizes with the running mean and variance it kept while training, so an image's answer "
     "does not depend on the other images. In train mode it uses the batch's own statistics: forgetting "
-    "`model.eval()` before predicting means every answer depends on which images share the batch. Here are the "
+    "`model.eval()` before predicting makes every answer depend on which images share the batch. Here are the "
     f"{TEST_SIZE} test images read in eval mode and in train mode's way, in batches of 1, 2 and 64."
 )
 MODES_COLUMNS = {"eval": "eval mode (running statistics)"}
@@ -244,17 +242,25 @@ def batch_column(b: int) -> str:
     return f"train mode, batches of {b}"
 
 
-def modes_summary(table: dict[str, dict]) -> str:
-    """What the table shows for the network with γ and β, from its numbers."""
+def modes_summary(table: dict[str, dict], changed: dict[int, int], last_batch: float | None) -> str:
+    """What the table shows for the network with γ and β, from its numbers: the answers train mode changes, and,
+    when batches of 64 read more than eval mode, what eval mode reads with the last batch's statistics alone."""
     bn = table.get(NAMES["bn"])
     if bn is None:
         return ""
-    one, many = bn[batch_column(1)], bn[batch_column(64)]
-    return (
-        f"With γ and β: {percent(one)} in train mode one image at a time, {percent(many)} in batches of 64, "
-        f"{percent(bn[MODES_COLUMNS['eval']])} in eval mode. An image alone is normalized by its own pixels' mean "
-        "and variance: its contrast is taken away, whatever the other images would have said."
+    alone, many, in_eval = bn[batch_column(1)], bn[batch_column(64)], bn[MODES_COLUMNS["eval"]]
+    said = (
+        f"With γ and β, {changed[64]} of the {TEST_SIZE} answers differ between batches of 64 and eval mode, and "
+        f"{changed[1]} when each image is alone ({percent(alone)} right). Alone, each channel is normalized over the "
+        "image's own pixels, so how strongly the image as a whole shows that channel's feature is lost."
     )
+    if many > in_eval and last_batch is not None:
+        said += (
+            f" Batches of 64 read more than eval mode here ({percent(many)} against {percent(in_eval)}): the running "
+            "statistics average batches computed with earlier weights; kept from the last batch alone (momentum 1, "
+            f"below) they give eval mode {percent(last_batch)}."
+        )
+    return said
 
 
 MOMENTUM_HEADING = "What momentum does to the running statistics"
@@ -264,30 +270,48 @@ MOMENTUM_HELP = "running = (1 − momentum) · running + momentum · batch stati
 
 def momentum_summary(momentum: float, accuracy: float, default_accuracy: float, steps: int) -> str:
     """What the chosen momentum gives, from the replay."""
-    return (
-        f"With momentum {momentum:g} over the {steps} training steps, eval mode reads {percent(accuracy)} of the "
-        f"test images right (the network trained with momentum 0.1: {percent(default_accuracy)}). Running "
-        "statistics never feed back into training: the weights, γ and β are the same; only what eval mode "
-        "divides by changes. Too small a momentum keeps them near their start (mean 0, variance 1); 1 keeps "
-        "only the last batch's."
+    said = f"With momentum {momentum:g} over the {steps} training steps, eval mode reads {percent(accuracy)} of the test images right"
+    if momentum != BN_MOMENTUM:
+        said += f" (with PyTorch's default {BN_MOMENTUM:g}, as trained: {percent(default_accuracy)})"
+    return said + (
+        ". Running statistics never feed back into training: the weights, γ and β are the same; only the mean eval "
+        "mode subtracts and the variance it divides by change. A small momentum keeps them near their start "
+        "(mean 0, variance 1); momentum 1 keeps only the last batch's."
     )
 
 
 # --- why -----------------------------------------------------------------------------------------------------
 
-WHY_HEADING = "What this shows, and what it does not"
-WHY = """
-**What you can see here.** On this data, at the settings above, the three networks differ in what the
-figures show, no more: one run of each, on one small data set. Change the learning rate and the seed and
-watch which differences stay.
+WHY_HEADING = "What this run shows, and what it does not"
 
+
+def what_it_shows(result: CNNResult) -> str:
+    """The run's outcome in two sentences, from its numbers: which networks read the test digits, and whether
+    the two BN networks ended close."""
+    acc = {n: result[n].final_accuracy for n in NORMS}
+    said = "**What this run shows.** " + final_accuracies(result)
+    if None not in acc.values():
+        apart = round(abs(acc["bn"] - acc["bn_no_affine"]) * TEST_SIZE)
+        if acc["none"] < min(acc["bn"], acc["bn_no_affine"]) - 0.05 and apart <= 0.02 * TEST_SIZE:
+            said += (
+                f" The two BN networks end {apart} test image{'' if apart == 1 else 's'} apart: at these settings BN "
+                "made the difference in accuracy, with or without γ and β. γ and β changed what the blocks pass on "
+                "(above), and the trained network relies on them (the switch)."
+            )
+    return (
+        said
+        + " One run on one small data set: change the seed and the learning rate, and watch which differences stay."
+    )
+
+
+WHY = """
 **Why BN helps is still debated.** Ioffe & Szegedy (2015), who introduced BN, argued that it reduces
 *internal covariate shift*; Santurkar et al. (2018) argued instead that it makes the loss landscape
-smoother; Bjorck et al. (2018) found that its main effect is to allow larger learning rates. “Why BN
-helps” ([/network](network)) runs the experiments behind that debate on a small network.
+smoother; Bjorck et al. (2018) found that its main effect is to allow larger learning rates.
+[Why BN helps](network) runs the experiments behind that debate on a small network.
 
 **γ and β** let each channel choose its own scale and offset after BN, instead of mean 0 and variance 1.
-The optimizer sets them, as it sets the weights; whether that helps is for the run to say.
+The optimizer sets them, as it sets the weights.
 """
 SOURCES = (
     "Sources: S. Ioffe & C. Szegedy, [Batch Normalization](https://arxiv.org/abs/1502.03167) (2015); "

@@ -44,12 +44,12 @@ result = attempt(train_chosen, failed=words.CANNOT_TRAIN)
 if result is None:
     st.stop()
 st.info(words.trained_with(result.settings), icon=":material/info:")
-if revealed_results(result, ASK, RESULT_AT):
+if revealed_results(result, ASK, RESULT_AT):  # in classroom mode, once the class has predicted and seen it
     activations_section(result)
     channels_section(result)
     modes_section(result)
     pytorch_section(result)
-
-st.subheader(words.WHY_HEADING)
-st.markdown(words.WHY)
-st.caption(words.SOURCES)
+    st.subheader(words.WHY_HEADING)
+    st.markdown(words.what_it_shows(result))
+    st.markdown(words.WHY)
+    st.caption(words.SOURCES)

@@ -163,6 +163,26 @@ class CNN:
         self.grads = g
         return g
 
+    def forget(self) -> CNN:
+        """Drop what the last forward pass kept for backward (every layer's input, output and patches): a trained
+        network kept in a cache, shared by every session, is its weights and statistics, not the last batch."""
+        self._caches, self.outputs, self._features, self.grads = [], [], None, {}
+        for bn in self.bn:
+            bn._cache = None
+        return self
+
+    def predict(self, x: np.ndarray, batch_stats_of: int | None = None) -> np.ndarray:
+        """The digit each image of x (N, 1, 8, 8) is read as (N,), as accuracy() reads it (eval mode, or train
+        mode's way per group of batch_stats_of images); changes nothing in the network."""
+        mode = [bn.training for bn in self.bn]
+        self.eval()
+        try:
+            return self.forward(x, batch_stats_of).argmax(axis=1)
+        finally:
+            for bn, m in zip(self.bn, mode):
+                bn.train(m)
+            self.forget()
+
     def accuracy(self, data: Digits, batch_stats_of: int | None = None, patches=None) -> tuple[float, float]:
         """Loss and accuracy on data: in eval mode (running statistics), or with batch_stats_of=B in train
         mode's way, each group of B images normalized by its own statistics. Changes nothing in the network."""
@@ -173,6 +193,7 @@ class CNN:
         finally:
             for bn, m in zip(self.bn, mode):
                 bn.train(m)
+            self.forget()
         return loss, acc
 
 
@@ -239,7 +260,7 @@ class Arm:
     loss, accuracy (S,): each step's mini-batch loss and accuracy in training mode. test_loss,
     test_accuracy (E + 1,): on the test set in eval mode before training and after each epoch.
     hist (L, S, HIST_BINS): each step's histogram of each block's output; act_mean, act_std, near_zero (L, S):
-    its mean, standard deviation and share below NEAR_ZERO. batch_mean, batch_var: per block (S, C_l), BN's
+    its mean, standard deviation and share below NEAR_ZERO; zeros (L, S): the share exactly 0. batch_mean, batch_var: per block (S, C_l), BN's
     batch statistics at each step (biased variance), from which running statistics for any momentum follow.
     net: the trained network, in eval mode (None if it diverged). diverged_at: the step (from 1) that failed.
     """
@@ -253,6 +274,7 @@ class Arm:
     act_mean: np.ndarray
     act_std: np.ndarray
     near_zero: np.ndarray
+    zeros: np.ndarray  # (L, S): the share of each block's outputs that are exactly 0 (ReLU's, no gradient back)
     batch_mean: list[np.ndarray] = field(default_factory=list)
     batch_var: list[np.ndarray] = field(default_factory=list)
     batch_count: tuple[int, ...] = ()  # values per channel in one step's batch, per block: batch size × H × W
@@ -291,7 +313,7 @@ def train_arm(norm: str, settings: CNNSettings, weights: dict, schedule: np.ndar
     steps, blocks = len(schedule), len(CHANNELS)
     loss, acc = np.full(steps, np.nan), np.full(steps, np.nan)
     hist = np.zeros((blocks, steps, HIST_BINS), dtype=np.int64)
-    act_mean, act_std, near_zero = (np.zeros((blocks, steps)) for _ in range(3))
+    act_mean, act_std, near_zero, zeros = (np.zeros((blocks, steps)) for _ in range(4))
     batch_mean = [np.zeros((steps, c)) for c in CHANNELS] if net.bn else []
     batch_var = [np.zeros((steps, c)) for c in CHANNELS] if net.bn else []
     per_epoch = len(schedule) // settings.epochs
@@ -315,6 +337,7 @@ def train_arm(norm: str, settings: CNNSettings, weights: dict, schedule: np.ndar
                 hist[l, step] = histogram(h)
                 act_mean[l, step], act_std[l, step] = h.mean(), h.std()
                 near_zero[l, step] = np.count_nonzero(h < NEAR_ZERO) / h.size
+                zeros[l, step] = np.count_nonzero(h == 0.0) / h.size
             for l, bn in enumerate(net.bn):
                 batch_mean[l][step], batch_var[l][step] = bn.last_batch_mean, bn.last_batch_var
             if (step + 1) % per_epoch == 0:
@@ -333,10 +356,11 @@ def train_arm(norm: str, settings: CNNSettings, weights: dict, schedule: np.ndar
         act_mean[:, :done],
         act_std[:, :done],
         near_zero[:, :done],
+        zeros[:, :done],
         [m[:done] for m in batch_mean],
         [v[:done] for v in batch_var],
         tuple(settings.batch_size * side * side for side in SIDES) if net.bn else (),
-        net.eval() if diverged_at is None else None,
+        net.eval().forget() if diverged_at is None else None,
         diverged_at,
     )
 
@@ -373,6 +397,14 @@ class ChannelFacts:
     @property
     def by_gamma(self) -> np.ndarray:
         return np.argsort(-self.gamma, kind="stable")
+
+    def undone_up_to_scale(self, tolerance: float = 0.1) -> np.ndarray:
+        """The channels whose γ·x̂ + β is the convolution's output x times a positive number, x·γ/σ: γ > 0 and
+        β/γ within `tolerance` of μ/σ (both in units of x̂). A positive scale passes the ReLU and the pooling
+        (ReLU(c·z) = c·ReLU(z)), and the next convolution's weights can take it up."""
+        positive = self.gamma > 0
+        ratio = np.where(positive, self.beta / np.where(positive, self.gamma, 1.0), np.inf)
+        return np.flatnonzero(positive & (np.abs(ratio - self.mu / self.sigma) <= tolerance))
 
     def undone(self, tolerance: float = 0.1) -> np.ndarray:
         """The channels whose γ and β are within `tolerance` (relative to σ) of σ and μ: BN undone there."""
@@ -419,6 +451,13 @@ def train_eval_accuracies(net: CNN, batches=TRAIN_EVAL_BATCHES) -> dict:
     for b in batches:
         found[b] = net.accuracy(test, batch_stats_of=b)[1]
     return found
+
+
+def changed_answers(net: CNN, batches=TRAIN_EVAL_BATCHES) -> dict[int, int]:
+    """How many test images are read as another digit in train mode's way, per batch size, than in eval mode."""
+    x = split().test.x
+    in_eval = net.predict(x)
+    return {b: int(np.count_nonzero(net.predict(x, batch_stats_of=b) != in_eval)) for b in batches}
 
 
 def replay_running(arm: Arm, momentum: float) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from bnviz.experiments.cnn import HIST_BINS, HIST_TOP, NEAR_ZERO, NORMS, Arm, ChannelFacts, CNNResult
-from bnviz.figures.common import COLORS, GREY, style
+from bnviz.figures.common import COLORS, GREY, OKABE_ITO, legend_on_top, style
 from bnviz.figures.network import NAMES, NET_COLORS, NET_DASH, PANEL
 from bnviz.notation import MU_B_SUB, MU_RUN_SUB
 
@@ -54,7 +54,7 @@ def _diverged(fig: go.Figure, arm: Arm, col: int) -> None:
         )
 
 
-def curves_figure(result: CNNResult, height: int = 360, loss: bool = True) -> go.Figure:
+def curves_figure(result: CNNResult, height: int = 340, loss: bool = True) -> go.Figure:
     """Test accuracy per epoch (eval mode) and, when `loss`, the training loss per step, every network on each
     panel; the accuracy alone for a projector's half screen."""
     titles = (ACCURACY_TITLE, LOSS_TITLE) if loss else (ACCURACY_TITLE,)
@@ -104,11 +104,15 @@ def curves_figure(result: CNNResult, height: int = 360, loss: bool = True) -> go
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1)
     if loss:
         fig.update_xaxes(title_text="training step", row=1, col=2)
-        fig.update_yaxes(type="log", exponentformat="none", row=1, col=2)
-    return _style(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0), margin=dict(t=80))
+        # Every tick written out: plotly's log axis writes 0.5 and 0.05 both as a small "5".
+        ticks = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+        fig.update_yaxes(
+            type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], title_text="loss (log scale)", row=1, col=2
+        )
+    return _style(fig, height, legend=legend_on_top(), margin=dict(t=70))
 
 
-def colorful_figure(result: CNNResult, block: int, height: int = 330) -> go.Figure:
+def colorful_figure(result: CNNResult, block: int, height: int = 300) -> go.Figure:
     """fastai's "colorful dimension" for one block: for each network, the histogram of the block's output (after
     its ReLU) at every training step, as a heatmap of log(1 + count); step across, value up."""
     fig = make_subplots(rows=1, cols=len(NORMS), subplot_titles=[PANEL[n] for n in NORMS], horizontal_spacing=0.04)
@@ -125,7 +129,7 @@ def colorful_figure(result: CNNResult, block: int, height: int = 330) -> go.Figu
                 zmin=0,
                 zmax=top,
                 coloraxis="coloraxis",
-                customdata=counts.T,
+                customdata=counts.T.astype(np.int32),
                 meta=f"colorful {norm}",
                 hovertemplate="step %{x}, value ≈ %{y:.2f}: %{customdata} activations<extra></extra>",
             ),
@@ -173,10 +177,10 @@ def activation_stats_figure(result: CNNResult, block: int, height: int = 300) ->
     fig.update_xaxes(title_text="training step")
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=3)
-    return _style(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.14, x=0), margin=dict(t=80))
+    return _style(fig, height, legend=legend_on_top(), margin=dict(t=70))
 
 
-def channels_figure(facts: ChannelFacts, height: int = 340) -> go.Figure:
+def channels_figure(facts: ChannelFacts, height: int = 320) -> go.Figure:
     """Every channel of one block of the trained BN network, sorted by γ: above, γ beside σ = √(running var + ε);
     below, β beside the running μ. Where γ met σ and β met μ, BN would be undone."""
     order = facts.by_gamma
@@ -186,15 +190,15 @@ def channels_figure(facts: ChannelFacts, height: int = 340) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.1,
-        subplot_titles=("Scale: γ beside the running σ", f"Shift: β beside the running {MU_RUN_SUB}"),
+        subplot_titles=("Scale: γ beside the running σ", f"Shift: β beside the running mean {MU_RUN_SUB}"),
     )
     pairs = (
-        (1, facts.gamma, "γ", COLORS["y"], "diamond"),
-        (1, facts.sigma, "running σ", COLORS["running"], "circle-open"),
-        (2, facts.beta, "β", COLORS["y"], "diamond"),
-        (2, facts.mu, f"running {MU_RUN_SUB}", COLORS["running"], "circle-open"),
+        (1, "gamma", facts.gamma, "γ (learned)", COLORS["y"], "diamond"),
+        (1, "sigma", facts.sigma, "running σ (would undo BN)", COLORS["running"], "circle-open"),
+        (2, "beta", facts.beta, "β (learned)", OKABE_ITO["bluish_green"], "square"),
+        (2, "mu", facts.mu, f"{MU_RUN_SUB} (would undo BN)", OKABE_ITO["sky_blue"], "x-thin-open"),
     )
-    for row, values, name, color, symbol in pairs:
+    for row, key, values, name, color, symbol in pairs:
         fig.add_trace(
             go.Scatter(
                 x=labels,
@@ -203,16 +207,24 @@ def channels_figure(facts: ChannelFacts, height: int = 340) -> go.Figure:
                 marker=dict(color=color, symbol=symbol, size=10, line=dict(width=2, color=color)),
                 name=name,
                 legendgroup=name,
-                meta=f"channels {name}",
+                meta=f"channels {key}",
                 hovertemplate=f"%{{x}}: {name} = %{{y:.3g}}<extra></extra>",
             ),
             row=row,
             col=1,
         )
-    fig.add_hline(y=1.0, line=dict(color=GREY, dash="dot", width=1), row=1, col=1)
-    fig.add_hline(y=0.0, line=dict(color=GREY, dash="dot", width=1), row=2, col=1)
+    for row, start in ((1, "γ = 1 at the start"), (2, "β = 0 at the start")):
+        fig.add_hline(
+            y=1.0 if row == 1 else 0.0,
+            line=dict(color=GREY, dash="dot", width=1),
+            annotation_text=start,
+            annotation_position="top left",
+            annotation_font_color=GREY,
+            row=row,
+            col=1,
+        )
     fig.update_xaxes(title_text=f"block {facts.block}'s channels, largest γ first", row=2, col=1)
-    return _style(fig, height, legend=dict(orientation="h", yanchor="bottom", y=1.08, x=0), margin=dict(t=70))
+    return _style(fig, height, legend=legend_on_top(), margin=dict(t=70))
 
 
 def running_figure(arm: Arm, means: list[np.ndarray], block: int, channel: int, momentum: float, height: int = 300):
@@ -244,7 +256,7 @@ def running_figure(arm: Arm, means: list[np.ndarray], block: int, channel: int, 
         )
     )
     fig.update_xaxes(title_text="training step")
-    fig.update_yaxes(title_text=f"block {block}, channel {channel}")
+    fig.update_yaxes(title_text=f"block {block}'s channel {channel}: mean")
     return _style(fig, height)
 
 

@@ -27,7 +27,6 @@ def channels_section(result: CNNResult) -> None:
     if net is None:
         st.info(words.arm_box(result["bn"]))
         return
-    st.markdown(words.GAMMA_BETA_INTRO)
     block = int(st.session_state.get("cnn_block", len(CHANNELS)))
     facts = cnn.channel_facts(net, block)
     shared_chart(figures.channels_figure, facts, by=(result.settings, block), key="cnn_channels")

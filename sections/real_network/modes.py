@@ -15,6 +15,16 @@ from ui.links import control
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def changed(settings: CNNSettings, _result: CNNResult) -> tuple[dict[int, int], float]:
+    """The BN network's answers that train mode's way changes, per batch size; eval mode's accuracy with the
+    running statistics of the last batch alone (momentum 1)."""
+    arm = _result["bn"]
+    return cnn.changed_answers(arm.net), cnn.with_running(arm.net, *cnn.replay_running(arm, 1.0)).accuracy(
+        split().test
+    )[1]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def modes_table(settings: CNNSettings, _result: CNNResult) -> dict[str, dict[str, float]]:
     """Each BN network's test accuracy in eval mode and in train mode's way per batch size, by column name."""
     found = {}
@@ -44,10 +54,10 @@ def modes_section(result: CNNResult) -> None:
     if not found:
         return
     table(pd.DataFrame(found).T.map(words.percent))
-    st.markdown(words.modes_summary(found))
     arm = result["bn"]
     if arm.net is None:
         return
+    st.markdown(words.modes_summary(found, *changed(result.settings, result)))
     # A side topic, closed so that the page stays short; bound to the link, built only while open.
     box = st.expander(words.MOMENTUM_HEADING, key="cnn_open_momentum", bind="query-params")
     if box.open:

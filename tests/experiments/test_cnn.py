@@ -172,3 +172,39 @@ def test_resetting_a_blocks_gamma_and_beta_sets_all_its_channels_in_a_copy():
     for c in range(cnn.CHANNELS[1]):
         by_channel = cnn.with_channel_reset(by_channel, 2, c)
     assert reset.accuracy(test) == by_channel.accuracy(test)  # every channel reset, one at a time
+
+
+def test_a_trained_result_keeps_no_batch_so_that_a_shared_cache_stays_small():
+    """st.cache_data keeps the result pickled and unpickles it for every session: the networks' weights and
+    statistics, and the records, not the buffers of their last forward pass (141 MB before, here)."""
+    import pickle
+
+    result = small()
+    for arm in result.arms.values():
+        assert arm.net._caches == [] and arm.net.outputs == [] and all(bn._cache is None for bn in arm.net.bn)
+    arm.net.accuracy(split().test)  # reading an accuracy keeps nothing either
+    assert arm.net._caches == []
+    assert len(pickle.dumps(result)) < 2_000_000
+
+
+def test_undone_up_to_a_scale_means_gamma_positive_and_beta_over_gamma_equal_to_mu_over_sigma():
+    facts = cnn.ChannelFacts(
+        1,
+        gamma=np.array([4.0, 2.0, -2.0, 1.0]),
+        beta=np.array([2.0, 3.0, -1.0, 5.0]),
+        mu=np.array([1.0, 1.0, 1.0, 5.0]),
+        sigma=np.array([2.0, 2.0, 2.0, 1.0]),
+    )
+    # Channel 0: γ·x̂ + β = 4(x − 1)/2 + 2 = 2x, undone up to the scale 2; channel 3: (x − 5) + 5 = x, undone exactly as well;
+    # channel 1: β/γ = 1.5 ≠ μ/σ = 0.5; channel 2: γ < 0 flips the channel, which no positive scale undoes.
+    assert facts.undone_up_to_scale().tolist() == [0, 3]
+    assert facts.undone().tolist() == [3]  # γ = σ and β = μ: channel 3 only
+
+
+def test_train_modes_answers_change_with_the_batch_and_eval_modes_do_not():
+    net = small()["bn"].net
+    x = split().test.x
+    changed = cnn.changed_answers(net, batches=(1, len(x)))
+    assert changed[1] == int(np.count_nonzero(net.predict(x, batch_stats_of=1) != net.predict(x)))
+    np.testing.assert_array_equal(net.predict(x[:7]), net.predict(x)[:7])  # eval: an image's answer is its own
+    assert net.accuracy(split().test)[1] == np.mean(net.predict(x) == split().test.y)

@@ -51,11 +51,11 @@ def test_the_statistics_figure_draws_mean_spread_and_share_near_zero():
 def test_the_channels_figure_sorts_by_gamma_and_pairs_each_with_its_running_statistic():
     facts = cnn.channel_facts(trained(**SMALL)["bn"].net, 2)
     fig = figures.channels_figure(facts)
-    gamma = by_meta(fig, "channels γ").y
+    gamma = by_meta(fig, "channels gamma").y
     assert list(gamma) == sorted(gamma, reverse=True)
     first = int(facts.by_gamma[0])
-    assert by_meta(fig, "channels γ").x[0] == f"ch {first}"
-    assert by_meta(fig, "channels running σ").y[0] == pytest.approx(facts.sigma[first], rel=1e-6)
+    assert by_meta(fig, "channels gamma").x[0] == f"ch {first}"
+    assert by_meta(fig, "channels sigma").y[0] == pytest.approx(facts.sigma[first], rel=1e-6)
 
 
 def test_the_running_mean_starts_at_zero_and_follows_the_batch_means():

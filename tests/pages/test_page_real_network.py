@@ -82,6 +82,13 @@ def test_the_train_mode_table_gives_each_batch_sizes_accuracy():
         assert row[words.MODES_COLUMNS["eval"]] == words.percent(found["eval"])
         for b in TRAIN_EVAL_BATCHES:
             assert row[words.batch_column(b)] == words.percent(found[b])
+    arm = result["bn"]
+    table = {
+        NAMES[n]: {words.MODES_COLUMNS["eval"]: f["eval"]} | {words.batch_column(b): f[b] for b in TRAIN_EVAL_BATCHES}
+        for n, f in ((n, cnn.train_eval_accuracies(result[n].net)) for n in ("bn", "bn_no_affine"))
+    }
+    last_batch = cnn.with_running(arm.net, *cnn.replay_running(arm, 1.0)).accuracy(split().test)[1]
+    assert words.modes_summary(table, cnn.changed_answers(arm.net), last_batch) in markdown(at)
 
 
 def test_the_momentum_section_replays_the_running_statistics_with_the_chosen_momentum():
@@ -97,6 +104,7 @@ def test_the_momentum_section_replays_the_running_statistics_with_the_chosen_mom
 
 def test_every_side_section_opens_without_an_error_and_the_pytorch_snippet_prints_the_pages_accuracies():
     at = page(opened=SECTIONS["real-network"])
+    assert words.what_it_shows(trained()) in markdown(at)
     (code,) = [c.value for c in at.code]
     result = trained()
     for norm in NORMS:
