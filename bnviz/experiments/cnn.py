@@ -171,29 +171,26 @@ class CNN:
             bn._cache = None
         return self
 
-    def predict(self, x: np.ndarray, batch_stats_of: int | None = None) -> np.ndarray:
-        """The digit each image of x (N, 1, 8, 8) is read as (N,), as accuracy() reads it (eval mode, or train
-        mode's way per group of batch_stats_of images); changes nothing in the network."""
+    def logits(self, x: np.ndarray, batch_stats_of: int | None = None, patches=None) -> np.ndarray:
+        """Logits (N, 10) for images x in eval mode (running statistics), or with batch_stats_of=B in train mode's
+        way, each group of B images normalized by its own statistics. Changes nothing in the network and keeps
+        nothing of the pass."""
         mode = [bn.training for bn in self.bn]
         self.eval()
         try:
-            return self.forward(x, batch_stats_of).argmax(axis=1)
+            return self.forward(x, batch_stats_of, patches)
         finally:
             for bn, m in zip(self.bn, mode):
                 bn.train(m)
             self.forget()
 
+    def predict(self, x: np.ndarray, batch_stats_of: int | None = None) -> np.ndarray:
+        """The digit each image of x (N, 1, 8, 8) is read as (N,), as logits() computes them."""
+        return self.logits(x, batch_stats_of).argmax(axis=1)
+
     def accuracy(self, data: Digits, batch_stats_of: int | None = None, patches=None) -> tuple[float, float]:
-        """Loss and accuracy on data: in eval mode (running statistics), or with batch_stats_of=B in train
-        mode's way, each group of B images normalized by its own statistics. Changes nothing in the network."""
-        mode = [bn.training for bn in self.bn]
-        self.eval()
-        try:
-            loss, _, acc = softmax_cross_entropy(self.forward(data.x, batch_stats_of, patches), data.y)
-        finally:
-            for bn, m in zip(self.bn, mode):
-                bn.train(m)
-            self.forget()
+        """Loss and accuracy on data, as logits() computes them."""
+        loss, _, acc = softmax_cross_entropy(self.logits(data.x, batch_stats_of, patches), data.y)
         return loss, acc
 
 

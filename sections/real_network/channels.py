@@ -16,9 +16,8 @@ from ui.links import control
 def reset_accuracy(settings: CNNSettings, _result: CNNResult, block: int, channel: int) -> tuple[float, float]:
     """Test accuracy of the trained BN network as it is, and with channel `channel` of block `block` at γ = 1,
     β = 0 (eval mode), for every session alike."""
-    net = _result["bn"].net
-    test = split().test
-    return net.accuracy(test)[1], cnn.with_channel_reset(net, block, channel).accuracy(test)[1]
+    arm = _result["bn"]  # its test accuracy as trained is the training's last evaluation
+    return arm.final_accuracy, cnn.with_channel_reset(arm.net, block, channel).accuracy(split().test)[1]
 
 
 def channels_section(result: CNNResult) -> None:

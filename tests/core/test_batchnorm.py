@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bnviz import BatchNorm, batch_norm_backward, batch_norm_forward
+from helpers.gradients import numeric_gradient
 
 pytestmark = pytest.mark.numerical  # run again at lower SIMD levels (scripts/test.sh)
 
@@ -174,21 +175,6 @@ def test_zero_variance_with_zero_eps_is_not_nan():
 
 
 # --- gradients against central finite differences ---------------------------------------
-
-
-def numeric_gradient(f, v, h=1e-6):
-    grad = np.zeros_like(v)
-    it = np.nditer(v, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = v[i]
-        v[i] = old + h
-        up = f()
-        v[i] = old - h
-        down = f()
-        v[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
 
 
 def check_gradients(shape, seed, training):

@@ -12,22 +12,9 @@ from bnviz.core.conv import (
     max_pool_forward,
     softmax_cross_entropy,
 )
+from helpers.gradients import numeric_gradient
 
 pytestmark = pytest.mark.numerical
-
-
-def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """dL/dx of the scalar f() by central differences, x changed in place and restored."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f()
-        x[i] = old - h
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
 
 
 def test_a_convolution_is_a_cross_correlation_with_zero_padding_as_pytorchs_conv2d():
@@ -68,7 +55,7 @@ def test_the_convolutions_backward_matches_finite_differences():
     _, cache = conv2d_forward(x, weight, bias)
     dx, dweight, dbias = conv2d_backward(dy, cache)
     for analytic, value in [(dx, x), (dweight, weight), (dbias, bias)]:
-        np.testing.assert_allclose(analytic, numerical_gradient(loss, value), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(analytic, numeric_gradient(loss, value), rtol=1e-6, atol=1e-8)
     assert conv2d_backward(dy, cache, input_grad=False)[0] is None
 
 
@@ -89,7 +76,7 @@ def test_max_poolings_backward_matches_finite_differences():
     _, cache = max_pool_forward(x)
     np.testing.assert_allclose(
         max_pool_backward(dy, cache),
-        numerical_gradient(lambda: float(np.sum(max_pool_forward(x)[0] * dy)), x),
+        numeric_gradient(lambda: float(np.sum(max_pool_forward(x)[0] * dy)), x),
         atol=1e-8,
     )
 
@@ -100,7 +87,7 @@ def test_the_cross_entropy_is_pytorchs_and_its_gradient_matches_finite_differenc
     by_hand = np.mean([-np.log(np.exp(2) / np.exp([2, 1, 0]).sum()), -np.log(1 / np.exp([0, 0, 3]).sum())])
     assert loss == pytest.approx(by_hand, rel=1e-12) and accuracy == 0.5
     np.testing.assert_allclose(
-        dlogits, numerical_gradient(lambda: softmax_cross_entropy(logits, y)[0], logits), rtol=1e-6, atol=1e-9
+        dlogits, numeric_gradient(lambda: softmax_cross_entropy(logits, y)[0], logits), rtol=1e-6, atol=1e-9
     )
 
 
